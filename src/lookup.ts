@@ -1,0 +1,106 @@
+/**
+ * Finding things by name: the organization, the plan, the repository. Names match case-insensitively, as
+ * Xopero ONE shows them; ids match exactly. The server is asked to filter, but its answer is checked here.
+ */
+import type { AssignedPlan, Organization, OrganizationPlan, Repository } from './api-types.js';
+import type { XoperoClient } from './client.js';
+import { XoperoError } from './errors.js';
+
+const sameName = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
+const sameId = sameName; // GUIDs: the service prints them lower-case, users may paste them upper-case.
+
+export function findOrganization(organizations: Organization[], wanted: string): Organization {
+  const byId = organizations.find((org) => sameId(org.id, wanted));
+  if (byId) return byId;
+  const byName = organizations.filter((org) => sameName(org.name, wanted));
+  if (byName.length === 1) return byName[0];
+  if (byName.length > 1) {
+    throw new XoperoError(
+      `${byName.length} organizations are named '${wanted}' (ids ${byName.map((org) => org.id).join(', ')}): set organization to the id of the one to use.`,
+    );
+  }
+  const names = organizations.map((org) => org.name);
+  if (names.length === 0) {
+    throw new XoperoError(`Organization '${wanted}' not found: the account sees no organizations at all; add the organization in Xopero ONE, or check the account's roles.`);
+  }
+  throw new XoperoError(`Organization '${wanted}' not found${suggest(wanted, names)}; the account sees: ${list(names)}. Set organization to one of these names or to its id.`);
+}
+
+export function findPlan(organization: Organization, wanted: string): OrganizationPlan {
+  const plans = organization.plans ?? [];
+  const byId = plans.find((plan) => sameId(plan.id, wanted));
+  if (byId) return byId;
+  const byName = plans.filter((plan) => sameName(plan.name, wanted));
+  if (byName.length === 1) return byName[0];
+  if (byName.length > 1) {
+    throw new XoperoError(
+      `${byName.length} plans of '${organization.name}' are named '${wanted}' (ids ${byName.map((plan) => plan.id).join(', ')}): set plan to the id of the one to use.`,
+    );
+  }
+  const names = plans.map((plan) => plan.name);
+  if (names.length === 0) {
+    throw new XoperoError(`Plan '${wanted}' not found: organization '${organization.name}' has no backup plans; create one in Xopero ONE first.`);
+  }
+  throw new XoperoError(`Plan '${wanted}' not found in organization '${organization.name}'${suggest(wanted, names)}; its plans are: ${list(names)}.`);
+}
+
+/** The repository's full path in Xopero ONE: `name` alone lives in the organization. */
+export function fullRepositoryName(repository: string, organization: Organization): string {
+  return repository.includes('/') ? repository : `${organization.name}/${repository}`;
+}
+
+/** A live repository of that exact name wins over removed ones (deleted at the source, backups kept). */
+export function pickRepository(repositories: Repository[], fullName: string): { live?: Repository; removed?: Repository } {
+  const matches = repositories.filter((repo) => sameName(repo.name, fullName));
+  return { live: matches.find((repo) => !repo.isRemoved), removed: matches.find((repo) => repo.isRemoved) };
+}
+
+/** One lookup of one repository: the server filters by name, this checks the names and follows pageCount. */
+export async function lookupRepository(client: XoperoClient, organization: Organization, fullName: string) {
+  const { repositories, synchronizationInProgress } = await client.listRepositories(organization.id, [
+    { property: 'Name', operator: 'eq', value: fullName },
+  ]);
+  return { ...pickRepository(repositories, fullName), synchronizationInProgress };
+}
+
+export function isAttached(plans: AssignedPlan[], planId: string, repositoryId: string): boolean {
+  const plan = plans.find((candidate) => sameId(candidate.id, planId));
+  if (!plan) return false; // A plan with no repositories yet is not listed at all.
+  return plan.includeAllRepositories || (plan.repositoryIds ?? []).some((id) => sameId(id, repositoryId));
+}
+
+function list(names: string[], max = 20): string {
+  const shown = names.slice(0, max).map((name) => `'${name}'`).join(', ');
+  return names.length > max ? `${shown} and ${names.length - max} more` : shown;
+}
+
+function suggest(wanted: string, names: string[]): string {
+  const best = closest(wanted, names);
+  return best ? ` (did you mean '${best}'?)` : '';
+}
+
+/** The candidate within a few typos of `wanted`, if any. */
+export function closest(wanted: string, candidates: string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Math.max(2, Math.floor(wanted.length / 3)) + 1;
+  for (const candidate of candidates) {
+    const distance = levenshtein(wanted.toLowerCase(), candidate.toLowerCase());
+    if (distance < bestDistance) {
+      best = candidate;
+      bestDistance = distance;
+    }
+  }
+  return best;
+}
+
+function levenshtein(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    previous = current;
+  }
+  return previous[b.length];
+}

@@ -1,0 +1,75 @@
+/** The result in the forms the faces publish: output values, a JSON document, a Markdown summary. */
+import { humanTime } from './backup.js';
+import { formatDuration } from './duration.js';
+import type { ProtectResult } from './protect.js';
+import type { RunOutcome } from './run.js';
+
+/** Output name -> value, the same names for action outputs and (upper-cased, XOPERO_ prefixed) GitLab dotenv. */
+export function outputValues({ result, requests }: RunOutcome): Record<string, string> {
+  const backup = result.backup;
+  return {
+    'organization-id': result.organization.id,
+    'repository-id': result.repository.id,
+    'plan-id': result.plan?.id ?? '',
+    changed: String(result.changed),
+    'last-backup': backup?.lastBackup ?? '',
+    'last-successful-backup': backup?.lastSuccessfulBackup ?? '',
+    'next-backup': backup?.nextBackup ?? '',
+    'backup-age': backup?.ageSeconds === undefined ? '' : String(backup.ageSeconds),
+    result: JSON.stringify({ ...result, requests }),
+  };
+}
+
+const OUTCOME_WORDS: Record<string, string> = {
+  'not-needed': 'not needed',
+  synchronized: 'synchronized; the repository appeared',
+  started: 'started (sync: always)',
+  'would-synchronize': 'would synchronize',
+  already: 'already done',
+  activated: 'activated',
+  attached: 'attached',
+  'would-activate': 'would activate',
+  'would-attach': 'would attach',
+  skipped: 'skipped',
+  failed: 'failed',
+};
+
+/** A relative time a person reads: "3 hours ago", "in 5 hours". */
+export function relative(isoTime: string, nowMs: number): string {
+  if (!isoTime) return 'never';
+  const seconds = Math.round((Date.parse(isoTime) - nowMs) / 1000);
+  const words = formatDuration(Math.abs(seconds));
+  return `${humanTime(isoTime)} (${seconds >= 0 ? `in ${words}` : `${words} ago`})`;
+}
+
+export function markdownSummary({ result }: RunOutcome, nowMs: number): string {
+  const title = result.mode === 'check' ? 'Xopero ONE protection check' : result.dryRun ? 'Xopero ONE backup (dry run)' : 'Xopero ONE backup';
+  const status = result.problems.length > 0 ? '❌ failed' : result.changed ? '✅ protected (changed)' : '✅ protected (no change needed)';
+  const rows: Array<[string, string]> = [
+    ['Status', result.mode === 'check' && result.problems.length === 0 ? '✅ protected' : status],
+    ['Server', result.server],
+    ['Organization', `${result.organization.name} (\`${result.organization.id}\`)`],
+    ['Repository', result.repository.id ? `${result.repository.name} (\`${result.repository.id}\`)` : `${result.repository.name} (not known yet)`],
+    ['Plan', result.plan ? `${result.plan.name} (\`${result.plan.id}\`)` : 'none requested'],
+    ['Synchronization', OUTCOME_WORDS[result.synchronization]],
+    ['License activation', OUTCOME_WORDS[result.activation]],
+    ['Plan attachment', OUTCOME_WORDS[result.attachment]],
+  ];
+  if (result.backup) {
+    rows.push(['Last successful backup', relative(result.backup.lastSuccessfulBackup, nowMs)]);
+    rows.push(['Last backup', relative(result.backup.lastBackup, nowMs)]);
+    rows.push(['Next backup', result.backup.nextBackup ? relative(result.backup.nextBackup, nowMs) : 'none scheduled']);
+    const plan = result.backup.plan;
+    if (plan?.lastStatus) {
+      const { successes, warnings, errors } = plan.lastStatus;
+      rows.push(['Plan last run', `${successes} succeeded, ${warnings} warnings, ${errors} errors${plan.isRunning ? ' (running now)' : ''}`]);
+    }
+  }
+  const table = ['| | |', '|---|---|', ...rows.map(([key, value]) => `| ${key} | ${escapeCell(value)} |`)].join('\n');
+  const problems = result.problems.map((problem) => `- ${escapeCell(problem)}`).join('\n');
+  return `## ${title}\n\n${table}\n${problems ? `\n**Problems**\n\n${problems}\n` : ''}`;
+}
+
+const escapeCell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+
+export type { ProtectResult };
