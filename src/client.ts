@@ -173,7 +173,8 @@ export class XoperoClient {
   }
 
   private async sendOnce<T>(endpoint: Endpoint, body: unknown): Promise<T | undefined> {
-    const url = new URL(this.options.serverUrl.pathname + endpoint.path, this.options.serverUrl);
+    const { origin, pathname } = this.options.serverUrl;
+    const url = new URL(`${origin}${pathname.replace(/\/+$/, '')}${endpoint.path}`);
     const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json' };
     if (endpoint.authenticated && this.token) headers.authorization = `Bearer ${this.token}`;
     const started = this.timeline.now();
@@ -195,6 +196,9 @@ export class XoperoClient {
       throw transportError(error, url, endpoint);
     }
     const text = await response.body.text();
+    // undici hands the connection back to its pool just after the body ends; a request sent in the same tick
+    // would find it busy and open a second TLS connection. One macrotask later it is reused.
+    await new Promise((resolve) => setImmediate(resolve));
     this.timeline.add(`POST ${endpoint.path} -> ${response.statusCode}`, started, this.timeline.now());
     if (response.statusCode >= 200 && response.statusCode < 300) return parseJson<T>(text);
     throw httpError(response.statusCode, response.headers, text, url, endpoint);

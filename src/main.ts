@@ -25,7 +25,7 @@ export async function run(): Promise<void> {
     const settings = parseSettings(raw);
 
     const outcome = await runCore(settings, { log: githubLog, timeline });
-    for (const [name, value] of Object.entries(outputValues(outcome))) core.setOutput(name, value);
+    for (const [name, value] of Object.entries(outputValues(outcome))) core.setOutput(name, redact(value));
     if (process.env.GITHUB_STEP_SUMMARY) {
       await core.summary.addRaw(redact(markdownSummary(outcome, Date.now()))).write();
     }

@@ -34,7 +34,7 @@ export type SyncMode = 'auto' | 'always' | 'never';
 export type RunMode = 'ensure' | 'check';
 
 export interface Settings {
-  /** Base URL without a trailing slash; endpoint paths are appended to it. */
+  /** Base URL; endpoint paths are appended to its path (a reverse proxy may serve the API under a prefix). */
   serverUrl: URL;
   credentials: Credentials;
   /** Organization name as Xopero ONE shows it, or its id. */

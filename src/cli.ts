@@ -1,0 +1,217 @@
+#!/usr/bin/env node
+/**
+ * The command-line face, for GitLab (the CI/CD component runs it) and any other CI: flags and XOPERO_*
+ * variables in, the same core, a text report or --json out. Secrets come only from the environment.
+ */
+import { readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { formatDuration } from './duration.js';
+import { InputError, describeError } from './errors.js';
+import type { Log } from './log.js';
+import { addSecret, redact } from './redact.js';
+import { outputValues, relative } from './report.js';
+import { run, type RunOutcome } from './run.js';
+import { INPUT_NAMES, parseSettings, type InputName, type RawInputs } from './settings.js';
+import { Timeline } from './timing.js';
+import { VERSION } from './version.js';
+
+const SECRET_INPUTS: InputName[] = ['email', 'password', 'access-token'];
+const SWITCHES: InputName[] = ['dry-run', 'allow-http'];
+const FLAG_INPUTS = INPUT_NAMES.filter((name) => !SECRET_INPUTS.includes(name));
+
+const HELP = `Usage: xopero-one [ensure] [options]
+
+Puts a repository under backup in Xopero ONE: known (synchronizing the organization when needed),
+license-activated and attached to a backup plan. Changes nothing when all of that already holds.
+
+Options (each also read from the environment variable shown):
+  --server-url URL         XOPERO_SERVER_URL       Xopero ONE Management Service address (required)
+  --organization NAME|ID   XOPERO_ORGANIZATION     default in GitLab CI: CI_PROJECT_ROOT_NAMESPACE
+  --repository PATH        XOPERO_REPOSITORY       owner/name or name; default in GitLab CI: CI_PROJECT_PATH
+  --repositories PATTERNS  XOPERO_REPOSITORIES     sweep: comma-separated names or globs (*, team/*, !old-*)
+  --plan NAME|ID           XOPERO_PLAN             backup plan to attach to (empty: none)
+  --activate true|false    XOPERO_ACTIVATE         activate the license when missing (default true)
+  --no-activate                                    same as --activate false
+  --sync auto|always|never XOPERO_SYNC             default auto
+  --wait-timeout SECONDS   XOPERO_WAIT_TIMEOUT     wait for a synchronization (default 300)
+  --dry-run                XOPERO_DRY_RUN          change nothing, report what would change
+  --mode ensure|check      XOPERO_MODE             check: change nothing, fail when not protected
+  --max-backup-age AGE     XOPERO_MAX_BACKUP_AGE   fail when the last successful backup is older (36h, 7d)
+  --ca-certificate PEM|FILE XOPERO_CA_CERTIFICATE  CA to trust (PEM text or a file path)
+  --allow-http             XOPERO_ALLOW_HTTP       allow a plain http:// server URL
+  --dotenv FILE            XOPERO_DOTENV           write XOPERO_* results as a dotenv file
+                                                   (default in GitLab CI: xopero.env)
+  --json                                           print the result as JSON on stdout
+  --help, --version
+
+Secrets, from the environment only: XOPERO_EMAIL and XOPERO_PASSWORD, or XOPERO_ACCESS_TOKEN.
+Exit status: 0 done, 1 failed, 2 usage error.`;
+
+class UsageError extends Error {}
+
+interface CliIo {
+  argv: string[];
+  env: NodeJS.ProcessEnv;
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+}
+
+async function main(io: CliIo): Promise<number> {
+  let parsed: ReturnType<typeof parseCommandLine>;
+  try {
+    parsed = parseCommandLine(io.argv);
+  } catch (error) {
+    io.stderr(`xopero-one: ${(error as Error).message}\nTry 'xopero-one --help'.\n`);
+    return 2;
+  }
+  if (parsed.help) return io.stdout(`${HELP}\n`), 0;
+  if (parsed.version) return io.stdout(`${VERSION}\n`), 0;
+
+  const gitlab = io.env.GITLAB_CI === 'true';
+  const print = parsed.json ? io.stderr : io.stdout;
+  const log = gitlab ? gitlabLog(print) : plainLog(print);
+  const timeline = new Timeline(io.env.XOPERO_TIMING === '1');
+  let settings;
+  try {
+    settings = parseSettings(rawInputs(parsed.values, io.env, gitlab));
+  } catch (error) {
+    io.stderr(`xopero-one: ${redact(describeError(error))}\n`);
+    return error instanceof InputError ? 2 : 1;
+  }
+  try {
+    const outcome = await run(settings, { log, timeline });
+    const dotenv = parsed.values.dotenv ?? io.env.XOPERO_DOTENV ?? (gitlab ? 'xopero.env' : undefined);
+    if (dotenv) writeFileSync(dotenv, dotenvText(outcome));
+    if (parsed.json) io.stdout(`${redact(outputValues(outcome).result)}\n`);
+    print(redact(textReport(outcome, Date.now())));
+    for (const problem of outcome.result.problems) io.stderr(`xopero-one: ${redact(problem)}\n`);
+    return outcome.result.problems.length > 0 ? 1 : 0;
+  } catch (error) {
+    io.stderr(`xopero-one: ${redact(describeError(error))}\n`);
+    return 1;
+  } finally {
+    if (timeline.enabled) {
+      timeline.mark('main finished', 0);
+      io.stderr(['Timing (XOPERO_TIMING=1):', ...timeline.format(), ''].join('\n'));
+    }
+  }
+}
+
+function parseCommandLine(argv: string[]) {
+  const options: Record<string, { type: 'string' | 'boolean' }> = {
+    help: { type: 'boolean' },
+    version: { type: 'boolean' },
+    json: { type: 'boolean' },
+    dotenv: { type: 'string' },
+    'no-activate': { type: 'boolean' },
+  };
+  for (const name of FLAG_INPUTS) options[name] = { type: SWITCHES.includes(name) ? 'boolean' : 'string' };
+  for (const name of SECRET_INPUTS) options[name] = { type: 'string' };
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
+  } catch (error) {
+    throw new UsageError((error as Error).message.split('\n')[0]);
+  }
+  const { values, positionals } = parsed;
+  for (const name of SECRET_INPUTS) {
+    if (values[name] !== undefined) {
+      throw new UsageError(`--${name} is not accepted: secrets on a command line end up in process lists and logs; set XOPERO_${envName(name)} instead`);
+    }
+  }
+  if (positionals.length > 1 || (positionals.length === 1 && positionals[0] !== 'ensure')) {
+    throw new UsageError(`unknown command '${positionals.join(' ')}' (the only command is 'ensure')`);
+  }
+  return {
+    values: values as Record<string, string | boolean | undefined> & { dotenv?: string },
+    help: Boolean(values.help),
+    version: Boolean(values.version),
+    json: Boolean(values.json),
+  };
+}
+
+const envName = (input: string) => input.toUpperCase().replace(/-/g, '_');
+
+/** Flag, else XOPERO_* variable, else the GitLab CI default. */
+function rawInputs(values: Record<string, string | boolean | undefined>, env: NodeJS.ProcessEnv, gitlab: boolean): RawInputs {
+  const raw: RawInputs = {};
+  for (const name of INPUT_NAMES) {
+    const flag = values[name];
+    raw[name] = typeof flag === 'string' ? flag : flag === true ? 'true' : env[`XOPERO_${envName(name)}`];
+  }
+  if (values['no-activate']) raw.activate = 'false';
+  if (gitlab) {
+    raw.organization ||= env.CI_PROJECT_ROOT_NAMESPACE;
+    raw.repository ||= env.CI_PROJECT_PATH;
+  }
+  addSecret(raw.password);
+  addSecret(raw['access-token']);
+  raw['ca-certificate'] = readCaCertificate(raw['ca-certificate']);
+  return raw;
+}
+
+/** GitLab file variables hold a path; a plain variable holds the PEM itself. */
+function readCaCertificate(value: string | undefined): string | undefined {
+  if (!value || value.includes('-----BEGIN')) return value;
+  if (!existsSync(value)) throw new InputError('ca-certificate', `is neither PEM text nor a readable file: '${value}'.`);
+  return readFileSync(value, 'utf8');
+}
+
+function dotenvText(outcome: RunOutcome): string {
+  const values = outputValues(outcome);
+  const lines = Object.entries(values)
+    .filter(([name]) => name !== 'result')
+    .map(([name, value]) => `XOPERO_${envName(name)}=${value}`);
+  return `${lines.join('\n')}\n`;
+}
+
+function textReport({ result }: RunOutcome, nowMs: number): string {
+  const lines = [
+    `Organization: ${result.organization.name} (${result.organization.id})`,
+    `Repository:   ${result.repository.name}${result.repository.id ? ` (${result.repository.id})` : ' (not known yet)'}`,
+    `Plan:         ${result.plan ? `${result.plan.name} (${result.plan.id})` : 'none'}`,
+    `Synchronization: ${result.synchronization}; activation: ${result.activation}; attachment: ${result.attachment}; changed: ${result.changed}`,
+  ];
+  if (result.backup) {
+    const age = result.backup.ageSeconds === undefined ? 'never' : `${formatDuration(result.backup.ageSeconds)} ago`;
+    lines.push(`Last successful backup: ${age}; next: ${result.backup.nextBackup ? relative(result.backup.nextBackup, nowMs) : 'none scheduled'}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+function plainLog(print: (text: string) => void): Log {
+  return {
+    info: (line) => print(`${redact(line)}\n`),
+    warning: (line) => print(`warning: ${redact(line)}\n`),
+    group: async (title, work) => {
+      print(`== ${title}\n`);
+      return work();
+    },
+  };
+}
+
+/** GitLab renders these escape sequences as collapsible sections in the job log. */
+function gitlabLog(print: (text: string) => void): Log {
+  let sections = 0;
+  return {
+    info: (line) => print(`${redact(line)}\n`),
+    warning: (line) => print(`\u001b[33mwarning: ${redact(line)}\u001b[0m\n`),
+    group: async (title, work) => {
+      const name = `xopero_${++sections}`;
+      const stamp = () => Math.floor(Date.now() / 1000);
+      print(`\u001b[0Ksection_start:${stamp()}:${name}[collapsed=false]\r\u001b[0K${title}\n`);
+      try {
+        return await work();
+      } finally {
+        print(`\u001b[0Ksection_end:${stamp()}:${name}\r\u001b[0K\n`);
+      }
+    },
+  };
+}
+
+process.exitCode = await main({
+  argv: process.argv.slice(2),
+  env: process.env,
+  stdout: (text) => process.stdout.write(text),
+  stderr: (text) => process.stderr.write(text),
+});

@@ -1,0 +1,367 @@
+/**
+ * The GitHub Action end to end: the built dist/index.js, run as the runner runs it, against the simulator
+ * over HTTPS with its own CA. Each story asserts the simulator's end state and its request log.
+ */
+import { afterEach, describe, expect, test } from '@jest/globals';
+import { readFileSync } from 'node:fs';
+import { errorLines, runAction, type ActionResult } from './harness.js';
+import { EMAIL, PASSWORD, count, startWorld, type World } from './fixtures.js';
+
+let world: World | undefined;
+afterEach(async () => {
+  await world?.sim.stop();
+  world = undefined;
+});
+
+/** Runs the action trusting the simulator's CA the way a self-hosted runner would: NODE_EXTRA_CA_CERTS. */
+async function action(w: World, inputs: Record<string, string> = {}, options: { repository?: string; env?: Record<string, string | undefined> } = {}) {
+  return runAction({ ...w.inputs, ...inputs }, { repository: options.repository, env: { NODE_EXTRA_CA_CERTS: w.url.startsWith('https:') ? w.sim.caCertPath : undefined, ...options.env } });
+}
+
+const result = (run: ActionResult) => JSON.parse(run.outputs.result);
+
+function expectOneLineFailure(run: ActionResult, pattern: RegExp) {
+  expect(run.code).toBe(1);
+  const errors = errorLines(run.stdout);
+  expect(errors).toHaveLength(1);
+  expect(errors[0]).toMatch(pattern);
+  expect(run.all).not.toMatch(/\n\s+at .+\(.+:\d+:\d+\)/); // no stack trace
+}
+
+describe('a new repository', () => {
+  test('is synchronized, waited for, activated and attached', async () => {
+    world = await startWorld();
+    const { sim } = world;
+    sim.addRepository(world.orgId, { name: 'acme/new-service', pendingSync: true, isProtected: false });
+
+    const run = await action(world, {}, { repository: 'acme/new-service' });
+
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    const repo = sim.repository('acme/new-service')!;
+    expect(repo.isProtected).toBe(true);
+    expect(sim.plan('Nightly GitHub')!.repositoryIds).toContain(repo.id);
+    expect(run.outputs).toMatchObject({ 'organization-id': world.orgId, 'repository-id': repo.id, 'plan-id': world.nightlyId, changed: 'true' });
+    expect(result(run)).toMatchObject({ synchronization: 'synchronized', activation: 'activated', attachment: 'attached', changed: true, problems: [] });
+    expect(sim.mutatingRequests().map((r) => r.path).sort()).toEqual(['/git/repositories/activate', '/git/repositories/sync', '/plans/attachgitrepository']);
+    expect(count(sim, '/plans/modifygitplan')).toBe(0);
+    expect(count(sim, '/account/login')).toBe(1);
+    // Activation and attachment went out together once the repository was known.
+    const activate = sim.requests.find((r) => r.path === '/git/repositories/activate')!;
+    const attach = sim.requests.find((r) => r.path === '/plans/attachgitrepository')!;
+    expect(Math.abs(activate.startedAt - attach.startedAt)).toBeLessThan(activate.endedAt - activate.startedAt + 50);
+    expect(run.summary).toContain('acme/new-service');
+    expect(run.summary).toContain('Nightly GitHub');
+    expect(run.summary).toContain(world.url.replace(/\/$/, ''));
+    expect(run.stdout).toContain('::group::');
+  });
+
+  test('a re-run changes nothing: at most 4 requests, none mutating, changed=false', async () => {
+    // Latency makes the overlap of the two parallel lookups visible in the request log.
+    world = await startWorld({ latencyMs: 100 });
+    const first = await action(world);
+    expect(first.code).toBe(0);
+    expect(first.outputs.changed).toBe('true');
+    world.sim.resetLog();
+
+    const again = await action(world);
+
+    expect(again.code).toBe(0);
+    expect(again.outputs.changed).toBe('false');
+    expect(result(again)).toMatchObject({ synchronization: 'not-needed', activation: 'already', attachment: 'already' });
+    expect(world.sim.mutatingRequests()).toHaveLength(0);
+    expect(world.sim.requests.map((r) => r.path).sort()).toEqual([
+      '/account/login', '/git/organizations/getmany', '/git/repositories/getmany', '/plans/listassignedtoorganization',
+    ]);
+    // The repository and the plan membership lookups went out in parallel: 3 round trips on the critical path.
+    const [repos, plans] = ['/git/repositories/getmany', '/plans/listassignedtoorganization'].map((p) => world!.sim.requests.find((r) => r.path === p)!);
+    expect(plans.startedAt).toBeLessThan(repos.endedAt);
+    expect(repos.startedAt).toBeLessThan(plans.endedAt);
+    expect(again.summary).toMatch(/no change needed/);
+  });
+
+  test('with an access token there is no login', async () => {
+    world = await startWorld();
+    const token = world.sim.issueToken(EMAIL);
+    const run = await action(world, { email: '', password: '', 'access-token': token });
+    expect(run.code).toBe(0);
+    expect(count(world.sim, '/account/login')).toBe(0);
+    expect(run.stdout).toContain(`::add-mask::${token}`);
+  });
+
+  test('a plan that includes all repositories counts as attached', async () => {
+    world = await startWorld();
+    world.sim.addPlan(world.orgId, { name: 'Everything', includeAllRepositories: true });
+    world.sim.repository('acme/api')!.isProtected = true;
+    const run = await action(world, { plan: 'Everything' });
+    expect(run.code).toBe(0);
+    expect(result(run).attachment).toBe('already');
+    expect(world.sim.mutatingRequests()).toHaveLength(0);
+  });
+
+  test('the organization and repository can be given by id and short name; no plan means no attachment', async () => {
+    world = await startWorld();
+    const run = await action(world, { organization: world.orgId.toUpperCase(), repository: 'api', plan: '' });
+    expect(run.code).toBe(0);
+    expect(result(run)).toMatchObject({ activation: 'activated', attachment: 'skipped' });
+    expect(result(run).plan).toBeUndefined();
+    expect(run.outputs['plan-id']).toBe('');
+    expect(world.sim.repository('acme/api')!.isProtected).toBe(true);
+  });
+
+  test('sync: always starts a synchronization at the end', async () => {
+    world = await startWorld();
+    world.sim.repository('acme/api')!.isProtected = true;
+    const run = await action(world, { sync: 'always', plan: '' });
+    expect(run.code).toBe(0);
+    expect(result(run)).toMatchObject({ synchronization: 'started', changed: false });
+    expect(world.sim.requests.at(-1)!.path).toBe('/git/repositories/sync');
+  });
+
+  test('activate: false leaves the license alone and warns', async () => {
+    world = await startWorld();
+    const run = await action(world, { activate: 'false' });
+    expect(run.code).toBe(0);
+    expect(result(run)).toMatchObject({ activation: 'skipped', attachment: 'attached' });
+    expect(world.sim.repository('acme/api')!.isProtected).toBe(false);
+    expect(run.stdout).toMatch(/::warning::acme\/api holds no license/);
+  });
+
+  test('names are matched exactly even when the server filters loosely or not at all', async () => {
+    world = await startWorld({ filterMode: 'ignore', pageCap: 2 });
+    const run = await action(world, { repository: 'ACME/API' });
+    expect(run.code).toBe(0);
+    expect(run.outputs['repository-id']).toBe(world.sim.repository('acme/api')!.id);
+    expect(world.sim.repository('acme/api-gateway')!.isProtected).toBe(false);
+    // With a page cap of 2 and no filtering, all pages were followed.
+    expect(count(world.sim, '/git/repositories/getmany')).toBe(2);
+  });
+
+  test('a removed record of the same name is skipped when a live one exists', async () => {
+    world = await startWorld();
+    const live = world.sim.repository('acme/api')!;
+    const removed = world.sim.addRepository(world.orgId, { name: 'acme/api', isRemoved: true, isProtected: true });
+    const run = await action(world);
+    expect(run.code).toBe(0);
+    expect(run.outputs['repository-id']).toBe(live.id);
+    expect(run.outputs['repository-id']).not.toBe(removed.id);
+    expect(live.isProtected).toBe(true);
+  });
+});
+
+describe('dry run', () => {
+  test('reports what would change and changes nothing', async () => {
+    world = await startWorld();
+    const run = await action(world, { 'dry-run': 'true' });
+    expect(run.code).toBe(0);
+    expect(result(run)).toMatchObject({ activation: 'would-activate', attachment: 'would-attach', changed: false, dryRun: true });
+    expect(run.outputs.changed).toBe('false');
+    expect(world.sim.mutatingRequests()).toHaveLength(0);
+    expect(world.sim.repository('acme/api')!.isProtected).toBe(false);
+    expect(run.stdout).toMatch(/Dry run: would activate the license, attach to plan Nightly GitHub; nothing was changed/);
+    expect(run.summary).toMatch(/dry run/);
+  });
+
+  test('an unknown repository is not even synchronized', async () => {
+    world = await startWorld();
+    world.sim.addRepository(world.orgId, { name: 'acme/new-service', pendingSync: true });
+    const run = await action(world, { 'dry-run': 'true', sync: 'always' }, { repository: 'acme/new-service' });
+    expect(run.code).toBe(0);
+    expect(result(run)).toMatchObject({ synchronization: 'would-synchronize', activation: 'would-activate', attachment: 'would-attach' });
+    expect(run.outputs['repository-id']).toBe('');
+    expect(world.sim.mutatingRequests()).toHaveLength(0);
+  });
+});
+
+describe('failures: one line, cause and remedy, exit 1', () => {
+  test('a rejected login is not retried and carries the server message', async () => {
+    world = await startWorld();
+    const run = await action(world, { password: 'wrong-password' });
+    expectOneLineFailure(run, /^Xopero ONE authentication failed \(server: AU1001: Invalid email or password\.\): check the email and password secrets\.$/);
+    expect(world.sim.requests.map((r) => r.path)).toEqual(['/account/login']);
+  });
+
+  test('unknown organization: names the visible ones and the closest', async () => {
+    world = await startWorld();
+    const run = await action(world, { organization: 'acmee' });
+    expectOneLineFailure(run, /Organization 'acmee' not found \(did you mean 'acme'\?\); the account sees: 'acme', 'globex'/);
+  });
+
+  test('two organizations with the same name: asks for the id', async () => {
+    world = await startWorld();
+    const twin = world.sim.addOrganization({ name: 'ACME' });
+    const run = await action(world);
+    expectOneLineFailure(run, new RegExp(`2 organizations are named 'acme' \\(ids .*${twin.id}.*\\): set organization to the id`));
+  });
+
+  test('unknown plan fails before any change, listing the plans', async () => {
+    world = await startWorld();
+    world.sim.addRepository(world.orgId, { name: 'acme/new-service', pendingSync: true });
+    const run = await action(world, { plan: 'Nightly' }, { repository: 'acme/new-service' });
+    expectOneLineFailure(run, /Plan 'Nightly' not found in organization 'acme'.*'Nightly GitHub', 'Weekly'/);
+    expect(world.sim.mutatingRequests()).toHaveLength(0);
+  });
+
+  test('no free license: LI5020 with its meaning; the attachment still happens', async () => {
+    world = await startWorld({ licenses: 0 });
+    const run = await action(world);
+    expectOneLineFailure(run, /License activation of 'acme\/api' failed: LI5020 \(no free license/);
+    expect(result(run)).toMatchObject({ activation: 'failed', attachment: 'attached' });
+    expect(world.sim.repository('acme/api')!.isProtected).toBe(false);
+  });
+
+  test('unknown repository with sync: never', async () => {
+    world = await startWorld();
+    const run = await action(world, { sync: 'never' }, { repository: 'acme/ghost' });
+    expectOneLineFailure(run, /'acme\/ghost' is not known to Xopero ONE.*sync is 'never'/);
+    expect(world.sim.mutatingRequests()).toHaveLength(0);
+  });
+
+  test('a synchronization that ends without the repository fails early', async () => {
+    world = await startWorld({ syncDurationMs: 100 });
+    const started = Date.now();
+    const run = await action(world, { 'wait-timeout': '60' }, { repository: 'acme/ghost' });
+    expectOneLineFailure(run, /Synchronization of 'acme' finished, but 'acme\/ghost' is not among its repositories/);
+    expect(Date.now() - started).toBeLessThan(20_000);
+  });
+
+  test('wait-timeout passes', async () => {
+    world = await startWorld({ syncDurationMs: 60_000 });
+    world.sim.addRepository(world.orgId, { name: 'acme/slow', pendingSync: true });
+    const run = await action(world, { 'wait-timeout': '2' }, { repository: 'acme/slow' });
+    expectOneLineFailure(run, /'acme\/slow' did not appear in organization 'acme' within 2 s \(wait-timeout\)/);
+  });
+
+  test.each([
+    [{ 'wait-timeout': 'soon' }, /Input 'wait-timeout': expected a number of seconds/],
+    [{ 'dry-run': 'maybe' }, /Input 'dry-run': expected true or false, got 'maybe'/],
+    [{ email: '', password: '' }, /Input 'email': no credentials/],
+    [{ 'server-url': '' }, /Input 'server-url': is required/],
+  ])('bad input %j is refused before any request', async (inputs, message) => {
+    world = await startWorld();
+    const run = await action(world, inputs as Record<string, string>);
+    expectOneLineFailure(run, message);
+    expect(world.sim.requests).toHaveLength(0);
+  });
+
+  test('plain http is refused unless allowed', async () => {
+    world = await startWorld({ tls: false });
+    const refused = await action(world);
+    expectOneLineFailure(refused, /plain http/);
+    expect(world.sim.requests).toHaveLength(0);
+    const allowed = await action(world, { 'allow-http': 'true' });
+    expect(allowed.code).toBe(0);
+  });
+
+  test('an untrusted certificate is never accepted; ca-certificate makes it trusted', async () => {
+    world = await startWorld();
+    const untrusted = await runAction(world.inputs, {});
+    expectOneLineFailure(untrusted, /TLS certificate of .* is not trusted.*ca-certificate/);
+    expect(world.sim.requests).toHaveLength(0);
+    const trusted = await runAction({ ...world.inputs, 'ca-certificate': readFileSync(world.sim.caCertPath, 'utf8') }, {});
+    expect(trusted.code).toBe(0);
+  });
+
+  test('an account without GitManagement: says which role to add', async () => {
+    world = await startWorld();
+    const run = await action(world, { email: 'reader@example.com' });
+    expect(run.code).toBe(1);
+    expect(errorLines(run.stdout).join('\n')).toMatch(/may not call POST \/git\/repositories\/activate \(server: AU1403.*\): give it the GitManagement role/);
+  });
+
+  test('a server that keeps answering 502 fails after the bounded retries', async () => {
+    world = await startWorld();
+    world.sim.addFault({ path: '/git/organizations/getmany', status: 502, retryAfter: 0, times: 100 });
+    const run = await action(world);
+    expectOneLineFailure(run, /answered POST \/git\/organizations\/getmany with HTTP 502 on every one of 5 attempts/);
+    expect(count(world.sim, '/git/organizations/getmany')).toBe(5);
+  });
+
+  test('a redirect is not followed with the token', async () => {
+    world = await startWorld();
+    world.sim.addFault({ path: '/git/organizations/getmany', status: 307, body: '' });
+    const run = await action(world);
+    expectOneLineFailure(run, /redirect \(HTTP 307\).*set server-url to the final address/);
+  });
+});
+
+describe('a flaky server', () => {
+  test('429, 503, a dropped connection and a lost answer are survived', async () => {
+    world = await startWorld();
+    const { sim } = world;
+    sim.addFault({ path: '/git/organizations/getmany', status: 503, retryAfter: 0 });
+    sim.addFault({ path: '/git/repositories/getmany', status: 429, retryAfter: 1 });
+    sim.addFault({ path: '/plans/listassignedtoorganization', drop: true });
+    sim.addFault({ path: '/plans/attachgitrepository', drop: true, afterApply: true });
+    sim.addFault({ path: '/git/repositories/activate', status: 504, afterApply: true });
+
+    const run = await action(world);
+
+    expect(run.code).toBe(0);
+    expect(sim.repository('acme/api')!.isProtected).toBe(true);
+    expect(sim.plan('Nightly GitHub')!.repositoryIds.filter((id) => id === sim.repository('acme/api')!.id)).toHaveLength(1);
+    expect(count(sim, '/plans/attachgitrepository')).toBe(2);
+    expect(sim.freeLicenses).toBe(999);
+    expect(run.stdout).toMatch(/::warning::Retrying after HTTP 429 \(retry 1, in 1\.0 s\)/);
+    // Retry-After was honoured: the retried request came at least a second later.
+    const repoRequests = sim.requests.filter((r) => r.path === '/git/repositories/getmany');
+    expect(repoRequests[1].startedAt - repoRequests[0].endedAt).toBeGreaterThanOrEqual(950);
+  });
+
+  test('a token that stops working mid-run gets one fresh login', async () => {
+    world = await startWorld();
+    world.sim.addFault({ path: '/git/repositories/getmany', status: 401 });
+    const run = await action(world);
+    expect(run.code).toBe(0);
+    expect(count(world.sim, '/account/login')).toBe(2);
+  });
+
+  test('one TLS connection serves a sequential run', async () => {
+    world = await startWorld();
+    world.sim.repository('acme/api')!.isProtected = true;
+    const run = await action(world, { plan: '' });
+    expect(run.code).toBe(0);
+    expect(new Set(world.sim.requests.map((r) => r.connectionId)).size).toBe(1);
+  });
+});
+
+describe('many pipelines at once', () => {
+  test('30 concurrent runs for 30 repositories into one plan all end attached', async () => {
+    world = await startWorld();
+    const { sim } = world;
+    const names = Array.from({ length: 30 }, (_, i) => `acme/service-${String(i).padStart(2, '0')}`);
+    for (const name of names) sim.addRepository(world.orgId, { name, isProtected: false });
+
+    const runs = await Promise.all(names.map((name) => action(world!, {}, { repository: name })));
+
+    expect(runs.map((run) => run.code)).toEqual(names.map(() => 0));
+    const plan = sim.plan('Nightly GitHub')!;
+    for (const name of names) {
+      expect(sim.repository(name)!.isProtected).toBe(true);
+      expect(plan.repositoryIds).toContain(sim.repository(name)!.id);
+    }
+    expect(plan.repositoryIds).toContain(sim.repository('acme/other')!.id);
+    expect(count(sim, '/plans/modifygitplan')).toBe(0);
+  }, 120_000);
+});
+
+describe('secrets', () => {
+  test('neither the password nor the token reaches a log, an output or the summary', async () => {
+    world = await startWorld();
+    const { sim } = world;
+    sim.addFault({ path: '/git/repositories/getmany', status: 401 });
+    sim.addFault({ path: '/plans/attachgitrepository', status: 500, body: { errorCode: 'GN0500', message: `echo ${PASSWORD}` } });
+    const run = await action(world, {}, { env: { XOPERO_TIMING: '1' } });
+    expect(run.code).toBe(1);
+    const tokens = [...new Set(sim.requests.map((r) => r.authorization?.replace('Bearer ', '')).filter(Boolean))] as string[];
+    expect(tokens.length).toBeGreaterThanOrEqual(2);
+    const visible = run.all.split('\n').filter((line) => !line.startsWith('::add-mask::')).join('\n');
+    for (const secret of [PASSWORD, ...tokens]) {
+      expect(run.stdout).toContain(`::add-mask::${secret}`);
+      expect(visible).not.toContain(secret);
+      expect(run.summary).not.toContain(secret);
+      expect(JSON.stringify(run.outputs)).not.toContain(secret);
+    }
+    expect(visible).toContain('echo ***');
+  });
+});

@@ -1,0 +1,17 @@
+export { Simulator } from './server.js';
+export { ensureCertificates, DEFAULT_CERT_DIR } from './certs.js';
+export type { TestCertificates } from './certs.js';
+export { seedDemo, DEMO_IDS } from './demo-data.js';
+export type { DemoData } from './demo-data.js';
+export type {
+  Fault,
+  OrgInit,
+  PlanInit,
+  RepoInit,
+  RequestRecord,
+  SimOrg,
+  SimPlan,
+  SimRepo,
+  SimulatorOptions,
+  SimulatorUser,
+} from './types.js';

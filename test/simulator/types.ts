@@ -1,0 +1,109 @@
+// The simulator's public types: its options, its state as tests see it, faults and the request log.
+export interface SimulatorUser {
+  email: string;
+  password: string;
+  roles: string[];
+}
+
+export interface SimulatorOptions {
+  /** Serve HTTPS with the test CA from ensureCertificates (default true); false serves plain HTTP. */
+  tls?: boolean;
+  /** Where ensureCertificates keeps the test CA (default test/.certs/). */
+  certDir?: string;
+  /** Delay before answering every request. */
+  latencyMs?: number;
+  /** Largest page size honoured; a larger `limit` is silently reduced to it. */
+  pageCap?: number;
+  /** 'substring': a Name filter matches case-insensitive substrings; 'ignore': filters are ignored. */
+  filterMode?: 'substring' | 'ignore';
+  users?: SimulatorUser[];
+  /** Free licenses available to /git/repositories/activate. */
+  licenses?: number;
+  /** How long /git/repositories/sync keeps synchronizationInProgress set. */
+  syncDurationMs?: number;
+  host?: string;
+  port?: number;
+}
+
+export interface SimOrg {
+  id: string;
+  name: string;
+  /** Git service kind, as in the docs' examples (1, 2, ...). */
+  driver: number;
+  apiUrl: string | null;
+  isReadOnly: boolean;
+  defaultWorkerId: string;
+  isCreatedByMarketplace: boolean;
+  synchronizationInProgress: boolean;
+  /** Epoch ms at which the running synchronization completes. */
+  syncEndsAt?: number;
+  lastSynchronizationRepositoriesStartTime: number;
+}
+
+export interface SimRepo {
+  id: string;
+  serverId: string;
+  organizationId: string;
+  /** Full path, `org/repo`. */
+  name: string;
+  lastBackup: number;
+  lastSuccessfulBackup: number;
+  nextBackup: number;
+  isProtected: boolean;
+  isRemoved: boolean;
+  status: number;
+  lastBackupTaskStatus: number;
+  isPublic: boolean;
+  /** Exists at the Git service but Xopero ONE only learns of it when a sync of its organization completes. */
+  pendingSync: boolean;
+}
+
+export interface SimPlan {
+  id: string;
+  organizationId: string;
+  name: string;
+  backupType: number;
+  includeMetadata: boolean;
+  includeAllRepositories: boolean;
+  repositoryIds: string[];
+  lastStatus: { successes: number; warnings: number; errors: number };
+  planFinishedTime: number;
+  isRunning: boolean;
+}
+
+export type OrgInit = { name: string; id?: string; driver?: number };
+export type PlanInit = Partial<Omit<SimPlan, 'organizationId'>> & { name: string };
+export type RepoInit = Partial<Omit<SimRepo, 'organizationId' | 'serverId'>> & { name: string };
+
+export interface Fault {
+  /** Request path to match, e.g. '/git/repositories/getmany' (case-insensitive); omitted = any path. */
+  path?: string;
+  /** Answer with this status instead of processing the request. */
+  status?: number;
+  retryAfter?: string | number;
+  /** Body sent with `status`: JSON unless a string (sent as text/plain). Default: an errorCode body. */
+  body?: unknown;
+  /** Destroy the connection without answering. */
+  drop?: boolean;
+  /** Extra delay on top of latencyMs. */
+  delayMs?: number;
+  /** How many matching requests this fault applies to (default 1). */
+  times?: number;
+  /** Process the request (state changes) before dropping/replacing the answer: a lost response. */
+  afterApply?: boolean;
+}
+
+export interface RequestRecord {
+  method: string;
+  /** Lower-cased, without query string or trailing slash. */
+  path: string;
+  /** Parsed JSON body; undefined when absent or malformed. */
+  body: unknown;
+  authorization?: string;
+  /** 0 while in flight, or when the connection closed without an answer. */
+  status: number;
+  /** Counter per connection (per TLS session with tls on): equal ids = one reused connection. */
+  connectionId: number;
+  startedAt: number;
+  endedAt: number;
+}
