@@ -79,7 +79,7 @@ async function main(io: CliIo): Promise<number> {
     return error instanceof InputError ? 2 : 1;
   }
   try {
-    const outcome = await run(settings, { log, timeline });
+    const outcome = await run(settings, { log, env: io.env, timeline });
     const dotenv = parsed.values.dotenv ?? io.env.XOPERO_DOTENV ?? (gitlab ? 'xopero.env' : undefined);
     if (dotenv) writeFileSync(dotenv, dotenvText(outcome));
     if (parsed.json) io.stdout(`${redact(outputValues(outcome).result)}\n`);

@@ -18,7 +18,8 @@ import { ApiError, XoperoError } from './errors.js';
 import { addSecret } from './redact.js';
 import type { Credentials } from './settings.js';
 import { Timeline } from './timing.js';
-import { RETRY, type Transport } from './transport.js';
+import { displayProxy } from './proxy.js';
+import { RETRY, proxyConnectStatus, type Transport } from './transport.js';
 
 interface Endpoint {
   path: string;
@@ -193,7 +194,7 @@ export class XoperoClient {
         maxRedirections: 0,
       });
     } catch (error) {
-      throw transportError(error, url, endpoint);
+      throw transportError(error, url, endpoint, this.options.transport.proxy.url);
     }
     const text = await response.body.text();
     // undici hands the connection back to its pool just after the body ends; a request sent in the same tick
@@ -271,8 +272,12 @@ function httpError(status: number, headers: Dispatcher.ResponseData['headers'], 
   return new ApiError(`Xopero ONE answered ${where} with HTTP ${status}${server}.`, status, endpoint.path, code, message);
 }
 
-function transportError(error: unknown, url: URL, endpoint: Endpoint): XoperoError {
+function transportError(error: unknown, url: URL, endpoint: Endpoint, proxy: URL | undefined): XoperoError {
   const err = error as Error & { code?: string; statusCode?: number; cause?: { code?: string; message?: string } };
+  if (proxy) {
+    const failure = proxyFailure(err, url, proxy);
+    if (failure) return new XoperoError(failure);
+  }
   if (err instanceof undiciErrors.RequestRetryError && err.statusCode) {
     return new ApiError(
       `Xopero ONE answered POST ${endpoint.path} with HTTP ${err.statusCode} on every one of ${1 + RETRY.maxRetries} attempts: the server (or a proxy in front of it) is unavailable; try again later.`,
@@ -307,4 +312,22 @@ function transportError(error: unknown, url: URL, endpoint: Endpoint): XoperoErr
     }
   })();
   return new XoperoError(`Cannot reach Xopero ONE: ${reason}.`);
+}
+
+/** A failure of the proxy itself, told apart from the server's: the user fixes a different thing. */
+function proxyFailure(err: Error & { code?: string; cause?: { code?: string } }, url: URL, proxy: URL): string | undefined {
+  const shown = displayProxy(proxy);
+  const status = proxyConnectStatus(err);
+  if (status === 407) {
+    return `The proxy ${shown} requires authentication (HTTP 407): put user:password in HTTPS_PROXY, e.g. http://user:password@${proxy.host}.`;
+  }
+  if (status !== undefined) {
+    const attempts = RETRY.statusCodes.includes(status) ? ` on every one of ${1 + RETRY.maxRetries} attempts` : '';
+    return `The proxy ${shown} answered HTTP ${status} to CONNECT ${url.host}${attempts}: it cannot reach the Xopero ONE server; check the proxy's rules, or exclude ${url.hostname} with NO_PROXY.`;
+  }
+  const code = err.code ?? err.cause?.code;
+  if (code && ['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'UND_ERR_CONNECT_TIMEOUT', 'ETIMEDOUT'].includes(code)) {
+    return `Cannot reach proxy ${proxy.host} (${code}): check HTTPS_PROXY, or exclude ${url.hostname} with NO_PROXY.`;
+  }
+  return undefined;
 }

@@ -24,7 +24,7 @@ export async function run(): Promise<void> {
     addSecret(raw['access-token']);
     const settings = parseSettings(raw);
 
-    const outcome = await runCore(settings, { log: githubLog, timeline });
+    const outcome = await runCore(settings, { log: githubLog, env: process.env, timeline });
     for (const [name, value] of Object.entries(outputValues(outcome))) core.setOutput(name, redact(value));
     if (process.env.GITHUB_STEP_SUMMARY) {
       await core.summary.addRaw(redact(markdownSummary(outcome, Date.now()))).write();

@@ -1,6 +1,7 @@
 /** One run, whatever the host: build the transport and client from the settings, run the core, close. */
 import { XoperoClient } from './client.js';
 import type { Log } from './log.js';
+import { displayProxy, type ProxyChoice } from './proxy.js';
 import { protectRepository, type ProtectResult } from './protect.js';
 import type { Settings } from './settings.js';
 import { Timeline } from './timing.js';
@@ -8,6 +9,8 @@ import { createTransport } from './transport.js';
 
 export interface RunOptions {
   log: Log;
+  /** The environment the proxy variables are read from. */
+  env?: Record<string, string | undefined>;
   timeline?: Timeline;
   now?: () => number;
 }
@@ -17,11 +20,14 @@ export interface RunOutcome {
   requests: { total: number; mutating: number };
 }
 
-export async function run(settings: Settings, { log, timeline = new Timeline(false), now = Date.now }: RunOptions): Promise<RunOutcome> {
+export async function run(settings: Settings, { log, env = {}, timeline = new Timeline(false), now = Date.now }: RunOptions): Promise<RunOutcome> {
   const transport = createTransport({
+    serverUrl: settings.serverUrl,
+    env,
     caCertificate: settings.caCertificate,
     onRetry: (reason, attempt, delayMs) => log.warning(`Retrying after ${reason} (retry ${attempt}, in ${(delayMs / 1000).toFixed(1)} s).`),
   });
+  logProxy(log, transport.proxy, settings.serverUrl);
   const client = new XoperoClient({ serverUrl: settings.serverUrl, credentials: settings.credentials, transport, timeline });
   try {
     const result = await protectRepository({ client, settings, log, now });
@@ -30,4 +36,9 @@ export async function run(settings: Settings, { log, timeline = new Timeline(fal
     // destroy, not close: nothing is in flight any more, and idle keep-alive sockets must not hold the exit.
     await transport.destroy();
   }
+}
+
+function logProxy(log: Log, proxy: ProxyChoice, serverUrl: URL): void {
+  if (proxy.url) log.info(`Using proxy ${displayProxy(proxy.url)} (from ${proxy.source}).`);
+  else if (proxy.excludedBy) log.info(`Not using the proxy in ${proxy.source}: ${serverUrl.hostname} is excluded by NO_PROXY entry '${proxy.excludedBy}'.`);
 }

@@ -4,9 +4,13 @@
  */
 import { readFileSync } from 'node:fs';
 import { rootCertificates } from 'node:tls';
-import { Agent, EnvHttpProxyAgent, RetryAgent, type Dispatcher, type RetryHandler } from 'undici';
+import { Agent, ProxyAgent, RetryAgent, type Dispatcher, type RetryHandler } from 'undici';
+import { chooseProxy, type ProxyChoice } from './proxy.js';
 
 export interface TransportOptions {
+  serverUrl: URL;
+  /** Where HTTPS_PROXY / NO_PROXY are read from (the faces pass process.env). */
+  env?: Record<string, string | undefined>;
   caCertificate?: string;
   /** Called before each retry, so the log says why the run waits. */
   onRetry?: (reason: string, attempt: number, delayMs: number) => void;
@@ -21,6 +25,7 @@ export interface Transport {
   once: Dispatcher;
   /** Drops the pool's idle keep-alive connections so the process can exit at once. */
   destroy(): Promise<void>;
+  proxy: ProxyChoice;
 }
 
 export const RETRY = {
@@ -50,12 +55,14 @@ export const RETRY = {
 
 export const CONNECT_TIMEOUT_MS = 10_000;
 
-export function createTransport(options: TransportOptions = {}): Transport {
-  const agentOptions: Agent.Options = {
-    connect: { timeout: CONNECT_TIMEOUT_MS, ...trust(options.caCertificate) },
-    keepAliveTimeout: 10_000,
-  };
-  const base = hasProxyEnvironment() ? quietEnvHttpProxyAgent(agentOptions) : new Agent(agentOptions);
+export function createTransport(options: TransportOptions): Transport {
+  const proxy = chooseProxy(options.serverUrl, options.env ?? {});
+  const tls = { timeout: CONNECT_TIMEOUT_MS, ...trust(options.caCertificate) };
+  const base: Dispatcher = proxy.url
+    ? // The tunnel's connections are pooled and kept alive like direct ones: a run opens about as many
+      // tunnels as it has requests in flight. TLS to the server runs inside the tunnel (requestTls).
+      new ProxyAgent({ uri: proxy.url.href, keepAliveTimeout: 10_000, requestTls: tls, proxyTls: { timeout: CONNECT_TIMEOUT_MS } })
+    : new Agent({ connect: tls, keepAliveTimeout: 10_000 });
   const retrying = new RetryAgent(base, {
     // undici retries only idempotent methods by default; this API is all POST, and client.ts marks
     // which calls may be repeated and why. Those calls go through this dispatcher.
@@ -65,7 +72,7 @@ export function createTransport(options: TransportOptions = {}): Transport {
     errorCodes: RETRY.errorCodes,
     retry: backoffWithJitter(options),
   });
-  return { retrying, once: base, destroy: () => base.destroy() };
+  return { retrying, once: base, destroy: () => base.destroy(), proxy };
 }
 
 /**
@@ -87,24 +94,6 @@ function trust(caCertificate: string | undefined): { ca?: string[] } {
   return { ca };
 }
 
-export function hasProxyEnvironment(env: NodeJS.ProcessEnv = process.env): boolean {
-  return Boolean(env.https_proxy || env.HTTPS_PROXY || env.http_proxy || env.HTTP_PROXY);
-}
-
-/**
- * undici 6 marks EnvHttpProxyAgent experimental and prints a process warning on first use; on a CI log that
- * reads like a fault. It is the documented way to honour HTTPS_PROXY/NO_PROXY, so keep it and drop the warning.
- */
-function quietEnvHttpProxyAgent(options: Agent.Options): Dispatcher {
-  const emitWarning = process.emitWarning;
-  process.emitWarning = (() => undefined) as typeof process.emitWarning;
-  try {
-    return new EnvHttpProxyAgent(options);
-  } finally {
-    process.emitWarning = emitWarning;
-  }
-}
-
 type RetryCallback = RetryHandler.RetryCallback;
 
 /**
@@ -114,12 +103,11 @@ type RetryCallback = RetryHandler.RetryCallback;
 function backoffWithJitter(options: TransportOptions): RetryCallback {
   const scale = options.retryDelayScale ?? 1;
   return (err, { state }, callback) => {
-    const { statusCode, code, headers } = err as Error & {
-      statusCode?: number;
-      code?: string;
-      headers?: Record<string, string | string[] | undefined>;
-    };
-    const retryableCode = !code || code === 'UND_ERR_REQ_RETRY' || RETRY.errorCodes.includes(code);
+    const { code, headers } = err as Error & { code?: string; headers?: Record<string, string | string[] | undefined> };
+    // A proxy that cannot reach the server answers its CONNECT with 502/503: retried like the server's own.
+    const statusCode = (err as { statusCode?: number }).statusCode ?? proxyConnectStatus(err);
+    const proxied = proxyConnectStatus(err) !== undefined;
+    const retryableCode = !code || code === 'UND_ERR_REQ_RETRY' || proxied || RETRY.errorCodes.includes(code);
     const retryableStatus = statusCode === undefined || RETRY.statusCodes.includes(statusCode);
     if (!retryableCode || !retryableStatus || state.counter > RETRY.maxRetries) {
       callback(err);
@@ -131,7 +119,8 @@ function backoffWithJitter(options: TransportOptions): RetryCallback {
       retryAfterMs !== undefined
         ? Math.min(retryAfterMs, RETRY.maxRetryAfterMs)
         : Math.round(backoffMs * (0.5 + Math.random() * 0.5));
-    options.onRetry?.(statusCode ? `HTTP ${statusCode}` : (code ?? err.message), state.counter, delayMs);
+    const reason = proxied ? `the proxy's HTTP ${statusCode}` : statusCode ? `HTTP ${statusCode}` : (code ?? err.message);
+    options.onRetry?.(reason, state.counter, delayMs);
     setTimeout(() => callback(null), delayMs * scale);
   };
 }
@@ -143,4 +132,10 @@ function parseRetryAfter(value: string | string[] | undefined): number | undefin
   if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
   const date = Date.parse(text);
   return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
+}
+
+/** undici reports a refused CONNECT only in its message: "Proxy response (407) !== 200 when HTTP Tunneling". */
+export function proxyConnectStatus(error: unknown): number | undefined {
+  const match = /Proxy response \((\d{3})\) !== 200/.exec((error as Error)?.message ?? '');
+  return match ? Number(match[1]) : undefined;
 }
