@@ -44,9 +44,8 @@ export function relative(isoTime: string, nowMs: number): string {
 
 export function markdownSummary({ result }: RunOutcome, nowMs: number): string {
   const title = result.mode === 'check' ? 'Xopero ONE protection check' : result.dryRun ? 'Xopero ONE backup (dry run)' : 'Xopero ONE backup';
-  const status = result.problems.length > 0 ? '❌ failed' : result.changed ? '✅ protected (changed)' : '✅ protected (no change needed)';
   const rows: Array<[string, string]> = [
-    ['Status', result.mode === 'check' && result.problems.length === 0 ? '✅ protected' : status],
+    ['Status', statusLine(result)],
     ['Server', result.server],
     ['Organization', `${result.organization.name} (\`${result.organization.id}\`)`],
     ['Repository', result.repository.id ? `${result.repository.name} (\`${result.repository.id}\`)` : `${result.repository.name} (not known yet)`],
@@ -68,6 +67,14 @@ export function markdownSummary({ result }: RunOutcome, nowMs: number): string {
   const table = ['| | |', '|---|---|', ...rows.map(([key, value]) => `| ${key} | ${escapeCell(value)} |`)].join('\n');
   const problems = result.problems.map((problem) => `- ${escapeCell(problem)}`).join('\n');
   return `## ${title}\n\n${table}\n${problems ? `\n**Problems**\n\n${problems}\n` : ''}`;
+}
+
+function statusLine(result: ProtectResult): string {
+  if (result.problems.length > 0) return '❌ failed';
+  const pending = !result.repository.known || [result.activation, result.attachment].some((step) => step.startsWith('would-'));
+  if (pending) return '⚠️ not fully protected yet: the dry run lists what would change';
+  if (!result.repository.protected) return '⚠️ known, but holds no license (activate: false)';
+  return result.changed ? '✅ protected (changed by this run)' : '✅ protected (no change needed)';
 }
 
 const escapeCell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
