@@ -35,9 +35,9 @@ export function renderTables(actionYml: string): { inputs: string; outputs: stri
 export function updateReadme(readme: string, tables: { inputs: string; outputs: string }): string {
   let text = readme;
   for (const [key, table] of Object.entries(tables)) {
-    const pattern = new RegExp(`(<!-- ${key}:start -->\\n)[\\s\\S]*?(\\n<!-- ${key}:end -->)`);
+    const pattern = new RegExp(`(<!-- ${key}:start -->)[\\s\\S]*?(<!-- ${key}:end -->)`);
     if (!pattern.test(text)) throw new Error(`README.md has no <!-- ${key}:start --> ... <!-- ${key}:end --> markers`);
-    text = text.replace(pattern, (_, start: string, end: string) => `${start}${table}${end}`);
+    text = text.replace(pattern, (_, start: string, end: string) => `${start}\n${table}\n${end}`);
   }
   return text;
 }
