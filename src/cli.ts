@@ -5,11 +5,10 @@
  */
 import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { formatDuration } from './duration.js';
 import { InputError, describeError } from './errors.js';
 import type { Log } from './log.js';
 import { addSecret, redact } from './redact.js';
-import { outputValues, relative } from './report.js';
+import { outputValues, textReport } from './report.js';
 import { run, type RunOutcome } from './run.js';
 import { INPUT_NAMES, parseSettings, type InputName, type RawInputs } from './settings.js';
 import { Timeline } from './timing.js';
@@ -162,20 +161,6 @@ function dotenvText(outcome: RunOutcome): string {
   const lines = Object.entries(values)
     .filter(([name]) => name !== 'result')
     .map(([name, value]) => `XOPERO_${envName(name)}=${value}`);
-  return `${lines.join('\n')}\n`;
-}
-
-function textReport({ result }: RunOutcome, nowMs: number): string {
-  const lines = [
-    `Organization: ${result.organization.name} (${result.organization.id})`,
-    `Repository:   ${result.repository.name}${result.repository.id ? ` (${result.repository.id})` : ' (not known yet)'}`,
-    `Plan:         ${result.plan ? `${result.plan.name} (${result.plan.id})` : 'none'}`,
-    `Synchronization: ${result.synchronization}; activation: ${result.activation}; attachment: ${result.attachment}; changed: ${result.changed}`,
-  ];
-  if (result.backup) {
-    const age = result.backup.ageSeconds === undefined ? 'never' : `${formatDuration(result.backup.ageSeconds)} ago`;
-    lines.push(`Last successful backup: ${age}; next: ${result.backup.nextBackup ? relative(result.backup.nextBackup, nowMs) : 'none scheduled'}`);
-  }
   return `${lines.join('\n')}\n`;
 }
 

@@ -121,6 +121,12 @@ export class XoperoClient {
     return { repositories, synchronizationInProgress };
   }
 
+  /** Whether a synchronization of the organization is running: one small page of the repository list. */
+  async synchronizationInProgress(organizationId: string): Promise<boolean> {
+    const page = await this.send<Page<RepositoryList>>(ENDPOINTS.repositories, { id: organizationId, limit: 1, page: 1 });
+    return Boolean(page?.result?.synchronizationInProgress);
+  }
+
   async listAssignedPlans(organizationId: string): Promise<AssignedPlan[]> {
     return this.allPages<AssignedPlan>(ENDPOINTS.assignedPlans, { organizationid: organizationId }, (page) => page as AssignedPlan[]);
   }

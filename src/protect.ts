@@ -16,6 +16,7 @@ export type ActivationOutcome = 'already' | 'activated' | 'would-activate' | 'sk
 export type AttachmentOutcome = 'already' | 'attached' | 'would-attach' | 'skipped' | 'failed';
 
 export interface ProtectResult {
+  kind: 'repository';
   server: string;
   mode: Settings['mode'];
   dryRun: boolean;
@@ -73,6 +74,7 @@ export async function protectRepository(context: RunContext): Promise<ProtectRes
   const { organization, plan, fullName, assigned } = found;
 
   const result: ProtectResult = {
+    kind: 'repository',
     server: settings.serverUrl.origin,
     mode: settings.mode,
     dryRun: settings.dryRun,

@@ -3,13 +3,14 @@ import { humanTime } from './backup.js';
 import { formatDuration } from './duration.js';
 import type { ProtectResult } from './protect.js';
 import type { RunOutcome } from './run.js';
+import { LISTED_ENTRIES, type SweepResult } from './sweep.js';
 
 /** Output name -> value, the same names for action outputs and (upper-cased, XOPERO_ prefixed) GitLab dotenv. */
 export function outputValues({ result, requests }: RunOutcome): Record<string, string> {
-  const backup = result.backup;
+  const backup = result.kind === 'repository' ? result.backup : undefined;
   return {
     'organization-id': result.organization.id,
-    'repository-id': result.repository.id,
+    'repository-id': result.kind === 'repository' ? result.repository.id : '',
     'plan-id': result.plan?.id ?? '',
     changed: String(result.changed),
     'last-backup': backup?.lastBackup ?? '',
@@ -43,6 +44,10 @@ export function relative(isoTime: string, nowMs: number): string {
 }
 
 export function markdownSummary({ result }: RunOutcome, nowMs: number): string {
+  return result.kind === 'sweep' ? sweepMarkdown(result) : repositoryMarkdown(result, nowMs);
+}
+
+function repositoryMarkdown(result: ProtectResult, nowMs: number): string {
   const title = result.mode === 'check' ? 'Xopero ONE protection check' : result.dryRun ? 'Xopero ONE backup (dry run)' : 'Xopero ONE backup';
   const rows: Array<[string, string]> = [
     ['Status', statusLine(result)],
@@ -79,4 +84,56 @@ function statusLine(result: ProtectResult): string {
 
 const escapeCell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
-export type { ProtectResult };
+
+function sweepMarkdown(result: SweepResult): string {
+  const { counts } = result;
+  const title = result.mode === 'check' ? 'Xopero ONE protection audit' : result.dryRun ? 'Xopero ONE organization sweep (dry run)' : 'Xopero ONE organization sweep';
+  const rows: Array<[string, string]> = [
+    ['Status', result.problems.length > 0 ? '❌ failed' : result.changed ? '✅ done (changes made)' : '✅ done (no change needed)'],
+    ['Server', result.server],
+    ['Organization', `${result.organization.name} (\`${result.organization.id}\`)`],
+    ['Plan', result.plan ? `${result.plan.name} (\`${result.plan.id}\`)` : 'none requested'],
+    ['Patterns', result.patterns.map((p) => `\`${p}\``).join(' ')],
+    ['Synchronization', OUTCOME_WORDS[result.synchronization]],
+    ['Matched', String(counts.matched)],
+    ['Already protected', String(counts.alreadyProtected)],
+    [result.dryRun || result.mode === 'check' ? 'Would activate' : 'Activated', String(result.dryRun || result.mode === 'check' ? counts.wouldActivate : counts.activated)],
+    [result.dryRun || result.mode === 'check' ? 'Would attach' : 'Attached', String(result.dryRun || result.mode === 'check' ? counts.wouldAttach : counts.attached)],
+    ['Failed', String(counts.failed)],
+  ];
+  if (counts.stale > 0) rows.push(['Backup too old or missing', String(counts.stale)]);
+  const table = ['| | |', '|---|---|', ...rows.map(([key, value]) => `| ${key} | ${escapeCell(value)} |`)].join('\n');
+  const listed = result.entries.slice(0, LISTED_ENTRIES);
+  const changes = listed.length
+    ? [
+        '\n| repository | what | why |',
+        '|---|---|---|',
+        ...listed.map((e) => `| ${escapeCell(e.repository)} | ${e.actions.join(', ')} | ${escapeCell(e.reason ?? '')} |`),
+        result.entries.length > listed.length ? `\n…and ${result.entries.length - listed.length} more.` : '',
+      ].join('\n')
+    : '';
+  const notFound = result.notFound.length ? `\nNot found: ${result.notFound.map(escapeCell).join(', ')}\n` : '';
+  const problems = result.problems.map((problem) => `- ${escapeCell(problem)}`).join('\n');
+  return `## ${title}\n\n${table}\n${changes}\n${notFound}${problems ? `\n**Problems**\n\n${problems}\n` : ''}`;
+}
+
+/** The CLI's closing report: a few plain lines. */
+export function textReport({ result }: RunOutcome, nowMs: number): string {
+  const lines = [`Organization: ${result.organization.name} (${result.organization.id})`];
+  if (result.kind === 'sweep') {
+    const c = result.counts;
+    lines.push(`Plan:         ${result.plan ? `${result.plan.name} (${result.plan.id})` : 'none'}`);
+    lines.push(`Matched ${c.matched}: already protected ${c.alreadyProtected}, activated ${c.activated}, attached ${c.attached}, would activate ${c.wouldActivate}, would attach ${c.wouldAttach}, failed ${c.failed}, stale ${c.stale}; changed: ${result.changed}`);
+    return `${lines.join('\n')}\n`;
+  }
+  lines.push(
+    `Repository:   ${result.repository.name}${result.repository.id ? ` (${result.repository.id})` : ' (not known yet)'}`,
+    `Plan:         ${result.plan ? `${result.plan.name} (${result.plan.id})` : 'none'}`,
+    `Synchronization: ${result.synchronization}; activation: ${result.activation}; attachment: ${result.attachment}; changed: ${result.changed}`,
+  );
+  if (result.backup) {
+    const age = result.backup.ageSeconds === undefined ? 'never' : `${formatDuration(result.backup.ageSeconds)} ago`;
+    lines.push(`Last successful backup: ${age}; next: ${result.backup.nextBackup ? relative(result.backup.nextBackup, nowMs) : 'none scheduled'}`);
+  }
+  return `${lines.join('\n')}\n`;
+}

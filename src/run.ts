@@ -4,6 +4,7 @@ import type { Log } from './log.js';
 import { displayProxy, type ProxyChoice } from './proxy.js';
 import { protectRepository, type ProtectResult } from './protect.js';
 import type { Settings } from './settings.js';
+import { sweepOrganization, type SweepResult } from './sweep.js';
 import { Timeline } from './timing.js';
 import { createTransport } from './transport.js';
 
@@ -16,7 +17,7 @@ export interface RunOptions {
 }
 
 export interface RunOutcome {
-  result: ProtectResult;
+  result: ProtectResult | SweepResult;
   requests: { total: number; mutating: number };
 }
 
@@ -30,7 +31,8 @@ export async function run(settings: Settings, { log, env = {}, timeline = new Ti
   logProxy(log, transport.proxy, settings.serverUrl);
   const client = new XoperoClient({ serverUrl: settings.serverUrl, credentials: settings.credentials, transport, timeline });
   try {
-    const result = await protectRepository({ client, settings, log, now });
+    const context = { client, settings, log, now };
+    const result = settings.repositories ? await sweepOrganization(context) : await protectRepository(context);
     return { result, requests: { ...client.requestCount } };
   } finally {
     // destroy, not close: nothing is in flight any more, and idle keep-alive sockets must not hold the exit.
