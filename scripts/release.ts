@@ -1,0 +1,60 @@
+/**
+ * Release checks, run by the release workflow and by the tests:
+ *   tsx scripts/release.ts check v1.2.3   the tag, package.json, src/version.ts, the GitLab component's default
+ *                                         package and CHANGELOG.md all name the same version
+ *   tsx scripts/release.ts notes v1.2.3   prints that version's CHANGELOG section (the release notes)
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseAllDocuments } from 'yaml';
+import { ROOT } from '../test/harness.js';
+
+const read = (path: string) => readFileSync(join(ROOT, path), 'utf8');
+
+export function versionsFound(): Record<string, string | undefined> {
+  const pkg = JSON.parse(read('package.json')) as { name: string; version: string };
+  const [spec] = parseAllDocuments(read('templates/xopero-backup.yml')).map((doc) => doc.toJS()) as Array<{
+    spec: { inputs: Record<string, { default?: string }> };
+  }>;
+  const componentPackage = String(spec.spec.inputs.package?.default ?? '');
+  return {
+    'package.json': pkg.version,
+    'src/version.ts': /VERSION = '([^']+)'/.exec(read('src/version.ts'))?.[1],
+    'templates/xopero-backup.yml (package default)': componentPackage.startsWith(`${pkg.name}@`) ? componentPackage.slice(pkg.name.length + 1) : componentPackage,
+    'CHANGELOG.md': /^## \[?(\d+\.\d+\.\d+)\]?/m.exec(read('CHANGELOG.md'))?.[1],
+  };
+}
+
+export function releaseNotes(version: string): string | undefined {
+  const changelog = read('CHANGELOG.md');
+  const start = changelog.search(new RegExp(`^## \\[?${version.replace(/\./g, '\\.')}\\]?`, 'm'));
+  if (start < 0) return undefined;
+  const rest = changelog.slice(start);
+  const next = rest.slice(3).search(/^## /m);
+  return (next < 0 ? rest : rest.slice(0, next + 3)).trim();
+}
+
+const isMain = process.argv[1]?.endsWith('release.ts');
+if (isMain) {
+  const [command, tag = ''] = process.argv.slice(2);
+  const version = tag.replace(/^v/, '');
+  if (!/^\d+\.\d+\.\d+$/.test(version)) {
+    console.error('usage: release.ts check|notes vX.Y.Z');
+    process.exit(2);
+  }
+  if (command === 'check') {
+    const wrong = Object.entries(versionsFound()).filter(([, found]) => found !== version);
+    for (const [where, found] of wrong) console.error(`${where} says ${found ?? 'nothing'}, the tag says ${version}.`);
+    process.exit(wrong.length > 0 ? 1 : 0);
+  } else if (command === 'notes') {
+    const notes = releaseNotes(version);
+    if (!notes) {
+      console.error(`CHANGELOG.md has no section for ${version}.`);
+      process.exit(1);
+    }
+    console.log(notes);
+  } else {
+    console.error('usage: release.ts check|notes vX.Y.Z');
+    process.exit(2);
+  }
+}
