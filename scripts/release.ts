@@ -3,8 +3,10 @@
  *   tsx scripts/release.ts check v1.2.3   the tag, package.json, src/version.ts, the GitLab component's default
  *                                         package and CHANGELOG.md all name the same version
  *   tsx scripts/release.ts notes v1.2.3   prints that version's CHANGELOG section (the release notes)
+ *   tsx scripts/release.ts bump 1.2.3     sets that version in package.json, src/version.ts and the component's
+ *                                         default package, and opens a CHANGELOG section for it
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { ROOT } from '../test/harness.js';
@@ -34,15 +36,30 @@ export function releaseNotes(version: string): string | undefined {
   return (next < 0 ? rest : rest.slice(0, next + 3)).trim();
 }
 
+export function bump(version: string): void {
+  const pkg = JSON.parse(read('package.json')) as { name: string; version: string };
+  const old = pkg.version;
+  const edit = (path: string, change: (text: string) => string) => writeFileSync(join(ROOT, path), change(read(path)));
+  edit('package.json', (text) => text.replace(`"version": "${old}"`, `"version": "${version}"`));
+  edit('package-lock.json', (text) => text.replace(new RegExp(`("name": "${pkg.name}",\\s+"version": )"${old.replace(/\./g, '\\.')}"`, 'g'), `$1"${version}"`));
+  edit('src/version.ts', (text) => text.replace(`VERSION = '${old}'`, `VERSION = '${version}'`));
+  edit('templates/xopero-backup.yml', (text) => text.replace(`default: ${pkg.name}@${old}`, `default: ${pkg.name}@${version}`));
+  edit('README.md', (text) => text.replaceAll(`xopero-backup@${old}`, `xopero-backup@${version}`).replaceAll(`${pkg.name}@${old}`, `${pkg.name}@${version}`));
+  edit('CHANGELOG.md', (text) => (text.includes(`## ${version}`) ? text : text.replace(/^## /m, `## ${version}\n\n- (what changed)\n\n## `)));
+}
+
 const isMain = process.argv[1]?.endsWith('release.ts');
 if (isMain) {
   const [command, tag = ''] = process.argv.slice(2);
   const version = tag.replace(/^v/, '');
   if (!/^\d+\.\d+\.\d+$/.test(version)) {
-    console.error('usage: release.ts check|notes vX.Y.Z');
+    console.error('usage: release.ts check|notes|bump vX.Y.Z');
     process.exit(2);
   }
-  if (command === 'check') {
+  if (command === 'bump') {
+    bump(version);
+    console.log(`Version ${version} set; write its CHANGELOG.md entry, then build, test and commit.`);
+  } else if (command === 'check') {
     const wrong = Object.entries(versionsFound()).filter(([, found]) => found !== version);
     for (const [where, found] of wrong) console.error(`${where} says ${found ?? 'nothing'}, the tag says ${version}.`);
     process.exit(wrong.length > 0 ? 1 : 0);
