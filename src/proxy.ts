@@ -5,6 +5,7 @@
  * than by undici's EnvHttpProxyAgent because that one matches `example.com` in NO_PROXY only exactly, where
  * curl and the runner also match its subdomains; and because the log must say which proxy is used.
  */
+import { isIP } from 'node:net';
 import { XoperoError } from './errors.js';
 import { addSecret } from './redact.js';
 
@@ -58,6 +59,11 @@ export function noProxyMatch(target: URL, noProxy: string): string | undefined {
     if (entry === '*') return entry;
     const { host, port: entryPort } = splitHostPort(entry.toLowerCase());
     if (entryPort !== undefined && entryPort !== port) continue;
+    if (isIP(hostname)) {
+      // An address matches only itself: `.0.1` is not a domain suffix of 127.0.0.1.
+      if (hostname === host) return entry;
+      continue;
+    }
     const suffix = host.replace(/^\*?\./, '');
     if (hostname === suffix || hostname.endsWith(`.${suffix}`)) return entry;
   }

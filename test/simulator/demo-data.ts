@@ -1,7 +1,7 @@
 // A small, recognisable dataset for demos and scripts. Fixed ids, so a demo script or a curl command
 // written once keeps working across simulator restarts.
 import type { Simulator } from './server.js';
-import type { SimOrg, SimPlan, SimRepo } from './types.js';
+import type { RepoInit, SimOrg, SimPlan, SimRepo } from './types.js';
 
 export const DEMO_IDS = {
   acme: '0a000000-0000-4000-8000-000000000001',
@@ -46,7 +46,7 @@ export function seedDemo(sim: Simulator): DemoData {
   const backedUp = { lastBackup: now - 6 * hour, lastSuccessfulBackup: now - 6 * hour, nextBackup: now + 18 * hour };
 
   const acme = sim.addOrganization({ id: DEMO_IDS.acme, name: 'acme', driver: 1 });
-  const repo = (id: string, name: string, extra: Partial<SimRepo> = {}) =>
+  const repo = (id: string, name: string, extra: Partial<RepoInit> = {}) =>
     sim.addRepository(acme.id, { id, name, ...extra });
   const repositories = {
     api: repo(DEMO_IDS.api, 'acme/api', backedUp),

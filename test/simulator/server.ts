@@ -7,8 +7,11 @@ import https from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { ensureCertificates } from './certs.js';
-import { asBoolean, field, flag, isDescending, isJsonMediaType, list, paginate, parseJson, sortByName, text } from './binding.js';
-import type { ParsedBody } from './binding.js';
+import {
+  ApiError, asBoolean, empty, errorBody, fail, field, flag, isDescending, isJsonMediaType, list, ok, paginate, parseJson,
+  sortByName, text,
+} from './protocol.js';
+import type { ParsedBody, Reply } from './protocol.js';
 import type {
   Fault, OrgInit, PlanInit, RepoInit, RequestRecord, SimOrg, SimPlan, SimRepo, SimulatorOptions, SimulatorUser,
 } from './types.js';
@@ -22,28 +25,12 @@ interface Session {
   expiresAt: number;
 }
 
-interface Reply {
-  status: number;
-  body?: unknown;
-  headers?: Record<string, string>;
-}
-
 /** 'public' needs no token, 'user' any live token, a role list a token holding one of them. */
 type Access = 'public' | 'user' | readonly string[];
 
 interface Route {
   access: Access;
   run: (body: unknown) => Reply;
-}
-
-class ApiError extends Error {
-  constructor(readonly status: number, readonly errorCode: string, message: string) {
-    super(message);
-  }
-}
-
-function fail(status: number, errorCode: string, message: string): never {
-  throw new ApiError(status, errorCode, message);
 }
 
 const TOKEN_LIFETIME_MS = 30 * 24 * 3600 * 1000;
@@ -301,7 +288,7 @@ export class Simulator {
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const record: RequestRecord = {
       method: req.method ?? '',
-      path: normalizePath(new URL(req.url ?? '/', 'http://x').pathname),
+      path: normalizePath((req.url ?? '/').split('?')[0]!),
       body: undefined,
       authorization: req.headers.authorization,
       status: 0,
@@ -714,19 +701,6 @@ function repositoryView(repo: SimRepo): object {
   const { id, serverId, name, lastBackup, lastSuccessfulBackup, nextBackup } = repo;
   const { isProtected, isRemoved, status, lastBackupTaskStatus, isPublic } = repo;
   return { id, serverId, name, lastBackup, lastSuccessfulBackup, nextBackup, isProtected, isRemoved, status, lastBackupTaskStatus, isPublic };
-}
-
-function errorBody(errorCode: string, message: string): { errorCode: string; message: string } {
-  return { errorCode, message };
-}
-
-function ok(body: unknown): Reply {
-  return { status: 200, body };
-}
-
-/** 200 with no body, as the docs show for sync, attach, detach and modify. */
-function empty(): Reply {
-  return { status: 200 };
 }
 
 /** An opaque token shaped like the service's JWT; the simulator only ever looks it up, never decodes it. */

@@ -25,6 +25,7 @@ export interface SimulatorOptions {
   port?: number;
 }
 
+/** State objects are live: a test may change a field directly (e.g. `repo.isProtected = false`). */
 export interface SimOrg {
   id: string;
   name: string;
@@ -83,9 +84,9 @@ export interface Fault {
   retryAfter?: string | number;
   /** Body sent with `status`: JSON unless a string (sent as text/plain). Default: an errorCode body. */
   body?: unknown;
-  /** Destroy the connection without answering. */
+  /** Destroy the connection without answering (takes precedence over `status`). */
   drop?: boolean;
-  /** Extra delay on top of latencyMs. */
+  /** Extra delay on top of latencyMs; a fault with only a delay is then processed normally. */
   delayMs?: number;
   /** How many matching requests this fault applies to (default 1). */
   times?: number;
@@ -102,7 +103,7 @@ export interface RequestRecord {
   authorization?: string;
   /** 0 while in flight, or when the connection closed without an answer. */
   status: number;
-  /** Counter per connection (per TLS session with tls on): equal ids = one reused connection. */
+  /** Number of the connection that carried it (1, 2, ... as connections are established): equal ids = reuse. */
   connectionId: number;
   startedAt: number;
   endedAt: number;

@@ -1,4 +1,4 @@
-// Reading request bodies the way the real service's ASP.NET model binding does, and its paging.
+// The real service's wire conventions: ASP.NET-style reading of request bodies, error answers and paging.
 /** 'empty' is a request without a body, which the endpoints treat as `{}`. */
 export type ParsedBody = { kind: 'empty' } | { kind: 'json'; value: object } | { kind: 'malformed'; message: string };
 
@@ -79,4 +79,34 @@ export function sortByName<T extends { name: string; id: string }>(items: T[], d
 
 function compare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
+}
+
+export interface Reply {
+  status: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+/** An error answer, `{ errorCode, message }` with `status`, thrown from wherever a handler finds the problem. */
+export class ApiError extends Error {
+  constructor(readonly status: number, readonly errorCode: string, message: string) {
+    super(message);
+  }
+}
+
+export function fail(status: number, errorCode: string, message: string): never {
+  throw new ApiError(status, errorCode, message);
+}
+
+export function errorBody(errorCode: string, message: string): { errorCode: string; message: string } {
+  return { errorCode, message };
+}
+
+export function ok(body: unknown): Reply {
+  return { status: 200, body };
+}
+
+/** 200 with no body, as the docs show for sync, attach, detach and modify. */
+export function empty(): Reply {
+  return { status: 200 };
 }
