@@ -47,7 +47,13 @@ function parseProxyUrl(value: string, source: string): URL {
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     throw new XoperoError(`${source} uses ${url.protocol}, which is not supported; use an http:// or https:// proxy.`);
   }
-  addSecret(decodeURIComponent(url.password));
+  addSecret(url.password);
+  try {
+    addSecret(decodeURIComponent(url.password));
+    decodeURIComponent(url.username);
+  } catch {
+    throw new XoperoError(`${source} has credentials that are not percent-encoded: write a % in the user name or password as %25 (and @ as %40, : as %3A).`);
+  }
   return url;
 }
 
