@@ -51,6 +51,17 @@ export async function resolveOrganizationAndPlan({ client, settings, log }: RunC
   return { organization, plan };
 }
 
+/** What every result starts with: where, how, and which organization and plan. */
+export function resultHead(settings: Settings, organization: Organization, plan: OrganizationPlan | undefined) {
+  return {
+    server: settings.serverUrl.origin,
+    mode: settings.mode,
+    dryRun: settings.dryRun,
+    organization: { id: organization.id, name: organization.name },
+    plan: plan && { id: plan.id, name: plan.name },
+  };
+}
+
 export async function protectRepository(context: RunContext): Promise<ProtectResult> {
   const { client, settings, log } = context;
   const readOnly = settings.dryRun || settings.mode === 'check';
@@ -75,12 +86,8 @@ export async function protectRepository(context: RunContext): Promise<ProtectRes
 
   const result: ProtectResult = {
     kind: 'repository',
-    server: settings.serverUrl.origin,
-    mode: settings.mode,
-    dryRun: settings.dryRun,
-    organization: { id: organization.id, name: organization.name },
+    ...resultHead(settings, organization, plan),
     repository: { id: '', name: fullName, known: false, protected: false },
-    plan: plan && { id: plan.id, name: plan.name },
     synchronization: 'not-needed',
     activation: 'skipped',
     attachment: 'skipped',

@@ -11,7 +11,7 @@ import { explainErrorCode } from './error-codes.js';
 import { XoperoError, describeError } from './errors.js';
 import { isAttached } from './lookup.js';
 import { compilePatterns } from './patterns.js';
-import { POLL_DELAYS_MS, resolveOrganizationAndPlan, type RunContext } from './protect.js';
+import { POLL_DELAYS_MS, resolveOrganizationAndPlan, resultHead, type RunContext } from './protect.js';
 
 /**
  * 100 ids per activate call: 3,000 activations take 30 calls, each small enough (about 4 KB) to finish well
@@ -75,11 +75,7 @@ export async function sweepOrganization(context: RunContext): Promise<SweepResul
 
   const result: SweepResult = {
     kind: 'sweep',
-    server: settings.serverUrl.origin,
-    mode: settings.mode,
-    dryRun: settings.dryRun,
-    organization: { id: organization.id, name: organization.name },
-    plan: plan && { id: plan.id, name: plan.name },
+    ...resultHead(settings, organization, plan),
     patterns: settings.repositories ?? [],
     synchronization: 'not-needed',
     counts: { matched: 0, alreadyProtected: 0, activated: 0, attached: 0, wouldActivate: 0, wouldAttach: 0, failed: 0, stale: 0 },

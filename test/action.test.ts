@@ -5,6 +5,7 @@
 import { afterEach, describe, expect, test } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import { errorLines, runAction, type ActionResult } from './harness.js';
+import { expectOneLineFailure } from './expectations.js';
 import { EMAIL, PASSWORD, count, startWorld, type World } from './fixtures.js';
 
 let world: World | undefined;
@@ -20,13 +21,6 @@ async function action(w: World, inputs: Record<string, string> = {}, options: { 
 
 const result = (run: ActionResult) => JSON.parse(run.outputs.result);
 
-function expectOneLineFailure(run: ActionResult, pattern: RegExp) {
-  expect(run.code).toBe(1);
-  const errors = errorLines(run.stdout);
-  expect(errors).toHaveLength(1);
-  expect(errors[0]).toMatch(pattern);
-  expect(run.all).not.toMatch(/\n\s+at .+\(.+:\d+:\d+\)/); // no stack trace
-}
 
 describe('a new repository', () => {
   test('is synchronized, waited for, activated and attached', async () => {

@@ -6,7 +6,8 @@
  */
 import { afterEach, describe, expect, test } from '@jest/globals';
 import net from 'node:net';
-import { CLI_ENTRY, baseEnv, errorLines, runAction, runProcess, type ActionResult } from './harness.js';
+import { CLI_ENTRY, baseEnv, errorLines, runAction, runProcess } from './harness.js';
+import { expectOneLineFailure } from './expectations.js';
 import { EMAIL, PASSWORD, startWorld, type World } from './fixtures.js';
 import { ForwardProxy, type ForwardProxyOptions } from './proxy/forward-proxy.js';
 import type { SimulatorOptions } from './simulator/index.js';
@@ -61,13 +62,6 @@ function action(s: Setup, env: Record<string, string | undefined>, inputs: Recor
   );
 }
 
-function expectOneLineFailure(run: ActionResult, pattern: RegExp) {
-  expect(run.code).toBe(1);
-  const errors = errorLines(run.stdout);
-  expect(errors).toHaveLength(1);
-  expect(errors[0]).toMatch(pattern);
-  expect(run.all).not.toMatch(/\n\s+at .+\(.+:\d+:\d+\)/); // no stack trace
-}
 
 const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 
