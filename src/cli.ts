@@ -3,9 +3,9 @@
  * The command-line face, for GitLab (the CI/CD component runs it) and any other CI: flags and XOPERO_*
  * variables in, the same core, a text report or --json out. Secrets come only from the environment.
  */
-import { readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { InputError, describeError } from './errors.js';
+import { InputError, XoperoError, describeError } from './errors.js';
 import type { Log } from './log.js';
 import { addSecret, redact } from './redact.js';
 import { outputValues, textReport } from './report.js';
@@ -80,7 +80,7 @@ async function main(io: CliIo): Promise<number> {
   try {
     const outcome = await run(settings, { log, env: io.env, timeline });
     const dotenv = parsed.values.dotenv ?? io.env.XOPERO_DOTENV ?? (gitlab ? 'xopero.env' : undefined);
-    if (dotenv) writeFileSync(dotenv, dotenvText(outcome));
+    if (dotenv) writeDotenv(dotenv, outcome);
     if (parsed.json) io.stdout(`${redact(outputValues(outcome).result)}\n`);
     print(redact(textReport(outcome, Date.now())));
     for (const problem of outcome.result.problems) io.stderr(`xopero-one: ${redact(problem)}\n`);
@@ -152,8 +152,21 @@ function rawInputs(values: Record<string, string | boolean | undefined>, env: No
 /** GitLab file variables hold a path; a plain variable holds the PEM itself. */
 function readCaCertificate(value: string | undefined): string | undefined {
   if (!value || value.includes('-----BEGIN')) return value;
-  if (!existsSync(value)) throw new InputError('ca-certificate', `is neither PEM text nor a readable file: '${value}'.`);
-  return readFileSync(value, 'utf8');
+  try {
+    return readFileSync(value, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? 'unreadable';
+    throw new InputError('ca-certificate', `is neither PEM text nor a readable file: '${value}' (${code}).`);
+  }
+}
+
+function writeDotenv(path: string, outcome: RunOutcome): void {
+  try {
+    writeFileSync(path, dotenvText(outcome));
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? 'error';
+    throw new XoperoError(`Cannot write the dotenv file '${path}' (${code}): set --dotenv or XOPERO_DOTENV to a writable path.`);
+  }
 }
 
 function dotenvText(outcome: RunOutcome): string {
