@@ -80,9 +80,10 @@ async function main(io: CliIo): Promise<number> {
   try {
     const outcome = await run(settings, { log, env: io.env, timeline });
     const dotenv = parsed.values.dotenv ?? io.env.XOPERO_DOTENV ?? (gitlab ? 'xopero.env' : undefined);
-    if (dotenv) writeDotenv(dotenv, outcome);
+    // The report first: if the dotenv file cannot be written, what the run changed is still on record.
     if (parsed.json) io.stdout(`${redact(outputValues(outcome).result)}\n`);
     print(redact(textReport(outcome, Date.now())));
+    if (dotenv) writeDotenv(dotenv, outcome);
     for (const problem of outcome.result.problems) io.stderr(`xopero-one: ${redact(problem)}\n`);
     return outcome.result.problems.length > 0 ? 1 : 0;
   } catch (error) {
@@ -117,6 +118,9 @@ function parseCommandLine(argv: string[]) {
     if (values[name] !== undefined) {
       throw new UsageError(`--${name} is not accepted: secrets on a command line end up in process lists and logs; set XOPERO_${envName(name)} instead`);
     }
+  }
+  if (values['no-activate'] && values.activate !== undefined) {
+    throw new UsageError('give --activate or --no-activate, not both');
   }
   if (positionals.length > 1 || (positionals.length === 1 && positionals[0] !== 'ensure')) {
     throw new UsageError(`unknown command '${positionals.join(' ')}' (the only command is 'ensure')`);

@@ -115,6 +115,49 @@ describe('workflows and README snippets', () => {
   });
 });
 
+/**
+ * gitlab-ci-local --preview builds the pipeline as GitLab would: includes, component inputs (types, options,
+ * required values, unknown inputs) and the result's schema. Offline, a component include is pointed at the
+ * template in this repository, which is what it resolves to.
+ */
+async function previewGitlabPipeline(pipeline: string) {
+  const dir = mkdtempSync(join(tmpdir(), 'gitlab-preview-'));
+  mkdirSync(join(dir, 'templates'));
+  cpSync(join(ROOT, 'templates/xopero-backup.yml'), join(dir, 'templates/xopero-backup.yml'));
+  writeFileSync(join(dir, '.gitlab-ci.yml'), pipeline.replace(/component: \S+\/xopero-backup@\S+/g, 'local: templates/xopero-backup.yml'));
+  const git = (...args: string[]) => runProcessIn('git', ['-c', 'user.name=CI', '-c', 'user.email=ci@example.com', ...args], dir);
+  await git('init', '-q', '-b', 'main');
+  await git('add', '-A');
+  await git('commit', '-q', '-m', 'pipeline');
+  await git('remote', 'add', 'origin', 'https://gitlab.example.com/acme/api.git');
+  await git('symbolic-ref', 'refs/remotes/origin/HEAD', 'refs/remotes/origin/main');
+  return runProcess([join(ROOT, 'node_modules/gitlab-ci-local/dist/index.js'), '--preview'], baseEnv(), { cwd: dir });
+}
+
+function runProcessIn(command: string, args: string[], cwd: string) {
+  return new Promise<number>((resolve) => spawn(command, args, { cwd, stdio: 'ignore' }).on('close', (code) => resolve(code ?? -1)));
+}
+
+const gitlabSnippets = yamlBlocks.filter((text) => /^include:/m.test(text) && text.includes('xopero-backup@'));
+
+describe('GitLab pipelines', () => {
+  test.each([
+    ['.gitlab-ci.yml of the mirror', read('.gitlab-ci.yml')],
+    ...gitlabSnippets.map((snippet, i) => [`README snippet ${i + 1}`, snippet] as [string, string]),
+  ])('%s builds a valid pipeline', async (_name, pipeline) => {
+    const preview = await previewGitlabPipeline(pipeline);
+    expect(preview.stderr).not.toMatch(/input|invalid|error/i);
+    expect(preview.code).toBe(0);
+    expect(preview.stdout).toMatch(/^xopero-backup:$/m);
+  }, 60_000);
+
+  test('there are README snippets to check, and a typo in one is caught', async () => {
+    expect(gitlabSnippets.length).toBeGreaterThanOrEqual(3);
+    const preview = await previewGitlabPipeline(gitlabSnippets[0].replace('server_url:', 'server_ur:'));
+    expect(preview.code).not.toBe(0);
+  }, 60_000);
+});
+
 describe('the npm package', () => {
   test('holds only what runs: the CLI bundle, no dependencies to download', async () => {
     const pack = await runNpm(['pack', '--dry-run', '--json']);

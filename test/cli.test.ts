@@ -1,0 +1,422 @@
+/**
+ * The CLI end to end: the bundle dist/cli/index.js, run with node the way a shell (or the GitLab component)
+ * runs it, against the simulator over HTTPS with its own CA. Flags and XOPERO_* variables in; a text report
+ * or --json out; exit 0 done, 1 failed, 2 usage error; GitLab CI defaults, sections and the dotenv file.
+ */
+import { afterAll, afterEach, describe, expect, test } from '@jest/globals';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { INPUT_NAMES } from '../src/settings.js';
+import { CLI_ENTRY, ROOT, baseEnv, runProcess, type ProcessResult } from './harness.js';
+import { EMAIL, PASSWORD, count, startWorld, type World } from './fixtures.js';
+
+let world: World | undefined;
+afterEach(async () => {
+  await world?.sim.stop();
+  world = undefined;
+});
+
+const scratch = mkdtempSync(join(tmpdir(), 'xopero-cli-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+/** A fresh directory under this file's scratch directory. */
+const freshDir = () => mkdtempSync(join(scratch, 'run-'));
+
+const SECRET_INPUTS = ['email', 'password', 'access-token'];
+const VERSION = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+const envName = (input: string) => `XOPERO_${input.toUpperCase().replace(/-/g, '_')}`;
+
+interface CliResult extends ProcessResult {
+  /** The working directory it ran in (a fresh temporary one unless given). */
+  cwd: string;
+  /** stdout and stderr together, for "no secret anywhere" checks. */
+  all: string;
+}
+
+/** Runs the CLI bundle in a fresh working directory with only the given environment (plus PATH and HOME). */
+async function cli(args: string[], env: Record<string, string | undefined> = {}, options: { cwd?: string } = {}): Promise<CliResult> {
+  const cwd = options.cwd ?? freshDir();
+  const result = await runProcess([CLI_ENTRY, ...args], baseEnv(env), { cwd });
+  return { ...result, cwd, all: result.stdout + result.stderr };
+}
+
+/** The secrets and the simulator's CA, the way a CI job has them: from the environment. */
+const credentials = (w: World): Record<string, string> => ({
+  XOPERO_EMAIL: EMAIL,
+  XOPERO_PASSWORD: PASSWORD,
+  NODE_EXTRA_CA_CERTS: w.sim.caCertPath,
+});
+
+/** Flags for the usual story: acme/api into 'Nightly GitHub'. */
+const flags = (w: World): string[] => ['--server-url', w.url, '--organization', 'acme', '--repository', 'acme/api', '--plan', 'Nightly GitHub'];
+
+/** The variables GitLab sets for a job of project acme/api. */
+const GITLAB = { GITLAB_CI: 'true', CI: 'true', CI_PROJECT_ROOT_NAMESPACE: 'acme', CI_PROJECT_PATH: 'acme/api', CI_JOB_ID: '4242' };
+
+function expectProtected(w: World, name: string, plan = 'Nightly GitHub') {
+  const repo = w.sim.repository(name)!;
+  expect(repo.isProtected).toBe(true);
+  expect(w.sim.plan(plan)!.repositoryIds).toContain(repo.id);
+}
+
+/** One error line on stderr, `xopero-one: ...`, and no stack trace. */
+function expectFailure(run: CliResult, code: 1 | 2, pattern: RegExp) {
+  expect(run.code).toBe(code);
+  expect(run.stderr).toMatch(/^xopero-one: /);
+  expect(run.stderr).toMatch(pattern);
+  expect(run.all).not.toMatch(/\n\s+at .+:\d+:\d+\)?/);
+}
+
+function parseDotenv(text: string): Record<string, string> {
+  const values: Record<string, string> = {};
+  for (const line of text.split('\n').filter(Boolean)) {
+    const match = /^([A-Z_]+)=(.*)$/.exec(line);
+    if (!match) throw new Error(`not a dotenv line: ${JSON.stringify(line)}`);
+    values[match[1]] = match[2];
+  }
+  return values;
+}
+
+/** The bearer tokens the simulator saw (each login makes one). */
+const tokensSeen = (w: World) =>
+  [...new Set(w.sim.requests.map((r) => r.authorization?.replace('Bearer ', '')).filter(Boolean))] as string[];
+
+describe('flags and the XOPERO_* environment', () => {
+  test('flags: the repository ends protected and attached; a text report on stdout', async () => {
+    world = await startWorld();
+    const run = await cli(flags(world), credentials(world));
+
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expectProtected(world, 'acme/api');
+    expect(run.stdout).toContain('== Sign in');
+    expect(run.stdout).toContain(`Organization: acme (${world.orgId})`);
+    expect(run.stdout).toContain(`Repository:   acme/api (${world.sim.repository('acme/api')!.id})`);
+    expect(run.stdout).toContain(`Plan:         Nightly GitHub (${world.nightlyId})`);
+    expect(run.stdout).toMatch(/activation: activated; attachment: attached; changed: true/);
+    // Outside GitLab CI there is no dotenv file unless asked for, and no section markers.
+    expect(existsSync(join(run.cwd, 'xopero.env'))).toBe(false);
+    expect(run.all).not.toContain('section_start');
+  });
+
+  test("the environment alone is enough, with 'ensure' as the command; a re-run changes nothing", async () => {
+    world = await startWorld();
+    const env = {
+      ...credentials(world),
+      XOPERO_SERVER_URL: world.url,
+      XOPERO_ORGANIZATION: 'acme',
+      XOPERO_REPOSITORY: 'acme/api',
+      XOPERO_PLAN: 'Nightly GitHub',
+    };
+    const first = await cli(['ensure'], env);
+    expect(first.code).toBe(0);
+    expectProtected(world, 'acme/api');
+    world.sim.resetLog();
+
+    const again = await cli([], env);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toMatch(/activation: already; attachment: already; changed: false/);
+    expect(world.sim.mutatingRequests()).toHaveLength(0);
+  });
+
+  test('a flag wins over its variable', async () => {
+    world = await startWorld();
+    const env = {
+      ...credentials(world),
+      XOPERO_SERVER_URL: 'https://wrong.invalid',
+      XOPERO_ORGANIZATION: 'globex',
+      XOPERO_REPOSITORY: 'acme/ghost',
+      XOPERO_PLAN: 'Weekly',
+      XOPERO_SYNC: 'always',
+      XOPERO_ACTIVATE: 'true',
+    };
+    const run = await cli([...flags(world), '--sync', 'never', '--no-activate'], env);
+
+    expect(run.code).toBe(0);
+    const api = world.sim.repository('acme/api')!;
+    expect(world.sim.plan('Nightly GitHub')!.repositoryIds).toContain(api.id);
+    expect(world.sim.plan('Weekly')!.repositoryIds).not.toContain(api.id);
+    expect(api.isProtected).toBe(false); // --no-activate over XOPERO_ACTIVATE=true
+    expect(count(world.sim, '/git/repositories/sync')).toBe(0); // --sync never over XOPERO_SYNC=always
+    expect(run.stdout).toMatch(/warning: acme\/api holds no license/);
+  });
+
+  test('--activate false and a boolean variable (XOPERO_DRY_RUN=true) are honoured', async () => {
+    world = await startWorld();
+    const dry = await cli(flags(world), { ...credentials(world), XOPERO_DRY_RUN: 'true' });
+    expect(dry.code).toBe(0);
+    expect(dry.stdout).toMatch(/Dry run: would activate the license, attach to plan Nightly GitHub; nothing was changed/);
+    expect(world.sim.mutatingRequests()).toHaveLength(0);
+
+    const noActivate = await cli([...flags(world), '--activate', 'false'], credentials(world));
+    expect(noActivate.code).toBe(0);
+    const api = world.sim.repository('acme/api')!;
+    expect(api.isProtected).toBe(false);
+    expect(world.sim.plan('Nightly GitHub')!.repositoryIds).toContain(api.id);
+    expect(noActivate.stdout).toMatch(/activation: skipped; attachment: attached/);
+  });
+
+  test('the flag form --dry-run beats XOPERO_DRY_RUN=false', async () => {
+    world = await startWorld();
+    const run = await cli([...flags(world), '--dry-run'], { ...credentials(world), XOPERO_DRY_RUN: 'false' });
+    expect(run.code).toBe(0);
+    expect(world.sim.mutatingRequests()).toHaveLength(0);
+    expect(world.sim.repository('acme/api')!.isProtected).toBe(false);
+  });
+});
+
+describe('--help and --version', () => {
+  test('--help exits 0 and lists every flag with its variable', async () => {
+    const run = await cli(['--help']);
+    expect(run.code).toBe(0);
+    expect(run.stderr).toBe('');
+    expect(run.stdout).toMatch(/^Usage: xopero-one \[ensure\] \[options\]/);
+    for (const input of INPUT_NAMES.filter((name) => !SECRET_INPUTS.includes(name))) {
+      expect(run.stdout).toMatch(new RegExp(`^  --${input} .*${envName(input)}`, 'm'));
+    }
+    for (const flag of ['--no-activate', '--dotenv', '--json', '--help', '--version']) {
+      expect(run.stdout).toMatch(new RegExp(`^  ${flag}\\b|, ${flag}\\b`, 'm'));
+    }
+    // The secrets are named, as variables only.
+    for (const secret of ['XOPERO_EMAIL', 'XOPERO_PASSWORD', 'XOPERO_ACCESS_TOKEN']) expect(run.stdout).toContain(secret);
+    for (const secret of SECRET_INPUTS) expect(run.stdout).not.toContain(`--${secret}`);
+  });
+
+  test("--version prints package.json's version", async () => {
+    const run = await cli(['--version']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toBe(`${VERSION}\n`);
+    expect(run.stderr).toBe('');
+  });
+});
+
+describe('exit status', () => {
+  test('1: an unknown plan fails before any change, in one line', async () => {
+    world = await startWorld();
+    const run = await cli([...flags(world), '--plan', 'Nightly'], credentials(world));
+    expectFailure(run, 1, /^xopero-one: Plan 'Nightly' not found in organization 'acme'.*'Nightly GitHub', 'Weekly'/);
+    expect(run.stderr.trim().split('\n')).toHaveLength(1);
+    expect(world.sim.mutatingRequests()).toHaveLength(0);
+  });
+
+  test('1: a rejected login', async () => {
+    world = await startWorld();
+    const run = await cli(flags(world), { ...credentials(world), XOPERO_PASSWORD: 'wrong-password' });
+    expectFailure(run, 1, /authentication failed/);
+    expect(world.sim.requests.map((r) => r.path)).toEqual(['/account/login']);
+  });
+
+  test.each([
+    [['--bogus'], /Unknown option '--bogus'/],
+    [['--password', 'pw-on-the-command-line'], /--password is not accepted.*set XOPERO_PASSWORD instead/],
+    [['--access-token', 'token-on-the-command-line'], /--access-token is not accepted.*set XOPERO_ACCESS_TOKEN instead/],
+    [['--email', EMAIL], /--email is not accepted.*set XOPERO_EMAIL instead/],
+    [['deploy'], /unknown command 'deploy' \(the only command is 'ensure'\)/],
+    [['ensure', 'now'], /unknown command 'ensure now'/],
+    [['--sync', 'sometimes'], /Input 'sync': expected one of auto, always, never, got 'sometimes'/],
+    [['--mode', 'fix'], /Input 'mode': expected one of ensure, check, got 'fix'/],
+    [['--wait-timeout', 'soon'], /Input 'wait-timeout': expected a number of seconds/],
+    [['--activate', 'maybe'], /Input 'activate': expected true or false, got 'maybe'/],
+    [['--server-url', 'http://127.0.0.1:1'], /Input 'server-url': .* is plain http/],
+  ])('2: usage error %j, before any request', async (args, message) => {
+    world = await startWorld();
+    const run = await cli([...flags(world), ...args], credentials(world));
+    expectFailure(run, 2, message);
+    expect(world.sim.requests).toHaveLength(0);
+    expect(run.all).not.toContain('-on-the-command-line');
+  });
+
+  test('2: a missing required value, with no simulator at all', async () => {
+    const run = await cli([], { XOPERO_EMAIL: EMAIL, XOPERO_PASSWORD: PASSWORD });
+    expectFailure(run, 2, /Input 'server-url': is required but empty/);
+  });
+});
+
+describe('--json', () => {
+  test('stdout is exactly one JSON document with the result; the log goes to stderr', async () => {
+    world = await startWorld();
+    const run = await cli([...flags(world), '--json'], credentials(world));
+
+    expect(run.code).toBe(0);
+    expect(run.stdout.endsWith('\n')).toBe(true);
+    expect(run.stdout.trimEnd().split('\n')).toHaveLength(1);
+    const result = JSON.parse(run.stdout);
+    const api = world.sim.repository('acme/api')!;
+    expect(result).toMatchObject({
+      server: world.url,
+      mode: 'ensure',
+      dryRun: false,
+      organization: { id: world.orgId, name: 'acme' },
+      repository: { id: api.id, name: 'acme/api' },
+      plan: { id: world.nightlyId, name: 'Nightly GitHub' },
+      synchronization: 'not-needed',
+      activation: 'activated',
+      attachment: 'attached',
+      changed: true,
+      problems: [],
+    });
+    expect(result.requests.total).toBe(world.sim.requests.length);
+    expect(run.stderr).toContain('Signed in to');
+    expect(run.stderr).toMatch(/changed: true/);
+  });
+
+  test('a run with problems still prints its result, and exits 1', async () => {
+    world = await startWorld({ licenses: 0 });
+    const run = await cli([...flags(world), '--json'], credentials(world));
+
+    expect(run.code).toBe(1);
+    const result = JSON.parse(run.stdout);
+    expect(result).toMatchObject({ activation: 'failed', attachment: 'attached' });
+    expect(result.problems).toHaveLength(1);
+    expect(result.problems[0]).toMatch(/LI5020/);
+    expect(run.stderr).toMatch(/xopero-one: License activation of 'acme\/api' failed: LI5020/);
+  });
+});
+
+describe('GitLab CI (GITLAB_CI=true)', () => {
+  test('organization and repository default from the project; xopero.env; collapsible sections', async () => {
+    world = await startWorld();
+    // The component sets XOPERO_ORGANIZATION and XOPERO_REPOSITORY to '' when their inputs are empty.
+    const env = { ...GITLAB, ...credentials(world), XOPERO_SERVER_URL: world.url, XOPERO_PLAN: 'Nightly GitHub', XOPERO_ORGANIZATION: '', XOPERO_REPOSITORY: '' };
+    const run = await cli([], env);
+
+    expect(run.code).toBe(0);
+    expect(run.stderr).toBe('');
+    expectProtected(world, 'acme/api');
+    const api = world.sim.repository('acme/api')!;
+
+    const dotenvText = readFileSync(join(run.cwd, 'xopero.env'), 'utf8');
+    const dotenv = parseDotenv(dotenvText);
+    expect(dotenv).toMatchObject({
+      XOPERO_ORGANIZATION_ID: world.orgId,
+      XOPERO_REPOSITORY_ID: api.id,
+      XOPERO_PLAN_ID: world.nightlyId,
+      XOPERO_CHANGED: 'true',
+    });
+    expect(Object.keys(dotenv)).toEqual(expect.arrayContaining(['XOPERO_LAST_BACKUP', 'XOPERO_LAST_SUCCESSFUL_BACKUP', 'XOPERO_NEXT_BACKUP', 'XOPERO_BACKUP_AGE']));
+    expect(dotenv).not.toHaveProperty('XOPERO_RESULT');
+    // GitLab's dotenv parser takes KEY=VALUE lines only: no blank lines, no comments.
+    expect(dotenvText.endsWith('\n')).toBe(true);
+    for (const line of dotenvText.slice(0, -1).split('\n')) expect(line).toMatch(/^XOPERO_[A-Z_]+=\S*$/);
+
+    // \e[0Ksection_start:TIME:NAME[collapsed=false]\r\e[0KTitle ... \e[0Ksection_end:TIME:NAME\r\e[0K
+    const starts = [...run.stdout.matchAll(/\u001b\[0Ksection_start:(\d+):([\w.-]+)\[collapsed=false\]\r\u001b\[0K(.+)\n/g)];
+    const ends = [...run.stdout.matchAll(/\u001b\[0Ksection_end:(\d+):([\w.-]+)\r\u001b\[0K\n/g)];
+    expect(starts.length).toBeGreaterThanOrEqual(2);
+    expect(ends.map((m) => m[2])).toEqual(starts.map((m) => m[2]));
+    expect(new Set(starts.map((m) => m[2])).size).toBe(starts.length);
+    starts.forEach((start, i) => {
+      expect(Number(ends[i][1])).toBeGreaterThanOrEqual(Number(start[1]));
+      expect(Math.abs(Number(start[1]) - Date.now() / 1000)).toBeLessThan(120);
+    });
+    expect(starts.map((m) => m[3])).toContain('Sign in');
+    expect(run.stdout).not.toContain('== Sign in');
+  });
+
+  test('explicit XOPERO_ORGANIZATION and XOPERO_REPOSITORY win over the project defaults', async () => {
+    world = await startWorld();
+    const run = await cli([], { ...GITLAB, ...credentials(world), XOPERO_SERVER_URL: world.url, XOPERO_PLAN: 'Nightly GitHub', XOPERO_ORGANIZATION: world.orgId, XOPERO_REPOSITORY: 'acme/other' });
+
+    expect(run.code).toBe(0);
+    const dotenv = parseDotenv(readFileSync(join(run.cwd, 'xopero.env'), 'utf8'));
+    expect(dotenv.XOPERO_REPOSITORY_ID).toBe(world.sim.repository('acme/other')!.id);
+    expect(dotenv.XOPERO_CHANGED).toBe('false');
+    expect(world.sim.repository('acme/api')!.isProtected).toBe(false);
+  });
+
+  test('--dotenv names the file; outside GitLab the project variables are ignored', async () => {
+    world = await startWorld();
+    const outside = await cli([], { CI_PROJECT_ROOT_NAMESPACE: 'acme', CI_PROJECT_PATH: 'acme/api', ...credentials(world), XOPERO_SERVER_URL: world.url });
+    expectFailure(outside, 2, /Input 'organization': is required but empty/);
+    expect(world.sim.requests).toHaveLength(0);
+
+    const dir = freshDir();
+    const run = await cli([...flags(world), '--dotenv', 'results.env'], credentials(world), { cwd: dir });
+    expect(run.code).toBe(0);
+    expect(parseDotenv(readFileSync(join(dir, 'results.env'), 'utf8')).XOPERO_CHANGED).toBe('true');
+  });
+
+  test('a dotenv file that cannot be written: an error naming it, not an unexpected one', async () => {
+    world = await startWorld();
+    const run = await cli([...flags(world), '--dotenv', '/nonexistent-dir/xopero.env'], credentials(world));
+    expect(run.code).not.toBe(0);
+    expect(run.stderr).toMatch(/^xopero-one: .*\/nonexistent-dir\/xopero\.env/m);
+    expect(run.stderr).not.toMatch(/Unexpected error|please report/);
+  });
+});
+
+describe('XOPERO_CA_CERTIFICATE', () => {
+  test('without it (and without NODE_EXTRA_CA_CERTS) the simulator is not trusted', async () => {
+    world = await startWorld();
+    const run = await cli(flags(world), { XOPERO_EMAIL: EMAIL, XOPERO_PASSWORD: PASSWORD });
+    expectFailure(run, 1, /TLS certificate of .* is not trusted.*ca-certificate/);
+    expect(world.sim.requests).toHaveLength(0);
+  });
+
+  test('as PEM text (a plain CI/CD variable)', async () => {
+    world = await startWorld();
+    const run = await cli(flags(world), { XOPERO_EMAIL: EMAIL, XOPERO_PASSWORD: PASSWORD, XOPERO_CA_CERTIFICATE: world.sim.caCert });
+    expect(run.code).toBe(0);
+    expectProtected(world, 'acme/api');
+  });
+
+  test('as a file path (a GitLab File variable)', async () => {
+    world = await startWorld();
+    const dir = freshDir();
+    const file = join(dir, 'XOPERO_CA_CERTIFICATE');
+    writeFileSync(file, world.sim.caCert);
+    const run = await cli(flags(world), { ...GITLAB, XOPERO_EMAIL: EMAIL, XOPERO_PASSWORD: PASSWORD, XOPERO_CA_CERTIFICATE: file });
+    expect(run.code).toBe(0);
+    expectProtected(world, 'acme/api');
+  });
+
+  test('neither PEM nor a readable file: a usage error', async () => {
+    world = await startWorld();
+    const run = await cli(flags(world), { ...credentials(world), XOPERO_CA_CERTIFICATE: '/nonexistent/ca.pem' });
+    expectFailure(run, 2, /ca-certificate.*neither PEM text nor a readable file/);
+    expect(world.sim.requests).toHaveLength(0);
+  });
+
+  test('a directory (a mistyped File variable path): a usage error too, not an unexpected one', async () => {
+    world = await startWorld();
+    const dir = freshDir();
+    const run = await cli(flags(world), { ...credentials(world), XOPERO_CA_CERTIFICATE: dir });
+    expectFailure(run, 2, /Input 'ca-certificate'/);
+    expect(run.stderr).not.toMatch(/Unexpected error|please report/);
+    expect(world.sim.requests).toHaveLength(0);
+  });
+});
+
+describe('secrets', () => {
+  test('neither the password nor a token reaches stdout, stderr or the dotenv file', async () => {
+    world = await startWorld();
+    const { sim } = world;
+    sim.addFault({ path: '/git/repositories/getmany', status: 401 }); // a second login, a second token
+    sim.addFault({ path: '/plans/attachgitrepository', status: 500, body: { errorCode: 'GN0500', message: `echo ${PASSWORD}` } });
+    const run = await cli(['--json'], { ...GITLAB, ...credentials(world), XOPERO_SERVER_URL: world.url, XOPERO_PLAN: 'Nightly GitHub', XOPERO_TIMING: '1' });
+
+    expect(run.code).toBe(1);
+    JSON.parse(run.stdout); // still one JSON document
+    const tokens = tokensSeen(world);
+    expect(tokens.length).toBeGreaterThanOrEqual(2);
+    const dotenv = readFileSync(join(run.cwd, 'xopero.env'), 'utf8');
+    for (const secret of [PASSWORD, ...tokens]) {
+      expect(run.all).not.toContain(secret);
+      expect(dotenv).not.toContain(secret);
+    }
+    expect(run.all).toContain('echo ***');
+  });
+
+  test('XOPERO_ACCESS_TOKEN: no login, and the token is never printed', async () => {
+    world = await startWorld();
+    const token = world.sim.issueToken(EMAIL);
+    world.sim.addFault({ path: '/plans/attachgitrepository', status: 500, body: { errorCode: 'GN0500', message: `token ${token}` } });
+    const run = await cli([...flags(world), '--json'], { XOPERO_ACCESS_TOKEN: token, NODE_EXTRA_CA_CERTS: world.sim.caCertPath, XOPERO_TIMING: '1' });
+
+    expect(run.code).toBe(1);
+    expect(count(world.sim, '/account/login')).toBe(0);
+    expect(tokensSeen(world)).toEqual([token]);
+    expect(run.all).not.toContain(token);
+    expect(run.all).toContain('token ***');
+  });
+});

@@ -1,0 +1,528 @@
+/**
+ * The GitLab CI/CD component (templates/xopero-backup.yml) as GitLab runs it: its spec and job are checked
+ * against the CLI they drive, its `$[[ inputs.* ]]` are interpolated by GitLab's rules and its script runs
+ * in bash with the variables GitLab sets; then the whole thing runs again under gitlab-ci-local. The package
+ * is the tarball `npm pack` makes of this repository (so `npm run build` must have run), installed by npx
+ * without any network; the server is the simulator over HTTPS.
+ */
+import { afterAll, afterEach, beforeAll, describe, expect, test } from '@jest/globals';
+import { spawn } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { parseAllDocuments } from 'yaml';
+import { INPUT_NAMES } from '../src/settings.js';
+import { CLI_ENTRY, ROOT, baseEnv, runProcess, type ProcessResult } from './harness.js';
+import { EMAIL, PASSWORD, startWorld, type World } from './fixtures.js';
+
+const TEMPLATE = join(ROOT, 'templates/xopero-backup.yml');
+const JOB_NAME = 'xopero-backup';
+const PACKAGE = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { name: string; version: string; dependencies?: object };
+/** Inputs that configure the job itself rather than the CLI. */
+const JOB_INPUTS = ['stage', 'image', 'package'];
+/** CLI inputs the component must not expose: secrets, and the CA (both come from project CI/CD variables). */
+const NOT_INPUTS = ['email', 'password', 'access-token', 'ca-certificate'];
+const envName = (cliInput: string) => `XOPERO_${cliInput.toUpperCase().replace(/-/g, '_')}`;
+
+// ---- the template and GitLab's interpolation ----------------------------------------------------
+
+type InputType = 'string' | 'number' | 'boolean' | 'array';
+interface InputSpec {
+  description?: string;
+  type?: InputType;
+  default?: unknown;
+  options?: unknown[];
+  regex?: string;
+}
+interface Job {
+  stage: unknown;
+  image: unknown;
+  variables: Record<string, unknown>;
+  script: unknown[];
+  artifacts: { reports: { dotenv: string } };
+  [key: string]: unknown;
+}
+
+/** The two YAML documents, `spec:` then the job. */
+function loadTemplate() {
+  const docs = parseAllDocuments(readFileSync(TEMPLATE, 'utf8'));
+  if (!Array.isArray(docs)) throw new Error('the template is empty');
+  for (const doc of docs) {
+    if (doc.errors.length > 0 || doc.warnings.length > 0) throw new Error([...doc.errors, ...doc.warnings].map((e) => e.message).join('\n'));
+  }
+  const [header, config] = docs.map((doc) => doc.toJS()) as [{ spec: { inputs: Record<string, InputSpec> } }, Record<string, Job>];
+  return { count: docs.length, header, spec: header.spec, config };
+}
+
+const BLOCK = /\$\[\[\s*(.+?)\s*\]\]/g;
+
+/** Every string in a document, keys included. */
+function strings(node: unknown): string[] {
+  if (typeof node === 'string') return [node];
+  if (Array.isArray(node)) return node.flatMap(strings);
+  if (node && typeof node === 'object') return Object.entries(node).flatMap(([key, value]) => [key, ...strings(value)]);
+  return [];
+}
+
+function inputsUsed(node: unknown): Set<string> {
+  const used = new Set<string>();
+  for (const text of strings(node)) {
+    for (const [, data] of text.matchAll(BLOCK)) {
+      const match = /^inputs\.([\w-]+)$/.exec(data);
+      if (!match) throw new Error(`unsupported interpolation block $[[ ${data} ]]`);
+      used.add(match[1]);
+    }
+  }
+  return used;
+}
+
+function typeOf(value: unknown): string {
+  return Array.isArray(value) ? 'array' : typeof value;
+}
+
+/**
+ * GitLab's `include: inputs:` rules: unknown inputs are refused, an input without a default is required,
+ * the value must have the declared type (string by default) and be one of `options`.
+ */
+function resolveInputs(spec: Record<string, InputSpec>, given: Record<string, unknown>): Record<string, unknown> {
+  for (const name of Object.keys(given)) if (!(name in spec)) throw new Error(`unknown input: ${name}`);
+  const values: Record<string, unknown> = {};
+  for (const [name, input] of Object.entries(spec)) {
+    const value = name in given ? given[name] : input.default;
+    if (value === undefined) throw new Error(`\`${name}\` input: required value has not been provided`);
+    const type = input.type ?? 'string';
+    if (typeOf(value) !== type) throw new Error(`\`${name}\` input: provided value is not a ${type}`);
+    if (input.options && !input.options.includes(value)) throw new Error(`\`${name}\` input: \`${String(value)}\` cannot be used because it is not in the list of allowed options`);
+    if (input.regex && !new RegExp(input.regex).test(String(value))) throw new Error(`\`${name}\` input: does not match required regex`);
+    values[name] = value;
+  }
+  return values;
+}
+
+/**
+ * GitLab interpolates the parsed document (gitlab lib/gitlab/ci/config/interpolation/template.rb): a string
+ * that is exactly one block becomes the input's value with its type (a boolean stays a boolean); a block
+ * inside a longer string is replaced by the value's text.
+ */
+function interpolate<T>(node: T, values: Record<string, unknown>): T {
+  const valueOf = (data: string) => {
+    const name = /^inputs\.([\w-]+)$/.exec(data)?.[1];
+    if (!name || !(name in values)) throw new Error(`unknown interpolation key: ${data}`);
+    return values[name];
+  };
+  const visit = (value: unknown): unknown => {
+    if (typeof value === 'string') {
+      const whole = /^\$\[\[\s*(.+?)\s*\]\]$/.exec(value);
+      if (whole && !whole[1].includes(']]')) return valueOf(whole[1]);
+      return value.replace(BLOCK, (_, data: string) => String(valueOf(data)));
+    }
+    if (Array.isArray(value)) return value.map(visit);
+    if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([key, inner]) => [visit(key), visit(inner)]));
+    return value;
+  };
+  return visit(node) as T;
+}
+
+/** The job as GitLab would run it with these `include: inputs:`. */
+function jobWith(given: Record<string, unknown>): Job {
+  const { spec, config } = loadTemplate();
+  return interpolate(config[JOB_NAME], resolveInputs(spec.inputs, given));
+}
+
+/**
+ * What GitLab accepts under `variables:` (lib/gitlab/ci/config/entry/variable.rb): a string or an integer,
+ * or a hash with `value:`. A YAML boolean is refused ("variable definition must be either a string or a hash").
+ */
+function expectValidVariables(variables: Record<string, unknown>) {
+  for (const [name, value] of Object.entries(variables)) {
+    expect([name, typeof value === 'string' || Number.isInteger(value)]).toEqual([name, true]);
+  }
+}
+
+/** The XOPERO_* names the job sets: under `variables:` and by `export NAME=...` in its script. */
+function variablesSet(job: Job): Map<string, string> {
+  const set = new Map<string, string>();
+  for (const [name, value] of Object.entries(job.variables ?? {})) set.set(name, String(value));
+  for (const line of job.script.map(String)) {
+    const exported = /^export (.*)$/.exec(line.trim());
+    if (!exported) continue;
+    for (const [, name, value] of exported[1].matchAll(/(\w+)=(\$\[\[.*?\]\]|\S*)/g)) set.set(name, value);
+  }
+  return set;
+}
+
+// ---- processes ----------------------------------------------------------------------------------
+
+function runCommand(command: string, args: string[], env: Record<string, string>, cwd: string, timeoutMs = 60_000): Promise<ProcessResult> {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(command, args, { env, cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => (stdout += chunk));
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolvePromise({ code: code ?? -1, stdout, stderr });
+    });
+  });
+}
+
+async function mustRun(command: string, args: string[], env: Record<string, string>, cwd: string): Promise<string> {
+  const result = await runCommand(command, args, env, cwd);
+  if (result.code !== 0) throw new Error(`${command} ${args.join(' ')} failed (${result.code}):\n${result.stdout}\n${result.stderr}`);
+  return result.stdout;
+}
+
+let scratch: string;
+let tarball: string;
+/** PATH with this node first (npx, npm and the CLI's `#!/usr/bin/env node` use it), HOME a fresh one. */
+let toolEnv: Record<string, string>;
+
+/** npx installs the tarball without the network: a private, empty cache, offline, no notifier. */
+const npmEnv = () => ({
+  npm_config_cache: join(scratch, 'npm-cache'),
+  npm_config_offline: 'true',
+  npm_config_update_notifier: 'false',
+  npm_config_fund: 'false',
+  npm_config_audit: 'false',
+});
+
+beforeAll(async () => {
+  if (!existsSync(CLI_ENTRY)) throw new Error(`${CLI_ENTRY} is missing: run 'npm run build' first`);
+  scratch = mkdtempSync(join(tmpdir(), 'xopero-gitlab-'));
+  const home = join(scratch, 'home');
+  mkdirSync(home);
+  toolEnv = baseEnv({ PATH: `${dirname(process.execPath)}:${process.env.PATH ?? '/usr/bin:/bin'}`, HOME: home });
+  const packDir = join(scratch, 'pack');
+  mkdirSync(packDir);
+  await mustRun('npm', ['pack', '--pack-destination', packDir], { ...toolEnv, ...npmEnv() }, ROOT);
+  const [file] = readdirSync(packDir).filter((name) => name.endsWith('.tgz'));
+  tarball = join(packDir, file);
+});
+
+afterAll(() => {
+  if (scratch) rmSync(scratch, { recursive: true, force: true });
+});
+
+let world: World | undefined;
+afterEach(async () => {
+  await world?.sim.stop();
+  world = undefined;
+});
+
+// ---- the tests ----------------------------------------------------------------------------------
+
+describe('the template', () => {
+  test('is two YAML documents: a well-formed spec:inputs header, then one job', () => {
+    const { count, header, spec, config } = loadTemplate();
+    expect(count).toBe(2);
+    expect(Object.keys(header)).toEqual(['spec']);
+    expect(Object.keys(spec)).toEqual(['inputs']);
+    expect(Object.keys(config)).toEqual([JOB_NAME]);
+
+    for (const [name, input] of Object.entries(spec.inputs)) {
+      expect(name).toMatch(/^[a-z][a-z0-9]*(_[a-z0-9]+)*$/);
+      expect(Object.keys(input).every((key) => ['description', 'type', 'default', 'options', 'regex'].includes(key))).toBe(true);
+      expect([name, typeof input.description === 'string' && input.description.trim().length > 10]).toEqual([name, true]);
+      const type = input.type ?? 'string';
+      expect(['string', 'number', 'boolean', 'array']).toContain(type);
+      if (input.default !== undefined) expect([name, typeOf(input.default)]).toEqual([name, type]);
+      if (input.options) expect(input.options).toContain(input.default);
+    }
+
+    const inputs = Object.fromEntries(Object.entries(spec.inputs).map(([name, input]) => [name, { type: input.type ?? 'string', default: input.default, options: input.options }]));
+    expect(inputs).toEqual({
+      stage: { type: 'string', default: '.pre' },
+      image: { type: 'string', default: 'node:24-alpine' },
+      package: { type: 'string', default: `${PACKAGE.name}@${PACKAGE.version}` },
+      server_url: { type: 'string' }, // no default: required
+      organization: { type: 'string', default: '' },
+      repository: { type: 'string', default: '' },
+      repositories: { type: 'string', default: '' },
+      plan: { type: 'string', default: '' },
+      activate: { type: 'boolean', default: true },
+      sync: { type: 'string', default: 'auto', options: ['auto', 'always', 'never'] },
+      wait_timeout: { type: 'number', default: 300 },
+      dry_run: { type: 'boolean', default: false },
+      mode: { type: 'string', default: 'ensure', options: ['ensure', 'check'] },
+      max_backup_age: { type: 'string', default: '' },
+      allow_http: { type: 'boolean', default: false },
+    });
+  });
+
+  test('every input it uses is declared, and every declared input is used', () => {
+    const { spec, config } = loadTemplate();
+    expect([...inputsUsed(config)].sort()).toEqual(Object.keys(spec.inputs).sort());
+  });
+
+  test('the job runs the CLI with npx, publishes xopero.env, and takes no secret as an input', () => {
+    const { spec, config } = loadTemplate();
+    const job = config[JOB_NAME];
+    expect(job.script.at(-1)).toBe('npx --yes --package "$[[ inputs.package ]]" -- xopero-one');
+    expect(job.artifacts).toEqual({ reports: { dotenv: 'xopero.env' } });
+    expect(job.stage).toBe('$[[ inputs.stage ]]');
+    expect(job.image).toBe('$[[ inputs.image ]]');
+    for (const name of Object.keys(spec.inputs)) expect(name).not.toMatch(/email|password|token|secret|certificate/);
+    const set = variablesSet(job);
+    for (const secret of ['XOPERO_EMAIL', 'XOPERO_PASSWORD', 'XOPERO_ACCESS_TOKEN', 'XOPERO_CA_CERTIFICATE']) expect(set.has(secret)).toBe(false);
+  });
+
+  test("its inputs are the CLI's options: a --flag in --help and an XOPERO_* variable the CLI reads", async () => {
+    const { spec, config } = loadTemplate();
+    const help = await runProcess([CLI_ENTRY, '--help'], baseEnv());
+    expect(help.code).toBe(0);
+    const set = variablesSet(config[JOB_NAME]);
+    const cliInputs = INPUT_NAMES.filter((name) => !NOT_INPUTS.includes(name));
+
+    const optionInputs = Object.keys(spec.inputs).filter((name) => !JOB_INPUTS.includes(name));
+    for (const input of optionInputs) {
+      const flag = input.replace(/_/g, '-');
+      expect(help.stdout).toMatch(new RegExp(`^  --${flag} `, 'm'));
+      expect(cliInputs).toContain(flag);
+      // The job hands this input to the CLI through the flag's variable, and through nothing else.
+      const variable = envName(flag);
+      expect([input, set.get(variable)]).toEqual([input, `$[[ inputs.${input} ]]`]);
+      expect(help.stdout).toMatch(new RegExp(`--${flag} .*${variable}`));
+    }
+    // Every variable the job sets is one the CLI reads; every CLI option but the secrets and CA is an input.
+    for (const variable of set.keys()) expect(cliInputs.map(envName)).toContain(variable);
+    expect(optionInputs.map((input) => input.replace(/_/g, '-')).sort()).toEqual([...cliInputs].sort());
+  });
+});
+
+describe('interpolation, by GitLab rules', () => {
+  test('defaults: every variable is a string or an integer, which is what GitLab accepts', () => {
+    const job = jobWith({ server_url: 'https://backup.example.com' });
+    expect(job.stage).toBe('.pre');
+    expect(job.image).toBe('node:24-alpine');
+    expectValidVariables(job.variables);
+    expect(job.variables).toMatchObject({
+      XOPERO_SERVER_URL: 'https://backup.example.com',
+      XOPERO_ORGANIZATION: '',
+      XOPERO_REPOSITORY: '',
+      XOPERO_SYNC: 'auto',
+      XOPERO_WAIT_TIMEOUT: 300,
+      XOPERO_MODE: 'ensure',
+    });
+    expect(Object.fromEntries(variablesSet(job))).toMatchObject({ XOPERO_ACTIVATE: 'true', XOPERO_DRY_RUN: 'false', XOPERO_ALLOW_HTTP: 'false' });
+    expect(job.script.at(-1)).toBe(`npx --yes --package "${PACKAGE.name}@${PACKAGE.version}" -- xopero-one`);
+  });
+
+  test('every input given: still valid variables, each value where the CLI reads it', () => {
+    const job = jobWith({
+      stage: 'protect',
+      image: 'node:24',
+      package: 'xopero-one-backup@1.2.3',
+      server_url: 'https://backup.example.com',
+      organization: 'acme',
+      repository: 'acme/api',
+      repositories: 'acme/*, !acme/old-*',
+      plan: 'Nightly GitHub',
+      activate: false,
+      sync: 'never',
+      wait_timeout: 60,
+      dry_run: true,
+      mode: 'check',
+      max_backup_age: '36h',
+      allow_http: true,
+    });
+    expectValidVariables(job.variables);
+    expect(job.stage).toBe('protect');
+    expect(Object.fromEntries(variablesSet(job))).toMatchObject({
+      XOPERO_ORGANIZATION: 'acme',
+      XOPERO_REPOSITORY: 'acme/api',
+      XOPERO_REPOSITORIES: 'acme/*, !acme/old-*',
+      XOPERO_PLAN: 'Nightly GitHub',
+      XOPERO_ACTIVATE: 'false',
+      XOPERO_SYNC: 'never',
+      XOPERO_WAIT_TIMEOUT: '60',
+      XOPERO_DRY_RUN: 'true',
+      XOPERO_MODE: 'check',
+      XOPERO_MAX_BACKUP_AGE: '36h',
+      XOPERO_ALLOW_HTTP: 'true',
+    });
+    expect(job.script.at(-1)).toBe('npx --yes --package "xopero-one-backup@1.2.3" -- xopero-one');
+  });
+
+  const url = 'https://backup.example.com';
+  test.each([
+    [{}, /`server_url` input: required value has not been provided/],
+    [{ server_url: url, sync: 'sometimes' }, /`sync` input: `sometimes` cannot be used/],
+    [{ server_url: url, mode: 'fix' }, /`mode` input: `fix` cannot be used/],
+    [{ server_url: url, dry_run: 'yes' }, /`dry_run` input: provided value is not a boolean/],
+    [{ server_url: url, wait_timeout: '300' }, /`wait_timeout` input: provided value is not a number/],
+    [{ server_url: url, password: 'not-an-input' }, /unknown input: password/],
+  ])('refused at pipeline creation: %j', (inputs, message) => {
+    expect(() => jobWith(inputs)).toThrow(message);
+  });
+});
+
+/** The variables GitLab sets for a job of project acme/api. */
+function gitlabVariables(projectDir: string): Record<string, string> {
+  return {
+    CI: 'true',
+    GITLAB_CI: 'true',
+    CI_SERVER_URL: 'https://gitlab.example.com',
+    CI_PROJECT_ROOT_NAMESPACE: 'acme',
+    CI_PROJECT_NAMESPACE: 'acme',
+    CI_PROJECT_NAME: 'api',
+    CI_PROJECT_PATH: 'acme/api',
+    CI_PROJECT_DIR: projectDir,
+    CI_JOB_ID: '7001',
+    CI_JOB_NAME: JOB_NAME,
+    CI_JOB_STAGE: '.pre',
+    CI_PIPELINE_ID: '9001',
+    CI_COMMIT_REF_NAME: 'main',
+  };
+}
+
+/** `$NAME`, `${NAME}` and `$$` in a variable's value, as GitLab expands them. */
+const expand = (value: string, env: Record<string, string>) =>
+  value.replace(/\$\$|\$\{(\w+)\}|\$(\w+)/g, (all, braced?: string, bare?: string) => (all === '$$' ? '$' : (env[braced ?? bare ?? ''] ?? '')));
+
+/**
+ * Runs the interpolated job the way a GitLab runner's shell executor does: the predefined variables, the
+ * project's CI/CD variables (the secrets), the job's `variables:`, then its script lines in one bash with
+ * errexit, in CI_PROJECT_DIR.
+ */
+async function runJob(w: World, inputs: Record<string, unknown>, projectVariables: Record<string, string> = {}) {
+  const job = jobWith({ package: tarball, ...inputs });
+  const projectDir = mkdtempSync(join(scratch, 'project-'));
+  const env: Record<string, string> = {
+    ...toolEnv,
+    ...npmEnv(),
+    ...gitlabVariables(projectDir),
+    XOPERO_EMAIL: EMAIL,
+    XOPERO_PASSWORD: PASSWORD,
+    NODE_EXTRA_CA_CERTS: w.sim.caCertPath,
+    ...projectVariables,
+  };
+  for (const [name, value] of Object.entries(job.variables)) env[name] = expand(String(value), env);
+  const scriptFile = join(projectDir, '..', `${JOB_NAME}-${projectDir.slice(-6)}.sh`);
+  writeFileSync(scriptFile, ['set -eo pipefail', ...job.script.map(String), ''].join('\n'));
+  const result = await runCommand('bash', [scriptFile], env, projectDir);
+  const dotenvFile = join(projectDir, job.artifacts.reports.dotenv);
+  const dotenv = existsSync(dotenvFile) ? parseDotenv(readFileSync(dotenvFile, 'utf8')) : undefined;
+  return { ...result, all: result.stdout + result.stderr, dotenv, job };
+}
+
+function parseDotenv(text: string): Record<string, string> {
+  const lines = text.split('\n').filter(Boolean);
+  return Object.fromEntries(lines.map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]));
+}
+
+function expectProtected(w: World, name: string, plan = 'Nightly GitHub') {
+  const repo = w.sim.repository(name)!;
+  expect(repo.isProtected).toBe(true);
+  expect(w.sim.plan(plan)!.repositoryIds).toContain(repo.id);
+}
+
+describe('the job, run as a GitLab runner runs it (bash)', () => {
+  test('defaults: the project is protected and attached; xopero.env holds the ids', async () => {
+    world = await startWorld();
+    const run = await runJob(world, { server_url: world.url, plan: 'Nightly GitHub' });
+
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expectProtected(world, 'acme/api');
+    expect(run.dotenv).toMatchObject({
+      XOPERO_ORGANIZATION_ID: world.orgId,
+      XOPERO_REPOSITORY_ID: world.sim.repository('acme/api')!.id,
+      XOPERO_PLAN_ID: world.nightlyId,
+      XOPERO_CHANGED: 'true',
+    });
+    expect(run.stdout).toMatch(/\u001b\[0Ksection_start:\d+:xopero_1\[collapsed=false\]\r\u001b\[0KSign in\n/);
+    expect(run.stdout).toMatch(/\u001b\[0Ksection_end:\d+:xopero_1\r\u001b\[0K\n/);
+    expect(run.all).not.toContain(PASSWORD);
+  });
+
+  test('boolean and enumerated inputs reach the CLI: dry_run changes nothing; mode check fails the job', async () => {
+    world = await startWorld();
+    const dry = await runJob(world, { server_url: world.url, plan: 'Nightly GitHub', dry_run: true, wait_timeout: 30 });
+    expect(dry.code).toBe(0);
+    expect(dry.stdout).toMatch(/Dry run: would activate the license, attach to plan Nightly GitHub; nothing was changed/);
+    expect(world.sim.mutatingRequests()).toHaveLength(0);
+    expect(dry.dotenv?.XOPERO_CHANGED).toBe('false');
+
+    const check = await runJob(world, { server_url: world.url, plan: 'Nightly GitHub', mode: 'check' });
+    expect(check.code).toBe(1);
+    expect(check.stderr).toMatch(/^xopero-one: .*acme\/api/m);
+    expect(world.sim.mutatingRequests()).toHaveLength(0);
+    expect(world.sim.repository('acme/api')!.isProtected).toBe(false);
+  });
+
+  test('organization and repository inputs override the project; server_url may name a CI/CD variable', async () => {
+    world = await startWorld();
+    const run = await runJob(world, { server_url: '$XOPERO_URL', organization: world.orgId, repository: 'acme/other', activate: false }, { XOPERO_URL: world.url });
+    expect(run.code).toBe(0);
+    expect(run.dotenv).toMatchObject({ XOPERO_REPOSITORY_ID: world.sim.repository('acme/other')!.id, XOPERO_CHANGED: 'false', XOPERO_PLAN_ID: '' });
+    expect(world.sim.repository('acme/api')!.isProtected).toBe(false);
+  });
+});
+
+describe('the job under gitlab-ci-local', () => {
+  const GITLAB_CI_LOCAL = join(ROOT, 'node_modules/gitlab-ci-local/dist/index.js');
+
+  test('gitlab-ci-local is the pinned 4.73.0', () => {
+    const pkg = JSON.parse(readFileSync(join(ROOT, 'node_modules/gitlab-ci-local/package.json'), 'utf8')) as { version: string };
+    expect(pkg.version).toBe('4.73.0');
+    expect(PACKAGE.dependencies).toBeUndefined(); // the tarball installs offline: nothing to fetch
+  });
+
+  test('a pipeline including the component: the project ends protected; a later job gets the dotenv values', async () => {
+    world = await startWorld();
+    const repo = mkdtempSync(join(scratch, 'repo-'));
+    mkdirSync(join(repo, 'templates'));
+    copyFileSync(TEMPLATE, join(repo, 'templates/xopero-backup.yml'));
+    writeFileSync(
+      join(repo, '.gitlab-ci.yml'),
+      [
+        'include:',
+        '  - local: templates/xopero-backup.yml',
+        '    inputs:',
+        '      server_url: $XOPERO_URL',
+        '      plan: Nightly GitHub',
+        `      package: ${JSON.stringify(tarball)}`,
+        '      wait_timeout: 60',
+        '',
+        'report:',
+        '  stage: test',
+        '  script:',
+        '    - echo "organization=$XOPERO_ORGANIZATION_ID repository=$XOPERO_REPOSITORY_ID plan=$XOPERO_PLAN_ID changed=$XOPERO_CHANGED"',
+        '',
+      ].join('\n'),
+    );
+    const git = (...args: string[]) => mustRun('git', ['-c', 'user.name=CI', '-c', 'user.email=ci@example.com', ...args], toolEnv, repo);
+    await git('init', '-q', '-b', 'main');
+    await git('config', 'user.name', 'CI');
+    await git('config', 'user.email', 'ci@example.com');
+    await git('add', '-A');
+    await git('commit', '-q', '-m', 'pipeline');
+    // gitlab-ci-local derives CI_PROJECT_PATH (acme/api) and CI_PROJECT_ROOT_NAMESPACE (acme) from origin.
+    await git('remote', 'add', 'origin', 'https://gitlab.example.com/acme/api.git');
+    await git('symbolic-ref', 'refs/remotes/origin/HEAD', 'refs/remotes/origin/main');
+
+    const variables = {
+      // gitlab-ci-local sets GITLAB_CI=false so pipelines can tell; the CLI's GitLab mode needs what GitLab sets.
+      GITLAB_CI: 'true',
+      XOPERO_URL: world.url,
+      XOPERO_EMAIL: EMAIL,
+      XOPERO_PASSWORD: PASSWORD,
+      NODE_EXTRA_CA_CERTS: world.sim.caCertPath,
+      ...npmEnv(),
+    };
+    const args = [GITLAB_CI_LOCAL, '--force-shell-executor', '--ignore-predefined-vars', 'GITLAB_CI', '--no-color'];
+    for (const [name, value] of Object.entries(variables)) args.push('--variable', `${name}=${value}`);
+    const run = await runProcess(args, toolEnv, { cwd: repo });
+    const all = run.stdout + run.stderr;
+
+    expect([run.code, all]).toEqual([0, expect.stringContaining('PASS  xopero-backup')]);
+    expectProtected(world, 'acme/api');
+    const api = world.sim.repository('acme/api')!;
+    expect(all).toMatch(/PASS\s+report/);
+    expect(all).toContain(`organization=${world.orgId} repository=${api.id} plan=${world.nightlyId} changed=true`);
+    expect(all).not.toContain(PASSWORD);
+  });
+});
