@@ -13,19 +13,20 @@ export interface TimingEntry {
 
 export class Timeline {
   readonly entries: TimingEntry[] = [];
-  private connectStarts = new Map<unknown, number>();
+  /** By host (with port): undici passes a new connectParams object to each of the two events. */
+  private connectStarts = new Map<string, number>();
 
   constructor(readonly enabled: boolean) {
     if (!enabled) return;
     this.mark('load (process start to main)', 0);
     // undici reports connection set-up (TCP + TLS) on these channels; subscribe only when asked to.
+    const key = (message: unknown) => (message as { connectParams: { host?: string } }).connectParams.host ?? '';
     subscribe('undici:client:beforeConnect', (message) => {
-      this.connectStarts.set((message as { connectParams: unknown }).connectParams, performance.now());
+      this.connectStarts.set(key(message), performance.now());
     });
     subscribe('undici:client:connected', (message) => {
-      const { connectParams } = message as { connectParams: { host?: string } };
-      const start = this.connectStarts.get(connectParams);
-      if (start !== undefined) this.add(`connect ${connectParams.host ?? ''} (TCP+TLS)`, start, performance.now());
+      const start = this.connectStarts.get(key(message));
+      if (start !== undefined) this.add(`connect ${key(message)} (TCP+TLS)`, start, performance.now());
     });
   }
 
