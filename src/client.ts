@@ -3,7 +3,7 @@
  * timeout, retry policy, re-login on 401, no redirects, errors carrying the server's code); typed wrappers
  * per endpoint sit on top.
  */
-import { request, errors as undiciErrors, type Dispatcher } from 'undici';
+import { errors as undiciErrors, type Dispatcher } from 'undici';
 import type {
   ActivationResponse,
   AssignedPlan,
@@ -189,15 +189,16 @@ export class XoperoClient {
     if (endpoint.mutating) this.requestCount.mutating += 1;
     let response: Dispatcher.ResponseData;
     try {
-      response = await request(url, {
+      const dispatcher = endpoint.retrySafe ? this.options.transport.retrying : this.options.transport.once;
+      // The dispatchers follow no redirect (undici's default): the next hop would receive the bearer token.
+      response = await dispatcher.request({
+        origin: url.origin,
+        path: url.pathname,
         method: 'POST',
         headers,
         body: JSON.stringify(body),
-        dispatcher: endpoint.retrySafe ? this.options.transport.retrying : this.options.transport.once,
         headersTimeout: REQUEST_TIMEOUT_MS,
         bodyTimeout: REQUEST_TIMEOUT_MS,
-        // Redirects are never followed: the next hop would receive the bearer token.
-        maxRedirections: 0,
       });
     } catch (error) {
       throw transportError(error, url, endpoint, this.options.transport.proxy.url);

@@ -1,0 +1,25 @@
+/**
+ * The parts of undici this product uses, loaded from undici's own modules rather than its index. The index
+ * evaluates all of undici at start-up (fetch, WebSocket, caches, mocks): 17 ms of every run, measured, for
+ * code a run never calls. The build maps the bare specifier 'undici' to this file (tsconfig.json `paths`,
+ * which ncc applies to every import in the bundle, @actions/http-client's included), so the bundle holds one
+ * copy of undici and evaluates only these modules. Tests that import src/ directly get the full index, which
+ * exports the same names.
+ */
+import type * as Undici from 'undici/types/index.js';
+import AgentImpl from 'undici/lib/dispatcher/agent.js';
+import DispatcherImpl from 'undici/lib/dispatcher/dispatcher.js';
+import ProxyAgentImpl from 'undici/lib/dispatcher/proxy-agent.js';
+import RetryAgentImpl from 'undici/lib/dispatcher/retry-agent.js';
+import api from 'undici/lib/api/index.js';
+import errorsImpl from 'undici/lib/core/errors.js';
+
+// What undici's index does first: give every dispatcher its request(), connect() (ProxyAgent's CONNECT) and
+// the other API methods.
+Object.assign(DispatcherImpl.prototype, api);
+
+export const Agent = AgentImpl as typeof Undici.Agent;
+export const ProxyAgent = ProxyAgentImpl as typeof Undici.ProxyAgent;
+export const RetryAgent = RetryAgentImpl as typeof Undici.RetryAgent;
+export const errors = errorsImpl as typeof Undici.errors;
+export type { Dispatcher, RetryHandler } from 'undici/types/index.js';
