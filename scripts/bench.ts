@@ -7,7 +7,10 @@
  *     with email/password and with an access token;
  *   - the action's new-repository run (a fresh repository that appears only after a sync);
  *   - the baseline, scripts/baseline.sh (sequential curl + jq), doing the same two runs;
- *   - start-up: `node dist/index.js` with no inputs against `node -e 0`.
+ *   - start-up: `node dist/index.js` with no inputs against `node -e 0`;
+ * then, once and not alternated, the organization sweep at scale (scripts/bench/sweep.ts): 10,000 repositories,
+ * 3,000 of them unprotected, at 5 ms per request, a second idempotent sweep, and 1,000 for memory growth.
+ * `--sweep-only` runs just the sweep case, `--no-sweep` skips it.
  * Each case reports wall time (median, p10–p90), requests and mutating requests per run and round trips on
  * the critical path, all from the simulator's request log, and the ratio to the baseline of the same run.
  * It is a report: it exits 0 whether or not the targets are met (2 only when it cannot run at all).
@@ -21,6 +24,7 @@ import { EMAIL, PASSWORD, startWorld, type World } from '../test/fixtures.js';
 import { ACTION_ENTRY, CLI_ENTRY, ROOT, actionDefaults, baseEnv, parseGithubOutput } from '../test/harness.js';
 import type { RequestRecord } from '../test/simulator/index.js';
 import { timedRun, type TimedResult } from './bench/process.js';
+import { runSweepBench, type SweepBenchResult } from './bench/sweep.js';
 import { criticalPath, median, range, spread, type Spread } from './bench/stats.js';
 
 // ---- options ------------------------------------------------------------------------------------------
@@ -33,12 +37,14 @@ const { values: args } = parseArgs({
     warmup: { type: 'string', default: '2' },
     'sync-duration': { type: 'string', default: '200' },
     json: { type: 'string' },
+    'sweep-only': { type: 'boolean', default: false },
+    'no-sweep': { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
   },
 });
 
 if (args.help) {
-  console.log('usage: npm run bench -- [--latency MS] [--runs N] [--latencies 5,40,100] [--warmup N] [--sync-duration MS] [--json FILE]');
+  console.log('usage: npm run bench -- [--latency MS] [--runs N] [--latencies 5,40,100] [--warmup N] [--sync-duration MS] [--json FILE] [--sweep-only | --no-sweep]');
   process.exit(0);
 }
 
@@ -57,6 +63,9 @@ const LATENCY = nonNegativeInteger('latency', args.latency);
 const RUNS = Math.max(1, nonNegativeInteger('runs', args.runs));
 const WARMUP = nonNegativeInteger('warmup', args.warmup);
 const SYNC_MS = nonNegativeInteger('sync-duration', args['sync-duration']);
+if (args['sweep-only'] && args['no-sweep']) usage('--sweep-only and --no-sweep exclude each other');
+/** The sweep case's conditions, from the issue: 5 ms per request; a sweep of known repositories starts no sync. */
+const SWEEP_OPTIONS = { latencyMs: 5, syncDurationMs: 50 };
 const EXTRA_LATENCIES = args.latencies
   .split(',')
   .map((value) => value.trim())
@@ -140,6 +149,31 @@ interface CaseFigures {
 // ---- set-up ---------------------------------------------------------------------------------------------
 
 if (!existsSync(ACTION_ENTRY) || !existsSync(CLI_ENTRY)) usage('dist/index.js or dist/cli/index.js is missing: run `npm run build` first.');
+
+if (args['sweep-only']) await sweepOnly();
+
+/** `--sweep-only`: the organization-sweep case alone, its report and (with --json) its figures under `sweep`. */
+async function sweepOnly(): Promise<never> {
+  const started = performance.now();
+  const load = loadavg()[0];
+  const sweep = await runSweepBench(SWEEP_OPTIONS);
+  const seconds = (performance.now() - started) / 1000;
+  const lines = [
+    'Xopero ONE action benchmark: organization sweep only (--sweep-only)',
+    `  versions      node ${process.version}; ${cpus().length} CPUs, load average ${load.toFixed(2)} before, ${loadavg()[0].toFixed(2)} after`,
+  ];
+  if (newestMtime(join(ROOT, 'src')) > statSync(ACTION_ENTRY).mtimeMs) {
+    lines.push('  NOTE          src/ has changes newer than dist/index.js: these figures are for the built bundle (npm run build to refresh)');
+  }
+  lines.push('', ...sweep.lines, '', `Total bench time ${seconds.toFixed(1)} s.`);
+  console.log(lines.join('\n'));
+  if (args.json) {
+    const report = { generatedAt: new Date().toISOString(), sweepOnly: true, sweep: sweep.json, totalSeconds: Math.round(seconds * 10) / 10 };
+    writeFileSync(args.json, `${JSON.stringify(report, null, 2)}\n`);
+    console.log(`Figures written to ${args.json}.`);
+  }
+  process.exit(0);
+}
 
 const benchStarted = performance.now();
 const loadBefore = loadavg()[0];
@@ -453,6 +487,10 @@ latencyFigures.sort((a, b) => a.latencyMs - b.latencyMs);
 sim.latencyMs = LATENCY;
 
 await sim.stop();
+
+// The organization sweep at scale: after the other cases, on its own fresh simulator, one run (not alternated).
+const sweep: SweepBenchResult | undefined = args['no-sweep'] ? undefined : await runSweepBench(SWEEP_OPTIONS);
+
 const totalSeconds = (performance.now() - benchStarted) / 1000;
 const loadAfter = loadavg()[0];
 
@@ -599,6 +637,10 @@ for (const t of targets) {
 const missed = targets.filter((t) => t.met === false).length;
 const unknown = targets.filter((t) => t.met === undefined).length;
 print(`  ${targets.length - missed - unknown} of ${targets.length} targets met${missed ? `, ${missed} missed` : ''}${unknown ? `, ${unknown} not measured` : ''}.`);
+if (sweep) {
+  print();
+  for (const line of sweep.lines) print(line);
+}
 print();
 print(`Total bench time ${totalSeconds.toFixed(1)} s.`);
 
@@ -636,6 +678,7 @@ if (args.json) {
       ratio: l.ratio === undefined ? null : Math.round(l.ratio * 1000) / 1000,
     })),
     targets,
+    sweep: sweep?.json ?? null,
     totalSeconds: round(totalSeconds),
   };
   writeFileSync(args.json, `${JSON.stringify(report, null, 2)}\n`);

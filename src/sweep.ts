@@ -9,7 +9,7 @@ import { backupStatus, staleBackupProblem } from './backup.js';
 import { mapConcurrent, type XoperoClient } from './client.js';
 import { explainErrorCode } from './error-codes.js';
 import { XoperoError, describeError } from './errors.js';
-import { isAttached } from './lookup.js';
+import { planMembership } from './lookup.js';
 import { compilePatterns } from './patterns.js';
 import { POLL_DELAYS_MS, resolveOrganizationAndPlan, resultHead, type RunContext } from './protect.js';
 
@@ -115,9 +115,10 @@ export async function sweepOrganization(context: RunContext): Promise<SweepResul
     if (!found) entries.set(repo.id, (found = { repository: repo.name, id: repo.id, actions: [] }));
     return found;
   };
+  const attached = plan ? planMembership(assigned, plan.id) : () => true;
   const toActivate = matched.filter((repo) => !repo.isProtected && settings.activate);
-  const toAttach = plan ? matched.filter((repo) => !isAttached(assigned, plan.id, repo.id)) : [];
-  result.counts.alreadyProtected = matched.filter((repo) => repo.isProtected && (!plan || isAttached(assigned, plan.id, repo.id))).length;
+  const toAttach = matched.filter((repo) => !attached(repo.id));
+  result.counts.alreadyProtected = matched.filter((repo) => repo.isProtected && attached(repo.id)).length;
 
   if (readOnly) {
     for (const repo of toActivate) entry(repo).actions.push('would-activate');

@@ -16,12 +16,13 @@ export interface TimedResult {
   spawnedAtEpochMs: number;
 }
 
-export function timedRun(command: string, args: string[], env: Record<string, string>, options: { cwd: string; timeoutMs?: number }): Promise<TimedResult> {
+export function timedRun(command: string, args: string[], env: Record<string, string>, options: { cwd: string; timeoutMs?: number; onSpawn?: (pid: number) => void }): Promise<TimedResult> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
     const spawnedAtEpochMs = performance.timeOrigin + started;
     let exitedAt = 0;
     const child = spawn(command, args, { env, cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    if (child.pid !== undefined) options.onSpawn?.(child.pid);
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
