@@ -157,9 +157,9 @@ function unknownRepository(
 export const POLL_DELAYS_MS = [250, 500, 1000, 2000, 4000, 5000];
 
 /**
- * Starts a synchronization and polls until the repository appears or wait-timeout passes. A sync that was
- * already running may have started before the repository existed, so when one finishes without it, one more
- * sync is started before giving up.
+ * Starts a synchronization and polls until the repository appears or wait-timeout passes. A synchronization
+ * that was already running may have begun before the repository existed: when it ends without it, the step
+ * starts its own. When its own ends without the repository, waiting longer cannot help, so it fails at once.
  */
 async function synchronizeUntilKnown(
   { client, settings, log }: RunContext,
@@ -167,11 +167,12 @@ async function synchronizeUntilKnown(
   fullName: string,
   alreadyRunning: boolean,
 ): Promise<Repository> {
-  const deadline = Date.now() + settings.waitTimeoutSeconds * 1000;
-  let syncsStarted = 0;
+  const started = Date.now();
+  const deadline = started + settings.waitTimeoutSeconds * 1000;
+  let startedOwn = false;
   const startSync = async () => {
     await client.synchronize(organization.id);
-    syncsStarted += 1;
+    startedOwn = true;
     log.info(`Started a synchronization of ${organization.name}; waiting up to ${settings.waitTimeoutSeconds} s for ${fullName}.`);
   };
   if (!alreadyRunning) await startSync();
@@ -185,7 +186,7 @@ async function synchronizeUntilKnown(
     await sleep(delay);
     const lookup = await lookupRepository(client, organization, fullName);
     if (lookup.live) {
-      log.info(`${fullName} appeared after ${((Date.now() - (deadline - settings.waitTimeoutSeconds * 1000)) / 1000).toFixed(1)} s.`);
+      log.info(`${fullName} appeared after ${((Date.now() - started) / 1000).toFixed(1)} s.`);
       log.info(describeRepository(lookup.live));
       return lookup.live;
     }
@@ -194,7 +195,7 @@ async function synchronizeUntilKnown(
     // The server may take a moment to flag a sync as running; two idle polls in a row mean it is over.
     const finished = !lookup.synchronizationInProgress && (sawRunning || idlePolls >= 2);
     if (!finished) continue;
-    if (syncsStarted < (alreadyRunning ? 2 : 1)) {
+    if (!startedOwn) {
       await startSync();
       sawRunning = false;
       idlePolls = 0;
