@@ -73,7 +73,7 @@ export class XoperoClient {
   private token?: string;
   private loginInFlight?: Promise<void>;
   private readonly timeline: Timeline;
-  /** Requests sent, by path: for the result and the benchmark. */
+  /** Requests sent, and how many of them change something: for the result and the benchmark. */
   readonly requestCount = { total: 0, mutating: 0 };
 
   constructor(private readonly options: ClientOptions) {
