@@ -50,6 +50,21 @@ describe('a new repository', () => {
     expect(run.stdout).toContain('::group::');
   });
 
+  test('a synchronization already running that began before the repository existed is followed by one of ours', async () => {
+    world = await startWorld({ syncDurationMs: 1500 });
+    const { sim } = world;
+    sim.startSync(world.orgId); // someone else's, started before the repository was created
+    sim.addRepository(world.orgId, { name: 'acme/just-created', isProtected: false, pendingSync: true, createdAt: Date.now() + 1 });
+
+    const run = await action(world, {}, { repository: 'acme/just-created' });
+
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('A synchronization of acme is already running; waiting for it.');
+    expect(count(sim, '/git/repositories/sync')).toBe(1);
+    expect(sim.repository('acme/just-created')!.isProtected).toBe(true);
+    expect(JSON.parse(run.outputs.result).synchronization).toBe('synchronized');
+  });
+
   test('a re-run changes nothing: at most 4 requests, none mutating, changed=false', async () => {
     // Latency makes the overlap of the two parallel lookups visible in the request log.
     world = await startWorld({ latencyMs: 100 });

@@ -415,8 +415,17 @@ export class Simulator {
 
   /** Starts a synchronization and returns at once; a second call while one runs does not restart it. */
   private sync(body: unknown): Reply {
-    const org = this.requireOrg(text(body, 'id'));
-    if (org.synchronizationInProgress) return empty();
+    this.beginSync(this.requireOrg(text(body, 'id')));
+    return empty();
+  }
+
+  /** Test hook: a synchronization someone else started (the console, a schedule, another pipeline). */
+  startSync(orgIdOrName: string): void {
+    this.beginSync(this.requireOrgFixture(orgIdOrName));
+  }
+
+  private beginSync(org: SimOrg): void {
+    if (org.synchronizationInProgress) return;
     const now = Date.now();
     org.synchronizationInProgress = true;
     org.syncEndsAt = now + this.syncDurationMs;
@@ -427,7 +436,6 @@ export class Simulator {
     }, this.syncDurationMs);
     timer.unref();
     this.timers.add(timer);
-    return empty();
   }
 
   private activate(body: unknown): Reply {
@@ -575,6 +583,7 @@ export class Simulator {
       lastBackupTaskStatus: 0,
       isPublic: false,
       pendingSync: false,
+      createdAt: 0,
       ...definedOnly(init),
       name: init.name,
       serverId: randomUUID(),
@@ -592,7 +601,9 @@ export class Simulator {
 
   private completeSync(org: SimOrg): void {
     if (!org.synchronizationInProgress) return;
-    for (const repo of this.reposByOrg.get(org.id)!) repo.pendingSync = false;
+    // A synchronization sees the repositories that existed at the Git service when it started.
+    const startedAt = org.lastSynchronizationRepositoriesStartTime;
+    for (const repo of this.reposByOrg.get(org.id)!) if (repo.createdAt <= startedAt) repo.pendingSync = false;
     org.synchronizationInProgress = false;
     org.syncEndsAt = undefined;
   }

@@ -57,6 +57,8 @@ export interface SimRepo {
   isPublic: boolean;
   /** Exists at the Git service but Xopero ONE only learns of it when a sync of its organization completes. */
   pendingSync: boolean;
+  /** Epoch ms it was created at the Git service (default 0: long ago); a sync that started earlier misses it. */
+  createdAt: number;
 }
 
 export interface SimPlan {
