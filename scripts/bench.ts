@@ -25,7 +25,7 @@ import { ACTION_ENTRY, CLI_ENTRY, ROOT, actionDefaults, baseEnv, parseGithubOutp
 import type { RequestRecord } from '../test/simulator/index.js';
 import { timedRun, type TimedResult } from './bench/process.js';
 import { runSweepBench, type SweepBenchResult } from './bench/sweep.js';
-import { criticalPath, median, range, spread, type Spread } from './bench/stats.js';
+import { criticalPath, median, range, spread, targetLines, type Spread, type Target } from './bench/stats.js';
 
 // ---- options ------------------------------------------------------------------------------------------
 
@@ -509,12 +509,6 @@ const ratioAtTarget =
   LATENCY === TARGETS.rerunRatioAtLatency ? rerun.ratio : latencyFigures.find((l) => l.latencyMs === TARGETS.rerunRatioAtLatency)?.ratio;
 const worst = (values: number[]) => (values.length ? Math.max(...values) : Number.NaN);
 
-interface Target {
-  name: string;
-  target: string;
-  value: string;
-  met: boolean | undefined;
-}
 const targets: Target[] = [
   { name: 're-run requests', target: `<= ${TARGETS.rerunRequests}`, value: range(rerun.requests), met: worst(rerun.requests) <= TARGETS.rerunRequests },
   { name: 're-run mutating requests', target: `${TARGETS.rerunMutating}`, value: range(rerun.mutating), met: worst(rerun.mutating) <= TARGETS.rerunMutating },
@@ -630,13 +624,7 @@ if (latencyFigures.length > 0) {
 
 print();
 print('Targets:');
-for (const t of targets) {
-  const mark = t.met === undefined ? 'n/a ' : t.met ? 'MET ' : 'MISS';
-  print(`  [${mark}] ${pad(t.name, 40)} target ${pad(t.target, 16)} measured ${t.value}`);
-}
-const missed = targets.filter((t) => t.met === false).length;
-const unknown = targets.filter((t) => t.met === undefined).length;
-print(`  ${targets.length - missed - unknown} of ${targets.length} targets met${missed ? `, ${missed} missed` : ''}${unknown ? `, ${unknown} not measured` : ''}.`);
+for (const line of targetLines(targets)) print(line);
 if (sweep) {
   print();
   for (const line of sweep.lines) print(line);

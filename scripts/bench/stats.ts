@@ -69,3 +69,23 @@ export function range(values: number[]): string {
   const high = Math.max(...values);
   return low === high ? String(low) : `${low}–${high}`;
 }
+
+/** A benchmark target: what was asked, what was measured, whether it holds (undefined: not measured). */
+export interface Target {
+  name: string;
+  target: string;
+  value: string;
+  met: boolean | undefined;
+}
+
+/** "[MET ] name   target ...   measured ..." lines and a count, as both reports print them. */
+export function targetLines(targets: Target[], what = 'targets'): string[] {
+  const lines = targets.map((t) => {
+    const mark = t.met === undefined ? 'n/a ' : t.met ? 'MET ' : 'MISS';
+    return `  [${mark}] ${t.name.padEnd(40)} target ${t.target.padEnd(16)} measured ${t.value}`;
+  });
+  const missed = targets.filter((t) => t.met === false).length;
+  const unknown = targets.filter((t) => t.met === undefined).length;
+  lines.push(`  ${targets.length - missed - unknown} of ${targets.length} ${what} met${missed ? `, ${missed} missed` : ''}${unknown ? `, ${unknown} not measured` : ''}.`);
+  return lines;
+}

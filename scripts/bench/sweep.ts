@@ -20,7 +20,7 @@ import { EMAIL, PASSWORD } from '../../test/fixtures.js';
 import { ACTION_ENTRY, ROOT, actionDefaults, baseEnv, parseGithubOutput } from '../../test/harness.js';
 import { Simulator, type RequestRecord, type SimRepo } from '../../test/simulator/index.js';
 import { timedRun, type TimedResult } from './process.js';
-import { criticalPath } from './stats.js';
+import { criticalPath, targetLines, type Target } from './stats.js';
 
 export interface SweepBenchOptions {
   /** Latency per request (the issue's figure: 5 ms). */
@@ -29,12 +29,7 @@ export interface SweepBenchOptions {
   syncDurationMs: number;
 }
 
-export interface SweepTarget {
-  name: string;
-  target: string;
-  value: string;
-  met: boolean | undefined;
-}
+export type SweepTarget = Target;
 
 export interface SweepBenchResult {
   /** The report section, ready to print. */
@@ -453,12 +448,7 @@ async function sweepCases(options: SweepBenchOptions, workDir: string): Promise<
   }
   print();
   print('Sweep targets:');
-  for (const t of targets) {
-    const mark = t.met === undefined ? 'n/a ' : t.met ? 'MET ' : 'MISS';
-    print(`  [${mark}] ${pad(t.name, 40)} target ${pad(t.target, 16)} measured ${t.value}`);
-  }
-  const missed = targets.filter((t) => t.met === false).length;
-  print(`  ${targets.length - missed} of ${targets.length} sweep targets met${missed ? `, ${missed} missed` : ''}.`);
+  for (const line of targetLines(targets, 'sweep targets')) print(line);
 
   const runJson = (r: SweepRun) => ({
     label: r.label,
