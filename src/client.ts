@@ -23,8 +23,11 @@ import { RETRY, proxyConnectStatus, type Transport } from './transport.js';
 
 interface Endpoint {
   path: string;
-  /** Why repeating the call after a lost answer or a 429/5xx cannot do harm; undefined: never retried. */
-  retrySafe?: string;
+  /**
+   * Why repeating the call after a lost answer or a 429/5xx cannot do harm. Every call this client makes has
+   * such a reason; a call without one (modifygitplan, say) would need a dispatcher that does not retry.
+   */
+  retrySafe: string;
   authenticated: boolean;
   /** Changes state on the server; a read-only or dry run makes none of these. */
   mutating: boolean;
@@ -189,9 +192,8 @@ export class XoperoClient {
     if (endpoint.mutating) this.requestCount.mutating += 1;
     let response: Dispatcher.ResponseData;
     try {
-      const dispatcher = endpoint.retrySafe ? this.options.transport.retrying : this.options.transport.once;
-      // The dispatchers follow no redirect (undici's default): the next hop would receive the bearer token.
-      response = await dispatcher.request({
+      // The dispatcher follows no redirect (undici's default): the next hop would receive the bearer token.
+      response = await this.options.transport.retrying.request({
         origin: url.origin,
         path: url.pathname,
         method: 'POST',

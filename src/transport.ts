@@ -19,10 +19,8 @@ export interface TransportOptions {
 }
 
 export interface Transport {
-  /** For calls that are safe to repeat (every call this product makes; see client.ts for why, per call). */
+  /** Retries POST: every call this product makes is safe to repeat (client.ts says why, per call). */
   retrying: Dispatcher;
-  /** For a call that must not be repeated blindly. */
-  once: Dispatcher;
   /** Drops the pool's idle keep-alive connections so the process can exit at once. */
   destroy(): Promise<void>;
   proxy: ProxyChoice;
@@ -72,7 +70,7 @@ export function createTransport(options: TransportOptions): Transport {
     errorCodes: RETRY.errorCodes,
     retry: backoffWithJitter(options),
   });
-  return { retrying, once: base, destroy: () => base.destroy(), proxy };
+  return { retrying, destroy: () => base.destroy(), proxy };
 }
 
 /**
