@@ -278,7 +278,8 @@ function httpError(status: number, headers: Dispatcher.ResponseData['headers'], 
   if (status === 404 && !code) {
     return new ApiError(`${url.origin} has no ${endpoint.path} (HTTP 404): is server-url the Xopero ONE Management Service address?`, status, endpoint.path);
   }
-  return new ApiError(`Xopero ONE answered ${where} with HTTP ${status}${server}.`, status, endpoint.path, code, message);
+  const remedy = status >= 500 ? 're-run later, or check the Management Service log' : 'check the inputs it was given against Xopero ONE';
+  return new ApiError(`Xopero ONE answered ${where} with HTTP ${status}${server}: ${remedy}.`, status, endpoint.path, code, message);
 }
 
 function transportError(error: unknown, url: URL, endpoint: Endpoint, proxy: URL | undefined): XoperoError {
