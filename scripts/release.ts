@@ -1,9 +1,9 @@
 /**
  * Release checks, run by the release workflow and by the tests:
- *   tsx scripts/release.ts check v1.2.3   the tag, package.json, src/version.ts, the GitLab component's default
+ *   tsx scripts/release.ts check v1.2.3   the tag, package.json, src/common/version.ts, the GitLab component's default
  *                                         package and CHANGELOG.md all name the same version
  *   tsx scripts/release.ts notes v1.2.3   prints that version's CHANGELOG section (the release notes)
- *   tsx scripts/release.ts bump 1.2.3     sets that version in package.json, src/version.ts and the component's
+ *   tsx scripts/release.ts bump 1.2.3     sets that version in package.json, src/common/version.ts and the component's
  *                                         default package, and opens a CHANGELOG section for it
  */
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -21,7 +21,7 @@ export function versionsFound(): Record<string, string | undefined> {
   const componentPackage = String(spec.spec.inputs.package?.default ?? '');
   return {
     'package.json': pkg.version,
-    'src/version.ts': /VERSION = '([^']+)'/.exec(read('src/version.ts'))?.[1],
+    'src/common/version.ts': /VERSION = '([^']+)'/.exec(read('src/common/version.ts'))?.[1],
     'templates/xopero-backup.yml (package default)': componentPackage.startsWith(`${pkg.name}@`) ? componentPackage.slice(pkg.name.length + 1) : componentPackage,
     'CHANGELOG.md': /^## \[?(\d+\.\d+\.\d+)\]?/m.exec(read('CHANGELOG.md'))?.[1],
   };
@@ -42,7 +42,7 @@ export function bump(version: string): void {
   const edit = (path: string, change: (text: string) => string) => writeFileSync(join(ROOT, path), change(read(path)));
   edit('package.json', (text) => text.replace(`"version": "${old}"`, `"version": "${version}"`));
   edit('package-lock.json', (text) => text.replace(new RegExp(`("name": "${pkg.name}",\\s+"version": )"${old.replace(/\./g, '\\.')}"`, 'g'), `$1"${version}"`));
-  edit('src/version.ts', (text) => text.replace(`VERSION = '${old}'`, `VERSION = '${version}'`));
+  edit('src/common/version.ts', (text) => text.replace(`VERSION = '${old}'`, `VERSION = '${version}'`));
   edit('templates/xopero-backup.yml', (text) => text.replace(`default: ${pkg.name}@${old}`, `default: ${pkg.name}@${version}`));
   edit('README.md', (text) => text.replaceAll(`xopero-backup@${old}`, `xopero-backup@${version}`).replaceAll(`${pkg.name}@${old}`, `${pkg.name}@${version}`));
   edit('CHANGELOG.md', (text) => (text.includes(`## ${version}`) ? text : text.replace(/^## /m, `## ${version}\n\n- (what changed)\n\n## `)));

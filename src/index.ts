@@ -1,4 +1,4 @@
 /** The GitHub Action's entry point: `dist/index.js`, built from here by ncc. */
-import { run } from './main.js';
+import { runGithubAction } from './hosts/github.js';
 
-void run();
+void runGithubAction();

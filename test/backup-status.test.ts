@@ -1,6 +1,6 @@
 /** Backup status and the gate on it (single repository), end to end: zero extra requests. */
 import { afterEach, describe, expect, test } from '@jest/globals';
-import { staleBackupProblem } from '../src/backup.js';
+import { staleBackupProblem } from '../src/core/backup.js';
 import { PASSWORD } from './fixtures.js';
 import { errorLines, runAction } from './harness.js';
 import { count, startWorld, type World } from './fixtures.js';

@@ -7,7 +7,7 @@ import { afterAll, afterEach, describe, expect, test } from '@jest/globals';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { INPUT_NAMES } from '../src/settings.js';
+import { INPUT_NAMES } from '../src/settings/settings.js';
 import { CLI_ENTRY, ROOT, baseEnv, runProcess, type ProcessResult } from './harness.js';
 import { EMAIL, PASSWORD, count, startWorld, type World } from './fixtures.js';
 

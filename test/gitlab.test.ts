@@ -11,7 +11,7 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdir
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import { INPUT_NAMES } from '../src/settings.js';
+import { INPUT_NAMES } from '../src/settings/settings.js';
 import { CLI_ENTRY, ROOT, baseEnv, runProcess, type ProcessResult } from './harness.js';
 import { EMAIL, PASSWORD, startWorld, type World } from './fixtures.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, test } from '@jest/globals';
-import { compilePatterns, globToRegExp } from '../src/patterns.js';
+import { compilePatterns, globToRegExp } from '../src/core/patterns.js';
 
 const names = [
   'acme/api', 'acme/api-gateway', 'acme/web', 'acme/archive-2019', 'acme/archive-2020',

@@ -10,8 +10,8 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { renderTables, updateReadme } from '../scripts/docs.js';
 import { releaseNotes, versionsFound } from '../scripts/release.js';
-import { INPUT_NAMES } from '../src/settings.js';
-import { VERSION } from '../src/version.js';
+import { INPUT_NAMES } from '../src/settings/settings.js';
+import { VERSION } from '../src/common/version.js';
 import { ROOT, runProcess, baseEnv } from './harness.js';
 
 const read = (path: string) => readFileSync(join(ROOT, path), 'utf8');
@@ -39,7 +39,7 @@ describe('action.yml, README and code agree', () => {
   });
 
   test('every output of action.yml is written by the code, and the code writes no other', async () => {
-    const report = read('src/report.ts');
+    const report = read('src/report/report.ts');
     const written = [...report.slice(report.indexOf('export function outputValues'), report.indexOf('const OUTCOME_WORDS')).matchAll(/^\s+'?([a-z-]+)'?:/gm)].map((m) => m[1]);
     expect(written.sort()).toEqual(Object.keys(action.outputs).sort());
   });

@@ -4,8 +4,8 @@
  * and the proxy shown in the log without its credentials.
  */
 import { describe, expect, test } from '@jest/globals';
-import { XoperoError } from '../src/errors.js';
-import { chooseProxy, displayProxy, noProxyMatch } from '../src/proxy.js';
+import { XoperoError } from '../src/common/errors.js';
+import { chooseProxy, displayProxy, noProxyMatch } from '../src/xopero/proxy.js';
 
 const https = (host: string) => new URL(`https://${host}/api`);
 

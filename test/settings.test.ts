@@ -1,7 +1,7 @@
 import { describe, expect, test } from '@jest/globals';
-import { InputError } from '../src/errors.js';
-import { parseSettings, type RawInputs } from '../src/settings.js';
-import { formatDuration, parseDuration } from '../src/duration.js';
+import { InputError } from '../src/common/errors.js';
+import { parseSettings, type RawInputs } from '../src/settings/settings.js';
+import { formatDuration, parseDuration } from '../src/settings/duration.js';
 
 const valid: RawInputs = {
   'server-url': 'https://backup.example.com/',

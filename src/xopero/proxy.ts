@@ -6,8 +6,8 @@
  * curl and the runner also match its subdomains; and because the log must say which proxy is used.
  */
 import { isIP } from 'node:net';
-import { XoperoError } from './errors.js';
-import { addSecret } from './redact.js';
+import { XoperoError } from '../common/errors.js';
+import { addSecret } from '../common/redact.js';
 
 export interface ProxyChoice {
   /** The proxy to go through; undefined: connect directly. */

@@ -1,9 +1,9 @@
 /** The result in the forms the faces publish: output values, a JSON document, a Markdown summary. */
-import { humanTime } from './backup.js';
-import { formatDuration } from './duration.js';
-import type { ProtectResult } from './protect.js';
-import type { RunOutcome } from './run.js';
-import { LISTED_ENTRIES, type SweepResult } from './sweep.js';
+import { humanTime } from '../core/backup.js';
+import { formatDuration } from '../settings/duration.js';
+import type { ProtectResult } from '../core/protect.js';
+import type { RunOutcome } from '../core/run.js';
+import { LISTED_ENTRIES, type SweepResult } from '../core/sweep.js';
 
 /** Output name -> value, the same names for action outputs and (upper-cased, XOPERO_ prefixed) GitLab dotenv. */
 export function outputValues({ result, requests }: RunOutcome): Record<string, string> {

@@ -1,12 +1,12 @@
 /** The GitHub Action face: inputs from the runner, the core, outputs and a job summary the runner's way. */
 import * as core from '@actions/core';
-import { describeError } from './errors.js';
-import type { Log } from './log.js';
-import { addSecret, onSecret, redact } from './redact.js';
-import { markdownSummary, outputValues } from './report.js';
-import { run as runCore } from './run.js';
-import { INPUT_NAMES, parseSettings, type RawInputs } from './settings.js';
-import { Timeline } from './timing.js';
+import { describeError } from '../common/errors.js';
+import type { Log } from '../core/log.js';
+import { addSecret, onSecret, redact } from '../common/redact.js';
+import { markdownSummary, outputValues } from '../report/report.js';
+import { runProtection } from '../core/run.js';
+import { INPUT_NAMES, parseSettings, type RawInputs } from '../settings/settings.js';
+import { Timeline } from '../common/timing.js';
 
 const githubLog: Log = {
   info: (line) => core.info(redact(line)),
@@ -14,7 +14,7 @@ const githubLog: Log = {
   group: (title, work) => core.group(title, work),
 };
 
-export async function run(): Promise<void> {
+export async function runGithubAction(): Promise<void> {
   onSecret((secret) => core.setSecret(secret));
   const timeline = new Timeline(process.env.XOPERO_TIMING === '1');
   try {
@@ -24,7 +24,7 @@ export async function run(): Promise<void> {
     addSecret(raw['access-token']);
     const settings = parseSettings(raw);
 
-    const outcome = await runCore(settings, { log: githubLog, env: process.env, timeline });
+    const outcome = await runProtection(settings, { log: githubLog, env: process.env, timeline });
     for (const [name, value] of Object.entries(outputValues(outcome))) core.setOutput(name, redact(value));
     if (process.env.GITHUB_STEP_SUMMARY) {
       await core.summary.addRaw(redact(markdownSummary(outcome, Date.now()))).write();

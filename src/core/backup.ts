@@ -2,8 +2,8 @@
  * Backup status: what the repository record already says about its backups (no extra request), and the
  * freshness gate on it.
  */
-import type { OrganizationPlan, PlanStatus, Repository } from './api-types.js';
-import { formatDuration } from './duration.js';
+import type { OrganizationPlan, PlanStatus, Repository } from '../xopero/api-types.js';
+import { formatDuration } from '../settings/duration.js';
 
 export interface BackupStatus {
   /** ISO 8601 UTC, or '' for never. */

@@ -1,12 +1,12 @@
 /** One run, whatever the host: build the transport and client from the settings, run the core, close. */
-import { XoperoClient } from './client.js';
+import { XoperoClient } from '../xopero/client.js';
 import type { Log } from './log.js';
-import { displayProxy, type ProxyChoice } from './proxy.js';
+import { displayProxy, type ProxyChoice } from '../xopero/proxy.js';
 import { protectRepository, type ProtectResult } from './protect.js';
-import type { Settings } from './settings.js';
+import type { Settings } from '../settings/settings.js';
 import { sweepOrganization, type SweepResult } from './sweep.js';
-import { Timeline } from './timing.js';
-import { createTransport } from './transport.js';
+import { Timeline } from '../common/timing.js';
+import { createTransport } from '../xopero/transport.js';
 
 export interface RunOptions {
   log: Log;
@@ -21,7 +21,7 @@ export interface RunOutcome {
   requests: { total: number; mutating: number };
 }
 
-export async function run(settings: Settings, { log, env = {}, timeline = new Timeline(false), now = Date.now }: RunOptions): Promise<RunOutcome> {
+export async function runProtection(settings: Settings, { log, env = {}, timeline = new Timeline(false), now = Date.now }: RunOptions): Promise<RunOutcome> {
   const transport = createTransport({
     serverUrl: settings.serverUrl,
     env,

@@ -2,9 +2,9 @@
  * Finding things by name: the organization, the plan, the repository. Names match case-insensitively, as
  * Xopero ONE shows them; ids match exactly. The server is asked to filter, but its answer is checked here.
  */
-import type { AssignedPlan, Organization, OrganizationPlan, Repository } from './api-types.js';
-import type { XoperoClient } from './client.js';
-import { XoperoError } from './errors.js';
+import type { AssignedPlan, Organization, OrganizationPlan, Repository } from '../xopero/api-types.js';
+import type { XoperoClient } from '../xopero/client.js';
+import { XoperoError } from '../common/errors.js';
 
 const sameName = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
 const sameId = sameName; // GUIDs: the service prints them lower-case, users may paste them upper-case.

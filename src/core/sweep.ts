@@ -4,11 +4,11 @@
  * attachments go out a few at a time, and no repository is touched twice. One repository failing does not
  * stop the others; the run fails at the end, saying how many failed and why.
  */
-import type { AssignedPlan, Organization, OrganizationPlan, Repository } from './api-types.js';
+import type { AssignedPlan, Organization, OrganizationPlan, Repository } from '../xopero/api-types.js';
 import { backupStatus, staleBackupProblem } from './backup.js';
-import { mapConcurrent, type XoperoClient } from './client.js';
-import { explainErrorCode } from './error-codes.js';
-import { XoperoError, describeError } from './errors.js';
+import { mapConcurrent, type XoperoClient } from '../xopero/client.js';
+import { explainErrorCode } from '../xopero/error-codes.js';
+import { XoperoError, describeError } from '../common/errors.js';
 import { planMembership } from './lookup.js';
 import { compilePatterns } from './patterns.js';
 import { POLL_DELAYS_MS, resolveOrganizationAndPlan, resultHead, type RunContext } from './protect.js';

@@ -14,10 +14,10 @@ import type {
   Repository,
   RepositoryList,
 } from './api-types.js';
-import { ApiError, XoperoError } from './errors.js';
-import { addSecret } from './redact.js';
-import type { Credentials } from './settings.js';
-import { Timeline } from './timing.js';
+import { ApiError, XoperoError } from '../common/errors.js';
+import { addSecret } from '../common/redact.js';
+import type { Credentials } from '../settings/settings.js';
+import { Timeline } from '../common/timing.js';
 import { displayProxy } from './proxy.js';
 import { RETRY, proxyConnectStatus, type Transport } from './transport.js';
 

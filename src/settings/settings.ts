@@ -4,8 +4,8 @@
  * nothing downstream reads the environment.
  */
 import { parseDuration } from './duration.js';
-import { InputError } from './errors.js';
-import { addSecret } from './redact.js';
+import { InputError } from '../common/errors.js';
+import { addSecret } from '../common/redact.js';
 
 export const INPUT_NAMES = [
   'server-url',

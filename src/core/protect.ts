@@ -2,14 +2,14 @@
  * The core for one repository: read the state, plan the changes (synchronize, activate, attach), apply them.
  * A dry run and check mode stop after planning; nothing here knows which host it runs on.
  */
-import type { AssignedPlan, Organization, OrganizationPlan, Repository } from './api-types.js';
+import type { AssignedPlan, Organization, OrganizationPlan, Repository } from '../xopero/api-types.js';
 import { backupStatus, staleBackupProblem, type BackupStatus } from './backup.js';
-import type { XoperoClient } from './client.js';
-import { explainErrorCode } from './error-codes.js';
-import { XoperoError, describeError } from './errors.js';
+import type { XoperoClient } from '../xopero/client.js';
+import { explainErrorCode } from '../xopero/error-codes.js';
+import { XoperoError, describeError } from '../common/errors.js';
 import type { Log } from './log.js';
 import { findOrganization, findPlan, fullRepositoryName, isAttached, lookupRepository } from './lookup.js';
-import type { Settings } from './settings.js';
+import type { Settings } from '../settings/settings.js';
 
 export type SynchronizationOutcome = 'not-needed' | 'synchronized' | 'started' | 'would-synchronize';
 export type ActivationOutcome = 'already' | 'activated' | 'would-activate' | 'skipped' | 'failed';
