@@ -7,6 +7,8 @@
 export interface PatternSet {
   /** Include patterns without wildcards: a name the user expects to exist (unknown ones trigger a sync). */
   literals: string[];
+  /** Some include pattern has a wildcard. */
+  hasWildcards: boolean;
   matches(fullName: string): boolean;
 }
 
@@ -27,6 +29,7 @@ export function compilePatterns(patterns: string[], organizationName: string): P
     literals: patterns
       .filter((p) => !p.startsWith('!') && !/[*?]/.test(p))
       .map((p) => (p.toLowerCase().startsWith(prefix) ? p : `${organizationName}/${p}`)),
+    hasWildcards: patterns.some((p) => !p.startsWith('!') && /[*?]/.test(p)),
     matches: (fullName) => test(includes, fullName) && !test(excludes, fullName),
   };
 }

@@ -7,13 +7,15 @@ import type { Settings } from '../settings/settings.js';
 import { sweepOrganization, type SweepResult } from './sweep.js';
 import { Timeline } from '../common/timing.js';
 import { createTransport } from '../xopero/transport.js';
+import { systemClock, type Clock } from './synchronize.js';
 
 export interface RunOptions {
   log: Log;
   /** The environment the proxy variables are read from. */
   env?: Record<string, string | undefined>;
   timeline?: Timeline;
-  now?: () => number;
+  /** Time and sleep; tests of the synchronization wait pass a fake one. */
+  clock?: Clock;
 }
 
 export interface RunOutcome {
@@ -21,7 +23,7 @@ export interface RunOutcome {
   requests: { total: number; mutating: number };
 }
 
-export async function runProtection(settings: Settings, { log, env = {}, timeline = new Timeline(false), now = Date.now }: RunOptions): Promise<RunOutcome> {
+export async function runProtection(settings: Settings, { log, env = {}, timeline = new Timeline(false), clock = systemClock }: RunOptions): Promise<RunOutcome> {
   const transport = createTransport({
     serverUrl: settings.serverUrl,
     env,
@@ -31,7 +33,7 @@ export async function runProtection(settings: Settings, { log, env = {}, timelin
   logProxy(log, transport.proxy, settings.serverUrl);
   const client = new XoperoClient({ serverUrl: settings.serverUrl, credentials: settings.credentials, transport, timeline });
   try {
-    const context = { client, settings, log, now };
+    const context = { client, settings, log, clock };
     const result = settings.repositories ? await sweepOrganization(context) : await protectRepository(context);
     return { result, requests: { ...client.requestCount } };
   } finally {

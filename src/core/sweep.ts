@@ -1,32 +1,21 @@
 /**
- * The organization sweep: the single-repository run's plan, applied to every repository that matches the
- * `repositories` patterns. Each list is read once (all pages, in parallel), licenses are activated in batches,
- * attachments go out a few at a time, and no repository is touched twice. One repository failing does not
- * stop the others; the run fails at the end, saying how many failed and why.
+ * The organization sweep: the shared code path (`ensureProtection`) over every repository that matches the
+ * `repositories` patterns, and the result, log lines and verdict built from its change list and outcomes.
+ * Everything here follows the list's order (repositories by name), never the order answers arrived in.
  */
-import type { AssignedPlan, Organization, OrganizationPlan, Repository } from '../xopero/api-types.js';
-import { backupStatus, staleBackupProblem } from './backup.js';
-import { mapConcurrent, type XoperoClient } from '../xopero/client.js';
+import type { Settings } from '../settings/settings.js';
 import { explainErrorCode } from '../xopero/error-codes.js';
-import { XoperoError, describeError } from '../common/errors.js';
-import { planMembership } from './lookup.js';
+import type { Failure } from './apply.js';
+import { compareNames } from './changes.js';
+import { plural, type RunContext } from './context.js';
+import { ensureProtection, type ProtectionRun } from './ensure.js';
 import { compilePatterns } from './patterns.js';
-import { POLL_DELAYS_MS, resolveOrganizationAndPlan, resultHead, type RunContext } from './protect.js';
+import { resultHead } from './protect.js';
 
-/**
- * 100 ids per activate call: 3,000 activations take 30 calls, each small enough (about 4 KB) to finish well
- * within the request timeout on a busy server, and a batch lost to a network error is repeated whole without
- * harm (activating an active repository is a success that uses no license).
- */
-export const ACTIVATION_BATCH = 100;
-/** Activate calls in flight at once: they contend for the server's license table, so only two. */
-export const ACTIVATION_CONCURRENCY = 2;
-/** Attach calls in flight at once: each is one row on the server; 8 keeps a sweep quick without a burst. */
-export const ATTACH_CONCURRENCY = 8;
+export { ACTIVATION_BATCH, ACTIVATION_CONCURRENCY, ATTACH_CONCURRENCY } from './apply.js';
 /** The summary's table lists this many changes and failures; the rest are counted. */
 export const LISTED_ENTRIES = 300;
-const PROGRESS_INTERVAL_MS = 5000;
-/** Failures named one by one in the log; the summary lists more. */
+/** Failures named one by one in the log (the first by name); the summary lists more. */
 const LOGGED_FAILURES = 20;
 
 export type SweepAction = 'activated' | 'attached' | 'would-activate' | 'would-attach' | 'failed' | 'stale' | 'missing';
@@ -34,20 +23,21 @@ export type SweepAction = 'activated' | 'attached' | 'would-activate' | 'would-a
 export interface SweepEntry {
   repository: string;
   id: string;
+  /** In a fixed order: activation, attachment, failed, stale. */
   actions: SweepAction[];
-  /** One line: why it failed, or what is missing or stale. */
+  /** One line: why it failed, or what is missing or stale (activation, then attachment, then the backup gate). */
   reason?: string;
 }
 
 export interface SweepResult {
   kind: 'sweep';
   server: string;
-  mode: 'ensure' | 'check';
+  mode: Settings['mode'];
   dryRun: boolean;
   organization: { id: string; name: string };
   plan?: { id: string; name: string };
   patterns: string[];
-  synchronization: 'not-needed' | 'synchronized' | 'would-synchronize';
+  synchronization: 'not-needed' | 'synchronized' | 'would-synchronize' | 'started';
   counts: {
     matched: number;
     alreadyProtected: number;
@@ -58,220 +48,135 @@ export interface SweepResult {
     failed: number;
     stale: number;
   };
-  /** Changes, failures and stale backups, repository by repository (all of them; the summary lists the first few hundred). */
+  /** Changes, failures and stale backups, by repository name (all of them; the summary lists the first few hundred). */
   entries: SweepEntry[];
-  /** Names given without a wildcard that the organization does not have. */
+  /** Names given without a wildcard that the organization does not have, in the order given. */
   notFound: string[];
   changed: boolean;
   problems: string[];
 }
 
 export async function sweepOrganization(context: RunContext): Promise<SweepResult> {
-  const { client, settings, log } = context;
-  const readOnly = settings.dryRun || settings.mode === 'check';
-  await log.group('Sign in', () => client.login());
-  const { organization, plan } = await log.group('Find the organization and plan', () => resolveOrganizationAndPlan(context));
-  const patterns = compilePatterns(settings.repositories ?? [], organization.name);
-
-  const result: SweepResult = {
-    kind: 'sweep',
-    ...resultHead(settings, organization, plan),
-    patterns: settings.repositories ?? [],
-    synchronization: 'not-needed',
-    counts: { matched: 0, alreadyProtected: 0, activated: 0, attached: 0, wouldActivate: 0, wouldAttach: 0, failed: 0, stale: 0 },
-    entries: [],
-    notFound: [],
-    changed: false,
-    problems: [],
-  };
-
-  // One synchronization at most: first thing with sync: always, or when a name given without a wildcard is unknown.
-  const syncFirst = settings.sync === 'always' && !readOnly;
-  if (syncFirst) await log.group('Synchronize the organization', () => synchronize(context, organization));
-  let { repositories, assigned } = await readLists(client, organization, plan, log);
-  let missing = unknownLiterals(patterns.literals, repositories);
-  let synchronized = syncFirst;
-  if (missing.length > 0 && !syncFirst && settings.sync !== 'never' && !readOnly) {
-    log.info(`Not known to Xopero ONE yet: ${missing.join(', ')}.`);
-    await log.group('Synchronize the organization', () => synchronize(context, organization));
-    ({ repositories, assigned } = await readLists(client, organization, plan, log));
-    const before = missing.length;
-    missing = unknownLiterals(patterns.literals, repositories);
-    synchronized = true;
-    result.changed = missing.length < before; // the synchronization brought repositories in
-  }
-  const wouldSync = readOnly && settings.sync !== 'never' && (settings.sync === 'always' || missing.length > 0);
-  result.synchronization = synchronized ? 'synchronized' : wouldSync ? 'would-synchronize' : 'not-needed';
-  result.notFound = missing;
-  if (wouldSync && missing.length > 0) log.info(`Would synchronize ${organization.name} to find: ${missing.join(', ')}.`);
-
-  const matched = uniqueLive(repositories.filter((repo) => patterns.matches(repo.name)));
-  result.counts.matched = matched.length;
-  log.info(`${matched.length} of ${repositories.length} repositories of ${organization.name} match ${result.patterns.join(', ')}.`);
-
-  const entries = new Map<string, SweepEntry>();
-  const entry = (repo: Repository) => {
-    let found = entries.get(repo.id);
-    if (!found) entries.set(repo.id, (found = { repository: repo.name, id: repo.id, actions: [] }));
-    return found;
-  };
-  const attached = plan ? planMembership(assigned, plan.id) : () => true;
-  const toActivate = matched.filter((repo) => !repo.isProtected && settings.activate);
-  const toAttach = matched.filter((repo) => !attached(repo.id));
-  result.counts.alreadyProtected = matched.filter((repo) => repo.isProtected && attached(repo.id)).length;
-
-  if (readOnly) {
-    for (const repo of toActivate) entry(repo).actions.push('would-activate');
-    for (const repo of toAttach) entry(repo).actions.push('would-attach');
-    result.counts.wouldActivate = toActivate.length;
-    result.counts.wouldAttach = toAttach.length;
-    log.info(`${settings.mode === 'check' ? 'Check' : 'Dry run'}: would activate ${toActivate.length} and attach ${toAttach.length}; nothing was changed.`);
+  const { settings, log } = context;
+  const patterns = settings.repositories ?? [];
+  const run = await ensureProtection(context, (organization) => compilePatterns(patterns, organization.name));
+  const result = sweepResult(settings, run, patterns);
+  const { counts } = result;
+  log.info(`${counts.matched} of ${plural(run.readCount, 'repository').replace(/ys$/, 'ies')} of ${run.organization.name} match ${patterns.join(', ')}.`);
+  if (run.readOnly) {
+    log.info(`${settings.mode === 'check' ? 'Check' : 'Dry run'}: would activate ${counts.wouldActivate} and attach ${counts.wouldAttach}; nothing was changed.`);
+    if (result.synchronization === 'would-synchronize' && result.notFound.length > 0) {
+      log.info(`Would synchronize ${run.organization.name} to find: ${result.notFound.join(', ')}.`);
+    }
   } else {
-    await log.group('Apply changes', () => applySweep(context, result, plan, toActivate, toAttach, entry));
+    const failed = result.entries.filter((entry) => entry.actions.includes('failed'));
+    for (const entry of failed.slice(0, LOGGED_FAILURES)) log.warning(`${entry.repository}: ${entry.reason}`);
+    if (failed.length > LOGGED_FAILURES) log.warning(`…and ${failed.length - LOGGED_FAILURES} more failures (see the summary).`);
+    log.info(`Done: activated ${counts.activated}, attached ${counts.attached}, failed ${counts.failed}.`);
   }
-
-  addSweepGates(context, result, matched, plan, entry);
-  result.entries = [...entries.values()];
-  result.counts.failed = result.entries.filter((e) => e.actions.includes('failed')).length;
-  summarizeProblems(result);
   return result;
 }
 
-async function readLists(client: XoperoClient, organization: Organization, plan: OrganizationPlan | undefined, log: RunContext['log']) {
-  const [{ repositories }, assigned] = await Promise.all([
-    client.listRepositories(organization.id),
-    plan ? client.listAssignedPlans(organization.id) : Promise.resolve<AssignedPlan[]>([]),
-  ]);
-  log.info(`Read ${repositories.length} repositories${plan ? ` and the membership of ${assigned.length} plans` : ''}.`);
-  return { repositories, assigned };
-}
-
-const unknownLiterals = (literals: string[], repositories: Repository[]) => {
-  const known = new Set(repositories.filter((repo) => !repo.isRemoved).map((repo) => repo.name.toLowerCase()));
-  return literals.filter((name) => !known.has(name.toLowerCase()));
-};
-
-/** Removed records are history, not repositories to protect; a name listed twice is one repository. */
-function uniqueLive(repositories: Repository[]): Repository[] {
-  const byId = new Map<string, Repository>();
-  for (const repo of repositories) if (!repo.isRemoved) byId.set(repo.id.toLowerCase(), repo);
-  return [...byId.values()];
-}
-
-/** Starts a synchronization and waits, within wait-timeout, until the server says it is over. */
-async function synchronize({ client, settings, log }: RunContext, organization: Organization): Promise<void> {
-  await client.synchronize(organization.id);
-  log.info(`Started a synchronization of ${organization.name}; waiting up to ${settings.waitTimeoutSeconds} s.`);
-  const deadline = Date.now() + settings.waitTimeoutSeconds * 1000;
-  for (let poll = 0; ; poll++) {
-    const delay = POLL_DELAYS_MS[Math.min(poll, POLL_DELAYS_MS.length - 1)];
-    if (Date.now() + delay > deadline) break;
-    await new Promise((resolve) => setTimeout(resolve, delay));
-    if (!(await client.synchronizationInProgress(organization.id))) return;
-  }
-  throw new XoperoError(`The synchronization of '${organization.name}' did not finish within ${settings.waitTimeoutSeconds} s (wait-timeout): raise wait-timeout for a large organization, or re-run later.`);
-}
-
-async function applySweep(
-  { client, log }: RunContext,
-  result: SweepResult,
-  plan: OrganizationPlan | undefined,
-  toActivate: Repository[],
-  toAttach: Repository[],
-  entry: (repo: Repository) => SweepEntry,
-): Promise<void> {
-  const total = Math.ceil(toActivate.length / ACTIVATION_BATCH) + toAttach.length;
-  const failedIds = new Set<string>();
-  let done = 0;
-  // A line every few seconds on a long sweep, not a line per repository.
-  const progress = setInterval(() => {
-    log.info(`Progress: ${done}/${total} calls; activated ${result.counts.activated}, attached ${result.counts.attached}, failed ${failedIds.size}.`);
-  }, PROGRESS_INTERVAL_MS);
-  progress.unref();
-  const fail = (repo: Repository, reason: string) => {
-    const e = entry(repo);
-    if (!e.actions.includes('failed')) e.actions.push('failed');
-    e.reason = e.reason ? `${e.reason}; ${reason}` : reason;
-    failedIds.add(repo.id);
+/** The result of a sweep, a pure function of the run: the same state and inputs give the same document. */
+export function sweepResult(settings: Settings, run: ProtectionRun, patterns: string[]): SweepResult {
+  const { organization, plan, state, list, outcomes } = run;
+  const result: SweepResult = {
+    kind: 'sweep',
+    ...resultHead(settings, organization, plan),
+    patterns,
+    synchronization: run.synchronization === 'failed' ? 'not-needed' : run.synchronization,
+    counts: { matched: state.repositories.length, alreadyProtected: 0, activated: 0, attached: 0, wouldActivate: 0, wouldAttach: 0, failed: 0, stale: 0 },
+    entries: [],
+    notFound: [],
+    changed: run.synchronizationFoundRepositories,
+    problems: [],
   };
+  const attached = plan ? state.attached : () => true;
+  result.counts.alreadyProtected = state.repositories.filter((repo) => repo.isProtected && attached(repo.id)).length;
+  // Names still unknown: after a synchronization of this run, or where none ran (check mode, sync: never).
+  result.notFound = [...state.missing];
 
-  const batches: Repository[][] = [];
-  for (let i = 0; i < toActivate.length; i += ACTIVATION_BATCH) batches.push(toActivate.slice(i, i + ACTIVATION_BATCH));
-  const activating = mapConcurrent(batches, ACTIVATION_CONCURRENCY, async (batch) => {
-    try {
-      const response = await client.activate(batch.map((repo) => repo.id));
-      const errors = new Map((response.error ?? []).map((e) => [e.id.toLowerCase(), e.errorCode]));
-      for (const repo of batch) {
-        const code = errors.get(repo.id.toLowerCase());
-        if (code) fail(repo, `activation: ${code}`);
-        else {
-          entry(repo).actions.push('activated');
-          result.counts.activated += 1;
-        }
-      }
-    } catch (error) {
-      for (const repo of batch) fail(repo, `activation: ${describeError(error)}`);
+  const entries = new Map<string, SweepEntry & { failures: Failure[]; stale?: string }>();
+  const entryOf = (name: string, id: string) => {
+    let entry = entries.get(name);
+    if (!entry) entries.set(name, (entry = { repository: name, id, actions: [], failures: [] }));
+    return entry;
+  };
+  list.changes.forEach((change, index) => {
+    if (change.kind === 'synchronize') return;
+    const entry = entryOf(change.name, change.repository?.id ?? '');
+    const outcome = outcomes[index];
+    const verb = change.kind === 'activate' ? 'activated' : 'attached';
+    if (run.readOnly) {
+      entry.actions.push(change.kind === 'activate' ? 'would-activate' : 'would-attach');
+      result.counts[change.kind === 'activate' ? 'wouldActivate' : 'wouldAttach'] += 1;
+    } else if (outcome?.status === 'failed') {
+      entry.failures.push(outcome.failure);
+    } else {
+      entry.actions.push(verb);
+      result.counts[verb] += 1;
     }
-    done += 1;
   });
-  const attaching = mapConcurrent(toAttach, ATTACH_CONCURRENCY, async (repo) => {
-    try {
-      await client.attach(plan!.id, repo.id);
-      entry(repo).actions.push('attached');
-      result.counts.attached += 1;
-    } catch (error) {
-      fail(repo, `attachment: ${describeError(error)}`);
-    }
-    done += 1;
-  });
-  try {
-    await Promise.all([activating, attaching]);
-  } finally {
-    clearInterval(progress);
-  }
+  for (const finding of list.findings) entryOf(finding.name, finding.repository.id).stale = finding.problem;
+
+  result.entries = [...entries.values()]
+    .sort((a, b) => compareNames(a.repository, b.repository))
+    .map(({ failures, stale, ...entry }) => {
+      if (failures.length > 0) entry.actions.push('failed');
+      if (stale) entry.actions.push('stale');
+      const reasons = [...failures.map((failure) => `${failure.step}: ${failure.code ?? failure.message}`), ...(stale ? [stale] : [])];
+      return reasons.length > 0 ? { ...entry, reason: reasons.join('; ') } : entry;
+    });
+  result.counts.failed = [...entries.values()].filter((entry) => entry.failures.length > 0).length;
+  result.counts.stale = list.findings.length;
   result.changed ||= result.counts.activated + result.counts.attached > 0;
-  const failedEntries = [...failedIds].map((id) => entry({ id } as Repository));
-  for (const e of failedEntries.slice(0, LOGGED_FAILURES)) log.warning(`${e.repository}: ${e.reason}`);
-  if (failedEntries.length > LOGGED_FAILURES) log.warning(`…and ${failedEntries.length - LOGGED_FAILURES} more failures (see the summary).`);
-  log.info(`Done: activated ${result.counts.activated}, attached ${result.counts.attached}, failed ${failedIds.size}.`);
+  result.problems = verdict(settings, result, [...entries.values()].flatMap((entry) => entry.failures));
+  return result;
 }
 
-function addSweepGates({ settings, now }: RunContext, result: SweepResult, matched: Repository[], plan: OrganizationPlan | undefined, entry: (repo: Repository) => SweepEntry) {
-  if (settings.maxBackupAgeSeconds === undefined) return;
-  for (const repo of matched) {
-    const stale = staleBackupProblem(repo.name, backupStatus(repo, plan, now()), settings.maxBackupAgeSeconds);
-    if (!stale) continue;
-    const e = entry(repo);
-    e.actions.push('stale');
-    e.reason = e.reason ? `${e.reason}; ${stale}` : stale;
-    result.counts.stale += 1;
-  }
-}
-
-/** The run's verdict in a few lines: how many failed and why (grouped by cause), what check mode found missing. */
-function summarizeProblems(result: SweepResult): void {
-  const { counts } = result;
+/**
+ * The run's verdict in a few lines: what was not found, how many failed and why (grouped by cause, from the
+ * structured failures), what check mode found missing, how many backups are too old. Causes are ordered by
+ * count, then by their text.
+ */
+function verdict(settings: Settings, result: SweepResult, failures: Failure[]): string[] {
+  const problems: string[] = [];
+  const { counts, organization } = result;
   // A dry run would synchronize first, so a name it cannot see yet is not a failure there.
-  if (result.notFound.length > 0 && !(result.dryRun && result.mode === 'ensure')) {
-    result.problems.push(`Not found in organization '${result.organization.name}': ${result.notFound.join(', ')}. Check the names, or set sync to auto so a synchronization can find new repositories.`);
+  if (result.notFound.length > 0 && result.synchronization !== 'would-synchronize') {
+    const remedy =
+      settings.mode === 'check'
+        ? 'check the names; mode: check does not synchronize, so a repository created since the last synchronization is not known yet'
+        : settings.sync === 'never'
+          ? 'check the names, or set sync to auto so a synchronization can find new repositories'
+          : `a synchronization ran and did not find them: check the names, and that the credentials Xopero ONE uses for '${organization.name}' can see them`;
+    problems.push(`Not found in organization '${organization.name}': ${result.notFound.join(', ')}; ${remedy}.`);
   }
-  if (counts.failed > 0) {
+  if (counts.matched === 0 && result.notFound.length === 0) {
+    problems.push(`No repository of '${organization.name}' matches ${result.patterns.join(', ')}: check the patterns (they match paths inside the organization, e.g. team-a/*, or full paths such as ${organization.name}/api).`);
+  }
+  if (failures.length > 0) {
     const causes = new Map<string, number>();
-    for (const e of result.entries.filter((x) => x.actions.includes('failed'))) {
-      for (const part of (e.reason ?? '').split('; ')) {
-        const code = /activation: ([A-Z]{2}\d{4})$/.exec(part);
-        const cause = code ? `activation ${explainErrorCode(code[1])}` : part.replace(/'[^']*'/g, "'…'");
-        causes.set(cause, (causes.get(cause) ?? 0) + 1);
-      }
+    for (const failure of failures) {
+      const cause =
+        failure.step === 'activation' && failure.code
+          ? `activation ${explainErrorCode(failure.code)}`
+          : `${failure.step}: ${failure.message.replace(/'[^']*'/g, "'…'").replace(/\.$/, '')}`;
+      causes.set(cause, (causes.get(cause) ?? 0) + 1);
     }
-    const why = [...causes.entries()].map(([cause, n]) => `${n} × ${cause}`).join('; ');
-    result.problems.push(`${counts.failed} of ${counts.matched} repositories failed: ${why}. The others were done; re-run after fixing the cause.`);
+    const why = [...causes.entries()]
+      .sort(([a, n], [b, m]) => m - n || compareNames(a, b))
+      .map(([cause, n]) => `${n} × ${cause}`)
+      .join('; ');
+    problems.push(`${counts.failed} of ${counts.matched} repositories failed: ${why}. The others were done; re-run after fixing the cause.`);
   }
   if (result.mode === 'check' && counts.wouldActivate + counts.wouldAttach > 0) {
-    const unprotected = result.entries.filter((e) => e.actions.some((a) => a.startsWith('would-'))).length;
-    result.problems.push(`${unprotected} of ${counts.matched} repositories are not fully protected (${counts.wouldActivate} without a license, ${counts.wouldAttach} not attached to plan '${result.plan?.name}'); mode: check changes nothing: run with mode: ensure to fix them.`);
+    const unprotected = result.entries.filter((entry) => entry.actions.some((action) => action.startsWith('would-'))).length;
+    const parts = [`${counts.wouldActivate} without a license`, ...(result.plan ? [`${counts.wouldAttach} not attached to plan '${result.plan.name}'`] : [])];
+    problems.push(`${unprotected} of ${counts.matched} repositories are not fully protected (${parts.join(', ')}); mode: check changes nothing: run with mode: ensure to fix them.`);
   }
   if (counts.stale > 0) {
-    result.problems.push(`${counts.stale} of ${counts.matched} repositories have no successful backup within the limit; the summary lists them.`);
+    problems.push(`${counts.stale} of ${counts.matched} repositories have no successful backup within the limit; the summary lists them.`);
   }
+  return problems;
 }

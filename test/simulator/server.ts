@@ -54,6 +54,8 @@ export class Simulator {
   pageCap: number;
   filterMode: 'substring' | 'ignore';
   syncDurationMs: number;
+  /** Each request waits latencyMs plus a random 0..jitterMs, drawn from a PRNG seeded by the `seed` option. */
+  jitterMs: number;
 
   /** Every request received, in arrival order. */
   readonly requests: RequestRecord[] = [];
@@ -71,6 +73,9 @@ export class Simulator {
   private readonly plans = new Map<string, SimPlan>();
   private readonly sessions = new Map<string, Session>();
   private faults: Array<{ fault: Fault; remaining: number }> = [];
+  private readonly random: () => number;
+  /** Per-repository refusals by lower-cased full name: the same repositories fail in every run. */
+  private readonly rejections = new Map<string, RepositoryRejection>();
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly sockets = new Set<Socket>();
   private readonly connectionIds = new WeakMap<Socket, number>();
@@ -100,6 +105,8 @@ export class Simulator {
     this.pageCap = options.pageCap ?? 100;
     this.filterMode = options.filterMode ?? 'substring';
     this.syncDurationMs = options.syncDurationMs ?? 300;
+    this.jitterMs = options.jitterMs ?? 0;
+    this.random = mulberry32(options.seed ?? 1);
     this.licensesLeft = options.licenses ?? 1000;
     this.users = (options.users ?? [DEFAULT_USER]).map((user) => ({ ...user, id: randomUUID() }));
   }
@@ -240,12 +247,12 @@ export class Simulator {
     this.licensesLeft = count;
   }
 
-  /** A live token for `email`, as /account/login would return. */
-  issueToken(email: string): string {
+  /** A live token for `email`, as /account/login would return; `fixed`: that exact token (tests that compare runs). */
+  issueToken(email: string, fixed?: string): string {
     const user = this.users.find((u) => u.email.toLowerCase() === email.toLowerCase());
     if (!user) throw new Error(`no simulator user ${email}`);
     const expiresAt = Date.now() + TOKEN_LIFETIME_MS;
-    const token = fakeJwt({ sub: user.id, email: user.email, role: user.roles, exp: Math.floor(expiresAt / 1000) });
+    const token = fixed ?? fakeJwt({ sub: user.id, email: user.email, role: user.roles, exp: Math.floor(expiresAt / 1000) });
     this.sessions.set(token, { user, expiresAt });
     return token;
   }
@@ -308,7 +315,8 @@ export class Simulator {
     const parsed = parseJson(raw);
     record.body = parsed.kind === 'json' ? parsed.value : undefined;
     const fault = this.takeFault(record.path);
-    await sleep(this.latencyMs + (fault?.delayMs ?? 0));
+    const jitter = this.jitterMs > 0 ? Math.floor(this.random() * (this.jitterMs + 1)) : 0;
+    await sleep(this.latencyMs + jitter + (fault?.delayMs ?? 0));
     if (req.socket.destroyed) return; // the client gave up, or stop() was called
 
     const disruptive = fault && (fault.drop || fault.status !== undefined);
@@ -441,6 +449,8 @@ export class Simulator {
   private activate(body: unknown): Reply {
     return this.licenseBatch(body, (repo) => {
       if (repo.isProtected) return undefined;
+      const rejected = this.rejections.get(repo.name.toLowerCase())?.activation;
+      if (rejected) return rejected;
       if (this.licensesLeft <= 0) return 'LI5020';
       this.licensesLeft--;
       repo.isProtected = true;
@@ -503,6 +513,8 @@ export class Simulator {
   /** Idempotent, and atomic because it runs synchronously: concurrent attaches never lose one another. */
   private attach(body: unknown): Reply {
     const { plan, repo } = this.planAndRepository(body);
+    const rejected = this.rejections.get(repo.name.toLowerCase())?.attachment;
+    if (rejected) fail(rejected.status, rejected.code, rejected.message);
     if (!plan.repositoryIds.some((id) => sameId(id, repo.id))) plan.repositoryIds.push(repo.id);
     return empty();
   }
@@ -524,6 +536,11 @@ export class Simulator {
     plan.name = text(body, 'name') ?? plan.name;
     plan.includeMetadata = flag(body, 'includeMetadata') ?? plan.includeMetadata;
     return empty();
+  }
+
+  /** Makes every activation or attachment of this repository fail the same way, in every run. */
+  rejectRepository(name: string, rejection: RepositoryRejection): void {
+    this.rejections.set(name.toLowerCase(), rejection);
   }
 
   // ---- lookups and views -----------------------------------------------------------------------
@@ -719,4 +736,23 @@ function fakeJwt(claims: object): string {
   const encode = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
   const payload = { ...claims, iss: 'xopero-one-simulator', jti: randomUUID() };
   return `${encode({ alg: 'HS256', typ: 'JWT' })}.${encode(payload)}.${randomBytes(32).toString('base64url')}`;
+}
+
+export interface RepositoryRejection {
+  /** Per-id error code in the 200 answer of /git/repositories/activate. */
+  activation?: string;
+  /** An error status, code and message for /plans/attachgitrepository. */
+  attachment?: { status: number; code: string; message: string };
+}
+
+/** A small seeded PRNG: the same seed gives the same delays, a new seed other ones. */
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
 }

@@ -6,6 +6,10 @@ export interface SimulatorUser {
 }
 
 export interface SimulatorOptions {
+  /** Up to this many ms added at random to every request's latency (see `seed`). */
+  jitterMs?: number;
+  /** Seed of the jitter's PRNG. */
+  seed?: number;
   /** Serve HTTPS with the test CA from ensureCertificates (default true); false serves plain HTTP. */
   tls?: boolean;
   /** Where ensureCertificates keeps the test CA (default test/.certs/). */

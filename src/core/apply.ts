@@ -1,0 +1,94 @@
+/**
+ * Applying a change list: the calls go out concurrently where that is safe, and each outcome is written to
+ * its change's place in the list, so the outcomes come back in list order whatever order the answers arrive.
+ */
+import { describeError } from '../common/errors.js';
+import type { XoperoClient } from '../xopero/client.js';
+import { mapConcurrent } from '../xopero/client.js';
+import type { ActivationResponse } from '../xopero/api-types.js';
+import type { Change } from './changes.js';
+
+/**
+ * 100 ids per activate call: 3,000 activations take 30 calls, each small enough (about 4 KB) to finish well
+ * within the request timeout on a busy server, and a batch lost to a network error is repeated whole without
+ * harm (activating an active repository is a success that uses no license).
+ */
+export const ACTIVATION_BATCH = 100;
+/** Activate calls in flight at once: they contend for the server's license table, so only two. */
+export const ACTIVATION_CONCURRENCY = 2;
+/** Attach calls in flight at once: each is one row on the server; 8 keeps a sweep quick without a burst. */
+export const ATTACH_CONCURRENCY = 8;
+
+export type Step = 'activation' | 'attachment' | 'synchronization';
+
+/** Why one change failed, structured: the verdict groups by `step` and `code`, never by parsing text. */
+export interface Failure {
+  step: Step;
+  /** The server's per-id error code (LI5020), when it gave one. */
+  code?: string;
+  /** One line: what went wrong and what to do. */
+  message: string;
+}
+
+export type Outcome = { status: 'done' } | { status: 'failed'; failure: Failure };
+
+export interface ApplyOptions {
+  /** Called once per finished call (a batch counts once), for a progress line on a long sweep. */
+  onCallDone?: () => void;
+}
+
+/**
+ * Activations and attachments are independent: both go out at once, and one failing does not hide the other.
+ * A repository whose activation fails is still attached: it is backed up as soon as a license is free.
+ */
+export async function applyChanges(client: XoperoClient, changes: Change[], options: ApplyOptions = {}): Promise<Outcome[]> {
+  const outcomes: Outcome[] = new Array(changes.length);
+  const indexed = changes.map((change, index) => ({ change, index }));
+  const activations = indexed.filter(({ change }) => change.kind === 'activate');
+  const attachments = indexed.filter(({ change }) => change.kind === 'attach');
+
+  const batches: Array<typeof activations> = [];
+  for (let i = 0; i < activations.length; i += ACTIVATION_BATCH) batches.push(activations.slice(i, i + ACTIVATION_BATCH));
+
+  const activating = mapConcurrent(batches, ACTIVATION_CONCURRENCY, async (batch) => {
+    const ids = batch.map(({ change }) => repositoryId(change));
+    try {
+      const results = activationResults(await client.activate(ids), ids);
+      batch.forEach(({ index }, i) => (outcomes[index] = results[i]));
+    } catch (error) {
+      for (const { index } of batch) outcomes[index] = failed('activation', describeError(error));
+    }
+    options.onCallDone?.();
+  });
+  const attaching = mapConcurrent(attachments, ATTACH_CONCURRENCY, async ({ change, index }) => {
+    try {
+      if (change.kind !== 'attach') throw new Error('not an attachment');
+      await client.attach(change.plan.id, repositoryId(change));
+      outcomes[index] = { status: 'done' };
+    } catch (error) {
+      outcomes[index] = failed('attachment', describeError(error));
+    }
+    options.onCallDone?.();
+  });
+  await Promise.all([activating, attaching]);
+  return outcomes;
+}
+
+function repositoryId(change: Change): string {
+  if (change.kind === 'synchronize' || !change.repository) throw new Error(`no repository id for ${change.kind}`);
+  return change.repository.id;
+}
+
+const failed = (step: Step, message: string, code?: string): Outcome => ({ status: 'failed', failure: { step, code, message } });
+
+/**
+ * The activate call answers 200 even when it fails: the per-id `error` list is the real answer, in the order
+ * of `ids`.
+ */
+export function activationResults(response: ActivationResponse, ids: string[]): Outcome[] {
+  const errors = new Map((response.error ?? []).map((entry) => [entry.id.toLowerCase(), entry.errorCode]));
+  return ids.map((id) => {
+    const code = errors.get(id.toLowerCase());
+    return code ? failed('activation', code, code) : { status: 'done' };
+  });
+}

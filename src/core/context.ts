@@ -1,0 +1,15 @@
+/** What every part of the core is given: the client, the settings, the host's log and the clock. */
+import type { Settings } from '../settings/settings.js';
+import type { XoperoClient } from '../xopero/client.js';
+import type { Log } from './log.js';
+import type { Clock } from './synchronize.js';
+
+export interface RunContext {
+  client: XoperoClient;
+  settings: Settings;
+  log: Log;
+  clock: Clock;
+}
+
+/** "1 plan", "2 plans". */
+export const plural = (count: number, noun: string) => `${count} ${noun}${count === 1 ? '' : 's'}`;

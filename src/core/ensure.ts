@@ -1,0 +1,245 @@
+/**
+ * The one code path for one repository and for a sweep: read the state, list the changes, and (unless the
+ * run is read-only) synchronize when the list starts with that, then apply the rest. One repository is a
+ * sweep of one name; it only reads differently (one filtered lookup instead of the whole list).
+ */
+import { XoperoError } from '../common/errors.js';
+import type { AssignedPlan, Organization, OrganizationPlan, Repository } from '../xopero/api-types.js';
+import { ACTIVATION_BATCH, applyChanges, type Outcome } from './apply.js';
+import { listChanges, type ChangeList, type ObservedState } from './changes.js';
+import { plural, type RunContext } from './context.js';
+import { findOrganization, findPlan, lookupRepository, planMembership } from './lookup.js';
+import { synchronizeAndWait } from './synchronize.js';
+
+/** Which repositories a run is about. */
+export interface Selection {
+  /** Full names given without a wildcard: the user expects them to exist (unknown ones call for a sync). */
+  literals: string[];
+  matches(fullName: string): boolean;
+  /** Some include pattern has a wildcard: a synchronization may bring in new matches. */
+  hasWildcards: boolean;
+  /** One repository: read with the server's name filter (one small request) rather than the whole list. */
+  single?: string;
+}
+
+export type SynchronizationOutcome = 'not-needed' | 'synchronized' | 'started' | 'would-synchronize' | 'failed';
+
+export interface ProtectionRun {
+  organization: Organization;
+  plan?: OrganizationPlan;
+  readOnly: boolean;
+  /** The state the final change list was computed from. */
+  state: ObservedState;
+  /** How many repositories the organization has (a sweep reads them all; one repository: 0 or 1). */
+  readCount: number;
+  /** One repository: a removed record of that name, when no live one exists. */
+  removed?: Repository;
+  list: ChangeList;
+  /** One per change of `list.changes`, same index; empty when nothing was applied. */
+  outcomes: Outcome[];
+  synchronization: SynchronizationOutcome;
+  /** A synchronization of this run brought in a repository the user named. */
+  synchronizationFoundRepositories: boolean;
+}
+
+export async function ensureProtection(context: RunContext, select: (organization: Organization) => Selection): Promise<ProtectionRun> {
+  const { client, settings, log } = context;
+  const readOnly = settings.dryRun || settings.mode === 'check';
+
+  await log.group('Sign in', async () => {
+    await client.login();
+    log.info(settings.credentials.kind === 'token' ? 'Using the given access token.' : `Signed in to ${settings.serverUrl.origin}.`);
+  });
+  const found = await log.group(`Find the organization, ${settings.repositories ? 'repositories' : 'repository'} and plan`, async () => {
+    const organization = findOrganization(await client.listOrganizations(), settings.organization);
+    log.info(`Organization: ${organization.name} (${organization.id})`);
+    // The plan is resolved before anything changes: an unknown plan must fail a run that changed nothing.
+    const plan = settings.plan ? findPlan(organization, settings.plan) : undefined;
+    if (plan) log.info(`Plan: ${plan.name} (${plan.id})`);
+    const selection = select(organization);
+    const read = await readState(context, selection, organization, plan, false);
+    if (selection.single) {
+      const repository = read.state.repositories[0];
+      log.info(repository ? describeRepository(repository) : `Repository: ${selection.single} is not known to Xopero ONE yet.`);
+    }
+    return { organization, plan, selection, ...read };
+  });
+  const { organization, plan, selection } = found;
+  let { state, readCount, removed, synchronizationInProgress } = found;
+
+  let list = listChanges(state, settings, context.clock.now());
+  const run: ProtectionRun = {
+    organization,
+    plan,
+    readOnly,
+    state,
+    readCount,
+    removed,
+    list,
+    outcomes: [],
+    synchronization: 'not-needed',
+    synchronizationFoundRepositories: false,
+  };
+  const first = list.changes[0];
+  const syncFirst = first?.kind === 'synchronize' && first.wait;
+  if (readOnly) {
+    if (settings.dryRun && list.changes.some((change) => change.kind === 'synchronize')) run.synchronization = 'would-synchronize';
+    return run;
+  }
+
+  if (syncFirst) {
+    const missingBefore = state.missing.length;
+    ({ state, readCount, removed } = await log.group('Synchronize the organization', () =>
+      synchronize(context, selection, organization, plan, state, synchronizationInProgress),
+    ));
+    run.synchronization = 'synchronized';
+    run.synchronizationFoundRepositories = state.missing.length < missingBefore;
+    list = listChanges(state, settings, context.clock.now());
+    Object.assign(run, { state, readCount, removed, list });
+  }
+
+  const repositoryChanges = list.changes.filter((change) => change.kind !== 'synchronize');
+  const outcomes = repositoryChanges.length > 0 ? await log.group('Apply changes', () => applyWithProgress(context, repositoryChanges)) : [];
+  // Outcomes by the change's place in the full list (a last synchronization is applied after the rest).
+  let next = 0;
+  run.outcomes = list.changes.map((change) => (change.kind === 'synchronize' ? { status: 'done' } : outcomes[next++]));
+  const last = list.changes.at(-1);
+  if (last?.kind === 'synchronize' && !last.wait) {
+    await client.synchronize(organization.id);
+    run.synchronization = 'started';
+    log.info(`Started a synchronization of ${organization.name} (sync: always).`);
+  }
+  return run;
+}
+
+/**
+ * Log lines whose words depend on how fast the server answered start with this label: everything else a run
+ * logs is a function of the server's state and the inputs.
+ */
+export const TIMING = 'Timing:';
+const PROGRESS_INTERVAL_MS = 5000;
+
+/** A line every few seconds on a long sweep, not a line per repository. */
+async function applyWithProgress({ client, log }: RunContext, changes: ProtectionRun['list']['changes']): Promise<Outcome[]> {
+  const activations = changes.filter((change) => change.kind === 'activate').length;
+  const total = Math.ceil(activations / ACTIVATION_BATCH) + (changes.length - activations);
+  let done = 0;
+  const progress = setInterval(() => log.info(`${TIMING} ${done} of ${total} calls answered.`), PROGRESS_INTERVAL_MS);
+  progress.unref();
+  try {
+    return await applyChanges(client, changes, { onCallDone: () => (done += 1) });
+  } finally {
+    clearInterval(progress);
+  }
+}
+
+interface ReadResult {
+  state: ObservedState;
+  readCount: number;
+  removed?: Repository;
+  synchronizationInProgress: boolean;
+}
+
+/** The repositories and the plan membership are independent reads: one round trip for both. */
+async function readState(
+  { client, log }: RunContext,
+  selection: Selection,
+  organization: Organization,
+  plan: OrganizationPlan | undefined,
+  synchronized: boolean,
+): Promise<ReadResult> {
+  const membership = plan ? client.listAssignedPlans(organization.id) : Promise.resolve<AssignedPlan[]>([]);
+  if (selection.single) {
+    const [lookup, assigned] = await Promise.all([lookupRepository(client, organization, selection.single), membership]);
+    const live = lookup.live ? [lookup.live] : [];
+    return {
+      state: observed(live, assigned, plan, live.length ? [] : [selection.single], true, synchronized),
+      readCount: live.length,
+      removed: lookup.live ? undefined : lookup.removed,
+      synchronizationInProgress: lookup.synchronizationInProgress,
+    };
+  }
+  const [{ repositories, synchronizationInProgress }, assigned] = await Promise.all([client.listRepositories(organization.id), membership]);
+  log.info(`Read ${plural(repositories.length, 'repository').replace(/ys$/, 'ies')}${plan ? ` and the membership of ${plural(assigned.length, 'plan')}` : ''}.`);
+  const live = repositories.filter((repo) => !repo.isRemoved);
+  const known = new Set(live.map((repo) => repo.name.toLowerCase()));
+  const missing = selection.literals.filter((name) => !known.has(name.toLowerCase()));
+  const selected = uniqueById(live.filter((repo) => selection.matches(repo.name)));
+  return { state: observed(selected, assigned, plan, missing, !selection.hasWildcards, synchronized), readCount: repositories.length, synchronizationInProgress };
+}
+
+function observed(
+  repositories: Repository[],
+  assigned: AssignedPlan[],
+  plan: OrganizationPlan | undefined,
+  missing: string[],
+  namesOnly: boolean,
+  synchronized: boolean,
+): ObservedState {
+  return { plan, repositories, attached: plan ? planMembership(assigned, plan.id) : () => true, missing, namesOnly, synchronized };
+}
+
+/** A name listed twice is one repository. */
+function uniqueById(repositories: Repository[]): Repository[] {
+  const byId = new Map<string, Repository>();
+  for (const repo of repositories) byId.set(repo.id.toLowerCase(), repo);
+  return [...byId.values()];
+}
+
+/** Synchronizes, waits (until the missing names appear, or the synchronization is over), and reads again. */
+async function synchronize(
+  context: RunContext,
+  selection: Selection,
+  organization: Organization,
+  plan: OrganizationPlan | undefined,
+  before: ObservedState,
+  alreadyRunning: boolean,
+): Promise<ReadResult> {
+  const { client, settings, log, clock } = context;
+  const wanted = before.missing;
+  const what = wanted.length === 1 ? wanted[0] : wanted.length > 1 ? `${wanted.length} new repositories` : 'it to finish';
+  let latest: ReadResult | undefined;
+  const started = clock.now();
+  const outcome = await synchronizeAndWait({
+    clock,
+    timeoutSeconds: settings.waitTimeoutSeconds,
+    alreadyRunning: alreadyRunning && wanted.length > 0,
+    start: async () => {
+      await client.synchronize(organization.id);
+      log.info(`Started a synchronization of ${organization.name}; waiting up to ${settings.waitTimeoutSeconds} s for ${what}.`);
+    },
+    probe: async () => {
+      if (selection.single) {
+        // One filtered lookup tells both whether the repository is there and whether the sync still runs.
+        latest = await readState(context, selection, organization, plan, true);
+        return { done: latest.state.missing.length === 0, inProgress: latest.synchronizationInProgress };
+      }
+      // A sweep reads the whole list again only once the synchronization is over.
+      if (await client.synchronizationInProgress(organization.id)) return { done: false, inProgress: true };
+      if (wanted.length === 0) return { done: false, inProgress: false };
+      latest = await readState(context, selection, organization, plan, true);
+      return { done: latest.state.missing.length === 0, inProgress: latest.synchronizationInProgress };
+    },
+    log: (line) => log.info(line),
+    waitingMessage: `A synchronization of ${organization.name} is already running; waiting for it.`,
+    timeoutMessage: selection.single
+      ? `'${selection.single}' did not appear in organization '${organization.name}' within ${settings.waitTimeoutSeconds} s (wait-timeout) of synchronizing: raise wait-timeout for a large organization, or re-run later.`
+      : `The synchronization of '${organization.name}' did not finish within ${settings.waitTimeoutSeconds} s (wait-timeout): raise wait-timeout for a large organization, or re-run later.`,
+  });
+  if (outcome === 'finished' && selection.single) {
+    throw new XoperoError(
+      `Synchronization of '${organization.name}' finished, but '${selection.single}' is not among its repositories: check the repository name, and that the credentials Xopero ONE uses for '${organization.name}' can see it.`,
+    );
+  }
+  if (outcome === 'done' && selection.single && latest) {
+    log.info(`${TIMING} ${selection.single} appeared after ${((clock.now() - started) / 1000).toFixed(1)} s.`);
+    log.info(describeRepository(latest.state.repositories[0]));
+  }
+  // After a finished synchronization without the names (or with none wanted), read what it brought in.
+  if (!latest || outcome === 'finished') latest = await readState(context, selection, organization, plan, true);
+  return latest;
+}
+
+function describeRepository(repository: Repository): string {
+  return `Repository: ${repository.name} (${repository.id}), ${repository.isProtected ? 'license-activated' : 'no license'}.`;
+}
