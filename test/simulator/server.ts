@@ -334,6 +334,7 @@ export class Simulator {
     const status = fault.status!;
     const headers: Record<string, string> = {};
     if (fault.retryAfter !== undefined) headers['retry-after'] = String(fault.retryAfter);
+    if (fault.location !== undefined) headers.location = fault.location;
     const body = fault.body ?? errorBody(`GN${String(status).padStart(4, '0')}`, http.STATUS_CODES[status] ?? 'Error');
     this.send(res, record, { status, body, headers });
   }
