@@ -21,9 +21,8 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { EMAIL, PASSWORD, startWorld, type World } from '../test/fixtures.js';
-import { ACTION_ENTRY, CLI_ENTRY, ROOT, actionDefaults, baseEnv, parseGithubOutput } from '../test/harness.js';
+import { ACTION_ENTRY, CLI_ENTRY, ROOT, actionDefaults, baseEnv, inputEnv, parseGithubOutput, runCommand as timedRun, type TimedResult } from '../test/harness.js';
 import type { RequestRecord } from '../test/simulator/index.js';
-import { timedRun, type TimedResult } from './bench/process.js';
 import { runSweepBench, type SweepBenchResult } from './bench/sweep.js';
 import { criticalPath, median, range, spread, targetLines, type Spread, type Target } from './bench/stats.js';
 
@@ -205,9 +204,7 @@ function stepEnv(repository: string, options: { token?: string; extra?: Record<s
     plan: PLAN,
     ...(options.token ? { 'access-token': options.token } : { email: EMAIL, password: PASSWORD }),
   };
-  // The runner's naming: upper-case, spaces to underscores, hyphens kept (INPUT_SERVER-URL).
-  for (const [name, value] of Object.entries(inputs)) env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value;
-  Object.assign(env, {
+  Object.assign(env, inputEnv(inputs), {
     XOPERO_SERVER_URL: url,
     XOPERO_EMAIL: EMAIL,
     XOPERO_PASSWORD: PASSWORD,

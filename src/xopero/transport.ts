@@ -62,8 +62,8 @@ export function createTransport(options: TransportOptions): Transport {
       new ProxyAgent({ uri: proxy.url.href, keepAliveTimeout: 10_000, requestTls: tls, proxyTls: { timeout: CONNECT_TIMEOUT_MS } })
     : new Agent({ connect: tls, keepAliveTimeout: 10_000 });
   const retrying = new RetryAgent(base, {
-    // undici retries only idempotent methods by default; this API is all POST, and client.ts marks
-    // which calls may be repeated and why. Those calls go through this dispatcher.
+    // undici retries only idempotent methods by default; this API is all POST, so POST is retried here,
+    // and every endpoint in client.ts ENDPOINTS states why repeating it is safe.
     methods: ['POST'],
     maxRetries: RETRY.maxRetries,
     statusCodes: RETRY.statusCodes,

@@ -1,4 +1,4 @@
-// A stateful stand-in for the Xopero ONE Management Service REST API (see /work/shared/xopero-one-api/),
+// A stateful stand-in for the Xopero ONE Management Service REST API (as the vendor's API documentation describes it),
 // served over HTTPS on loopback. It reproduces the documented behaviour plus the quirks a robust client
 // must survive (page size cap, sloppy filters, eventual consistency after a sync, per-id failures with
 // 200), and lets tests inject faults and inspect every request it saw.
@@ -342,6 +342,7 @@ export class Simulator {
     const status = fault.status!;
     const headers: Record<string, string> = {};
     if (fault.retryAfter !== undefined) headers['retry-after'] = String(fault.retryAfter);
+    if (fault.location !== undefined) headers.location = fault.location;
     const body = fault.body ?? errorBody(`GN${String(status).padStart(4, '0')}`, http.STATUS_CODES[status] ?? 'Error');
     this.send(res, record, { status, body, headers });
   }

@@ -88,6 +88,8 @@ export interface Fault {
   /** Answer with this status instead of processing the request. */
   status?: number;
   retryAfter?: string | number;
+  /** A Location header sent with `status` (a redirect's target). */
+  location?: string;
   /** Body sent with `status`: JSON unless a string (sent as text/plain). Default: an errorCode body. */
   body?: unknown;
   /** Destroy the connection without answering (takes precedence over `status`). */
