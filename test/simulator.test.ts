@@ -283,7 +283,8 @@ describe('listings', () => {
 
 describe('synchronization', () => {
   test('a pending repository appears only after a sync has run for syncDurationMs', async () => {
-    const h = await launch({ syncDurationMs: 150 });
+    // Long enough that the second sync call below arrives while the first runs, however busy the machine.
+    const h = await launch({ syncDurationMs: 2000 });
     const token = await h.login();
     const { org, plan } = seed(h.sim);
     const fresh = h.sim.addRepository(org.id, { name: 'acme/new-service', pendingSync: true });
@@ -301,7 +302,7 @@ describe('synchronization', () => {
     await h.post('/git/repositories/sync', { id: org.id }, { token });
     expect(h.sim.organization('acme')!.syncEndsAt).toBe(endsAt); // not restarted
 
-    await new Promise((resolve) => setTimeout(resolve, 160));
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, endsAt! - Date.now()) + 50));
     const after = await listRepositories(h, token, org.id);
     expect(after.body.result.synchronizationInProgress).toBe(false);
     expect(names(after)).toContain('acme/new-service');
