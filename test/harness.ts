@@ -13,6 +13,11 @@ import { parse } from 'yaml';
 export const ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '..');
 export const ACTION_ENTRY = join(ROOT, 'dist/index.js');
 export const CLI_ENTRY = join(ROOT, 'dist/cli/index.js');
+/**
+ * The node that runs the entry points: XOPERO_TEST_NODE when set (.ci/run sets it to Node 24, the runtime
+ * action.yml declares, for a second pass of the action's tests), else the node running the tests.
+ */
+export const TEST_NODE = process.env.XOPERO_TEST_NODE || process.execPath;
 
 export interface ProcessResult {
   code: number;
@@ -36,7 +41,7 @@ export function baseEnv(extra: Record<string, string | undefined> = {}): Record<
 
 export function runProcess(args: string[], env: Record<string, string>, options: { cwd?: string; timeoutMs?: number } = {}): Promise<ProcessResult> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, args, { env, cwd: options.cwd ?? ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(TEST_NODE, args, { env, cwd: options.cwd ?? ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk) => (stdout += chunk));
