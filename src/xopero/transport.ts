@@ -2,8 +2,9 @@
  * The transport: one keep-alive undici pool for the whole run, with the retry policy and TLS trust settings.
  * Built once; every request of the run goes through it, so sequential requests share one TLS connection.
  */
-import { Agent, ProxyAgent, RetryAgent, type Dispatcher, type RetryHandler } from 'undici';
+import { Agent, ProxyAgent, RetryAgent, buildConnector, type Dispatcher, type RetryHandler } from 'undici';
 import { chooseProxy, type ProxyChoice } from './proxy.js';
+import { withSpareConnection } from './spare-connection.js';
 
 export interface TransportOptions {
   serverUrl: URL;
@@ -57,11 +58,13 @@ export const CONNECT_TIMEOUT_MS = 10_000;
 export function createTransport(options: TransportOptions): Transport {
   const proxy = chooseProxy(options.serverUrl, options.env ?? {});
   const tls = { timeout: CONNECT_TIMEOUT_MS, ...trust(options.caCertificate) };
+  // Direct connections come with one spare opened ahead (spare-connection.ts says why).
+  const spare = proxy.url ? undefined : withSpareConnection(buildConnector(tls));
   const base: Dispatcher = proxy.url
     ? // The tunnel's connections are pooled and kept alive like direct ones: a run opens about as many
       // tunnels as it has requests in flight. TLS to the server runs inside the tunnel (requestTls).
       new ProxyAgent({ uri: proxy.url.href, keepAliveTimeout: 10_000, requestTls: tls, proxyTls: { timeout: CONNECT_TIMEOUT_MS } })
-    : new Agent({ connect: tls, keepAliveTimeout: 10_000 });
+    : new Agent({ connect: spare!.connect, keepAliveTimeout: 10_000 });
   const retrying = new RetryAgent(base, {
     // undici retries only idempotent methods by default; this API is all POST, and client.ts marks
     // which calls may be repeated and why. Those calls go through this dispatcher.
@@ -71,7 +74,11 @@ export function createTransport(options: TransportOptions): Transport {
     errorCodes: RETRY.errorCodes,
     retry: backoffWithJitter(options),
   });
-  return { retrying, destroy: () => base.destroy(), proxy, caPinned: Boolean(options.caCertificate) };
+  const destroy = () => {
+    spare?.close();
+    return base.destroy();
+  };
+  return { retrying, destroy, proxy, caPinned: Boolean(options.caCertificate) };
 }
 
 /**
