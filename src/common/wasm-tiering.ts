@@ -21,7 +21,7 @@
 // Changing a V8 flag changes the hash V8 checks code caches against: every Node built-in module loaded after it
 // is compiled from source instead of from the cache in Node's binary (measured: 29 ms more start-up on Node 20,
 // about 60 on Node 24, when the flag came first). So the built-ins the run needs are loaded first; they would
-// be loaded at start-up anyway (undici, @actions/core).
+// be loaded before the first request anyway (by undici, and fs/promises for the job summary).
 import 'node:stream';
 import 'node:string_decoder';
 import 'node:diagnostics_channel';
