@@ -7,12 +7,19 @@
  *     with email/password and with an access token;
  *   - the action's new-repository run (a fresh repository that appears only after a sync);
  *   - the baseline, scripts/baseline.sh (sequential curl + jq), doing the same two runs;
+ *   - the re-run with the server's private CA given as the `ca-certificate` input (PEM) and no NODE_EXTRA_CA_CERTS,
+ *     against the baseline in the same environment (curl --cacert);
  *   - start-up: `node dist/index.js` with no inputs against `node -e 0`;
+ *   - the action's cases again under Node 24 (action.yml's runtime; scripts/node24.sh installs it once into a
+ *     cache folder; `--node24 PATH` gives a binary, `--no-node24` skips them);
  * then, once and not alternated, the organization sweep at scale (scripts/bench/sweep.ts): 10,000 repositories,
  * 3,000 of them unprotected, at 5 ms per request, a second idempotent sweep, and 1,000 for memory growth.
  * `--sweep-only` runs just the sweep case, `--no-sweep` skips it.
  * Each case reports wall time (median, p10–p90), requests and mutating requests per run and round trips on
- * the critical path, all from the simulator's request log, and the ratio to the baseline of the same run.
+ * the critical path, all from the simulator's request log, and the ratio to the baseline of the same run. Every
+ * action run has XOPERO_TIMING=1 and a --require probe, so each case also reports the time from the action's
+ * 'main finished' to the process being gone (seen from here); both cost the action side, not the baseline.
+ * Adding a case: its id in CaseId, a line in CASES, its invocation, and its id in mainIds.
  * It is a report: it exits 0 whether or not the targets are met (2 only when it cannot run at all).
  */
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -38,12 +45,14 @@ const { values: args } = parseArgs({
     json: { type: 'string' },
     'sweep-only': { type: 'boolean', default: false },
     'no-sweep': { type: 'boolean', default: false },
+    node24: { type: 'string' },
+    'no-node24': { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
   },
 });
 
 if (args.help) {
-  console.log('usage: npm run bench -- [--latency MS] [--runs N] [--latencies 5,40,100] [--warmup N] [--sync-duration MS] [--json FILE] [--sweep-only | --no-sweep]');
+  console.log('usage: npm run bench -- [--latency MS] [--runs N] [--latencies 5,40,100] [--warmup N] [--sync-duration MS] [--json FILE] [--sweep-only | --no-sweep] [--node24 PATH | --no-node24]');
   process.exit(0);
 }
 
@@ -73,12 +82,15 @@ const EXTRA_LATENCIES = args.latencies
 
 const TARGETS = {
   rerunRequests: 4,
+  rerunRequestsToken: 3,
   rerunMutating: 0,
   rerunCriticalPath: 3,
   rerunCriticalPathToken: 2,
-  startupOverheadMs: 70,
-  rerunRatio: 0.65,
+  startupOverheadMs: 45,
+  rerunRatio: 0.6,
+  rerunRatioToken: 0.5,
   rerunRatioAtLatency: 40,
+  afterMainMs: 15,
 };
 
 const BASELINE = join(ROOT, 'scripts/baseline.sh');
@@ -91,7 +103,25 @@ const BASELINE_POLL_SECONDS = '0.25';
 
 // ---- cases ----------------------------------------------------------------------------------------------
 
-type CaseId = 'rerun' | 'rerunToken' | 'newRepo' | 'baseline' | 'baselineNew' | 'startAction' | 'startNode' | 'startNodeSystemCa';
+type CaseId =
+  | 'rerun'
+  | 'rerunToken'
+  | 'rerunPem'
+  | 'newRepo'
+  | 'baseline'
+  | 'baselinePem'
+  | 'baselineNew'
+  | 'startAction'
+  | 'startNode'
+  | 'startNodeSystemCa'
+  | 'rerun24'
+  | 'rerunToken24'
+  | 'rerunPem24'
+  | 'startAction24'
+  | 'startNode24';
+
+/** The node that runs a case: the one running the bench (Node 20 here and in CI), or Node 24. */
+type Runtime = 'current' | 'node24';
 
 interface CaseInfo {
   title: string;
@@ -99,17 +129,26 @@ interface CaseInfo {
   versus?: CaseId;
   /** Whether requests are counted (start-up cases make none). */
   api: boolean;
+  /** Which node runs it; undefined: no node (the curl + jq baseline). */
+  runtime?: Runtime;
 }
 
 const CASES: Record<CaseId, CaseInfo> = {
-  rerun: { title: 'action re-run (email/password)', versus: 'baseline', api: true },
-  rerunToken: { title: 'action re-run (access-token)', versus: 'baseline', api: true },
+  rerun: { title: 'action re-run (email/password)', versus: 'baseline', api: true, runtime: 'current' },
+  rerunToken: { title: 'action re-run (access-token)', versus: 'baseline', api: true, runtime: 'current' },
+  rerunPem: { title: 'action re-run, ca-certificate PEM', versus: 'baselinePem', api: true, runtime: 'current' },
   baseline: { title: 'baseline re-run (curl + jq)', versus: 'baseline', api: true },
-  newRepo: { title: 'action new repository (sync)', versus: 'baselineNew', api: true },
+  baselinePem: { title: 'baseline re-run, same env as PEM', versus: 'baselinePem', api: true },
+  newRepo: { title: 'action new repository (sync)', versus: 'baselineNew', api: true, runtime: 'current' },
   baselineNew: { title: 'baseline new repository (sync)', versus: 'baselineNew', api: true },
-  startAction: { title: 'start-up: node dist/index.js', versus: 'startNode', api: false },
-  startNode: { title: 'start-up: node -e 0', versus: 'startNode', api: false },
-  startNodeSystemCa: { title: 'node -e 0, system CA bundle', versus: 'startNode', api: false },
+  startAction: { title: 'start-up: node dist/index.js', versus: 'startNode', api: false, runtime: 'current' },
+  startNode: { title: 'start-up: node -e 0', versus: 'startNode', api: false, runtime: 'current' },
+  startNodeSystemCa: { title: 'node -e 0, system CA bundle', versus: 'startNode', api: false, runtime: 'current' },
+  rerun24: { title: 'action re-run (email/password)', versus: 'baseline', api: true, runtime: 'node24' },
+  rerunToken24: { title: 'action re-run (access-token)', versus: 'baseline', api: true, runtime: 'node24' },
+  rerunPem24: { title: 'action re-run, ca-certificate PEM', versus: 'baselinePem', api: true, runtime: 'node24' },
+  startAction24: { title: 'start-up: node dist/index.js', versus: 'startNode24', api: false, runtime: 'node24' },
+  startNode24: { title: 'start-up: node -e 0', versus: 'startNode24', api: false, runtime: 'node24' },
 };
 
 interface Sample {
@@ -121,6 +160,8 @@ interface Sample {
   exitCode: number;
   /** The run's requests, times relative to the first one's start: kept to explain a long critical path. */
   log: Array<{ path: string; connectionId: number; startMs: number; endMs: number }>;
+  /** From the action's 'main finished' to the process being gone; NaN where there is none (baseline, start-up). */
+  afterMainMs: number;
 }
 
 interface Invocation {
@@ -142,6 +183,7 @@ interface CaseFigures {
   mutating: number[];
   criticalPath: number[];
   connections: number[];
+  afterMain: number[];
   ratio?: number;
 }
 
@@ -184,6 +226,40 @@ const outputFile = join(workDir, 'github-output');
 const summaryFile = join(workDir, 'step-summary');
 process.on('exit', () => rmSync(workDir, { recursive: true, force: true }));
 const machineExtraCa = process.env.NODE_EXTRA_CA_CERTS;
+const caPem = readFileSync(caPath, 'utf8');
+
+/** The node binaries: this one, and Node 24 from scripts/node24.sh (installed once into a cache folder). */
+const runtimes: Record<Runtime, string | undefined> = { current: process.execPath, node24: await node24Path() };
+
+async function node24Path(): Promise<string | undefined> {
+  if (args['no-node24']) return undefined;
+  if (args.node24) return args.node24;
+  const found = await timedRun(BASH, [join(ROOT, 'scripts/node24.sh')], baseEnv(), { cwd: ROOT, timeoutMs: 300_000 });
+  if (found.code === 0) return found.stdout.trim().split('\n').pop();
+  process.stderr.write(`bench: no Node 24 (scripts/node24.sh: ${found.stderr.trim().split('\n').pop()}); its cases are left out\n`);
+  return undefined;
+}
+
+/**
+ * Loaded into every action run with --require: reports when the child's clock started and when its 'exit' event
+ * fired, so the time from 'main finished' (XOPERO_TIMING=1) until the process is gone can be told from here.
+ */
+const exitProbe = join(workDir, 'exit-probe.cjs');
+writeFileSync(
+  exitProbe,
+  "const { performance } = require('node:perf_hooks');\n" +
+    "process.on('exit', () => process.stderr.write(`bench-exit-probe ${performance.timeOrigin} ${performance.now()}\\n`));\n",
+);
+const timingEnv = { XOPERO_TIMING: '1', NODE_OPTIONS: `--require ${exitProbe}` };
+
+/** From 'main finished' (the child's clock) to the process being gone (this clock); NaN when not reported. */
+function afterMainFinished(result: TimedResult): number {
+  const finished = /([\d.]+) ms +\+[\d.]+ ms {2}main finished/.exec(result.stdout);
+  const probe = /bench-exit-probe ([\d.]+) ([\d.]+)/.exec(result.stderr);
+  if (!finished || !probe) return Number.NaN;
+  const spawnToStartMs = Number(probe[1]) - result.spawnedAtEpochMs;
+  return result.wallMs - spawnToStartMs - Number(finished[1]);
+}
 
 /** What every child gets, both sides of every comparison alike; the simulator's CA only, not the system bundle. */
 const commonEnv = baseEnv({
@@ -195,14 +271,18 @@ const commonEnv = baseEnv({
 });
 
 /** The step's environment: the action's INPUT_* and the baseline's XOPERO_* together, so both see the same. */
-function stepEnv(repository: string, options: { token?: string; extra?: Record<string, string> } = {}): Record<string, string> {
-  const env = { ...commonEnv };
+function stepEnv(repository: string, options: { token?: string; pem?: boolean; extra?: Record<string, string> } = {}): Record<string, string> {
+  const env: Record<string, string> = { ...commonEnv };
+  // The private-CA case as a self-hosted user sets it up: the CA as the ca-certificate input, nothing in
+  // NODE_EXTRA_CA_CERTS; the baseline in the same environment (curl is given the CA with --cacert either way).
+  if (options.pem) delete env.NODE_EXTRA_CA_CERTS;
   const inputs: Record<string, string> = {
     ...actionDefaults({ repository: PROTECTED_REPOSITORY }),
     'server-url': url,
     repository,
     plan: PLAN,
     ...(options.token ? { 'access-token': options.token } : { email: EMAIL, password: PASSWORD }),
+    ...(options.pem ? { 'ca-certificate': caPem } : {}),
   };
   Object.assign(env, inputEnv(inputs), {
     XOPERO_SERVER_URL: url,
@@ -245,32 +325,34 @@ function actionOutputs(): Record<string, string> {
 }
 
 function invocation(id: CaseId): Invocation {
+  const node = runtimes[CASES[id].runtime ?? 'current']!;
+  const rerunCheck = (result: TimedResult) => {
+    if (result.code !== 0) return tail(result);
+    const changed = actionOutputs().changed;
+    return changed === 'false' ? undefined : `expected changed=false, got '${changed}'`;
+  };
+  const baselineRerunCheck = (result: TimedResult) => (result.code !== 0 ? tail(result) : result.stdout.includes('changed=false') ? undefined : 'expected changed=false');
+  const startActionCheck = (result: TimedResult) => (result.stdout.includes('::error::') ? undefined : `expected an input error, got ${tail(result)}`);
+  const exitZero = (result: TimedResult) => (result.code === 0 ? undefined : tail(result));
+  const action = (env: Record<string, string>) => ({ command: node, args: [ACTION_ENTRY], env: { ...env, ...timingEnv } });
   switch (id) {
     case 'rerun':
+    case 'rerun24':
+      return { ...action(stepEnv(PROTECTED_REPOSITORY)), check: rerunCheck };
     case 'rerunToken':
-      return {
-        command: process.execPath,
-        args: [ACTION_ENTRY],
-        env: stepEnv(PROTECTED_REPOSITORY, id === 'rerunToken' ? { token } : {}),
-        check: (result) => {
-          if (result.code !== 0) return tail(result);
-          const changed = actionOutputs().changed;
-          return changed === 'false' ? undefined : `expected changed=false, got '${changed}'`;
-        },
-      };
+    case 'rerunToken24':
+      return { ...action(stepEnv(PROTECTED_REPOSITORY, { token })), check: rerunCheck };
+    case 'rerunPem':
+    case 'rerunPem24':
+      return { ...action(stepEnv(PROTECTED_REPOSITORY, { pem: true })), check: rerunCheck };
     case 'baseline':
-      return {
-        command: BASH,
-        args: [BASELINE],
-        env: stepEnv(PROTECTED_REPOSITORY),
-        check: (result) => (result.code !== 0 ? tail(result) : result.stdout.includes('changed=false') ? undefined : 'expected changed=false'),
-      };
+      return { command: BASH, args: [BASELINE], env: stepEnv(PROTECTED_REPOSITORY), check: baselineRerunCheck };
+    case 'baselinePem':
+      return { command: BASH, args: [BASELINE], env: stepEnv(PROTECTED_REPOSITORY, { pem: true }), check: baselineRerunCheck };
     case 'newRepo': {
       const repository = freshRepository('action');
       return {
-        command: process.execPath,
-        args: [ACTION_ENTRY],
-        env: stepEnv(repository),
+        ...action(stepEnv(repository)),
         check: (result) => {
           if (result.code !== 0) return tail(result);
           if (actionOutputs().changed !== 'true') return 'expected changed=true';
@@ -292,22 +374,14 @@ function invocation(id: CaseId): Invocation {
       };
     }
     case 'startAction':
+    case 'startAction24':
       // No inputs: the bundle loads, finds no server-url, reports it and exits 1. That is the start-up cost.
-      return {
-        command: process.execPath,
-        args: [ACTION_ENTRY],
-        env: { ...commonEnv },
-        check: (result) => (result.stdout.includes('::error::') ? undefined : `expected an input error, got ${tail(result)}`),
-      };
+      return { command: node, args: [ACTION_ENTRY], env: { ...commonEnv }, check: startActionCheck };
     case 'startNode':
-      return { command: process.execPath, args: ['-e', '0'], env: { ...commonEnv }, check: (result) => (result.code === 0 ? undefined : tail(result)) };
+    case 'startNode24':
+      return { command: node, args: ['-e', '0'], env: { ...commonEnv }, check: exitZero };
     case 'startNodeSystemCa':
-      return {
-        command: process.execPath,
-        args: ['-e', '0'],
-        env: { ...commonEnv, NODE_EXTRA_CA_CERTS: machineExtraCa ?? '' },
-        check: (result) => (result.code === 0 ? undefined : tail(result)),
-      };
+      return { command: node, args: ['-e', '0'], env: { ...commonEnv, NODE_EXTRA_CA_CERTS: machineExtraCa ?? '' }, check: exitZero };
   }
 }
 
@@ -332,6 +406,7 @@ async function measure(id: CaseId): Promise<{ sample: Sample; failure?: string }
     connections: sim.connections,
     exitCode: result.code,
     log: log.map((r) => ({ path: r.path, connectionId: r.connectionId, startMs: r.startedAt - (log[0]?.startedAt ?? 0), endMs: r.endedAt - (log[0]?.startedAt ?? 0) })),
+    afterMainMs: afterMainFinished(result),
   };
   const failure = run.check(result);
   return { sample, failure };
@@ -349,6 +424,7 @@ function figures(id: CaseId, latencyMs: number, samples: Sample[], failures: str
     mutating: samples.map((s) => s.mutating),
     criticalPath: samples.map((s) => s.criticalPath),
     connections: samples.map((s) => s.connections),
+    afterMain: samples.map((s) => s.afterMainMs).filter(Number.isFinite),
   };
 }
 
@@ -393,32 +469,35 @@ async function firstLine(command: string, commandArgs: string[]): Promise<string
 
 const versions = {
   node: process.version,
+  node24: runtimes.node24 ? await firstLine(runtimes.node24, ['--version']) : 'not measured',
   curl: await firstLine('/usr/bin/curl', ['--version']),
   jq: await firstLine('/usr/bin/jq', ['--version']),
   bash: await firstLine(BASH, ['--version']),
 };
 
-const mainIds: CaseId[] = ['rerun', 'baseline', 'rerunToken', 'newRepo', 'baselineNew', 'startAction', 'startNode'];
+const mainIds: CaseId[] = [
+  'rerun', 'baseline', 'rerunToken', 'rerun24', 'rerunToken24',
+  'rerunPem', 'baselinePem', 'rerunPem24',
+  'newRepo', 'baselineNew',
+  'startAction', 'startNode', 'startAction24', 'startNode24',
+].filter((id) => runtimes[CASES[id as CaseId].runtime ?? 'current'] !== undefined) as CaseId[];
 const measureSystemCa = Boolean(machineExtraCa && machineExtraCa !== caPath && existsSync(machineExtraCa));
 if (measureSystemCa) mainIds.push('startNodeSystemCa');
 /** Start-up runs are short and noisy: STARTUP_PAIRS pairs of them per round (still alternating). */
 const STARTUP_PAIRS = 3;
-const schedule: CaseId[] = mainIds.flatMap((id): CaseId[] =>
-  id === 'startAction' ? Array.from({ length: STARTUP_PAIRS }, (): CaseId[] => ['startAction', 'startNode']).flat() : id === 'startNode' ? [] : [id],
-);
+const STARTUP_PAIR: Partial<Record<CaseId, CaseId>> = { startAction: 'startNode', startAction24: 'startNode24' };
+const pairedWith = new Set(Object.values(STARTUP_PAIR));
+const schedule: CaseId[] = mainIds.flatMap((id): CaseId[] => {
+  const pair = STARTUP_PAIR[id];
+  if (pair) return Array.from({ length: STARTUP_PAIRS }, (): CaseId[] => [id, pair]).flat();
+  return pairedWith.has(id) ? [] : [id];
+});
 
 process.stderr.write(`bench: ${RUNS} rounds of ${mainIds.length} cases at ${LATENCY} ms (w = warm-up, . = round)\n`);
 const main = await measureRounds(schedule, LATENCY, RUNS, WARMUP);
 
-// One re-run with XOPERO_TIMING=1: where its time goes. A --require probe also reports when the child's clock
-// started and when its 'exit' event fired, so the time after 'main finished' until the process is gone shows too.
+// One re-run with XOPERO_TIMING=1: where its time goes; the exit probe also shows when the 'exit' event fired.
 sim.latencyMs = LATENCY;
-const exitProbe = join(workDir, 'exit-probe.cjs');
-writeFileSync(
-  exitProbe,
-  "const { performance } = require('node:perf_hooks');\n" +
-    "process.on('exit', () => process.stderr.write(`bench-exit-probe ${performance.timeOrigin} ${performance.now()}\\n`));\n",
-);
 
 interface Breakdown {
   wallMs: number;
@@ -434,7 +513,7 @@ interface Breakdown {
 
 async function breakdown(token?: string): Promise<Breakdown> {
   writeFileSync(outputFile, '');
-  const env = stepEnv(PROTECTED_REPOSITORY, { token, extra: { XOPERO_TIMING: '1', NODE_OPTIONS: `--require ${exitProbe}` } });
+  const env = stepEnv(PROTECTED_REPOSITORY, { token, extra: timingEnv });
   const result = await timedRun(process.execPath, [ACTION_ENTRY], env, { cwd: ROOT });
   const lines = timingBreakdown(result.stdout);
   const probe = /bench-exit-probe ([\d.]+) ([\d.]+)/.exec(result.stderr);
@@ -495,40 +574,52 @@ const loadAfter = loadavg()[0];
 
 const kib = (path: string) => statSync(path).size / 1024;
 const bundles = { action: kib(ACTION_ENTRY), cli: kib(CLI_ENTRY) };
-const startAction = main.get('startAction')!;
+/** The cases each node runs, by role: targets and the report's per-node lines use them. */
+const RUNTIME_CASES: Record<Runtime, { rerun: CaseId; rerunToken: CaseId; rerunPem: CaseId; startAction: CaseId; startNode: CaseId }> = {
+  current: { rerun: 'rerun', rerunToken: 'rerunToken', rerunPem: 'rerunPem', startAction: 'startAction', startNode: 'startNode' },
+  node24: { rerun: 'rerun24', rerunToken: 'rerunToken24', rerunPem: 'rerunPem24', startAction: 'startAction24', startNode: 'startNode24' },
+};
+const measuredRuntimes = (Object.keys(RUNTIME_CASES) as Runtime[]).filter((r) => main.has(RUNTIME_CASES[r].rerun));
+const runtimeLabel = (r: Runtime) => `node ${r === 'current' ? versions.node : versions.node24}`;
+const startupOverhead = (r: Runtime) => main.get(RUNTIME_CASES[r].startAction)!.wall.median - main.get(RUNTIME_CASES[r].startNode)!.wall.median;
+const startupOverheadMs = startupOverhead('current');
 const startNode = main.get('startNode')!;
-const startupOverheadMs = startAction.wall.median - startNode.wall.median;
 const systemCaCostMs = measureSystemCa ? main.get('startNodeSystemCa')!.wall.median - startNode.wall.median : undefined;
 
 const rerun = main.get('rerun')!;
-const rerunToken = main.get('rerunToken')!;
-const ratioAtTarget =
-  LATENCY === TARGETS.rerunRatioAtLatency ? rerun.ratio : latencyFigures.find((l) => l.latencyMs === TARGETS.rerunRatioAtLatency)?.ratio;
 const worst = (values: number[]) => (values.length ? Math.max(...values) : Number.NaN);
+const atTargetLatency = LATENCY === TARGETS.rerunRatioAtLatency;
 
-const targets: Target[] = [
-  { name: 're-run requests', target: `<= ${TARGETS.rerunRequests}`, value: range(rerun.requests), met: worst(rerun.requests) <= TARGETS.rerunRequests },
-  { name: 're-run mutating requests', target: `${TARGETS.rerunMutating}`, value: range(rerun.mutating), met: worst(rerun.mutating) <= TARGETS.rerunMutating },
-  {
-    name: 're-run critical path (email/password)',
-    target: `${TARGETS.rerunCriticalPath} round trips`,
-    value: range(rerun.criticalPath),
-    met: worst(rerun.criticalPath) <= TARGETS.rerunCriticalPath,
-  },
-  {
-    name: 're-run critical path (access-token)',
-    target: `${TARGETS.rerunCriticalPathToken} round trips`,
-    value: range(rerunToken.criticalPath),
-    met: worst(rerunToken.criticalPath) <= TARGETS.rerunCriticalPathToken,
-  },
-  { name: 'start-up overhead', target: `<= ${TARGETS.startupOverheadMs} ms`, value: `${startupOverheadMs.toFixed(1)} ms`, met: startupOverheadMs <= TARGETS.startupOverheadMs },
-  {
-    name: `re-run / baseline at ${TARGETS.rerunRatioAtLatency} ms`,
-    target: `<= ${TARGETS.rerunRatio}`,
-    value: ratioAtTarget === undefined ? `not measured (use --latency ${TARGETS.rerunRatioAtLatency} or --latencies ...,${TARGETS.rerunRatioAtLatency})` : ratioAtTarget.toFixed(3),
-    met: ratioAtTarget === undefined ? undefined : ratioAtTarget <= TARGETS.rerunRatio,
-  },
-];
+const targets: Target[] = measuredRuntimes.flatMap((r): Target[] => {
+  const ids = RUNTIME_CASES[r];
+  const [plain, tokenRun, pem] = [main.get(ids.rerun)!, main.get(ids.rerunToken)!, main.get(ids.rerunPem)];
+  const on = `, ${runtimeLabel(r)}`;
+  const ratio = (f: CaseFigures | undefined, limit: number, what: string): Target => ({
+    name: `${what} / baseline at ${TARGETS.rerunRatioAtLatency} ms${on}`,
+    target: `<= ${limit.toFixed(2)}`,
+    value: !atTargetLatency ? `not measured (use --latency ${TARGETS.rerunRatioAtLatency})` : f?.ratio === undefined ? 'no samples' : f.ratio.toFixed(3),
+    met: !atTargetLatency || f?.ratio === undefined ? undefined : f.ratio <= limit,
+  });
+  const afterMain = (f: CaseFigures | undefined, what: string): Target => {
+    const value = f && f.afterMain.length ? median(f.afterMain) : Number.NaN;
+    return { name: `${what}: main finished to exit (median)${on}`, target: `<= ${TARGETS.afterMainMs} ms`, value: `${value.toFixed(1)} ms`, met: Number.isFinite(value) ? value <= TARGETS.afterMainMs : undefined };
+  };
+  const overhead = startupOverhead(r);
+  return [
+    { name: `re-run requests (password, PEM)${on}`, target: `<= ${TARGETS.rerunRequests}`, value: range([...plain.requests, ...(pem?.requests ?? [])]), met: worst([...plain.requests, ...(pem?.requests ?? [])]) <= TARGETS.rerunRequests },
+    { name: `re-run requests (access-token)${on}`, target: `<= ${TARGETS.rerunRequestsToken}`, value: range(tokenRun.requests), met: worst(tokenRun.requests) <= TARGETS.rerunRequestsToken },
+    { name: `re-run mutating requests${on}`, target: `${TARGETS.rerunMutating}`, value: range([...plain.mutating, ...tokenRun.mutating]), met: worst([...plain.mutating, ...tokenRun.mutating]) <= TARGETS.rerunMutating },
+    { name: `re-run critical path (email/password)${on}`, target: `${TARGETS.rerunCriticalPath} round trips`, value: range(plain.criticalPath), met: worst(plain.criticalPath) <= TARGETS.rerunCriticalPath },
+    { name: `re-run critical path (access-token)${on}`, target: `${TARGETS.rerunCriticalPathToken} round trips`, value: range(tokenRun.criticalPath), met: worst(tokenRun.criticalPath) <= TARGETS.rerunCriticalPathToken },
+    ratio(plain, TARGETS.rerunRatio, 're-run (NODE_EXTRA_CA_CERTS)'),
+    ratio(pem, TARGETS.rerunRatio, 're-run (ca-certificate PEM)'),
+    ratio(tokenRun, TARGETS.rerunRatioToken, 're-run (access-token)'),
+    afterMain(plain, 're-run'),
+    afterMain(tokenRun, 'access-token re-run'),
+    afterMain(pem, 'PEM re-run'),
+    { name: `start-up overhead${on}`, target: `<= ${TARGETS.startupOverheadMs} ms`, value: `${overhead.toFixed(1)} ms`, met: overhead <= TARGETS.startupOverheadMs },
+  ];
+});
 
 // ---- report ---------------------------------------------------------------------------------------------
 
@@ -545,33 +636,44 @@ print(`  runs          ${RUNS} per case (start-up: ${RUNS * STARTUP_PAIRS}) afte
 print(`  environment   same for both sides of every comparison: PATH, HOME, GITHUB_ACTIONS/GITHUB_OUTPUT/GITHUB_STEP_SUMMARY/RUNNER_TEMP,`);
 print(`                INPUT_* (action) and XOPERO_* (baseline) together, NODE_EXTRA_CA_CERTS=${caPath} (the simulator's CA only)`);
 print(`                curl trusts the same CA with --cacert ${caPath}`);
+print(`                PEM cases: the CA as the ca-certificate input and no NODE_EXTRA_CA_CERTS, for the action and its baseline alike`);
+print(`                action runs have XOPERO_TIMING=1 and a --require exit probe (for 'after main'); the baseline has neither`);
 if (machineExtraCa) {
   const cost = systemCaCostMs === undefined ? '' : `: node -e 0 with it takes ${systemCaCostMs >= 0 ? '+' : ''}${systemCaCostMs.toFixed(0)} ms more`;
   print(`                not used: this machine's NODE_EXTRA_CA_CERTS=${machineExtraCa}${cost}`);
 }
 print(`  baseline      scripts/baseline.sh, polling every ${BASELINE_POLL_SECONDS} s after a sync (the action's first poll delay)`);
-print(`  versions      node ${versions.node}, ${versions.curl.split(' (')[0]}, ${versions.jq}, ${versions.bash.replace(/^GNU bash, version /, 'bash ').split(' (')[0]}; ${cpus().length} CPUs, load average ${loadBefore.toFixed(2)} before, ${loadAfter.toFixed(2)} after`);
+print(`  versions      node ${versions.node}, node ${versions.node24} (scripts/node24.sh), ${versions.curl.split(' (')[0]}, ${versions.jq}, ${versions.bash.replace(/^GNU bash, version /, 'bash ').split(' (')[0]}; ${cpus().length} CPUs, load average ${loadBefore.toFixed(2)} before, ${loadAfter.toFixed(2)} after`);
 const srcNewer = newestMtime(join(ROOT, 'src')) > statSync(ACTION_ENTRY).mtimeMs;
 if (srcNewer) print('  NOTE          src/ has changes newer than dist/index.js: these figures are for the built bundle (npm run build to refresh)');
 print();
 
-const header = `${pad('case', 34)}${padLeft('median', 8)}  ${pad('p10–p90', 13)}${padLeft('requests', 9)}${padLeft('mutating', 9)}${padLeft('crit.path', 10)}${padLeft('conns', 6)}  vs baseline`;
-print(`At ${LATENCY} ms per request (requests, mutating, critical path and TLS connections per run, from the simulator's log):`);
+const header =
+  `${pad('case', 34)}${pad('node', 9)}${padLeft('median', 8)}  ${pad('p10–p90', 13)}${padLeft('requests', 9)}${padLeft('mutating', 9)}` +
+  `${padLeft('crit.path', 10)}${padLeft('conns', 6)}${padLeft('after main', 11)}  vs baseline`;
+print(`At ${LATENCY} ms per request (requests, mutating, critical path and TLS connections per run, from the simulator's log;`);
+print(`after main: median ms from the action's 'main finished' to its process being gone):`);
 print(header);
 print('-'.repeat(header.length));
 for (const id of mainIds) {
   const f = main.get(id)!;
-  const versus = CASES[id].versus;
-  const ratio = f.ratio === undefined ? '-' : versus === id ? '1.00 (baseline)' : `${f.ratio.toFixed(2)} x ${versus === 'startNode' ? 'node -e 0' : CASES[versus!].title.split(' (')[0]}`;
-  const api = CASES[id].api;
+  const { versus, api, runtime } = CASES[id];
+  const ratio = f.ratio === undefined ? '-' : versus === id ? '1.00 (baseline)' : `${f.ratio.toFixed(2)} x ${CASES[versus!].title.replace('start-up: ', '').split(' (')[0]}`;
+  const node = runtime === undefined || !CASES[id].title.match(/action|start-up|node/) ? '-' : (runtime === 'current' ? versions.node : versions.node24).split('.')[0];
   print(
-    `${pad(f.title, 34)}${padLeft(ms(f.wall.median), 8)}  ${pad(`${f.wall.p10.toFixed(0)}–${f.wall.p90.toFixed(0)} ms`, 13)}` +
+    `${pad(f.title, 34)}${pad(node, 9)}${padLeft(ms(f.wall.median), 8)}  ${pad(`${f.wall.p10.toFixed(0)}–${f.wall.p90.toFixed(0)} ms`, 13)}` +
       `${padLeft(api ? range(f.requests) : '-', 9)}${padLeft(api ? range(f.mutating) : '-', 9)}${padLeft(api ? range(f.criticalPath) : '-', 10)}` +
-      `${padLeft(api ? range(f.connections) : '-', 6)}  ${ratio}`,
+      `${padLeft(api ? range(f.connections) : '-', 6)}${padLeft(f.afterMain.length ? ms(median(f.afterMain)) : '-', 11)}  ${ratio}`,
   );
 }
 print();
-print(`Start-up overhead: ${startupOverheadMs.toFixed(1)} ms (median node dist/index.js ${startAction.wall.median.toFixed(1)} ms - median node -e 0 ${startNode.wall.median.toFixed(1)} ms)`);
+for (const r of measuredRuntimes) {
+  const ids = RUNTIME_CASES[r];
+  print(
+    `Start-up overhead, ${runtimeLabel(r)}: ${startupOverhead(r).toFixed(1)} ms (median node dist/index.js ${main.get(ids.startAction)!.wall.median.toFixed(1)} ms` +
+      ` - median node -e 0 ${main.get(ids.startNode)!.wall.median.toFixed(1)} ms)`,
+  );
+}
 print(`Bundle size: dist/index.js ${bundles.action.toFixed(1)} KiB, dist/cli/index.js ${bundles.cli.toFixed(1)} KiB`);
 
 const failed = [...main.values(), ...latencyFigures.flatMap((l) => [l.rerun, l.baseline])].filter((f) => f.failures.length > 0);
@@ -642,6 +744,8 @@ if (args.json) {
     mutating: { median: median(f.mutating), perRun: f.mutating },
     criticalPath: { median: median(f.criticalPath), perRun: f.criticalPath },
     connections: { median: median(f.connections), perRun: f.connections },
+    node: CASES[f.id].runtime === undefined ? null : CASES[f.id].runtime === 'current' ? versions.node : versions.node24,
+    afterMainFinishedMs: f.afterMain.length ? { median: round(median(f.afterMain)), perRun: f.afterMain.map(round) } : null,
     ratioToBaseline: f.ratio === undefined ? null : Math.round(f.ratio * 1000) / 1000,
     versus: CASES[f.id].versus ?? null,
     failures: f.failures,
@@ -653,6 +757,7 @@ if (args.json) {
     environment: { loadAverage: { before: round(loadBefore), after: round(loadAfter) }, nodeExtraCaCerts: caPath, curlCacert: caPath, machineNodeExtraCaCerts: machineExtraCa ?? null, systemCaStartupCostMs: round(systemCaCostMs), versions, cpus: cpus().length, distOlderThanSrc: srcNewer },
     cases: Object.fromEntries(mainIds.map((id) => [id, caseJson(main.get(id)!)])),
     startupOverheadMs: round(startupOverheadMs),
+    startupOverheadMsByNode: Object.fromEntries(measuredRuntimes.map((r) => [runtimeLabel(r), round(startupOverhead(r))])),
     bundleKiB: { action: round(bundles.action), cli: round(bundles.cli) },
     timingBreakdown: timed.lines,
     afterMainFinishedMs: { rerun: round(timed.goneMs - timed.mainFinishedMs), rerunToken: round(timedToken.goneMs - timedToken.mainFinishedMs) },

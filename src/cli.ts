@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 /** The command line's entry point: `dist/cli/index.js` (the `xopero-one` bin), built from here by ncc. */
+import './common/wasm-tiering.js';
 import { runCommandLine } from './hosts/cli.js';
 
 process.exitCode = await runCommandLine({

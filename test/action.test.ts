@@ -6,6 +6,7 @@ import { afterEach, describe, expect, test } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import { Agent, request } from 'undici';
 import { startBystander } from './bystander.js';
+import { rootCertificates } from 'node:tls';
 import { errorLines, runAction, type ActionResult } from './harness.js';
 import { expectOneLineFailure } from './expectations.js';
 import { EMAIL, PASSWORD, count, startWorld, type World } from './fixtures.js';
@@ -271,6 +272,19 @@ describe('failures: one line, cause and remedy, exit 1', () => {
     expect(world.sim.requests).toHaveLength(0);
     const trusted = await runAction({ ...world.inputs, 'ca-certificate': readFileSync(world.sim.caCertPath, 'utf8') }, {});
     expect(trusted.code).toBe(0);
+  });
+
+  test('with ca-certificate, only the CAs it holds are trusted for the server (like curl --cacert)', async () => {
+    world = await startWorld();
+    // The simulator's CA is trusted through NODE_EXTRA_CA_CERTS, but ca-certificate names another CA (one of
+    // Node's bundled roots): the server's certificate is not signed by it, so the run must refuse the server.
+    const otherCa = rootCertificates[0];
+    const run = await runAction({ ...world.inputs, 'ca-certificate': otherCa }, { env: { NODE_EXTRA_CA_CERTS: world.sim.caCertPath } });
+    expectOneLineFailure(run, /TLS certificate of .* is not signed by the CA given as ca-certificate/);
+    expect(world.sim.requests).toHaveLength(0);
+    // Both CAs in the input: trusted.
+    const both = await runAction({ ...world.inputs, 'ca-certificate': `${otherCa}\n${readFileSync(world.sim.caCertPath, 'utf8')}` }, {});
+    expect(both.code).toBe(0);
   });
 
   test('an account without GitManagement: says which role to add', async () => {

@@ -17,6 +17,11 @@ import { parse } from 'yaml';
 export const ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '..');
 export const ACTION_ENTRY = join(ROOT, 'dist/index.js');
 export const CLI_ENTRY = join(ROOT, 'dist/cli/index.js');
+/**
+ * The node that runs the entry points: XOPERO_TEST_NODE when set (.ci/run sets it to Node 24, the runtime
+ * action.yml declares, for a second pass of the action's tests), else the node running the tests.
+ */
+export const TEST_NODE = process.env.XOPERO_TEST_NODE || process.execPath;
 
 export interface ProcessResult {
   code: number;
@@ -87,7 +92,7 @@ export function runCommand(command: string, args: string[], env: Record<string, 
 
 /** This node running `args` (a script and its arguments). */
 export function runProcess(args: string[], env: Record<string, string>, options: RunOptions = {}): Promise<ProcessResult> {
-  return runCommand(process.execPath, args, env, { ...options, timeoutMs: options.timeoutMs ?? 60_000 });
+  return runCommand(TEST_NODE, args, env, { ...options, timeoutMs: options.timeoutMs ?? 60_000 });
 }
 
 /** A fresh directory in the temporary directory, removed after `use` whatever happens. */

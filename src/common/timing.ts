@@ -3,7 +3,6 @@
  * and the end. Everything is relative to the process's own start (performance.timeOrigin).
  */
 import { subscribe } from 'node:diagnostics_channel';
-import { performance } from 'node:perf_hooks';
 
 export interface TimingEntry {
   label: string;
@@ -30,8 +29,12 @@ export class Timeline {
     });
   }
 
+  /**
+   * 0 when disabled: the global `performance` loads node:perf_hooks on first use, which a run without
+   * XOPERO_TIMING does not need before its first request (measured a few ms of start-up).
+   */
   now(): number {
-    return performance.now();
+    return this.enabled ? performance.now() : 0;
   }
 
   mark(label: string, startMs: number): void {

@@ -38,7 +38,9 @@ export async function runProtection(settings: Settings, { log, env = {}, timelin
     return { result, requests: { ...client.requestCount } };
   } finally {
     // destroy, not close: nothing is in flight any more, and idle keep-alive sockets must not hold the exit.
-    await transport.destroy();
+    // Not awaited: destroy() ends the sockets at once; waiting for their 'close' events would only delay the
+    // outputs and the summary, which do not depend on them.
+    transport.destroy().catch(() => undefined);
   }
 }
 

@@ -52,7 +52,7 @@ export interface Settings {
   mode: RunMode;
   /** Gate on the last successful backup's age; undefined: no gate. */
   maxBackupAgeSeconds?: number;
-  /** Extra PEM certificate(s) to trust besides the system's. */
+  /** PEM certificate(s): when given, the only CAs trusted for the server (like curl --cacert). */
   caCertificate?: string;
   allowHttp: boolean;
 }

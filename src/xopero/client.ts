@@ -203,7 +203,7 @@ export class XoperoClient {
         bodyTimeout: REQUEST_TIMEOUT_MS,
       });
     } catch (error) {
-      throw transportError(error, url, endpoint, this.options.transport.proxy.url);
+      throw transportError(error, url, endpoint, this.options.transport.proxy.url, this.options.transport.caPinned);
     }
     const text = await response.body.text();
     // undici hands the connection back to its pool just after the body ends; a request sent in the same tick
@@ -282,7 +282,7 @@ function httpError(status: number, headers: Dispatcher.ResponseData['headers'], 
   return new ApiError(`Xopero ONE answered ${where} with HTTP ${status}${server}: ${remedy}.`, status, endpoint.path, code, message);
 }
 
-function transportError(error: unknown, url: URL, endpoint: Endpoint, proxy: URL | undefined): XoperoError {
+function transportError(error: unknown, url: URL, endpoint: Endpoint, proxy: URL | undefined, caPinned = false): XoperoError {
   const err = error as Error & { code?: string; statusCode?: number; cause?: { code?: string; message?: string } };
   if (proxy) {
     const failure = proxyFailure(err, url, proxy);
@@ -312,7 +312,10 @@ function transportError(error: unknown, url: URL, endpoint: Endpoint, proxy: URL
       case 'SELF_SIGNED_CERT_IN_CHAIN':
       case 'UNABLE_TO_VERIFY_LEAF_SIGNATURE':
       case 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY':
-        return `the TLS certificate of ${host} is not trusted (${code}): give its CA as ca-certificate (PEM) or in NODE_EXTRA_CA_CERTS`;
+        // With ca-certificate, only the CAs it holds are trusted (transport.ts trust()): NODE_EXTRA_CA_CERTS cannot help.
+        return caPinned
+          ? `the TLS certificate of ${host} is not signed by the CA given as ca-certificate (${code}): give the CA that issued the server's certificate (only the CAs in ca-certificate are trusted when it is set)`
+          : `the TLS certificate of ${host} is not trusted (${code}): give its CA as ca-certificate (PEM) or in NODE_EXTRA_CA_CERTS`;
       case 'ERR_TLS_CERT_ALTNAME_INVALID':
         return `the TLS certificate of ${host} does not name that host: use the host name the certificate was issued for in server-url`;
       case 'CERT_HAS_EXPIRED':

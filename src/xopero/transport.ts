@@ -2,15 +2,15 @@
  * The transport: one keep-alive undici pool for the whole run, with the retry policy and TLS trust settings.
  * Built once; every request of the run goes through it, so sequential requests share one TLS connection.
  */
-import { readFileSync } from 'node:fs';
-import { rootCertificates } from 'node:tls';
-import { Agent, ProxyAgent, RetryAgent, type Dispatcher, type RetryHandler } from 'undici';
+import { Agent, ProxyAgent, RetryAgent, buildConnector, type Dispatcher, type RetryHandler } from 'undici';
 import { chooseProxy, type ProxyChoice } from './proxy.js';
+import { withSpareConnection } from './spare-connection.js';
 
 export interface TransportOptions {
   serverUrl: URL;
   /** Where HTTPS_PROXY / NO_PROXY are read from (the faces pass process.env). */
   env?: Record<string, string | undefined>;
+  /** PEM certificate(s): the only CAs trusted for the server (see trust()). */
   caCertificate?: string;
   /** Called before each retry, so the log says why the run waits. */
   onRetry?: (reason: string, attempt: number, delayMs: number) => void;
@@ -24,6 +24,8 @@ export interface Transport {
   /** Drops the pool's idle keep-alive connections so the process can exit at once. */
   destroy(): Promise<void>;
   proxy: ProxyChoice;
+  /** Whether ca-certificate was given, so the server is trusted only if one of its CAs signed it. */
+  caPinned: boolean;
 }
 
 export const RETRY = {
@@ -56,11 +58,13 @@ export const CONNECT_TIMEOUT_MS = 10_000;
 export function createTransport(options: TransportOptions): Transport {
   const proxy = chooseProxy(options.serverUrl, options.env ?? {});
   const tls = { timeout: CONNECT_TIMEOUT_MS, ...trust(options.caCertificate) };
+  // Direct connections come with one spare opened ahead (spare-connection.ts says why).
+  const spare = proxy.url ? undefined : withSpareConnection(buildConnector(tls));
   const base: Dispatcher = proxy.url
     ? // The tunnel's connections are pooled and kept alive like direct ones: a run opens about as many
       // tunnels as it has requests in flight. TLS to the server runs inside the tunnel (requestTls).
       new ProxyAgent({ uri: proxy.url.href, keepAliveTimeout: 10_000, requestTls: tls, proxyTls: { timeout: CONNECT_TIMEOUT_MS } })
-    : new Agent({ connect: tls, keepAliveTimeout: 10_000 });
+    : new Agent({ connect: spare!.connect, keepAliveTimeout: 10_000 });
   const retrying = new RetryAgent(base, {
     // undici retries only idempotent methods by default; this API is all POST, so POST is retried here,
     // and every endpoint in client.ts ENDPOINTS states why repeating it is safe.
@@ -70,26 +74,30 @@ export function createTransport(options: TransportOptions): Transport {
     errorCodes: RETRY.errorCodes,
     retry: backoffWithJitter(options),
   });
-  return { retrying, destroy: () => base.destroy(), proxy };
+  const destroy = () => {
+    spare?.close();
+    return base.destroy();
+  };
+  return { retrying, destroy, proxy, caPinned: Boolean(options.caCertificate) };
 }
 
 /**
- * TLS trust. Verification is always on. Without a CA of our own, Node's default store applies (system roots
- * plus NODE_EXTRA_CA_CERTS). Passing `ca` replaces that store, so with a CA input we rebuild it explicitly:
- * the bundled roots, the NODE_EXTRA_CA_CERTS file, and the given PEM.
+ * TLS trust for the Xopero ONE server. Verification is always on.
+ *
+ * Without `ca-certificate`, Node's default store applies (its bundled roots plus NODE_EXTRA_CA_CERTS).
+ * With it, the server's certificate must chain to exactly the certificate(s) given, as with curl --cacert:
+ * the input exists for a self-hosted server signed by a private CA, and pinning trust to that CA is both the
+ * stricter choice and the cheap one. Rebuilding the default store next to it (the ~140 bundled roots plus
+ * NODE_EXTRA_CA_CERTS, parsed again on every run) cost 24-46 ms of every run's first connection for roots
+ * that cannot sign the private server's certificate. Whoever needs several CAs (a TLS-inspecting proxy that
+ * re-signs the server's certificate, a CA change in progress) puts them all in the input: it takes any number
+ * of PEM certificates.
+ *
+ * This applies to the server only (requestTls). TLS to an https:// proxy itself (proxyTls) keeps Node's default
+ * store, NODE_EXTRA_CA_CERTS included: the proxy belongs to the runner's network, not to the server.
  */
-function trust(caCertificate: string | undefined): { ca?: string[] } {
-  if (!caCertificate) return {};
-  const ca = [...rootCertificates, caCertificate];
-  const extra = process.env.NODE_EXTRA_CA_CERTS;
-  if (extra) {
-    try {
-      ca.push(readFileSync(extra, 'utf8'));
-    } catch {
-      // Node itself only warns about an unreadable NODE_EXTRA_CA_CERTS; do the same by ignoring it.
-    }
-  }
-  return { ca };
+function trust(caCertificate: string | undefined): { ca?: string } {
+  return caCertificate ? { ca: caCertificate } : {};
 }
 
 type RetryCallback = RetryHandler.RetryCallback;

@@ -13,6 +13,7 @@ import ProxyAgentImpl from 'undici/lib/dispatcher/proxy-agent.js';
 import RetryAgentImpl from 'undici/lib/dispatcher/retry-agent.js';
 import api from 'undici/lib/api/index.js';
 import errorsImpl from 'undici/lib/core/errors.js';
+import buildConnectorImpl from 'undici/lib/core/connect.js';
 
 // What undici's index does first: give every dispatcher its request(), connect() (ProxyAgent's CONNECT) and
 // the other API methods.
@@ -22,4 +23,5 @@ export const Agent = AgentImpl as typeof Undici.Agent;
 export const ProxyAgent = ProxyAgentImpl as typeof Undici.ProxyAgent;
 export const RetryAgent = RetryAgentImpl as typeof Undici.RetryAgent;
 export const errors = errorsImpl as typeof Undici.errors;
+export const buildConnector = buildConnectorImpl as typeof Undici.buildConnector;
 export type { Dispatcher, RetryHandler } from 'undici/types/index.js';
