@@ -25,6 +25,7 @@ import { ACTION_ENTRY, CLI_ENTRY, ROOT, actionDefaults, baseEnv, parseGithubOutp
 import type { RequestRecord } from '../test/simulator/index.js';
 import { timedRun, type TimedResult } from './bench/process.js';
 import { runSweepBench, type SweepBenchResult } from './bench/sweep.js';
+import { runGitlabBench } from './bench/gitlab.js';
 import { criticalPath, median, range, spread, targetLines, type Spread, type Target } from './bench/stats.js';
 
 // ---- options ------------------------------------------------------------------------------------------
@@ -39,6 +40,7 @@ const { values: args } = parseArgs({
     json: { type: 'string' },
     'sweep-only': { type: 'boolean', default: false },
     'no-sweep': { type: 'boolean', default: false },
+    'no-gitlab': { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
   },
 });
@@ -490,6 +492,8 @@ await sim.stop();
 
 // The organization sweep at scale: after the other cases, on its own fresh simulator, one run (not alternated).
 const sweep: SweepBenchResult | undefined = args['no-sweep'] ? undefined : await runSweepBench(SWEEP_OPTIONS);
+// The GitLab component's job under gitlab-ci-local against node dist/cli/index.js (scripts/bench/gitlab.ts); --no-gitlab skips it.
+const gitlab = args['no-gitlab'] ? undefined : await runGitlabBench();
 
 const totalSeconds = (performance.now() - benchStarted) / 1000;
 const loadAfter = loadavg()[0];
@@ -629,6 +633,7 @@ if (sweep) {
   print();
   for (const line of sweep.lines) print(line);
 }
+if (gitlab) print(['', ...gitlab.lines].join('\n'));
 print();
 print(`Total bench time ${totalSeconds.toFixed(1)} s.`);
 
@@ -667,6 +672,7 @@ if (args.json) {
     })),
     targets,
     sweep: sweep?.json ?? null,
+    gitlab: gitlab?.json ?? null,
     totalSeconds: round(totalSeconds),
   };
   writeFileSync(args.json, `${JSON.stringify(report, null, 2)}\n`);
