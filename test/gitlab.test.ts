@@ -320,6 +320,37 @@ describe('the template', () => {
   });
 });
 
+describe('included twice', () => {
+  /** The job names of a pipeline's includes of this component: `as`, or its default. */
+  const jobNames = (pipeline: string) => {
+    const config = parseAllDocuments(pipeline)[0].toJS() as { include: Array<{ component?: string; inputs?: { as?: string } }> };
+    return config.include.filter((entry) => /\/xopero-backup@/.test(entry.component ?? '')).map((entry) => entry.inputs?.as ?? JOB_NAME);
+  };
+
+  test("the mirror's self-test includes the component twice, two job names, and sets up both jobs", () => {
+    const pipeline = readFileSync(join(ROOT, '.gitlab-ci.yml'), 'utf8');
+    const names = jobNames(pipeline);
+    expect(names).toHaveLength(2);
+    expect(new Set(names).size).toBe(2);
+    const jobs = parseAllDocuments(pipeline)[0].toJS() as Record<string, { extends?: string }>;
+    for (const name of names) expect([name, jobs[name]?.extends]).toEqual([name, '.with-simulator']);
+  });
+
+  test('the README shows it included twice, each include with its own job name', () => {
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    const twice = [...readme.matchAll(/```yaml\n([^]*?)```/g)].map(([, block]) => block).filter((block) => /^include:/m.test(block) && jobNames(block).length === 2);
+    expect(twice).toHaveLength(1);
+    expect(new Set(jobNames(twice[0])).size).toBe(2);
+  });
+
+  test('each include names its job with as, and keeps its own inputs', () => {
+    const a = jobWith({ server_url: 'https://backup.example.com' });
+    const b = jobWith({ server_url: 'https://backup.example.com', as: 'xopero-sweep', repositories: 'acme/*' });
+    expect([a.name, b.name]).toEqual([JOB_NAME, 'xopero-sweep']);
+    expect(b.variables.XOPERO_REPOSITORIES).toBe('acme/*');
+  });
+});
+
 describe('interpolation, by GitLab rules', () => {
   test('defaults: every variable is a string or an integer, which is what GitLab accepts', () => {
     const job = jobWith({ server_url: 'https://backup.example.com' });
