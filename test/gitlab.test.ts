@@ -667,10 +667,13 @@ describe('the job under gitlab-ci-local', () => {
         '      plan: Nightly GitHub',
         `      package: ${JSON.stringify(tarball)}`,
         '      wait_timeout: 60',
-        // The same component again, another job: a read-only check of a repository already protected.
+        // The same component again, another job: a read-only check of a repository already protected. In its
+        // own stage, after report: shell mode runs every job in one directory, so two jobs at once would
+        // write one xopero.env (a GitLab runner gives each job its own).
         '  - local: templates/xopero-backup.yml',
         '    inputs:',
         '      as: xopero-check-other',
+        '      stage: .post',
         '      server_url: $XOPERO_URL',
         '      repository: acme/other',
         '      plan: Nightly GitHub',
