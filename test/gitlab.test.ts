@@ -708,7 +708,9 @@ describe('the job under gitlab-ci-local', () => {
     };
     const args = [GITLAB_CI_LOCAL, '--force-shell-executor', '--ignore-predefined-vars', 'GITLAB_CI', '--no-color'];
     for (const [name, value] of Object.entries(variables)) args.push('--variable', `${name}=${value}`);
-    const run = await runProcess(args, toolEnv, { cwd: repo });
+    // gitlab-ci-local makes a directory for file variables under TMPDIR: inside scratch, removed with it.
+    const tmp = mkdtempSync(join(scratch, 'tmp-'));
+    const run = await runProcess(args, { ...toolEnv, TMPDIR: tmp }, { cwd: repo });
     const all = run.stdout + run.stderr;
 
     expect([run.code, all]).toEqual([0, expect.stringContaining('PASS  xopero-backup')]);

@@ -103,6 +103,7 @@ export async function runGitlabBench(options: GitlabBenchOptions = {}): Promise<
     mkdirSync(join(repo, 'templates'), { recursive: true });
     copyFileSync(template, join(repo, 'templates/xopero-backup.yml'));
     const timesFile = join(scratch, 'job-times');
+    mkdirSync(join(scratch, 'tmp'));
     writeFileSync(
       join(repo, '.gitlab-ci.yml'),
       [
@@ -187,7 +188,8 @@ export async function runGitlabBench(options: GitlabBenchOptions = {}): Promise<
 
       rmSync(timesFile, { force: true });
       world.sim.resetLog();
-      const g = await timedRun(process.execPath, gclArgs, toolEnv, { cwd: repo, timeoutMs: 300_000 });
+      // TMPDIR inside scratch: gitlab-ci-local's directory for file variables goes with it.
+      const g = await timedRun(process.execPath, gclArgs, { ...toolEnv, TMPDIR: join(scratch, 'tmp') }, { cwd: repo, timeoutMs: 300_000 });
       const times = existsSync(timesFile) ? readFileSync(timesFile, 'utf8').trim().split(/\s+/).map(Number) : [];
       const dotenvFile = join(repo, '.gitlab-ci-local/artifacts', JOB, '.gitlab-ci-reports/dotenv/xopero.env');
       const jobOutput = g.stdout + g.stderr + (existsSync(dotenvFile) ? readFileSync(dotenvFile, 'utf8') : '');
