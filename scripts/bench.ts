@@ -31,6 +31,7 @@ import { EMAIL, PASSWORD, startWorld, type World } from '../test/fixtures.js';
 import { ACTION_ENTRY, CLI_ENTRY, ROOT, actionDefaults, baseEnv, inputEnv, parseGithubOutput, runCommand as timedRun, type TimedResult } from '../test/harness.js';
 import type { RequestRecord } from '../test/simulator/index.js';
 import { runSweepBench, type SweepBenchResult } from './bench/sweep.js';
+import { runGitlabBench } from './bench/gitlab.js';
 import { criticalPath, median, range, spread, targetLines, type Spread, type Target } from './bench/stats.js';
 
 // ---- options ------------------------------------------------------------------------------------------
@@ -47,6 +48,7 @@ const { values: args } = parseArgs({
     'no-sweep': { type: 'boolean', default: false },
     node24: { type: 'string' },
     'no-node24': { type: 'boolean', default: false },
+    'no-gitlab': { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
   },
 });
@@ -566,6 +568,8 @@ await sim.stop();
 
 // The organization sweep at scale: after the other cases, on its own fresh simulator, one run (not alternated).
 const sweep: SweepBenchResult | undefined = args['no-sweep'] ? undefined : await runSweepBench(SWEEP_OPTIONS);
+// The GitLab component's job under gitlab-ci-local against node dist/cli/index.js (scripts/bench/gitlab.ts); --no-gitlab skips it.
+const gitlab = args['no-gitlab'] ? undefined : await runGitlabBench();
 
 const totalSeconds = (performance.now() - benchStarted) / 1000;
 const loadAfter = loadavg()[0];
@@ -728,6 +732,7 @@ if (sweep) {
   print();
   for (const line of sweep.lines) print(line);
 }
+if (gitlab) print(['', ...gitlab.lines].join('\n'));
 print();
 print(`Total bench time ${totalSeconds.toFixed(1)} s.`);
 
@@ -769,6 +774,7 @@ if (args.json) {
     })),
     targets,
     sweep: sweep?.json ?? null,
+    gitlab: gitlab?.json ?? null,
     totalSeconds: round(totalSeconds),
   };
   writeFileSync(args.json, `${JSON.stringify(report, null, 2)}\n`);

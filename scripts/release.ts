@@ -5,7 +5,10 @@
  *   tsx scripts/release.ts notes v1.2.3   prints that version's CHANGELOG section (the release notes)
  *   tsx scripts/release.ts bump 1.2.3     sets that version in package.json, src/common/version.ts and the component's
  *                                         default package, and opens a CHANGELOG section for it
+ *   tsx scripts/release.ts pin            writes the sha512 of dist/cli/index.js into the component, which runs no
+ *                                         other bytes; `npm run build` ends with it, so a build and its pin go together
  */
+import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
@@ -25,6 +28,28 @@ export function versionsFound(): Record<string, string | undefined> {
     'templates/xopero-backup.yml (package default)': componentPackage.startsWith(`${pkg.name}@`) ? componentPackage.slice(pkg.name.length + 1) : componentPackage,
     'CHANGELOG.md': /^## \[?(\d+\.\d+\.\d+)\]?/m.exec(read('CHANGELOG.md'))?.[1],
   };
+}
+
+const TEMPLATE = 'templates/xopero-backup.yml';
+const PIN = /const PINNED = "(sha512-[A-Za-z0-9+/]+=*)";/;
+
+/** The digest the component checks the CLI bundle against: npm's integrity format, `sha512-<base64>`. */
+export function bundleDigest(bundle: Buffer): string {
+  return `sha512-${createHash('sha512').update(bundle).digest('base64')}`;
+}
+
+/** The digest pinned in the component's job, or undefined when the template has none. */
+export function pinnedDigest(template = read(TEMPLATE)): string | undefined {
+  return PIN.exec(template)?.[1];
+}
+
+/** Pins the built CLI bundle (dist/cli/index.js) in the component; returns the digest. */
+export function pin(): string {
+  const digest = bundleDigest(readFileSync(join(ROOT, 'dist/cli/index.js')));
+  const template = read(TEMPLATE);
+  if (!pinnedDigest(template)) throw new Error(`${TEMPLATE} has no 'const PINNED = "sha512-...";' line to update`);
+  writeFileSync(join(ROOT, TEMPLATE), template.replace(PIN, `const PINNED = "${digest}";`));
+  return digest;
 }
 
 export function releaseNotes(version: string): string | undefined {
@@ -49,20 +74,26 @@ export function bump(version: string): void {
 }
 
 const isMain = process.argv[1]?.endsWith('release.ts');
-if (isMain) {
+if (isMain && process.argv[2] === 'pin') {
+  const before = pinnedDigest();
+  const digest = pin();
+  console.log(digest === before ? `${TEMPLATE} already pins ${digest}` : `${TEMPLATE} now pins dist/cli/index.js: ${digest}`);
+} else if (isMain) {
   const [command, tag = ''] = process.argv.slice(2);
   const version = tag.replace(/^v/, '');
   if (!/^\d+\.\d+\.\d+$/.test(version)) {
-    console.error('usage: release.ts check|notes|bump vX.Y.Z');
+    console.error('usage: release.ts check|notes|bump vX.Y.Z, or release.ts pin');
     process.exit(2);
   }
   if (command === 'bump') {
     bump(version);
-    console.log(`Version ${version} set; write its CHANGELOG.md entry, then build, test and commit.`);
+    console.log(`Version ${version} set; write its CHANGELOG.md entry, then build (which pins the new bundle in the component), test and commit.`);
   } else if (command === 'check') {
     const wrong = Object.entries(versionsFound()).filter(([, found]) => found !== version);
     for (const [where, found] of wrong) console.error(`${where} says ${found ?? 'nothing'}, the tag says ${version}.`);
-    process.exit(wrong.length > 0 ? 1 : 0);
+    const unpinned = pinnedDigest() !== bundleDigest(readFileSync(join(ROOT, 'dist/cli/index.js')));
+    if (unpinned) console.error(`${TEMPLATE} does not pin this dist/cli/index.js: run npm run build and commit the template.`);
+    process.exit(wrong.length > 0 || unpinned ? 1 : 0);
   } else if (command === 'notes') {
     const notes = releaseNotes(version);
     if (!notes) {

@@ -2,23 +2,31 @@
  * The GitLab CI/CD component (templates/xopero-backup.yml) as GitLab runs it: its spec and job are checked
  * against the CLI they drive, its `$[[ inputs.* ]]` are interpolated by GitLab's rules and its script runs
  * in bash with the variables GitLab sets; then the whole thing runs again under gitlab-ci-local. The package
- * is the tarball `npm pack` makes of this repository (so `npm run build` must have run), installed by npx
- * without any network; the server is the simulator over HTTPS.
+ * is the tarball `npm pack` makes of this repository (so `npm run build` must have run); the job takes the
+ * CLI bundle out of it and runs it with node alone (its PATH has no npm), after checking the bundle against
+ * the sha512 pinned in the template. The server is the simulator over HTTPS.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, test } from '@jest/globals';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
+import { bundleDigest, pinnedDigest } from '../scripts/release.js';
 import { INPUT_NAMES } from '../src/settings/settings.js';
-import { CLI_ENTRY, ROOT, baseEnv, runCli, runCommand, runGitlabJob, runProcess } from './harness.js';
+import { CLI_ENTRY, ROOT, baseEnv, runProcess, type ProcessResult } from './harness.js';
 import { EMAIL, PASSWORD, startWorld, type World } from './fixtures.js';
 
 const TEMPLATE = join(ROOT, 'templates/xopero-backup.yml');
+/** The job's key in the template: its name is the `as` input. */
+const JOB_KEY = '$[[ inputs.as ]]';
+/** The `as` input's default: the job's name when the component is included once. */
 const JOB_NAME = 'xopero-backup';
 const PACKAGE = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { name: string; version: string; dependencies?: object };
 /** Inputs that configure the job itself rather than the CLI. */
-const JOB_INPUTS = ['stage', 'image', 'package'];
+const JOB_INPUTS = ['as', 'stage', 'image', 'package'];
 /** CLI inputs the component must not expose: secrets, and the CA (both come from project CI/CD variables). */
 const NOT_INPUTS = ['email', 'password', 'access-token', 'ca-certificate'];
 const envName = (cliInput: string) => `XOPERO_${cliInput.toUpperCase().replace(/-/g, '_')}`;
@@ -122,10 +130,11 @@ function interpolate<T>(node: T, values: Record<string, unknown>): T {
   return visit(node) as T;
 }
 
-/** The job as GitLab would run it with these `include: inputs:`. */
-function jobWith(given: Record<string, unknown>): Job {
+/** The job as GitLab would run it with these `include: inputs:`, and its name. */
+function jobWith(given: Record<string, unknown>): Job & { name: string } {
   const { spec, config } = loadTemplate();
-  return interpolate(config[JOB_NAME], resolveInputs(spec.inputs, given));
+  const [[name, job]] = Object.entries(interpolate(config, resolveInputs(spec.inputs, given)));
+  return { ...job, name };
 }
 
 /**
@@ -152,18 +161,38 @@ function variablesSet(job: Job): Map<string, string> {
 
 // ---- processes ----------------------------------------------------------------------------------
 
+function runCommand(command: string, args: string[], env: Record<string, string>, cwd: string, timeoutMs = 60_000): Promise<ProcessResult> {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(command, args, { env, cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => (stdout += chunk));
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolvePromise({ code: code ?? -1, stdout, stderr });
+    });
+  });
+}
+
 async function mustRun(command: string, args: string[], env: Record<string, string>, cwd: string): Promise<string> {
-  const result = await runCommand(command, args, env, { cwd });
+  const result = await runCommand(command, args, env, cwd);
   if (result.code !== 0) throw new Error(`${command} ${args.join(' ')} failed (${result.code}):\n${result.stdout}\n${result.stderr}`);
   return result.stdout;
 }
 
 let scratch: string;
 let tarball: string;
-/** PATH with this node first (npx, npm and the CLI's `#!/usr/bin/env node` use it), HOME a fresh one. */
+/** package/dist/cli/index.js as `npm pack` put it in the tarball. */
+let packedBundle: Buffer;
+/** PATH with this node first (npm and git use it), HOME a fresh one. */
 let toolEnv: Record<string, string>;
+/** The job's PATH: a directory with node and bash only, so a job that reached for npm or npx would fail. */
+let jobPath: string;
 
-/** npx installs the tarball without the network: a private, empty cache, offline, no notifier. */
+/** npm pack without the network: a private, empty cache, offline, no notifier. */
 const npmEnv = () => ({
   npm_config_cache: join(scratch, 'npm-cache'),
   npm_config_offline: 'true',
@@ -183,6 +212,14 @@ beforeAll(async () => {
   await mustRun('npm', ['pack', '--pack-destination', packDir], { ...toolEnv, ...npmEnv() }, ROOT);
   const [file] = readdirSync(packDir).filter((name) => name.endsWith('.tgz'));
   tarball = join(packDir, file);
+  const unpacked = join(scratch, 'unpacked');
+  mkdirSync(unpacked);
+  await mustRun('tar', ['-xzf', tarball, '-C', unpacked], toolEnv, scratch);
+  packedBundle = readFileSync(join(unpacked, 'package/dist/cli/index.js'));
+  jobPath = join(scratch, 'job-bin');
+  mkdirSync(jobPath);
+  symlinkSync(process.execPath, join(jobPath, 'node'));
+  symlinkSync((await mustRun('bash', ['-c', 'command -v bash'], toolEnv, scratch)).trim(), join(jobPath, 'bash'));
 });
 
 afterAll(() => {
@@ -203,7 +240,7 @@ describe('the template', () => {
     expect(count).toBe(2);
     expect(Object.keys(header)).toEqual(['spec']);
     expect(Object.keys(spec)).toEqual(['inputs']);
-    expect(Object.keys(config)).toEqual([JOB_NAME]);
+    expect(Object.keys(config)).toEqual([JOB_KEY]);
 
     for (const [name, input] of Object.entries(spec.inputs)) {
       expect(name).toMatch(/^[a-z][a-z0-9]*(_[a-z0-9]+)*$/);
@@ -217,6 +254,7 @@ describe('the template', () => {
 
     const inputs = Object.fromEntries(Object.entries(spec.inputs).map(([name, input]) => [name, { type: input.type ?? 'string', default: input.default, options: input.options }]));
     expect(inputs).toEqual({
+      as: { type: 'string', default: JOB_NAME },
       stage: { type: 'string', default: '.pre' },
       image: { type: 'string', default: 'node:24-alpine' },
       package: { type: 'string', default: `${PACKAGE.name}@${PACKAGE.version}` },
@@ -240,10 +278,16 @@ describe('the template', () => {
     expect([...inputsUsed(config)].sort()).toEqual(Object.keys(spec.inputs).sort());
   });
 
-  test('the job runs the CLI with npx, publishes xopero.env, and takes no secret as an input', () => {
+  test('the job runs the pinned CLI bundle with node alone (no npm), publishes xopero.env, and takes no secret as an input', () => {
     const { spec, config } = loadTemplate();
-    const job = config[JOB_NAME];
-    expect(job.script.at(-1)).toBe('npx --yes --package "$[[ inputs.package ]]" -- xopero-one');
+    const job = config[JOB_KEY];
+    const launcher = String(job.script.at(-1));
+    expect(launcher).toMatch(/^NODE_USE_ENV_PROXY=1 node --input-type=module -e '\n[^']*'\n$/);
+    expect(launcher).not.toMatch(/\bnpx?\b/);
+    expect(launcher).toContain(`const PINNED = "${pinnedDigest()}";`);
+    // The package reaches the launcher as a variable: its value is never parsed by the shell.
+    expect(job.variables.XOPERO_PACKAGE).toBe('$[[ inputs.package ]]');
+    expect(job.script.join('\n').match(/\$\[\[ inputs\.package \]\]/g)).toBeNull();
     expect(job.artifacts).toEqual({ reports: { dotenv: 'xopero.env' } });
     expect(job.stage).toBe('$[[ inputs.stage ]]');
     expect(job.image).toBe('$[[ inputs.image ]]');
@@ -254,9 +298,10 @@ describe('the template', () => {
 
   test("its inputs are the CLI's options: a --flag in --help and an XOPERO_* variable the CLI reads", async () => {
     const { spec, config } = loadTemplate();
-    const help = await runCli(['--help']);
+    const help = await runProcess([CLI_ENTRY, '--help'], baseEnv());
     expect(help.code).toBe(0);
-    const set = variablesSet(config[JOB_NAME]);
+    const set = variablesSet(config[JOB_KEY]);
+    set.delete('XOPERO_PACKAGE'); // read by the job's launcher, not by the CLI
     const cliInputs = INPUT_NAMES.filter((name) => !NOT_INPUTS.includes(name));
 
     const optionInputs = Object.keys(spec.inputs).filter((name) => !JOB_INPUTS.includes(name));
@@ -275,6 +320,37 @@ describe('the template', () => {
   });
 });
 
+describe('included twice', () => {
+  /** The job names of a pipeline's includes of this component: `as`, or its default. */
+  const jobNames = (pipeline: string) => {
+    const config = parseAllDocuments(pipeline)[0].toJS() as { include: Array<{ component?: string; inputs?: { as?: string } }> };
+    return config.include.filter((entry) => /\/xopero-backup@/.test(entry.component ?? '')).map((entry) => entry.inputs?.as ?? JOB_NAME);
+  };
+
+  test("the mirror's self-test includes the component twice, two job names, and sets up both jobs", () => {
+    const pipeline = readFileSync(join(ROOT, '.gitlab-ci.yml'), 'utf8');
+    const names = jobNames(pipeline);
+    expect(names).toHaveLength(2);
+    expect(new Set(names).size).toBe(2);
+    const jobs = parseAllDocuments(pipeline)[0].toJS() as Record<string, { extends?: string }>;
+    for (const name of names) expect([name, jobs[name]?.extends]).toEqual([name, '.with-simulator']);
+  });
+
+  test('the README shows it included twice, each include with its own job name', () => {
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    const twice = [...readme.matchAll(/```yaml\n([^]*?)```/g)].map(([, block]) => block).filter((block) => /^include:/m.test(block) && jobNames(block).length === 2);
+    expect(twice).toHaveLength(1);
+    expect(new Set(jobNames(twice[0])).size).toBe(2);
+  });
+
+  test('each include names its job with as, and keeps its own inputs', () => {
+    const a = jobWith({ server_url: 'https://backup.example.com' });
+    const b = jobWith({ server_url: 'https://backup.example.com', as: 'xopero-sweep', repositories: 'acme/*' });
+    expect([a.name, b.name]).toEqual([JOB_NAME, 'xopero-sweep']);
+    expect(b.variables.XOPERO_REPOSITORIES).toBe('acme/*');
+  });
+});
+
 describe('interpolation, by GitLab rules', () => {
   test('defaults: every variable is a string or an integer, which is what GitLab accepts', () => {
     const job = jobWith({ server_url: 'https://backup.example.com' });
@@ -290,11 +366,13 @@ describe('interpolation, by GitLab rules', () => {
       XOPERO_MODE: 'ensure',
     });
     expect(Object.fromEntries(variablesSet(job))).toMatchObject({ XOPERO_ACTIVATE: 'true', XOPERO_DRY_RUN: 'false', XOPERO_ALLOW_HTTP: 'false' });
-    expect(job.script.at(-1)).toBe(`npx --yes --package "${PACKAGE.name}@${PACKAGE.version}" -- xopero-one`);
+    expect(job.variables.XOPERO_PACKAGE).toBe(`${PACKAGE.name}@${PACKAGE.version}`);
+    expect(job.name).toBe(JOB_NAME);
   });
 
   test('every input given: still valid variables, each value where the CLI reads it', () => {
     const job = jobWith({
+      as: 'xopero-weekly',
       stage: 'protect',
       image: 'node:24',
       package: 'xopero-one-backup@1.2.3',
@@ -326,7 +404,8 @@ describe('interpolation, by GitLab rules', () => {
       XOPERO_MAX_BACKUP_AGE: '36h',
       XOPERO_ALLOW_HTTP: 'true',
     });
-    expect(job.script.at(-1)).toBe('npx --yes --package "xopero-one-backup@1.2.3" -- xopero-one');
+    expect(job.variables.XOPERO_PACKAGE).toBe('xopero-one-backup@1.2.3');
+    expect(job.name).toBe('xopero-weekly');
   });
 
   const url = 'https://backup.example.com';
@@ -342,14 +421,58 @@ describe('interpolation, by GitLab rules', () => {
   });
 });
 
+/** The variables GitLab sets for a job of project acme/api. */
+function gitlabVariables(projectDir: string): Record<string, string> {
+  return {
+    CI: 'true',
+    GITLAB_CI: 'true',
+    CI_SERVER_URL: 'https://gitlab.example.com',
+    CI_PROJECT_ROOT_NAMESPACE: 'acme',
+    CI_PROJECT_NAMESPACE: 'acme',
+    CI_PROJECT_NAME: 'api',
+    CI_PROJECT_PATH: 'acme/api',
+    CI_PROJECT_DIR: projectDir,
+    CI_JOB_ID: '7001',
+    CI_JOB_NAME: JOB_NAME,
+    CI_JOB_STAGE: '.pre',
+    CI_PIPELINE_ID: '9001',
+    CI_COMMIT_REF_NAME: 'main',
+  };
+}
+
+/** `$NAME`, `${NAME}` and `$$` in a variable's value, as GitLab expands them. */
+const expand = (value: string, env: Record<string, string>) =>
+  value.replace(/\$\$|\$\{(\w+)\}|\$(\w+)/g, (all, braced?: string, bare?: string) => (all === '$$' ? '$' : (env[braced ?? bare ?? ''] ?? '')));
+
 /**
- * Runs the interpolated job as a GitLab runner's shell executor does (harness `runGitlabJob`), with the
- * packed tarball as its package and the project's CI/CD variables: the secrets, the CA, and `projectVariables`.
+ * Runs the interpolated job the way a GitLab runner's shell executor does: the predefined variables, the
+ * project's CI/CD variables (the secrets), the job's `variables:`, then its script lines in one bash with
+ * errexit, in CI_PROJECT_DIR.
  */
 async function runJob(w: World, inputs: Record<string, unknown>, projectVariables: Record<string, string> = {}) {
   const job = jobWith({ package: tarball, ...inputs });
-  const env = { ...toolEnv, ...npmEnv(), XOPERO_EMAIL: EMAIL, XOPERO_PASSWORD: PASSWORD, NODE_EXTRA_CA_CERTS: w.sim.caCertPath, ...projectVariables };
-  return { ...(await runGitlabJob(job, { project: 'acme/api', jobName: JOB_NAME, env })), job };
+  const projectDir = mkdtempSync(join(scratch, 'project-'));
+  const env: Record<string, string> = {
+    ...toolEnv,
+    PATH: jobPath,
+    ...gitlabVariables(projectDir),
+    XOPERO_EMAIL: EMAIL,
+    XOPERO_PASSWORD: PASSWORD,
+    NODE_EXTRA_CA_CERTS: w.sim.caCertPath,
+    ...projectVariables,
+  };
+  for (const [name, value] of Object.entries(job.variables)) env[name] = expand(String(value), env);
+  const scriptFile = join(projectDir, '..', `${JOB_NAME}-${projectDir.slice(-6)}.sh`);
+  writeFileSync(scriptFile, ['set -eo pipefail', ...job.script.map(String), ''].join('\n'));
+  const result = await runCommand('bash', [scriptFile], env, projectDir);
+  const dotenvFile = join(projectDir, job.artifacts.reports.dotenv);
+  const dotenv = existsSync(dotenvFile) ? parseDotenv(readFileSync(dotenvFile, 'utf8')) : undefined;
+  return { ...result, all: result.stdout + result.stderr, dotenv, job };
+}
+
+function parseDotenv(text: string): Record<string, string> {
+  const lines = text.split('\n').filter(Boolean);
+  return Object.fromEntries(lines.map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]));
 }
 
 function expectProtected(w: World, name: string, plan = 'Nightly GitHub') {
@@ -401,6 +524,125 @@ describe('the job, run as a GitLab runner runs it (bash)', () => {
   });
 });
 
+/** A file server on loopback standing in for an npm registry or a mirror; records what it was asked. */
+async function serveFiles(files: Record<string, Buffer>) {
+  const seen: Array<{ path: string; authorization?: string }> = [];
+  const server: Server = createServer((request, response) => {
+    seen.push({ path: request.url ?? '', authorization: request.headers.authorization });
+    const body = files[request.url ?? ''];
+    response.writeHead(body ? 200 : 404, { 'content-type': 'application/octet-stream' });
+    response.end(body ?? 'not found');
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return { base, seen, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+}
+
+/** The `npm pack` tarball with its CLI bundle changed by `edit`, packed again. */
+async function repackedTarball(name: string, edit: (bundle: string) => string): Promise<string> {
+  const dir = mkdtempSync(join(scratch, 'repack-'));
+  cpSync(join(scratch, 'unpacked', 'package'), join(dir, 'package'), { recursive: true });
+  const bundleFile = join(dir, 'package/dist/cli/index.js');
+  writeFileSync(bundleFile, edit(readFileSync(bundleFile, 'utf8')));
+  const file = join(scratch, name);
+  await mustRun('tar', ['-czf', file, '-C', dir, 'package'], toolEnv, scratch);
+  return file;
+}
+
+describe('only the CLI bundle this component version pins runs', () => {
+  test('the pin is the sha512 of the built dist/cli/index.js, which is the bundle in the npm pack tarball', () => {
+    const pinned = pinnedDigest();
+    expect(pinned).toMatch(/^sha512-[A-Za-z0-9+/]{86}==$/);
+    // When this fails: `npm run build` (which ends with `tsx scripts/release.ts pin`), and commit the template.
+    expect(bundleDigest(readFileSync(CLI_ENTRY))).toBe(pinned);
+    expect(bundleDigest(packedBundle)).toBe(pinned);
+  });
+
+  const refused = /^xopero-one: package \S+ (is not the xopero-one CLI this component version pins \(its bundle is sha512-\S+\.\.\., the pin sha512-\S+\.\.\.\): refused, nothing was run\.|is not a readable \.tgz \(.+\): nothing was run\.)/;
+  test.each([
+    ['a tarball whose bundle differs by one character', () => repackedTarball('one-char.tgz', (bundle) => bundle.replace('Sign in', 'Sign-in'))],
+    ['a tarball whose bundle has one line more', () => repackedTarball('one-line.tgz', (bundle) => `${bundle}\nconsole.log("hello");\n`)],
+    [
+      'the bundle file itself, one byte changed',
+      async () => {
+        const file = join(scratch, 'changed-index.js');
+        const bytes = Buffer.from(packedBundle);
+        bytes[bytes.length - 2] ^= 1;
+        writeFileSync(file, bytes);
+        return file;
+      },
+    ],
+    [
+      'the right tarball with one byte damaged in transit',
+      async () => {
+        const file = join(scratch, 'damaged.tgz');
+        const bytes = readFileSync(tarball);
+        bytes[Math.floor(bytes.length / 2)] ^= 0xff;
+        writeFileSync(file, bytes);
+        return file;
+      },
+    ],
+  ])('%s: refused in one line, exit 1, nothing sent to Xopero ONE', async (_name, make) => {
+    const file = await make();
+    world = await startWorld();
+    const run = await runJob(world, { server_url: world.url, plan: 'Nightly GitHub', package: file });
+
+    expect(run.code).toBe(1);
+    expect(run.stdout).toBe('');
+    expect(run.stderr.endsWith('\n') && run.stderr.trim().split('\n')).toHaveLength(1);
+    expect(run.stderr).toMatch(refused);
+    expect(world.sim.requests).toHaveLength(0);
+    expect(run.dotenv).toBeUndefined();
+    expect(world.sim.repository('acme/api')!.isProtected).toBe(false);
+  });
+
+  test('the unchanged bundle file is accepted as the package; a path that does not exist is one line', async () => {
+    const file = join(scratch, 'index.js');
+    writeFileSync(file, packedBundle);
+    world = await startWorld();
+    const run = await runJob(world, { server_url: world.url, plan: 'Nightly GitHub', package: file });
+    expect([run.code, run.stderr]).toEqual([0, '']);
+    expectProtected(world, 'acme/api');
+
+    world.sim.resetLog();
+    const missing = await runJob(world, { server_url: world.url, package: './xopero-one-backup.tgz' });
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toBe(
+      'xopero-one: cannot read package ./xopero-one-backup.tgz: no such file. The package input takes xopero-one-backup@X.Y.Z, an http(s) URL of its tarball, or the path of the tarball or of its dist/cli/index.js.\n',
+    );
+    expect(world.sim.requests).toHaveLength(0);
+  });
+
+  test('from a registry (npm_config_registry) or a mirror URL; credentials in the URL are sent, never shown', async () => {
+    const registryPath = `/npm/${PACKAGE.name}/-/${PACKAGE.name}-${PACKAGE.version}.tgz`;
+    const files = await serveFiles({ [registryPath]: readFileSync(tarball), '/mirror/tampered.tgz': readFileSync(await repackedTarball('served.tgz', (bundle) => `${bundle};`)) });
+    try {
+      world = await startWorld();
+      const fromRegistry = await runJob(world, { server_url: world.url, plan: 'Nightly GitHub', package: `${PACKAGE.name}@${PACKAGE.version}` }, { npm_config_registry: `${files.base}/npm` });
+      expect([fromRegistry.code, fromRegistry.stderr]).toEqual([0, '']);
+      expectProtected(world, 'acme/api');
+      expect(files.seen).toEqual([{ path: registryPath, authorization: undefined }]);
+
+      world.sim.resetLog();
+      const secret = 'pa@ss:word';
+      const withCredentials = `${files.base.replace('//', `//ci:${encodeURIComponent(secret)}@`)}/mirror`;
+      const tampered = await runJob(world, { server_url: world.url, package: `${withCredentials}/tampered.tgz` });
+      expect(tampered.code).toBe(1);
+      expect(tampered.stderr).toMatch(refused);
+      expect(tampered.stderr).toContain('package http://***@127.0.0.1:');
+      expect(files.seen.at(-1)).toEqual({ path: '/mirror/tampered.tgz', authorization: `Basic ${Buffer.from(`ci:${secret}`).toString('base64')}` });
+
+      const missing = await runJob(world, { server_url: world.url, package: `${withCredentials}/missing.tgz` });
+      expect(missing.code).toBe(1);
+      expect(missing.stderr).toMatch(/^xopero-one: cannot download package http:\/\/\*\*\*@127\.0\.0\.1:\d+\/mirror\/missing\.tgz: HTTP 404\. Check the package input .*\n$/);
+      for (const run of [tampered, missing]) expect(run.stderr).not.toMatch(/pa%40ss|pa@ss/);
+      expect(world.sim.requests).toHaveLength(0);
+    } finally {
+      await files.close();
+    }
+  });
+});
+
 describe('the job under gitlab-ci-local', () => {
   const GITLAB_CI_LOCAL = join(ROOT, 'node_modules/gitlab-ci-local/dist/index.js');
 
@@ -410,7 +652,7 @@ describe('the job under gitlab-ci-local', () => {
     expect(PACKAGE.dependencies).toBeUndefined(); // the tarball installs offline: nothing to fetch
   });
 
-  test('a pipeline including the component: the project ends protected; a later job gets the dotenv values', async () => {
+  test('a pipeline including the component twice: both jobs run; the project ends protected; a later job gets the dotenv values', async () => {
     world = await startWorld();
     const repo = mkdtempSync(join(scratch, 'repo-'));
     mkdirSync(join(repo, 'templates'));
@@ -425,9 +667,22 @@ describe('the job under gitlab-ci-local', () => {
         '      plan: Nightly GitHub',
         `      package: ${JSON.stringify(tarball)}`,
         '      wait_timeout: 60',
+        // The same component again, another job: a read-only check of a repository already protected. In its
+        // own stage, after report: shell mode runs every job in one directory, so two jobs at once would
+        // write one xopero.env (a GitLab runner gives each job its own).
+        '  - local: templates/xopero-backup.yml',
+        '    inputs:',
+        '      as: xopero-check-other',
+        '      stage: .post',
+        '      server_url: $XOPERO_URL',
+        '      repository: acme/other',
+        '      plan: Nightly GitHub',
+        '      mode: check',
+        `      package: ${JSON.stringify(tarball)}`,
         '',
         'report:',
         '  stage: test',
+        '  needs: [xopero-backup]',
         '  script:',
         '    - echo "organization=$XOPERO_ORGANIZATION_ID repository=$XOPERO_REPOSITORY_ID plan=$XOPERO_PLAN_ID changed=$XOPERO_CHANGED"',
         '',
@@ -450,14 +705,17 @@ describe('the job under gitlab-ci-local', () => {
       XOPERO_EMAIL: EMAIL,
       XOPERO_PASSWORD: PASSWORD,
       NODE_EXTRA_CA_CERTS: world.sim.caCertPath,
-      ...npmEnv(),
     };
     const args = [GITLAB_CI_LOCAL, '--force-shell-executor', '--ignore-predefined-vars', 'GITLAB_CI', '--no-color'];
     for (const [name, value] of Object.entries(variables)) args.push('--variable', `${name}=${value}`);
-    const run = await runProcess(args, toolEnv, { cwd: repo });
+    // gitlab-ci-local makes a directory for file variables under TMPDIR: inside scratch, removed with it.
+    const tmp = mkdtempSync(join(scratch, 'tmp-'));
+    const run = await runProcess(args, { ...toolEnv, TMPDIR: tmp }, { cwd: repo });
     const all = run.stdout + run.stderr;
 
     expect([run.code, all]).toEqual([0, expect.stringContaining('PASS  xopero-backup')]);
+    expect(all).toContain('PASS  xopero-check-other');
+    expect(all).toMatch(/xopero-check-other.*acme\/other/);
     expectProtected(world, 'acme/api');
     const api = world.sim.repository('acme/api')!;
     expect(all).toMatch(/PASS\s+report/);
