@@ -237,12 +237,15 @@ async function applyChanges({ client, log }: RunContext, result: ProtectResult, 
   }
 }
 
-/** The activate call answers 200 even when it fails: the per-id `error` list is the real answer. */
+/** The activate call answers 200 even when it fails: only an id listed under `success` is activated. */
 async function activate(client: XoperoClient, repository: Repository): Promise<void> {
-  const response = await client.activate([repository.id]);
-  const failure = (response.error ?? []).find((entry) => entry.id.toLowerCase() === repository.id.toLowerCase());
-  if (failure) {
-    throw new XoperoError(`License activation of '${repository.name}' failed: ${explainErrorCode(failure.errorCode)}.`);
+  const outcome = await client.activate([repository.id]);
+  const code = outcome.failed.get(repository.id);
+  if (code !== undefined) {
+    throw new XoperoError(`License activation of '${repository.name}' failed: ${explainErrorCode(code)}.`);
+  }
+  if (!outcome.activated.includes(repository.id)) {
+    throw new XoperoError(`License activation of '${repository.name}' was not confirmed: Xopero ONE's answer lists it neither as activated nor as failed; check the repository in Xopero ONE and re-run.`);
   }
 }
 

@@ -6,7 +6,7 @@
  */
 import type { AssignedPlan, Organization, OrganizationPlan, Repository } from '../xopero/api-types.js';
 import { backupStatus, staleBackupProblem } from './backup.js';
-import { mapConcurrent, type XoperoClient } from '../xopero/client.js';
+import { mapConcurrent, stopsTheRun, type XoperoClient } from '../xopero/client.js';
 import { explainErrorCode } from '../xopero/error-codes.js';
 import { XoperoError, describeError } from '../common/errors.js';
 import { planMembership } from './lookup.js';
@@ -199,17 +199,18 @@ async function applySweep(
   for (let i = 0; i < toActivate.length; i += ACTIVATION_BATCH) batches.push(toActivate.slice(i, i + ACTIVATION_BATCH));
   const activating = mapConcurrent(batches, ACTIVATION_CONCURRENCY, async (batch) => {
     try {
-      const response = await client.activate(batch.map((repo) => repo.id));
-      const errors = new Map((response.error ?? []).map((e) => [e.id.toLowerCase(), e.errorCode]));
+      const outcome = await client.activate(batch.map((repo) => repo.id));
       for (const repo of batch) {
-        const code = errors.get(repo.id.toLowerCase());
-        if (code) fail(repo, `activation: ${code}`);
+        const code = outcome.failed.get(repo.id);
+        if (code !== undefined) fail(repo, `activation: ${code}`);
+        else if (!outcome.activated.includes(repo.id)) fail(repo, 'activation: not confirmed (the answer lists it neither as activated nor as failed)');
         else {
           entry(repo).actions.push('activated');
           result.counts.activated += 1;
         }
       }
     } catch (error) {
+      if (stopsTheRun(error)) throw error;
       for (const repo of batch) fail(repo, `activation: ${describeError(error)}`);
     }
     done += 1;
@@ -220,6 +221,7 @@ async function applySweep(
       entry(repo).actions.push('attached');
       result.counts.attached += 1;
     } catch (error) {
+      if (stopsTheRun(error)) throw error;
       fail(repo, `attachment: ${describeError(error)}`);
     }
     done += 1;

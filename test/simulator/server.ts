@@ -308,6 +308,7 @@ export class Simulator {
     const parsed = parseJson(raw);
     record.body = parsed.kind === 'json' ? parsed.value : undefined;
     const fault = this.takeFault(record.path);
+    if (fault?.revokeTokens) this.revokeAllTokens();
     await sleep(this.latencyMs + (fault?.delayMs ?? 0));
     if (req.socket.destroyed) return; // the client gave up, or stop() was called
 
@@ -315,6 +316,7 @@ export class Simulator {
     if (disruptive && !fault.afterApply) return this.applyFault(res, record, fault);
     const reply = this.dispatch(record, parsed, req.headers['content-type']);
     if (disruptive) return this.applyFault(res, record, fault);
+    if (fault?.transform && reply.status === 200) reply.body = fault.transform(reply.body);
     this.send(res, record, reply);
   }
 
@@ -335,7 +337,7 @@ export class Simulator {
     const headers: Record<string, string> = {};
     if (fault.retryAfter !== undefined) headers['retry-after'] = String(fault.retryAfter);
     const body = fault.body ?? errorBody(`GN${String(status).padStart(4, '0')}`, http.STATUS_CODES[status] ?? 'Error');
-    this.send(res, record, { status, body, headers });
+    this.send(res, record, { status, body, headers }, fault.contentType);
   }
 
   /** Checks in ASP.NET's order: routing, method, authentication, authorization, then model binding. */
@@ -366,14 +368,14 @@ export class Simulator {
     }
   }
 
-  private send(res: http.ServerResponse, record: RequestRecord, reply: Reply): void {
+  private send(res: http.ServerResponse, record: RequestRecord, reply: Reply, contentType?: string): void {
     record.status = reply.status;
     const headers: Record<string, string | number> = { ...reply.headers };
     let payload = '';
     if (reply.body !== undefined) {
       const text = typeof reply.body === 'string';
       payload = text ? (reply.body as string) : JSON.stringify(reply.body);
-      headers['content-type'] = text ? 'text/plain; charset=utf-8' : 'application/json; charset=utf-8';
+      headers['content-type'] = contentType ?? (text ? 'text/plain; charset=utf-8' : 'application/json; charset=utf-8');
     }
     headers['content-length'] = Buffer.byteLength(payload);
     res.writeHead(reply.status, headers).end(payload);
