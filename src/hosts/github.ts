@@ -1,22 +1,55 @@
 /** The GitHub Action face: inputs from the runner, the core, outputs and a job summary the runner's way. */
 import * as core from '@actions/core';
+import { CancelledError } from '../common/cancel.js';
 import { describeError } from '../common/errors.js';
-import type { Log } from '../core/log.js';
+import { githubLogLine, plainText } from '../common/neutralize.js';
 import { addSecret, onSecret, redact } from '../common/redact.js';
 import { markdownSummary, outputValues } from '../report/report.js';
 import { runProtection } from '../core/run.js';
 import { INPUT_NAMES, parseSettings, type RawInputs } from '../settings/settings.js';
 import { Timeline } from '../common/timing.js';
+import { cancelledMarkdown, describeCancellation, watchSignals, type HostLog } from './cancel.js';
 
-const githubLog: Log = {
-  info: (line) => core.info(redact(line)),
-  warning: (line) => core.warning(redact(line)),
-  group: (title, work) => core.group(title, work),
-};
+/** Redacted, then neutralized (no runner command, no escape sequence), then redacted again. */
+const safe = (text: string) => redact(githubLogLine(redact(text)));
+/** For the data of a command the action writes itself (error, warning): @actions/core escapes its line breaks. */
+const safeData = (text: string) => redact(plainText(redact(text)));
+
+/** Every line the core logs passes through githubLogLine; groups are tracked so a cancellation can close one. */
+export function githubLog(): HostLog {
+  let open: { title: string } | undefined;
+  let started = false;
+  const close = () => {
+    if (open) core.endGroup();
+    open = undefined;
+  };
+  return {
+    info: (line) => core.info(safe(line)),
+    warning: (line) => core.warning(safeData(line)),
+    group: async (title, work) => {
+      close();
+      const mine = { title };
+      core.startGroup(safeData(title));
+      open = mine;
+      started = true;
+      try {
+        return await work();
+      } finally {
+        if (open === mine) close();
+      }
+    },
+    openGroup: () => open?.title,
+    started: () => started,
+    closeOpenGroup: close,
+  };
+}
 
 export async function runGithubAction(): Promise<void> {
   onSecret((secret) => core.setSecret(secret));
   const timeline = new Timeline(process.env.XOPERO_TIMING === '1');
+  const signals = watchSignals();
+  const log = githubLog();
+  let exitCode: number | undefined;
   try {
     const raw: RawInputs = {};
     for (const name of INPUT_NAMES) raw[name] = core.getInput(name, { trimWhitespace: name !== 'password' });
@@ -24,20 +57,36 @@ export async function runGithubAction(): Promise<void> {
     addSecret(raw['access-token']);
     const settings = parseSettings(raw);
 
-    const outcome = await runProtection(settings, { log: githubLog, env: process.env, timeline });
-    for (const [name, value] of Object.entries(outputValues(outcome))) core.setOutput(name, redact(value));
-    if (process.env.GITHUB_STEP_SUMMARY) {
-      await core.summary.addRaw(redact(markdownSummary(outcome, Date.now()))).write();
+    try {
+      const outcome = await runProtection(settings, { log, env: process.env, timeline, signal: signals.signal });
+      for (const [name, value] of Object.entries(outputValues(outcome))) core.setOutput(name, redact(value));
+      if (process.env.GITHUB_STEP_SUMMARY) {
+        await core.summary.addRaw(redact(markdownSummary(outcome, Date.now()))).write();
+      }
+      const { problems } = outcome.result;
+      problems.slice(0, -1).forEach((problem) => core.error(safeData(problem)));
+      if (problems.length > 0) core.setFailed(safeData(problems[problems.length - 1]));
+    } catch (error) {
+      const signal = signals.received();
+      if (!(error instanceof CancelledError) || !signal) throw error;
+      const cancellation = describeCancellation(signal, log, error);
+      log.closeOpenGroup();
+      core.error(safeData(cancellation.line));
+      for (const [name, value] of Object.entries(cancellation.outputs)) core.setOutput(name, redact(value));
+      if (process.env.GITHUB_STEP_SUMMARY) {
+        await core.summary.addRaw(redact(cancelledMarkdown(cancellation, settings.serverUrl.origin))).write();
+      }
+      exitCode = cancellation.exitCode;
     }
-    const { problems } = outcome.result;
-    problems.slice(0, -1).forEach((problem) => core.error(redact(problem)));
-    if (problems.length > 0) core.setFailed(redact(problems[problems.length - 1]));
   } catch (error) {
-    core.setFailed(redact(describeError(error)));
+    core.setFailed(safeData(describeError(error)));
   } finally {
+    signals.dispose();
     if (timeline.enabled) {
       timeline.mark('main finished', 0);
       core.info(['Timing (XOPERO_TIMING=1):', ...timeline.format()].join('\n'));
     }
   }
+  // A cancelled run exits at once: the abandoned core may still sit in a poll delay.
+  if (exitCode !== undefined) process.exit(exitCode);
 }
