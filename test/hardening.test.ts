@@ -252,29 +252,35 @@ describe('answers that break the documented shape', () => {
   });
 });
 
-/** Spawns an entry, sends `signal` once stdout shows `marker`, and collects what it wrote. */
-function runAndSignal(args: string[], env: Record<string, string>, marker: string, signal: NodeJS.Signals, cwd: string) {
+/** Spawns an entry, sends `signal` once `ready(stdout)` holds (checked as output comes and every 20 ms). */
+function runAndSignal(args: string[], env: Record<string, string>, ready: (stdout: string) => boolean, signal: NodeJS.Signals, cwd: string) {
   return new Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>((resolve, reject) => {
     const child = spawn(process.execPath, args, { env, cwd, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     let sent = false;
+    const check = () => {
+      if (sent || !ready(stdout)) return;
+      sent = true;
+      child.kill(signal);
+    };
+    const poll = setInterval(check, 20);
     child.stdout.on('data', (chunk) => {
       stdout += chunk;
-      if (!sent && stdout.includes(marker)) {
-        sent = true;
-        child.kill(signal);
-      }
+      check();
     });
     child.stderr.on('data', (chunk) => (stderr += chunk));
     const timer = setTimeout(() => child.kill('SIGKILL'), 50_000);
     child.on('error', reject);
     child.on('close', (code, sig) => {
       clearTimeout(timer);
+      clearInterval(poll);
       resolve({ code, signal: sig, stdout, stderr });
     });
   });
 }
+
+const started = (stdout: string) => stdout.includes('Started a synchronization');
 
 describe('cancellation during the synchronization wait', () => {
   test('action, SIGTERM: the group is closed, one line says so, outputs and summary written, exit 143', async () => {
@@ -289,7 +295,7 @@ describe('cancellation during the synchronization wait', () => {
     const inputs = { ...actionDefaults({ repository: 'acme/new-service' }), ...world.inputs };
     for (const [name, value] of Object.entries(inputs)) env[`INPUT_${name.toUpperCase()}`] = value;
 
-    const run = await runAndSignal([ACTION_ENTRY], env, 'Started a synchronization', 'SIGTERM', dir);
+    const run = await runAndSignal([ACTION_ENTRY], env, started, 'SIGTERM', dir);
 
     expect(run.code).toBe(143);
     const lines = run.stdout.split('\n');
@@ -315,7 +321,7 @@ describe('cancellation during the synchronization wait', () => {
       CI_PROJECT_PATH: 'acme/new-service',
     });
 
-    const run = await runAndSignal([CLI_ENTRY, '--server-url', world.url, '--plan', 'Nightly GitHub'], env, 'Started a synchronization', 'SIGINT', cwd);
+    const run = await runAndSignal([CLI_ENTRY, '--server-url', world.url, '--plan', 'Nightly GitHub'], env, started, 'SIGINT', cwd);
 
     expect(run.code).toBe(130);
     const starts = run.stdout.match(/section_start:\d+:xopero_\d+/g) ?? [];
@@ -323,5 +329,29 @@ describe('cancellation during the synchronization wait', () => {
     expect(ends).toHaveLength(starts.length);
     expect(run.stderr).toMatch(/^xopero-one: Cancelled \(SIGINT\) while synchronizing the organization; nothing was left half-done/m);
     expect(readFileSync(join(cwd, 'xopero.env'), 'utf8')).toMatch(/^XOPERO_CHANGED=true$/m);
+  });
+
+  test('CLI, SIGTERM while a poll is in flight: the request is aborted, nothing is sent after it, exit 143', async () => {
+    world = await startWorld({ syncDurationMs: 120_000 });
+    const { sim } = world;
+    sim.addRepository(world.orgId, { name: 'acme/new-service', pendingSync: true, isProtected: false });
+    const cwd = mkdtempSync(join(scratch, 'cli-'));
+    const env = baseEnv({ XOPERO_EMAIL: EMAIL, XOPERO_PASSWORD: PASSWORD, NODE_EXTRA_CA_CERTS: sim.caCertPath });
+    let hanging: RequestRecord | undefined;
+    // Once the synchronization started, the next poll hangs at the server: the signal comes while it is out.
+    const ready = (stdout: string) => {
+      if (!started(stdout)) return false;
+      sim.latencyMs = 30_000;
+      hanging = sim.requests.find((r) => r.path === REPOS && r.status === 0);
+      return hanging !== undefined;
+    };
+
+    const run = await runAndSignal([CLI_ENTRY, ...cliFlags(world, 'acme/new-service')], env, ready, 'SIGTERM', cwd);
+
+    expect(run.code).toBe(143);
+    expect(run.stderr).toMatch(/^xopero-one: Cancelled \(SIGTERM\) while synchronizing the organization; nothing was left half-done/m);
+    expect(hanging!.status).toBe(0); // never answered: the client gave up on it
+    expect(sim.requests[sim.requests.length - 1]).toBe(hanging);
+    expect(sim.repository('acme/new-service')!.isProtected).toBe(false);
   });
 });

@@ -11,20 +11,29 @@ import type { Log } from '../core/log.js';
 export const EXIT_CODES: Record<'SIGINT' | 'SIGTERM', number> = { SIGINT: 130, SIGTERM: 143 };
 export type CancelSignal = keyof typeof EXIT_CODES;
 
+/** The signal, and where the run was when it came (the step's group closes as the run unwinds). */
+export interface Received {
+  signal: CancelSignal;
+  /** The group title open at that moment ('' outside any). */
+  step: string;
+  /** Whether any group had been opened by then ("starting" vs "finishing"). */
+  started: boolean;
+}
+
 export interface SignalWatch {
   signal: AbortSignal;
   /** The signal received, if any. */
-  received(): CancelSignal | undefined;
+  received(): Received | undefined;
   dispose(): void;
 }
 
-export function watchSignals(): SignalWatch {
+export function watchSignals(log: HostLog): SignalWatch {
   const controller = new AbortController();
-  let received: CancelSignal | undefined;
+  let received: Received | undefined;
   const handlers = (Object.keys(EXIT_CODES) as CancelSignal[]).map((name) => {
     const handler = () => {
-      if (received) process.exit(EXIT_CODES[received]);
-      received = name;
+      if (received) process.exit(EXIT_CODES[received.signal]);
+      received = { signal: name, step: log.openGroup() ?? '', started: log.started() };
       controller.abort();
     };
     process.on(name, handler);
@@ -70,9 +79,8 @@ export interface Cancellation {
  * is atomic on the server and safe to repeat (client.ts, ENDPOINTS), and a synchronization started goes on by
  * itself; a re-run does what is left.
  */
-export function describeCancellation(signal: CancelSignal, log: HostLog, error: CancelledError): Cancellation {
-  const step = log.openGroup() ?? '';
-  const doing = step ? gerund(step) : log.started() ? 'finishing' : 'starting';
+export function describeCancellation({ signal, step, started }: Received, error: CancelledError): Cancellation {
+  const doing = step ? gerund(step) : started ? 'finishing' : 'starting';
   const changed = error.changesConfirmed > 0;
   const done = changed ? `${error.changesConfirmed} change${error.changesConfirmed === 1 ? ' was' : 's were'} confirmed before it` : 'no change had been made';
   const line = `Cancelled (${signal}) while ${doing}; nothing was left half-done: every call to Xopero ONE is atomic and safe to repeat, and ${done}. Re-run to finish.`;

@@ -82,7 +82,7 @@ export async function runCommandLine(io: CliIo): Promise<number> {
     return error instanceof InputError ? 2 : 1;
   }
   const dotenv = parsed.values.dotenv ?? io.env.XOPERO_DOTENV ?? (gitlab ? 'xopero.env' : undefined);
-  const signals = watchSignals();
+  const signals = watchSignals(log);
   try {
     const outcome = await runProtection(settings, { log, env: io.env, timeline, signal: signals.signal });
     // The report first: if the dotenv file cannot be written, what the run changed is still on record.
@@ -94,7 +94,7 @@ export async function runCommandLine(io: CliIo): Promise<number> {
   } catch (error) {
     const signal = signals.received();
     if (error instanceof CancelledError && signal) {
-      const cancellation = describeCancellation(signal, log, error);
+      const cancellation = describeCancellation(signal, error);
       log.closeOpenGroup();
       io.stderr(`xopero-one: ${line(cancellation.line)}\n`);
       if (parsed.json) io.stdout(`${redact(cancellation.outputs.result)}\n`);

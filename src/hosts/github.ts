@@ -47,8 +47,8 @@ export function githubLog(): HostLog {
 export async function runGithubAction(): Promise<void> {
   onSecret((secret) => core.setSecret(secret));
   const timeline = new Timeline(process.env.XOPERO_TIMING === '1');
-  const signals = watchSignals();
   const log = githubLog();
+  const signals = watchSignals(log);
   let exitCode: number | undefined;
   try {
     const raw: RawInputs = {};
@@ -69,7 +69,7 @@ export async function runGithubAction(): Promise<void> {
     } catch (error) {
       const signal = signals.received();
       if (!(error instanceof CancelledError) || !signal) throw error;
-      const cancellation = describeCancellation(signal, log, error);
+      const cancellation = describeCancellation(signal, error);
       log.closeOpenGroup();
       core.error(safeData(cancellation.line));
       for (const [name, value] of Object.entries(cancellation.outputs)) core.setOutput(name, redact(value));
