@@ -61,6 +61,13 @@ describe('malformed answers are one line naming the endpoint, the place, what wa
     expect(message).toContain(`POST ${path}`);
   });
 
+  test('a faulty entry deep in a long list is shown itself, not the beginning of the answer', () => {
+    const orgs = Array.from({ length: 60 }, (_, i) => ({ id: `o${i}`, name: `org-${i}`, plans: [] as object[] }));
+    orgs[57].plans = [{ id: 'p1', name: null, isRunning: false }];
+    const message = refusal(ORGS, page(orgs), organizationsPage);
+    expect(message).toContain('result[57].plans[0].name: expected a string, got null (in: {"id":"p1","name":null,"isRunning":false})');
+  });
+
   test('the excerpt is short, one line, and shows no token or password', () => {
     const token = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.c2lnbmF0dXJlLXNpZ25hdHVyZQ';
     const message = refusal('/account/login', JSON.stringify({ accessToken: 42, refreshToken: 'r-secret-value', note: token }), loginAnswer);

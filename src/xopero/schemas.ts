@@ -21,13 +21,16 @@ export class MalformedAnswerError extends XoperoError {
   ) {
     const at = where ? `${where}: ` : '';
     super(
-      `Xopero ONE answered POST ${path} with a malformed answer: ${at}expected ${expected}, got ${got}${excerpt ? ` (the answer began: ${excerpt})` : ''}. Nothing was changed after it: check that server-url is the Xopero ONE Management Service (not a proxy's page) and that its version matches the API this action uses.`,
+      `Xopero ONE answered POST ${path} with a malformed answer: ${at}expected ${expected}, got ${got}${excerpt ? ` (${excerpt})` : ''}; no changing call was made after it. Check that server-url is the Xopero ONE Management Service (not a proxy's page) and that its version matches the API this action uses.`,
     );
   }
 }
 
 /** Where in the answer the shape broke, and how. */
 class ShapeError extends Error {
+  /** The object holding the faulty field: shown instead of the answer's beginning, which may be far from it. */
+  entry?: object;
+
   constructor(
     readonly where: string,
     readonly expected: string,
@@ -53,7 +56,8 @@ export function parseAnswer<T>(path: string, text: string, check: Check<T>): T {
     return check(value, '');
   } catch (error) {
     if (!(error instanceof ShapeError)) throw error;
-    throw new MalformedAnswerError(path, error.where, error.expected, describe(error.value), excerpt(text));
+    const shown = error.entry && error.entry !== value ? `in: ${excerpt(JSON.stringify(error.entry))}` : `the answer began: ${excerpt(text)}`;
+    throw new MalformedAnswerError(path, error.where, error.expected, describe(error.value), shown);
   }
 }
 
@@ -125,7 +129,14 @@ function optional<T>(check: Check<T>): Check<T | undefined> {
 function fields<T>(shape: Record<string, Check<unknown>>): Check<T> {
   return (value, where) => {
     const entry = object(value, where);
-    for (const [key, check] of Object.entries(shape)) check(entry[key], at(where, key));
+    for (const [key, check] of Object.entries(shape)) {
+      try {
+        check(entry[key], at(where, key));
+      } catch (error) {
+        if (error instanceof ShapeError) error.entry ??= entry;
+        throw error;
+      }
+    }
     return entry as T;
   };
 }
