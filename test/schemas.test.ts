@@ -29,7 +29,7 @@ function refusal(path: string, text: string, check: Parameters<typeof parseAnswe
 
 describe('documented answers pass, extra fields kept', () => {
   test('each endpoint', () => {
-    expect(parseAnswer('/account/login', JSON.stringify({ userId: 'u', accessToken: 'abc.def.ghi' }), loginAnswer).accessToken).toBe('abc.def.ghi');
+    expect(parseAnswer('/account/login', JSON.stringify({ userId: 'u', accessToken: 'eyJhbGciOi.eyJzdWIi.c2lnbmF0' }), loginAnswer).accessToken).toBe('eyJhbGciOi.eyJzdWIi.c2lnbmF0');
     const orgs = parseAnswer(ORGS, page([{ id: 'o1', name: 'acme', driver: 1, plans: [{ id: 'p1', name: 'Nightly', lastStatus: { successes: 1, warnings: 0, errors: 0 } }] }]), organizationsPage);
     expect(orgs.result[0]).toMatchObject({ id: 'o1', name: 'acme', driver: 1 });
     const repos = parseAnswer('/git/repositories/getmany', page({ synchronizationInProgress: false, repositories: [repo] }), repositoriesPage);
@@ -51,6 +51,8 @@ describe('malformed answers are one line naming the endpoint, the place, what wa
     ['a page without repositories', '/git/repositories/getmany', page({ synchronizationInProgress: false }), repositoriesPage, /result\.repositories: expected a list, got nothing/],
     ['a repository flag as a string', '/git/repositories/getmany', page({ synchronizationInProgress: false, repositories: [{ ...repo, isProtected: 'yes' }] }), repositoriesPage, /result\.repositories\[0\]\.isProtected: expected true or false, got 'yes'/],
     ['a plan without repositoryIds', '/plans/listassignedtoorganization', page([{ id: 'p1', includeAllRepositories: false }]), assignedPlansPage, /result\[0\]\.repositoryIds: expected a list/],
+    ['a login without a token', '/account/login', '{"userId":"u"}', loginAnswer, /accessToken: expected an access token .*got nothing/],
+    ['a "token" that is a word (it would be masked all over the log)', '/account/login', '{"accessToken":"Nightly"}', loginAnswer, /accessToken: expected an access token .*got '\(hidden\)'.*"accessToken":"\*\*\*"/],
     ['an activation answered {}', '/git/repositories/activate', '{}', activationAnswer, /success: expected a list, got nothing/],
     ['an answer that is a list', '/git/repositories/activate', '[]', activationAnswer, /the answer: expected an object, got a list of 0/],
     ['a body that is not JSON', '/git/repositories/activate', 'OK', activationAnswer, /expected a JSON body, got text: 'OK'/],

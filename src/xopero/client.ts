@@ -116,9 +116,6 @@ export class XoperoClient {
         password: credentials.password,
         rememberMe: false,
       });
-      // Masked before the check: a malformed answer's excerpt must not show it either.
-      const token = /"accessToken"\s*:\s*"([^"\\]+)"/i.exec(text)?.[1];
-      addSecret(token);
       const { accessToken } = this.parse(ENDPOINTS.login, text, loginAnswer);
       addSecret(accessToken);
       this.token = accessToken;

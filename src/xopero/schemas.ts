@@ -154,8 +154,19 @@ function page<T>(result: Check<T>): Check<Page<T>> {
 
 // ---- one schema per endpoint -------------------------------------------------------------------
 
+/**
+ * A bearer token: 16 or more characters a token is made of (the service issues JWTs). Anything else is refused
+ * before it is used or masked: a server must not be able to have the runner mask ordinary words of the log.
+ */
+export const ACCESS_TOKEN = /^[A-Za-z0-9._~+/=-]{16,}$/;
+
+function token(value: unknown, where: string): string {
+  if (typeof value !== 'string' || !ACCESS_TOKEN.test(value)) throw new ShapeError(where, 'an access token (16 or more token characters)', value === undefined || value === null ? value : '(hidden)');
+  return value;
+}
+
 /** POST /account/login: `accessToken` (the excerpt never shows it). */
-export const loginAnswer: Check<LoginResponse> = fields<LoginResponse>({ accessToken: id });
+export const loginAnswer: Check<LoginResponse> = fields<LoginResponse>({ accessToken: token });
 
 const planStatus = fields({ successes: number, warnings: number, errors: number });
 const organizationPlan = fields({
