@@ -69,7 +69,7 @@ describe('a token revoked while requests are in flight', () => {
     expect(JSON.parse(run.outputs.result).counts).toMatchObject({ matched: 300, attached: 300, activated: 300, failed: 0 });
   });
 
-  test('one repository, CLI: activation and attachment both rejected by the revocation share one re-login', async () => {
+  test('one repository, CLI: a revocation while activation and attachment are out costs one re-login', async () => {
     world = await startWorld({ latencyMs: 30 });
     const { sim } = world;
     // Both changes go out together; the activation arrives, revokes, and both are then refused with 401.
