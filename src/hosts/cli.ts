@@ -98,7 +98,11 @@ export async function runCommandLine(io: CliIo): Promise<number> {
       log.closeOpenGroup();
       io.stderr(`xopero-one: ${line(cancellation.line)}\n`);
       if (parsed.json) io.stdout(`${redact(cancellation.outputs.result)}\n`);
-      if (dotenv) writeDotenv(dotenv, cancellation.outputs);
+      try {
+        if (dotenv) writeDotenv(dotenv, cancellation.outputs);
+      } catch (dotenvError) {
+        io.stderr(`xopero-one: ${line(describeError(dotenvError))}\n`);
+      }
       return cancellation.exitCode;
     }
     io.stderr(`xopero-one: ${line(describeError(error))}\n`);

@@ -76,7 +76,7 @@ export interface ClientOptions {
 }
 
 /** What one activate call did, id by id (ids as the caller spelled them). */
-export interface ActivationOutcome {
+export interface ActivationById {
   /** Listed under `success`: these hold a license now. */
   activated: string[];
   /** Listed under `error`: id -> the server's error code (LI5020...). */
@@ -158,12 +158,12 @@ export class XoperoClient {
    * Activates licenses. The call answers 200 even when it fails, so the answer is read id by id: an id counts
    * as activated only when listed under `success`.
    */
-  async activate(repositoryIds: string[]): Promise<ActivationOutcome> {
+  async activate(repositoryIds: string[]): Promise<ActivationById> {
     const text = await this.send(ENDPOINTS.activate, { Ids: repositoryIds });
     const answer = this.parse(ENDPOINTS.activate, text, activationAnswer);
     const succeeded = new Set(answer.success.map((id) => id.toLowerCase()));
     const errors = new Map((answer.error ?? []).map((entry) => [entry.id.toLowerCase(), entry.errorCode]));
-    const outcome: ActivationOutcome = { activated: [], failed: new Map(), unconfirmed: [] };
+    const outcome: ActivationById = { activated: [], failed: new Map(), unconfirmed: [] };
     for (const id of repositoryIds) {
       const code = errors.get(id.toLowerCase());
       // An id listed under both is a failure: only an unambiguous success counts.
