@@ -436,6 +436,41 @@ describe('fault injection', () => {
     expect((await attach(api!.id)).status).toBe(200);
   });
 
+  test('revokeTokens invalidates every token on arrival, so requests already out are refused too', async () => {
+    const h = await launch();
+    const token = await h.login();
+    const { org } = seed(h.sim);
+    // A second is far longer than the two requests take to arrive, in whichever order they do.
+    h.sim.latencyMs = 1000;
+    h.sim.addFault({ path: '/git/organizations/getmany', revokeTokens: true });
+    // The listing is out (sleeping on latency) when the organizations call arrives and revokes.
+    const listing = listRepositories(h, token, org.id);
+    const organizations = h.post('/git/organizations/getmany', {}, { token });
+    expect((await organizations).status).toBe(401);
+    expect((await listing).status).toBe(401);
+    h.sim.latencyMs = 0;
+    expect((await listRepositories(h, await h.login(), org.id)).status).toBe(200);
+  });
+
+  test('transform rewrites a processed answer; contentType labels a fault body', async () => {
+    const h = await launch();
+    const token = await h.login();
+    const { org, repositories } = seed(h.sim);
+    h.sim.repository('acme/api')!.isProtected = false;
+    h.sim.addFault({ path: '/git/repositories/activate', transform: () => ({}) });
+    const activated = await h.post('/git/repositories/activate', { Ids: [repositories[0]!.id] }, { token });
+    expect(activated).toMatchObject({ status: 200, body: {} });
+    expect(h.sim.repository('acme/api')!.isProtected).toBe(true); // processed: only the answer lies
+
+    h.sim.addFault({ path: '/git/repositories/getmany', transform: (answer) => ({ ...(answer as object), result: null }) });
+    expect((await listRepositories(h, token, org.id)).body).toMatchObject({ pageCount: 1, result: null });
+
+    h.sim.addFault({ path: '/account/login', status: 200, body: 'OK', contentType: 'application/json' });
+    const login = await request(`${h.sim.url}/account/login`, { method: 'POST', dispatcher: h.agent, headers: { 'content-type': 'application/json' }, body: JSON.stringify(ADMIN) });
+    expect(login.headers['content-type']).toBe('application/json');
+    expect(await login.body.text()).toBe('OK');
+  });
+
   test('delayMs slows one request; clearFaults discards pending faults', async () => {
     const h = await launch();
     h.sim.addFault({ path: '/account/login', delayMs: 150 });

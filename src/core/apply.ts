@@ -3,9 +3,8 @@
  * its change's place in the list, so the outcomes come back in list order whatever order the answers arrive.
  */
 import { describeError } from '../common/errors.js';
-import type { XoperoClient } from '../xopero/client.js';
-import { mapConcurrent } from '../xopero/client.js';
-import type { ActivationResponse } from '../xopero/api-types.js';
+import type { ActivationById, XoperoClient } from '../xopero/client.js';
+import { mapConcurrent, stopsTheRun } from '../xopero/client.js';
 import type { Change } from './changes.js';
 
 /**
@@ -56,6 +55,8 @@ export async function applyChanges(client: XoperoClient, changes: Change[], opti
       const results = activationResults(await client.activate(ids), ids);
       batch.forEach(({ index }, i) => (outcomes[index] = results[i]));
     } catch (error) {
+      // A malformed answer or a cancellation ends the run: no further change goes out after it.
+      if (stopsTheRun(error)) throw error;
       for (const { index } of batch) outcomes[index] = failed('activation', describeError(error));
     }
     options.onCallDone?.();
@@ -66,6 +67,7 @@ export async function applyChanges(client: XoperoClient, changes: Change[], opti
       await client.attach(change.plan.id, repositoryId(change));
       outcomes[index] = { status: 'done' };
     } catch (error) {
+      if (stopsTheRun(error)) throw error;
       outcomes[index] = failed('attachment', describeError(error));
     }
     options.onCallDone?.();
@@ -82,13 +84,16 @@ function repositoryId(change: Change): string {
 const failed = (step: Step, message: string, code?: string): Outcome => ({ status: 'failed', failure: { step, code, message } });
 
 /**
- * The activate call answers 200 even when it fails: the per-id `error` list is the real answer, in the order
- * of `ids`.
+ * The activate call answers 200 even when it fails: the per-id lists are the real answer. Only an id listed
+ * under `success` counts as activated; one listed under neither is a failure ("not confirmed"). In `ids` order.
  */
-export function activationResults(response: ActivationResponse, ids: string[]): Outcome[] {
-  const errors = new Map((response.error ?? []).map((entry) => [entry.id.toLowerCase(), entry.errorCode]));
+export function activationResults(answer: ActivationById, ids: string[]): Outcome[] {
+  const activated = new Set(answer.activated.map((id) => id.toLowerCase()));
+  const codes = new Map([...answer.failed].map(([id, code]) => [id.toLowerCase(), code]));
   return ids.map((id) => {
-    const code = errors.get(id.toLowerCase());
-    return code ? failed('activation', code, code) : { status: 'done' };
+    const code = codes.get(id.toLowerCase());
+    if (code) return failed('activation', code, code);
+    if (activated.has(id.toLowerCase())) return { status: 'done' };
+    return failed('activation', "not confirmed: Xopero ONE's answer lists it neither as activated nor as failed; check the repository in Xopero ONE and re-run");
   });
 }

@@ -103,7 +103,11 @@ function repositoryResult({ settings, log, clock }: RunContext, run: ProtectionR
   const attachmentFailure = failureOf(attachment);
   if (activationFailure) {
     result.problems.push(
-      activationFailure.code ? `License activation of '${result.repository.name}' failed: ${explainErrorCode(activationFailure.code)}.` : activationFailure.message,
+      activationFailure.code
+        ? `License activation of '${result.repository.name}' failed: ${explainErrorCode(activationFailure.code)}.`
+        : activationFailure.message.startsWith('not confirmed')
+          ? `License activation of '${result.repository.name}' was ${activationFailure.message}.`
+          : activationFailure.message,
     );
   }
   if (attachmentFailure) result.problems.push(`Attaching '${result.repository.name}' to plan '${plan?.name}' failed: ${attachmentFailure.message}`);

@@ -16,6 +16,11 @@ export interface RunOptions {
   timeline?: Timeline;
   /** Time and sleep; tests of the synchronization wait pass a fake one. */
   clock?: Clock;
+  /**
+   * Cancels the run (the hosts abort it on SIGINT/SIGTERM): no request starts after it, the ones in flight are
+   * aborted, and runProtection rejects at once with a CancelledError saying what was sent and confirmed.
+   */
+  signal?: AbortSignal;
 }
 
 export interface RunOutcome {
@@ -23,7 +28,7 @@ export interface RunOutcome {
   requests: { total: number; mutating: number };
 }
 
-export async function runProtection(settings: Settings, { log, env = {}, timeline = new Timeline(false), clock = systemClock }: RunOptions): Promise<RunOutcome> {
+export async function runProtection(settings: Settings, { log, env = {}, timeline = new Timeline(false), clock = systemClock, signal }: RunOptions): Promise<RunOutcome> {
   const transport = createTransport({
     serverUrl: settings.serverUrl,
     env,
@@ -31,17 +36,35 @@ export async function runProtection(settings: Settings, { log, env = {}, timelin
     onRetry: (reason, attempt, delayMs) => log.warning(`Retrying after ${reason} (retry ${attempt}, in ${(delayMs / 1000).toFixed(1)} s).`),
   });
   logProxy(log, transport.proxy, settings.serverUrl);
-  const client = new XoperoClient({ serverUrl: settings.serverUrl, credentials: settings.credentials, transport, timeline });
+  const client = new XoperoClient({ serverUrl: settings.serverUrl, credentials: settings.credentials, transport, timeline, signal });
   try {
     const context = { client, settings, log, clock };
-    const result = settings.repositories ? await sweepOrganization(context) : await protectRepository(context);
+    const work: Promise<ProtectResult | SweepResult> = settings.repositories ? sweepOrganization(context) : protectRepository(context);
+    const result = await untilCancelled(work, signal, () => client.progress());
     return { result, requests: { ...client.requestCount } };
   } finally {
-    // destroy, not close: nothing is in flight any more, and idle keep-alive sockets must not hold the exit.
+    // destroy, not close: nothing is in flight any more (or a cancellation aborts it), and idle keep-alive
+    // sockets must not hold the exit.
     // Not awaited: destroy() ends the sockets at once; waiting for their 'close' events would only delay the
     // outputs and the summary, which do not depend on them.
     transport.destroy().catch(() => undefined);
   }
+}
+
+/**
+ * `work`, or the cancellation as soon as `signal` aborts, whichever comes first: the host can report and exit
+ * without waiting for a poll delay to run out. The client refuses every request after the abort, so `work`
+ * cannot change anything once abandoned; its own rejection is then ignored.
+ */
+function untilCancelled<T>(work: Promise<T>, signal: AbortSignal | undefined, cancelled: () => Error): Promise<T> {
+  if (!signal) return work;
+  work.catch(() => undefined);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(cancelled());
+    if (signal.aborted) return onAbort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
 }
 
 function logProxy(log: Log, proxy: ProxyChoice, serverUrl: URL): void {

@@ -4,8 +4,9 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { CancelledError } from '../common/cancel.js';
 import { InputError, XoperoError, describeError } from '../common/errors.js';
-import type { Log } from '../core/log.js';
+import { cliLogLine, gitlabLogLine, plainText } from '../common/neutralize.js';
 import { addSecret, redact } from '../common/redact.js';
 import { outputValues, textReport } from '../report/report.js';
 import { runProtection, type RunOutcome } from '../core/run.js';
@@ -13,6 +14,7 @@ import { INPUT_NAMES, parseSettings, type InputName, type RawInputs } from '../s
 import { Timeline } from '../common/timing.js';
 import { applyGitlabDefaults, gitlabLog } from './gitlab.js';
 import { VERSION } from '../common/version.js';
+import { describeCancellation, watchSignals, type HostLog } from './cancel.js';
 
 const SECRET_INPUTS: InputName[] = ['email', 'password', 'access-token'];
 const SWITCHES: InputName[] = ['dry-run', 'allow-http'];
@@ -69,27 +71,44 @@ export async function runCommandLine(io: CliIo): Promise<number> {
   const gitlab = io.env.GITLAB_CI === 'true';
   const print = parsed.json ? io.stderr : io.stdout;
   const log = gitlab ? gitlabLog(print) : plainLog(print);
+  // Every line printed passes through the host's neutralizer (no escape sequence, no CI command from a name).
+  const line = (text: string) => redact((gitlab ? gitlabLogLine : cliLogLine)(redact(text)));
   const timeline = new Timeline(io.env.XOPERO_TIMING === '1');
   let settings;
   try {
     settings = parseSettings(rawInputs(parsed.values, io.env, gitlab));
   } catch (error) {
-    io.stderr(`xopero-one: ${redact(describeError(error))}\n`);
+    io.stderr(`xopero-one: ${line(describeError(error))}\n`);
     return error instanceof InputError ? 2 : 1;
   }
+  const dotenv = parsed.values.dotenv ?? io.env.XOPERO_DOTENV ?? (gitlab ? 'xopero.env' : undefined);
+  const signals = watchSignals(log);
   try {
-    const outcome = await runProtection(settings, { log, env: io.env, timeline });
-    const dotenv = parsed.values.dotenv ?? io.env.XOPERO_DOTENV ?? (gitlab ? 'xopero.env' : undefined);
+    const outcome = await runProtection(settings, { log, env: io.env, timeline, signal: signals.signal });
     // The report first: if the dotenv file cannot be written, what the run changed is still on record.
     if (parsed.json) io.stdout(`${redact(outputValues(outcome).result)}\n`);
-    print(redact(textReport(outcome, Date.now())));
-    if (dotenv) writeDotenv(dotenv, outcome);
-    for (const problem of outcome.result.problems) io.stderr(`xopero-one: ${redact(problem)}\n`);
+    print(textReport(singleLineValues(outcome), Date.now()).split('\n').map(line).join('\n'));
+    if (dotenv) writeDotenv(dotenv, outputValues(outcome));
+    for (const problem of outcome.result.problems) io.stderr(`xopero-one: ${line(problem)}\n`);
     return outcome.result.problems.length > 0 ? 1 : 0;
   } catch (error) {
-    io.stderr(`xopero-one: ${redact(describeError(error))}\n`);
+    const signal = signals.received();
+    if (error instanceof CancelledError && signal) {
+      const cancellation = describeCancellation(signal, error);
+      log.closeOpenGroup();
+      io.stderr(`xopero-one: ${line(cancellation.line)}\n`);
+      if (parsed.json) io.stdout(`${redact(cancellation.outputs.result)}\n`);
+      try {
+        if (dotenv) writeDotenv(dotenv, cancellation.outputs);
+      } catch (dotenvError) {
+        io.stderr(`xopero-one: ${line(describeError(dotenvError))}\n`);
+      }
+      return cancellation.exitCode;
+    }
+    io.stderr(`xopero-one: ${line(describeError(error))}\n`);
     return 1;
   } finally {
+    signals.dispose();
     if (timeline.enabled) {
       timeline.mark('main finished', 0);
       io.stderr(['Timing (XOPERO_TIMING=1):', ...timeline.format(), ''].join('\n'));
@@ -161,30 +180,47 @@ function readCaCertificate(value: string | undefined): string | undefined {
   }
 }
 
-function writeDotenv(path: string, outcome: RunOutcome): void {
+function writeDotenv(path: string, values: Record<string, string>): void {
   try {
-    writeFileSync(path, dotenvText(outcome));
+    writeFileSync(path, dotenvText(values));
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? 'error';
     throw new XoperoError(`Cannot write the dotenv file '${path}' (${code}): set --dotenv or XOPERO_DOTENV to a writable path.`);
   }
 }
 
-function dotenvText(outcome: RunOutcome): string {
-  const values = outputValues(outcome);
+function dotenvText(values: Record<string, string>): string {
   const lines = Object.entries(values)
     .filter(([name]) => name !== 'result')
     .map(([name, value]) => `XOPERO_${envName(name)}=${value}`);
   return `${lines.join('\n')}\n`;
 }
 
-function plainLog(print: (text: string) => void): Log {
+/** The outcome with every text value on one printable line, for the text report (names come from the server). */
+function singleLineValues(outcome: RunOutcome): RunOutcome {
+  return JSON.parse(JSON.stringify(outcome, (_key, value: unknown) => (typeof value === 'string' ? plainText(value) : value))) as RunOutcome;
+}
+
+function plainLog(print: (text: string) => void): HostLog {
+  let open: string | undefined;
+  let started = false;
+  const safe = (text: string) => redact(cliLogLine(redact(text)));
   return {
-    info: (line) => print(`${redact(line)}\n`),
-    warning: (line) => print(`warning: ${redact(line)}\n`),
+    info: (line) => print(`${safe(line)}\n`),
+    warning: (line) => print(`warning: ${safe(line)}\n`),
     group: async (title, work) => {
-      print(`== ${title}\n`);
-      return work();
+      print(`== ${safe(title)}\n`);
+      open = title;
+      started = true;
+      try {
+        return await work();
+      } finally {
+        if (open === title) open = undefined;
+      }
     },
+    openGroup: () => open,
+    started: () => started,
+    // A plain log has no group to close.
+    closeOpenGroup: () => (open = undefined),
   };
 }

@@ -1,54 +1,92 @@
 /** The GitHub Action face: inputs from the runner, the core, outputs and a job summary the runner's way. */
+import * as core from '@actions/core';
+import { CancelledError } from '../common/cancel.js';
 import { describeError } from '../common/errors.js';
-import type { Log } from '../core/log.js';
+import { githubLogLine, plainText } from '../common/neutralize.js';
 import { addSecret, onSecret, redact } from '../common/redact.js';
 import { markdownSummary, outputValues } from '../report/report.js';
 import { runProtection } from '../core/run.js';
 import { INPUT_NAMES, parseSettings, type RawInputs } from '../settings/settings.js';
 import { Timeline } from '../common/timing.js';
-import { error, getInput, group, info, setFailed, setSecret, warning } from './github-commands.js';
+import { cancelledMarkdown, describeCancellation, watchSignals, type HostLog } from './cancel.js';
 
-const githubLog: Log = {
-  info: (line) => info(redact(line)),
-  warning: (line) => warning(redact(line)),
-  group: (title, work) => group(title, work),
-};
+/** Redacted, then neutralized (no runner command, no escape sequence), then redacted again. */
+const safe = (text: string) => redact(githubLogLine(redact(text)));
+/** For the data of a command the action writes itself (error, warning): @actions/core escapes its line breaks. */
+const safeData = (text: string) => redact(plainText(redact(text)));
 
-/**
- * @actions/core is evaluated in the background, while the requests are in flight: the run needs it only once
- * the answers are in (github-commands.ts says why). "eager" keeps it inside dist/index.js (no chunk file
- * beside it, licenses.txt lists it); only its evaluation waits for this call.
- */
-const loadCore = () => import(/* webpackMode: "eager" */ '@actions/core');
+/** Every line the core logs passes through githubLogLine; groups are tracked so a cancellation can close one. */
+export function githubLog(): HostLog {
+  let open: { title: string } | undefined;
+  let started = false;
+  const close = () => {
+    if (open) core.endGroup();
+    open = undefined;
+  };
+  return {
+    info: (line) => core.info(safe(line)),
+    warning: (line) => core.warning(safeData(line)),
+    group: async (title, work) => {
+      close();
+      const mine = { title };
+      core.startGroup(safeData(title));
+      open = mine;
+      started = true;
+      try {
+        return await work();
+      } finally {
+        if (open === mine) close();
+      }
+    },
+    openGroup: () => open?.title,
+    started: () => started,
+    closeOpenGroup: close,
+  };
+}
 
 export async function runGithubAction(): Promise<void> {
-  onSecret(setSecret);
+  onSecret((secret) => core.setSecret(secret));
   const timeline = new Timeline(process.env.XOPERO_TIMING === '1');
+  const log = githubLog();
+  const signals = watchSignals(log);
+  let exitCode: number | undefined;
   try {
     const raw: RawInputs = {};
-    for (const name of INPUT_NAMES) raw[name] = getInput(name, { trimWhitespace: name !== 'password' });
+    for (const name of INPUT_NAMES) raw[name] = core.getInput(name, { trimWhitespace: name !== 'password' });
     addSecret(raw.password);
     addSecret(raw['access-token']);
     const settings = parseSettings(raw);
 
-    const core = loadCore();
-    // Not awaited yet: a failed load (a dist/ without its chunk) must not be an unhandled rejection meanwhile.
-    core.catch(() => undefined);
-    const outcome = await runProtection(settings, { log: githubLog, env: process.env, timeline });
-    const { setOutput, summary } = await core;
-    for (const [name, value] of Object.entries(outputValues(outcome))) setOutput(name, redact(value));
-    if (process.env.GITHUB_STEP_SUMMARY) {
-      await summary.addRaw(redact(markdownSummary(outcome, Date.now()))).write();
+    try {
+      const outcome = await runProtection(settings, { log, env: process.env, timeline, signal: signals.signal });
+      for (const [name, value] of Object.entries(outputValues(outcome))) core.setOutput(name, redact(value));
+      if (process.env.GITHUB_STEP_SUMMARY) {
+        await core.summary.addRaw(redact(markdownSummary(outcome, Date.now()))).write();
+      }
+      const { problems } = outcome.result;
+      problems.slice(0, -1).forEach((problem) => core.error(safeData(problem)));
+      if (problems.length > 0) core.setFailed(safeData(problems[problems.length - 1]));
+    } catch (error) {
+      const signal = signals.received();
+      if (!(error instanceof CancelledError) || !signal) throw error;
+      const cancellation = describeCancellation(signal, error);
+      log.closeOpenGroup();
+      core.error(safeData(cancellation.line));
+      for (const [name, value] of Object.entries(cancellation.outputs)) core.setOutput(name, redact(value));
+      if (process.env.GITHUB_STEP_SUMMARY) {
+        await core.summary.addRaw(redact(cancelledMarkdown(cancellation, settings.serverUrl.origin))).write();
+      }
+      exitCode = cancellation.exitCode;
     }
-    const { problems } = outcome.result;
-    problems.slice(0, -1).forEach((problem) => error(redact(problem)));
-    if (problems.length > 0) setFailed(redact(problems[problems.length - 1]));
-  } catch (failure) {
-    setFailed(redact(describeError(failure)));
+  } catch (error) {
+    core.setFailed(safeData(describeError(error)));
   } finally {
+    signals.dispose();
     if (timeline.enabled) {
       timeline.mark('main finished', 0);
-      info(['Timing (XOPERO_TIMING=1):', ...timeline.format()].join('\n'));
+      core.info(['Timing (XOPERO_TIMING=1):', ...timeline.format()].join('\n'));
     }
   }
+  // A cancelled run exits at once: the abandoned core may still sit in a poll delay.
+  if (exitCode !== undefined) process.exit(exitCode);
 }

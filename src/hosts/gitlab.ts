@@ -1,6 +1,7 @@
 /** The GitLab host: the CLI runs in a GitLab job (GITLAB_CI=true), as the CI/CD component's script does. */
+import { gitlabLogLine } from '../common/neutralize.js';
 import { redact } from '../common/redact.js';
-import type { Log } from '../core/log.js';
+import type { HostLog } from './cancel.js';
 import type { RawInputs } from '../settings/settings.js';
 
 /** The project running the pipeline, from GitLab's predefined variables, where no flag or XOPERO_* gave one. */
@@ -9,22 +10,37 @@ export function applyGitlabDefaults(raw: RawInputs, env: NodeJS.ProcessEnv): voi
   raw.repository ||= env.CI_PROJECT_PATH;
 }
 
-/** GitLab renders these escape sequences as collapsible sections in the job log. */
-export function gitlabLog(print: (text: string) => void): Log {
+/**
+ * GitLab renders these escape sequences as collapsible sections in the job log. Every line the core logs
+ * passes through gitlabLogLine first (no escape sequence, no carriage return: no fake section, no colour).
+ */
+export function gitlabLog(print: (text: string) => void): HostLog {
   let sections = 0;
+  let open: { name: string; title: string } | undefined;
+  const stamp = () => Math.floor(Date.now() / 1000);
+  const close = () => {
+    if (open) print(`\u001b[0Ksection_end:${stamp()}:${open.name}\r\u001b[0K\n`);
+    open = undefined;
+  };
   return {
-    info: (line) => print(`${redact(line)}\n`),
-    warning: (line) => print(`\u001b[33mwarning: ${redact(line)}\u001b[0m\n`),
+    info: (line) => print(`${safe(line)}\n`),
+    warning: (line) => print(`\u001b[33mwarning: ${safe(line)}\u001b[0m\n`),
     group: async (title, work) => {
-      const name = `xopero_${++sections}`;
-      const stamp = () => Math.floor(Date.now() / 1000);
-      print(`\u001b[0Ksection_start:${stamp()}:${name}[collapsed=false]\r\u001b[0K${title}\n`);
+      close();
+      const mine = { name: `xopero_${++sections}`, title };
+      print(`\u001b[0Ksection_start:${stamp()}:${mine.name}[collapsed=false]\r\u001b[0K${safe(title)}\n`);
+      open = mine;
       try {
         return await work();
       } finally {
-        print(`\u001b[0Ksection_end:${stamp()}:${name}\r\u001b[0K\n`);
+        if (open === mine) close();
       }
     },
+    openGroup: () => open?.title,
+    started: () => sections > 0,
+    closeOpenGroup: close,
   };
 }
 
+/** Redacted, then neutralized, then redacted again (a secret split by an escape sequence is whole again). */
+const safe = (text: string) => redact(gitlabLogLine(redact(text)));

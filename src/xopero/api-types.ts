@@ -78,8 +78,3 @@ export interface Filter {
   operator: string;
   value: unknown;
 }
-
-export interface ActivationResponse {
-  success?: string[];
-  error?: Array<{ id: string; errorCode: string }>;
-}

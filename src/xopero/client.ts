@@ -4,22 +4,23 @@
  * per endpoint sit on top.
  */
 import { errors as undiciErrors, type Dispatcher } from 'undici';
-import type {
-  ActivationResponse,
-  AssignedPlan,
-  Filter,
-  LoginResponse,
-  Organization,
-  Page,
-  Repository,
-  RepositoryList,
-} from './api-types.js';
+import type { AssignedPlan, Filter, Organization, Page, Repository } from './api-types.js';
+import { CancelledError } from '../common/cancel.js';
 import { ApiError, XoperoError } from '../common/errors.js';
 import { addSecret } from '../common/redact.js';
 import type { Credentials } from '../settings/settings.js';
 import { Timeline } from '../common/timing.js';
 import { displayProxy } from './proxy.js';
 import { RETRY, proxyConnectStatus, type Transport } from './transport.js';
+import {
+  MalformedAnswerError,
+  activationAnswer,
+  assignedPlansPage,
+  loginAnswer,
+  organizationsPage,
+  parseAnswer,
+  repositoriesPage,
+} from './schemas.js';
 
 interface Endpoint {
   path: string;
@@ -70,14 +71,35 @@ export interface ClientOptions {
   credentials: Credentials;
   transport: Transport;
   timeline?: Timeline;
+  /** Aborts the run: no request starts after it, and the ones in flight are aborted. */
+  signal?: AbortSignal;
+}
+
+/** What one activate call did, id by id (ids as the caller spelled them). */
+export interface ActivationById {
+  /** Listed under `success`: these hold a license now. */
+  activated: string[];
+  /** Listed under `error`: id -> the server's error code (LI5020...). */
+  failed: Map<string, string>;
+  /** Listed under neither: nothing says they were activated, so they are not counted as done. */
+  unconfirmed: string[];
+}
+
+/** Errors after which the run must stop at once rather than go on with the next repository. */
+export function stopsTheRun(error: unknown): boolean {
+  return error instanceof MalformedAnswerError || error instanceof CancelledError;
 }
 
 export class XoperoClient {
   private token?: string;
   private loginInFlight?: Promise<void>;
+  /** Set by the first malformed answer: every request after it fails with it, so nothing changes after it. */
+  private malformed?: MalformedAnswerError;
   private readonly timeline: Timeline;
   /** Requests sent, and how many of them change something: for the result and the benchmark. */
   readonly requestCount = { total: 0, mutating: 0 };
+  /** Changing calls Xopero ONE answered with success: what a cancelled run reports as done. */
+  private changesConfirmed = 0;
 
   constructor(private readonly options: ClientOptions) {
     this.timeline = options.timeline ?? new Timeline(false);
@@ -89,16 +111,14 @@ export class XoperoClient {
     const { credentials } = this.options;
     if (credentials.kind === 'token') return;
     this.loginInFlight ??= (async () => {
-      const response = await this.send<LoginResponse>(ENDPOINTS.login, {
+      const text = await this.send(ENDPOINTS.login, {
         email: credentials.email,
         password: credentials.password,
         rememberMe: false,
       });
-      if (!response?.accessToken) {
-        throw new XoperoError('Login answered without an access token: is server-url the Xopero ONE Management Service?');
-      }
-      addSecret(response.accessToken);
-      this.token = response.accessToken;
+      const { accessToken } = this.parse(ENDPOINTS.login, text, loginAnswer);
+      addSecret(accessToken);
+      this.token = accessToken;
     })().finally(() => {
       this.loginInFlight = undefined;
     });
@@ -106,36 +126,52 @@ export class XoperoClient {
   }
 
   async listOrganizations(): Promise<Organization[]> {
-    return this.allPages<Organization>(ENDPOINTS.organizations, { orderby: 'Name', ordertype: 'asc' }, (page) => page as Organization[]);
+    const pages = await this.allPages(ENDPOINTS.organizations, { orderby: 'Name', ordertype: 'asc' }, organizationsPage);
+    return pages.flatMap((page) => page.result);
   }
 
   /** Repositories of an organization; `filters` narrow the list on the server (which the caller must not trust). */
   async listRepositories(organizationId: string, filters?: Filter[]): Promise<{ repositories: Repository[]; synchronizationInProgress: boolean }> {
-    let synchronizationInProgress = false;
-    const repositories = await this.allPages<Repository>(
+    const pages = await this.allPages(
       ENDPOINTS.repositories,
       { id: organizationId, orderby: 'Name', ordertype: 'asc', ...(filters ? { filters } : {}) },
-      (page) => {
-        const list = page as RepositoryList;
-        synchronizationInProgress ||= Boolean(list.synchronizationInProgress);
-        return list.repositories ?? [];
-      },
+      repositoriesPage,
     );
-    return { repositories, synchronizationInProgress };
+    return {
+      repositories: pages.flatMap((page) => page.result.repositories),
+      synchronizationInProgress: pages.some((page) => page.result.synchronizationInProgress),
+    };
   }
 
   /** Whether a synchronization of the organization is running: one small page of the repository list. */
   async synchronizationInProgress(organizationId: string): Promise<boolean> {
-    const page = await this.send<Page<RepositoryList>>(ENDPOINTS.repositories, { id: organizationId, limit: 1, page: 1 });
-    return Boolean(page?.result?.synchronizationInProgress);
+    const text = await this.send(ENDPOINTS.repositories, { id: organizationId, limit: 1, page: 1 });
+    return this.parse(ENDPOINTS.repositories, text, repositoriesPage).result.synchronizationInProgress;
   }
 
   async listAssignedPlans(organizationId: string): Promise<AssignedPlan[]> {
-    return this.allPages<AssignedPlan>(ENDPOINTS.assignedPlans, { organizationid: organizationId }, (page) => page as AssignedPlan[]);
+    const pages = await this.allPages(ENDPOINTS.assignedPlans, { organizationid: organizationId }, assignedPlansPage);
+    return pages.flatMap((page) => page.result);
   }
 
-  async activate(repositoryIds: string[]): Promise<ActivationResponse> {
-    return (await this.send<ActivationResponse>(ENDPOINTS.activate, { Ids: repositoryIds })) ?? {};
+  /**
+   * Activates licenses. The call answers 200 even when it fails, so the answer is read id by id: an id counts
+   * as activated only when listed under `success`.
+   */
+  async activate(repositoryIds: string[]): Promise<ActivationById> {
+    const text = await this.send(ENDPOINTS.activate, { Ids: repositoryIds });
+    const answer = this.parse(ENDPOINTS.activate, text, activationAnswer);
+    const succeeded = new Set(answer.success.map((id) => id.toLowerCase()));
+    const errors = new Map((answer.error ?? []).map((entry) => [entry.id.toLowerCase(), entry.errorCode]));
+    const outcome: ActivationById = { activated: [], failed: new Map(), unconfirmed: [] };
+    for (const id of repositoryIds) {
+      const code = errors.get(id.toLowerCase());
+      // An id listed under both is a failure: only an unambiguous success counts.
+      if (code !== undefined) outcome.failed.set(id, code);
+      else if (succeeded.has(id.toLowerCase())) outcome.activated.push(id);
+      else outcome.unconfirmed.push(id);
+    }
+    return outcome;
   }
 
   async attach(planId: string, repositoryId: string): Promise<void> {
@@ -146,51 +182,78 @@ export class XoperoClient {
     await this.send(ENDPOINTS.sync, { id: organizationId });
   }
 
-  /** Page 1 first (it tells the page count), then the rest in parallel, PAGE_CONCURRENCY at a time. */
-  private async allPages<T>(endpoint: Endpoint, body: Record<string, unknown>, items: (result: unknown) => T[]): Promise<T[]> {
-    const fetchPage = async (page: number): Promise<Page<unknown>> => {
-      const response = await this.send<Page<unknown>>(endpoint, { ...body, limit: PAGE_SIZE, page });
-      if (!response || typeof response !== 'object' || !('result' in response)) {
-        throw new XoperoError(`${endpoint.path} answered without a result list: is server-url the Xopero ONE Management Service?`);
-      }
-      return response;
+  /** Page 1 first (it tells the page count), then the rest in parallel, PAGE_CONCURRENCY at a time; each checked. */
+  private async allPages<T>(endpoint: Endpoint, body: Record<string, unknown>, schema: (value: unknown, where: string) => Page<T>): Promise<Array<Page<T>>> {
+    const fetchPage = async (page: number): Promise<Page<T>> => {
+      const text = await this.send(endpoint, { ...body, limit: PAGE_SIZE, page });
+      return this.parse(endpoint, text, schema);
     };
     const first = await fetchPage(1);
-    const pages: Array<Page<unknown>> = [first];
-    const rest = Array.from({ length: Math.max(0, (first.pageCount ?? 1) - 1) }, (_, i) => i + 2);
+    const pages: Array<Page<T>> = [first];
+    const rest = Array.from({ length: Math.max(0, first.pageCount - 1) }, (_, i) => i + 2);
     await mapConcurrent(rest, PAGE_CONCURRENCY, async (page) => {
       pages[page - 1] = await fetchPage(page);
     });
-    return pages.flatMap((page) => items(page.result));
+    return pages;
   }
 
-  /** Sends one request; logs in again once when the server says the token is no longer valid. */
-  private async send<T>(endpoint: Endpoint, body: unknown): Promise<T | undefined> {
-    if (endpoint.authenticated && !this.token) await this.login();
-    const sentWith = this.token;
+  /** Requests sent and changing calls confirmed so far: what a cancelled run can still report. */
+  progress(): CancelledError {
+    return new CancelledError({ ...this.requestCount }, this.changesConfirmed);
+  }
+
+  /**
+   * Sends one request and returns the answer's text (the typed calls check it against their schema). With email
+   * and password, a 401 means the token expired or was revoked mid-run (30-day lifetime, server restart): the
+   * request is repeated once with a new token. The re-login is single-flight: every request that got a 401 for
+   * the same token, and every request started meanwhile, waits for the one login and goes out with its token.
+   */
+  private async send(endpoint: Endpoint, body: unknown): Promise<string> {
+    if (!endpoint.authenticated) return this.sendOnce(endpoint, body, undefined);
+    const token = await this.currentToken();
     try {
-      return await this.sendOnce<T>(endpoint, body);
+      return await this.sendOnce(endpoint, body, token);
     } catch (error) {
-      const expired = error instanceof ApiError && error.status === 401 && endpoint.authenticated;
+      const expired = error instanceof ApiError && error.status === 401;
       if (!expired || this.options.credentials.kind === 'token') throw error;
-      // A token can expire or be revoked mid-run (30-day lifetime, server restart): log in again, once.
-      if (this.token === sentWith) {
-        this.token = undefined;
-        await this.login();
-      }
-      return this.sendOnce<T>(endpoint, body);
+      // Only the first request of the wave clears the token (and so starts the login); the others find it
+      // cleared or already replaced. A request refused again with the new token fails: no second login.
+      if (this.token === token) this.token = undefined;
+      return this.sendOnce(endpoint, body, await this.currentToken());
     }
   }
 
-  private async sendOnce<T>(endpoint: Endpoint, body: unknown): Promise<T | undefined> {
+  /** The token to send with: waits for a login in progress, or logs in when there is no token. */
+  private async currentToken(): Promise<string> {
+    this.checkUsable();
+    if (this.loginInFlight) await this.loginInFlight;
+    if (!this.token) await this.login();
+    if (!this.token) throw new XoperoError('Signing in to Xopero ONE gave no access token: re-run; if it persists, check the Management Service log.');
+    return this.token;
+  }
+
+  /** No request after a cancellation or a malformed answer. */
+  private checkUsable(): void {
+    if (this.options.signal?.aborted) throw this.progress();
+    if (this.malformed) throw this.malformed;
+  }
+
+  private async sendOnce(endpoint: Endpoint, body: unknown, token: string | undefined): Promise<string> {
+    this.checkUsable();
     const { origin, pathname } = this.options.serverUrl;
     const url = new URL(`${origin}${pathname.replace(/\/+$/, '')}${endpoint.path}`);
     const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json' };
-    if (endpoint.authenticated && this.token) headers.authorization = `Bearer ${this.token}`;
+    if (endpoint.authenticated) {
+      // Never sent without its header: the server would refuse it, and the refusal would read as a bad token.
+      if (!token) throw new XoperoError(`Internal error: POST ${endpoint.path} has no access token to send (please report it with the log).`);
+      headers.authorization = `Bearer ${token}`;
+    }
     const started = this.timeline.now();
     this.requestCount.total += 1;
     if (endpoint.mutating) this.requestCount.mutating += 1;
+    const { signal } = this.options;
     let response: Dispatcher.ResponseData;
+    let text: string;
     try {
       // The dispatcher follows no redirect (undici's default): the next hop would receive the bearer token.
       response = await this.options.transport.retrying.request({
@@ -201,17 +264,32 @@ export class XoperoClient {
         body: JSON.stringify(body),
         headersTimeout: REQUEST_TIMEOUT_MS,
         bodyTimeout: REQUEST_TIMEOUT_MS,
+        signal,
       });
+      text = await response.body.text();
     } catch (error) {
+      if (signal?.aborted) throw this.progress();
       throw transportError(error, url, endpoint, this.options.transport.proxy.url, this.options.transport.caPinned);
     }
-    const text = await response.body.text();
     // undici hands the connection back to its pool just after the body ends; a request sent in the same tick
     // would find it busy and open a second TLS connection. One macrotask later it is reused.
     await new Promise((resolve) => setImmediate(resolve));
     this.timeline.add(`POST ${endpoint.path} -> ${response.statusCode}`, started, this.timeline.now());
-    if (response.statusCode >= 200 && response.statusCode < 300) return parseJson<T>(text);
+    if (response.statusCode >= 200 && response.statusCode < 300) {
+      if (endpoint.mutating) this.changesConfirmed += 1;
+      return text;
+    }
     throw httpError(response.statusCode, response.headers, text, url, endpoint);
+  }
+
+  /** The typed calls parse through here, so the first malformed answer stops every later request. */
+  private parse<T>(endpoint: Endpoint, text: string, schema: (value: unknown, where: string) => T): T {
+    try {
+      return parseAnswer(endpoint.path, text, schema);
+    } catch (error) {
+      if (error instanceof MalformedAnswerError) this.malformed ??= error;
+      throw error;
+    }
   }
 }
 
@@ -227,16 +305,6 @@ export async function mapConcurrent<T, R>(items: T[], limit: number, work: (item
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
   return results;
-}
-
-function parseJson<T>(text: string): T | undefined {
-  if (!text.trim()) return undefined;
-  try {
-    return JSON.parse(text) as T;
-  } catch {
-    // Some endpoints answer a bare "200 OK"; only a call that needs data will miss it, and says so.
-    return undefined;
-  }
 }
 
 /** The server's own error code and message, from the shapes ASP.NET services use. */

@@ -315,6 +315,7 @@ export class Simulator {
     const parsed = parseJson(raw);
     record.body = parsed.kind === 'json' ? parsed.value : undefined;
     const fault = this.takeFault(record.path);
+    if (fault?.revokeTokens) this.revokeAllTokens();
     const jitter = this.jitterMs > 0 ? Math.floor(this.random() * (this.jitterMs + 1)) : 0;
     await sleep(this.latencyMs + jitter + (fault?.delayMs ?? 0));
     if (req.socket.destroyed) return; // the client gave up, or stop() was called
@@ -323,6 +324,7 @@ export class Simulator {
     if (disruptive && !fault.afterApply) return this.applyFault(res, record, fault);
     const reply = this.dispatch(record, parsed, req.headers['content-type']);
     if (disruptive) return this.applyFault(res, record, fault);
+    if (fault?.transform && reply.status === 200) reply.body = fault.transform(reply.body);
     this.send(res, record, reply);
   }
 
@@ -344,7 +346,7 @@ export class Simulator {
     if (fault.retryAfter !== undefined) headers['retry-after'] = String(fault.retryAfter);
     if (fault.location !== undefined) headers.location = fault.location;
     const body = fault.body ?? errorBody(`GN${String(status).padStart(4, '0')}`, http.STATUS_CODES[status] ?? 'Error');
-    this.send(res, record, { status, body, headers });
+    this.send(res, record, { status, body, headers }, fault.contentType);
   }
 
   /** Checks in ASP.NET's order: routing, method, authentication, authorization, then model binding. */
@@ -375,14 +377,14 @@ export class Simulator {
     }
   }
 
-  private send(res: http.ServerResponse, record: RequestRecord, reply: Reply): void {
+  private send(res: http.ServerResponse, record: RequestRecord, reply: Reply, contentType?: string): void {
     record.status = reply.status;
     const headers: Record<string, string | number> = { ...reply.headers };
     let payload = '';
     if (reply.body !== undefined) {
       const text = typeof reply.body === 'string';
       payload = text ? (reply.body as string) : JSON.stringify(reply.body);
-      headers['content-type'] = text ? 'text/plain; charset=utf-8' : 'application/json; charset=utf-8';
+      headers['content-type'] = contentType ?? (text ? 'text/plain; charset=utf-8' : 'application/json; charset=utf-8');
     }
     headers['content-length'] = Buffer.byteLength(payload);
     res.writeHead(reply.status, headers).end(payload);

@@ -100,6 +100,12 @@ export interface Fault {
   times?: number;
   /** Process the request (state changes) before dropping/replacing the answer: a lost response. */
   afterApply?: boolean;
+  /** Content type of `body` (default: JSON for an object, text/plain for a string): a body that lies about its type. */
+  contentType?: string;
+  /** Process the request normally, then answer `transform(answer)` instead: a server whose answer breaks the documented shape. */
+  transform?: (answer: unknown) => unknown;
+  /** Invalidate every token when this request arrives (before it is authorized): a revocation while requests are in flight. */
+  revokeTokens?: boolean;
 }
 
 export interface RequestRecord {

@@ -1,0 +1,218 @@
+/**
+ * The one place where every answer is checked against the shape the API documents, before anything uses it:
+ * one small schema per endpoint, covering what the code reads (other fields pass through unchecked). A body
+ * that is not JSON where JSON is required, a missing list, an entry without `id` or `name`, `result: null`...
+ * become a MalformedAnswerError: one line naming the endpoint, what was expected and what came (truncated,
+ * secrets and control characters removed). Hand-written: a validation library would double the bundle's
+ * start-up for a handful of shapes.
+ */
+import type { AssignedPlan, LoginResponse, Organization, Page, Repository, RepositoryList } from './api-types.js';
+import { XoperoError } from '../common/errors.js';
+import { plainText } from '../common/neutralize.js';
+
+/** The answer broke the documented shape. The client makes no request after one (see XoperoClient). */
+export class MalformedAnswerError extends XoperoError {
+  constructor(
+    readonly path: string,
+    readonly where: string,
+    readonly expected: string,
+    readonly got: string,
+    excerpt: string,
+  ) {
+    const at = where ? `${where}: ` : '';
+    super(
+      `Xopero ONE answered POST ${path} with a malformed answer: ${at}expected ${expected}, got ${got}${excerpt ? ` (${excerpt})` : ''}; no changing call was made after it. Check that server-url is the Xopero ONE Management Service (not a proxy's page) and that its version matches the API this action uses.`,
+    );
+  }
+}
+
+/** Where in the answer the shape broke, and how. */
+class ShapeError extends Error {
+  /** The object holding the faulty field: shown instead of the answer's beginning, which may be far from it. */
+  entry?: object;
+
+  constructor(
+    readonly where: string,
+    readonly expected: string,
+    readonly value: unknown,
+  ) {
+    super(`${where}: expected ${expected}`);
+  }
+}
+
+type Check<T> = (value: unknown, where: string) => T;
+
+const EXCERPT_CHARS = 160;
+
+/** Parses `text` as JSON and checks it with `check`; any failure is a MalformedAnswerError for `path`. */
+export function parseAnswer<T>(path: string, text: string, check: Check<T>): T {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw new MalformedAnswerError(path, '', 'a JSON body', text.trim() ? `text: '${excerpt(text)}'` : 'an empty body', '');
+  }
+  try {
+    return check(value, '');
+  } catch (error) {
+    if (!(error instanceof ShapeError)) throw error;
+    const shown = error.entry && error.entry !== value ? `in: ${excerpt(JSON.stringify(error.entry))}` : `the answer began: ${excerpt(text)}`;
+    throw new MalformedAnswerError(path, error.where, error.expected, describe(error.value), shown);
+  }
+}
+
+/** What came, in a few words: `nothing`, `null`, `a number (3)`, `'text'`, `an object`, `a list`. */
+function describe(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return `a list of ${value.length}`;
+  if (typeof value === 'string') return value ? `'${excerpt(value, 60)}'` : "'' (empty)";
+  if (typeof value === 'object') return 'an object';
+  return `${typeof value === 'number' ? 'a number' : `a ${typeof value}`} (${excerpt(String(value), 60)})`;
+}
+
+/**
+ * The beginning of a text, one line, with anything that may be a secret replaced: token and password fields,
+ * and JWT-like strings. The faces redact the run's known secrets on top of this.
+ */
+export function excerpt(text: string, max = EXCERPT_CHARS): string {
+  const hidden = text
+    .replace(/("(?:access_?token|token|password|refresh_?token|secret)"\s*:\s*)"(?:[^"\\]|\\.)*"/gi, '$1"***"')
+    .replace(/[\w-]{8,}\.[\w-]{8,}\.[\w-]{8,}/g, '***');
+  const line = plainText(hidden.trim());
+  return line.length > max ? `${line.slice(0, max)}…` : line;
+}
+
+// ---- checks ------------------------------------------------------------------------------------
+
+const at = (where: string, key: string | number) => (typeof key === 'number' ? `${where}[${key}]` : where ? `${where}.${key}` : key);
+
+function object(value: unknown, where: string): Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new ShapeError(where || 'the answer', 'an object', value);
+  return value as Record<string, unknown>;
+}
+
+function string(value: unknown, where: string): string {
+  if (typeof value !== 'string') throw new ShapeError(where, 'a string', value);
+  return value;
+}
+
+/** An id: a non-empty string without spaces or control characters (it goes into outputs and dotenv lines). */
+function id(value: unknown, where: string): string {
+  if (typeof value !== 'string' || !/^[^\s\u0000-\u001f\u007f-\u009f]+$/.test(value)) throw new ShapeError(where, 'an id (a non-empty string without spaces)', value);
+  return value;
+}
+
+function boolean(value: unknown, where: string): boolean {
+  if (typeof value !== 'boolean') throw new ShapeError(where, 'true or false', value);
+  return value;
+}
+
+function number(value: unknown, where: string): number {
+  if (typeof value !== 'number' || !Number.isFinite(value)) throw new ShapeError(where, 'a number', value);
+  return value;
+}
+
+function list<T>(item: Check<T>): Check<T[]> {
+  return (value, where) => {
+    if (!Array.isArray(value)) throw new ShapeError(where, 'a list', value);
+    value.forEach((entry, index) => item(entry, at(where, index)));
+    return value as T[];
+  };
+}
+
+function optional<T>(check: Check<T>): Check<T | undefined> {
+  return (value, where) => (value === undefined ? undefined : check(value, where));
+}
+
+/** Checks the named fields of an object; the others pass through as they came. */
+function fields<T>(shape: Record<string, Check<unknown>>): Check<T> {
+  return (value, where) => {
+    const entry = object(value, where);
+    for (const [key, check] of Object.entries(shape)) {
+      try {
+        check(entry[key], at(where, key));
+      } catch (error) {
+        if (error instanceof ShapeError) error.entry ??= entry;
+        throw error;
+      }
+    }
+    return entry as T;
+  };
+}
+
+/** A page of a list: `pageCount` tells how many pages to fetch, `result` holds the items. */
+function page<T>(result: Check<T>): Check<Page<T>> {
+  return (value, where) => {
+    const body = object(value, where);
+    const pageCount = body.pageCount;
+    if (typeof pageCount !== 'number' || !Number.isInteger(pageCount) || pageCount < 0) throw new ShapeError('pageCount', 'a whole number', pageCount);
+    result(body.result, 'result');
+    return body as unknown as Page<T>;
+  };
+}
+
+// ---- one schema per endpoint -------------------------------------------------------------------
+
+/**
+ * A bearer token: 16 or more characters a token is made of (the service issues JWTs). Anything else is refused
+ * before it is used or masked: a server must not be able to have the runner mask ordinary words of the log.
+ */
+export const ACCESS_TOKEN = /^[A-Za-z0-9._~+/=-]{16,}$/;
+
+function token(value: unknown, where: string): string {
+  if (typeof value !== 'string' || !ACCESS_TOKEN.test(value)) throw new ShapeError(where, 'an access token (16 or more token characters)', value === undefined || value === null ? value : '(hidden)');
+  return value;
+}
+
+/** POST /account/login: `accessToken` (the excerpt never shows it). */
+export const loginAnswer: Check<LoginResponse> = fields<LoginResponse>({ accessToken: token });
+
+const planStatus = fields({ successes: number, warnings: number, errors: number });
+const organizationPlan = fields({
+  id,
+  name: string,
+  lastStatus: optional(planStatus),
+  planFinishedTime: optional(number),
+  isRunning: optional(boolean),
+});
+const organization = fields<Organization>({ id, name: string, plans: optional(list(organizationPlan)) });
+
+/** POST /git/organizations/getmany: `result` is a list of organizations, each with its `plans`. */
+export const organizationsPage: Check<Page<Organization[]>> = page(list(organization));
+
+const repository = fields<Repository>({
+  id,
+  name: string,
+  isProtected: boolean,
+  isRemoved: boolean,
+  lastBackup: number,
+  lastSuccessfulBackup: number,
+  nextBackup: number,
+  lastBackupTaskStatus: optional(number),
+});
+
+/** POST /git/repositories/getmany: `result.repositories` beside `result.synchronizationInProgress`. */
+export const repositoriesPage: Check<Page<RepositoryList>> = page(
+  fields<RepositoryList>({ synchronizationInProgress: boolean, repositories: list(repository) }),
+);
+
+/** POST /plans/listassignedtoorganization: plans with their members. */
+export const assignedPlansPage: Check<Page<AssignedPlan[]>> = page(
+  list(fields<AssignedPlan>({ id, includeAllRepositories: boolean, repositoryIds: list(id) })),
+);
+
+export interface ActivationAnswer {
+  success: string[];
+  error?: Array<{ id: string; errorCode: string }>;
+}
+
+/**
+ * POST /git/repositories/activate: 200 even when it fails; `success` lists the ids done, `error` the others
+ * with their code. `success` is required: without it nothing can be counted as done. A missing `error` is
+ * read as no failures (the documentation always shows both; nothing is counted done because of it).
+ */
+export const activationAnswer: Check<ActivationAnswer> = fields<ActivationAnswer>({
+  success: list(string),
+  error: optional(list(fields({ id: string, errorCode: string }))),
+});
