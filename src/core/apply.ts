@@ -4,7 +4,8 @@
  */
 import { describeError } from '../common/errors.js';
 import type { ActivationById, XoperoClient } from '../xopero/client.js';
-import { mapConcurrent, stopsTheRun } from '../xopero/client.js';
+import { mapConcurrent } from '../xopero/client.js';
+import { CancelledError } from '../common/cancel.js';
 import type { Change } from './changes.js';
 
 /**
@@ -55,8 +56,9 @@ export async function applyChanges(client: XoperoClient, changes: Change[], opti
       const results = activationResults(await client.activate(ids), ids);
       batch.forEach(({ index }, i) => (outcomes[index] = results[i]));
     } catch (error) {
-      // A malformed answer or a cancellation ends the run: no further change goes out after it.
-      if (stopsTheRun(error)) throw error;
+      // A cancellation ends the run. A malformed answer is recorded like any failure: the client sends nothing
+      // after it, so every later call fails with the same line.
+      if (error instanceof CancelledError) throw error;
       for (const { index } of batch) outcomes[index] = failed('activation', describeError(error));
     }
     options.onCallDone?.();
@@ -67,7 +69,7 @@ export async function applyChanges(client: XoperoClient, changes: Change[], opti
       await client.attach(change.plan.id, repositoryId(change));
       outcomes[index] = { status: 'done' };
     } catch (error) {
-      if (stopsTheRun(error)) throw error;
+      if (error instanceof CancelledError) throw error;
       outcomes[index] = failed('attachment', describeError(error));
     }
     options.onCallDone?.();

@@ -5,6 +5,7 @@
  * far are written, and the process exits 130 (SIGINT) or 143 (SIGTERM), as a shell reports a job killed by
  * that signal. A second signal exits at once.
  */
+import { setMaxListeners } from 'node:events';
 import type { CancelledError } from '../common/cancel.js';
 import type { Log } from '../core/log.js';
 
@@ -29,6 +30,8 @@ export interface SignalWatch {
 
 export function watchSignals(log: HostLog): SignalWatch {
   const controller = new AbortController();
+  // Every request in flight listens on it (a sweep has ten at once): not a leak.
+  setMaxListeners(0, controller.signal);
   let received: Received | undefined;
   const handlers = (Object.keys(EXIT_CODES) as CancelSignal[]).map((name) => {
     const handler = () => {
