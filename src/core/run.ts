@@ -1,5 +1,6 @@
 /** One run, whatever the host: build the transport and client from the settings, run the core, close. */
 import { XoperoClient } from '../xopero/client.js';
+import { runAzureProject, type AzureProjectResult } from './azure-project.js';
 import type { Log } from './log.js';
 import { displayProxy, type ProxyChoice } from '../xopero/proxy.js';
 import { protectRepository, type ProtectResult } from './protect.js';
@@ -17,7 +18,7 @@ export interface RunOptions {
 }
 
 export interface RunOutcome {
-  result: ProtectResult | SweepResult;
+  result: ProtectResult | SweepResult | AzureProjectResult;
   requests: { total: number; mutating: number };
 }
 
@@ -32,7 +33,10 @@ export async function runProtection(settings: Settings, { log, env = {}, timelin
   const client = new XoperoClient({ serverUrl: settings.serverUrl, credentials: settings.credentials, transport, timeline });
   try {
     const context = { client, settings, log, now };
-    const result = settings.repositories ? await sweepOrganization(context) : await protectRepository(context);
+    // An Azure DevOps project is its own target: the whole project joins (or leaves) the plan.
+    const result = settings.azureProject
+      ? await runAzureProject(context)
+      : settings.repositories ? await sweepOrganization(context) : await protectRepository(context);
     return { result, requests: { ...client.requestCount } };
   } finally {
     // destroy, not close: nothing is in flight any more, and idle keep-alive sockets must not hold the exit.

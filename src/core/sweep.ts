@@ -42,7 +42,7 @@ export interface SweepEntry {
 export interface SweepResult {
   kind: 'sweep';
   server: string;
-  mode: 'ensure' | 'check';
+  mode: RunContext['settings']['mode'];
   dryRun: boolean;
   organization: { id: string; name: string };
   plan?: { id: string; name: string };

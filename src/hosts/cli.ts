@@ -5,13 +5,13 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { InputError, XoperoError, describeError } from '../common/errors.js';
-import type { Log } from '../core/log.js';
 import { addSecret, redact } from '../common/redact.js';
 import { outputValues, textReport } from '../report/report.js';
 import { runProtection, type RunOutcome } from '../core/run.js';
 import { INPUT_NAMES, parseSettings, type InputName, type RawInputs } from '../settings/settings.js';
 import { Timeline } from '../common/timing.js';
-import { applyGitlabDefaults, gitlabLog } from './gitlab.js';
+import { detectHost } from './detect.js';
+import type { Host } from './host.js';
 import { VERSION } from '../common/version.js';
 
 const SECRET_INPUTS: InputName[] = ['email', 'password', 'access-token'];
@@ -27,6 +27,9 @@ Options (each also read from the environment variable shown):
   --server-url URL         XOPERO_SERVER_URL       Xopero ONE Management Service address (required)
   --organization NAME|ID   XOPERO_ORGANIZATION     default in GitLab CI: CI_PROJECT_ROOT_NAMESPACE
   --repository PATH        XOPERO_REPOSITORY       owner/name or name; default in GitLab CI: CI_PROJECT_PATH
+                                                   (Azure Pipelines, Bitbucket Pipelines: see the README)
+  --azure-project ID       XOPERO_AZURE_PROJECT    attach this Azure DevOps project (its id) to --plan instead;
+                                                   --mode release detaches it
   --repositories PATTERNS  XOPERO_REPOSITORIES     sweep: comma-separated names or globs (*, team/*, !old-*)
   --plan NAME|ID           XOPERO_PLAN             backup plan to attach to (empty: none)
   --activate true|false    XOPERO_ACTIVATE         activate the license when missing (default true)
@@ -34,12 +37,12 @@ Options (each also read from the environment variable shown):
   --sync auto|always|never XOPERO_SYNC             default auto
   --wait-timeout SECONDS   XOPERO_WAIT_TIMEOUT     wait for a synchronization (default 300)
   --dry-run                XOPERO_DRY_RUN          change nothing, report what would change
-  --mode ensure|check      XOPERO_MODE             check: change nothing, fail when not protected
+  --mode ensure|check|release XOPERO_MODE          check: change nothing, fail when not protected
   --max-backup-age AGE     XOPERO_MAX_BACKUP_AGE   fail when the last successful backup is older (36h, 7d)
   --ca-certificate PEM|FILE XOPERO_CA_CERTIFICATE  CA to trust (PEM text or a file path)
   --allow-http             XOPERO_ALLOW_HTTP       allow a plain http:// server URL
   --dotenv FILE            XOPERO_DOTENV           write XOPERO_* results as a dotenv file
-                                                   (default in GitLab CI: xopero.env)
+                                                   (default in GitLab CI and Bitbucket Pipelines: xopero.env)
   --json                                           print the result as JSON on stdout
   --help, --version
 
@@ -66,28 +69,33 @@ export async function runCommandLine(io: CliIo): Promise<number> {
   if (parsed.help) return io.stdout(`${HELP}\n`), 0;
   if (parsed.version) return io.stdout(`${VERSION}\n`), 0;
 
-  const gitlab = io.env.GITLAB_CI === 'true';
-  const print = parsed.json ? io.stderr : io.stdout;
-  const log = gitlab ? gitlabLog(print) : plainLog(print);
+  // The CI it runs in: its defaults, its log, and how outputs, summary and failures are published.
+  const host = detectHost(io.env);
+  const write = parsed.json ? io.stderr : io.stdout;
+  const print = host.text(write);
+  const log = host.log(write);
+  host.start?.(write, io.env);
   const timeline = new Timeline(io.env.XOPERO_TIMING === '1');
   let settings;
   try {
-    settings = parseSettings(rawInputs(parsed.values, io.env, gitlab));
+    settings = parseSettings(rawInputs(parsed.values, io.env, host));
   } catch (error) {
-    io.stderr(`xopero-one: ${redact(describeError(error))}\n`);
+    host.fail([redact(describeError(error))], write, io.stderr);
     return error instanceof InputError ? 2 : 1;
   }
   try {
     const outcome = await runProtection(settings, { log, env: io.env, timeline });
-    const dotenv = parsed.values.dotenv ?? io.env.XOPERO_DOTENV ?? (gitlab ? 'xopero.env' : undefined);
+    const dotenv = parsed.values.dotenv ?? io.env.XOPERO_DOTENV ?? host.defaultDotenv;
     // The report first: if the dotenv file cannot be written, what the run changed is still on record.
     if (parsed.json) io.stdout(`${redact(outputValues(outcome).result)}\n`);
     print(redact(textReport(outcome, Date.now())));
     if (dotenv) writeDotenv(dotenv, outcome);
-    for (const problem of outcome.result.problems) io.stderr(`xopero-one: ${redact(problem)}\n`);
-    return outcome.result.problems.length > 0 ? 1 : 0;
+    host.publish?.(outcome, write, io.env);
+    const { problems } = outcome.result;
+    if (problems.length > 0) host.fail(problems.map(redact), write, io.stderr);
+    return problems.length > 0 ? 1 : 0;
   } catch (error) {
-    io.stderr(`xopero-one: ${redact(describeError(error))}\n`);
+    host.fail([redact(describeError(error))], write, io.stderr);
     return 1;
   } finally {
     if (timeline.enabled) {
@@ -135,15 +143,15 @@ function parseCommandLine(argv: string[]) {
 
 const envName = (input: string) => input.toUpperCase().replace(/-/g, '_');
 
-/** Flag, else XOPERO_* variable, else the GitLab CI default. */
-function rawInputs(values: Record<string, string | boolean | undefined>, env: NodeJS.ProcessEnv, gitlab: boolean): RawInputs {
+/** Flag, else XOPERO_* variable, else the host's default (GitLab CI, Azure Pipelines, Bitbucket Pipelines). */
+function rawInputs(values: Record<string, string | boolean | undefined>, env: NodeJS.ProcessEnv, host: Host): RawInputs {
   const raw: RawInputs = {};
   for (const name of INPUT_NAMES) {
     const flag = values[name];
     raw[name] = typeof flag === 'string' ? flag : flag === true ? 'true' : env[`XOPERO_${envName(name)}`];
   }
   if (values['no-activate']) raw.activate = 'false';
-  if (gitlab) applyGitlabDefaults(raw, env);
+  host.applyDefaults(raw, env);
   addSecret(raw.password);
   addSecret(raw['access-token']);
   raw['ca-certificate'] = readCaCertificate(raw['ca-certificate']);
@@ -176,15 +184,4 @@ function dotenvText(outcome: RunOutcome): string {
     .filter(([name]) => name !== 'result')
     .map(([name, value]) => `XOPERO_${envName(name)}=${value}`);
   return `${lines.join('\n')}\n`;
-}
-
-function plainLog(print: (text: string) => void): Log {
-  return {
-    info: (line) => print(`${redact(line)}\n`),
-    warning: (line) => print(`warning: ${redact(line)}\n`),
-    group: async (title, work) => {
-      print(`== ${title}\n`);
-      return work();
-    },
-  };
 }

@@ -2,6 +2,7 @@
 import { redact } from '../common/redact.js';
 import type { Log } from '../core/log.js';
 import type { RawInputs } from '../settings/settings.js';
+import { plainHost, type Host } from './host.js';
 
 /** The project running the pipeline, from GitLab's predefined variables, where no flag or XOPERO_* gave one. */
 export function applyGitlabDefaults(raw: RawInputs, env: NodeJS.ProcessEnv): void {
@@ -28,3 +29,12 @@ export function gitlabLog(print: (text: string) => void): Log {
   };
 }
 
+/** Detected by GITLAB_CI=true; the dotenv report (xopero.env) hands the results to later jobs. */
+export const gitlabHost: Host = {
+  name: 'GitLab CI',
+  applyDefaults: applyGitlabDefaults,
+  defaultDotenv: 'xopero.env',
+  text: (write) => write,
+  log: gitlabLog,
+  fail: plainHost.fail,
+};

@@ -24,6 +24,7 @@ export const INPUT_NAMES = [
   'max-backup-age',
   'ca-certificate',
   'allow-http',
+  'azure-project',
 ] as const;
 
 export type InputName = (typeof INPUT_NAMES)[number];
@@ -31,7 +32,7 @@ export type RawInputs = Partial<Record<InputName, string>>;
 
 export type Credentials = { kind: 'password'; email: string; password: string } | { kind: 'token'; token: string };
 export type SyncMode = 'auto' | 'always' | 'never';
-export type RunMode = 'ensure' | 'check';
+export type RunMode = 'ensure' | 'check' | 'release';
 
 export interface Settings {
   /** Base URL; endpoint paths are appended to its path (a reverse proxy may serve the API under a prefix). */
@@ -55,6 +56,8 @@ export interface Settings {
   /** Extra PEM certificate(s) to trust besides the system's. */
   caCertificate?: string;
   allowHttp: boolean;
+  /** An Azure DevOps project's id: the run attaches the whole project to `plan` (release: detaches it). */
+  azureProject?: string;
 }
 
 const MAX_WAIT_SECONDS = 6 * 3600;
@@ -67,21 +70,23 @@ export function parseSettings(raw: RawInputs): Settings {
 
   const allowHttp = parseBoolean('allow-http', get('allow-http'), false);
   const repositories = parsePatterns(raw['repositories'] ?? '');
+  const azureProject = parseAzureProject(get('azure-project'), get('mode'), raw);
   const settings: Settings = {
     serverUrl: parseServerUrl(get('server-url'), allowHttp),
     credentials: parseCredentials(get('email'), raw['password'] ?? '', get('access-token')),
     organization: required('organization', get('organization')),
-    repository: repositories ? get('repository') : parseRepository(get('repository')),
+    repository: repositories || azureProject ? get('repository') : parseRepository(get('repository')),
     repositories,
     plan: get('plan') || undefined,
     activate: parseBoolean('activate', get('activate'), true),
     sync: parseChoice('sync', get('sync'), ['auto', 'always', 'never'] as const, 'auto'),
     waitTimeoutSeconds: parseWaitTimeout(get('wait-timeout')),
     dryRun: parseBoolean('dry-run', get('dry-run'), false),
-    mode: parseChoice('mode', get('mode'), ['ensure', 'check'] as const, 'ensure'),
+    mode: parseChoice('mode', get('mode'), ['ensure', 'check', 'release'] as const, 'ensure'),
     maxBackupAgeSeconds: parseMaxBackupAge(get('max-backup-age')),
     caCertificate: parseCaCertificate(raw['ca-certificate'] ?? ''),
     allowHttp,
+    azureProject,
   };
   return settings;
 }
@@ -186,6 +191,32 @@ function parseMaxBackupAge(value: string): number | undefined {
     throw new InputError('max-backup-age', `expected a duration such as 36h, 90m, 7d or a number of seconds, got '${value}'.`);
   }
   return seconds;
+}
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * An Azure DevOps project is given by id: the documented API has no call that lists projects or finds one by
+ * name. What it can do with one is narrow, so the combinations it cannot honour are refused here.
+ */
+function parseAzureProject(value: string, mode: string, raw: RawInputs): string | undefined {
+  const lowerMode = mode.toLowerCase();
+  if (!value) {
+    if (lowerMode === 'release') {
+      throw new InputError('mode', 'release detaches an Azure DevOps project: set azure-project to its id (and plan to the plan it leaves).');
+    }
+    return undefined;
+  }
+  if (!GUID.test(value)) {
+    throw new InputError('azure-project', `'${value}' is not a project id (a GUID such as 0f8fad5b-d9cb-469f-a165-70867728950e); the Xopero ONE API has no way to find a project by name, so copy its id from the Xopero ONE console.`);
+  }
+  if (!(raw.plan ?? '').trim()) throw new InputError('plan', 'is required with azure-project: name the plan the project joins (or, with mode: release, leaves).');
+  if ((raw.repositories ?? '').trim()) throw new InputError('azure-project', 'give azure-project or repositories, not both.');
+  if (lowerMode === 'check') {
+    throw new InputError('mode', "check cannot verify an Azure DevOps project: the Xopero ONE API has no call that lists a plan's projects. Use mode: ensure to attach it.");
+  }
+  if ((raw['max-backup-age'] ?? '').trim()) throw new InputError('max-backup-age', "gates one repository's backup; it does not apply to azure-project.");
+  return value.toLowerCase();
 }
 
 function parseCaCertificate(value: string): string | undefined {
