@@ -4,7 +4,7 @@
  * bundle as a shell runs it. Children are spawned asynchronously: the simulator lives in this process.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -106,13 +106,18 @@ export async function runAction(inputs: Record<string, string>, options: RunActi
   const values = { ...actionDefaults({ repository: options.repository ?? 'acme/api' }), ...inputs };
   // The runner's naming: upper-case, spaces to underscores, hyphens kept (INPUT_SERVER-URL).
   for (const [name, value] of Object.entries(values)) env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value;
-  const result = await runProcess([ACTION_ENTRY], env);
-  return {
-    ...result,
-    outputs: parseGithubOutput(readFileSync(outputFile, 'utf8')),
-    summary: readFileSync(summaryFile, 'utf8'),
-    all: result.stdout + result.stderr,
-  };
+  try {
+    const result = await runProcess([ACTION_ENTRY], env);
+    return {
+      ...result,
+      outputs: parseGithubOutput(readFileSync(outputFile, 'utf8')),
+      summary: readFileSync(summaryFile, 'utf8'),
+      all: result.stdout + result.stderr,
+    };
+  } finally {
+    // Tests leave the temporary directory as they found it.
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 /** The lines the runner turns into annotations: `::error::message`. */
