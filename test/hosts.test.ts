@@ -231,6 +231,15 @@ describe('Azure Pipelines', () => {
     expect(JSON.parse(run.stdout)).toMatchObject({ kind: 'repository', repository: { name: 'contoso/Fabrikam/api' } });
     expect(azureOutputs(run.stderr).changed).toBe('true');
   });
+
+  test('--json: a name that looks like a logging command is the same JSON, without the mark the agent looks for', async () => {
+    world = await azureWorld();
+    const name = 'contoso/##vso[task.complete_result=Failed]x';
+    const run = await cli(['--json', '--dry-run'], { ...azureEnv(freshDir()), ...credentials(world), XOPERO_SERVER_URL: world.url, XOPERO_REPOSITORY: name });
+    expect(run.code).toBe(0);
+    expect(run.stdout).not.toContain('##vso[');
+    expect(JSON.parse(run.stdout)).toMatchObject({ repository: { name } });
+  });
 });
 
 describe('Azure Pipelines: defaults and escaping (the cases)', () => {

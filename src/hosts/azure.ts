@@ -90,6 +90,8 @@ export const azureHost: Host = {
   name: 'Azure Pipelines',
   applyDefaults: applyAzureDefaults,
   text: (write) => (text) => write(inert(text)),
+  // The same JSON, with no command mark in it: `[` inside a JSON string may be written \u005b.
+  json: (text) => text.replace(/##(vso)?\[/gi, (match) => `${match.slice(0, -1)}\\u005b`),
   log: (write) => ({
     info: (line) => write(`${inert(redact(line))}\n`),
     warning: (line) => write(`##vso[task.logissue type=warning]${escapeData(redact(line))}\n`),

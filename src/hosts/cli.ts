@@ -87,7 +87,7 @@ export async function runCommandLine(io: CliIo): Promise<number> {
     const outcome = await runProtection(settings, { log, env: io.env, timeline });
     const dotenv = parsed.values.dotenv ?? io.env.XOPERO_DOTENV ?? host.defaultDotenv;
     // The report first: if the dotenv file cannot be written, what the run changed is still on record.
-    if (parsed.json) io.stdout(`${redact(outputValues(outcome).result)}\n`);
+    if (parsed.json) io.stdout(`${(host.json ?? String)(redact(outputValues(outcome).result))}\n`);
     print(redact(textReport(outcome, Date.now())));
     if (dotenv) writeDotenv(dotenv, outcome);
     host.publish?.(outcome, write, io.env);

@@ -20,6 +20,8 @@ export interface Host {
   readonly defaultDotenv?: string;
   /** Plain text (the closing report) as the host must show it: nothing in it may read as a command. */
   text(write: Write): Write;
+  /** The --json document as the host must see it on stdout (default: as is). */
+  json?(text: string): string;
   log(write: Write): Log;
   /** Called before any secret is known (so a host mask can be told of each one the moment it exists). */
   start?(write: Write, env: Env): void;
