@@ -112,9 +112,7 @@ export async function protectRepository(context: RunContext): Promise<ProtectRes
   result.activation = repository.isProtected ? 'already' : !settings.activate ? 'skipped' : readOnly ? 'would-activate' : 'activated';
   result.attachment = !plan ? 'skipped' : attached ? 'already' : readOnly ? 'would-attach' : 'attached';
 
-  if (readOnly) {
-    logPlanned(log, result);
-  } else {
+  if (!readOnly) {
     await log.group('Apply changes', () => applyChanges(context, result, repository, plan));
     if (settings.sync === 'always' && result.synchronization !== 'synchronized') {
       await client.synchronize(organization.id);
@@ -124,6 +122,8 @@ export async function protectRepository(context: RunContext): Promise<ProtectRes
   }
   if (readOnly && settings.sync === 'always') result.synchronization = 'would-synchronize';
   addGateProblems(context, result);
+  // Logged after the gates, so check mode never says "nothing to change" and then fails on the backup age.
+  if (readOnly) logPlanned(log, result);
   return result;
 }
 
@@ -140,7 +140,7 @@ function unknownRepository(
     return result;
   }
   if (settings.sync === 'never') {
-    throw new XoperoError(`Repository '${fullName}' is not known to Xopero ONE in organization '${organization.name}'${removedNote}, and sync is 'never': set sync to auto, or synchronize the organization in Xopero ONE.`);
+    throw new XoperoError(`Repository '${fullName}' is not known to Xopero ONE in organization '${organization.name}'${removedNote}, and sync is 'never': set ${settings.words.set('sync', 'auto')}, or synchronize the organization in Xopero ONE.`);
   }
   if (settings.dryRun) {
     result.synchronization = 'would-synchronize';
@@ -269,7 +269,9 @@ function logPlanned(log: Log, result: ProtectResult): void {
     result.attachment === 'would-attach' ? `attach to plan ${result.plan?.name}` : '',
   ].filter(Boolean);
   const prefix = result.mode === 'check' ? 'Check' : 'Dry run';
-  log.info(planned.length > 0 ? `${prefix}: would ${planned.join(', ')}; nothing was changed.` : `${prefix}: nothing to change.`);
+  if (planned.length > 0) log.info(`${prefix}: would ${planned.join(', ')}; nothing was changed.`);
+  else if (result.problems.length > 0) log.info(`${prefix}: license and plan are in place, but the run fails: ${result.problems.length === 1 ? 'see the problem' : `see the ${result.problems.length} problems`} below.`);
+  else log.info(`${prefix}: nothing to change.`);
 }
 
 function describeRepository(repository: Repository): string {

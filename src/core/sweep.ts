@@ -133,7 +133,7 @@ export async function sweepOrganization(context: RunContext): Promise<SweepResul
   addSweepGates(context, result, matched, plan, entry);
   result.entries = [...entries.values()];
   result.counts.failed = result.entries.filter((e) => e.actions.includes('failed')).length;
-  summarizeProblems(result);
+  summarizeProblems(result, settings);
   return result;
 }
 
@@ -142,7 +142,7 @@ async function readLists(client: XoperoClient, organization: Organization, plan:
     client.listRepositories(organization.id),
     plan ? client.listAssignedPlans(organization.id) : Promise.resolve<AssignedPlan[]>([]),
   ]);
-  log.info(`Read ${repositories.length} repositories${plan ? ` and the membership of ${assigned.length} plans` : ''}.`);
+  log.info(`Read ${repositories.length} repositories${plan ? ` and the membership of ${assigned.length} plan${assigned.length === 1 ? '' : 's'}` : ''}.`);
   return { repositories, assigned };
 }
 
@@ -249,11 +249,15 @@ function addSweepGates({ settings, now }: RunContext, result: SweepResult, match
 }
 
 /** The run's verdict in a few lines: how many failed and why (grouped by cause), what check mode found missing. */
-function summarizeProblems(result: SweepResult): void {
+function summarizeProblems(result: SweepResult, { sync, words }: RunContext['settings']): void {
   const { counts } = result;
   // A dry run would synchronize first, so a name it cannot see yet is not a failure there.
   if (result.notFound.length > 0 && !(result.dryRun && result.mode === 'ensure')) {
-    result.problems.push(`Not found in organization '${result.organization.name}': ${result.notFound.join(', ')}. Check the names, or set sync to auto so a synchronization can find new repositories.`);
+    result.problems.push(`Not found in organization '${result.organization.name}': ${result.notFound.join(', ')}. ${notFoundRemedy(result, words)}`);
+  }
+  // Patterns that match nothing are a mistake (a wrong path form, say), not a sweep with nothing to do.
+  if (counts.matched === 0 && result.notFound.length === 0) {
+    result.problems.push(`No repository of organization '${result.organization.name}' matches ${result.patterns.join(', ')}: check the patterns (they match the path inside the organization, e.g. api or team/*; acme/* is a full path).`);
   }
   if (counts.failed > 0) {
     const causes = new Map<string, number>();
@@ -272,6 +276,13 @@ function summarizeProblems(result: SweepResult): void {
     result.problems.push(`${unprotected} of ${counts.matched} repositories are not fully protected (${counts.wouldActivate} without a license, ${counts.wouldAttach} not attached to plan '${result.plan?.name}'); mode: check changes nothing: run with mode: ensure to fix them.`);
   }
   if (counts.stale > 0) {
-    result.problems.push(`${counts.stale} of ${counts.matched} repositories have no successful backup within the limit; the summary lists them.`);
+    result.problems.push(`${counts.stale} of ${counts.matched} repositories have no successful backup within the limit; the report lists them.`);
+  }
+
+  /** What to do about names not found depends on what this run could do about them. */
+  function notFoundRemedy({ mode }: SweepResult, w: typeof words): string {
+    if (mode === 'check') return `Check the names; mode: check does not synchronize (${w.set('mode', 'ensure')} synchronizes and protects them).`;
+    if (sync === 'never') return `Check the names, or set ${w.set('sync', 'auto')} so a synchronization can find new repositories.`;
+    return "A synchronization did not find them either: check the names, and that the credentials Xopero ONE uses for the organization can see them.";
   }
 }

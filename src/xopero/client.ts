@@ -17,6 +17,7 @@ import type {
 import { ApiError, XoperoError } from '../common/errors.js';
 import { addSecret } from '../common/redact.js';
 import type { Credentials } from '../settings/settings.js';
+import { ACTION_WORDS, type HostWords } from '../settings/words.js';
 import { Timeline } from '../common/timing.js';
 import { displayProxy } from './proxy.js';
 import { RETRY, proxyConnectStatus, type Transport } from './transport.js';
@@ -70,6 +71,8 @@ export interface ClientOptions {
   credentials: Credentials;
   transport: Transport;
   timeline?: Timeline;
+  /** How the host names settings in remedies ("check server-url" / "check --server-url / XOPERO_SERVER_URL"). */
+  words?: HostWords;
 }
 
 export class XoperoClient {
@@ -79,8 +82,11 @@ export class XoperoClient {
   /** Requests sent, and how many of them change something: for the result and the benchmark. */
   readonly requestCount = { total: 0, mutating: 0 };
 
+  private readonly words: HostWords;
+
   constructor(private readonly options: ClientOptions) {
     this.timeline = options.timeline ?? new Timeline(false);
+    this.words = options.words ?? ACTION_WORDS;
     if (options.credentials.kind === 'token') this.token = options.credentials.token;
   }
 
@@ -95,7 +101,7 @@ export class XoperoClient {
         rememberMe: false,
       });
       if (!response?.accessToken) {
-        throw new XoperoError('Login answered without an access token: is server-url the Xopero ONE Management Service?');
+        throw new XoperoError(`Login answered without an access token: is ${this.words.name('server-url')} the Xopero ONE Management Service?`);
       }
       addSecret(response.accessToken);
       this.token = response.accessToken;
@@ -151,7 +157,7 @@ export class XoperoClient {
     const fetchPage = async (page: number): Promise<Page<unknown>> => {
       const response = await this.send<Page<unknown>>(endpoint, { ...body, limit: PAGE_SIZE, page });
       if (!response || typeof response !== 'object' || !('result' in response)) {
-        throw new XoperoError(`${endpoint.path} answered without a result list: is server-url the Xopero ONE Management Service?`);
+        throw new XoperoError(`${endpoint.path} answered without a result list: is ${this.words.name('server-url')} the Xopero ONE Management Service?`);
       }
       return response;
     };
@@ -203,7 +209,7 @@ export class XoperoClient {
         bodyTimeout: REQUEST_TIMEOUT_MS,
       });
     } catch (error) {
-      throw transportError(error, url, endpoint, this.options.transport.proxy.url);
+      throw transportError(error, url, endpoint, this.options.transport.proxy.url, this.words);
     }
     const text = await response.body.text();
     // undici hands the connection back to its pool just after the body ends; a request sent in the same tick
@@ -211,7 +217,7 @@ export class XoperoClient {
     await new Promise((resolve) => setImmediate(resolve));
     this.timeline.add(`POST ${endpoint.path} -> ${response.statusCode}`, started, this.timeline.now());
     if (response.statusCode >= 200 && response.statusCode < 300) return parseJson<T>(text);
-    throw httpError(response.statusCode, response.headers, text, url, endpoint);
+    throw httpError(response.statusCode, response.headers, text, url, endpoint, this.words);
   }
 }
 
@@ -255,7 +261,8 @@ function serverError(text: string): { code?: string; message?: string } {
   }
 }
 
-function httpError(status: number, headers: Dispatcher.ResponseData['headers'], text: string, url: URL, endpoint: Endpoint): ApiError {
+function httpError(status: number, headers: Dispatcher.ResponseData['headers'], text: string, url: URL, endpoint: Endpoint, words: HostWords): ApiError {
+  const serverUrl = words.name('server-url');
   const { code, message } = serverError(text);
   const said = [code, message].filter(Boolean).join(': ');
   const server = said ? ` (server: ${said})` : '';
@@ -263,11 +270,11 @@ function httpError(status: number, headers: Dispatcher.ResponseData['headers'], 
   if (status >= 300 && status < 400) {
     const location = String(headers.location ?? '');
     return new ApiError(
-      `${url.origin} answered ${where} with a redirect (HTTP ${status}) to ${location || 'another address'}; set server-url to the final address (redirects are not followed, so the token never goes elsewhere).`,
+      `${url.origin} answered ${where} with a redirect (HTTP ${status}) to ${location || 'another address'}; set ${serverUrl} to the final address (redirects are not followed, so the token never goes elsewhere).`,
       status, endpoint.path, code, message);
   }
   if (endpoint === ENDPOINTS.login && (status === 400 || status === 401)) {
-    return new ApiError(`Xopero ONE authentication failed${server}: check the email and password secrets.`, status, endpoint.path, code, message);
+    return new ApiError(`Xopero ONE authentication failed${server}: check ${words.secrets.credentials}.`, status, endpoint.path, code, message);
   }
   if (status === 401) {
     return new ApiError(`Xopero ONE rejected the access token${server}: tokens last 30 days; issue a new one or use email and password.`, status, endpoint.path, code, message);
@@ -275,14 +282,16 @@ function httpError(status: number, headers: Dispatcher.ResponseData['headers'], 
   if (status === 403) {
     return new ApiError(`The Xopero ONE account may not call ${where}${server}: give it the GitManagement role (see README, Permissions).`, status, endpoint.path, code, message);
   }
-  if (status === 404 && !code) {
-    return new ApiError(`${url.origin} has no ${endpoint.path} (HTTP 404): is server-url the Xopero ONE Management Service address?`, status, endpoint.path);
+  // Login is the first call: a 404 there means the wrong service, whatever error code that service adds.
+  if (status === 404 && (!code || endpoint === ENDPOINTS.login)) {
+    return new ApiError(`${url.origin} has no ${endpoint.path} (HTTP 404${said ? `, server: ${said}` : ''}): is ${serverUrl} the Xopero ONE Management Service address?`, status, endpoint.path, code, message);
   }
   const remedy = status >= 500 ? 're-run later, or check the Management Service log' : 'check the inputs it was given against Xopero ONE';
   return new ApiError(`Xopero ONE answered ${where} with HTTP ${status}${server}: ${remedy}.`, status, endpoint.path, code, message);
 }
 
-function transportError(error: unknown, url: URL, endpoint: Endpoint, proxy: URL | undefined): XoperoError {
+function transportError(error: unknown, url: URL, endpoint: Endpoint, proxy: URL | undefined, words: HostWords): XoperoError {
+  const serverUrl = words.name('server-url');
   const err = error as Error & { code?: string; statusCode?: number; cause?: { code?: string; message?: string } };
   if (proxy) {
     const failure = proxyFailure(err, url, proxy);
@@ -299,12 +308,12 @@ function transportError(error: unknown, url: URL, endpoint: Endpoint, proxy: URL
     switch (code) {
       case 'ENOTFOUND':
       case 'EAI_AGAIN':
-        return `cannot resolve ${url.hostname}: check server-url`;
+        return `cannot resolve ${url.hostname}: check ${serverUrl}`;
       case 'ECONNREFUSED':
-        return `${host} refused the connection: check server-url and that the Management Service is running`;
+        return `${host} refused the connection: check ${serverUrl} and that the Management Service is running`;
       case 'UND_ERR_CONNECT_TIMEOUT':
       case 'ETIMEDOUT':
-        return `connecting to ${host} timed out: check server-url and the network (a proxy? see README)`;
+        return `connecting to ${host} timed out: check ${serverUrl} and the network (a proxy? see README)`;
       case 'UND_ERR_HEADERS_TIMEOUT':
       case 'UND_ERR_BODY_TIMEOUT':
         return `${host} did not answer POST ${endpoint.path} within ${REQUEST_TIMEOUT_MS / 1000} s`;
@@ -312,9 +321,13 @@ function transportError(error: unknown, url: URL, endpoint: Endpoint, proxy: URL
       case 'SELF_SIGNED_CERT_IN_CHAIN':
       case 'UNABLE_TO_VERIFY_LEAF_SIGNATURE':
       case 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY':
-        return `the TLS certificate of ${host} is not trusted (${code}): give its CA as ca-certificate (PEM) or in NODE_EXTRA_CA_CERTS`;
+        return `the TLS certificate of ${host} is not trusted (${code}): give its CA as ${words.name('ca-certificate')} (PEM) or in NODE_EXTRA_CA_CERTS`;
       case 'ERR_TLS_CERT_ALTNAME_INVALID':
-        return `the TLS certificate of ${host} does not name that host: use the host name the certificate was issued for in server-url`;
+        return `the TLS certificate of ${host} does not name that host: use the host name the certificate was issued for in ${serverUrl}`;
+      case 'ERR_SSL_WRONG_VERSION_NUMBER':
+      case 'ERR_SSL_PACKET_LENGTH_TOO_LONG':
+      case 'ERR_SSL_HTTP_REQUEST':
+        return `${host} answered in plain HTTP to an https:// address: use the address its TLS listener serves (often another port), or http:// with ${words.set('allow-http', 'true')} (the credentials then travel unencrypted)`;
       case 'CERT_HAS_EXPIRED':
         return `the TLS certificate of ${host} has expired: renew it on the server`;
       default:

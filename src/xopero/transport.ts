@@ -53,6 +53,12 @@ export const RETRY = {
 
 export const CONNECT_TIMEOUT_MS = 10_000;
 
+/**
+ * TLS failures a retry cannot mend: a plain-HTTP answer to an https:// URL (OpenSSL says "wrong version
+ * number"), an untrusted or mismatched certificate. They fail at once, with the remedy.
+ */
+const NEVER_RETRIED = /^ERR_SSL_|CERT|SELF_SIGNED|UNABLE_TO_(VERIFY|GET)/;
+
 export function createTransport(options: TransportOptions): Transport {
   const proxy = chooseProxy(options.serverUrl, options.env ?? {});
   const tls = { timeout: CONNECT_TIMEOUT_MS, ...trust(options.caCertificate) };
@@ -105,7 +111,7 @@ function backoffWithJitter(options: TransportOptions): RetryCallback {
     // A proxy that cannot reach the server answers its CONNECT with 502/503: retried like the server's own.
     const statusCode = (err as { statusCode?: number }).statusCode ?? proxyConnectStatus(err);
     const proxied = proxyConnectStatus(err) !== undefined;
-    const retryableCode = !code || code === 'UND_ERR_REQ_RETRY' || proxied || RETRY.errorCodes.includes(code);
+    const retryableCode = !(code && NEVER_RETRIED.test(code)) && (!code || code === 'UND_ERR_REQ_RETRY' || proxied || RETRY.errorCodes.includes(code));
     const retryableStatus = statusCode === undefined || RETRY.statusCodes.includes(statusCode);
     if (!retryableCode || !retryableStatus || state.counter > RETRY.maxRetries) {
       callback(err);
