@@ -59,11 +59,15 @@ function expectProtected(w: World, name: string, plan = 'Nightly GitHub') {
   expect(w.sim.plan(plan)!.repositoryIds).toContain(repo.id);
 }
 
-/** One error line on stderr, `xopero-one: ...`, and no stack trace. */
+/** The `xopero-one: ...` lines on stderr (the log goes there too, without that prefix). */
+const errorLines = (run: CliResult) => run.stderr.split('\n').filter((line) => line.startsWith('xopero-one: '));
+
+/** One error line on stderr, `xopero-one: ...`, and no stack trace; stdout empty (nothing to report). */
 function expectFailure(run: CliResult, code: 1 | 2, pattern: RegExp) {
   expect(run.code).toBe(code);
-  expect(run.stderr).toMatch(/^xopero-one: /);
-  expect(run.stderr).toMatch(pattern);
+  expect(errorLines(run)).toHaveLength(1);
+  expect(errorLines(run)[0]).toMatch(pattern);
+  expect(run.stdout).toBe('');
   expect(run.all).not.toMatch(/\n\s+at .+:\d+:\d+\)?/);
 }
 
@@ -82,14 +86,16 @@ const tokensSeen = (w: World) =>
   [...new Set(w.sim.requests.map((r) => r.authorization?.replace('Bearer ', '')).filter(Boolean))] as string[];
 
 describe('flags and the XOPERO_* environment', () => {
-  test('flags: the repository ends protected and attached; a text report on stdout', async () => {
+  test('flags: the repository ends protected and attached; the report on stdout, the log on stderr', async () => {
     world = await startWorld();
     const run = await cli(flags(world), credentials(world));
 
-    expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     expectProtected(world, 'acme/api');
-    expect(run.stdout).toContain('== Sign in');
+    expect(errorLines(run)).toEqual([]);
+    expect(run.stderr).toContain('== Sign in');
+    expect(run.stdout).not.toContain('== Sign in');
+    expect(run.stdout).not.toContain('Signed in');
     expect(run.stdout).toContain(`Organization: acme (${world.orgId})`);
     expect(run.stdout).toContain(`Repository:   acme/api (${world.sim.repository('acme/api')!.id})`);
     expect(run.stdout).toContain(`Plan:         Nightly GitHub (${world.nightlyId})`);
@@ -138,14 +144,15 @@ describe('flags and the XOPERO_* environment', () => {
     expect(world.sim.plan('Weekly')!.repositoryIds).not.toContain(api.id);
     expect(api.isProtected).toBe(false); // --no-activate over XOPERO_ACTIVATE=true
     expect(count(world.sim, '/git/repositories/sync')).toBe(0); // --sync never over XOPERO_SYNC=always
-    expect(run.stdout).toMatch(/warning: acme\/api holds no license/);
+    expect(run.stderr).toMatch(/warning: acme\/api holds no license/);
+    expect(run.stdout).not.toMatch(/warning/);
   });
 
   test('--activate false and a boolean variable (XOPERO_DRY_RUN=true) are honoured', async () => {
     world = await startWorld();
     const dry = await cli(flags(world), { ...credentials(world), XOPERO_DRY_RUN: 'true' });
     expect(dry.code).toBe(0);
-    expect(dry.stdout).toMatch(/Dry run: would activate the license, attach to plan Nightly GitHub; nothing was changed/);
+    expect(dry.stderr).toMatch(/Dry run: would activate the license, attach to plan Nightly GitHub; nothing was changed/);
     expect(world.sim.mutatingRequests()).toHaveLength(0);
 
     const noActivate = await cli([...flags(world), '--activate', 'false'], credentials(world));
@@ -195,29 +202,36 @@ describe('exit status', () => {
     world = await startWorld();
     const run = await cli([...flags(world), '--plan', 'Nightly'], credentials(world));
     expectFailure(run, 1, /^xopero-one: Plan 'Nightly' not found in organization 'acme'.*'Nightly GitHub', 'Weekly'/);
-    expect(run.stderr.trim().split('\n')).toHaveLength(1);
     expect(world.sim.mutatingRequests()).toHaveLength(0);
   });
 
   test('1: a rejected login', async () => {
     world = await startWorld();
     const run = await cli(flags(world), { ...credentials(world), XOPERO_PASSWORD: 'wrong-password' });
-    expectFailure(run, 1, /authentication failed/);
+    expectFailure(run, 1, /authentication failed.*check XOPERO_EMAIL and XOPERO_PASSWORD/);
     expect(world.sim.requests.map((r) => r.path)).toEqual(['/account/login']);
   });
 
   test.each([
-    [['--bogus'], /Unknown option '--bogus'/],
+    [['--bogus'], /unknown option '--bogus'$/],
+    [['--organisation', 'acme'], /unknown option '--organisation' \(did you mean --organization\?\)/],
+    [['--dryrun'], /unknown option '--dryrun' \(did you mean --dry-run\?\)/],
+    [['--max-backup-age', '-5'], /--max-backup-age \/ XOPERO_MAX_BACKUP_AGE: expected a duration .* got '-5'/],
+    [['--plan'], /--plan needs a value/],
+    [['--repositories', '*'], /give --repository \/ XOPERO_REPOSITORY or --repositories \/ XOPERO_REPOSITORIES \(a sweep\), not both/],
+    [['--organization', 'globex'], /--repository \/ XOPERO_REPOSITORY: 'acme\/api' belongs to 'acme', but --organization \/ XOPERO_ORGANIZATION is 'globex'/],
+    [['--dotenv', '/nonexistent-dir/x.env'], /cannot write the dotenv file '\/nonexistent-dir\/x\.env': the directory \/nonexistent-dir does not exist/],
     [['--password', 'pw-on-the-command-line'], /--password is not accepted.*set XOPERO_PASSWORD instead/],
     [['--access-token', 'token-on-the-command-line'], /--access-token is not accepted.*set XOPERO_ACCESS_TOKEN instead/],
     [['--email', EMAIL], /--email is not accepted.*set XOPERO_EMAIL instead/],
-    [['deploy'], /unknown command 'deploy' \(the only command is 'ensure'\)/],
+    [['deploy'], /unknown command 'deploy'; the commands are ensure, help, version/],
+    [['ensur'], /unknown command 'ensur' \(did you mean 'ensure'\?\)/],
     [['ensure', 'now'], /unknown command 'ensure now'/],
-    [['--sync', 'sometimes'], /Input 'sync': expected one of auto, always, never, got 'sometimes'/],
-    [['--mode', 'fix'], /Input 'mode': expected one of ensure, check, got 'fix'/],
-    [['--wait-timeout', 'soon'], /Input 'wait-timeout': expected a number of seconds/],
-    [['--activate', 'maybe'], /Input 'activate': expected true or false, got 'maybe'/],
-    [['--server-url', 'http://127.0.0.1:1'], /Input 'server-url': .* is plain http/],
+    [['--sync', 'sometimes'], /--sync \/ XOPERO_SYNC: expected one of auto, always, never, got 'sometimes'/],
+    [['--mode', 'fix'], /--mode \/ XOPERO_MODE: expected one of ensure, check, got 'fix'/],
+    [['--wait-timeout', 'soon'], /--wait-timeout \/ XOPERO_WAIT_TIMEOUT: expected a number of seconds/],
+    [['--activate', 'maybe'], /--activate \/ XOPERO_ACTIVATE: expected true or false, got 'maybe'/],
+    [['--server-url', 'http://127.0.0.1:1'], /--server-url \/ XOPERO_SERVER_URL: .* is plain http.*set --allow-http \(or XOPERO_ALLOW_HTTP=true\)/],
   ])('2: usage error %j, before any request', async (args, message) => {
     world = await startWorld();
     const run = await cli([...flags(world), ...args], credentials(world));
@@ -228,7 +242,8 @@ describe('exit status', () => {
 
   test('2: a missing required value, with no simulator at all', async () => {
     const run = await cli([], { XOPERO_EMAIL: EMAIL, XOPERO_PASSWORD: PASSWORD });
-    expectFailure(run, 2, /Input 'server-url': is required but empty/);
+    expectFailure(run, 2, /^xopero-one: --server-url \/ XOPERO_SERVER_URL: is required but empty/);
+    expect(run.all).not.toMatch(/Input '/);
   });
 });
 
@@ -281,7 +296,7 @@ describe('GitLab CI (GITLAB_CI=true)', () => {
     const run = await cli([], env);
 
     expect(run.code).toBe(0);
-    expect(run.stderr).toBe('');
+    expect(errorLines(run)).toEqual([]);
     expectProtected(world, 'acme/api');
     const api = world.sim.repository('acme/api')!;
 
@@ -300,8 +315,8 @@ describe('GitLab CI (GITLAB_CI=true)', () => {
     for (const line of dotenvText.slice(0, -1).split('\n')) expect(line).toMatch(/^XOPERO_[A-Z_]+=\S*$/);
 
     // \e[0Ksection_start:TIME:NAME[collapsed=false]\r\e[0KTitle ... \e[0Ksection_end:TIME:NAME\r\e[0K
-    const starts = [...run.stdout.matchAll(/\u001b\[0Ksection_start:(\d+):([\w.-]+)\[collapsed=false\]\r\u001b\[0K(.+)\n/g)];
-    const ends = [...run.stdout.matchAll(/\u001b\[0Ksection_end:(\d+):([\w.-]+)\r\u001b\[0K\n/g)];
+    const starts = [...run.stderr.matchAll(/\u001b\[0Ksection_start:(\d+):([\w.-]+)\[collapsed=false\]\r\u001b\[0K(.+)\n/g)];
+    const ends = [...run.stderr.matchAll(/\u001b\[0Ksection_end:(\d+):([\w.-]+)\r\u001b\[0K\n/g)];
     expect(starts.length).toBeGreaterThanOrEqual(2);
     expect(ends.map((m) => m[2])).toEqual(starts.map((m) => m[2]));
     expect(new Set(starts.map((m) => m[2])).size).toBe(starts.length);
@@ -310,7 +325,8 @@ describe('GitLab CI (GITLAB_CI=true)', () => {
       expect(Math.abs(Number(start[1]) - Date.now() / 1000)).toBeLessThan(120);
     });
     expect(starts.map((m) => m[3])).toContain('Sign in');
-    expect(run.stdout).not.toContain('== Sign in');
+    expect(run.all).not.toContain('== Sign in');
+    expect(run.stdout).not.toContain('section_');
   });
 
   test('explicit XOPERO_ORGANIZATION and XOPERO_REPOSITORY win over the project defaults', async () => {
@@ -327,7 +343,7 @@ describe('GitLab CI (GITLAB_CI=true)', () => {
   test('--dotenv names the file; outside GitLab the project variables are ignored', async () => {
     world = await startWorld();
     const outside = await cli([], { CI_PROJECT_ROOT_NAMESPACE: 'acme', CI_PROJECT_PATH: 'acme/api', ...credentials(world), XOPERO_SERVER_URL: world.url });
-    expectFailure(outside, 2, /Input 'organization': is required but empty/);
+    expectFailure(outside, 2, /--repository \/ XOPERO_REPOSITORY: is required but empty/);
     expect(world.sim.requests).toHaveLength(0);
 
     const dir = freshDir();
@@ -339,9 +355,11 @@ describe('GitLab CI (GITLAB_CI=true)', () => {
   test('a dotenv file that cannot be written: an error naming it, not an unexpected one', async () => {
     world = await startWorld();
     const run = await cli([...flags(world), '--dotenv', '/nonexistent-dir/xopero.env'], credentials(world));
-    expect(run.code).not.toBe(0);
-    expect(run.stderr).toMatch(/^xopero-one: .*\/nonexistent-dir\/xopero\.env/m);
+    expectFailure(run, 2, /^xopero-one: .*\/nonexistent-dir\/xopero\.env.*set --dotenv or XOPERO_DOTENV to a writable path/);
     expect(run.stderr).not.toMatch(/Unexpected error|please report/);
+    // Checked before the run: nothing was sent, so nothing was changed.
+    expect(world.sim.requests).toHaveLength(0);
+    expect(world.sim.repository('acme/api')!.isProtected).toBe(false);
   });
 });
 
@@ -349,7 +367,7 @@ describe('XOPERO_CA_CERTIFICATE', () => {
   test('without it (and without NODE_EXTRA_CA_CERTS) the simulator is not trusted', async () => {
     world = await startWorld();
     const run = await cli(flags(world), { XOPERO_EMAIL: EMAIL, XOPERO_PASSWORD: PASSWORD });
-    expectFailure(run, 1, /TLS certificate of .* is not trusted.*ca-certificate/);
+    expectFailure(run, 1, /TLS certificate of .* is not trusted.*give its CA as --ca-certificate \/ XOPERO_CA_CERTIFICATE \(PEM\) or in NODE_EXTRA_CA_CERTS/);
     expect(world.sim.requests).toHaveLength(0);
   });
 
@@ -381,7 +399,7 @@ describe('XOPERO_CA_CERTIFICATE', () => {
     world = await startWorld();
     const dir = freshDir();
     const run = await cli(flags(world), { ...credentials(world), XOPERO_CA_CERTIFICATE: dir });
-    expectFailure(run, 2, /Input 'ca-certificate'/);
+    expectFailure(run, 2, /--ca-certificate \/ XOPERO_CA_CERTIFICATE: is neither PEM text nor a readable file/);
     expect(run.stderr).not.toMatch(/Unexpected error|please report/);
     expect(world.sim.requests).toHaveLength(0);
   });
