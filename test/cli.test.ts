@@ -438,3 +438,165 @@ describe('secrets', () => {
     expect(run.all).toContain('token ***');
   });
 });
+
+describe('a command line that behaves like the ones users know', () => {
+  test.each([['-h'], ['help'], ['--help', '--bogus-after-help']])('%s prints the help and exits 0', async (...args) => {
+    const run = await cli(args[0] === '--help' ? ['--help'] : args);
+    expect([run.code, run.stderr]).toEqual([0, '']);
+    expect(run.stdout).toMatch(/^Usage: xopero-one/);
+  });
+
+  test.each([['-v'], ['version']])('%s prints the version and exits 0', async (arg) => {
+    const run = await cli([arg]);
+    expect([run.code, run.stdout, run.stderr]).toEqual([0, `${VERSION}\n`, '']);
+  });
+
+  test("the help's columns line up: every variable starts in one column, every description in another", async () => {
+    const { stdout } = await cli(['--help']);
+    const rows = stdout.split('\n').filter((line) => /^ {2}(-\w, )?--\w/.test(line));
+    expect(rows.length).toBeGreaterThan(15);
+    const variableColumns = new Set(rows.filter((row) => row.includes(' XOPERO_')).map((row) => row.indexOf(' XOPERO_')));
+    expect(variableColumns.size).toBe(1);
+    const [column] = variableColumns;
+    const descriptionColumn = rows[0].indexOf(' Xopero ONE') + 1;
+    for (const row of rows) {
+      expect(row.slice(0, column)).toMatch(/\S/); // the flag fits before the variable column
+      expect(row.slice(column, column + 1)).toBe(' ');
+      expect(row.slice(descriptionColumn - 1, descriptionColumn + 1)).toMatch(/^ \S/);
+    }
+  });
+
+  test('--name=value works like --name value; a value may start with a dash', async () => {
+    world = await startWorld();
+    const run = await cli([`--server-url=${world.url}`, '--repository=acme/api', '--plan=Nightly GitHub', '--dry-run'], credentials(world));
+    expect(run.code).toBe(0);
+    expect(world.sim.mutatingRequests()).toHaveLength(0);
+  });
+});
+
+describe('stdout is for results', () => {
+  test('retry warnings and the log go to stderr; stdout holds the report alone', async () => {
+    world = await startWorld();
+    world.sim.addFault({ path: '/git/organizations/getmany', status: 503, retryAfter: 0 });
+    const run = await cli(flags(world), credentials(world));
+    expect(run.code).toBe(0);
+    expect(run.stderr).toMatch(/warning: Retrying after HTTP 503/);
+    expect(run.stdout).not.toMatch(/Retrying|warning|==/);
+    expect(run.stdout.split('\n')[0]).toBe(`Organization: acme (${world.orgId})`);
+  });
+
+  test('NO_COLOR: no colour in the GitLab log; its section markers stay', async () => {
+    world = await startWorld();
+    const env = { ...GITLAB, ...credentials(world), XOPERO_SERVER_URL: world.url, XOPERO_ACTIVATE: 'false' };
+    const colored = await cli([], env);
+    expect(colored.stderr).toContain('\u001b[33mwarning:');
+    const plain = await cli([], { ...env, NO_COLOR: '1' });
+    expect(plain.code).toBe(0);
+    expect(plain.stderr).toMatch(/^warning: acme\/api holds no license/m);
+    expect(plain.stderr).not.toMatch(/\u001b\[3\dm/);
+    expect(plain.stderr).toContain('section_start');
+  });
+});
+
+describe('--json is always one document', () => {
+  test.each([
+    ['an unknown plan (a hard failure)', ['--plan', 'Nightly'], 1, /Plan 'Nightly' not found/],
+    ['a usage error', ['--organisation', 'acme'], 2, /did you mean --organization/],
+    ['a bad value', ['--sync', 'sometimes'], 2, /--sync \/ XOPERO_SYNC: expected one of/],
+  ])('%s: {"problems": [...]} on stdout, the same exit code', async (_name, args, code, message) => {
+    world = await startWorld();
+    const run = await cli([...flags(world), ...args, '--json'], credentials(world));
+    expect(run.code).toBe(code);
+    const document = JSON.parse(run.stdout);
+    expect(document.problems).toHaveLength(1);
+    expect(document.problems[0]).toMatch(message);
+    expect(errorLines(run)).toHaveLength(1);
+  });
+});
+
+describe('the organization and the repository', () => {
+  test("--repository owner/name alone: the organization is the owner", async () => {
+    world = await startWorld();
+    const run = await cli(['--server-url', world.url, '--repository', 'acme/api', '--plan', 'Nightly GitHub'], credentials(world));
+    expect(run.code).toBe(0);
+    expectProtected(world, 'acme/api');
+  });
+
+  test('an organization that is not the owner is refused before anything is sent', async () => {
+    world = await startWorld();
+    const run = await cli(['--server-url', world.url, '--organization', 'acme', '--repository', 'globex/portal'], credentials(world));
+    expectFailure(run, 2, /'globex\/portal' belongs to 'globex', but --organization \/ XOPERO_ORGANIZATION is 'acme'/);
+    expect(world.sim.requests).toHaveLength(0);
+  });
+
+  test('XOPERO_ACCESS_TOKEN beside the email and password: says which variables to unset', async () => {
+    const run = await cli(['--server-url', 'https://127.0.0.1:1', '--repository', 'acme/api'], { XOPERO_EMAIL: EMAIL, XOPERO_PASSWORD: PASSWORD, XOPERO_ACCESS_TOKEN: 'tok-x' });
+    expectFailure(run, 2, /unset XOPERO_EMAIL and XOPERO_PASSWORD, or unset XOPERO_ACCESS_TOKEN/);
+    expect(run.all).not.toContain(PASSWORD);
+  });
+});
+
+describe('server answers that need a remedy', () => {
+  test('https:// to a server speaking plain HTTP: said so, at once, not retried', async () => {
+    world = await startWorld({ tls: false });
+    const run = await cli(['--server-url', world.url.replace('http:', 'https:'), '--repository', 'acme/api'], { XOPERO_EMAIL: EMAIL, XOPERO_PASSWORD: PASSWORD });
+    expectFailure(run, 1, /127\.0\.0\.1:\d+ answered in plain HTTP to an https:\/\/ address.*--allow-http \(or XOPERO_ALLOW_HTTP=true\)/);
+    expect(run.stderr).not.toMatch(/Retrying/);
+  });
+
+  test('a 404 with an error code on /account/login: is --server-url the Management Service?', async () => {
+    world = await startWorld();
+    world.sim.addFault({ path: '/account/login', status: 404, body: { errorCode: 'GN0404', message: 'No route' } });
+    const run = await cli(flags(world), credentials(world));
+    expectFailure(run, 1, /has no \/account\/login \(HTTP 404, server: GN0404: No route\): is --server-url \/ XOPERO_SERVER_URL the Xopero ONE Management Service address\?/);
+  });
+});
+
+describe('sweeps say what they found', () => {
+  const sweep = (w: World, ...args: string[]) => cli(['--server-url', w.url, '--organization', 'acme', ...args], credentials(w));
+
+  test('patterns that match nothing fail in one line', async () => {
+    world = await startWorld();
+    const run = await sweep(world, '--repositories', 'nothing-*', '--plan', 'Nightly GitHub');
+    expect(run.code).toBe(1);
+    expect(errorLines(run)).toEqual([expect.stringMatching(/No repository of organization 'acme' matches nothing-\*: check the patterns/)]);
+    expect(world.sim.mutatingRequests()).toHaveLength(0);
+  });
+
+  test('a dry run and a check list the repositories concerned in the text report', async () => {
+    world = await startWorld();
+    const dry = await sweep(world, '--repositories', '*', '--plan', 'Nightly GitHub', '--dry-run');
+    expect(dry.code).toBe(0);
+    expect(dry.stdout).toMatch(/^ {2}acme\/api: would-activate, would-attach$/m);
+    expect(dry.stdout).toMatch(/^ {2}acme\/api-gateway: would-activate, would-attach$/m);
+    expect(dry.stdout).not.toMatch(/^ {2}acme\/other:/m);
+
+    const check = await sweep(world, '--repositories', 'other', '--plan', 'Nightly GitHub', '--mode', 'check', '--max-backup-age', '1d');
+    expect(check.code).toBe(1);
+    expect(check.stdout).toMatch(/^ {2}acme\/other: stale \('acme\/other' has never been backed up successfully/m);
+    expect(errorLines(check)).toEqual([expect.stringMatching(/1 of 1 repositories have no successful backup within the limit; the report lists them/)]);
+  });
+
+  test("a name not found: 'set sync' advice only where sync is what stops it; '1 plan'", async () => {
+    world = await startWorld();
+    const auto = await sweep(world, '--repositories', 'ghost', '--plan', 'Nightly GitHub', '--wait-timeout', '30');
+    expect(auto.code).toBe(1);
+    expect(errorLines(auto)[0]).toMatch(/Not found in organization 'acme': acme\/ghost\. A synchronization did not find them either/);
+    expect(auto.all).not.toMatch(/set sync|--sync auto/);
+    expect(auto.stderr).toMatch(/the membership of 1 plan\./);
+
+    const never = await sweep(world, '--repositories', 'ghost', '--sync', 'never');
+    expect(errorLines(never)[0]).toMatch(/Check the names, or set --sync auto \(or XOPERO_SYNC=auto\)/);
+  });
+});
+
+describe('check mode', () => {
+  test('a stale backup: no "nothing to change" before the failure', async () => {
+    world = await startWorld();
+    const run = await cli(['--server-url', world.url, '--repository', 'acme/other', '--plan', 'Nightly GitHub', '--mode', 'check', '--max-backup-age', '1d'], credentials(world));
+    expect(run.code).toBe(1);
+    expect(run.stderr).not.toMatch(/nothing to change/i);
+    expect(run.stderr).toMatch(/Check: license and plan are in place, but the run fails: see the problem below/);
+    expect(errorLines(run)).toEqual([expect.stringMatching(/'acme\/other' has never been backed up successfully/)]);
+  });
+});
