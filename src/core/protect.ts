@@ -136,7 +136,7 @@ function unknownRepository(
   const { fullName, organization } = found;
   const removedNote = found.removed ? ' (only a removed record of that name remains, from a repository deleted at the source)' : '';
   if (settings.mode === 'check') {
-    result.problems.push(`'${fullName}' is not known to Xopero ONE in organization '${organization.name}'${removedNote}: not protected. Run with mode: ensure to add it.`);
+    result.problems.push(`'${fullName}' is not known to Xopero ONE in organization '${organization.name}'${removedNote}: not protected. Run with ${settings.words.set('mode', 'ensure')} to add it.`);
     return result;
   }
   if (settings.sync === 'never') {
@@ -206,7 +206,7 @@ async function synchronizeUntilKnown(
     );
   }
   throw new XoperoError(
-    `'${fullName}' did not appear in organization '${organization.name}' within ${settings.waitTimeoutSeconds} s (wait-timeout) of synchronizing: raise wait-timeout for a large organization, or re-run later.`,
+    `'${fullName}' did not appear in organization '${organization.name}' within ${settings.waitTimeoutSeconds} s (wait-timeout) of synchronizing: raise ${settings.words.name('wait-timeout')} for a large organization, or re-run later.`,
   );
 }
 
@@ -253,7 +253,7 @@ function addGateProblems({ settings }: RunContext, result: ProtectResult): void 
       result.attachment === 'would-attach' ? `not attached to plan '${result.plan?.name}'` : '',
     ].filter(Boolean);
     if (result.repository.known && missing.length > 0) {
-      result.problems.push(`'${result.repository.name}' is ${missing.join(' and ')} (mode: check changes nothing; run with mode: ensure to fix it).`);
+      result.problems.push(`'${result.repository.name}' is ${missing.join(' and ')} (mode: check changes nothing; run with ${settings.words.set('mode', 'ensure')} to fix it).`);
     }
   }
   if (settings.maxBackupAgeSeconds !== undefined && result.backup) {

@@ -169,7 +169,7 @@ async function synchronize({ client, settings, log }: RunContext, organization: 
     await new Promise((resolve) => setTimeout(resolve, delay));
     if (!(await client.synchronizationInProgress(organization.id))) return;
   }
-  throw new XoperoError(`The synchronization of '${organization.name}' did not finish within ${settings.waitTimeoutSeconds} s (wait-timeout): raise wait-timeout for a large organization, or re-run later.`);
+  throw new XoperoError(`The synchronization of '${organization.name}' did not finish within ${settings.waitTimeoutSeconds} s (wait-timeout): raise ${settings.words.name('wait-timeout')} for a large organization, or re-run later.`);
 }
 
 async function applySweep(
@@ -273,7 +273,7 @@ function summarizeProblems(result: SweepResult, { sync, words }: RunContext['set
   }
   if (result.mode === 'check' && counts.wouldActivate + counts.wouldAttach > 0) {
     const unprotected = result.entries.filter((e) => e.actions.some((a) => a.startsWith('would-'))).length;
-    result.problems.push(`${unprotected} of ${counts.matched} repositories are not fully protected (${counts.wouldActivate} without a license, ${counts.wouldAttach} not attached to plan '${result.plan?.name}'); mode: check changes nothing: run with mode: ensure to fix them.`);
+    result.problems.push(`${unprotected} of ${counts.matched} repositories are not fully protected (${counts.wouldActivate} without a license, ${counts.wouldAttach} not attached to plan '${result.plan?.name}'); mode: check changes nothing: run with ${words.set('mode', 'ensure')} to fix them.`);
   }
   if (counts.stale > 0) {
     result.problems.push(`${counts.stale} of ${counts.matched} repositories have no successful backup within the limit; the report lists them.`);
