@@ -111,7 +111,10 @@ function backoffWithJitter(options: TransportOptions): RetryCallback {
     // A proxy that cannot reach the server answers its CONNECT with 502/503: retried like the server's own.
     const statusCode = (err as { statusCode?: number }).statusCode ?? proxyConnectStatus(err);
     const proxied = proxyConnectStatus(err) !== undefined;
-    const retryableCode = !(code && NEVER_RETRIED.test(code)) && (!code || code === 'UND_ERR_REQ_RETRY' || proxied || RETRY.errorCodes.includes(code));
+    // The TLS error may come wrapped (a tunnel's socket error carrying it as its cause).
+    const causeCode = (err as Error & { cause?: { code?: string } }).cause?.code;
+    const hopeless = [code, causeCode].some((c) => c !== undefined && NEVER_RETRIED.test(c));
+    const retryableCode = !hopeless && (!code || code === 'UND_ERR_REQ_RETRY' || proxied || RETRY.errorCodes.includes(code));
     const retryableStatus = statusCode === undefined || RETRY.statusCodes.includes(statusCode);
     if (!retryableCode || !retryableStatus || state.counter > RETRY.maxRetries) {
       callback(err);
