@@ -343,7 +343,7 @@ describe('GitLab CI (GITLAB_CI=true)', () => {
   test('--dotenv names the file; outside GitLab the project variables are ignored', async () => {
     world = await startWorld();
     const outside = await cli([], { CI_PROJECT_ROOT_NAMESPACE: 'acme', CI_PROJECT_PATH: 'acme/api', ...credentials(world), XOPERO_SERVER_URL: world.url });
-    expectFailure(outside, 2, /--repository \/ XOPERO_REPOSITORY: is required but empty/);
+    expectFailure(outside, 2, /--repository \/ XOPERO_REPOSITORY: is required but empty; CI_PROJECT_PATH is set, but GITLAB_CI is not 'true'.*add --variable GITLAB_CI=true\)\.$/);
     expect(world.sim.requests).toHaveLength(0);
 
     const dir = freshDir();

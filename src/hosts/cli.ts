@@ -54,8 +54,12 @@ export async function runCommandLine(io: CliIo): Promise<number> {
     dotenv = parsed.values.dotenv ?? (io.env.XOPERO_DOTENV || undefined) ?? (gitlab ? 'xopero.env' : undefined);
     if (dotenv) checkWritable(dotenv);
   } catch (error) {
-    const message =
+    let message =
       error instanceof InputError ? CLI_WORDS.inputError(error.input, error.problem) : error instanceof UsageError ? error.message : describeError(error);
+    // A GitLab-like job that is not GitLab (gitlab-ci-local sets GITLAB_CI=false): say why the project is not used.
+    if (error instanceof InputError && !gitlab && io.env.CI_PROJECT_PATH && ['organization', 'repository'].includes(error.input)) {
+      message = `${message.replace(/\.$/, '')}; CI_PROJECT_PATH is set, but GITLAB_CI is not 'true', so the GitLab defaults are off (gitlab-ci-local sets GITLAB_CI=false: add --variable GITLAB_CI=true).`;
+    }
     return fail(error instanceof InputError || error instanceof UsageError ? 2 : 1, message, error instanceof UsageError);
   }
   try {
