@@ -355,7 +355,7 @@ describe('GitLab CI (GITLAB_CI=true)', () => {
   test('a dotenv file that cannot be written: an error naming it, not an unexpected one', async () => {
     world = await startWorld();
     const run = await cli([...flags(world), '--dotenv', '/nonexistent-dir/xopero.env'], credentials(world));
-    expectFailure(run, 2, /^xopero-one: .*\/nonexistent-dir\/xopero\.env.*set --dotenv or XOPERO_DOTENV to a writable path/);
+    expectFailure(run, 2, /^xopero-one: --dotenv \/ XOPERO_DOTENV: cannot write the dotenv file '\/nonexistent-dir\/xopero\.env'.*give a writable path\.$/);
     expect(run.stderr).not.toMatch(/Unexpected error|please report/);
     // Checked before the run: nothing was sent, so nothing was changed.
     expect(world.sim.requests).toHaveLength(0);

@@ -257,7 +257,7 @@ function summarizeProblems(result: SweepResult, { sync, words }: RunContext['set
   }
   // Patterns that match nothing are a mistake (a wrong path form, say), not a sweep with nothing to do.
   if (counts.matched === 0 && result.notFound.length === 0) {
-    result.problems.push(`No repository of organization '${result.organization.name}' matches ${result.patterns.join(', ')}: check the patterns (they match the path inside the organization, e.g. api or team/*; acme/* is a full path).`);
+    result.problems.push(`No repository of organization '${result.organization.name}' matches ${result.patterns.join(', ')}: check the patterns (they match the path inside the organization, e.g. api or team/*; ${result.organization.name}/* is a full path).`);
   }
   if (counts.failed > 0) {
     const causes = new Map<string, number>();

@@ -99,7 +99,7 @@ function checkWritable(path: string): void {
   } catch (error) {
     problem = `not writable (${(error as NodeJS.ErrnoException).code ?? 'error'})`;
   }
-  if (problem) throw new UsageError(`cannot write the dotenv file '${path}': ${problem}; set --dotenv or XOPERO_DOTENV to a writable path`);
+  if (problem) throw new InputError('dotenv', `cannot write the dotenv file '${path}': ${problem}; give a writable path.`);
 }
 
 const envName = (input: string) => input.toUpperCase().replace(/-/g, '_');
