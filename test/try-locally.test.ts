@@ -179,7 +179,7 @@ describe('recipes', () => {
 
 describe('npm run demo', () => {
   test('piped and with NO_COLOR: no ANSI escape; the plan\'s last run is told apart from the repository', async () => {
-    for (const extraEnv of [{}, { NO_COLOR: '1' }]) {
+    for (const extraEnv of [{}, { NO_COLOR: '1' }] as Array<Record<string, string>>) {
       const run = await shell('npm run --silent demo', [], { extraEnv });
       expect(run.code).toBe(0);
       expect(run.stdout).not.toContain('\u001b');
