@@ -7,6 +7,7 @@ import type { Settings } from '../settings/settings.js';
 import { sweepOrganization, type SweepResult } from './sweep.js';
 import { Timeline } from '../common/timing.js';
 import { createTransport } from '../xopero/transport.js';
+import { writeResultFile } from '../report/result-file.js';
 
 export interface RunOptions {
   log: Log;
@@ -33,7 +34,9 @@ export async function runProtection(settings: Settings, { log, env = {}, timelin
   try {
     const context = { client, settings, log, now };
     const result = settings.repositories ? await sweepOrganization(context) : await protectRepository(context);
-    return { result, requests: { ...client.requestCount } };
+    const outcome = { result, requests: { ...client.requestCount } };
+    if (settings.resultFile) writeResultFile(settings.resultFile, outcome);
+    return outcome;
   } finally {
     // destroy, not close: nothing is in flight any more, and idle keep-alive sockets must not hold the exit.
     await transport.destroy();

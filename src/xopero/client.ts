@@ -130,6 +130,13 @@ export class XoperoClient {
     return Boolean(page?.result?.synchronizationInProgress);
   }
 
+  /** Whether a synchronization is running, and when the last one started (epoch ms, server clock): one small page. */
+  async synchronizationState(organizationId: string): Promise<{ inProgress: boolean; lastStartTime?: number }> {
+    const page = await this.send<Page<RepositoryList>>(ENDPOINTS.repositories, { id: organizationId, limit: 1, page: 1 });
+    const start = page?.result?.lastSynchronizationRepositoriesStartTime;
+    return { inProgress: Boolean(page?.result?.synchronizationInProgress), lastStartTime: typeof start === 'number' ? start : undefined };
+  }
+
   async listAssignedPlans(organizationId: string): Promise<AssignedPlan[]> {
     return this.allPages<AssignedPlan>(ENDPOINTS.assignedPlans, { organizationid: organizationId }, (page) => page as AssignedPlan[]);
   }
