@@ -25,6 +25,7 @@ import { ACTION_ENTRY, CLI_ENTRY, ROOT, actionDefaults, baseEnv, parseGithubOutp
 import type { RequestRecord } from '../test/simulator/index.js';
 import { timedRun, type TimedResult } from './bench/process.js';
 import { runSweepBench, type SweepBenchResult } from './bench/sweep.js';
+import { runShardBench, type ShardBenchResult } from './bench/shards.js';
 import { criticalPath, median, range, spread, targetLines, type Spread, type Target } from './bench/stats.js';
 
 // ---- options ------------------------------------------------------------------------------------------
@@ -39,12 +40,15 @@ const { values: args } = parseArgs({
     json: { type: 'string' },
     'sweep-only': { type: 'boolean', default: false },
     'no-sweep': { type: 'boolean', default: false },
+    'shards-only': { type: 'boolean', default: false },
+    'no-shards': { type: 'boolean', default: false },
+    'shards-size': { type: 'string', default: '100000' },
     help: { type: 'boolean', default: false },
   },
 });
 
 if (args.help) {
-  console.log('usage: npm run bench -- [--latency MS] [--runs N] [--latencies 5,40,100] [--warmup N] [--sync-duration MS] [--json FILE] [--sweep-only | --no-sweep]');
+  console.log('usage: npm run bench -- [--latency MS] [--runs N] [--latencies 5,40,100] [--warmup N] [--sync-duration MS] [--json FILE] [--sweep-only | --no-sweep] [--shards-only | --no-shards] [--shards-size N]');
   process.exit(0);
 }
 
@@ -151,6 +155,19 @@ interface CaseFigures {
 if (!existsSync(ACTION_ENTRY) || !existsSync(CLI_ENTRY)) usage('dist/index.js or dist/cli/index.js is missing: run `npm run build` first.');
 
 if (args['sweep-only']) await sweepOnly();
+/** The sharded sweep (scripts/bench/shards.ts): 100,000 repositories (--shards-size), 30 % unprotected, 10 shards, 5 ms. */
+const shardOptions = () => {
+  const size = nonNegativeInteger('shards-size', args['shards-size']);
+  return { latencyMs: SWEEP_OPTIONS.latencyMs, size, unprotected: Math.round(size * 0.3) };
+};
+if (args['shards-only']) {
+  const started = performance.now();
+  const load = loadavg()[0];
+  const shards = await runShardBench(shardOptions());
+  console.log([`Xopero ONE benchmark: sharded sweep only (--shards-only); node ${process.version}, ${cpus().length} CPUs, load average ${load.toFixed(2)} before, ${loadavg()[0].toFixed(2)} after`, '', ...shards.lines, '', `Total bench time ${((performance.now() - started) / 1000).toFixed(1)} s.`].join('\n'));
+  if (args.json) writeFileSync(args.json, `${JSON.stringify({ generatedAt: new Date().toISOString(), shardsOnly: true, shards: shards.json }, null, 2)}\n`);
+  process.exit(0);
+}
 
 /** `--sweep-only`: the organization-sweep case alone, its report and (with --json) its figures under `sweep`. */
 async function sweepOnly(): Promise<never> {
@@ -490,6 +507,7 @@ await sim.stop();
 
 // The organization sweep at scale: after the other cases, on its own fresh simulator, one run (not alternated).
 const sweep: SweepBenchResult | undefined = args['no-sweep'] ? undefined : await runSweepBench(SWEEP_OPTIONS);
+const shardBench: ShardBenchResult | undefined = args['no-shards'] ? undefined : await runShardBench(shardOptions());
 
 const totalSeconds = (performance.now() - benchStarted) / 1000;
 const loadAfter = loadavg()[0];
@@ -629,6 +647,10 @@ if (sweep) {
   print();
   for (const line of sweep.lines) print(line);
 }
+if (shardBench) {
+  print();
+  for (const line of shardBench.lines) print(line);
+}
 print();
 print(`Total bench time ${totalSeconds.toFixed(1)} s.`);
 
@@ -667,6 +689,7 @@ if (args.json) {
     })),
     targets,
     sweep: sweep?.json ?? null,
+    shards: shardBench?.json ?? null,
     totalSeconds: round(totalSeconds),
   };
   writeFileSync(args.json, `${JSON.stringify(report, null, 2)}\n`);
