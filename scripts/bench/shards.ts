@@ -150,11 +150,14 @@ async function shardCases(options: ShardBenchOptions, workDir: string): Promise<
     org.sim.resetLog();
     process.stderr.write(`bench: shards, ${label}\n`);
     const started = Date.now();
+    const cpuBefore = process.cpuUsage();
     const runs = await Promise.all(Array.from({ length: shards }, (_, i) => cliRun(org, `shard ${i + 1}/${shards}`, `${i + 1}/${shards}`, dir)));
     const wallMs = Date.now() - started;
+    const cpu = process.cpuUsage(cpuBefore);
+    const simulatorCpuSeconds = (cpu.user + cpu.system) / 1e6;
     // The log is complete once every answer has gone out.
     for (let i = 0; i < 200 && org.sim.requests.some((r) => r.endedAt === 0); i++) await new Promise((resolve) => setTimeout(resolve, 5));
-    return { dir, runs, wallMs, log: [...org.sim.requests], maxInFlight: org.sim.maxConcurrent };
+    return { dir, runs, wallMs, simulatorCpuSeconds, log: [...org.sim.requests], maxInFlight: org.sim.maxConcurrent };
   };
 
   const stateOf = (org: Seeded) => {
@@ -264,7 +267,7 @@ async function shardCases(options: ShardBenchOptions, workDir: string): Promise<
   print();
   const header = `${pad('run', 16)}${padLeft('exit', 5)}${padLeft('wall', 9)}${padLeft('peak RSS', 11)}${padLeft('CPU', 8)}${padLeft('matched', 9)}${padLeft('activated', 10)}${padLeft('attached', 9)}${padLeft('failed', 8)}`;
   for (const [title, wave] of [['1. first', first], ['2. again', second], ['4. licenses out', half]] as const) {
-    print(`${title}: ${wave.runs.length} processes at once, ${(wave.wallMs / 1000).toFixed(2)} s from the first spawn to the last exit, ${fmt(wave.log.length)} requests (${Object.entries(byPath(wave.log)).map(([p, n]) => `${p.split('/').pop()} ${n}`).join(', ')}), at most ${wave.maxInFlight} in flight`);
+    print(`${title}: ${wave.runs.length} processes at once, ${(wave.wallMs / 1000).toFixed(2)} s from the first spawn to the last exit, ${fmt(wave.log.length)} requests (${Object.entries(byPath(wave.log)).map(([p, n]) => `${p.split('/').pop()} ${n}`).join(', ')}), at most ${wave.maxInFlight} in flight; CPU: simulator ${wave.simulatorCpuSeconds.toFixed(1)} s, shards ${wave.runs.reduce((sum, r) => sum + (r.cpuSeconds ?? 0), 0).toFixed(1)} s`);
     print(`  ${header}`);
     for (const r of wave.runs) print(`  ${row(r)}`);
   }
@@ -277,8 +280,8 @@ async function shardCases(options: ShardBenchOptions, workDir: string): Promise<
   const runJson = (r: ProcessRun) => ({ label: r.label, exitCode: r.result.code, wallMs: Math.round(r.result.wallMs), peakRssKiB: r.peakRssKiB ?? null, cpuSeconds: r.cpuSeconds ?? null, counts: r.doc?.counts ?? null });
   const json = {
     config: { latencyMs: options.latencyMs, pageCap: 100, repositories: size, unprotected, shards, peakRss: gnuTime ? 'gnu-time' : 'proc-poll' },
-    first: { wallMs: first.wallMs, runs: first.runs.map(runJson), requestsByPath: firstPaths, mutating: firstMutating, expectedActivationBatches: expectedBatches, activationIds, state: firstState },
-    second: { wallMs: second.wallMs, runs: second.runs.map(runJson), requestsByPath: byPath(second.log), mutating: secondMutating },
+    first: { wallMs: first.wallMs, simulatorCpuSeconds: first.simulatorCpuSeconds, runs: first.runs.map(runJson), requestsByPath: firstPaths, mutating: firstMutating, expectedActivationBatches: expectedBatches, activationIds, state: firstState },
+    second: { wallMs: second.wallMs, simulatorCpuSeconds: second.simulatorCpuSeconds, runs: second.runs.map(runJson), requestsByPath: byPath(second.log), mutating: secondMutating },
     single: { ...runJson(single), requests: singleRequests, state: singleState },
     licensesOut: { wallMs: half.wallMs, runs: half.runs.map(runJson), li5020PerShard: perShardLi5020, mergedFailed, reportExitCode: report.code, reportStderr: reportLines },
     targets,

@@ -70,6 +70,17 @@ export function inShard(shard: Shard | undefined): (repo: Pick<Repository, 'name
   return (repo) => shardOf(repo.name, shard.total) === shard.index;
 }
 
+/**
+ * What a shard keeps of the repository list while reading it: its own repositories, and those named without a
+ * wildcard (the sweep checks those names are known). Everything when not sharded.
+ */
+export function shardKeep(shard: Shard | undefined, literals: string[]): ((repo: Repository) => boolean) | undefined {
+  if (!shard || shard.total === 1) return undefined;
+  const own = inShard(shard);
+  const named = new Set(literals.map((name) => name.toLowerCase()));
+  return (repo) => own(repo) || named.has(repo.name.toLowerCase());
+}
+
 /** Only shard 1 (or an unsharded run) starts a synchronization. */
 export const startsSynchronization = (shard: Shard | undefined) => !shard || shard.index === 1;
 

@@ -12,7 +12,7 @@ import { XoperoError, describeError } from '../common/errors.js';
 import { planMembership } from './lookup.js';
 import { compilePatterns } from './patterns.js';
 import { POLL_DELAYS_MS, resolveOrganizationAndPlan, resultHead, type RunContext } from './protect.js';
-import { RESULT_FORMAT_VERSION, inShard, startsSynchronization, waitForShardSync, type Shard } from './shard.js'; // [shard hook 1/6]
+import { RESULT_FORMAT_VERSION, inShard, shardKeep, startsSynchronization, waitForShardSync, type Shard } from './shard.js'; // [shard hook 1/8]
 
 /**
  * 100 ids per activate call: 3,000 activations take 30 calls, each small enough (about 4 KB) to finish well
@@ -74,7 +74,7 @@ export interface SweepResult {
 
 export async function sweepOrganization(context: RunContext): Promise<SweepResult> {
   const { client, settings, log } = context;
-  const startedAt = context.now(); // [shard hook 2/6] shards 2..n wait for a synchronization started after this
+  const startedAt = context.now(); // [shard hook 2/8] shards 2..n wait for a synchronization started after this
   const readOnly = settings.dryRun || settings.mode === 'check';
   await log.group('Sign in', () => client.login());
   const { organization, plan } = await log.group('Find the organization and plan', () => resolveOrganizationAndPlan(context));
@@ -82,7 +82,7 @@ export async function sweepOrganization(context: RunContext): Promise<SweepResul
 
   const result: SweepResult = {
     kind: 'sweep',
-    formatVersion: RESULT_FORMAT_VERSION, // [shard hook 3/6] identify the sweep and the shard for `report`
+    formatVersion: RESULT_FORMAT_VERSION, // [shard hook 3/8] identify the sweep and the shard for `report`
     ...(settings.shard ? { shard: settings.shard } : {}),
     ...resultHead(settings, organization, plan),
     patterns: settings.repositories ?? [],
@@ -98,13 +98,14 @@ export async function sweepOrganization(context: RunContext): Promise<SweepResul
   // One synchronization at most: first thing with sync: always, or when a name given without a wildcard is unknown.
   const syncFirst = settings.sync === 'always' && !readOnly;
   if (syncFirst) await log.group('Synchronize the organization', () => synchronize(context, organization, startedAt));
-  let { repositories, assigned } = await readLists(client, organization, plan, log);
+  const keep = shardKeep(settings.shard, patterns.literals); // [shard hook 7/8] a shard keeps only its own repositories while reading
+  let { repositories, assigned, listed } = await readLists(client, organization, plan, log, keep);
   let missing = unknownLiterals(patterns.literals, repositories);
   let synchronized = syncFirst;
   if (missing.length > 0 && !syncFirst && settings.sync !== 'never' && !readOnly) {
     log.info(`Not known to Xopero ONE yet: ${missing.join(', ')}.`);
     await log.group('Synchronize the organization', () => synchronize(context, organization, startedAt));
-    ({ repositories, assigned } = await readLists(client, organization, plan, log));
+    ({ repositories, assigned, listed } = await readLists(client, organization, plan, log, keep));
     const before = missing.length;
     missing = unknownLiterals(patterns.literals, repositories);
     synchronized = true;
@@ -115,10 +116,10 @@ export async function sweepOrganization(context: RunContext): Promise<SweepResul
   result.notFound = missing;
   if (wouldSync && missing.length > 0) log.info(`Would synchronize ${organization.name} to find: ${missing.join(', ')}.`);
 
-  const ownShard = inShard(settings.shard); // [shard hook 4/6] only this shard's repositories
+  const ownShard = inShard(settings.shard); // [shard hook 4/8] only this shard's repositories
   const matched = uniqueLive(repositories.filter((repo) => patterns.matches(repo.name) && ownShard(repo)));
   result.counts.matched = matched.length;
-  log.info(`${matched.length} of ${repositories.length} repositories of ${organization.name} match ${result.patterns.join(', ')}${settings.shard ? ` and belong to shard ${settings.shard.index}/${settings.shard.total}` : ''}.`);
+  log.info(`${matched.length} of ${listed} repositories of ${organization.name} match ${result.patterns.join(', ')}${settings.shard ? ` and belong to shard ${settings.shard.index}/${settings.shard.total}` : ''}.`);
 
   const entries = new Map<string, SweepEntry>();
   const entry = (repo: Repository) => {
@@ -143,19 +144,19 @@ export async function sweepOrganization(context: RunContext): Promise<SweepResul
 
   addSweepGates(context, result, matched, plan, entry);
   result.entries = [...entries.values()];
-  result.unchanged = matched.filter((repo) => !entries.has(repo.id)).map((repo) => repo.name); // [shard hook 5/6]
+  result.unchanged = matched.filter((repo) => !entries.has(repo.id)).map((repo) => repo.name); // [shard hook 5/8]
   result.counts.failed = result.entries.filter((e) => e.actions.includes('failed')).length;
   summarizeProblems(result);
   return result;
 }
 
-async function readLists(client: XoperoClient, organization: Organization, plan: OrganizationPlan | undefined, log: RunContext['log']) {
-  const [{ repositories }, assigned] = await Promise.all([
-    client.listRepositories(organization.id),
+async function readLists(client: XoperoClient, organization: Organization, plan: OrganizationPlan | undefined, log: RunContext['log'], keep?: (repo: Repository) => boolean) {
+  const [{ repositories, listed }, assigned] = await Promise.all([
+    client.listRepositories(organization.id, undefined, keep), // [shard hook 8/8] keep, listed
     plan ? client.listAssignedPlans(organization.id) : Promise.resolve<AssignedPlan[]>([]),
   ]);
-  log.info(`Read ${repositories.length} repositories${plan ? ` and the membership of ${assigned.length} plans` : ''}.`);
-  return { repositories, assigned };
+  log.info(`Read ${listed} repositories${plan ? ` and the membership of ${assigned.length} plans` : ''}.`);
+  return { repositories, assigned, listed };
 }
 
 const unknownLiterals = (literals: string[], repositories: Repository[]) => {
@@ -172,7 +173,7 @@ function uniqueLive(repositories: Repository[]): Repository[] {
 
 /** Starts a synchronization and waits, within wait-timeout, until the server says it is over. */
 async function synchronize({ client, settings, log }: RunContext, organization: Organization, startedAt: number): Promise<void> {
-  // [shard hook 6/6] shard 1 starts the synchronization; shards 2..n wait for it.
+  // [shard hook 6/8] shard 1 starts the synchronization; shards 2..n wait for it.
   if (!startsSynchronization(settings.shard)) return waitForShardSync({ client, log, waitTimeoutSeconds: settings.waitTimeoutSeconds, shard: settings.shard! }, organization, startedAt);
   await client.synchronize(organization.id);
   log.info(`Started a synchronization of ${organization.name}; waiting up to ${settings.waitTimeoutSeconds} s.`);

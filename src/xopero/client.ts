@@ -109,19 +109,26 @@ export class XoperoClient {
     return this.allPages<Organization>(ENDPOINTS.organizations, { orderby: 'Name', ordertype: 'asc' }, (page) => page as Organization[]);
   }
 
-  /** Repositories of an organization; `filters` narrow the list on the server (which the caller must not trust). */
-  async listRepositories(organizationId: string, filters?: Filter[]): Promise<{ repositories: Repository[]; synchronizationInProgress: boolean }> {
+  /**
+   * Repositories of an organization; `filters` narrow the list on the server (which the caller must not trust);
+   * `keep` drops records page by page as they arrive (a shard holds its own tenth of 100,000, not all of them).
+   * `listed` counts every record the server listed.
+   */
+  async listRepositories(organizationId: string, filters?: Filter[], keep?: (repo: Repository) => boolean): Promise<{ repositories: Repository[]; synchronizationInProgress: boolean; listed: number }> {
     let synchronizationInProgress = false;
+    let listed = 0;
     const repositories = await this.allPages<Repository>(
       ENDPOINTS.repositories,
       { id: organizationId, orderby: 'Name', ordertype: 'asc', ...(filters ? { filters } : {}) },
       (page) => {
         const list = page as RepositoryList;
         synchronizationInProgress ||= Boolean(list.synchronizationInProgress);
-        return list.repositories ?? [];
+        const records = list.repositories ?? [];
+        listed += records.length;
+        return keep ? records.filter(keep) : records;
       },
     );
-    return { repositories, synchronizationInProgress };
+    return { repositories, synchronizationInProgress, listed };
   }
 
   /** Whether a synchronization of the organization is running: one small page of the repository list. */
