@@ -8,6 +8,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { parse } from 'yaml';
 import { fnv1a32, shardOf } from '../src/core/shard.js';
 import { CLI_ENTRY, ROOT, baseEnv, errorLines, parseGithubOutput, runAction, runProcess, type ProcessResult } from './harness.js';
 import { EMAIL, PASSWORD, count, startWorld, type World } from './fixtures.js';
@@ -290,6 +291,17 @@ describe('xopero-one report', () => {
     expect(XMLValidator.validate(readFileSync(join(out, 'reports/junit.xml'), 'utf8'))).toBe(true);
     expect(readdirSync(join(out, 'reports'))).toEqual(['junit.xml']);
   }, 60_000);
+
+  test('report/action.yml runs the built report entry, and its inputs and outputs are the ones the code uses', () => {
+    const action = parse(readFileSync(join(ROOT, 'report/action.yml'), 'utf8')) as { inputs: Record<string, unknown>; outputs: Record<string, unknown>; runs: { using: string; main: string } };
+    expect(action.runs).toEqual({ using: 'node24', main: '../dist/report/index.js' });
+    expect(join(ROOT, 'report', action.runs.main)).toBe(REPORT_ENTRY);
+    const code = readFileSync(join(ROOT, 'src/hosts/report-action.ts'), 'utf8');
+    const read = [...code.matchAll(/core\.get(?:Multiline)?Input\('([a-z-]+)'/g)].map((m) => m[1]).sort();
+    const written = [...code.matchAll(/core\.setOutput\('([a-z-]+)'/g)].map((m) => m[1]).sort();
+    expect(read).toEqual(Object.keys(action.inputs).sort());
+    expect(written).toEqual(Object.keys(action.outputs).sort());
+  });
 
   test('the action writes its result file (result-file) with the shard, and the single job merges as one', async () => {
     const w = await shardWorld();

@@ -170,12 +170,13 @@ export class XoperoClient {
       return response;
     };
     const first = await fetchPage(1);
-    const pages: Array<Page<unknown>> = [first];
+    // Each page's items are taken as it arrives, so the raw pages (and what `items` drops) are not all held at once.
+    const pages: T[][] = [items(first.result)];
     const rest = Array.from({ length: Math.max(0, (first.pageCount ?? 1) - 1) }, (_, i) => i + 2);
     await mapConcurrent(rest, PAGE_CONCURRENCY, async (page) => {
-      pages[page - 1] = await fetchPage(page);
+      pages[page - 1] = items((await fetchPage(page)).result);
     });
-    return pages.flatMap((page) => items(page.result));
+    return pages.flat();
   }
 
   /** Sends one request; logs in again once when the server says the token is no longer valid. */
