@@ -7,6 +7,7 @@ import type { Settings } from '../settings/settings.js';
 import { sweepOrganization, type SweepResult } from './sweep.js';
 import { Timeline } from '../common/timing.js';
 import { createTransport } from '../xopero/transport.js';
+import type { ReleaseHost, ReleaseResult } from './release.js'; // [release]
 
 export interface RunOptions {
   log: Log;
@@ -14,14 +15,16 @@ export interface RunOptions {
   env?: Record<string, string | undefined>;
   timeline?: Timeline;
   now?: () => number;
+  /** [release] The host's GitHub archived-repository lister (reclaim: archived). */
+  listArchived?: ReleaseHost['listArchived'];
 }
 
 export interface RunOutcome {
-  result: ProtectResult | SweepResult;
+  result: ProtectResult | SweepResult | ReleaseResult; // [release] ReleaseResult
   requests: { total: number; mutating: number };
 }
 
-export async function runProtection(settings: Settings, { log, env = {}, timeline = new Timeline(false), now = Date.now }: RunOptions): Promise<RunOutcome> {
+export async function runProtection(settings: Settings, { log, env = {}, timeline = new Timeline(false), now = Date.now, listArchived }: RunOptions): Promise<RunOutcome> {
   const transport = createTransport({
     serverUrl: settings.serverUrl,
     env,
@@ -31,8 +34,11 @@ export async function runProtection(settings: Settings, { log, env = {}, timelin
   logProxy(log, transport.proxy, settings.serverUrl);
   const client = new XoperoClient({ serverUrl: settings.serverUrl, credentials: settings.credentials, transport, timeline });
   try {
-    const context = { client, settings, log, now };
-    const result = settings.repositories ? await sweepOrganization(context) : await protectRepository(context);
+    const context = { client, settings, log, now, listArchived }; // [release] listArchived
+    const result =
+      // [release] loaded only in this mode (ncc emits it as a separate file): the normal run does not carry it.
+      settings.operation === 'release' ? await (await import('./release.js')).releaseRepository(context)
+      : settings.repositories ? await sweepOrganization(context) : await protectRepository(context);
     return { result, requests: { ...client.requestCount } };
   } finally {
     // destroy, not close: nothing is in flight any more, and idle keep-alive sockets must not hold the exit.

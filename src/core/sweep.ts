@@ -12,6 +12,7 @@ import { XoperoError, describeError } from '../common/errors.js';
 import { planMembership } from './lookup.js';
 import { compilePatterns } from './patterns.js';
 import { POLL_DELAYS_MS, resolveOrganizationAndPlan, resultHead, type RunContext } from './protect.js';
+import type { ReclaimResult, ReleaseHost } from './release.js'; // [release]
 
 /**
  * 100 ids per activate call: 3,000 activations take 30 calls, each small enough (about 4 KB) to finish well
@@ -64,9 +65,11 @@ export interface SweepResult {
   notFound: string[];
   changed: boolean;
   problems: string[];
+  /** [release] reclaim: what was released (absent when reclaim is off). */
+  reclaim?: ReclaimResult;
 }
 
-export async function sweepOrganization(context: RunContext): Promise<SweepResult> {
+export async function sweepOrganization(context: RunContext & ReleaseHost): Promise<SweepResult> { // [release] & ReleaseHost
   const { client, settings, log } = context;
   const readOnly = settings.dryRun || settings.mode === 'check';
   await log.group('Sign in', () => client.login());
@@ -105,7 +108,10 @@ export async function sweepOrganization(context: RunContext): Promise<SweepResul
   result.notFound = missing;
   if (wouldSync && missing.length > 0) log.info(`Would synchronize ${organization.name} to find: ${missing.join(', ')}.`);
 
-  const matched = uniqueLive(repositories.filter((repo) => patterns.matches(repo.name)));
+  // [release] reclaim plans (and checks release-limit) before any change; what it owns is not protected.
+  const release = settings.reclaim.length > 0 ? await import('./release.js') : undefined; // loaded only with reclaim
+  const reclaim = release && (await log.group('Plan the reclaim', () => release.prepareReclaim(context, { organization, plan, repositories, assigned, matches: patterns.matches })));
+  const matched = uniqueLive(repositories.filter((repo) => patterns.matches(repo.name) && !reclaim?.claims(repo.id))); // [release] && !claims
   result.counts.matched = matched.length;
   log.info(`${matched.length} of ${repositories.length} repositories of ${organization.name} match ${result.patterns.join(', ')}.`);
 
@@ -120,6 +126,7 @@ export async function sweepOrganization(context: RunContext): Promise<SweepResul
   const toAttach = matched.filter((repo) => !attached(repo.id));
   result.counts.alreadyProtected = matched.filter((repo) => repo.isProtected && attached(repo.id)).length;
 
+  if (release && reclaim) result.reclaim = await release.applyReclaim(context, reclaim); // [release] first: freed licenses serve the activations
   if (readOnly) {
     for (const repo of toActivate) entry(repo).actions.push('would-activate');
     for (const repo of toAttach) entry(repo).actions.push('would-attach');
@@ -134,6 +141,10 @@ export async function sweepOrganization(context: RunContext): Promise<SweepResul
   result.entries = [...entries.values()];
   result.counts.failed = result.entries.filter((e) => e.actions.includes('failed')).length;
   summarizeProblems(result);
+  if (result.reclaim) { // [release]
+    result.changed ||= result.reclaim.changed;
+    result.problems.push(...result.reclaim.problems);
+  }
   return result;
 }
 

@@ -7,6 +7,7 @@ import { markdownSummary, outputValues } from '../report/report.js';
 import { runProtection } from '../core/run.js';
 import { INPUT_NAMES, parseSettings, type RawInputs } from '../settings/settings.js';
 import { Timeline } from '../common/timing.js';
+import { lazyArchivedLister } from './archived-lister.js'; // [release]
 
 const githubLog: Log = {
   info: (line) => core.info(redact(line)),
@@ -24,7 +25,9 @@ export async function runGithubAction(): Promise<void> {
     addSecret(raw['access-token']);
     const settings = parseSettings(raw);
 
-    const outcome = await runProtection(settings, { log: githubLog, env: process.env, timeline });
+    // [release] reclaim: archived reads GitHub (octokit loads only when it runs).
+    const listArchived = lazyArchivedLister(settings, process.env);
+    const outcome = await runProtection(settings, { log: githubLog, env: process.env, timeline, listArchived });
     for (const [name, value] of Object.entries(outputValues(outcome))) core.setOutput(name, redact(value));
     if (process.env.GITHUB_STEP_SUMMARY) {
       await core.summary.addRaw(redact(markdownSummary(outcome, Date.now()))).write();

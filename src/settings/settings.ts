@@ -24,6 +24,11 @@ export const INPUT_NAMES = [
   'max-backup-age',
   'ca-certificate',
   'allow-http',
+  // Licenses (src/core/release.ts): mode: release, and reclaim in a sweep.
+  'remove',
+  'reclaim',
+  'release-limit',
+  'github-token',
 ] as const;
 
 export type InputName = (typeof INPUT_NAMES)[number];
@@ -32,6 +37,8 @@ export type RawInputs = Partial<Record<InputName, string>>;
 export type Credentials = { kind: 'password'; email: string; password: string } | { kind: 'token'; token: string };
 export type SyncMode = 'auto' | 'always' | 'never';
 export type RunMode = 'ensure' | 'check';
+/** What reclaim in a sweep releases: repositories Xopero ONE marks removed, archived ones of the GitHub organization. */
+export type ReclaimSource = 'removed' | 'archived';
 
 export interface Settings {
   /** Base URL; endpoint paths are appended to its path (a reverse proxy may serve the API under a prefix). */
@@ -55,6 +62,19 @@ export interface Settings {
   /** Extra PEM certificate(s) to trust besides the system's. */
   caCertificate?: string;
   allowHttp: boolean;
+  /**
+   * protect (the default) or release (`mode: release`, or `mode: release-check`: then `mode` is 'check').
+   * `mode` keeps its meaning for both: ensure changes, check only fails when something would change.
+   */
+  operation: 'protect' | 'release';
+  /** mode: release also removes the repository from Xopero ONE (after deactivating it). */
+  remove: boolean;
+  /** Sweep only: what to release besides protecting; empty: nothing. */
+  reclaim: ReclaimSource[];
+  /** A run that would release more repositories than this fails before changing anything. */
+  releaseLimit: number;
+  /** Token for the GitHub REST API (reclaim: archived). */
+  githubToken?: string;
 }
 
 const MAX_WAIT_SECONDS = 6 * 3600;
@@ -64,6 +84,7 @@ export function parseSettings(raw: RawInputs): Settings {
   // Secrets are registered before anything can fail, so no error message can ever carry them.
   addSecret(raw['password']);
   addSecret(get('access-token'));
+  addSecret(get('github-token'));
 
   const allowHttp = parseBoolean('allow-http', get('allow-http'), false);
   const repositories = parsePatterns(raw['repositories'] ?? '');
@@ -78,11 +99,16 @@ export function parseSettings(raw: RawInputs): Settings {
     sync: parseChoice('sync', get('sync'), ['auto', 'always', 'never'] as const, 'auto'),
     waitTimeoutSeconds: parseWaitTimeout(get('wait-timeout')),
     dryRun: parseBoolean('dry-run', get('dry-run'), false),
-    mode: parseChoice('mode', get('mode'), ['ensure', 'check'] as const, 'ensure'),
+    ...parseMode(get('mode')),
     maxBackupAgeSeconds: parseMaxBackupAge(get('max-backup-age')),
     caCertificate: parseCaCertificate(raw['ca-certificate'] ?? ''),
     allowHttp,
+    remove: parseBoolean('remove', get('remove'), false),
+    reclaim: parseReclaim(get('reclaim')),
+    releaseLimit: parseReleaseLimit(get('release-limit')),
+    githubToken: get('github-token') || undefined,
   };
+  checkReleaseSettings(settings);
   return settings;
 }
 
@@ -195,4 +221,44 @@ function parseCaCertificate(value: string): string | undefined {
     throw new InputError('ca-certificate', 'is not a PEM certificate (expected -----BEGIN CERTIFICATE----- ... -----END CERTIFICATE-----).');
   }
   return pem;
+}
+
+/** `mode`: ensure, check, release (detach, deactivate) or release-check (fail when release would change something). */
+function parseMode(value: string): { mode: RunMode; operation: Settings['operation'] } {
+  const mode = parseChoice('mode', value, ['ensure', 'check', 'release', 'release-check'] as const, 'ensure');
+  if (mode === 'release') return { mode: 'ensure', operation: 'release' };
+  if (mode === 'release-check') return { mode: 'check', operation: 'release' };
+  return { mode, operation: 'protect' };
+}
+
+function parseReclaim(value: string): ReclaimSource[] {
+  const parts = value.split(/[\n,]/).map((part) => part.trim().toLowerCase()).filter(Boolean);
+  for (const part of parts) {
+    if (part !== 'removed' && part !== 'archived') {
+      throw new InputError('reclaim', `expected removed, archived, or both (comma-separated), got '${part}'.`);
+    }
+  }
+  return [...new Set(parts as ReclaimSource[])].sort();
+}
+
+function parseReleaseLimit(value: string): number {
+  if (!value) return 50;
+  if (!/^\d+$/.test(value)) throw new InputError('release-limit', `expected a whole number of repositories (e.g. 50), got '${value}'.`);
+  return Number(value);
+}
+
+/** The inputs of releasing licenses only make sense together; a combination that would be ignored is an error. */
+function checkReleaseSettings(settings: Settings): void {
+  if (settings.operation === 'release' && settings.repositories) {
+    throw new InputError('mode', 'release works on one repository (repository); to release many, run a sweep (repositories) with reclaim.');
+  }
+  if (settings.remove && settings.operation !== 'release') {
+    throw new InputError('remove', 'applies only to mode: release (it removes the released repository from Xopero ONE).');
+  }
+  if (settings.reclaim.length > 0 && !settings.repositories) {
+    throw new InputError('reclaim', 'works in an organization sweep: set repositories to the patterns whose repositories may be released (e.g. *).');
+  }
+  if (settings.reclaim.includes('archived') && !settings.githubToken) {
+    throw new InputError('github-token', 'is empty, but reclaim: archived reads the archived repositories from the GitHub API: pass a token that can read the organization\'s repositories.');
+  }
 }

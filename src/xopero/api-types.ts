@@ -83,3 +83,10 @@ export interface ActivationResponse {
   success?: string[];
   error?: Array<{ id: string; errorCode: string }>;
 }
+
+/** `/git/repositories/remove`: `errors` entries are `{ id, errorCode }` (the documentation shows only an empty list). */
+export interface RemoveResponse {
+  succeededIds?: string[];
+  failedIds?: string[];
+  errors?: Array<{ id?: string; errorCode?: string } | string>;
+}

@@ -11,6 +11,7 @@ import type {
   LoginResponse,
   Organization,
   Page,
+  RemoveResponse,
   Repository,
   RepositoryList,
 } from './api-types.js';
@@ -31,6 +32,8 @@ interface Endpoint {
   authenticated: boolean;
   /** Changes state on the server; a read-only or dry run makes none of these. */
   mutating: boolean;
+  /** The roles the documentation requires (one of them), named in a 403's message; default GitManagement. */
+  roles?: string;
 }
 
 /** Every call this client makes. /plans/modifygitplan is deliberately absent: it replaces a plan's whole list. */
@@ -50,6 +53,27 @@ export const ENDPOINTS = {
     authenticated: true,
     mutating: true,
     retrySafe: 'the server adds the repository to the plan once; attaching it again changes nothing',
+  },
+  // Releasing (src/core/release.ts): only ever called for what the user asked to release.
+  deactivate: {
+    path: '/git/repositories/deactivate',
+    authenticated: true,
+    mutating: true,
+    roles: 'DataRemoveManagement or GitManagement',
+    retrySafe: 'deactivating a repository that holds no license reports success and frees nothing else',
+  },
+  detach: {
+    path: '/plans/detachgitrepository',
+    authenticated: true,
+    mutating: true,
+    retrySafe: 'the server drops the repository from the plan once; detaching it again changes nothing',
+  },
+  remove: {
+    path: '/git/repositories/remove',
+    authenticated: true,
+    mutating: true,
+    roles: 'DataRemoveManagement or GitManagement',
+    retrySafe: 'a second remove of the same id finds nothing (GT1001, read as already removed) and deletes nothing else; removedata is always false',
   },
   sync: {
     path: '/git/repositories/sync',
@@ -140,6 +164,20 @@ export class XoperoClient {
 
   async attach(planId: string, repositoryId: string): Promise<void> {
     await this.send(ENDPOINTS.attach, { planid: planId, repositoryid: repositoryId });
+  }
+
+  /** Answers 200 even when it fails: per-id failures come back in `error`. */
+  async deactivate(repositoryIds: string[]): Promise<ActivationResponse> {
+    return (await this.send<ActivationResponse>(ENDPOINTS.deactivate, { Ids: repositoryIds })) ?? {};
+  }
+
+  async detach(planId: string, repositoryId: string): Promise<void> {
+    await this.send(ENDPOINTS.detach, { planid: planId, repositoryid: repositoryId });
+  }
+
+  /** Removes the repository's record from Xopero ONE; `removedata` stays false: its backups are kept. */
+  async remove(repositoryId: string): Promise<RemoveResponse> {
+    return (await this.send<RemoveResponse>(ENDPOINTS.remove, { id: repositoryId, removedata: false })) ?? {};
   }
 
   async synchronize(organizationId: string): Promise<void> {
@@ -273,7 +311,7 @@ function httpError(status: number, headers: Dispatcher.ResponseData['headers'], 
     return new ApiError(`Xopero ONE rejected the access token${server}: tokens last 30 days; issue a new one or use email and password.`, status, endpoint.path, code, message);
   }
   if (status === 403) {
-    return new ApiError(`The Xopero ONE account may not call ${where}${server}: give it the GitManagement role (see README, Permissions).`, status, endpoint.path, code, message);
+    return new ApiError(`The Xopero ONE account may not call ${where}${server}: give it the ${endpoint.roles ?? 'GitManagement'} role (see README, Permissions).`, status, endpoint.path, code, message);
   }
   if (status === 404 && !code) {
     return new ApiError(`${url.origin} has no ${endpoint.path} (HTTP 404): is server-url the Xopero ONE Management Service address?`, status, endpoint.path);

@@ -509,6 +509,8 @@ export class Simulator {
 
   private detach(body: unknown): Reply {
     const { plan, repo } = this.planAndRepository(body);
+    // Like DetachAzureProject ("works only for plans with individual project selection"): such a plan has no list to drop it from.
+    if (plan.includeAllRepositories) fail(400, 'PL3011', 'The plan includes all repositories; a repository cannot be detached from it.');
     plan.repositoryIds = plan.repositoryIds.filter((id) => !sameId(id, repo.id));
     return empty();
   }
