@@ -312,6 +312,14 @@ describe('reclaim in a sweep', () => {
     expect(run.summary).toMatch(/Would release 3 repositories and free 3 licenses/);
   });
 
+  test('check mode fails while removed or archived repositories still hold licenses, and changes nothing', async () => {
+    const { w, gh } = await reclaimWorld();
+    const run = await action(w, reclaimInputs({ mode: 'check' }), { GITHUB_API_URL: gh.url });
+    expect(run.code).toBe(1);
+    expect(w.sim.mutatingRequests()).toHaveLength(0);
+    expect(errorLines(run.stdout)).toContainEqual(expect.stringMatching(/^3 archived or removed repositories still hold a license or a place in a plan; mode: check changes nothing/));
+  });
+
   test('reclaim removed alone needs no GitHub token and reads no GitHub', async () => {
     const { w, gh, repos } = await reclaimWorld();
     const run = await action(w, { repositories: '*, !keep-*', reclaim: 'removed', 'github-token': '' });
