@@ -1,0 +1,116 @@
+/**
+ * Error translation: what the server or the network said, turned into one line that says what went wrong and
+ * what to do, with the server's own error code where it gave one. Split off the client so the client reads as
+ * the sending of requests.
+ */
+import { errors as undiciErrors, type Dispatcher } from 'undici';
+import { ApiError, XoperoError } from '../common/errors.js';
+import { ENDPOINTS, REQUEST_TIMEOUT_MS, type Endpoint } from './client.js';
+import { displayProxy } from './proxy.js';
+import { RETRY, proxyConnectStatus } from './transport.js';
+
+/** The server's own error code and message, from the shapes ASP.NET services use. */
+function serverError(text: string): { code?: string; message?: string } {
+  try {
+    const body = JSON.parse(text) as Record<string, unknown>;
+    const pick = (...keys: string[]) => {
+      for (const [key, value] of Object.entries(body)) {
+        if (keys.includes(key.toLowerCase()) && typeof value === 'string' && value) return value;
+      }
+      return undefined;
+    };
+    return { code: pick('errorcode', 'code'), message: pick('message', 'detail', 'title', 'error') };
+  } catch {
+    return {};
+  }
+}
+
+export function httpError(status: number, headers: Dispatcher.ResponseData['headers'], text: string, url: URL, endpoint: Endpoint): ApiError {
+  const { code, message } = serverError(text);
+  const said = [code, message].filter(Boolean).join(': ');
+  const server = said ? ` (server: ${said})` : '';
+  const where = `POST ${endpoint.path}`;
+  if (status >= 300 && status < 400) {
+    const location = String(headers.location ?? '');
+    return new ApiError(
+      `${url.origin} answered ${where} with a redirect (HTTP ${status}) to ${location || 'another address'}; set server-url to the final address (redirects are not followed, so the token never goes elsewhere).`,
+      status, endpoint.path, code, message);
+  }
+  if (endpoint.path === ENDPOINTS.login.path && (status === 400 || status === 401)) {
+    return new ApiError(`Xopero ONE authentication failed${server}: check the email and password secrets.`, status, endpoint.path, code, message);
+  }
+  if (status === 401) {
+    return new ApiError(`Xopero ONE rejected the access token${server}: tokens last 30 days; issue a new one or use email and password.`, status, endpoint.path, code, message);
+  }
+  if (status === 403) {
+    return new ApiError(`The Xopero ONE account may not call ${where}${server}: give it the GitManagement role (see README, Permissions).`, status, endpoint.path, code, message);
+  }
+  if (status === 404 && !code) {
+    return new ApiError(`${url.origin} has no ${endpoint.path} (HTTP 404): is server-url the Xopero ONE Management Service address?`, status, endpoint.path);
+  }
+  const remedy = status >= 500 ? 're-run later, or check the Management Service log' : 'check the inputs it was given against Xopero ONE';
+  return new ApiError(`Xopero ONE answered ${where} with HTTP ${status}${server}: ${remedy}.`, status, endpoint.path, code, message);
+}
+
+export function transportError(error: unknown, url: URL, endpoint: Endpoint, proxy: URL | undefined, caPinned = false): XoperoError {
+  const err = error as Error & { code?: string; statusCode?: number; cause?: { code?: string; message?: string } };
+  if (proxy) {
+    const failure = proxyFailure(err, url, proxy);
+    if (failure) return new XoperoError(failure);
+  }
+  if (err instanceof undiciErrors.RequestRetryError && err.statusCode) {
+    return new ApiError(
+      `Xopero ONE answered POST ${endpoint.path} with HTTP ${err.statusCode} on every one of ${1 + RETRY.maxRetries} attempts: the server (or a proxy in front of it) is unavailable; try again later.`,
+      err.statusCode, endpoint.path);
+  }
+  const code = err.code ?? err.cause?.code;
+  const host = url.host;
+  const reason = (() => {
+    switch (code) {
+      case 'ENOTFOUND':
+      case 'EAI_AGAIN':
+        return `cannot resolve ${url.hostname}: check server-url`;
+      case 'ECONNREFUSED':
+        return `${host} refused the connection: check server-url and that the Management Service is running`;
+      case 'UND_ERR_CONNECT_TIMEOUT':
+      case 'ETIMEDOUT':
+        return `connecting to ${host} timed out: check server-url and the network (a proxy? see README)`;
+      case 'UND_ERR_HEADERS_TIMEOUT':
+      case 'UND_ERR_BODY_TIMEOUT':
+        return `${host} did not answer POST ${endpoint.path} within ${REQUEST_TIMEOUT_MS / 1000} s`;
+      case 'DEPTH_ZERO_SELF_SIGNED_CERT':
+      case 'SELF_SIGNED_CERT_IN_CHAIN':
+      case 'UNABLE_TO_VERIFY_LEAF_SIGNATURE':
+      case 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY':
+        // With ca-certificate, only the CAs it holds are trusted (transport.ts trust()): NODE_EXTRA_CA_CERTS cannot help.
+        return caPinned
+          ? `the TLS certificate of ${host} is not signed by the CA given as ca-certificate (${code}): give the CA that issued the server's certificate (only the CAs in ca-certificate are trusted when it is set)`
+          : `the TLS certificate of ${host} is not trusted (${code}): give its CA as ca-certificate (PEM) or in NODE_EXTRA_CA_CERTS`;
+      case 'ERR_TLS_CERT_ALTNAME_INVALID':
+        return `the TLS certificate of ${host} does not name that host: use the host name the certificate was issued for in server-url`;
+      case 'CERT_HAS_EXPIRED':
+        return `the TLS certificate of ${host} has expired: renew it on the server`;
+      default:
+        return `the connection to ${host} failed on POST ${endpoint.path} (${code ?? err.message})`;
+    }
+  })();
+  return new XoperoError(`Cannot reach Xopero ONE: ${reason}.`);
+}
+
+/** A failure of the proxy itself, told apart from the server's: the user fixes a different thing. */
+function proxyFailure(err: Error & { code?: string; cause?: { code?: string } }, url: URL, proxy: URL): string | undefined {
+  const shown = displayProxy(proxy);
+  const status = proxyConnectStatus(err);
+  if (status === 407) {
+    return `The proxy ${shown} requires authentication (HTTP 407): put user:password in HTTPS_PROXY, e.g. http://user:password@${proxy.host}.`;
+  }
+  if (status !== undefined) {
+    const attempts = RETRY.statusCodes.includes(status) ? ` on every one of ${1 + RETRY.maxRetries} attempts` : '';
+    return `The proxy ${shown} answered HTTP ${status} to CONNECT ${url.host}${attempts}: it cannot reach the Xopero ONE server; check the proxy's rules, or exclude ${url.hostname} with NO_PROXY.`;
+  }
+  const code = err.code ?? err.cause?.code;
+  if (code && ['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'UND_ERR_CONNECT_TIMEOUT', 'ETIMEDOUT'].includes(code)) {
+    return `Cannot reach proxy ${proxy.host} (${code}): check HTTPS_PROXY, or exclude ${url.hostname} with NO_PROXY.`;
+  }
+  return undefined;
+}
