@@ -92,6 +92,3 @@ export function listChanges(state: ObservedState, settings: ChangeSettings, nowM
   return { changes, findings };
 }
 
-/** The changes that touch one repository (activation, attachment), in list order. */
-export const repositoryChanges = (list: ChangeList) =>
-  list.changes.filter((change): change is Exclude<Change, { kind: 'synchronize' }> => change.kind !== 'synchronize');

@@ -11,5 +11,5 @@ export interface RunContext {
   clock: Clock;
 }
 
-/** "1 plan", "2 plans". */
-export const plural = (count: number, noun: string) => `${count} ${noun}${count === 1 ? '' : 's'}`;
+/** "1 plan", "2 plans"; "1 repository", "2 repositories" with the plural given. */
+export const plural = (count: number, noun: string, nouns = `${noun}s`) => `${count} ${count === 1 ? noun : nouns}`;

@@ -22,7 +22,7 @@ export interface Selection {
   single?: string;
 }
 
-export type SynchronizationOutcome = 'not-needed' | 'synchronized' | 'started' | 'would-synchronize' | 'failed';
+export type SynchronizationOutcome = 'not-needed' | 'synchronized' | 'started' | 'would-synchronize';
 
 export interface ProtectionRun {
   organization: Organization;
@@ -160,7 +160,7 @@ async function readState(
     };
   }
   const [{ repositories, synchronizationInProgress }, assigned] = await Promise.all([client.listRepositories(organization.id), membership]);
-  log.info(`Read ${plural(repositories.length, 'repository').replace(/ys$/, 'ies')}${plan ? ` and the membership of ${plural(assigned.length, 'plan')}` : ''}.`);
+  log.info(`Read ${plural(repositories.length, 'repository', 'repositories')}${plan ? ` and the membership of ${plural(assigned.length, 'plan')}` : ''}.`);
   const live = repositories.filter((repo) => !repo.isRemoved);
   const known = new Set(live.map((repo) => repo.name.toLowerCase()));
   const missing = selection.literals.filter((name) => !known.has(name.toLowerCase()));

@@ -25,7 +25,7 @@ export interface ProtectResult {
   organization: { id: string; name: string };
   repository: { id: string; name: string; known: boolean; protected: boolean };
   plan?: { id: string; name: string };
-  synchronization: Exclude<SynchronizationOutcome, 'failed'>;
+  synchronization: SynchronizationOutcome;
   activation: ActivationOutcome;
   attachment: AttachmentOutcome;
   backup?: BackupStatus;
@@ -73,7 +73,7 @@ function repositoryResult({ settings, log, clock }: RunContext, run: ProtectionR
     repository: repository
       ? { id: repository.id, name: repository.name, known: true, protected: repository.isProtected }
       : { id: '', name: fullName, known: false, protected: false },
-    synchronization: run.synchronization === 'failed' ? 'not-needed' : run.synchronization,
+    synchronization: run.synchronization,
     activation: stepOutcome(run, activation, repository?.isProtected ?? false, 'activated', 'would-activate') as ActivationOutcome,
     attachment: !plan ? 'skipped' : (stepOutcome(run, attachment, true, 'attached', 'would-attach') as AttachmentOutcome),
     backup: repository ? backupStatus(repository, plan, clock.now()) : undefined,

@@ -12,7 +12,6 @@ import { ensureProtection, type ProtectionRun } from './ensure.js';
 import { compilePatterns } from './patterns.js';
 import { resultHead } from './protect.js';
 
-export { ACTIVATION_BATCH, ACTIVATION_CONCURRENCY, ATTACH_CONCURRENCY } from './apply.js';
 /** The summary's table lists this many changes and failures; the rest are counted. */
 export const LISTED_ENTRIES = 300;
 /** Failures named one by one in the log (the first by name); the summary lists more. */
@@ -62,7 +61,7 @@ export async function sweepOrganization(context: RunContext): Promise<SweepResul
   const run = await ensureProtection(context, (organization) => compilePatterns(patterns, organization.name));
   const result = sweepResult(settings, run, patterns);
   const { counts } = result;
-  log.info(`${counts.matched} of ${plural(run.readCount, 'repository').replace(/ys$/, 'ies')} of ${run.organization.name} match ${patterns.join(', ')}.`);
+  log.info(`${counts.matched} of ${plural(run.readCount, 'repository', 'repositories')} of ${run.organization.name} match ${patterns.join(', ')}.`);
   if (run.readOnly) {
     log.info(`${settings.mode === 'check' ? 'Check' : 'Dry run'}: would activate ${counts.wouldActivate} and attach ${counts.wouldAttach}; nothing was changed.`);
     if (result.synchronization === 'would-synchronize' && result.notFound.length > 0) {
@@ -84,7 +83,7 @@ export function sweepResult(settings: Settings, run: ProtectionRun, patterns: st
     kind: 'sweep',
     ...resultHead(settings, organization, plan),
     patterns,
-    synchronization: run.synchronization === 'failed' ? 'not-needed' : run.synchronization,
+    synchronization: run.synchronization,
     counts: { matched: state.repositories.length, alreadyProtected: 0, activated: 0, attached: 0, wouldActivate: 0, wouldAttach: 0, failed: 0, stale: 0 },
     entries: [],
     notFound: [],
