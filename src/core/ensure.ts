@@ -223,8 +223,8 @@ async function synchronize(
     log: (line) => log.info(line),
     waitingMessage: `A synchronization of ${organization.name} is already running; waiting for it.`,
     timeoutMessage: selection.single
-      ? `'${selection.single}' did not appear in organization '${organization.name}' within ${settings.waitTimeoutSeconds} s (wait-timeout) of synchronizing: raise wait-timeout for a large organization, or re-run later.`
-      : `The synchronization of '${organization.name}' did not finish within ${settings.waitTimeoutSeconds} s (wait-timeout): raise wait-timeout for a large organization, or re-run later.`,
+      ? `'${selection.single}' did not appear in organization '${organization.name}' within ${settings.waitTimeoutSeconds} s (wait-timeout) of synchronizing: raise ${settings.words.name('wait-timeout')} for a large organization, or re-run later.`
+      : `The synchronization of '${organization.name}' did not finish within ${settings.waitTimeoutSeconds} s (wait-timeout): raise ${settings.words.name('wait-timeout')} for a large organization, or re-run later.`,
   });
   if (outcome === 'finished' && selection.single) {
     throw new XoperoError(
