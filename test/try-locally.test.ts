@@ -24,13 +24,16 @@ function block(name: string): string[] {
 }
 
 let scratch: string;
-/** A private HOME (npm's cache and logs, gitlab-ci-local's state) and node's directory first on PATH. */
+/** A private HOME (npm's cache and logs, gitlab-ci-local's state) and TMPDIR, and node's directory first on PATH. */
 let env: Record<string, string>;
 beforeAll(() => {
   scratch = mkdtempSync(join(tmpdir(), 'xopero-try-'));
   mkdirSync(join(scratch, 'home'));
+  mkdirSync(join(scratch, 'tmp'));
   env = baseEnv({
     HOME: join(scratch, 'home'),
+    // tsx (npm run simulator, gitlab-local, demo) keeps a cache in the temporary directory: inside the scratch one.
+    TMPDIR: join(scratch, 'tmp'),
     PATH: `${dirname(process.execPath)}:${process.env.PATH ?? '/usr/bin:/bin'}`,
     npm_config_update_notifier: 'false',
     npm_config_fund: 'false',
