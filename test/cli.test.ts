@@ -520,6 +520,13 @@ describe('the organization and the repository', () => {
     expect(world.sim.requests).toHaveLength(0);
   });
 
+  test('an organization the account does not see: the remedy names the flag and its variable', async () => {
+    world = await startWorld();
+    const run = await cli(['--server-url', world.url, '--organization', 'acmee', '--repository', 'api'], credentials(world));
+    expectFailure(run, 1, /Organization 'acmee' not found \(did you mean 'acme'\?\).*Set --organization \/ XOPERO_ORGANIZATION to one of these names/);
+    expect(world.sim.mutatingRequests()).toHaveLength(0);
+  });
+
   test('XOPERO_ACCESS_TOKEN beside the email and password: says which variables to unset', async () => {
     const run = await cli(['--server-url', 'https://127.0.0.1:1', '--repository', 'acme/api'], { XOPERO_EMAIL: EMAIL, XOPERO_PASSWORD: PASSWORD, XOPERO_ACCESS_TOKEN: 'tok-x' });
     expectFailure(run, 2, /unset XOPERO_EMAIL and XOPERO_PASSWORD, or unset XOPERO_ACCESS_TOKEN/);

@@ -51,10 +51,10 @@ export async function ensureProtection(context: RunContext, select: (organizatio
     log.info(settings.credentials.kind === 'token' ? 'Using the given access token.' : `Signed in to ${settings.serverUrl.origin}.`);
   });
   const found = await log.group(`Find the organization, ${settings.repositories ? 'repositories' : 'repository'} and plan`, async () => {
-    const organization = findOrganization(await client.listOrganizations(), settings.organization);
+    const organization = findOrganization(await client.listOrganizations(), settings.organization, settings.words);
     log.info(`Organization: ${organization.name} (${organization.id})`);
     // The plan is resolved before anything changes: an unknown plan must fail a run that changed nothing.
-    const plan = settings.plan ? findPlan(organization, settings.plan) : undefined;
+    const plan = settings.plan ? findPlan(organization, settings.plan, settings.words) : undefined;
     if (plan) log.info(`Plan: ${plan.name} (${plan.id})`);
     const selection = select(organization);
     const read = await readState(context, selection, organization, plan, false);

@@ -149,7 +149,7 @@ export function helpText(): string {
     '',
     `Secrets, from the environment only: ${SECRET_VARIABLES.email} and ${SECRET_VARIABLES.password}, or ${SECRET_VARIABLES['access-token']}.`,
     'Output: the result on stdout (text, or JSON with --json); the log and warnings on stderr. NO_COLOR is honoured.',
-    'Exit status: 0 done, 1 failed, 2 usage error.',
+    'Exit status: 0 done, 1 failed, 2 usage error, 130/143 cancelled (SIGINT/SIGTERM).',
   ].join('\n');
 }
 
