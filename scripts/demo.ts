@@ -14,6 +14,10 @@ if (!existsSync(ACTION_ENTRY)) {
   process.exit(1);
 }
 
+/** Bold titles on a terminal only: not when piped or redirected, nor with NO_COLOR set (no-color.org). */
+const color = Boolean(process.stdout.isTTY) && !process.env.NO_COLOR;
+const bold = (text: string) => (color ? `\u001b[1m${text}\u001b[0m` : text);
+
 const sim = new Simulator({ latencyMs: 20, syncDurationMs: 1500, users: [{ ...USER, roles: ['SystemAdministrator', 'GitManagement'] }] });
 seedDemo(sim);
 const url = await sim.start();
@@ -31,7 +35,7 @@ let failed = false;
 for (const [title, extra] of stories) {
   const repository = title.startsWith('3') ? 'acme/web' : 'acme/new-service';
   sim.resetLog();
-  console.log(`\u001b[1m${title}\u001b[0m  (repository ${repository})\n`);
+  console.log(`${bold(title)}  (repository ${repository})\n`);
   const run = await runAction({ ...inputs, ...extra }, { repository, env });
   // The runner would fold ::group:: lines and hide ::add-mask:: ones; show the log as a reader sees it.
   const log = run.stdout

@@ -195,7 +195,7 @@ describe('failures: one line, cause and remedy, exit 1', () => {
 
   test('unknown organization: names the visible ones and the closest', async () => {
     world = await startWorld();
-    const run = await action(world, { organization: 'acmee' });
+    const run = await action(world, { organization: 'acmee', repository: 'api' });
     expectOneLineFailure(run, /Organization 'acmee' not found \(did you mean 'acme'\?\); the account sees: 'acme', 'globex'/);
   });
 
@@ -249,6 +249,9 @@ describe('failures: one line, cause and remedy, exit 1', () => {
     [{ 'dry-run': 'maybe' }, /Input 'dry-run': expected true or false, got 'maybe'/],
     [{ email: '', password: '' }, /Input 'email': no credentials/],
     [{ 'server-url': '' }, /Input 'server-url': is required/],
+    [{ organization: 'acme', repository: 'globex/portal' }, /Input 'repository': 'globex\/portal' belongs to 'globex', but organization is 'acme': set organization to globex/],
+    [{ repository: '${{ github.repository }}' }, /Input 'repository': '\$\{\{ github\.repository \}\}' is an expression nobody evaluated/],
+    [{ 'server-url': 'http://127.0.0.1:1' }, /plain http.*set allow-http: true if you accept that/],
   ])('bad input %j is refused before any request', async (inputs, message) => {
     world = await startWorld();
     const run = await action(world, inputs as Record<string, string>);
@@ -390,7 +393,37 @@ describe('many pipelines at once', () => {
   }, 120_000);
 });
 
+describe('the organization', () => {
+  test("empty (action.yml's default): the repository's owner", async () => {
+    world = await startWorld();
+    const run = await action(world, {}, { repository: 'acme/api' });
+    expect(run.code).toBe(0);
+    expect(run.outputs['organization-id']).toBe(world.orgId);
+    expect(world.sim.repository('acme/api')!.isProtected).toBe(true);
+  });
+});
+
+describe('the job summary', () => {
+  test("the plan's last run is over its repositories: one just attached was not part of it", async () => {
+    world = await startWorld();
+    world.sim.plan('Nightly GitHub')!.lastStatus = { successes: 1, warnings: 0, errors: 0 };
+    world.sim.plan('Nightly GitHub')!.planFinishedTime = Date.now() - 3600_000;
+    const run = await action(world, {}, { repository: 'acme/api' });
+    expect(run.code).toBe(0);
+    expect(run.summary).toMatch(/\| Last successful backup \| never \|/);
+    expect(run.summary).toMatch(/\| Plan's last run \(all its repositories\) \| 1 succeeded, 0 warnings, 0 errors, finished .*1 hour ago\); this repository was not in the plan then \|/);
+  });
+});
+
 describe('secrets', () => {
+  test('outside a GitHub runner (GITHUB_ACTIONS unset: a local run, an unstubbed @actions/core) no ::add-mask:: line prints a secret', async () => {
+    world = await startWorld();
+    const run = await action(world, {}, { env: { GITHUB_ACTIONS: undefined } });
+    expect(run.code).toBe(0);
+    expect(run.all).not.toContain('::add-mask::');
+    expect(run.all).not.toContain(PASSWORD);
+  });
+
   test('neither the password nor the token reaches a log, an output or the summary', async () => {
     world = await startWorld();
     const { sim } = world;

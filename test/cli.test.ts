@@ -50,11 +50,15 @@ function expectProtected(w: World, name: string, plan = 'Nightly GitHub') {
   expect(w.sim.plan(plan)!.repositoryIds).toContain(repo.id);
 }
 
-/** One error line on stderr, `xopero-one: ...`, and no stack trace. */
+/** The `xopero-one: ...` lines on stderr (the log goes there too, without that prefix). */
+const errorLines = (run: CliResult) => run.stderr.split('\n').filter((line) => line.startsWith('xopero-one: '));
+
+/** One error line on stderr, `xopero-one: ...`, and no stack trace; stdout empty (nothing to report). */
 function expectFailure(run: CliResult, code: 1 | 2, pattern: RegExp) {
   expect(run.code).toBe(code);
-  expect(run.stderr).toMatch(/^xopero-one: /);
-  expect(run.stderr).toMatch(pattern);
+  expect(errorLines(run)).toHaveLength(1);
+  expect(errorLines(run)[0]).toMatch(pattern);
+  expect(run.stdout).toBe('');
   expect(run.all).not.toMatch(/\n\s+at .+:\d+:\d+\)?/);
 }
 
@@ -73,14 +77,16 @@ const tokensSeen = (w: World) =>
   [...new Set(w.sim.requests.map((r) => r.authorization?.replace('Bearer ', '')).filter(Boolean))] as string[];
 
 describe('flags and the XOPERO_* environment', () => {
-  test('flags: the repository ends protected and attached; a text report on stdout', async () => {
+  test('flags: the repository ends protected and attached; the report on stdout, the log on stderr', async () => {
     world = await startWorld();
     const run = await cli(flags(world), credentials(world));
 
-    expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     expectProtected(world, 'acme/api');
-    expect(run.stdout).toContain('== Sign in');
+    expect(errorLines(run)).toEqual([]);
+    expect(run.stderr).toContain('== Sign in');
+    expect(run.stdout).not.toContain('== Sign in');
+    expect(run.stdout).not.toContain('Signed in');
     expect(run.stdout).toContain(`Organization: acme (${world.orgId})`);
     expect(run.stdout).toContain(`Repository:   acme/api (${world.sim.repository('acme/api')!.id})`);
     expect(run.stdout).toContain(`Plan:         Nightly GitHub (${world.nightlyId})`);
@@ -129,14 +135,15 @@ describe('flags and the XOPERO_* environment', () => {
     expect(world.sim.plan('Weekly')!.repositoryIds).not.toContain(api.id);
     expect(api.isProtected).toBe(false); // --no-activate over XOPERO_ACTIVATE=true
     expect(count(world.sim, '/git/repositories/sync')).toBe(0); // --sync never over XOPERO_SYNC=always
-    expect(run.stdout).toMatch(/warning: acme\/api holds no license/);
+    expect(run.stderr).toMatch(/warning: acme\/api holds no license/);
+    expect(run.stdout).not.toMatch(/warning/);
   });
 
   test('--activate false and a boolean variable (XOPERO_DRY_RUN=true) are honoured', async () => {
     world = await startWorld();
     const dry = await cli(flags(world), { ...credentials(world), XOPERO_DRY_RUN: 'true' });
     expect(dry.code).toBe(0);
-    expect(dry.stdout).toMatch(/Dry run: would activate the license, attach to plan Nightly GitHub; nothing was changed/);
+    expect(dry.stderr).toMatch(/Dry run: would activate the license, attach to plan Nightly GitHub; nothing was changed/);
     expect(world.sim.mutatingRequests()).toHaveLength(0);
 
     const noActivate = await cli([...flags(world), '--activate', 'false'], credentials(world));
@@ -186,29 +193,36 @@ describe('exit status', () => {
     world = await startWorld();
     const run = await cli([...flags(world), '--plan', 'Nightly'], credentials(world));
     expectFailure(run, 1, /^xopero-one: Plan 'Nightly' not found in organization 'acme'.*'Nightly GitHub', 'Weekly'/);
-    expect(run.stderr.trim().split('\n')).toHaveLength(1);
     expect(world.sim.mutatingRequests()).toHaveLength(0);
   });
 
   test('1: a rejected login', async () => {
     world = await startWorld();
     const run = await cli(flags(world), { ...credentials(world), XOPERO_PASSWORD: 'wrong-password' });
-    expectFailure(run, 1, /authentication failed/);
+    expectFailure(run, 1, /authentication failed.*check XOPERO_EMAIL and XOPERO_PASSWORD/);
     expect(world.sim.requests.map((r) => r.path)).toEqual(['/account/login']);
   });
 
   test.each([
-    [['--bogus'], /Unknown option '--bogus'/],
+    [['--bogus'], /unknown option '--bogus'$/],
+    [['--organisation', 'acme'], /unknown option '--organisation' \(did you mean --organization\?\)/],
+    [['--dryrun'], /unknown option '--dryrun' \(did you mean --dry-run\?\)/],
+    [['--max-backup-age', '-5'], /--max-backup-age \/ XOPERO_MAX_BACKUP_AGE: expected a duration .* got '-5'/],
+    [['--plan'], /--plan needs a value/],
+    [['--repositories', '*'], /give --repository \/ XOPERO_REPOSITORY or --repositories \/ XOPERO_REPOSITORIES \(a sweep\), not both/],
+    [['--organization', 'globex'], /--repository \/ XOPERO_REPOSITORY: 'acme\/api' belongs to 'acme', but --organization \/ XOPERO_ORGANIZATION is 'globex'/],
+    [['--dotenv', '/nonexistent-dir/x.env'], /cannot write the dotenv file '\/nonexistent-dir\/x\.env': the directory \/nonexistent-dir does not exist/],
     [['--password', 'pw-on-the-command-line'], /--password is not accepted.*set XOPERO_PASSWORD instead/],
     [['--access-token', 'token-on-the-command-line'], /--access-token is not accepted.*set XOPERO_ACCESS_TOKEN instead/],
     [['--email', EMAIL], /--email is not accepted.*set XOPERO_EMAIL instead/],
-    [['deploy'], /unknown command 'deploy' \(the only command is 'ensure'\)/],
+    [['deploy'], /unknown command 'deploy'; the commands are ensure, help, version/],
+    [['ensur'], /unknown command 'ensur' \(did you mean 'ensure'\?\)/],
     [['ensure', 'now'], /unknown command 'ensure now'/],
-    [['--sync', 'sometimes'], /Input 'sync': expected one of auto, always, never, got 'sometimes'/],
-    [['--mode', 'fix'], /Input 'mode': expected one of ensure, check, got 'fix'/],
-    [['--wait-timeout', 'soon'], /Input 'wait-timeout': expected a number of seconds/],
-    [['--activate', 'maybe'], /Input 'activate': expected true or false, got 'maybe'/],
-    [['--server-url', 'http://127.0.0.1:1'], /Input 'server-url': .* is plain http/],
+    [['--sync', 'sometimes'], /--sync \/ XOPERO_SYNC: expected one of auto, always, never, got 'sometimes'/],
+    [['--mode', 'fix'], /--mode \/ XOPERO_MODE: expected one of ensure, check, got 'fix'/],
+    [['--wait-timeout', 'soon'], /--wait-timeout \/ XOPERO_WAIT_TIMEOUT: expected a number of seconds/],
+    [['--activate', 'maybe'], /--activate \/ XOPERO_ACTIVATE: expected true or false, got 'maybe'/],
+    [['--server-url', 'http://127.0.0.1:1'], /--server-url \/ XOPERO_SERVER_URL: .* is plain http.*set --allow-http \(or XOPERO_ALLOW_HTTP=true\)/],
   ])('2: usage error %j, before any request', async (args, message) => {
     world = await startWorld();
     const run = await cli([...flags(world), ...args], credentials(world));
@@ -219,7 +233,8 @@ describe('exit status', () => {
 
   test('2: a missing required value, with no simulator at all', async () => {
     const run = await cli([], { XOPERO_EMAIL: EMAIL, XOPERO_PASSWORD: PASSWORD });
-    expectFailure(run, 2, /Input 'server-url': is required but empty/);
+    expectFailure(run, 2, /^xopero-one: --server-url \/ XOPERO_SERVER_URL: is required but empty/);
+    expect(run.all).not.toMatch(/Input '/);
   });
 });
 
@@ -272,7 +287,7 @@ describe('GitLab CI (GITLAB_CI=true)', () => {
     const run = await cli([], env);
 
     expect(run.code).toBe(0);
-    expect(run.stderr).toBe('');
+    expect(errorLines(run)).toEqual([]);
     expectProtected(world, 'acme/api');
     const api = world.sim.repository('acme/api')!;
 
@@ -291,8 +306,8 @@ describe('GitLab CI (GITLAB_CI=true)', () => {
     for (const line of dotenvText.slice(0, -1).split('\n')) expect(line).toMatch(/^XOPERO_[A-Z_]+=\S*$/);
 
     // \e[0Ksection_start:TIME:NAME[collapsed=false]\r\e[0KTitle ... \e[0Ksection_end:TIME:NAME\r\e[0K
-    const starts = [...run.stdout.matchAll(/\u001b\[0Ksection_start:(\d+):([\w.-]+)\[collapsed=false\]\r\u001b\[0K(.+)\n/g)];
-    const ends = [...run.stdout.matchAll(/\u001b\[0Ksection_end:(\d+):([\w.-]+)\r\u001b\[0K\n/g)];
+    const starts = [...run.stderr.matchAll(/\u001b\[0Ksection_start:(\d+):([\w.-]+)\[collapsed=false\]\r\u001b\[0K(.+)\n/g)];
+    const ends = [...run.stderr.matchAll(/\u001b\[0Ksection_end:(\d+):([\w.-]+)\r\u001b\[0K\n/g)];
     expect(starts.length).toBeGreaterThanOrEqual(2);
     expect(ends.map((m) => m[2])).toEqual(starts.map((m) => m[2]));
     expect(new Set(starts.map((m) => m[2])).size).toBe(starts.length);
@@ -301,7 +316,8 @@ describe('GitLab CI (GITLAB_CI=true)', () => {
       expect(Math.abs(Number(start[1]) - Date.now() / 1000)).toBeLessThan(120);
     });
     expect(starts.map((m) => m[3])).toContain('Sign in');
-    expect(run.stdout).not.toContain('== Sign in');
+    expect(run.all).not.toContain('== Sign in');
+    expect(run.stdout).not.toContain('section_');
   });
 
   test('explicit XOPERO_ORGANIZATION and XOPERO_REPOSITORY win over the project defaults', async () => {
@@ -318,7 +334,7 @@ describe('GitLab CI (GITLAB_CI=true)', () => {
   test('--dotenv names the file; outside GitLab the project variables are ignored', async () => {
     world = await startWorld();
     const outside = await cli([], { CI_PROJECT_ROOT_NAMESPACE: 'acme', CI_PROJECT_PATH: 'acme/api', ...credentials(world), XOPERO_SERVER_URL: world.url });
-    expectFailure(outside, 2, /Input 'organization': is required but empty/);
+    expectFailure(outside, 2, /--repository \/ XOPERO_REPOSITORY: is required but empty; CI_PROJECT_PATH is set, but GITLAB_CI is not 'true'.*add --variable GITLAB_CI=true\)\.$/);
     expect(world.sim.requests).toHaveLength(0);
 
     const dir = freshDir();
@@ -330,9 +346,11 @@ describe('GitLab CI (GITLAB_CI=true)', () => {
   test('a dotenv file that cannot be written: an error naming it, not an unexpected one', async () => {
     world = await startWorld();
     const run = await cli([...flags(world), '--dotenv', '/nonexistent-dir/xopero.env'], credentials(world));
-    expect(run.code).not.toBe(0);
-    expect(run.stderr).toMatch(/^xopero-one: .*\/nonexistent-dir\/xopero\.env/m);
+    expectFailure(run, 2, /^xopero-one: --dotenv \/ XOPERO_DOTENV: cannot write the dotenv file '\/nonexistent-dir\/xopero\.env'.*give a writable path\.$/);
     expect(run.stderr).not.toMatch(/Unexpected error|please report/);
+    // Checked before the run: nothing was sent, so nothing was changed.
+    expect(world.sim.requests).toHaveLength(0);
+    expect(world.sim.repository('acme/api')!.isProtected).toBe(false);
   });
 });
 
@@ -340,7 +358,7 @@ describe('XOPERO_CA_CERTIFICATE', () => {
   test('without it (and without NODE_EXTRA_CA_CERTS) the simulator is not trusted', async () => {
     world = await startWorld();
     const run = await cli(flags(world), { XOPERO_EMAIL: EMAIL, XOPERO_PASSWORD: PASSWORD });
-    expectFailure(run, 1, /TLS certificate of .* is not trusted.*ca-certificate/);
+    expectFailure(run, 1, /TLS certificate of .* is not trusted.*give its CA as --ca-certificate \/ XOPERO_CA_CERTIFICATE \(PEM\) or in NODE_EXTRA_CA_CERTS/);
     expect(world.sim.requests).toHaveLength(0);
   });
 
@@ -372,7 +390,7 @@ describe('XOPERO_CA_CERTIFICATE', () => {
     world = await startWorld();
     const dir = freshDir();
     const run = await cli(flags(world), { ...credentials(world), XOPERO_CA_CERTIFICATE: dir });
-    expectFailure(run, 2, /Input 'ca-certificate'/);
+    expectFailure(run, 2, /--ca-certificate \/ XOPERO_CA_CERTIFICATE: is neither PEM text nor a readable file/);
     expect(run.stderr).not.toMatch(/Unexpected error|please report/);
     expect(world.sim.requests).toHaveLength(0);
   });
@@ -409,5 +427,174 @@ describe('secrets', () => {
     expect(tokensSeen(world)).toEqual([token]);
     expect(run.all).not.toContain(token);
     expect(run.all).toContain('token ***');
+  });
+});
+
+describe('a command line that behaves like the ones users know', () => {
+  test.each([['-h'], ['help'], ['--help', '--bogus-after-help']])('%s prints the help and exits 0', async (...args) => {
+    const run = await cli(args[0] === '--help' ? ['--help'] : args);
+    expect([run.code, run.stderr]).toEqual([0, '']);
+    expect(run.stdout).toMatch(/^Usage: xopero-one/);
+  });
+
+  test.each([['-v'], ['version']])('%s prints the version and exits 0', async (arg) => {
+    const run = await cli([arg]);
+    expect([run.code, run.stdout, run.stderr]).toEqual([0, `${VERSION}\n`, '']);
+  });
+
+  test("the help's columns line up: every variable starts in one column, every description in another", async () => {
+    const { stdout } = await cli(['--help']);
+    const rows = stdout.split('\n').filter((line) => /^ {2}(-\w, )?--\w/.test(line));
+    expect(rows.length).toBeGreaterThan(15);
+    const variableColumns = new Set(rows.filter((row) => row.includes(' XOPERO_')).map((row) => row.indexOf(' XOPERO_')));
+    expect(variableColumns.size).toBe(1);
+    const [column] = variableColumns;
+    const descriptionColumn = rows[0].indexOf(' Xopero ONE') + 1;
+    for (const row of rows) {
+      expect(row.slice(0, column)).toMatch(/\S/); // the flag fits before the variable column
+      expect(row.slice(column, column + 1)).toBe(' ');
+      expect(row.slice(descriptionColumn - 1, descriptionColumn + 1)).toMatch(/^ \S/);
+    }
+  });
+
+  test('--name=value works like --name value; a value may start with a dash', async () => {
+    world = await startWorld();
+    const run = await cli([`--server-url=${world.url}`, '--repository=acme/api', '--plan=Nightly GitHub', '--dry-run'], credentials(world));
+    expect(run.code).toBe(0);
+    expect(world.sim.mutatingRequests()).toHaveLength(0);
+  });
+});
+
+describe('stdout is for results', () => {
+  test('retry warnings and the log go to stderr; stdout holds the report alone', async () => {
+    world = await startWorld();
+    world.sim.addFault({ path: '/git/organizations/getmany', status: 503, retryAfter: 0 });
+    const run = await cli(flags(world), credentials(world));
+    expect(run.code).toBe(0);
+    expect(run.stderr).toMatch(/warning: Retrying after HTTP 503/);
+    expect(run.stdout).not.toMatch(/Retrying|warning|==/);
+    expect(run.stdout.split('\n')[0]).toBe(`Organization: acme (${world.orgId})`);
+  });
+
+  test('NO_COLOR: no colour in the GitLab log; its section markers stay', async () => {
+    world = await startWorld();
+    const env = { ...GITLAB, ...credentials(world), XOPERO_SERVER_URL: world.url, XOPERO_ACTIVATE: 'false' };
+    const colored = await cli([], env);
+    expect(colored.stderr).toContain('\u001b[33mwarning:');
+    const plain = await cli([], { ...env, NO_COLOR: '1' });
+    expect(plain.code).toBe(0);
+    expect(plain.stderr).toMatch(/^warning: acme\/api holds no license/m);
+    expect(plain.stderr).not.toMatch(/\u001b\[3\dm/);
+    expect(plain.stderr).toContain('section_start');
+  });
+});
+
+describe('--json is always one document', () => {
+  test.each([
+    ['an unknown plan (a hard failure)', ['--plan', 'Nightly'], 1, /Plan 'Nightly' not found/],
+    ['a usage error', ['--organisation', 'acme'], 2, /did you mean --organization/],
+    ['a bad value', ['--sync', 'sometimes'], 2, /--sync \/ XOPERO_SYNC: expected one of/],
+  ])('%s: {"problems": [...]} on stdout, the same exit code', async (_name, args, code, message) => {
+    world = await startWorld();
+    const run = await cli([...flags(world), ...args, '--json'], credentials(world));
+    expect(run.code).toBe(code);
+    const document = JSON.parse(run.stdout);
+    expect(document.problems).toHaveLength(1);
+    expect(document.problems[0]).toMatch(message);
+    expect(errorLines(run)).toHaveLength(1);
+  });
+});
+
+describe('the organization and the repository', () => {
+  test("--repository owner/name alone: the organization is the owner", async () => {
+    world = await startWorld();
+    const run = await cli(['--server-url', world.url, '--repository', 'acme/api', '--plan', 'Nightly GitHub'], credentials(world));
+    expect(run.code).toBe(0);
+    expectProtected(world, 'acme/api');
+  });
+
+  test('an organization that is not the owner is refused before anything is sent', async () => {
+    world = await startWorld();
+    const run = await cli(['--server-url', world.url, '--organization', 'acme', '--repository', 'globex/portal'], credentials(world));
+    expectFailure(run, 2, /'globex\/portal' belongs to 'globex', but --organization \/ XOPERO_ORGANIZATION is 'acme'/);
+    expect(world.sim.requests).toHaveLength(0);
+  });
+
+  test('an organization the account does not see: the remedy names the flag and its variable', async () => {
+    world = await startWorld();
+    const run = await cli(['--server-url', world.url, '--organization', 'acmee', '--repository', 'api'], credentials(world));
+    expectFailure(run, 1, /Organization 'acmee' not found \(did you mean 'acme'\?\).*Set --organization \/ XOPERO_ORGANIZATION to one of these names/);
+    expect(world.sim.mutatingRequests()).toHaveLength(0);
+  });
+
+  test('XOPERO_ACCESS_TOKEN beside the email and password: says which variables to unset', async () => {
+    const run = await cli(['--server-url', 'https://127.0.0.1:1', '--repository', 'acme/api'], { XOPERO_EMAIL: EMAIL, XOPERO_PASSWORD: PASSWORD, XOPERO_ACCESS_TOKEN: 'tok-x' });
+    expectFailure(run, 2, /unset XOPERO_EMAIL and XOPERO_PASSWORD, or unset XOPERO_ACCESS_TOKEN/);
+    expect(run.all).not.toContain(PASSWORD);
+  });
+});
+
+describe('server answers that need a remedy', () => {
+  test('https:// to a server speaking plain HTTP: said so, at once, not retried', async () => {
+    world = await startWorld({ tls: false });
+    const run = await cli(['--server-url', world.url.replace('http:', 'https:'), '--repository', 'acme/api'], { XOPERO_EMAIL: EMAIL, XOPERO_PASSWORD: PASSWORD });
+    expectFailure(run, 1, /127\.0\.0\.1:\d+ answered in plain HTTP to an https:\/\/ address.*--allow-http \(or XOPERO_ALLOW_HTTP=true\)/);
+    expect(run.stderr).not.toMatch(/Retrying/);
+  });
+
+  test('a 404 with an error code on /account/login: is --server-url the Management Service?', async () => {
+    world = await startWorld();
+    world.sim.addFault({ path: '/account/login', status: 404, body: { errorCode: 'GN0404', message: 'No route' } });
+    const run = await cli(flags(world), credentials(world));
+    expectFailure(run, 1, /has no \/account\/login \(HTTP 404, server: GN0404: No route\): is --server-url \/ XOPERO_SERVER_URL the Xopero ONE Management Service address\?/);
+  });
+});
+
+describe('sweeps say what they found', () => {
+  const sweep = (w: World, ...args: string[]) => cli(['--server-url', w.url, '--organization', 'acme', ...args], credentials(w));
+
+  test('patterns that match nothing fail in one line', async () => {
+    world = await startWorld();
+    const run = await sweep(world, '--repositories', 'nothing-*', '--plan', 'Nightly GitHub');
+    expect(run.code).toBe(1);
+    expect(errorLines(run)).toEqual([expect.stringMatching(/No repository of 'acme' matches nothing-\*: check the patterns/)]);
+    expect(world.sim.mutatingRequests()).toHaveLength(0);
+  });
+
+  test('a dry run and a check list the repositories concerned in the text report', async () => {
+    world = await startWorld();
+    const dry = await sweep(world, '--repositories', '*', '--plan', 'Nightly GitHub', '--dry-run');
+    expect(dry.code).toBe(0);
+    expect(dry.stdout).toMatch(/^ {2}acme\/api: would-activate, would-attach$/m);
+    expect(dry.stdout).toMatch(/^ {2}acme\/api-gateway: would-activate, would-attach$/m);
+    expect(dry.stdout).not.toMatch(/^ {2}acme\/other:/m);
+
+    const check = await sweep(world, '--repositories', 'other', '--plan', 'Nightly GitHub', '--mode', 'check', '--max-backup-age', '1d');
+    expect(check.code).toBe(1);
+    expect(check.stdout).toMatch(/^ {2}acme\/other: stale \('acme\/other' has never been backed up successfully/m);
+    expect(errorLines(check)).toEqual([expect.stringMatching(/1 of 1 repositories have no successful backup within the limit; the report lists them/)]);
+  });
+
+  test("a name not found: 'set sync' advice only where sync is what stops it; '1 plan'", async () => {
+    world = await startWorld();
+    const auto = await sweep(world, '--repositories', 'ghost', '--plan', 'Nightly GitHub', '--wait-timeout', '30');
+    expect(auto.code).toBe(1);
+    expect(errorLines(auto)[0]).toMatch(/Not found in organization 'acme': acme\/ghost; a synchronization ran and did not find them/);
+    expect(auto.all).not.toMatch(/set sync|--sync auto/);
+    expect(auto.stderr).toMatch(/the membership of 1 plan\./);
+
+    const never = await sweep(world, '--repositories', 'ghost', '--sync', 'never');
+    expect(errorLines(never)[0]).toMatch(/check the names, or set --sync auto \(or XOPERO_SYNC=auto\)/);
+  });
+});
+
+describe('check mode', () => {
+  test('a stale backup: no "nothing to change" before the failure', async () => {
+    world = await startWorld();
+    const run = await cli(['--server-url', world.url, '--repository', 'acme/other', '--plan', 'Nightly GitHub', '--mode', 'check', '--max-backup-age', '1d'], credentials(world));
+    expect(run.code).toBe(1);
+    expect(run.stderr).not.toMatch(/nothing to change/i);
+    expect(run.stderr).toMatch(/Check: nothing would change, but the backup is older than max-backup-age \(below\)\./);
+    expect(errorLines(run)).toEqual([expect.stringMatching(/'acme\/other' has never been backed up successfully/)]);
   });
 });

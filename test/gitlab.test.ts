@@ -486,7 +486,7 @@ describe('the job, run as a GitLab runner runs it (bash)', () => {
     world = await startWorld();
     const run = await runJob(world, { server_url: world.url, plan: 'Nightly GitHub' });
 
-    expect(run.stderr).toBe('');
+    expect(run.stderr).not.toMatch(/^xopero-one: /m);
     expect(run.code).toBe(0);
     expectProtected(world, 'acme/api');
     expect(run.dotenv).toMatchObject({
@@ -495,8 +495,10 @@ describe('the job, run as a GitLab runner runs it (bash)', () => {
       XOPERO_PLAN_ID: world.nightlyId,
       XOPERO_CHANGED: 'true',
     });
-    expect(run.stdout).toMatch(/\u001b\[0Ksection_start:\d+:xopero_1\[collapsed=false\]\r\u001b\[0KSign in\n/);
-    expect(run.stdout).toMatch(/\u001b\[0Ksection_end:\d+:xopero_1\r\u001b\[0K\n/);
+    // The log (GitLab shows stdout and stderr together) on stderr; stdout holds the report.
+    expect(run.stderr).toMatch(/\u001b\[0Ksection_start:\d+:xopero_1\[collapsed=false\]\r\u001b\[0KSign in\n/);
+    expect(run.stderr).toMatch(/\u001b\[0Ksection_end:\d+:xopero_1\r\u001b\[0K\n/);
+    expect(run.stdout).toMatch(/^Organization: acme/);
     expect(run.all).not.toContain(PASSWORD);
   });
 
@@ -504,7 +506,7 @@ describe('the job, run as a GitLab runner runs it (bash)', () => {
     world = await startWorld();
     const dry = await runJob(world, { server_url: world.url, plan: 'Nightly GitHub', dry_run: true, wait_timeout: 30 });
     expect(dry.code).toBe(0);
-    expect(dry.stdout).toMatch(/Dry run: would activate the license, attach to plan Nightly GitHub; nothing was changed/);
+    expect(dry.stderr).toMatch(/Dry run: would activate the license, attach to plan Nightly GitHub; nothing was changed/);
     expect(world.sim.mutatingRequests()).toHaveLength(0);
     expect(dry.dotenv?.XOPERO_CHANGED).toBe('false');
 
@@ -601,7 +603,8 @@ describe('only the CLI bundle this component version pins runs', () => {
     writeFileSync(file, packedBundle);
     world = await startWorld();
     const run = await runJob(world, { server_url: world.url, plan: 'Nightly GitHub', package: file });
-    expect([run.code, run.stderr]).toEqual([0, '']);
+    // The CLI's log is on stderr; no error line among it.
+    expect([run.code, run.stderr]).toEqual([0, expect.not.stringMatching(/^xopero-one: /m)]);
     expectProtected(world, 'acme/api');
 
     world.sim.resetLog();
@@ -619,7 +622,7 @@ describe('only the CLI bundle this component version pins runs', () => {
     try {
       world = await startWorld();
       const fromRegistry = await runJob(world, { server_url: world.url, plan: 'Nightly GitHub', package: `${PACKAGE.name}@${PACKAGE.version}` }, { npm_config_registry: `${files.base}/npm` });
-      expect([fromRegistry.code, fromRegistry.stderr]).toEqual([0, '']);
+      expect([fromRegistry.code, fromRegistry.stderr]).toEqual([0, expect.not.stringMatching(/^xopero-one: /m)]);
       expectProtected(world, 'acme/api');
       expect(files.seen).toEqual([{ path: registryPath, authorization: undefined }]);
 

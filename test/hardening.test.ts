@@ -77,7 +77,8 @@ describe('a token revoked while requests are in flight', () => {
 
     const run = await cli(world, cliFlags(world));
 
-    expect(run.stderr).toBe('');
+    // The log is on stderr; no error line among it.
+    expect(run.stderr).not.toMatch(/^xopero-one: /m);
     expect(run.code).toBe(0);
     const api = sim.repository('acme/api')!;
     expect(api.isProtected).toBe(true);
@@ -224,8 +225,9 @@ describe('answers that break the documented shape', () => {
     world.sim.addFault({ path: ORGS, transform: (a) => ({ ...(a as object), result: [{ name: 'acme' }] }) });
     const run = await cli(world, cliFlags(world));
     expect(run.code).toBe(1);
-    expect(run.stderr.trim().split('\n')).toHaveLength(1);
-    expect(run.stderr).toMatch(/^xopero-one: .*POST \/git\/organizations\/getmany.*result\[0\]\.id/);
+    // The log is on stderr too: one error line among it.
+    expect(run.stderr.split('\n').filter((line) => line.startsWith('xopero-one: '))).toHaveLength(1);
+    expect(run.stderr).toMatch(/^xopero-one: .*POST \/git\/organizations\/getmany.*result\[0\]\.id/m);
     expect(mutating(world)).toEqual([]);
   });
 
@@ -252,7 +254,7 @@ describe('answers that break the documented shape', () => {
   });
 });
 
-/** Spawns an entry, sends `signal` once `ready(stdout)` holds (checked as output comes and every 20 ms). */
+/** Spawns an entry, sends `signal` once `ready(log)` holds (checked as output comes and every 20 ms); the CLI logs on stderr. */
 function runAndSignal(args: string[], env: Record<string, string>, ready: (stdout: string) => boolean, signal: NodeJS.Signals, cwd: string) {
   return new Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>((resolve, reject) => {
     const child = spawn(process.execPath, args, { env, cwd, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -260,7 +262,7 @@ function runAndSignal(args: string[], env: Record<string, string>, ready: (stdou
     let stderr = '';
     let sent = false;
     const check = () => {
-      if (sent || !ready(stdout)) return;
+      if (sent || !ready(stdout + stderr)) return;
       sent = true;
       child.kill(signal);
     };
@@ -269,7 +271,10 @@ function runAndSignal(args: string[], env: Record<string, string>, ready: (stdou
       stdout += chunk;
       check();
     });
-    child.stderr.on('data', (chunk) => (stderr += chunk));
+    child.stderr.on('data', (chunk) => {
+      stderr += chunk;
+      check();
+    });
     const timer = setTimeout(() => child.kill('SIGKILL'), 50_000);
     child.on('error', reject);
     child.on('close', (code, sig) => {
@@ -324,8 +329,8 @@ describe('cancellation during the synchronization wait', () => {
     const run = await runAndSignal([CLI_ENTRY, '--server-url', world.url, '--plan', 'Nightly GitHub'], env, started, 'SIGINT', cwd);
 
     expect(run.code).toBe(130);
-    const starts = run.stdout.match(/section_start:\d+:xopero_\d+/g) ?? [];
-    const ends = run.stdout.match(/section_end:\d+:xopero_\d+/g) ?? [];
+    const starts = run.stderr.match(/section_start:\d+:xopero_\d+/g) ?? [];
+    const ends = run.stderr.match(/section_end:\d+:xopero_\d+/g) ?? [];
     expect(ends).toHaveLength(starts.length);
     expect(run.stderr).toMatch(/^xopero-one: Cancelled \(SIGINT\) while synchronizing the organization; nothing was left half-done/m);
     expect(readFileSync(join(cwd, 'xopero.env'), 'utf8')).toMatch(/^XOPERO_CHANGED=true$/m);
@@ -346,10 +351,12 @@ describe('cancellation during the synchronization wait', () => {
       return hanging !== undefined;
     };
 
-    const run = await runAndSignal([CLI_ENTRY, ...cliFlags(world, 'acme/new-service')], env, ready, 'SIGTERM', cwd);
+    const run = await runAndSignal([CLI_ENTRY, ...cliFlags(world, 'acme/new-service'), '--json'], env, ready, 'SIGTERM', cwd);
 
     expect(run.code).toBe(143);
     expect(run.stderr).toMatch(/^xopero-one: Cancelled \(SIGTERM\) while synchronizing the organization; nothing was left half-done/m);
+    // --json: one document on stdout, the cancellation as its problem.
+    expect(JSON.parse(run.stdout)).toMatchObject({ cancelled: true, signal: 'SIGTERM', problems: [expect.stringMatching(/^Cancelled \(SIGTERM\)/)] });
     expect(hanging!.status).toBe(0); // never answered: the client gave up on it
     expect(sim.requests[sim.requests.length - 1]).toBe(hanging);
     expect(sim.repository('acme/new-service')!.isProtected).toBe(false);

@@ -1,6 +1,7 @@
 import { describe, expect, test } from '@jest/globals';
 import { InputError } from '../src/common/errors.js';
 import { parseSettings, type RawInputs } from '../src/settings/settings.js';
+import { CLI_WORDS } from '../src/hosts/cli-args.js';
 import { formatDuration, parseDuration } from '../src/settings/duration.js';
 
 const valid: RawInputs = {
@@ -54,7 +55,9 @@ describe('settings', () => {
     [{ password: '' }, 'password', /empty but an email/],
     [{ email: '' }, 'email', /empty but a password/],
     [{ 'access-token': 'tok-123456' }, 'access-token', /not both/],
-    [{ organization: '' }, 'organization', /required/],
+    [{ organization: '', repository: 'api' }, 'organization', /required/],
+    [{ organization: 'globex' }, 'repository', /'acme\/api' belongs to 'acme', but organization is 'globex': set organization to acme/],
+    [{ repository: '${{ github.repository }}' }, 'repository', /expression nobody evaluated/],
     [{ repository: '' }, 'repository', /required/],
     [{ repository: 'acme/ api' }, 'repository', /not a repository path/],
     [{ activate: 'maybe' }, 'activate', /expected true or false, got 'maybe'/],
@@ -101,6 +104,35 @@ describe('settings', () => {
     expect(formatDuration(86400)).toBe('1 day');
     expect(formatDuration(90 * 60)).toBe('1 hour 30 minutes');
     expect(formatDuration(0)).toBe('0 seconds');
+  });
+
+  test("the organization defaults to the repository's owner; an id is not compared; a sweep ignores the repository", () => {
+    expect(parse({ organization: '', repository: 'globex/portal' }).organization).toBe('globex');
+    expect(parse({ organization: 'ACME', repository: 'acme/api' }).organization).toBe('ACME');
+    expect(parse({ organization: '', repository: 'group/sub/project' }).organization).toBe('group');
+    const id = '0A000000-0000-4000-8000-000000000001';
+    expect(parse({ organization: id, repository: 'globex/portal' }).organization).toBe(id);
+    expect(parse({ organization: 'globex', repository: 'acme/app', repositories: '*' }).organization).toBe('globex');
+  });
+
+  test("the CLI's words: flags and variables, secrets by variable, the variables to unset", () => {
+    const failure = (overrides: RawInputs) => {
+      try {
+        parseSettings({ ...valid, ...overrides }, CLI_WORDS);
+      } catch (error) {
+        const { input, problem } = error as InputError;
+        return CLI_WORDS.inputError(input, problem);
+      }
+      throw new Error('expected an InputError');
+    };
+    expect(failure({ 'server-url': '' })).toBe('--server-url / XOPERO_SERVER_URL: is required but empty.');
+    expect(failure({ 'server-url': 'http://h' })).toMatch(/set --allow-http \(or XOPERO_ALLOW_HTTP=true\) if you accept that/);
+    expect(failure({ 'access-token': 'tok-1' })).toMatch(/^XOPERO_ACCESS_TOKEN: .*: unset XOPERO_EMAIL and XOPERO_PASSWORD, or unset XOPERO_ACCESS_TOKEN\.$/);
+    expect(failure({ 'access-token': 'tok-1', password: '' })).toMatch(/unset XOPERO_EMAIL, or unset XOPERO_ACCESS_TOKEN/);
+    expect(failure({ organization: 'globex' })).toMatch(/but --organization \/ XOPERO_ORGANIZATION is 'globex'/);
+    for (const message of [failure({ 'server-url': 'http://h' }), failure({ email: '', password: '' })]) {
+      expect(message).not.toMatch(/allow-http: true|Input '/);
+    }
   });
 
   test('sweep patterns replace the single repository', () => {

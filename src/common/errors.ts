@@ -9,11 +9,14 @@ export class XoperoError extends Error {
   }
 }
 
-/** A setting is missing or malformed. Raised before any request is sent. */
+/**
+ * A setting is missing or malformed. Raised before any request is sent. It carries the input's name and the
+ * problem apart, so each host words it its own way (HostWords.inputError); `message` is the Action's form.
+ */
 export class InputError extends XoperoError {
   constructor(
     readonly input: string,
-    problem: string,
+    readonly problem: string,
   ) {
     super(`Input '${input}': ${problem}`);
   }

@@ -51,10 +51,10 @@ export async function ensureProtection(context: RunContext, select: (organizatio
     log.info(settings.credentials.kind === 'token' ? 'Using the given access token.' : `Signed in to ${settings.serverUrl.origin}.`);
   });
   const found = await log.group(`Find the organization, ${settings.repositories ? 'repositories' : 'repository'} and plan`, async () => {
-    const organization = findOrganization(await client.listOrganizations(), settings.organization);
+    const organization = findOrganization(await client.listOrganizations(), settings.organization, settings.words);
     log.info(`Organization: ${organization.name} (${organization.id})`);
     // The plan is resolved before anything changes: an unknown plan must fail a run that changed nothing.
-    const plan = settings.plan ? findPlan(organization, settings.plan) : undefined;
+    const plan = settings.plan ? findPlan(organization, settings.plan, settings.words) : undefined;
     if (plan) log.info(`Plan: ${plan.name} (${plan.id})`);
     const selection = select(organization);
     const read = await readState(context, selection, organization, plan, false);
@@ -223,8 +223,8 @@ async function synchronize(
     log: (line) => log.info(line),
     waitingMessage: `A synchronization of ${organization.name} is already running; waiting for it.`,
     timeoutMessage: selection.single
-      ? `'${selection.single}' did not appear in organization '${organization.name}' within ${settings.waitTimeoutSeconds} s (wait-timeout) of synchronizing: raise wait-timeout for a large organization, or re-run later.`
-      : `The synchronization of '${organization.name}' did not finish within ${settings.waitTimeoutSeconds} s (wait-timeout): raise wait-timeout for a large organization, or re-run later.`,
+      ? `'${selection.single}' did not appear in organization '${organization.name}' within ${settings.waitTimeoutSeconds} s (wait-timeout) of synchronizing: raise ${settings.words.name('wait-timeout')} for a large organization, or re-run later.`
+      : `The synchronization of '${organization.name}' did not finish within ${settings.waitTimeoutSeconds} s (wait-timeout): raise ${settings.words.name('wait-timeout')} for a large organization, or re-run later.`,
   });
   if (outcome === 'finished' && selection.single) {
     throw new XoperoError(

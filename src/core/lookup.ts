@@ -5,28 +5,30 @@
 import type { AssignedPlan, Organization, OrganizationPlan, Repository } from '../xopero/api-types.js';
 import type { XoperoClient } from '../xopero/client.js';
 import { XoperoError } from '../common/errors.js';
+import { ACTION_WORDS, type HostWords } from '../settings/words.js';
 
 const sameName = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
 const sameId = sameName; // GUIDs: the service prints them lower-case, users may paste them upper-case.
 
-export function findOrganization(organizations: Organization[], wanted: string): Organization {
+/** `words`: how the host names the inputs these remedies point to (`organization`, `--organization / XOPERO_ORGANIZATION`). */
+export function findOrganization(organizations: Organization[], wanted: string, words: HostWords = ACTION_WORDS): Organization {
   const byId = organizations.find((org) => sameId(org.id, wanted));
   if (byId) return byId;
   const byName = organizations.filter((org) => sameName(org.name, wanted));
   if (byName.length === 1) return byName[0];
   if (byName.length > 1) {
     throw new XoperoError(
-      `${byName.length} organizations are named '${wanted}' (ids ${byName.map((org) => org.id).join(', ')}): set organization to the id of the one to use.`,
+      `${byName.length} organizations are named '${wanted}' (ids ${byName.map((org) => org.id).join(', ')}): set ${words.name('organization')} to the id of the one to use.`,
     );
   }
   const names = organizations.map((org) => org.name);
   if (names.length === 0) {
     throw new XoperoError(`Organization '${wanted}' not found: the account sees no organizations at all; add the organization in Xopero ONE, or check the account's roles.`);
   }
-  throw new XoperoError(`Organization '${wanted}' not found${suggest(wanted, names)}; the account sees: ${list(names)}. Set organization to one of these names or to its id.`);
+  throw new XoperoError(`Organization '${wanted}' not found${suggest(wanted, names)}; the account sees: ${list(names)}. Set ${words.name('organization')} to one of these names or to its id.`);
 }
 
-export function findPlan(organization: Organization, wanted: string): OrganizationPlan {
+export function findPlan(organization: Organization, wanted: string, words: HostWords = ACTION_WORDS): OrganizationPlan {
   const plans = organization.plans ?? [];
   const byId = plans.find((plan) => sameId(plan.id, wanted));
   if (byId) return byId;
@@ -34,7 +36,7 @@ export function findPlan(organization: Organization, wanted: string): Organizati
   if (byName.length === 1) return byName[0];
   if (byName.length > 1) {
     throw new XoperoError(
-      `${byName.length} plans of '${organization.name}' are named '${wanted}' (ids ${byName.map((plan) => plan.id).join(', ')}): set plan to the id of the one to use.`,
+      `${byName.length} plans of '${organization.name}' are named '${wanted}' (ids ${byName.map((plan) => plan.id).join(', ')}): set ${words.name('plan')} to the id of the one to use.`,
     );
   }
   const names = plans.map((plan) => plan.name);

@@ -89,10 +89,10 @@ function repositoryResult({ settings, log, clock }: RunContext, run: ProtectionR
   if (!repository) {
     const removedNote = run.removed ? ' (only a removed record of that name remains, from a repository deleted at the source)' : '';
     if (settings.mode === 'check') {
-      result.problems.push(`'${fullName}' is not known to Xopero ONE in organization '${organization.name}'${removedNote}: not protected. Run with mode: ensure to add it.`);
+      result.problems.push(`'${fullName}' is not known to Xopero ONE in organization '${organization.name}'${removedNote}: not protected. Run with ${settings.words.set('mode', 'ensure')} to add it.`);
     } else if (settings.sync === 'never') {
       throw new XoperoError(
-        `Repository '${fullName}' is not known to Xopero ONE in organization '${organization.name}'${removedNote}, and sync is 'never': set sync to auto, or synchronize the organization in Xopero ONE.`,
+        `Repository '${fullName}' is not known to Xopero ONE in organization '${organization.name}'${removedNote}, and sync is 'never': set ${settings.words.set('sync', 'auto')}, or synchronize the organization in Xopero ONE.`,
       );
     } else {
       log.info(`Dry run: would synchronize ${organization.name}, then protect ${fullName} once it appears.`);
@@ -140,7 +140,7 @@ function addGateProblems(settings: Settings, result: ProtectResult, run: Protect
       result.attachment === 'would-attach' ? `not attached to plan '${result.plan?.name}'` : '',
     ].filter(Boolean);
     if (result.repository.known && missing.length > 0) {
-      result.problems.push(`'${result.repository.name}' is ${missing.join(' and ')} (mode: check changes nothing; run with mode: ensure to fix it).`);
+      result.problems.push(`'${result.repository.name}' is ${missing.join(' and ')} (mode: check changes nothing; run with ${settings.words.set('mode', 'ensure')} to fix it).`);
     }
   }
   for (const finding of run.list.findings) result.problems.push(finding.problem);

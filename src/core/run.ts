@@ -36,7 +36,7 @@ export async function runProtection(settings: Settings, { log, env = {}, timelin
     onRetry: (reason, attempt, delayMs) => log.warning(`Retrying after ${reason} (retry ${attempt}, in ${(delayMs / 1000).toFixed(1)} s).`),
   });
   logProxy(log, transport.proxy, settings.serverUrl);
-  const client = new XoperoClient({ serverUrl: settings.serverUrl, credentials: settings.credentials, transport, timeline, signal });
+  const client = new XoperoClient({ serverUrl: settings.serverUrl, credentials: settings.credentials, transport, timeline, signal, words: settings.words });
   try {
     const context = { client, settings, log, clock };
     const work: Promise<ProtectResult | SweepResult> = settings.repositories ? sweepOrganization(context) : protectRepository(context);

@@ -147,7 +147,7 @@ function verdict(settings: Settings, result: SweepResult, failures: Failure[]): 
       settings.mode === 'check'
         ? 'check the names; mode: check does not synchronize, so a repository created since the last synchronization is not known yet'
         : settings.sync === 'never'
-          ? 'check the names, or set sync to auto so a synchronization can find new repositories'
+          ? `check the names, or set ${settings.words.set('sync', 'auto')} so a synchronization can find new repositories`
           : `a synchronization ran and did not find them: check the names, and that the credentials Xopero ONE uses for '${organization.name}' can see them`;
     problems.push(`Not found in organization '${organization.name}': ${result.notFound.join(', ')}; ${remedy}.`);
   }
@@ -172,10 +172,10 @@ function verdict(settings: Settings, result: SweepResult, failures: Failure[]): 
   if (result.mode === 'check' && counts.wouldActivate + counts.wouldAttach > 0) {
     const unprotected = result.entries.filter((entry) => entry.actions.some((action) => action.startsWith('would-'))).length;
     const parts = [`${counts.wouldActivate} without a license`, ...(result.plan ? [`${counts.wouldAttach} not attached to plan '${result.plan.name}'`] : [])];
-    problems.push(`${unprotected} of ${counts.matched} repositories are not fully protected (${parts.join(', ')}); mode: check changes nothing: run with mode: ensure to fix them.`);
+    problems.push(`${unprotected} of ${counts.matched} repositories are not fully protected (${parts.join(', ')}); mode: check changes nothing: run with ${settings.words.set('mode', 'ensure')} to fix them.`);
   }
   if (counts.stale > 0) {
-    problems.push(`${counts.stale} of ${counts.matched} repositories have no successful backup within the limit; the summary lists them.`);
+    problems.push(`${counts.stale} of ${counts.matched} repositories have no successful backup within the limit; the report lists them.`);
   }
   return problems;
 }

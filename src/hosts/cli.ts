@@ -2,53 +2,20 @@
  * The command-line face, for GitLab (the CI/CD component runs it) and any other CI: flags and XOPERO_*
  * variables in, the same core, a text report or --json out. Secrets come only from the environment.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
+import { accessSync, constants, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { CancelledError } from '../common/cancel.js';
 import { InputError, XoperoError, describeError } from '../common/errors.js';
 import { cliLogLine, gitlabLogLine, plainText } from '../common/neutralize.js';
 import { addSecret, redact } from '../common/redact.js';
 import { outputValues, textReport } from '../report/report.js';
 import { runProtection, type RunOutcome } from '../core/run.js';
-import { INPUT_NAMES, parseSettings, type InputName, type RawInputs } from '../settings/settings.js';
+import { INPUT_NAMES, parseSettings, type RawInputs } from '../settings/settings.js';
 import { Timeline } from '../common/timing.js';
 import { applyGitlabDefaults, gitlabLog } from './gitlab.js';
 import { VERSION } from '../common/version.js';
 import { describeCancellation, watchSignals, type HostLog } from './cancel.js';
-
-const SECRET_INPUTS: InputName[] = ['email', 'password', 'access-token'];
-const SWITCHES: InputName[] = ['dry-run', 'allow-http'];
-const FLAG_INPUTS = INPUT_NAMES.filter((name) => !SECRET_INPUTS.includes(name));
-
-const HELP = `Usage: xopero-one [ensure] [options]
-
-Puts a repository under backup in Xopero ONE: known (synchronizing the organization when needed),
-license-activated and attached to a backup plan. Changes nothing when all of that already holds.
-
-Options (each also read from the environment variable shown):
-  --server-url URL         XOPERO_SERVER_URL       Xopero ONE Management Service address (required)
-  --organization NAME|ID   XOPERO_ORGANIZATION     default in GitLab CI: CI_PROJECT_ROOT_NAMESPACE
-  --repository PATH        XOPERO_REPOSITORY       owner/name or name; default in GitLab CI: CI_PROJECT_PATH
-  --repositories PATTERNS  XOPERO_REPOSITORIES     sweep: comma-separated names or globs (*, team/*, !old-*)
-  --plan NAME|ID           XOPERO_PLAN             backup plan to attach to (empty: none)
-  --activate true|false    XOPERO_ACTIVATE         activate the license when missing (default true)
-  --no-activate                                    same as --activate false
-  --sync auto|always|never XOPERO_SYNC             default auto
-  --wait-timeout SECONDS   XOPERO_WAIT_TIMEOUT     wait for a synchronization (default 300)
-  --dry-run                XOPERO_DRY_RUN          change nothing, report what would change
-  --mode ensure|check      XOPERO_MODE             check: change nothing, fail when not protected
-  --max-backup-age AGE     XOPERO_MAX_BACKUP_AGE   fail when the last successful backup is older (36h, 7d)
-  --ca-certificate PEM|FILE XOPERO_CA_CERTIFICATE  CA to trust (PEM text or a file path)
-  --allow-http             XOPERO_ALLOW_HTTP       allow a plain http:// server URL
-  --dotenv FILE            XOPERO_DOTENV           write XOPERO_* results as a dotenv file
-                                                   (default in GitLab CI: xopero.env)
-  --json                                           print the result as JSON on stdout
-  --help, --version
-
-Secrets, from the environment only: XOPERO_EMAIL and XOPERO_PASSWORD, or XOPERO_ACCESS_TOKEN.
-Exit status: 0 done, 1 failed, 2 usage error.`;
-
-class UsageError extends Error {}
+import { CLI_WORDS, UsageError, helpText, parseCommandLine } from './cli-args.js';
 
 export interface CliIo {
   argv: string[];
@@ -57,37 +24,55 @@ export interface CliIo {
   stderr: (text: string) => void;
 }
 
+/**
+ * stdout carries results only: the text report, or with --json exactly one JSON document, on success and on
+ * every failure alike (then `{"problems": [...]}` at least), so `| jq` never meets an empty stdout. The log,
+ * warnings and errors go to stderr.
+ */
 export async function runCommandLine(io: CliIo): Promise<number> {
+  const gitlab = io.env.GITLAB_CI === 'true';
+  // Every line printed passes through the host's neutralizer (no escape sequence, no CI command from a name).
+  const line = (text: string) => redact((gitlab ? gitlabLogLine : cliLogLine)(redact(text)));
+  // Known before parsing, so a usage error prints its document too.
+  let json = io.argv.includes('--json');
+  const fail = (code: number, message: string, usage = false): number => {
+    io.stderr(`xopero-one: ${line(message)}\n${usage ? "Try 'xopero-one --help'.\n" : ''}`);
+    if (json) io.stdout(`${JSON.stringify({ problems: [redact(message)] })}\n`);
+    return code;
+  };
   let parsed: ReturnType<typeof parseCommandLine>;
   try {
     parsed = parseCommandLine(io.argv);
   } catch (error) {
-    io.stderr(`xopero-one: ${(error as Error).message}\nTry 'xopero-one --help'.\n`);
-    return 2;
+    return fail(2, (error as Error).message, true);
   }
-  if (parsed.help) return io.stdout(`${HELP}\n`), 0;
-  if (parsed.version) return io.stdout(`${VERSION}\n`), 0;
+  if (parsed.command === 'help') return io.stdout(`${helpText()}\n`), 0;
+  if (parsed.command === 'version') return io.stdout(`${VERSION}\n`), 0;
 
-  const gitlab = io.env.GITLAB_CI === 'true';
-  const print = parsed.json ? io.stderr : io.stdout;
-  const log = gitlab ? gitlabLog(print) : plainLog(print);
-  // Every line printed passes through the host's neutralizer (no escape sequence, no CI command from a name).
-  const line = (text: string) => redact((gitlab ? gitlabLogLine : cliLogLine)(redact(text)));
+  json = parsed.values.json === 'true';
+  const log = gitlab ? gitlabLog(io.stderr, { color: !io.env.NO_COLOR }) : plainLog(io.stderr);
   const timeline = new Timeline(io.env.XOPERO_TIMING === '1');
   let settings;
+  let dotenv: string | undefined;
   try {
-    settings = parseSettings(rawInputs(parsed.values, io.env, gitlab));
+    settings = parseSettings(rawInputs(parsed.values, io.env, gitlab), CLI_WORDS);
+    dotenv = parsed.values.dotenv ?? (io.env.XOPERO_DOTENV || undefined) ?? (gitlab ? 'xopero.env' : undefined);
+    if (dotenv) checkWritable(dotenv);
   } catch (error) {
-    io.stderr(`xopero-one: ${line(describeError(error))}\n`);
-    return error instanceof InputError ? 2 : 1;
+    let message =
+      error instanceof InputError ? CLI_WORDS.inputError(error.input, error.problem) : error instanceof UsageError ? error.message : describeError(error);
+    // A GitLab-like job that is not GitLab (gitlab-ci-local sets GITLAB_CI=false): say why the project is not used.
+    if (error instanceof InputError && !gitlab && io.env.CI_PROJECT_PATH && ['organization', 'repository'].includes(error.input)) {
+      message = `${message.replace(/\.$/, '')}; CI_PROJECT_PATH is set, but GITLAB_CI is not 'true', so the GitLab defaults are off (gitlab-ci-local sets GITLAB_CI=false: add --variable GITLAB_CI=true).`;
+    }
+    return fail(error instanceof InputError || error instanceof UsageError ? 2 : 1, message, error instanceof UsageError);
   }
-  const dotenv = parsed.values.dotenv ?? io.env.XOPERO_DOTENV ?? (gitlab ? 'xopero.env' : undefined);
   const signals = watchSignals(log);
   try {
     const outcome = await runProtection(settings, { log, env: io.env, timeline, signal: signals.signal });
     // The report first: if the dotenv file cannot be written, what the run changed is still on record.
-    if (parsed.json) io.stdout(`${redact(outputValues(outcome).result)}\n`);
-    print(textReport(singleLineValues(outcome), Date.now()).split('\n').map(line).join('\n'));
+    if (json) io.stdout(`${redact(outputValues(outcome).result)}\n`);
+    (json ? io.stderr : io.stdout)(textReport(singleLineValues(outcome), Date.now()).split('\n').map(line).join('\n'));
     if (dotenv) writeDotenv(dotenv, outputValues(outcome));
     for (const problem of outcome.result.problems) io.stderr(`xopero-one: ${line(problem)}\n`);
     return outcome.result.problems.length > 0 ? 1 : 0;
@@ -97,7 +82,8 @@ export async function runCommandLine(io: CliIo): Promise<number> {
       const cancellation = describeCancellation(signal, error);
       log.closeOpenGroup();
       io.stderr(`xopero-one: ${line(cancellation.line)}\n`);
-      if (parsed.json) io.stdout(`${redact(cancellation.outputs.result)}\n`);
+      // The cancelled run's document, with the line as its problem like every other failure's.
+      if (json) io.stdout(`${redact(JSON.stringify({ ...JSON.parse(cancellation.outputs.result), problems: [cancellation.line] }))}\n`);
       try {
         if (dotenv) writeDotenv(dotenv, cancellation.outputs);
       } catch (dotenvError) {
@@ -105,8 +91,7 @@ export async function runCommandLine(io: CliIo): Promise<number> {
       }
       return cancellation.exitCode;
     }
-    io.stderr(`xopero-one: ${line(describeError(error))}\n`);
-    return 1;
+    return fail(1, describeError(error));
   } finally {
     signals.dispose();
     if (timeline.enabled) {
@@ -116,52 +101,39 @@ export async function runCommandLine(io: CliIo): Promise<number> {
   }
 }
 
-function parseCommandLine(argv: string[]) {
-  const options: Record<string, { type: 'string' | 'boolean' }> = {
-    help: { type: 'boolean' },
-    version: { type: 'boolean' },
-    json: { type: 'boolean' },
-    dotenv: { type: 'string' },
-    'no-activate': { type: 'boolean' },
-  };
-  for (const name of FLAG_INPUTS) options[name] = { type: SWITCHES.includes(name) ? 'boolean' : 'string' };
-  for (const name of SECRET_INPUTS) options[name] = { type: 'string' };
-  let parsed;
+/**
+ * The dotenv file is checked before the run, so a wrong path fails before anything changes: an existing file
+ * must be writable, a new one needs a writable directory. Nothing is created or truncated here.
+ */
+function checkWritable(path: string): void {
+  const full = resolve(path);
+  let problem: string | undefined;
   try {
-    parsed = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
-  } catch (error) {
-    throw new UsageError((error as Error).message.split('\n')[0]);
-  }
-  const { values, positionals } = parsed;
-  for (const name of SECRET_INPUTS) {
-    if (values[name] !== undefined) {
-      throw new UsageError(`--${name} is not accepted: secrets on a command line end up in process lists and logs; set XOPERO_${envName(name)} instead`);
+    if (existsSync(full)) {
+      if (statSync(full).isDirectory()) problem = 'it is a directory';
+      else accessSync(full, constants.W_OK);
+    } else {
+      const dir = dirname(full);
+      if (!existsSync(dir)) problem = `the directory ${dir} does not exist`;
+      else accessSync(dir, constants.W_OK);
     }
+  } catch (error) {
+    problem = `not writable (${(error as NodeJS.ErrnoException).code ?? 'error'})`;
   }
-  if (values['no-activate'] && values.activate !== undefined) {
-    throw new UsageError('give --activate or --no-activate, not both');
-  }
-  if (positionals.length > 1 || (positionals.length === 1 && positionals[0] !== 'ensure')) {
-    throw new UsageError(`unknown command '${positionals.join(' ')}' (the only command is 'ensure')`);
-  }
-  return {
-    values: values as Record<string, string | boolean | undefined> & { dotenv?: string },
-    help: Boolean(values.help),
-    version: Boolean(values.version),
-    json: Boolean(values.json),
-  };
+  if (problem) throw new InputError('dotenv', `cannot write the dotenv file '${path}': ${problem}; give a writable path.`);
 }
 
 const envName = (input: string) => input.toUpperCase().replace(/-/g, '_');
 
-/** Flag, else XOPERO_* variable, else the GitLab CI default. */
-function rawInputs(values: Record<string, string | boolean | undefined>, env: NodeJS.ProcessEnv, gitlab: boolean): RawInputs {
+/** Flag, else XOPERO_* variable, else the GitLab CI default. Secrets come from the environment only. */
+function rawInputs(values: Record<string, string>, env: NodeJS.ProcessEnv, gitlab: boolean): RawInputs {
   const raw: RawInputs = {};
-  for (const name of INPUT_NAMES) {
-    const flag = values[name];
-    raw[name] = typeof flag === 'string' ? flag : flag === true ? 'true' : env[`XOPERO_${envName(name)}`];
+  for (const name of INPUT_NAMES) raw[name] = values[name] ?? env[`XOPERO_${envName(name)}`];
+  if (values['no-activate'] === 'true') raw.activate = 'false';
+  // Both given, one would be silently ignored: the sweep takes no single repository.
+  if (raw.repository?.trim() && raw.repositories?.trim()) {
+    throw new UsageError(`give ${CLI_WORDS.name('repository')} or ${CLI_WORDS.name('repositories')} (a sweep), not both`);
   }
-  if (values['no-activate']) raw.activate = 'false';
   if (gitlab) applyGitlabDefaults(raw, env);
   addSecret(raw.password);
   addSecret(raw['access-token']);
@@ -184,6 +156,7 @@ function writeDotenv(path: string, values: Record<string, string>): void {
   try {
     writeFileSync(path, dotenvText(values));
   } catch (error) {
+    // Checked before the run; this is a file that became unwritable during it.
     const code = (error as NodeJS.ErrnoException).code ?? 'error';
     throw new XoperoError(`Cannot write the dotenv file '${path}' (${code}): set --dotenv or XOPERO_DOTENV to a writable path.`);
   }

@@ -45,7 +45,10 @@ export function githubLog(): HostLog {
 }
 
 export async function runGithubAction(): Promise<void> {
-  onSecret((secret) => core.setSecret(secret));
+  // `::add-mask::SECRET` is an instruction to the GitHub runner, which hides it; anywhere else (a local run,
+  // a tool that failed to stub @actions/core) it prints the secret in clear. Everything this action prints is
+  // redacted already, so outside a runner the secret is simply not announced.
+  if (process.env.GITHUB_ACTIONS === 'true') onSecret((secret) => core.setSecret(secret));
   const timeline = new Timeline(process.env.XOPERO_TIMING === '1');
   const log = githubLog();
   const signals = watchSignals(log);

@@ -6,16 +6,20 @@ import type { RawInputs } from '../settings/settings.js';
 
 /** The project running the pipeline, from GitLab's predefined variables, where no flag or XOPERO_* gave one. */
 export function applyGitlabDefaults(raw: RawInputs, env: NodeJS.ProcessEnv): void {
-  raw.organization ||= env.CI_PROJECT_ROOT_NAMESPACE;
-  raw.repository ||= env.CI_PROJECT_PATH;
+  // A repository given as group/name carries its organization (the settings take it from there); the
+  // project's root namespace is the default only for the project itself or a bare name.
+  if (!raw.organization && !raw.repository?.includes('/')) raw.organization = env.CI_PROJECT_ROOT_NAMESPACE;
+  if (!raw.repositories?.trim()) raw.repository ||= env.CI_PROJECT_PATH;
 }
 
 /**
  * GitLab renders these escape sequences as collapsible sections in the job log. Every line the core logs
  * passes through gitlabLogLine first (no escape sequence, no carriage return: no fake section, no colour).
  */
-export function gitlabLog(print: (text: string) => void): HostLog {
+export function gitlabLog(print: (text: string) => void, { color = true }: { color?: boolean } = {}): HostLog {
   let sections = 0;
+  // Colour is decoration (NO_COLOR turns it off); the section markers are how GitLab folds the log, kept.
+  const yellow = (text: string) => (color ? `\u001b[33m${text}\u001b[0m` : text);
   let open: { name: string; title: string } | undefined;
   const stamp = () => Math.floor(Date.now() / 1000);
   const close = () => {
@@ -24,7 +28,7 @@ export function gitlabLog(print: (text: string) => void): HostLog {
   };
   return {
     info: (line) => print(`${safe(line)}\n`),
-    warning: (line) => print(`\u001b[33mwarning: ${safe(line)}\u001b[0m\n`),
+    warning: (line) => print(`${yellow(`warning: ${safe(line)}`)}\n`),
     group: async (title, work) => {
       close();
       const mine = { name: `xopero_${++sections}`, title };

@@ -65,8 +65,12 @@ function repositoryMarkdown(result: ProtectResult, nowMs: number): string {
     rows.push(['Next backup', result.backup.nextBackup ? relative(result.backup.nextBackup, nowMs) : 'none scheduled']);
     const plan = result.backup.plan;
     if (plan?.lastStatus) {
+      // The plan's counts are over all its repositories, from its last run: a repository attached since (or
+      // about to be) was not part of it, which is why "1 succeeded" can stand beside "never" above.
       const { successes, warnings, errors } = plan.lastStatus;
-      rows.push(['Plan last run', `${successes} succeeded, ${warnings} warnings, ${errors} errors${plan.isRunning ? ' (running now)' : ''}`]);
+      const finished = plan.finished ? `, finished ${relative(plan.finished, nowMs)}` : '';
+      const notIn = result.attachment === 'attached' || result.attachment === 'would-attach' ? '; this repository was not in the plan then' : '';
+      rows.push(["Plan's last run (all its repositories)", `${successes} succeeded, ${warnings} warnings, ${errors} errors${finished}${plan.isRunning ? ' (running now)' : ''}${notIn}`]);
     }
   }
   const table = ['| | |', '|---|---|', ...rows.map(([key, value]) => `| ${key} | ${escapeCell(value)} |`)].join('\n');
@@ -117,6 +121,9 @@ function sweepMarkdown(result: SweepResult): string {
   return `## ${title}\n\n${table}\n${changes}\n${notFound}${problems ? `\n**Problems**\n\n${problems}\n` : ''}`;
 }
 
+/** Repositories the CLI's text report names one by one; --json has them all. */
+const TEXT_LISTED_ENTRIES = 50;
+
 /** The CLI's closing report: a few plain lines. */
 export function textReport({ result }: RunOutcome, nowMs: number): string {
   const lines = [`Organization: ${result.organization.name} (${result.organization.id})`];
@@ -124,6 +131,11 @@ export function textReport({ result }: RunOutcome, nowMs: number): string {
     const c = result.counts;
     lines.push(`Plan:         ${result.plan ? `${result.plan.name} (${result.plan.id})` : 'none'}`);
     lines.push(`Matched ${c.matched}: already protected ${c.alreadyProtected}, activated ${c.activated}, attached ${c.attached}, would activate ${c.wouldActivate}, would attach ${c.wouldAttach}, failed ${c.failed}, stale ${c.stale}; changed: ${result.changed}`);
+    // The repositories concerned, as the summary lists them: what a dry run or a check found is the point.
+    const listed = result.entries.slice(0, TEXT_LISTED_ENTRIES);
+    for (const e of listed) lines.push(`  ${e.repository}: ${e.actions.join(', ')}${e.reason ? ` (${e.reason})` : ''}`);
+    if (result.entries.length > listed.length) lines.push(`  …and ${result.entries.length - listed.length} more (--json lists every one).`);
+    if (result.notFound.length > 0) lines.push(`Not found: ${result.notFound.join(', ')}`);
     return `${lines.join('\n')}\n`;
   }
   lines.push(

@@ -6,6 +6,7 @@
 import { parseDuration } from './duration.js';
 import { InputError } from '../common/errors.js';
 import { addSecret } from '../common/redact.js';
+import { ACTION_WORDS, type HostWords } from './words.js';
 
 export const INPUT_NAMES = [
   'server-url',
@@ -55,23 +56,33 @@ export interface Settings {
   /** PEM certificate(s): when given, the only CAs trusted for the server (like curl --cacert). */
   caCertificate?: string;
   allowHttp: boolean;
+  /** How the host names settings, for remedies in messages ("set allow-http: true" / "--allow-http"). */
+  words: HostWords;
 }
 
 const MAX_WAIT_SECONDS = 6 * 3600;
 
-export function parseSettings(raw: RawInputs): Settings {
+/** A Xopero ONE id (a GUID): an organization given this way has no name to compare before a request. */
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export function parseSettings(raw: RawInputs, words: HostWords = ACTION_WORDS): Settings {
   const get = (name: InputName): string => (raw[name] ?? '').trim();
   // Secrets are registered before anything can fail, so no error message can ever carry them.
   addSecret(raw['password']);
   addSecret(get('access-token'));
+  rejectUnevaluatedExpressions(raw);
 
   const allowHttp = parseBoolean('allow-http', get('allow-http'), false);
   const repositories = parsePatterns(raw['repositories'] ?? '');
+  const serverUrl = parseServerUrl(get('server-url'), allowHttp, words);
+  const credentials = parseCredentials(get('email'), raw['password'] ?? '', get('access-token'), words);
+  const repository = repositories ? get('repository') : parseRepository(get('repository'));
   const settings: Settings = {
-    serverUrl: parseServerUrl(get('server-url'), allowHttp),
-    credentials: parseCredentials(get('email'), raw['password'] ?? '', get('access-token')),
-    organization: required('organization', get('organization')),
-    repository: repositories ? get('repository') : parseRepository(get('repository')),
+    serverUrl,
+    credentials,
+    // In a sweep the repository is not the subject (the Action still passes its own): no owner check then.
+    organization: parseOrganization(get('organization'), repository, !repositories, words),
+    repository,
     repositories,
     plan: get('plan') || undefined,
     activate: parseBoolean('activate', get('activate'), true),
@@ -82,8 +93,45 @@ export function parseSettings(raw: RawInputs): Settings {
     maxBackupAgeSeconds: parseMaxBackupAge(get('max-backup-age')),
     caCertificate: parseCaCertificate(raw['ca-certificate'] ?? ''),
     allowHttp,
+    words,
   };
   return settings;
+}
+
+/**
+ * A value still holding `${{ ... }}` was never evaluated: GitHub evaluates action.yml's defaults, but a
+ * local runner of actions (e.g. @github/local-action) passes them on literally. Named here, before a
+ * request goes out with "${{ github.repository }}" as a repository name.
+ */
+function rejectUnevaluatedExpressions(raw: RawInputs): void {
+  for (const name of INPUT_NAMES) {
+    if (name === 'password' || name === 'access-token') continue;
+    const value = raw[name] ?? '';
+    if (value.includes('${{')) {
+      throw new InputError(name, `'${value}' is an expression nobody evaluated (only a GitHub runner evaluates action.yml defaults); give the value itself.`);
+    }
+  }
+}
+
+/**
+ * The organization: as given, else the owner part of `owner/name`. Xopero ONE names a repository by its full
+ * path under its organization (`acme/api` in `acme`), so an organization given by name that differs from the
+ * repository's owner can only fail, after a synchronization of the wrong organization: refused here instead.
+ * An organization given by id cannot be compared before a request and is taken as it is.
+ */
+function parseOrganization(value: string, repository: string, checkOwner: boolean, words: HostWords): string {
+  const owner = repository.includes('/') ? repository.slice(0, repository.indexOf('/')) : '';
+  if (!value) {
+    if (owner) return owner;
+    return required('organization', value);
+  }
+  if (checkOwner && owner && !GUID.test(value) && owner.toLowerCase() !== value.toLowerCase()) {
+    throw new InputError(
+      'repository',
+      `'${repository}' belongs to '${owner}', but ${words.name('organization')} is '${value}': set ${words.name('organization')} to ${owner} (or leave it empty), or give the repository as ${value}/NAME.`,
+    );
+  }
+  return value;
 }
 
 function required(input: InputName, value: string): string {
@@ -91,7 +139,7 @@ function required(input: InputName, value: string): string {
   return value;
 }
 
-function parseServerUrl(value: string, allowHttp: boolean): URL {
+function parseServerUrl(value: string, allowHttp: boolean, words: HostWords): URL {
   required('server-url', value);
   let url: URL;
   try {
@@ -100,13 +148,13 @@ function parseServerUrl(value: string, allowHttp: boolean): URL {
     throw new InputError('server-url', `'${value}' is not a URL; give the address of the Management Service, e.g. https://backup.example.com.`);
   }
   if (url.protocol === 'http:' && !allowHttp) {
-    throw new InputError('server-url', `'${url.origin}' is plain http, which would send the password and token unencrypted; use https, or set allow-http: true if you accept that.`);
+    throw new InputError('server-url', `'${url.origin}' is plain http, which would send the password and token unencrypted; use https, or set ${words.set('allow-http', 'true')} if you accept that.`);
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
     throw new InputError('server-url', `'${url.protocol}' is not supported; use an https:// address.`);
   }
   if (url.username || url.password) {
-    throw new InputError('server-url', 'must not contain credentials; use email and password or access-token.');
+    throw new InputError('server-url', `must not contain credentials; use ${words.name('email')} and ${words.name('password')}, or ${words.name('access-token')}.`);
   }
   if (url.search || url.hash) {
     throw new InputError('server-url', 'must not contain a query or fragment; give the base address only.');
@@ -115,18 +163,20 @@ function parseServerUrl(value: string, allowHttp: boolean): URL {
   return url;
 }
 
-function parseCredentials(email: string, password: string, token: string): Credentials {
+function parseCredentials(email: string, password: string, token: string, words: HostWords): Credentials {
+  const [emailName, passwordName, tokenName] = (['email', 'password', 'access-token'] as const).map((name) => words.name(name));
   if (token) {
     if (email || password) {
-      throw new InputError('access-token', 'give either access-token, or email and password, not both.');
+      const given = [email ? emailName : '', password ? passwordName : ''].filter(Boolean).join(' and ');
+      throw new InputError('access-token', `give either ${tokenName}, or ${emailName} and ${passwordName}, not both: unset ${given}, or unset ${tokenName}.`);
     }
     return { kind: 'token', token };
   }
   if (!email && !password) {
-    throw new InputError('email', 'no credentials: set email and password (e.g. from secrets), or access-token.');
+    throw new InputError('email', `no credentials: set ${emailName} and ${passwordName} (e.g. from secrets), or ${tokenName}.`);
   }
-  if (!email) throw new InputError('email', 'is empty but a password is set; set both, or use access-token.');
-  if (!password) throw new InputError('password', 'is empty but an email is set; set both, or use access-token.');
+  if (!email) throw new InputError('email', `is empty but a password is set; set both, or use ${tokenName}.`);
+  if (!password) throw new InputError('password', `is empty but an email is set; set both, or use ${tokenName}.`);
   return { kind: 'password', email, password };
 }
 

@@ -9,6 +9,7 @@ import { CancelledError } from '../common/cancel.js';
 import { ApiError, XoperoError } from '../common/errors.js';
 import { addSecret } from '../common/redact.js';
 import type { Credentials } from '../settings/settings.js';
+import { ACTION_WORDS, type HostWords } from '../settings/words.js';
 import { Timeline } from '../common/timing.js';
 import type { Transport } from './transport.js';
 import { httpError, transportError } from './http-errors.js';
@@ -73,6 +74,8 @@ export interface ClientOptions {
   timeline?: Timeline;
   /** Aborts the run: no request starts after it, and the ones in flight are aborted. */
   signal?: AbortSignal;
+  /** How the host names settings in remedies ("check server-url" / "check --server-url / XOPERO_SERVER_URL"). */
+  words?: HostWords;
 }
 
 /** What one activate call did, id by id (ids as the caller spelled them). */
@@ -269,7 +272,7 @@ export class XoperoClient {
       text = await response.body.text();
     } catch (error) {
       if (signal?.aborted) throw this.progress();
-      throw transportError(error, url, endpoint, this.options.transport.proxy.url, this.options.transport.caPinned);
+      throw transportError(error, url, endpoint, this.options.transport.proxy.url, this.options.transport.caPinned, this.options.words ?? ACTION_WORDS);
     }
     // undici hands the connection back to its pool just after the body ends; a request sent in the same tick
     // would find it busy and open a second TLS connection. One macrotask later it is reused.
@@ -279,7 +282,7 @@ export class XoperoClient {
       if (endpoint.mutating) this.changesConfirmed += 1;
       return text;
     }
-    throw httpError(response.statusCode, response.headers, text, url, endpoint);
+    throw httpError(response.statusCode, response.headers, text, url, endpoint, this.options.words ?? ACTION_WORDS);
   }
 
   /** The typed calls parse through here, so the first malformed answer stops every later request. */

@@ -5,6 +5,7 @@
  */
 import { errors as undiciErrors, type Dispatcher } from 'undici';
 import { ApiError, XoperoError } from '../common/errors.js';
+import { ACTION_WORDS, type HostWords } from '../settings/words.js';
 import { ENDPOINTS, REQUEST_TIMEOUT_MS, type Endpoint } from './client.js';
 import { displayProxy } from './proxy.js';
 import { RETRY, proxyConnectStatus } from './transport.js';
@@ -25,7 +26,8 @@ function serverError(text: string): { code?: string; message?: string } {
   }
 }
 
-export function httpError(status: number, headers: Dispatcher.ResponseData['headers'], text: string, url: URL, endpoint: Endpoint): ApiError {
+export function httpError(status: number, headers: Dispatcher.ResponseData['headers'], text: string, url: URL, endpoint: Endpoint, words: HostWords = ACTION_WORDS): ApiError {
+  const serverUrl = words.name('server-url');
   const { code, message } = serverError(text);
   const said = [code, message].filter(Boolean).join(': ');
   const server = said ? ` (server: ${said})` : '';
@@ -33,11 +35,11 @@ export function httpError(status: number, headers: Dispatcher.ResponseData['head
   if (status >= 300 && status < 400) {
     const location = String(headers.location ?? '');
     return new ApiError(
-      `${url.origin} answered ${where} with a redirect (HTTP ${status}) to ${location || 'another address'}; set server-url to the final address (redirects are not followed, so the token never goes elsewhere).`,
+      `${url.origin} answered ${where} with a redirect (HTTP ${status}) to ${location || 'another address'}; set ${serverUrl} to the final address (redirects are not followed, so the token never goes elsewhere).`,
       status, endpoint.path, code, message);
   }
   if (endpoint.path === ENDPOINTS.login.path && (status === 400 || status === 401)) {
-    return new ApiError(`Xopero ONE authentication failed${server}: check the email and password secrets.`, status, endpoint.path, code, message);
+    return new ApiError(`Xopero ONE authentication failed${server}: check ${words.secrets.credentials}.`, status, endpoint.path, code, message);
   }
   if (status === 401) {
     return new ApiError(`Xopero ONE rejected the access token${server}: tokens last 30 days; issue a new one or use email and password.`, status, endpoint.path, code, message);
@@ -45,14 +47,17 @@ export function httpError(status: number, headers: Dispatcher.ResponseData['head
   if (status === 403) {
     return new ApiError(`The Xopero ONE account may not call ${where}${server}: give it the GitManagement role (see README, Permissions).`, status, endpoint.path, code, message);
   }
-  if (status === 404 && !code) {
-    return new ApiError(`${url.origin} has no ${endpoint.path} (HTTP 404): is server-url the Xopero ONE Management Service address?`, status, endpoint.path);
+  // Login is the first call: a 404 there means the wrong service, whatever error code that service adds.
+  if (status === 404 && (!code || endpoint.path === ENDPOINTS.login.path)) {
+    return new ApiError(`${url.origin} has no ${endpoint.path} (HTTP 404${said ? `, server: ${said}` : ''}): is ${serverUrl} the Xopero ONE Management Service address?`, status, endpoint.path, code, message);
   }
   const remedy = status >= 500 ? 're-run later, or check the Management Service log' : 'check the inputs it was given against Xopero ONE';
   return new ApiError(`Xopero ONE answered ${where} with HTTP ${status}${server}: ${remedy}.`, status, endpoint.path, code, message);
 }
 
-export function transportError(error: unknown, url: URL, endpoint: Endpoint, proxy: URL | undefined, caPinned = false): XoperoError {
+export function transportError(error: unknown, url: URL, endpoint: Endpoint, proxy: URL | undefined, caPinned = false, words: HostWords = ACTION_WORDS): XoperoError {
+  const serverUrl = words.name('server-url');
+  const caCertificate = words.name('ca-certificate');
   const err = error as Error & { code?: string; statusCode?: number; cause?: { code?: string; message?: string } };
   if (proxy) {
     const failure = proxyFailure(err, url, proxy);
@@ -69,12 +74,12 @@ export function transportError(error: unknown, url: URL, endpoint: Endpoint, pro
     switch (code) {
       case 'ENOTFOUND':
       case 'EAI_AGAIN':
-        return `cannot resolve ${url.hostname}: check server-url`;
+        return `cannot resolve ${url.hostname}: check ${serverUrl}`;
       case 'ECONNREFUSED':
-        return `${host} refused the connection: check server-url and that the Management Service is running`;
+        return `${host} refused the connection: check ${serverUrl} and that the Management Service is running`;
       case 'UND_ERR_CONNECT_TIMEOUT':
       case 'ETIMEDOUT':
-        return `connecting to ${host} timed out: check server-url and the network (a proxy? see README)`;
+        return `connecting to ${host} timed out: check ${serverUrl} and the network (a proxy? see README)`;
       case 'UND_ERR_HEADERS_TIMEOUT':
       case 'UND_ERR_BODY_TIMEOUT':
         return `${host} did not answer POST ${endpoint.path} within ${REQUEST_TIMEOUT_MS / 1000} s`;
@@ -84,10 +89,14 @@ export function transportError(error: unknown, url: URL, endpoint: Endpoint, pro
       case 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY':
         // With ca-certificate, only the CAs it holds are trusted (transport.ts trust()): NODE_EXTRA_CA_CERTS cannot help.
         return caPinned
-          ? `the TLS certificate of ${host} is not signed by the CA given as ca-certificate (${code}): give the CA that issued the server's certificate (only the CAs in ca-certificate are trusted when it is set)`
-          : `the TLS certificate of ${host} is not trusted (${code}): give its CA as ca-certificate (PEM) or in NODE_EXTRA_CA_CERTS`;
+          ? `the TLS certificate of ${host} is not signed by the CA given as ${caCertificate} (${code}): give the CA that issued the server's certificate (only the CAs in ${caCertificate} are trusted when it is set)`
+          : `the TLS certificate of ${host} is not trusted (${code}): give its CA as ${caCertificate} (PEM) or in NODE_EXTRA_CA_CERTS`;
       case 'ERR_TLS_CERT_ALTNAME_INVALID':
-        return `the TLS certificate of ${host} does not name that host: use the host name the certificate was issued for in server-url`;
+        return `the TLS certificate of ${host} does not name that host: use the host name the certificate was issued for in ${serverUrl}`;
+      case 'ERR_SSL_WRONG_VERSION_NUMBER':
+      case 'ERR_SSL_PACKET_LENGTH_TOO_LONG':
+      case 'ERR_SSL_HTTP_REQUEST':
+        return `${host} answered in plain HTTP to an https:// address: use the address its TLS listener serves (often another port), or http:// with ${words.set('allow-http', 'true')} (the credentials then travel unencrypted)`;
       case 'CERT_HAS_EXPIRED':
         return `the TLS certificate of ${host} has expired: renew it on the server`;
       default:

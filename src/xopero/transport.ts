@@ -55,6 +55,12 @@ export const RETRY = {
 
 export const CONNECT_TIMEOUT_MS = 10_000;
 
+/**
+ * TLS failures a retry cannot mend: a plain-HTTP answer to an https:// URL (OpenSSL says "wrong version
+ * number"), an untrusted or mismatched certificate. They fail at once, with the remedy.
+ */
+const NEVER_RETRIED = /^ERR_SSL_|CERT|SELF_SIGNED|UNABLE_TO_(VERIFY|GET)/;
+
 export function createTransport(options: TransportOptions): Transport {
   const proxy = chooseProxy(options.serverUrl, options.env ?? {});
   const tls = { timeout: CONNECT_TIMEOUT_MS, ...trust(options.caCertificate) };
@@ -113,7 +119,10 @@ function backoffWithJitter(options: TransportOptions): RetryCallback {
     // A proxy that cannot reach the server answers its CONNECT with 502/503: retried like the server's own.
     const statusCode = (err as { statusCode?: number }).statusCode ?? proxyConnectStatus(err);
     const proxied = proxyConnectStatus(err) !== undefined;
-    const retryableCode = !code || code === 'UND_ERR_REQ_RETRY' || proxied || RETRY.errorCodes.includes(code);
+    // The TLS error may come wrapped (a tunnel's socket error carrying it as its cause).
+    const causeCode = (err as Error & { cause?: { code?: string } }).cause?.code;
+    const hopeless = [code, causeCode].some((c) => c !== undefined && NEVER_RETRIED.test(c));
+    const retryableCode = !hopeless && (!code || code === 'UND_ERR_REQ_RETRY' || proxied || RETRY.errorCodes.includes(code));
     const retryableStatus = statusCode === undefined || RETRY.statusCodes.includes(statusCode);
     if (!retryableCode || !retryableStatus || state.counter > RETRY.maxRetries) {
       callback(err);

@@ -20,7 +20,8 @@ export const DEMO_IDS = {
 
 export interface DemoData {
   acme: SimOrg;
-  plans: { nightly: SimPlan; weekly: SimPlan };
+  globex: SimOrg;
+  plans: { nightly: SimPlan; weekly: SimPlan; daily: SimPlan };
   repositories: {
     api: SimRepo;
     apiGateway: SimRepo;
@@ -28,6 +29,7 @@ export interface DemoData {
     docs: SimRepo;
     oldSite: SimRepo;
     newService: SimRepo;
+    portal: SimRepo;
   };
 }
 
@@ -69,7 +71,34 @@ export function seedDemo(sim: Simulator): DemoData {
 
   const globex = sim.addOrganization({ id: DEMO_IDS.globex, name: 'globex', driver: 2 });
   const portal = sim.addRepository(globex.id, { id: DEMO_IDS.portal, name: 'globex/portal', ...backedUp });
-  sim.addPlan(globex.id, { id: DEMO_IDS.globexDaily, name: 'Daily', repositoryIds: [portal.id] });
+  const daily = sim.addPlan(globex.id, { id: DEMO_IDS.globexDaily, name: 'Daily', repositoryIds: [portal.id] });
 
-  return { acme, plans, repositories };
+  return { acme, globex, plans: { ...plans, daily }, repositories: { ...repositories, portal } };
+}
+
+const DRIVERS: Record<number, string> = { 1: 'GitHub', 2: 'GitLab', 3: 'Bitbucket', 4: 'Azure DevOps' };
+
+/** What the demo data holds, as `npm run simulator` prints it: read from the seeded records, so it cannot drift. */
+export function describeDemo(data: DemoData, nowMs = Date.now()): string[] {
+  const plans = Object.values(data.plans);
+  const repos = Object.values(data.repositories);
+  const lines: string[] = [];
+  for (const org of [data.acme, data.globex]) {
+    lines.push(`organization ${org.name} (${DRIVERS[org.driver] ?? 'Git'}, id ${org.id})`);
+    for (const plan of plans.filter((p) => p.organizationId === org.id)) {
+      const members = repos.filter((r) => plan.repositoryIds.includes(r.id)).map((r) => r.name);
+      lines.push(`  plan '${plan.name}': ${members.length ? members.join(', ') : 'no repositories yet'}`);
+    }
+    const own = repos.filter((r) => r.organizationId === org.id);
+    const width = Math.max(...own.map((r) => r.name.length));
+    for (const repo of own) {
+      const state = repo.isRemoved
+        ? 'removed at the source (a record with backups kept)'
+        : repo.pendingSync
+          ? 'not known to Xopero ONE until a synchronization'
+          : `${repo.isProtected ? 'license-activated' : 'no license'}, ${repo.lastSuccessfulBackup ? `last backed up ${Math.round((nowMs - repo.lastSuccessfulBackup) / 3_600_000)} h ago` : 'never backed up'}`;
+      lines.push(`  ${repo.name.padEnd(width)}  ${state}`);
+    }
+  }
+  return lines;
 }
