@@ -6,15 +6,16 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { CancelledError } from '../common/cancel.js';
 import { InputError, XoperoError, describeError } from '../common/errors.js';
-import { cliLogLine, gitlabLogLine, plainText } from '../common/neutralize.js';
+import { plainText } from '../common/neutralize.js';
 import { addSecret, redact } from '../common/redact.js';
-import { outputValues, textReport } from '../report/report.js';
+import { markdownSummary, outputValues, textReport } from '../report/report.js';
 import { runProtection, type RunOutcome } from '../core/run.js';
 import { INPUT_NAMES, parseSettings, type InputName, type RawInputs } from '../settings/settings.js';
 import { Timeline } from '../common/timing.js';
-import { applyGitlabDefaults, gitlabLog } from './gitlab.js';
+import { detectHost } from './detect.js';
+import { safeLine, type Host } from './host.js';
 import { VERSION } from '../common/version.js';
-import { describeCancellation, watchSignals, type HostLog } from './cancel.js';
+import { cancelledMarkdown, describeCancellation, watchSignals } from './cancel.js';
 
 const SECRET_INPUTS: InputName[] = ['email', 'password', 'access-token'];
 const SWITCHES: InputName[] = ['dry-run', 'allow-http'];
@@ -29,6 +30,8 @@ Options (each also read from the environment variable shown):
   --server-url URL         XOPERO_SERVER_URL       Xopero ONE Management Service address (required)
   --organization NAME|ID   XOPERO_ORGANIZATION     default in GitLab CI: CI_PROJECT_ROOT_NAMESPACE
   --repository PATH        XOPERO_REPOSITORY       owner/name or name; default in GitLab CI: CI_PROJECT_PATH
+                                                   (Azure Pipelines, Bitbucket Pipelines: see the README)
+  --azure-project ID       XOPERO_AZURE_PROJECT    attach this Azure DevOps project (its id) to --plan instead
   --repositories PATTERNS  XOPERO_REPOSITORIES     sweep: comma-separated names or globs (*, team/*, !old-*)
   --plan NAME|ID           XOPERO_PLAN             backup plan to attach to (empty: none)
   --activate true|false    XOPERO_ACTIVATE         activate the license when missing (default true)
@@ -41,7 +44,7 @@ Options (each also read from the environment variable shown):
   --ca-certificate PEM|FILE XOPERO_CA_CERTIFICATE  CA to trust (PEM text or a file path)
   --allow-http             XOPERO_ALLOW_HTTP       allow a plain http:// server URL
   --dotenv FILE            XOPERO_DOTENV           write XOPERO_* results as a dotenv file
-                                                   (default in GitLab CI: xopero.env)
+                                                   (default in GitLab CI and Bitbucket Pipelines: xopero.env)
   --json                                           print the result as JSON on stdout
   --help, --version
 
@@ -68,44 +71,51 @@ export async function runCommandLine(io: CliIo): Promise<number> {
   if (parsed.help) return io.stdout(`${HELP}\n`), 0;
   if (parsed.version) return io.stdout(`${VERSION}\n`), 0;
 
-  const gitlab = io.env.GITLAB_CI === 'true';
+  // The CI it runs in (GitLab CI, Azure Pipelines, Bitbucket Pipelines, else any shell; src/hosts/detect.ts):
+  // its defaults, its log, its neutralizer, and how outputs, summary and failures are published.
+  const host = detectHost(io.env);
   const print = parsed.json ? io.stderr : io.stdout;
-  const log = gitlab ? gitlabLog(print) : plainLog(print);
+  const streams = { write: print, stderr: io.stderr };
+  const log = host.log(print);
+  host.start?.(streams, io.env);
   // Every line printed passes through the host's neutralizer (no escape sequence, no CI command from a name).
-  const line = (text: string) => redact((gitlab ? gitlabLogLine : cliLogLine)(redact(text)));
+  const line = (text: string) => safeLine(host, text);
+  const json = (text: string) => (host.json ?? String)(redact(text));
   const timeline = new Timeline(io.env.XOPERO_TIMING === '1');
   let settings;
   try {
-    settings = parseSettings(rawInputs(parsed.values, io.env, gitlab));
+    settings = parseSettings(rawInputs(parsed.values, io.env, host));
   } catch (error) {
-    io.stderr(`xopero-one: ${line(describeError(error))}\n`);
+    host.fail([describeError(error)], streams);
     return error instanceof InputError ? 2 : 1;
   }
-  const dotenv = parsed.values.dotenv ?? io.env.XOPERO_DOTENV ?? (gitlab ? 'xopero.env' : undefined);
+  const dotenv = parsed.values.dotenv ?? io.env.XOPERO_DOTENV ?? host.defaultDotenv;
   const signals = watchSignals(log);
   try {
     const outcome = await runProtection(settings, { log, env: io.env, timeline, signal: signals.signal });
     // The report first: if the dotenv file cannot be written, what the run changed is still on record.
-    if (parsed.json) io.stdout(`${redact(outputValues(outcome).result)}\n`);
+    if (parsed.json) io.stdout(`${json(outputValues(outcome).result)}\n`);
     print(textReport(singleLineValues(outcome), Date.now()).split('\n').map(line).join('\n'));
     if (dotenv) writeDotenv(dotenv, outputValues(outcome));
-    for (const problem of outcome.result.problems) io.stderr(`xopero-one: ${line(problem)}\n`);
+    host.publish?.(outputValues(outcome), () => markdownSummary(outcome, Date.now()), streams, io.env);
+    if (outcome.result.problems.length > 0) host.fail(outcome.result.problems, streams);
     return outcome.result.problems.length > 0 ? 1 : 0;
   } catch (error) {
     const signal = signals.received();
     if (error instanceof CancelledError && signal) {
       const cancellation = describeCancellation(signal, error);
       log.closeOpenGroup();
-      io.stderr(`xopero-one: ${line(cancellation.line)}\n`);
-      if (parsed.json) io.stdout(`${redact(cancellation.outputs.result)}\n`);
+      host.fail([cancellation.line], streams);
+      if (parsed.json) io.stdout(`${json(cancellation.outputs.result)}\n`);
       try {
         if (dotenv) writeDotenv(dotenv, cancellation.outputs);
+        host.publish?.(cancellation.outputs, () => cancelledMarkdown(cancellation, settings.serverUrl.origin), streams, io.env);
       } catch (dotenvError) {
-        io.stderr(`xopero-one: ${line(describeError(dotenvError))}\n`);
+        host.fail([describeError(dotenvError)], streams);
       }
       return cancellation.exitCode;
     }
-    io.stderr(`xopero-one: ${line(describeError(error))}\n`);
+    host.fail([describeError(error)], streams);
     return 1;
   } finally {
     signals.dispose();
@@ -154,15 +164,15 @@ function parseCommandLine(argv: string[]) {
 
 const envName = (input: string) => input.toUpperCase().replace(/-/g, '_');
 
-/** Flag, else XOPERO_* variable, else the GitLab CI default. */
-function rawInputs(values: Record<string, string | boolean | undefined>, env: NodeJS.ProcessEnv, gitlab: boolean): RawInputs {
+/** Flag, else XOPERO_* variable, else the host's default (GitLab CI, Azure Pipelines, Bitbucket Pipelines). */
+function rawInputs(values: Record<string, string | boolean | undefined>, env: NodeJS.ProcessEnv, host: Host): RawInputs {
   const raw: RawInputs = {};
   for (const name of INPUT_NAMES) {
     const flag = values[name];
     raw[name] = typeof flag === 'string' ? flag : flag === true ? 'true' : env[`XOPERO_${envName(name)}`];
   }
   if (values['no-activate']) raw.activate = 'false';
-  if (gitlab) applyGitlabDefaults(raw, env);
+  host.applyDefaults(raw, env);
   addSecret(raw.password);
   addSecret(raw['access-token']);
   raw['ca-certificate'] = readCaCertificate(raw['ca-certificate']);
@@ -199,28 +209,4 @@ function dotenvText(values: Record<string, string>): string {
 /** The outcome with every text value on one printable line, for the text report (names come from the server). */
 function singleLineValues(outcome: RunOutcome): RunOutcome {
   return JSON.parse(JSON.stringify(outcome, (_key, value: unknown) => (typeof value === 'string' ? plainText(value) : value))) as RunOutcome;
-}
-
-function plainLog(print: (text: string) => void): HostLog {
-  let open: string | undefined;
-  let started = false;
-  const safe = (text: string) => redact(cliLogLine(redact(text)));
-  return {
-    info: (line) => print(`${safe(line)}\n`),
-    warning: (line) => print(`warning: ${safe(line)}\n`),
-    group: async (title, work) => {
-      print(`== ${safe(title)}\n`);
-      open = title;
-      started = true;
-      try {
-        return await work();
-      } finally {
-        if (open === title) open = undefined;
-      }
-    },
-    openGroup: () => open,
-    started: () => started,
-    // A plain log has no group to close.
-    closeOpenGroup: () => (open = undefined),
-  };
 }

@@ -6,6 +6,7 @@
 import { parseDuration } from './duration.js';
 import { InputError } from '../common/errors.js';
 import { addSecret } from '../common/redact.js';
+import { parseAzureProject } from './azure-project.js';
 
 export const INPUT_NAMES = [
   'server-url',
@@ -24,6 +25,7 @@ export const INPUT_NAMES = [
   'max-backup-age',
   'ca-certificate',
   'allow-http',
+  'azure-project',
 ] as const;
 
 export type InputName = (typeof INPUT_NAMES)[number];
@@ -55,6 +57,8 @@ export interface Settings {
   /** PEM certificate(s): when given, the only CAs trusted for the server (like curl --cacert). */
   caCertificate?: string;
   allowHttp: boolean;
+  /** An Azure DevOps project's id: the run attaches the whole project to `plan` (release: detaches it). */
+  azureProject?: string;
 }
 
 const MAX_WAIT_SECONDS = 6 * 3600;
@@ -67,11 +71,12 @@ export function parseSettings(raw: RawInputs): Settings {
 
   const allowHttp = parseBoolean('allow-http', get('allow-http'), false);
   const repositories = parsePatterns(raw['repositories'] ?? '');
+  const azureProject = parseAzureProject(get('azure-project'), get('mode'), raw);
   const settings: Settings = {
     serverUrl: parseServerUrl(get('server-url'), allowHttp),
     credentials: parseCredentials(get('email'), raw['password'] ?? '', get('access-token')),
     organization: required('organization', get('organization')),
-    repository: repositories ? get('repository') : parseRepository(get('repository')),
+    repository: repositories || azureProject ? get('repository') : parseRepository(get('repository')),
     repositories,
     plan: get('plan') || undefined,
     activate: parseBoolean('activate', get('activate'), true),
@@ -82,6 +87,7 @@ export function parseSettings(raw: RawInputs): Settings {
     maxBackupAgeSeconds: parseMaxBackupAge(get('max-backup-age')),
     caCertificate: parseCaCertificate(raw['ca-certificate'] ?? ''),
     allowHttp,
+    azureProject,
   };
   return settings;
 }
