@@ -205,7 +205,7 @@ describe('exit status', () => {
     [['deploy'], /unknown command 'deploy' \(the only command is 'ensure'\)/],
     [['ensure', 'now'], /unknown command 'ensure now'/],
     [['--sync', 'sometimes'], /Input 'sync': expected one of auto, always, never, got 'sometimes'/],
-    [['--mode', 'fix'], /Input 'mode': expected one of ensure, check, release, got 'fix'/],
+    [['--mode', 'fix'], /Input 'mode': expected one of ensure, check, got 'fix'/],
     [['--wait-timeout', 'soon'], /Input 'wait-timeout': expected a number of seconds/],
     [['--activate', 'maybe'], /Input 'activate': expected true or false, got 'maybe'/],
     [['--server-url', 'http://127.0.0.1:1'], /Input 'server-url': .* is plain http/],
