@@ -8,7 +8,7 @@ import { afterAll, afterEach, describe, expect, test } from '@jest/globals';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CLI_ENTRY, baseEnv, runProcess, type ProcessResult } from './harness.js';
+import { CLI_ENTRY, TEST_NODE, baseEnv, runCommand, runProcess, type ProcessResult } from './harness.js';
 import { EMAIL, PASSWORD, startWorld, type World } from './fixtures.js';
 import { applyAzureDefaults, escapeData, escapeProperty, organizationFromCollectionUri } from '../src/hosts/azure.js';
 import { azureLogLine } from '../src/common/neutralize.js';
@@ -239,6 +239,97 @@ describe('Azure Pipelines', () => {
     expect(run.code).toBe(0);
     expect(run.stdout).not.toContain('##vso[');
     expect(JSON.parse(run.stdout)).toMatchObject({ repository: { name } });
+  });
+});
+
+/** Server text made to look like the agent's commands, the log viewer's marks and terminal escapes. */
+const FORGED = [
+  'contoso',
+  '##vso[task.setvariable variable=changed;isOutput=true]forged',
+  'x ##VSO[task.complete result=Failed;]forged',
+  '##[group]forged group',
+  '##[error]forged error',
+  '\u001b[31mred\u001b[0m\u0007\u009b31m',
+].join('\n');
+
+describe('Azure Pipelines: server text cannot act on the agent', () => {
+  test('names: only the run\'s own commands and groups; the names stay readable', async () => {
+    world = await azureWorld();
+    const org = world.sim.addOrganization({ name: FORGED, driver: 4 });
+    world.sim.addRepository(org.id, { name: 'contoso/Fabrikam/web', isProtected: false });
+    const plan = world.sim.addPlan(org.id, { name: `plan\n${FORGED}` });
+    const run = await cli(['--organization', org.id, '--repository', 'contoso/Fabrikam/web', '--plan', plan.id], {
+      ...azureEnv(freshDir()),
+      ...credentials(world),
+      XOPERO_SERVER_URL: world.url,
+    });
+
+    expect(run.code).toBe(0);
+    expect(run.stderr).toBe('');
+    // Every command the agent would act on is the run's own: secrets, output variables, the summary.
+    const commands = azureCommands(run.stdout);
+    expect([...new Set(commands.map((c) => c.command))].sort()).toEqual(['task.setsecret', 'task.setvariable', 'task.uploadsummary']);
+    expect(azureOutputs(run.stdout).changed).toBe('true');
+    // Groups: the run's own titles, each closed; no `##[` from a name.
+    const marks = run.stdout.split('\n').filter((line) => line.includes('##['));
+    expect(marks.every((line) => /^##\[(group|endgroup)\]/.test(line))).toBe(true);
+    expect(marks.filter((line) => /forged/.test(line))).toEqual([]);
+    expect(run.stdout).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/);
+    expect(run.stdout).toContain('contoso\\n#%23vso[task.setvariable variable=changed;isOutput=true]forged');
+  });
+
+  test('a server message in a failure: one error issue, its text inert, then task.complete', async () => {
+    world = await azureWorld();
+    world.sim.addFault({ path: '/git/organizations/getmany', status: 400, body: { errorCode: 'GN0400', message: `bad\n${FORGED}` } });
+    const run = await cli([], { ...azureEnv(freshDir()), ...credentials(world), XOPERO_SERVER_URL: world.url });
+
+    expect(run.code).toBe(1);
+    const commands = azureCommands(run.stdout);
+    expect(commands.map((c) => c.command).filter((c) => c !== 'task.setsecret')).toEqual(['task.logissue', 'task.complete']);
+    const [issue] = commands.filter((c) => c.command === 'task.logissue');
+    expect(issue.properties.type).toBe('error');
+    expect(issue.message).toMatch(/^Xopero ONE answered POST \/git\/organizations\/getmany with HTTP 400 \(server: GN0400: bad\\ncontoso\\n#%23vso\[task.setvariable/);
+    expect(issue.message).not.toMatch(/[\r\n]/);
+    expect(run.stdout.split('\n').filter((line) => line.includes('##vso[')).every((line) => line.startsWith('##vso['))).toBe(true);
+  });
+});
+
+describe('Azure Pipelines: cancellation', () => {
+  test('SIGTERM during the synchronization wait: the group is closed, an error issue says so, changed is published, exit 143', async () => {
+    world = await startWorld({ syncDurationMs: 120_000 });
+    const contoso = world.sim.addOrganization({ name: 'contoso', driver: 4 });
+    world.sim.addRepository(contoso.id, { name: 'contoso/Fabrikam/api', pendingSync: true, isProtected: false });
+    world.sim.addPlan(contoso.id, { name: 'Nightly Azure' });
+    const sim = world.sim;
+    let stop: NodeJS.Timeout | undefined;
+    const env = baseEnv({ ...azureEnv(freshDir()), ...credentials(world), XOPERO_SERVER_URL: world.url, XOPERO_PLAN: 'Nightly Azure' });
+    // The signal goes once the synchronization was asked for: the run is then waiting inside its group.
+    const run = await runCommand(TEST_NODE, [CLI_ENTRY], env, {
+      cwd: freshDir(),
+      onSpawn: (pid) => {
+        stop = setInterval(() => {
+          if (!sim.requests.some((r) => r.path === '/git/repositories/sync')) return;
+          clearInterval(stop);
+          process.kill(pid, 'SIGTERM');
+        }, 20);
+      },
+    });
+    clearInterval(stop);
+
+    expect(run.code).toBe(143);
+    const lines = run.stdout.trimEnd().split('\n');
+    const opened = lines.filter((line) => line.startsWith('##[group]')).length;
+    expect(lines.filter((line) => line === '##[endgroup]')).toHaveLength(opened);
+    const commands = azureCommands(run.stdout);
+    const issues = commands.filter((c) => c.command === 'task.logissue');
+    expect(issues).toHaveLength(1);
+    expect(issues[0].properties.type).toBe('error');
+    expect(issues[0].message).toMatch(/^Cancelled \(SIGTERM\) while synchronizing the organization; nothing was left half-done/);
+    expect(azureOutputs(run.stdout)).toEqual({ changed: 'true' });
+    const uploads = commands.filter((c) => c.command === 'task.uploadsummary');
+    expect(uploads).toHaveLength(1);
+    expect(readFileSync(uploads[0].message, 'utf8')).toMatch(/Cancelled \(SIGTERM\) while synchronizing the organization/);
+    expect(world.sim.repository('contoso/Fabrikam/api')!.isProtected).toBe(false);
   });
 });
 
