@@ -303,12 +303,17 @@ describe('Azure Pipelines: cancellation', () => {
     const sim = world.sim;
     let stop: NodeJS.Timeout | undefined;
     const env = baseEnv({ ...azureEnv(freshDir()), ...credentials(world), XOPERO_SERVER_URL: world.url, XOPERO_PLAN: 'Nightly Azure' });
-    // The signal goes once the synchronization was asked for: the run is then waiting inside its group.
+    // The signal goes once a request follows the synchronization's: its answer has then reached the run (the
+    // change is confirmed), and the run is polling inside its group.
+    const afterSync = () => {
+      const at = sim.requests.findIndex((r) => r.path === '/git/repositories/sync');
+      return at >= 0 && sim.requests.length > at + 1;
+    };
     const run = await runCommand(TEST_NODE, [CLI_ENTRY], env, {
       cwd: freshDir(),
       onSpawn: (pid) => {
         stop = setInterval(() => {
-          if (!sim.requests.some((r) => r.path === '/git/repositories/sync')) return;
+          if (!afterSync()) return;
           clearInterval(stop);
           process.kill(pid, 'SIGTERM');
         }, 20);
