@@ -160,7 +160,7 @@ describe('Azure Pipelines', () => {
     // The summary: a file under AGENT_TEMPDIRECTORY, named by an absolute path the agent uploads.
     const uploads = azureCommands(run.stdout).filter((c) => c.command === 'task.uploadsummary');
     expect(uploads).toHaveLength(1);
-    expect(uploads[0].message.startsWith(`${agentTemp}/`)).toBe(true);
+    expect(uploads[0].message).toBe(join(agentTemp, 'xopero-one-backup.md'));
     const summary = readFileSync(uploads[0].message, 'utf8');
     expect(summary).toContain('## Xopero ONE backup');
     expect(summary).toContain(`| Repository | contoso/Fabrikam/api (\`${repo.id}\`) |`);
@@ -169,6 +169,19 @@ describe('Azure Pipelines', () => {
     // No failure lines, no dotenv file (variables are Azure's way), no stray files in the working directory.
     expect(azureCommands(run.stdout).filter((c) => c.command === 'task.logissue' || c.command === 'task.complete')).toEqual([]);
     expect(readdirSync(run.cwd)).toEqual([]);
+  });
+
+  test('a second run in the same job uploads a summary of its own; the first one stays', async () => {
+    world = await azureWorld();
+    const agentTemp = freshDir();
+    const env = { ...azureEnv(agentTemp), ...credentials(world), XOPERO_SERVER_URL: world.url, XOPERO_PLAN: 'Nightly Azure' };
+    const first = await cli([], env);
+    const second = await cli(['--dry-run'], env);
+    const uploaded = (run: HostRun) => azureCommands(run.stdout).filter((c) => c.command === 'task.uploadsummary').map((c) => c.message);
+    expect(uploaded(first)).toEqual([join(agentTemp, 'xopero-one-backup.md')]);
+    expect(uploaded(second)).toEqual([join(agentTemp, 'xopero-one-backup-2.md')]);
+    expect(readFileSync(join(agentTemp, 'xopero-one-backup.md'), 'utf8')).toContain('## Xopero ONE backup\n');
+    expect(readFileSync(join(agentTemp, 'xopero-one-backup-2.md'), 'utf8')).toContain('## Xopero ONE backup (dry run)');
   });
 
   test('a failure: one task.logissue error line, then task.complete result=Failed; exit 1; nothing on stderr', async () => {

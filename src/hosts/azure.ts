@@ -7,14 +7,14 @@
  * - `##vso[task.logissue type=warning|error]` lists warnings and failures on the run's summary page;
  * - `##vso[task.setvariable variable=NAME;isOutput=true;issecret=false]` publishes each output, for later
  *   steps (`$(STEP.NAME)`) and jobs (`dependencies.JOB.outputs['STEP.NAME']`);
- * - `##vso[task.uploadsummary]` adds the Markdown summary to the run (a file under AGENT_TEMPDIRECTORY,
+ * - `##vso[task.uploadsummary]` adds the Markdown summary to the run (a file in AGENT_TEMPDIRECTORY,
  *   which the agent empties after every job);
  * - `##vso[task.complete result=Failed]` after the error lines, as the task library's setResult does: the step
  *   fails even where the shell would drop the exit status (a PowerShell step, a `cmd || echo` wrapper).
  * The commands go to the stream the log goes to (stdout; stderr under --json, which keeps stdout for the JSON):
  * the agent's step handler runs both streams through its command parser.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { azureLogLine } from '../common/neutralize.js';
 import { onSecret, redact } from '../common/redact.js';
@@ -134,16 +134,34 @@ export const azureHost: Host = {
   },
 };
 
-/** A fresh directory per run: the agent may read the file after this process is gone, and a job may run us twice. */
+/**
+ * The summary file: in AGENT_TEMPDIRECTORY (the agent empties it after every job), named xopero-one-backup.md, or
+ * -2, -3... when an earlier run of the same job wrote one: the agent may upload a file after this process is gone,
+ * so none is overwritten. The name depends only on what the job ran before (no random part: the log stays a
+ * function of the inputs and the server state).
+ */
 function uploadSummary(summary: () => string, write: Write, env: Env): void {
   const temp = env.AGENT_TEMPDIRECTORY;
   if (!temp) return; // not a real agent: there is nowhere the run's page would show it
   try {
-    const file = join(mkdtempSync(join(temp, 'xopero-one-')), 'xopero-one-backup.md');
-    writeFileSync(file, redact(summary()));
+    const file = writeNewFile(temp, redact(summary()));
     write(`##vso[task.uploadsummary]${escapeData(file)}\n`);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? 'error';
     write(`##vso[task.logissue type=warning]${escapeData(`Cannot write the run summary under AGENT_TEMPDIRECTORY (${code}); the log above has the same.`)}\n`);
+  }
+}
+
+const SUMMARY_FILES = 100;
+
+function writeNewFile(dir: string, text: string): string {
+  for (let n = 1; ; n++) {
+    const file = join(dir, n === 1 ? 'xopero-one-backup.md' : `xopero-one-backup-${n}.md`);
+    try {
+      writeFileSync(file, text, { flag: 'wx' });
+      return file;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST' || n >= SUMMARY_FILES) throw error;
+    }
   }
 }
