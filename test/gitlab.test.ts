@@ -27,8 +27,11 @@ const JOB_NAME = 'xopero-backup';
 const PACKAGE = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { name: string; version: string; dependencies?: object };
 /** Inputs that configure the job itself rather than the CLI. */
 const JOB_INPUTS = ['as', 'stage', 'image', 'package'];
-/** CLI inputs the component must not expose: secrets, and the CA (both come from project CI/CD variables). */
-const NOT_INPUTS = ['email', 'password', 'access-token', 'ca-certificate'];
+/**
+ * CLI inputs the component must not expose: secrets, and the CA (both come from project CI/CD variables); and
+ * azure-project: a GitLab project's pipeline protects GitLab repositories, not an Azure DevOps project.
+ */
+const NOT_INPUTS = ['email', 'password', 'access-token', 'ca-certificate', 'azure-project'];
 const envName = (cliInput: string) => `XOPERO_${cliInput.toUpperCase().replace(/-/g, '_')}`;
 
 // ---- the template and GitLab's interpolation ----------------------------------------------------

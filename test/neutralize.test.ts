@@ -1,6 +1,7 @@
 /** The per-host neutralizers, and the host log adapters that pass every core line through them. */
 import { afterEach, describe, expect, jest, test } from '@jest/globals';
-import { cliLogLine, githubLogLine, gitlabLogLine, plainText } from '../src/common/neutralize.js';
+import { azureLogLine, cliLogLine, githubLogLine, gitlabLogLine, plainText } from '../src/common/neutralize.js';
+import { azureLog } from '../src/hosts/azure.js';
 import { gitlabLog } from '../src/hosts/gitlab.js';
 import { githubLog } from '../src/hosts/github.js';
 
@@ -73,6 +74,17 @@ describe('cliLogLine', () => {
   });
 });
 
+describe('azureLogLine', () => {
+  test('no logging command (any case, anywhere) and no log viewer mark survives; ordinary text is unchanged', () => {
+    for (const text of [...HOSTILE, 'a ##VsO[task.complete result=Failed;]b', ' ##[section]x']) {
+      const line = azureLogLine(text);
+      expect(line).not.toMatch(CONTROL);
+      expect(line).not.toMatch(/##(vso)?\[/i);
+    }
+    expect(azureLogLine('Organization: contoso (0f8f)')).toBe('Organization: contoso (0f8f)');
+  });
+});
+
 describe('host log adapters', () => {
   afterEach(() => {
     jest.restoreAllMocks();
@@ -119,5 +131,30 @@ describe('host log adapters', () => {
     release();
     await running;
     expect(out.match(/section_end:/g)).toHaveLength(1);
+  });
+
+  test('Azure Pipelines: only its own groups and warning issues; a cancellation closes the open group once', async () => {
+    let out = '';
+    const log = azureLog((text) => (out += text));
+    await log.group('Sign in', async () => {
+      for (const text of HOSTILE) log.info(text);
+      log.warning(HOSTILE.join('\n'));
+    });
+    let release!: () => void;
+    const running = log.group('Synchronize the organization', () => new Promise<void>((resolve) => (release = resolve)));
+    expect(log.openGroup()).toBe('Synchronize the organization');
+    log.closeOpenGroup();
+    release();
+    await running;
+    const marked = out.split('\n').filter((line) => /##(vso)?\[/i.test(line));
+    expect(marked.map((line) => line.replace(/\].*$/, ']'))).toEqual([
+      '##[group]',
+      '##vso[task.logissue type=warning]',
+      '##[endgroup]',
+      '##[group]',
+      '##[endgroup]',
+    ]);
+    expect(out).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/);
+    expect(log.openGroup()).toBeUndefined();
   });
 });

@@ -572,3 +572,46 @@ describe('transport', () => {
     }
   });
 });
+
+describe('Azure DevOps projects', () => {
+  test('attach and detach a project: idempotent, keys bound case-insensitively, checked against plan and organization', async () => {
+    const h = await launch();
+    const token = await h.login();
+    const { org, plan } = seed(h.sim);
+    const project = h.sim.addAzureProject(org.id, { name: 'Fabrikam' });
+    const foreign = h.sim.addAzureProject(h.sim.addOrganization({ name: 'other' }).id, { name: 'Elsewhere' });
+
+    // The documentation's spellings: planId/projectId in the examples.
+    expect(await h.post('/plans/AttachAzureProject', { planId: plan.id, projectId: project.id }, { token })).toMatchObject({ status: 200 });
+    expect(await h.post('/plans/attachazureproject', { planid: plan.id, projectid: project.id }, { token })).toMatchObject({ status: 200 });
+    expect(h.sim.plan(plan.id)!.projectIds).toEqual([project.id]);
+
+    expect(await h.post('/plans/attachazureproject', { planId: plan.id, projectId: foreign.id }, { token })).toMatchObject({ status: 400, body: { errorCode: 'PL3010' } });
+    expect(await h.post('/plans/attachazureproject', { planId: plan.id, projectId: 'nope' }, { token })).toMatchObject({ status: 404, body: { errorCode: 'AZ1004' } });
+    expect(await h.post('/plans/attachazureproject', { planId: 'nope', projectId: project.id }, { token })).toMatchObject({ status: 404, body: { errorCode: 'PL3004' } });
+    expect(await h.post('/plans/attachazureproject', { planId: plan.id, projectId: project.id })).toMatchObject({ status: 401 });
+
+    expect(await h.post('/plans/DetachAzureProject', { planId: plan.id, projectId: project.id }, { token })).toMatchObject({ status: 200 });
+    expect(await h.post('/plans/detachazureproject', { planId: plan.id, projectId: project.id }, { token })).toMatchObject({ status: 200 });
+    expect(h.sim.plan(plan.id)!.projectIds).toEqual([]);
+  });
+
+  test.each([
+    [{ projectSelection: 'all' as const }],
+    [{ projectSelection: 'rules' as const }],
+    [{ includeAllRepositories: true }],
+  ])('a plan without individual project selection refuses both calls (%j)', async (init) => {
+    const h = await launch();
+    const token = await h.login();
+    const { org } = seed(h.sim);
+    const plan = h.sim.addPlan(org.id, { name: 'Everything', ...init });
+    const project = h.sim.addAzureProject(org.id, { name: 'Fabrikam' });
+    for (const path of ['/plans/attachazureproject', '/plans/detachazureproject']) {
+      expect(await h.post(path, { planId: plan.id, projectId: project.id }, { token })).toMatchObject({
+        status: 400,
+        body: { errorCode: 'PL3021', message: 'The plan does not use individual project selection.' },
+      });
+    }
+    expect(h.sim.plan(plan.id)!.projectIds).toEqual([]);
+  });
+});

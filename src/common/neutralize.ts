@@ -60,3 +60,13 @@ export function gitlabLogLine(text: string): string {
 export function cliLogLine(text: string): string {
   return githubLogLine(text).replace(/##(vso|teamcity)\[/gi, '#%23$1[');
 }
+
+/**
+ * Azure Pipelines: `plainText`, then no `##vso[` anywhere (the agent acts on a logging command wherever a line
+ * holds one, in any case) and no `##[` (the log viewer formats `##[group]`, `##[error]`, `##[section]`...): the
+ * mark is split as `#%23`, as for GitHub. The host's own commands are written by src/hosts/azure.ts, never through
+ * this function; the data they carry passes through it and then through the agent's own escaping.
+ */
+export function azureLogLine(text: string): string {
+  return plainText(text).replace(/##(vso)?\[/gi, '#%23$1[');
+}

@@ -1,5 +1,6 @@
 /** One run, whatever the host: build the transport and client from the settings, run the core, close. */
 import { XoperoClient } from '../xopero/client.js';
+import { runAzureProject, type AzureProjectResult } from './azure-project.js';
 import type { Log } from './log.js';
 import { displayProxy, type ProxyChoice } from '../xopero/proxy.js';
 import { protectRepository, type ProtectResult } from './protect.js';
@@ -24,7 +25,7 @@ export interface RunOptions {
 }
 
 export interface RunOutcome {
-  result: ProtectResult | SweepResult;
+  result: ProtectResult | SweepResult | AzureProjectResult;
   requests: { total: number; mutating: number };
 }
 
@@ -39,7 +40,10 @@ export async function runProtection(settings: Settings, { log, env = {}, timelin
   const client = new XoperoClient({ serverUrl: settings.serverUrl, credentials: settings.credentials, transport, timeline, signal, words: settings.words });
   try {
     const context = { client, settings, log, clock };
-    const work: Promise<ProtectResult | SweepResult> = settings.repositories ? sweepOrganization(context) : protectRepository(context);
+    // An Azure DevOps project is its own target: the whole project joins (or leaves) the plan.
+    const work: Promise<RunOutcome['result']> = settings.azureProject
+      ? runAzureProject(context)
+      : settings.repositories ? sweepOrganization(context) : protectRepository(context);
     const result = await untilCancelled(work, signal, () => client.progress());
     return { result, requests: { ...client.requestCount } };
   } finally {

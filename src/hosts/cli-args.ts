@@ -27,7 +27,8 @@ export interface OptionSpec {
 export const OPTIONS: OptionSpec[] = [
   { flag: 'server-url', kind: 'value', value: 'URL', env: 'XOPERO_SERVER_URL', help: 'Xopero ONE Management Service address (required)' },
   { flag: 'organization', kind: 'value', value: 'NAME|ID', env: 'XOPERO_ORGANIZATION', help: ['default: the owner in --repository owner/name;', 'in GitLab CI: CI_PROJECT_ROOT_NAMESPACE'] },
-  { flag: 'repository', kind: 'value', value: 'PATH', env: 'XOPERO_REPOSITORY', help: 'owner/name or name; default in GitLab CI: CI_PROJECT_PATH' },
+  { flag: 'repository', kind: 'value', value: 'PATH', env: 'XOPERO_REPOSITORY', help: ['owner/name or name; default in GitLab CI: CI_PROJECT_PATH', '(Azure Pipelines, Bitbucket Pipelines: see the README)'] },
+  { flag: 'azure-project', kind: 'value', value: 'ID', env: 'XOPERO_AZURE_PROJECT', help: 'attach this Azure DevOps project (its id) to --plan instead' },
   { flag: 'repositories', kind: 'value', value: 'PATTERNS', env: 'XOPERO_REPOSITORIES', help: 'sweep: comma-separated names or globs (*, team/*, !old-*)' },
   { flag: 'plan', kind: 'value', value: 'NAME|ID', env: 'XOPERO_PLAN', help: 'backup plan to attach to (empty: none)' },
   { flag: 'activate', kind: 'value', value: 'true|false', env: 'XOPERO_ACTIVATE', help: 'activate the license when missing (default true)' },
@@ -39,7 +40,7 @@ export const OPTIONS: OptionSpec[] = [
   { flag: 'max-backup-age', kind: 'value', value: 'AGE', env: 'XOPERO_MAX_BACKUP_AGE', help: 'fail when the last successful backup is older (36h, 7d)' },
   { flag: 'ca-certificate', kind: 'value', value: 'PEM|FILE', env: 'XOPERO_CA_CERTIFICATE', help: 'CA to trust (PEM text or a file path)' },
   { flag: 'allow-http', kind: 'switch', env: 'XOPERO_ALLOW_HTTP', help: 'allow a plain http:// server URL' },
-  { flag: 'dotenv', kind: 'value', value: 'FILE', env: 'XOPERO_DOTENV', help: ['write XOPERO_* results as a dotenv file', '(default in GitLab CI: xopero.env)'] },
+  { flag: 'dotenv', kind: 'value', value: 'FILE', env: 'XOPERO_DOTENV', help: ['write XOPERO_* results as a dotenv file', '(default in GitLab CI and Bitbucket Pipelines: xopero.env)'] },
   { flag: 'json', kind: 'switch', help: 'print the result as one JSON document on stdout' },
   { flag: 'help', short: 'h', kind: 'switch', help: 'show this help' },
   { flag: 'version', short: 'v', kind: 'switch', help: 'print the version' },

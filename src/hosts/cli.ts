@@ -6,15 +6,17 @@ import { accessSync, constants, existsSync, readFileSync, statSync, writeFileSyn
 import { dirname, resolve } from 'node:path';
 import { CancelledError } from '../common/cancel.js';
 import { InputError, XoperoError, describeError } from '../common/errors.js';
-import { cliLogLine, gitlabLogLine, plainText } from '../common/neutralize.js';
+import { plainText } from '../common/neutralize.js';
 import { addSecret, redact } from '../common/redact.js';
-import { outputValues, textReport } from '../report/report.js';
+import { markdownSummary, outputValues, textReport } from '../report/report.js';
 import { runProtection, type RunOutcome } from '../core/run.js';
 import { INPUT_NAMES, parseSettings, type RawInputs } from '../settings/settings.js';
 import { Timeline } from '../common/timing.js';
-import { applyGitlabDefaults, gitlabLog } from './gitlab.js';
+import { detectHost } from './detect.js';
+import { safeLine, type Host } from './host.js';
+import { gitlabHost } from './gitlab.js';
 import { VERSION } from '../common/version.js';
-import { describeCancellation, watchSignals, type HostLog } from './cancel.js';
+import { cancelledMarkdown, describeCancellation, watchSignals } from './cancel.js';
 import { CLI_WORDS, UsageError, helpText, parseCommandLine } from './cli-args.js';
 
 export interface CliIo {
@@ -30,14 +32,20 @@ export interface CliIo {
  * warnings and errors go to stderr.
  */
 export async function runCommandLine(io: CliIo): Promise<number> {
-  const gitlab = io.env.GITLAB_CI === 'true';
+  // The CI it runs in (GitLab CI, Azure Pipelines, Bitbucket Pipelines, else any shell; src/hosts/detect.ts):
+  // its defaults, its log, its neutralizer, and how outputs, summary and failures are published. The log and
+  // the host's commands go to stderr (the CI hosts read commands from both streams); stdout is for results.
+  const host = detectHost(io.env);
+  const streams = { write: io.stderr, stderr: io.stderr };
   // Every line printed passes through the host's neutralizer (no escape sequence, no CI command from a name).
-  const line = (text: string) => redact((gitlab ? gitlabLogLine : cliLogLine)(redact(text)));
+  const line = (text: string) => safeLine(host, text);
+  const document = (text: string) => (host.json ?? String)(redact(text));
   // Known before parsing, so a usage error prints its document too.
   let json = io.argv.includes('--json');
   const fail = (code: number, message: string, usage = false): number => {
-    io.stderr(`xopero-one: ${line(message)}\n${usage ? "Try 'xopero-one --help'.\n" : ''}`);
-    if (json) io.stdout(`${JSON.stringify({ problems: [redact(message)] })}\n`);
+    host.fail([message], streams);
+    if (usage) io.stderr("Try 'xopero-one --help'.\n");
+    if (json) io.stdout(`${document(JSON.stringify({ problems: [message] }))}\n`);
     return code;
   };
   let parsed: ReturnType<typeof parseCommandLine>;
@@ -50,19 +58,20 @@ export async function runCommandLine(io: CliIo): Promise<number> {
   if (parsed.command === 'version') return io.stdout(`${VERSION}\n`), 0;
 
   json = parsed.values.json === 'true';
-  const log = gitlab ? gitlabLog(io.stderr, { color: !io.env.NO_COLOR }) : plainLog(io.stderr);
+  const log = host.log(io.stderr, { color: !io.env.NO_COLOR });
+  host.start?.(streams, io.env);
   const timeline = new Timeline(io.env.XOPERO_TIMING === '1');
   let settings;
   let dotenv: string | undefined;
   try {
-    settings = parseSettings(rawInputs(parsed.values, io.env, gitlab), CLI_WORDS);
-    dotenv = parsed.values.dotenv ?? (io.env.XOPERO_DOTENV || undefined) ?? (gitlab ? 'xopero.env' : undefined);
+    settings = parseSettings(rawInputs(parsed.values, io.env, host), CLI_WORDS);
+    dotenv = parsed.values.dotenv ?? (io.env.XOPERO_DOTENV || undefined) ?? host.defaultDotenv;
     if (dotenv) checkWritable(dotenv);
   } catch (error) {
     let message =
       error instanceof InputError ? CLI_WORDS.inputError(error.input, error.problem) : error instanceof UsageError ? error.message : describeError(error);
     // A GitLab-like job that is not GitLab (gitlab-ci-local sets GITLAB_CI=false): say why the project is not used.
-    if (error instanceof InputError && !gitlab && io.env.CI_PROJECT_PATH && ['organization', 'repository'].includes(error.input)) {
+    if (error instanceof InputError && host !== gitlabHost && io.env.CI_PROJECT_PATH && ['organization', 'repository'].includes(error.input)) {
       message = `${message.replace(/\.$/, '')}; CI_PROJECT_PATH is set, but GITLAB_CI is not 'true', so the GitLab defaults are off (gitlab-ci-local sets GITLAB_CI=false: add --variable GITLAB_CI=true).`;
     }
     return fail(error instanceof InputError || error instanceof UsageError ? 2 : 1, message, error instanceof UsageError);
@@ -71,23 +80,25 @@ export async function runCommandLine(io: CliIo): Promise<number> {
   try {
     const outcome = await runProtection(settings, { log, env: io.env, timeline, signal: signals.signal });
     // The report first: if the dotenv file cannot be written, what the run changed is still on record.
-    if (json) io.stdout(`${redact(outputValues(outcome).result)}\n`);
+    if (json) io.stdout(`${document(outputValues(outcome).result)}\n`);
     (json ? io.stderr : io.stdout)(textReport(singleLineValues(outcome), Date.now()).split('\n').map(line).join('\n'));
     if (dotenv) writeDotenv(dotenv, outputValues(outcome));
-    for (const problem of outcome.result.problems) io.stderr(`xopero-one: ${line(problem)}\n`);
+    host.publish?.(outputValues(outcome), () => markdownSummary(outcome, Date.now()), streams, io.env);
+    if (outcome.result.problems.length > 0) host.fail(outcome.result.problems, streams);
     return outcome.result.problems.length > 0 ? 1 : 0;
   } catch (error) {
     const signal = signals.received();
     if (error instanceof CancelledError && signal) {
       const cancellation = describeCancellation(signal, error);
       log.closeOpenGroup();
-      io.stderr(`xopero-one: ${line(cancellation.line)}\n`);
+      host.fail([cancellation.line], streams);
       // The cancelled run's document, with the line as its problem like every other failure's.
-      if (json) io.stdout(`${redact(JSON.stringify({ ...JSON.parse(cancellation.outputs.result), problems: [cancellation.line] }))}\n`);
+      if (json) io.stdout(`${document(JSON.stringify({ ...JSON.parse(cancellation.outputs.result), problems: [cancellation.line] }))}\n`);
       try {
         if (dotenv) writeDotenv(dotenv, cancellation.outputs);
+        host.publish?.(cancellation.outputs, () => cancelledMarkdown(cancellation, settings.serverUrl.origin), streams, io.env);
       } catch (dotenvError) {
-        io.stderr(`xopero-one: ${line(describeError(dotenvError))}\n`);
+        host.fail([describeError(dotenvError)], streams);
       }
       return cancellation.exitCode;
     }
@@ -125,8 +136,8 @@ function checkWritable(path: string): void {
 
 const envName = (input: string) => input.toUpperCase().replace(/-/g, '_');
 
-/** Flag, else XOPERO_* variable, else the GitLab CI default. Secrets come from the environment only. */
-function rawInputs(values: Record<string, string>, env: NodeJS.ProcessEnv, gitlab: boolean): RawInputs {
+/** Flag, else XOPERO_* variable, else the host's default (GitLab CI, Azure Pipelines, Bitbucket Pipelines). */
+function rawInputs(values: Record<string, string>, env: NodeJS.ProcessEnv, host: Host): RawInputs {
   const raw: RawInputs = {};
   for (const name of INPUT_NAMES) raw[name] = values[name] ?? env[`XOPERO_${envName(name)}`];
   if (values['no-activate'] === 'true') raw.activate = 'false';
@@ -134,7 +145,7 @@ function rawInputs(values: Record<string, string>, env: NodeJS.ProcessEnv, gitla
   if (raw.repository?.trim() && raw.repositories?.trim()) {
     throw new UsageError(`give ${CLI_WORDS.name('repository')} or ${CLI_WORDS.name('repositories')} (a sweep), not both`);
   }
-  if (gitlab) applyGitlabDefaults(raw, env);
+  host.applyDefaults(raw, env);
   addSecret(raw.password);
   addSecret(raw['access-token']);
   raw['ca-certificate'] = readCaCertificate(raw['ca-certificate']);
@@ -172,28 +183,4 @@ function dotenvText(values: Record<string, string>): string {
 /** The outcome with every text value on one printable line, for the text report (names come from the server). */
 function singleLineValues(outcome: RunOutcome): RunOutcome {
   return JSON.parse(JSON.stringify(outcome, (_key, value: unknown) => (typeof value === 'string' ? plainText(value) : value))) as RunOutcome;
-}
-
-function plainLog(print: (text: string) => void): HostLog {
-  let open: string | undefined;
-  let started = false;
-  const safe = (text: string) => redact(cliLogLine(redact(text)));
-  return {
-    info: (line) => print(`${safe(line)}\n`),
-    warning: (line) => print(`warning: ${safe(line)}\n`),
-    group: async (title, work) => {
-      print(`== ${safe(title)}\n`);
-      open = title;
-      started = true;
-      try {
-        return await work();
-      } finally {
-        if (open === title) open = undefined;
-      }
-    },
-    openGroup: () => open,
-    started: () => started,
-    // A plain log has no group to close.
-    closeOpenGroup: () => (open = undefined),
-  };
 }

@@ -3,6 +3,7 @@ import { gitlabLogLine } from '../common/neutralize.js';
 import { redact } from '../common/redact.js';
 import type { HostLog } from './cancel.js';
 import type { RawInputs } from '../settings/settings.js';
+import { plainFail, type Host } from './host.js';
 
 /** The project running the pipeline, from GitLab's predefined variables, where no flag or XOPERO_* gave one. */
 export function applyGitlabDefaults(raw: RawInputs, env: NodeJS.ProcessEnv): void {
@@ -48,3 +49,13 @@ export function gitlabLog(print: (text: string) => void, { color = true }: { col
 
 /** Redacted, then neutralized, then redacted again (a secret split by an escape sequence is whole again). */
 const safe = (text: string) => redact(gitlabLogLine(redact(text)));
+
+/** Detected by GITLAB_CI=true; the dotenv report (xopero.env) hands the results to later jobs. */
+export const gitlabHost: Host = {
+  name: 'GitLab CI',
+  applyDefaults: applyGitlabDefaults,
+  defaultDotenv: 'xopero.env',
+  logLine: gitlabLogLine,
+  log: gitlabLog,
+  fail: (problems, streams) => plainFail(gitlabHost)(problems, streams),
+};

@@ -4,6 +4,7 @@ import { formatDuration } from '../settings/duration.js';
 import type { ProtectResult } from '../core/protect.js';
 import type { RunOutcome } from '../core/run.js';
 import { LISTED_ENTRIES, type SweepResult } from '../core/sweep.js';
+import { azureProjectMarkdown, azureProjectText } from './azure-project.js';
 
 /** Output name -> value, the same names for action outputs and (upper-cased, XOPERO_ prefixed) GitLab dotenv. */
 export function outputValues({ result, requests }: RunOutcome): Record<string, string> {
@@ -44,6 +45,7 @@ export function relative(isoTime: string, nowMs: number): string {
 }
 
 export function markdownSummary({ result }: RunOutcome, nowMs: number): string {
+  if (result.kind === 'azure-project') return azureProjectMarkdown(result);
   return result.kind === 'sweep' ? sweepMarkdown(result) : repositoryMarkdown(result, nowMs);
 }
 
@@ -126,6 +128,7 @@ const TEXT_LISTED_ENTRIES = 50;
 
 /** The CLI's closing report: a few plain lines. */
 export function textReport({ result }: RunOutcome, nowMs: number): string {
+  if (result.kind === 'azure-project') return azureProjectText(result);
   const lines = [`Organization: ${result.organization.name} (${result.organization.id})`];
   if (result.kind === 'sweep') {
     const c = result.counts;

@@ -7,6 +7,7 @@ import { parseDuration } from './duration.js';
 import { InputError } from '../common/errors.js';
 import { addSecret } from '../common/redact.js';
 import { ACTION_WORDS, type HostWords } from './words.js';
+import { parseAzureProject } from './azure-project.js';
 
 export const INPUT_NAMES = [
   'server-url',
@@ -25,6 +26,7 @@ export const INPUT_NAMES = [
   'max-backup-age',
   'ca-certificate',
   'allow-http',
+  'azure-project',
 ] as const;
 
 export type InputName = (typeof INPUT_NAMES)[number];
@@ -58,6 +60,8 @@ export interface Settings {
   allowHttp: boolean;
   /** How the host names settings, for remedies in messages ("set allow-http: true" / "--allow-http"). */
   words: HostWords;
+  /** An Azure DevOps project's id: the run attaches the whole project to `plan` (release: detaches it). */
+  azureProject?: string;
 }
 
 const MAX_WAIT_SECONDS = 6 * 3600;
@@ -74,14 +78,17 @@ export function parseSettings(raw: RawInputs, words: HostWords = ACTION_WORDS): 
 
   const allowHttp = parseBoolean('allow-http', get('allow-http'), false);
   const repositories = parsePatterns(raw['repositories'] ?? '');
+  const azureProject = parseAzureProject(get('azure-project'), get('mode'), raw);
   const serverUrl = parseServerUrl(get('server-url'), allowHttp, words);
   const credentials = parseCredentials(get('email'), raw['password'] ?? '', get('access-token'), words);
-  const repository = repositories ? get('repository') : parseRepository(get('repository'));
+  // A sweep or an Azure DevOps project: the repository is not the subject (the Action still passes its own).
+  const repositoryIsSubject = !repositories && !azureProject;
+  const repository = repositoryIsSubject ? parseRepository(get('repository')) : get('repository');
   const settings: Settings = {
     serverUrl,
     credentials,
-    // In a sweep the repository is not the subject (the Action still passes its own): no owner check then.
-    organization: parseOrganization(get('organization'), repository, !repositories, words),
+    // No owner check when the repository is not the subject.
+    organization: parseOrganization(get('organization'), repository, repositoryIsSubject, words),
     repository,
     repositories,
     plan: get('plan') || undefined,
@@ -94,6 +101,7 @@ export function parseSettings(raw: RawInputs, words: HostWords = ACTION_WORDS): 
     caCertificate: parseCaCertificate(raw['ca-certificate'] ?? ''),
     allowHttp,
     words,
+    azureProject,
   };
   return settings;
 }

@@ -59,6 +59,18 @@ export const ENDPOINTS = {
     mutating: true,
     retrySafe: 'a synchronization only refreshes the list; one already running is not restarted',
   },
+  attachAzureProject: {
+    path: '/plans/attachazureproject',
+    authenticated: true,
+    mutating: true,
+    retrySafe: 'a plan holds a project once: attaching it again leaves the same selection',
+  },
+  detachAzureProject: {
+    path: '/plans/detachazureproject',
+    authenticated: true,
+    mutating: true,
+    retrySafe: 'removing a project the plan no longer holds leaves the same selection',
+  },
 } satisfies Record<string, Endpoint>;
 
 /** The server caps page sizes; asking for more costs nothing, and `pageCount` tells what is left. */
@@ -179,6 +191,15 @@ export class XoperoClient {
 
   async attach(planId: string, repositoryId: string): Promise<void> {
     await this.send(ENDPOINTS.attach, { planid: planId, repositoryid: repositoryId });
+  }
+
+  /** Adds a whole Azure DevOps project to a plan; only plans with individual project selection accept it. */
+  async attachAzureProject(planId: string, projectId: string): Promise<void> {
+    await this.send(ENDPOINTS.attachAzureProject, { planId, projectId });
+  }
+
+  async detachAzureProject(planId: string, projectId: string): Promise<void> {
+    await this.send(ENDPOINTS.detachAzureProject, { planId, projectId });
   }
 
   async synchronize(organizationId: string): Promise<void> {

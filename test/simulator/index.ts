@@ -9,6 +9,7 @@ export type {
   PlanInit,
   RepoInit,
   RequestRecord,
+  SimAzureProject,
   SimOrg,
   SimPlan,
   SimRepo,

@@ -13,7 +13,8 @@ import {
 } from './protocol.js';
 import type { ParsedBody, Reply } from './protocol.js';
 import type {
-  Fault, OrgInit, PlanInit, RepoInit, RequestRecord, SimOrg, SimPlan, SimRepo, SimulatorOptions, SimulatorUser,
+  Fault, OrgInit, PlanInit, RepoInit, RequestRecord, SimAzureProject, SimOrg, SimPlan, SimRepo, SimulatorOptions,
+  SimulatorUser,
 } from './types.js';
 
 interface User extends SimulatorUser {
@@ -71,6 +72,7 @@ export class Simulator {
   private readonly repos = new Map<string, SimRepo>();
   private readonly reposByOrg = new Map<string, SimRepo[]>();
   private readonly plans = new Map<string, SimPlan>();
+  private readonly azureProjects = new Map<string, SimAzureProject>();
   private readonly sessions = new Map<string, Session>();
   private faults: Array<{ fault: Fault; remaining: number }> = [];
   private readonly random: () => number;
@@ -97,6 +99,8 @@ export class Simulator {
     ['/plans/attachgitrepository', { access: GIT_MANAGEMENT, run: (b) => this.attach(b) }],
     ['/plans/detachgitrepository', { access: GIT_MANAGEMENT, run: (b) => this.detach(b) }],
     ['/plans/modifygitplan', { access: GIT_MANAGEMENT, run: (b) => this.modifyPlan(b) }],
+    ['/plans/attachazureproject', { access: GIT_MANAGEMENT, run: (b) => this.attachAzureProject(b) }],
+    ['/plans/detachazureproject', { access: GIT_MANAGEMENT, run: (b) => this.detachAzureProject(b) }],
   ]);
 
   constructor(options: SimulatorOptions = {}) {
@@ -202,13 +206,22 @@ export class Simulator {
       lastStatus: { successes: 0, warnings: 0, errors: 0 },
       planFinishedTime: 0,
       isRunning: false,
+      projectSelection: 'individual',
       ...definedOnly(init),
       name: init.name,
       repositoryIds: [...(init.repositoryIds ?? [])],
+      projectIds: [...(init.projectIds ?? [])],
       organizationId: org.id,
     };
     insertUnique(this.plans, plan);
     return plan;
+  }
+
+  /** An Azure DevOps project of the organization, as a synchronization would have found it. */
+  addAzureProject(orgIdOrName: string, init: { name: string; id?: string }): SimAzureProject {
+    const project: SimAzureProject = { id: init.id ?? randomUUID(), name: init.name, organizationId: this.requireOrgFixture(orgIdOrName).id };
+    insertUnique(this.azureProjects, project);
+    return project;
   }
 
   addRepository(orgIdOrName: string, init: RepoInit): SimRepo {
@@ -539,6 +552,35 @@ export class Simulator {
     plan.name = text(body, 'name') ?? plan.name;
     plan.includeMetadata = flag(body, 'includeMetadata') ?? plan.includeMetadata;
     return empty();
+  }
+
+  /** Idempotent like attachgitrepository: a plan holds a project once. */
+  private attachAzureProject(body: unknown): Reply {
+    const { plan, project } = this.planAndProject(body);
+    if (!plan.projectIds.some((id) => sameId(id, project.id))) plan.projectIds.push(project.id);
+    return empty();
+  }
+
+  /** Detaching a project the plan does not hold answers 200 as well. */
+  private detachAzureProject(body: unknown): Reply {
+    const { plan, project } = this.planAndProject(body);
+    plan.projectIds = plan.projectIds.filter((id) => !sameId(id, project.id));
+    return empty();
+  }
+
+  /** The documented limit: "works only for plans with individual project selection". */
+  private planAndProject(body: unknown): { plan: SimPlan; project: SimAzureProject } {
+    const plan = this.requirePlan(text(body, 'planid'));
+    const id = text(body, 'projectid');
+    const project = id === undefined ? undefined : this.azureProjects.get(id.toLowerCase());
+    if (!project) fail(404, 'AZ1004', 'Project not found');
+    if (project.organizationId !== plan.organizationId) {
+      fail(400, 'PL3010', "The project does not belong to the plan's organization.");
+    }
+    if (plan.includeAllRepositories || plan.projectSelection !== 'individual') {
+      fail(400, 'PL3021', 'The plan does not use individual project selection.');
+    }
+    return { plan, project };
   }
 
   /** Makes every activation or attachment of this repository fail the same way, in every run. */

@@ -76,6 +76,20 @@ export interface SimPlan {
   lastStatus: { successes: number; warnings: number; errors: number };
   planFinishedTime: number;
   isRunning: boolean;
+  /**
+   * How an Azure DevOps plan chooses its projects (default 'individual'). plans/AttachAzureProject and
+   * DetachAzureProject "work only for plans with individual project selection": others are refused.
+   */
+  projectSelection: 'individual' | 'all' | 'rules';
+  /** Azure DevOps projects selected one by one. */
+  projectIds: string[];
+}
+
+/** An Azure DevOps project Xopero ONE knows in an organization (no API call lists them). */
+export interface SimAzureProject {
+  id: string;
+  organizationId: string;
+  name: string;
 }
 
 export type OrgInit = { name: string; id?: string; driver?: number };

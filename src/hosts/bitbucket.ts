@@ -1,0 +1,47 @@
+/**
+ * The Bitbucket Pipelines host: the CLI runs in a step's script (Bitbucket sets BITBUCKET_BUILD_NUMBER).
+ * Bitbucket has no logging commands: no folding, no masking request, no step outputs. Its secured variables are
+ * masked by Bitbucket itself; the token this run obtains is masked by `redact`. Values reach later steps as
+ * files declared as `artifacts`: the dotenv file (xopero.env, for `source`) and the result JSON
+ * (xopero-result.json, the same object as --json).
+ *
+ * Decision: the log is the plain CLI's, neutralized by cliLogLine. Bitbucket itself acts on no text in a step's
+ * log (its viewer renders colour escape sequences, which plainText removes with every other control
+ * character), but the same lines are often relayed to another system (a pipe, a wrapper script, a GitHub or
+ * Azure job that runs the same script), so the plain CLI's rules, which cover the command marks of GitHub,
+ * Azure Pipelines and TeamCity, stay on here as well: the log reads the same as in any shell.
+ */
+import { writeFileSync } from 'node:fs';
+import { XoperoError } from '../common/errors.js';
+import { cliLogLine } from '../common/neutralize.js';
+import { redact } from '../common/redact.js';
+import type { RawInputs } from '../settings/settings.js';
+import { plainFail, plainLog, type Env, type Host } from './host.js';
+
+/** The workspace is the organization; BITBUCKET_REPO_FULL_NAME is `workspace/repo-slug`. */
+export function applyBitbucketDefaults(raw: RawInputs, env: Env): void {
+  raw.organization ||= env.BITBUCKET_WORKSPACE;
+  raw.repository ||= env.BITBUCKET_REPO_FULL_NAME;
+}
+
+export const RESULT_FILE = 'xopero-result.json';
+
+export const bitbucketHost: Host = {
+  name: 'Bitbucket Pipelines',
+  applyDefaults: applyBitbucketDefaults,
+  defaultDotenv: 'xopero.env',
+  logLine: cliLogLine,
+  log: (write) => plainLog(write, cliLogLine),
+  publish: (values, _summary, _streams, env) => {
+    // XOPERO_RESULT_FILE moves it; an empty value turns it off.
+    const path = env.XOPERO_RESULT_FILE ?? RESULT_FILE;
+    if (!path || values.result === undefined) return;
+    try {
+      writeFileSync(path, `${redact(values.result)}\n`);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code ?? 'error';
+      throw new XoperoError(`Cannot write the result file '${path}' (${code}): set XOPERO_RESULT_FILE to a writable path.`);
+    }
+  },
+  fail: (problems, streams) => plainFail(bitbucketHost)(problems, streams),
+};
