@@ -15,12 +15,14 @@ import { Timeline } from '../common/timing.js';
 import { applyGitlabDefaults, gitlabLog } from './gitlab.js';
 import { VERSION } from '../common/version.js';
 import { describeCancellation, watchSignals, type HostLog } from './cancel.js';
+import { runReportCommand } from './report-command.js';
 
 const SECRET_INPUTS: InputName[] = ['email', 'password', 'access-token'];
 const SWITCHES: InputName[] = ['dry-run', 'allow-http'];
 const FLAG_INPUTS = INPUT_NAMES.filter((name) => !SECRET_INPUTS.includes(name));
 
 const HELP = `Usage: xopero-one [ensure] [options]
+       xopero-one report [--markdown FILE] [--json FILE] [--junit FILE] RESULT-FILE|DIR...
 
 Puts a repository under backup in Xopero ONE: known (synchronizing the organization when needed),
 license-activated and attached to a backup plan. Changes nothing when all of that already holds.
@@ -40,6 +42,9 @@ Options (each also read from the environment variable shown):
   --max-backup-age AGE     XOPERO_MAX_BACKUP_AGE   fail when the last successful backup is older (36h, 7d)
   --ca-certificate PEM|FILE XOPERO_CA_CERTIFICATE  CA to trust (PEM text or a file path)
   --allow-http             XOPERO_ALLOW_HTTP       allow a plain http:// server URL
+  --shard I/N              XOPERO_SHARD            sweep: this job's shard of N (default in GitLab CI
+                                                   with parallel: CI_NODE_INDEX/CI_NODE_TOTAL)
+  --result-file FILE       XOPERO_RESULT_FILE      write the result document there (for 'report')
   --dotenv FILE            XOPERO_DOTENV           write XOPERO_* results as a dotenv file
                                                    (default in GitLab CI: xopero.env)
   --json                                           print the result as JSON on stdout
@@ -58,6 +63,7 @@ export interface CliIo {
 }
 
 export async function runCommandLine(io: CliIo): Promise<number> {
+  if (io.argv[0] === 'report') return runReportCommand({ ...io, argv: io.argv.slice(1) }); // the report subcommand: src/hosts/report-command.ts
   let parsed: ReturnType<typeof parseCommandLine>;
   try {
     parsed = parseCommandLine(io.argv);

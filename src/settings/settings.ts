@@ -6,6 +6,7 @@
 import { parseDuration } from './duration.js';
 import { InputError } from '../common/errors.js';
 import { addSecret } from '../common/redact.js';
+import { parseShard, type Shard } from '../core/shard.js';
 
 export const INPUT_NAMES = [
   'server-url',
@@ -24,6 +25,8 @@ export const INPUT_NAMES = [
   'max-backup-age',
   'ca-certificate',
   'allow-http',
+  'shard',
+  'result-file',
 ] as const;
 
 export type InputName = (typeof INPUT_NAMES)[number];
@@ -55,6 +58,10 @@ export interface Settings {
   /** PEM certificate(s): when given, the only CAs trusted for the server (like curl --cacert). */
   caCertificate?: string;
   allowHttp: boolean;
+  /** This job's part of a sharded sweep; undefined: the whole sweep. */
+  shard?: Shard;
+  /** Where to write the result document (for `xopero-one report`); undefined: nowhere. */
+  resultFile?: string;
 }
 
 const MAX_WAIT_SECONDS = 6 * 3600;
@@ -82,7 +89,12 @@ export function parseSettings(raw: RawInputs): Settings {
     maxBackupAgeSeconds: parseMaxBackupAge(get('max-backup-age')),
     caCertificate: parseCaCertificate(raw['ca-certificate'] ?? ''),
     allowHttp,
+    shard: parseShard(get('shard')),
+    resultFile: get('result-file') || undefined,
   };
+  if (settings.shard && !repositories) {
+    throw new InputError('shard', 'splits an organization sweep over several jobs; set repositories (e.g. *), or leave shard empty for a single repository.');
+  }
   return settings;
 }
 
