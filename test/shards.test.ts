@@ -278,6 +278,16 @@ describe('xopero-one report', () => {
       await refuse([single], /is the result of a single-repository run/);
     }, 120_000);
 
+    test('patterns no shard matches: each shard passes (its share may be empty), the merged report fails in one line', async () => {
+      const w = await shardWorld();
+      const { dir, runs } = await runShards(w, 3, ['--dry-run'], 'nothing-*');
+      for (const run of runs) expect(run.code).toBe(0);
+      const run = await cli(['report', dir], {});
+      expect(run.code).toBe(1);
+      expect(run.stderr.trim().split('\n').slice(1)).toEqual(["xopero-one report: No repository of 'acme' matches nothing-* in any of the 3 shards: check the patterns."]);
+      expect(run.stdout).toMatch(/^## Xopero ONE organization sweep \(dry run\)/);
+    }, 60_000);
+
     test('no files is a usage error', async () => {
       const run = await cli(['report'], {});
       expect(run.code).toBe(2);
