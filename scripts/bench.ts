@@ -14,7 +14,8 @@
  *     cache folder; `--node24 PATH` gives a binary, `--no-node24` skips them);
  * then, once and not alternated, the organization sweep at scale (scripts/bench/sweep.ts): 10,000 repositories,
  * 3,000 of them unprotected, at 5 ms per request, a second idempotent sweep, and 1,000 for memory growth.
- * `--sweep-only` runs just the sweep case, `--no-sweep` skips it.
+ * `--sweep-only` runs just the sweep case, `--no-sweep` skips it. Then the sharded sweep (scripts/bench/shards.ts):
+ * 100,000 repositories over 10 shards at once; `--shards-only` runs just that, `--no-shards` skips it.
  * Each case reports wall time (median, p10–p90), requests and mutating requests per run and round trips on
  * the critical path, all from the simulator's request log, and the ratio to the baseline of the same run. Every
  * action run has XOPERO_TIMING=1 and a --require probe, so each case also reports the time from the action's
@@ -31,6 +32,7 @@ import { EMAIL, PASSWORD, startWorld, type World } from '../test/fixtures.js';
 import { ACTION_ENTRY, CLI_ENTRY, ROOT, actionDefaults, baseEnv, inputEnv, parseGithubOutput, runCommand as timedRun, type TimedResult } from '../test/harness.js';
 import type { RequestRecord } from '../test/simulator/index.js';
 import { runSweepBench, type SweepBenchResult } from './bench/sweep.js';
+import { runShardBench, type ShardBenchResult } from './bench/shards.js';
 import { runGitlabBench } from './bench/gitlab.js';
 import { criticalPath, median, range, spread, targetLines, type Spread, type Target } from './bench/stats.js';
 
@@ -46,6 +48,9 @@ const { values: args } = parseArgs({
     json: { type: 'string' },
     'sweep-only': { type: 'boolean', default: false },
     'no-sweep': { type: 'boolean', default: false },
+    'shards-only': { type: 'boolean', default: false },
+    'no-shards': { type: 'boolean', default: false },
+    'shards-size': { type: 'string', default: '100000' },
     node24: { type: 'string' },
     'no-node24': { type: 'boolean', default: false },
     'no-gitlab': { type: 'boolean', default: false },
@@ -54,7 +59,7 @@ const { values: args } = parseArgs({
 });
 
 if (args.help) {
-  console.log('usage: npm run bench -- [--latency MS] [--runs N] [--latencies 5,40,100] [--warmup N] [--sync-duration MS] [--json FILE] [--sweep-only | --no-sweep] [--node24 PATH | --no-node24]');
+  console.log('usage: npm run bench -- [--latency MS] [--runs N] [--latencies 5,40,100] [--warmup N] [--sync-duration MS] [--json FILE] [--sweep-only | --no-sweep] [--shards-only | --no-shards] [--shards-size N] [--node24 PATH | --no-node24]');
   process.exit(0);
 }
 
@@ -194,6 +199,19 @@ interface CaseFigures {
 if (!existsSync(ACTION_ENTRY) || !existsSync(CLI_ENTRY)) usage('dist/index.js or dist/cli/index.js is missing: run `npm run build` first.');
 
 if (args['sweep-only']) await sweepOnly();
+/** The sharded sweep (scripts/bench/shards.ts): 100,000 repositories (--shards-size), 30 % unprotected, 10 shards, 5 ms. */
+const shardOptions = () => {
+  const size = nonNegativeInteger('shards-size', args['shards-size']);
+  return { latencyMs: SWEEP_OPTIONS.latencyMs, size, unprotected: Math.round(size * 0.3) };
+};
+if (args['shards-only']) {
+  const started = performance.now();
+  const load = loadavg()[0];
+  const shards = await runShardBench(shardOptions());
+  console.log([`Xopero ONE benchmark: sharded sweep only (--shards-only); node ${process.version}, ${cpus().length} CPUs, load average ${load.toFixed(2)} before, ${loadavg()[0].toFixed(2)} after`, '', ...shards.lines, '', `Total bench time ${((performance.now() - started) / 1000).toFixed(1)} s.`].join('\n'));
+  if (args.json) writeFileSync(args.json, `${JSON.stringify({ generatedAt: new Date().toISOString(), shardsOnly: true, shards: shards.json }, null, 2)}\n`);
+  process.exit(0);
+}
 
 /** `--sweep-only`: the organization-sweep case alone, its report and (with --json) its figures under `sweep`. */
 async function sweepOnly(): Promise<never> {
@@ -568,6 +586,7 @@ await sim.stop();
 
 // The organization sweep at scale: after the other cases, on its own fresh simulator, one run (not alternated).
 const sweep: SweepBenchResult | undefined = args['no-sweep'] ? undefined : await runSweepBench(SWEEP_OPTIONS);
+const shardBench: ShardBenchResult | undefined = args['no-shards'] ? undefined : await runShardBench(shardOptions());
 // The GitLab component's job under gitlab-ci-local against node dist/cli/index.js (scripts/bench/gitlab.ts); --no-gitlab skips it.
 const gitlab = args['no-gitlab'] ? undefined : await runGitlabBench();
 
@@ -732,6 +751,10 @@ if (sweep) {
   print();
   for (const line of sweep.lines) print(line);
 }
+if (shardBench) {
+  print();
+  for (const line of shardBench.lines) print(line);
+}
 if (gitlab) print(['', ...gitlab.lines].join('\n'));
 print();
 print(`Total bench time ${totalSeconds.toFixed(1)} s.`);
@@ -774,6 +797,7 @@ if (args.json) {
     })),
     targets,
     sweep: sweep?.json ?? null,
+    shards: shardBench?.json ?? null,
     gitlab: gitlab?.json ?? null,
     totalSeconds: round(totalSeconds),
   };

@@ -273,6 +273,8 @@ describe('the template', () => {
       mode: { type: 'string', default: 'ensure', options: ['ensure', 'check'] },
       max_backup_age: { type: 'string', default: '' },
       allow_http: { type: 'boolean', default: false },
+      shard: { type: 'string', default: '' },
+      result_file: { type: 'string', default: '' },
     });
   });
 

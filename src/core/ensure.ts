@@ -10,6 +10,7 @@ import { listChanges, type ChangeList, type ObservedState } from './changes.js';
 import { plural, type RunContext } from './context.js';
 import { findOrganization, findPlan, lookupRepository, planMembership } from './lookup.js';
 import { synchronizeAndWait } from './synchronize.js';
+import { startsSynchronization, waitForShardSync, type ShardSync } from './shard.js';
 
 /** Which repositories a run is about. */
 export interface Selection {
@@ -20,6 +21,10 @@ export interface Selection {
   hasWildcards: boolean;
   /** One repository: read with the server's name filter (one small request) rather than the whole list. */
   single?: string;
+  /** What to hold of the repository list while reading it (a shard: its own and the named ones); all when absent. */
+  keep?: (repo: Repository) => boolean;
+  /** A shard of a sweep (src/core/shard.ts): only shard 1 starts a synchronization, the others wait for it. */
+  shard?: ShardSync;
 }
 
 export type SynchronizationOutcome = 'not-needed' | 'synchronized' | 'started' | 'would-synchronize';
@@ -66,6 +71,8 @@ export async function ensureProtection(context: RunContext, select: (organizatio
   });
   const { organization, plan, selection } = found;
   let { state, readCount, removed, synchronizationInProgress } = found;
+  // Shard 1 synchronizes for the names of every shard (src/core/shard.ts): another shard's unknown name calls for one too.
+  const forOtherShards = found.otherShardsMissing > 0 && settings.sync !== 'never' && settings.mode === 'ensure';
 
   let list = listChanges(state, settings, context.clock.now());
   const run: ProtectionRun = {
@@ -81,9 +88,9 @@ export async function ensureProtection(context: RunContext, select: (organizatio
     synchronizationFoundRepositories: false,
   };
   const first = list.changes[0];
-  const syncFirst = first?.kind === 'synchronize' && first.wait;
+  const syncFirst = (first?.kind === 'synchronize' && first.wait) || forOtherShards;
   if (readOnly) {
-    if (settings.dryRun && list.changes.some((change) => change.kind === 'synchronize')) run.synchronization = 'would-synchronize';
+    if (settings.dryRun && (forOtherShards || list.changes.some((change) => change.kind === 'synchronize'))) run.synchronization = 'would-synchronize';
     return run;
   }
 
@@ -104,7 +111,7 @@ export async function ensureProtection(context: RunContext, select: (organizatio
   let next = 0;
   run.outcomes = list.changes.map((change) => (change.kind === 'synchronize' ? { status: 'done' } : outcomes[next++]));
   const last = list.changes.at(-1);
-  if (last?.kind === 'synchronize' && !last.wait) {
+  if (last?.kind === 'synchronize' && !last.wait && startsSynchronization(selection.shard?.shard)) {
     await client.synchronize(organization.id);
     run.synchronization = 'started';
     log.info(`Started a synchronization of ${organization.name} (sync: always).`);
@@ -138,6 +145,8 @@ interface ReadResult {
   readCount: number;
   removed?: Repository;
   synchronizationInProgress: boolean;
+  /** Shard 1: how many of the other shards' names are unknown (see Selection.shard). */
+  otherShardsMissing: number;
 }
 
 /** The repositories and the plan membership are independent reads: one round trip for both. */
@@ -157,15 +166,17 @@ async function readState(
       readCount: live.length,
       removed: lookup.live ? undefined : lookup.removed,
       synchronizationInProgress: lookup.synchronizationInProgress,
+      otherShardsMissing: 0,
     };
   }
-  const [{ repositories, synchronizationInProgress }, assigned] = await Promise.all([client.listRepositories(organization.id), membership]);
-  log.info(`Read ${plural(repositories.length, 'repository', 'repositories')}${plan ? ` and the membership of ${plural(assigned.length, 'plan')}` : ''}.`);
+  const [{ repositories, synchronizationInProgress, listed }, assigned] = await Promise.all([client.listRepositories(organization.id, undefined, selection.keep), membership]);
+  log.info(`Read ${plural(listed, 'repository', 'repositories')}${plan ? ` and the membership of ${plural(assigned.length, 'plan')}` : ''}.`);
   const live = repositories.filter((repo) => !repo.isRemoved);
   const known = new Set(live.map((repo) => repo.name.toLowerCase()));
   const missing = selection.literals.filter((name) => !known.has(name.toLowerCase()));
   const selected = uniqueById(live.filter((repo) => selection.matches(repo.name)));
-  return { state: observed(selected, assigned, plan, missing, !selection.hasWildcards, synchronized), readCount: repositories.length, synchronizationInProgress };
+  const otherShardsMissing = (selection.shard?.otherLiterals ?? []).filter((name) => !known.has(name.toLowerCase())).length;
+  return { state: observed(selected, assigned, plan, missing, !selection.hasWildcards, synchronized), readCount: listed, synchronizationInProgress, otherShardsMissing };
 }
 
 function observed(
@@ -196,6 +207,10 @@ async function synchronize(
   alreadyRunning: boolean,
 ): Promise<ReadResult> {
   const { client, settings, log, clock } = context;
+  if (selection.shard && !startsSynchronization(selection.shard.shard)) {
+    await waitForShardSync({ client, log, clock, waitTimeoutSeconds: settings.waitTimeoutSeconds }, selection.shard, organization);
+    return readState(context, selection, organization, plan, true);
+  }
   const wanted = before.missing;
   const what = wanted.length === 1 ? wanted[0] : wanted.length > 1 ? `${wanted.length} new repositories` : 'it to finish';
   let latest: ReadResult | undefined;

@@ -9,6 +9,7 @@ import { sweepOrganization, type SweepResult } from './sweep.js';
 import { Timeline } from '../common/timing.js';
 import { createTransport } from '../xopero/transport.js';
 import { systemClock, type Clock } from './synchronize.js';
+import { writeResultFile } from '../report/result-file.js';
 
 export interface RunOptions {
   log: Log;
@@ -45,7 +46,9 @@ export async function runProtection(settings: Settings, { log, env = {}, timelin
       ? runAzureProject(context)
       : settings.repositories ? sweepOrganization(context) : protectRepository(context);
     const result = await untilCancelled(work, signal, () => client.progress());
-    return { result, requests: { ...client.requestCount } };
+    const outcome = { result, requests: { ...client.requestCount } };
+    if (settings.resultFile) writeResultFile(settings.resultFile, outcome);
+    return outcome;
   } finally {
     // destroy, not close: nothing is in flight any more (or a cancellation aborts it), and idle keep-alive
     // sockets must not hold the exit.

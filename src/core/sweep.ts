@@ -11,6 +11,7 @@ import { plural, type RunContext } from './context.js';
 import { ensureProtection, type ProtectionRun } from './ensure.js';
 import { compilePatterns } from './patterns.js';
 import { resultHead } from './protect.js';
+import { RESULT_FORMAT_VERSION, formatShard, shardSelection, type Shard } from './shard.js';
 
 /** The summary's table lists this many changes and failures; the rest are counted. */
 export const LISTED_ENTRIES = 300;
@@ -30,6 +31,10 @@ export interface SweepEntry {
 
 export interface SweepResult {
   kind: 'sweep';
+  /** The result document's format (`xopero-one report` reads it). */
+  formatVersion: number;
+  /** This job's part of a sharded sweep; absent: the whole sweep. */
+  shard?: Shard;
   server: string;
   mode: Settings['mode'];
   dryRun: boolean;
@@ -53,15 +58,18 @@ export interface SweepResult {
   notFound: string[];
   changed: boolean;
   problems: string[];
+  /** Matched repositories this run left as they were, nothing to do (names, by name): the report's passing test cases. */
+  unchanged: string[];
 }
 
 export async function sweepOrganization(context: RunContext): Promise<SweepResult> {
   const { settings, log } = context;
   const patterns = settings.repositories ?? [];
-  const run = await ensureProtection(context, (organization) => compilePatterns(patterns, organization.name));
+  const startedAt = context.clock.now(); // shards 2..n wait for a synchronization started since about then
+  const run = await ensureProtection(context, (organization) => shardSelection(compilePatterns(patterns, organization.name), settings.shard, startedAt));
   const result = sweepResult(settings, run, patterns);
   const { counts } = result;
-  log.info(`${counts.matched} of ${plural(run.readCount, 'repository', 'repositories')} of ${run.organization.name} match ${patterns.join(', ')}.`);
+  log.info(`${counts.matched} of ${plural(run.readCount, 'repository', 'repositories')} of ${run.organization.name} match ${patterns.join(', ')}${settings.shard ? ` and belong to shard ${formatShard(settings.shard)}` : ''}.`);
   if (run.readOnly) {
     log.info(`${settings.mode === 'check' ? 'Check' : 'Dry run'}: would activate ${counts.wouldActivate} and attach ${counts.wouldAttach}; nothing was changed.`);
     if (result.synchronization === 'would-synchronize' && result.notFound.length > 0) {
@@ -81,6 +89,8 @@ export function sweepResult(settings: Settings, run: ProtectionRun, patterns: st
   const { organization, plan, state, list, outcomes } = run;
   const result: SweepResult = {
     kind: 'sweep',
+    formatVersion: RESULT_FORMAT_VERSION,
+    ...(settings.shard ? { shard: settings.shard } : {}),
     ...resultHead(settings, organization, plan),
     patterns,
     synchronization: run.synchronization,
@@ -89,6 +99,7 @@ export function sweepResult(settings: Settings, run: ProtectionRun, patterns: st
     notFound: [],
     changed: run.synchronizationFoundRepositories,
     problems: [],
+    unchanged: [],
   };
   const attached = plan ? state.attached : () => true;
   result.counts.alreadyProtected = state.repositories.filter((repo) => repo.isProtected && attached(repo.id)).length;
@@ -126,6 +137,10 @@ export function sweepResult(settings: Settings, run: ProtectionRun, patterns: st
       const reasons = [...failures.map((failure) => `${failure.step}: ${failure.code ?? failure.message}`), ...(stale ? [stale] : [])];
       return reasons.length > 0 ? { ...entry, reason: reasons.join('; ') } : entry;
     });
+  result.unchanged = state.repositories
+    .filter((repo) => !entries.has(repo.name))
+    .map((repo) => repo.name)
+    .sort(compareNames);
   result.counts.failed = [...entries.values()].filter((entry) => entry.failures.length > 0).length;
   result.counts.stale = list.findings.length;
   result.changed ||= result.counts.activated + result.counts.attached > 0;
@@ -151,7 +166,8 @@ function verdict(settings: Settings, result: SweepResult, failures: Failure[]): 
           : `a synchronization ran and did not find them: check the names, and that the credentials Xopero ONE uses for '${organization.name}' can see them`;
     problems.push(`Not found in organization '${organization.name}': ${result.notFound.join(', ')}; ${remedy}.`);
   }
-  if (counts.matched === 0 && result.notFound.length === 0) {
+  // A shard with none of its own is no failure (its share may be empty); the merged report (xopero-one report) judges the whole sweep.
+  if (counts.matched === 0 && result.notFound.length === 0 && !(result.shard && result.shard.total > 1)) {
     problems.push(`No repository of '${organization.name}' matches ${result.patterns.join(', ')}: check the patterns (they match paths inside the organization, e.g. team-a/*, or full paths such as ${organization.name}/api).`);
   }
   if (failures.length > 0) {

@@ -40,6 +40,8 @@ export const OPTIONS: OptionSpec[] = [
   { flag: 'max-backup-age', kind: 'value', value: 'AGE', env: 'XOPERO_MAX_BACKUP_AGE', help: 'fail when the last successful backup is older (36h, 7d)' },
   { flag: 'ca-certificate', kind: 'value', value: 'PEM|FILE', env: 'XOPERO_CA_CERTIFICATE', help: 'CA to trust (PEM text or a file path)' },
   { flag: 'allow-http', kind: 'switch', env: 'XOPERO_ALLOW_HTTP', help: 'allow a plain http:// server URL' },
+  { flag: 'shard', kind: 'value', value: 'I/N', env: 'XOPERO_SHARD', help: ['sweep: this job\'s shard of N (default in GitLab CI', 'with parallel: CI_NODE_INDEX/CI_NODE_TOTAL)'] },
+  { flag: 'result-file', kind: 'value', value: 'FILE', env: 'XOPERO_RESULT_FILE', help: "write the result document there (for 'report')" },
   { flag: 'dotenv', kind: 'value', value: 'FILE', env: 'XOPERO_DOTENV', help: ['write XOPERO_* results as a dotenv file', '(default in GitLab CI and Bitbucket Pipelines: xopero.env)'] },
   { flag: 'json', kind: 'switch', help: 'print the result as one JSON document on stdout' },
   { flag: 'help', short: 'h', kind: 'switch', help: 'show this help' },
@@ -56,6 +58,8 @@ export const SECRET_VARIABLES: Record<string, string> = {
 /** The commands; `ensure` is the default. */
 export const COMMANDS = ['ensure', 'help', 'version'] as const;
 export type Command = (typeof COMMANDS)[number];
+/** `report` too, for messages: it is dispatched before this parser (src/hosts/report-command.ts has its own). */
+const ALL_COMMANDS = [...COMMANDS, 'report'];
 
 /** A usage error: the CLI prints it with "Try 'xopero-one --help'." and exits 2. */
 export class UsageError extends Error {}
@@ -104,8 +108,8 @@ export function parseCommandLine(argv: string[]): ParsedCommandLine {
   if (positionals.length === 0) return { command: 'ensure', values };
   const [command, ...rest] = positionals;
   if (!COMMANDS.includes(command as Command)) {
-    const guess = closest(command, [...COMMANDS]);
-    throw new UsageError(`unknown command '${positionals.join(' ')}'${guess ? ` (did you mean '${guess}'?)` : ''}; the commands are ${COMMANDS.join(', ')}`);
+    const guess = closest(command, ALL_COMMANDS);
+    throw new UsageError(`unknown command '${positionals.join(' ')}'${guess ? ` (did you mean '${guess}'?)` : ''}; the commands are ${ALL_COMMANDS.join(', ')}`);
   }
   if (rest.length > 0) throw new UsageError(`unknown command '${positionals.join(' ')}': '${command}' takes no argument`);
   return { command: command as Command, values };
@@ -140,6 +144,7 @@ export function helpText(): string {
   ]);
   return [
     'Usage: xopero-one [ensure] [options]',
+    '       xopero-one report [--markdown FILE] [--json FILE] [--junit FILE] RESULT-FILE|DIR...',
     '       xopero-one help | version',
     '',
     'Puts a repository under backup in Xopero ONE: known (synchronizing the organization when needed),',

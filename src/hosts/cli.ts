@@ -18,6 +18,7 @@ import { gitlabHost } from './gitlab.js';
 import { VERSION } from '../common/version.js';
 import { cancelledMarkdown, describeCancellation, watchSignals } from './cancel.js';
 import { CLI_WORDS, UsageError, helpText, parseCommandLine } from './cli-args.js';
+import { runReportCommand } from './report-command.js';
 
 export interface CliIo {
   argv: string[];
@@ -32,6 +33,8 @@ export interface CliIo {
  * warnings and errors go to stderr.
  */
 export async function runCommandLine(io: CliIo): Promise<number> {
+  // The report subcommand (src/hosts/report-command.ts) merges result files; it talks to no server.
+  if (io.argv[0] === 'report') return runReportCommand({ ...io, argv: io.argv.slice(1) });
   // The CI it runs in (GitLab CI, Azure Pipelines, Bitbucket Pipelines, else any shell; src/hosts/detect.ts):
   // its defaults, its log, its neutralizer, and how outputs, summary and failures are published. The log and
   // the host's commands go to stderr (the CI hosts read commands from both streams); stdout is for results.

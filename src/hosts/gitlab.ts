@@ -11,6 +11,11 @@ export function applyGitlabDefaults(raw: RawInputs, env: NodeJS.ProcessEnv): voi
   // project's root namespace is the default only for the project itself or a bare name.
   if (!raw.organization && !raw.repository?.includes('/')) raw.organization = env.CI_PROJECT_ROOT_NAMESPACE;
   if (!raw.repositories?.trim()) raw.repository ||= env.CI_PROJECT_PATH;
+  // A sweep in a `parallel: N` job is sharded over its N jobs: GitLab numbers them CI_NODE_INDEX = 1..N.
+  // Only a sweep: a single-repository job in a parallel matrix must not become a shard input error.
+  if (!raw.shard?.trim() && raw.repositories?.trim() && env.CI_NODE_INDEX && env.CI_NODE_TOTAL) {
+    raw.shard = `${env.CI_NODE_INDEX}/${env.CI_NODE_TOTAL}`;
+  }
 }
 
 /**

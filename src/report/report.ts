@@ -18,7 +18,8 @@ export function outputValues({ result, requests }: RunOutcome): Record<string, s
     'last-successful-backup': backup?.lastSuccessfulBackup ?? '',
     'next-backup': backup?.nextBackup ?? '',
     'backup-age': backup?.ageSeconds === undefined ? '' : String(backup.ageSeconds),
-    result: JSON.stringify({ ...result, requests }),
+    // The names of the unchanged repositories go to the result file only (result-file): they make a large sweep's output large.
+    result: JSON.stringify({ ...result, ...(result.kind === 'sweep' ? { unchanged: undefined } : {}), requests }),
   };
 }
 

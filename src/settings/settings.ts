@@ -8,6 +8,7 @@ import { InputError } from '../common/errors.js';
 import { addSecret } from '../common/redact.js';
 import { ACTION_WORDS, type HostWords } from './words.js';
 import { parseAzureProject } from './azure-project.js';
+import { parseShard, type Shard } from '../core/shard.js';
 
 export const INPUT_NAMES = [
   'server-url',
@@ -27,6 +28,8 @@ export const INPUT_NAMES = [
   'ca-certificate',
   'allow-http',
   'azure-project',
+  'shard',
+  'result-file',
 ] as const;
 
 export type InputName = (typeof INPUT_NAMES)[number];
@@ -62,6 +65,10 @@ export interface Settings {
   words: HostWords;
   /** An Azure DevOps project's id: the run attaches the whole project to `plan` (release: detaches it). */
   azureProject?: string;
+  /** This job's part of a sharded sweep; undefined: the whole sweep. */
+  shard?: Shard;
+  /** Where to write the result document (for `xopero-one report`); undefined: nowhere. */
+  resultFile?: string;
 }
 
 const MAX_WAIT_SECONDS = 6 * 3600;
@@ -102,7 +109,12 @@ export function parseSettings(raw: RawInputs, words: HostWords = ACTION_WORDS): 
     allowHttp,
     words,
     azureProject,
+    shard: parseShard(get('shard')),
+    resultFile: get('result-file') || undefined,
   };
+  if (settings.shard && !repositories) {
+    throw new InputError('shard', `splits an organization sweep over several jobs; set ${words.name('repositories')} (e.g. *), or leave ${words.name('shard')} empty for a single repository.`);
+  }
   return settings;
 }
 

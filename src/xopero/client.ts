@@ -145,16 +145,30 @@ export class XoperoClient {
     return pages.flatMap((page) => page.result);
   }
 
-  /** Repositories of an organization; `filters` narrow the list on the server (which the caller must not trust). */
-  async listRepositories(organizationId: string, filters?: Filter[]): Promise<{ repositories: Repository[]; synchronizationInProgress: boolean }> {
+  /**
+   * Repositories of an organization; `filters` narrow the list on the server (which the caller must not trust);
+   * `keep` drops records page by page as they arrive (a shard holds its own share of 100,000, not all of them).
+   * `listed` counts every record the server listed.
+   */
+  async listRepositories(
+    organizationId: string,
+    filters?: Filter[],
+    keep?: (repo: Repository) => boolean,
+  ): Promise<{ repositories: Repository[]; synchronizationInProgress: boolean; listed: number }> {
+    let listed = 0;
     const pages = await this.allPages(
       ENDPOINTS.repositories,
       { id: organizationId, orderby: 'Name', ordertype: 'asc', ...(filters ? { filters } : {}) },
       repositoriesPage,
+      (page) => {
+        listed += page.result.repositories.length;
+        return keep ? { ...page, result: { ...page.result, repositories: page.result.repositories.filter(keep) } } : page;
+      },
     );
     return {
       repositories: pages.flatMap((page) => page.result.repositories),
       synchronizationInProgress: pages.some((page) => page.result.synchronizationInProgress),
+      listed,
     };
   }
 
@@ -162,6 +176,14 @@ export class XoperoClient {
   async synchronizationInProgress(organizationId: string): Promise<boolean> {
     const text = await this.send(ENDPOINTS.repositories, { id: organizationId, limit: 1, page: 1 });
     return this.parse(ENDPOINTS.repositories, text, repositoriesPage).result.synchronizationInProgress;
+  }
+
+  /** Whether a synchronization is running, and when the last one started (epoch ms, server clock): one small page. */
+  async synchronizationState(organizationId: string): Promise<{ inProgress: boolean; lastStartTime?: number }> {
+    const text = await this.send(ENDPOINTS.repositories, { id: organizationId, limit: 1, page: 1 });
+    const { result } = this.parse(ENDPOINTS.repositories, text, repositoriesPage);
+    const start = result.lastSynchronizationRepositoriesStartTime;
+    return { inProgress: result.synchronizationInProgress, lastStartTime: typeof start === 'number' && Number.isFinite(start) ? start : undefined };
   }
 
   async listAssignedPlans(organizationId: string): Promise<AssignedPlan[]> {
@@ -206,11 +228,19 @@ export class XoperoClient {
     await this.send(ENDPOINTS.sync, { id: organizationId });
   }
 
-  /** Page 1 first (it tells the page count), then the rest in parallel, PAGE_CONCURRENCY at a time; each checked. */
-  private async allPages<T>(endpoint: Endpoint, body: Record<string, unknown>, schema: (value: unknown, where: string) => Page<T>): Promise<Array<Page<T>>> {
+  /**
+   * Page 1 first (it tells the page count), then the rest in parallel, PAGE_CONCURRENCY at a time; each checked,
+   * then passed through `each` as it arrives (so what it drops is not held until the last page).
+   */
+  private async allPages<T>(
+    endpoint: Endpoint,
+    body: Record<string, unknown>,
+    schema: (value: unknown, where: string) => Page<T>,
+    each: (page: Page<T>) => Page<T> = (page) => page,
+  ): Promise<Array<Page<T>>> {
     const fetchPage = async (page: number): Promise<Page<T>> => {
       const text = await this.send(endpoint, { ...body, limit: PAGE_SIZE, page });
-      return this.parse(endpoint, text, schema);
+      return each(this.parse(endpoint, text, schema));
     };
     const first = await fetchPage(1);
     const pages: Array<Page<T>> = [first];

@@ -73,6 +73,11 @@ export class Simulator {
   private readonly reposByOrg = new Map<string, SimRepo[]>();
   private readonly plans = new Map<string, SimPlan>();
   private readonly azureProjects = new Map<string, SimAzureProject>();
+  // Indexes, so 100,000 repositories and many clients at once stay quick (see knownSorted, planHas).
+  /** Bumped whenever the set of known repositories can change: insert, remove, a synchronization completing. */
+  private repoVersion = 0;
+  private readonly knownCache = new Map<string, { version: number; sorted: SimRepo[]; removed: number }>();
+  private readonly memberIndex = new WeakMap<string[], { length: number; ids: Set<string> }>();
   private readonly sessions = new Map<string, Session>();
   private faults: Array<{ fault: Fault; remaining: number }> = [];
   private readonly random: () => number;
@@ -423,16 +428,16 @@ export class Simulator {
 
   private listRepositories(body: unknown): Reply {
     const org = this.requireOrg(text(body, 'id'));
-    const known = this.knownRepos(org);
-    const selected = known.filter(this.repositoryFilter(body));
-    const page = paginate(sortByName(selected, isDescending(body)), body, this.pageCap);
+    const { sorted, removed } = this.knownSorted(org);
+    const selected = this.filters(body).length > 0 ? sorted.filter(this.repositoryFilter(body)) : sorted;
+    const page = paginate(isDescending(body) ? [...selected].reverse() : selected, body, this.pageCap);
     return ok({
       ...page.info,
       result: {
         synchronizationInProgress: org.synchronizationInProgress,
         lastSynchronizationRepositoriesStartTime: org.lastSynchronizationRepositoriesStartTime,
         repositories: page.items.map(repositoryView),
-        removedRepositories: known.filter((repo) => repo.isRemoved).length,
+        removedRepositories: removed,
       },
     });
   }
@@ -506,6 +511,7 @@ export class Simulator {
     if (repo.isProtected) this.licensesLeft++;
     for (const plan of this.plans.values()) plan.repositoryIds = plan.repositoryIds.filter((r) => !sameId(r, repo.id));
     this.repos.delete(repo.id.toLowerCase());
+    this.repoVersion++;
     const siblings = this.reposByOrg.get(repo.organizationId)!;
     siblings.splice(siblings.indexOf(repo), 1);
     return ok({ succeededIds: [repo.id], failedIds: [], errors: [] });
@@ -531,7 +537,12 @@ export class Simulator {
     const { plan, repo } = this.planAndRepository(body);
     const rejected = this.rejections.get(repo.name.toLowerCase())?.attachment;
     if (rejected) fail(rejected.status, rejected.code, rejected.message);
-    if (!plan.repositoryIds.some((id) => sameId(id, repo.id))) plan.repositoryIds.push(repo.id);
+    if (!this.planHas(plan, repo.id)) {
+      plan.repositoryIds.push(repo.id);
+      const index = this.memberIndex.get(plan.repositoryIds)!;
+      index.ids.add(repo.id.toLowerCase());
+      index.length = plan.repositoryIds.length;
+    }
     return empty();
   }
 
@@ -624,7 +635,32 @@ export class Simulator {
   }
 
   private knownRepos(org: SimOrg): SimRepo[] {
-    return this.reposByOrg.get(org.id)!.filter((repo) => !repo.pendingSync);
+    return this.knownSorted(org).sorted;
+  }
+
+  /**
+   * The known repositories of an organization sorted by name (case-insensitive, then id), built once per
+   * change of the set rather than per page: a 100,000-repository list read in 1,000 pages by ten clients would
+   * otherwise sort 100,000 names 10,000 times. Names, pendingSync and isRemoved of a stored repository are
+   * fixed after insertion (a test that changes one directly must re-add the repository instead).
+   */
+  private knownSorted(org: SimOrg): { sorted: SimRepo[]; removed: number } {
+    const cached = this.knownCache.get(org.id);
+    if (cached && cached.version === this.repoVersion) return cached;
+    const sorted = sortByName(this.reposByOrg.get(org.id)!.filter((repo) => !repo.pendingSync), false);
+    const entry = { version: this.repoVersion, sorted, removed: sorted.filter((repo) => repo.isRemoved).length };
+    this.knownCache.set(org.id, entry);
+    return entry;
+  }
+
+  /** Plan membership through a set per repositoryIds array, rebuilt when a test replaced or grew the array itself. */
+  private planHas(plan: SimPlan, repositoryId: string): boolean {
+    let index = this.memberIndex.get(plan.repositoryIds);
+    if (!index || index.length !== plan.repositoryIds.length) {
+      index = { length: plan.repositoryIds.length, ids: new Set(plan.repositoryIds.map((id) => id.toLowerCase())) };
+      this.memberIndex.set(plan.repositoryIds, index);
+    }
+    return index.ids.has(repositoryId.toLowerCase());
   }
 
   private requireOrgFixture(idOrName: string): SimOrg {
@@ -653,6 +689,7 @@ export class Simulator {
     };
     insertUnique(this.repos, repo);
     this.reposByOrg.get(org.id)!.push(repo);
+    this.repoVersion++;
     return repo;
   }
 
@@ -668,6 +705,7 @@ export class Simulator {
     for (const repo of this.reposByOrg.get(org.id)!) if (repo.createdAt <= startedAt) repo.pendingSync = false;
     org.synchronizationInProgress = false;
     org.syncEndsAt = undefined;
+    this.repoVersion++;
   }
 
   private organizationView(org: SimOrg): object {
