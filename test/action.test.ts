@@ -31,6 +31,9 @@ describe('a new repository', () => {
     const { sim } = world;
     sim.addRepository(world.orgId, { name: 'acme/new-service', pendingSync: true, isProtected: false });
 
+    // Both calls are held 2 s: sent together, each arrives while the other is still in flight; sent one after
+    // the other, they cannot overlap (a margin no scheduling delay of a loaded machine comes near).
+    for (const path of ['/git/repositories/activate', '/plans/attachgitrepository']) sim.addFault({ path, delayMs: 2000 });
     const run = await action(world, {}, { repository: 'acme/new-service' });
 
     expect(run.stderr).toBe('');
@@ -46,7 +49,8 @@ describe('a new repository', () => {
     // Activation and attachment went out together once the repository was known.
     const activate = sim.requests.find((r) => r.path === '/git/repositories/activate')!;
     const attach = sim.requests.find((r) => r.path === '/plans/attachgitrepository')!;
-    expect(Math.abs(activate.startedAt - attach.startedAt)).toBeLessThan(activate.endedAt - activate.startedAt + 50);
+    expect(attach.startedAt).toBeLessThan(activate.endedAt);
+    expect(activate.startedAt).toBeLessThan(attach.endedAt);
     expect(run.summary).toContain('acme/new-service');
     expect(run.summary).toContain('Nightly GitHub');
     expect(run.summary).toContain(world.url.replace(/\/$/, ''));
@@ -75,6 +79,9 @@ describe('a new repository', () => {
     expect(first.code).toBe(0);
     expect(first.outputs.changed).toBe('true');
     world.sim.resetLog();
+    // Each lookup is held 1.5 s: the two overlap in the request log unless they went out one after the other
+    // (a margin no scheduling delay of a loaded machine comes near; 100 ms of latency alone did).
+    for (const path of ['/git/repositories/getmany', '/plans/listassignedtoorganization']) world.sim.addFault({ path, delayMs: 1500 });
 
     const again = await action(world);
 
