@@ -22,7 +22,7 @@ afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 /** A fresh directory under this file's scratch directory. */
 const freshDir = () => mkdtempSync(join(scratch, 'run-'));
 
-const SECRET_INPUTS = ['email', 'password', 'access-token'];
+const SECRET_INPUTS = ['email', 'password', 'access-token', 'github-token'];
 const VERSION = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
 const envName = (input: string) => `XOPERO_${input.toUpperCase().replace(/-/g, '_')}`;
 
@@ -169,7 +169,7 @@ describe('--help and --version', () => {
       expect(run.stdout).toMatch(new RegExp(`^  ${flag}\\b|, ${flag}\\b`, 'm'));
     }
     // The secrets are named, as variables only.
-    for (const secret of ['XOPERO_EMAIL', 'XOPERO_PASSWORD', 'XOPERO_ACCESS_TOKEN']) expect(run.stdout).toContain(secret);
+    for (const secret of ['XOPERO_EMAIL', 'XOPERO_PASSWORD', 'XOPERO_ACCESS_TOKEN', 'XOPERO_GITHUB_TOKEN']) expect(run.stdout).toContain(secret);
     for (const secret of SECRET_INPUTS) expect(run.stdout).not.toContain(`--${secret}`);
   });
 
@@ -205,7 +205,7 @@ describe('exit status', () => {
     [['deploy'], /unknown command 'deploy' \(the only command is 'ensure'\)/],
     [['ensure', 'now'], /unknown command 'ensure now'/],
     [['--sync', 'sometimes'], /Input 'sync': expected one of auto, always, never, got 'sometimes'/],
-    [['--mode', 'fix'], /Input 'mode': expected one of ensure, check, got 'fix'/],
+    [['--mode', 'fix'], /Input 'mode': expected one of ensure, check, release, release-check, got 'fix'/],
     [['--wait-timeout', 'soon'], /Input 'wait-timeout': expected a number of seconds/],
     [['--activate', 'maybe'], /Input 'activate': expected true or false, got 'maybe'/],
     [['--server-url', 'http://127.0.0.1:1'], /Input 'server-url': .* is plain http/],

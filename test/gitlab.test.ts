@@ -28,7 +28,7 @@ const PACKAGE = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as 
 /** Inputs that configure the job itself rather than the CLI. */
 const JOB_INPUTS = ['as', 'stage', 'image', 'package'];
 /** CLI inputs the component must not expose: secrets, and the CA (both come from project CI/CD variables). */
-const NOT_INPUTS = ['email', 'password', 'access-token', 'ca-certificate'];
+const NOT_INPUTS = ['email', 'password', 'access-token', 'ca-certificate', 'github-token'];
 const envName = (cliInput: string) => `XOPERO_${cliInput.toUpperCase().replace(/-/g, '_')}`;
 
 // ---- the template and GitLab's interpolation ----------------------------------------------------
@@ -267,9 +267,12 @@ describe('the template', () => {
       sync: { type: 'string', default: 'auto', options: ['auto', 'always', 'never'] },
       wait_timeout: { type: 'number', default: 300 },
       dry_run: { type: 'boolean', default: false },
-      mode: { type: 'string', default: 'ensure', options: ['ensure', 'check'] },
+      mode: { type: 'string', default: 'ensure', options: ['ensure', 'check', 'release', 'release-check'] },
       max_backup_age: { type: 'string', default: '' },
       allow_http: { type: 'boolean', default: false },
+      remove: { type: 'boolean', default: false },
+      reclaim: { type: 'string', default: '' },
+      release_limit: { type: 'number', default: 50 },
     });
   });
 

@@ -20,6 +20,8 @@ export interface Selection {
   hasWildcards: boolean;
   /** One repository: read with the server's name filter (one small request) rather than the whole list. */
   single?: string;
+  /** [release] Runs after the read, before the first change of a run that changes things (reclaim releases here). */
+  beforeChanges?: () => Promise<void>;
 }
 
 export type SynchronizationOutcome = 'not-needed' | 'synchronized' | 'started' | 'would-synchronize';
@@ -42,7 +44,7 @@ export interface ProtectionRun {
   synchronizationFoundRepositories: boolean;
 }
 
-export async function ensureProtection(context: RunContext, select: (organization: Organization) => Selection): Promise<ProtectionRun> {
+export async function ensureProtection(context: RunContext, select: (organization: Organization) => Selection | Promise<Selection>): Promise<ProtectionRun> {
   const { client, settings, log } = context;
   const readOnly = settings.dryRun || settings.mode === 'check';
 
@@ -56,7 +58,7 @@ export async function ensureProtection(context: RunContext, select: (organizatio
     // The plan is resolved before anything changes: an unknown plan must fail a run that changed nothing.
     const plan = settings.plan ? findPlan(organization, settings.plan) : undefined;
     if (plan) log.info(`Plan: ${plan.name} (${plan.id})`);
-    const selection = select(organization);
+    const selection = await select(organization);
     const read = await readState(context, selection, organization, plan, false);
     if (selection.single) {
       const repository = read.state.repositories[0];
@@ -86,6 +88,7 @@ export async function ensureProtection(context: RunContext, select: (organizatio
     if (settings.dryRun && list.changes.some((change) => change.kind === 'synchronize')) run.synchronization = 'would-synchronize';
     return run;
   }
+  await selection.beforeChanges?.(); // [release]
 
   if (syncFirst) {
     const missingBefore = state.missing.length;

@@ -8,6 +8,7 @@ import { sweepOrganization, type SweepResult } from './sweep.js';
 import { Timeline } from '../common/timing.js';
 import { createTransport } from '../xopero/transport.js';
 import { systemClock, type Clock } from './synchronize.js';
+import type { ReleaseHost, ReleaseResult } from './release.js'; // [release]
 
 export interface RunOptions {
   log: Log;
@@ -21,14 +22,16 @@ export interface RunOptions {
    * aborted, and runProtection rejects at once with a CancelledError saying what was sent and confirmed.
    */
   signal?: AbortSignal;
+  /** [release] The host's GitHub archived-repository lister (reclaim: archived). */
+  listArchived?: ReleaseHost['listArchived'];
 }
 
 export interface RunOutcome {
-  result: ProtectResult | SweepResult;
+  result: ProtectResult | SweepResult | ReleaseResult; // [release] ReleaseResult
   requests: { total: number; mutating: number };
 }
 
-export async function runProtection(settings: Settings, { log, env = {}, timeline = new Timeline(false), clock = systemClock, signal }: RunOptions): Promise<RunOutcome> {
+export async function runProtection(settings: Settings, { log, env = {}, timeline = new Timeline(false), clock = systemClock, signal, listArchived }: RunOptions): Promise<RunOutcome> {
   const transport = createTransport({
     serverUrl: settings.serverUrl,
     env,
@@ -38,8 +41,11 @@ export async function runProtection(settings: Settings, { log, env = {}, timelin
   logProxy(log, transport.proxy, settings.serverUrl);
   const client = new XoperoClient({ serverUrl: settings.serverUrl, credentials: settings.credentials, transport, timeline, signal });
   try {
-    const context = { client, settings, log, clock };
-    const work: Promise<ProtectResult | SweepResult> = settings.repositories ? sweepOrganization(context) : protectRepository(context);
+    const context = { client, settings, log, clock, listArchived }; // [release] listArchived
+    const work: Promise<RunOutcome['result']> =
+      // [release] loaded only in this mode (ncc emits it as a separate file): the protect run does not carry it.
+      settings.operation === 'release' ? import('./release.js').then((release) => release.releaseRepository(context))
+      : settings.repositories ? sweepOrganization(context) : protectRepository(context);
     const result = await untilCancelled(work, signal, () => client.progress());
     return { result, requests: { ...client.requestCount } };
   } finally {

@@ -11,6 +11,7 @@ import { plural, type RunContext } from './context.js';
 import { ensureProtection, type ProtectionRun } from './ensure.js';
 import { compilePatterns } from './patterns.js';
 import { resultHead } from './protect.js';
+import type { ReclaimResult, ReleaseHost } from './release.js'; // [release]
 
 /** The summary's table lists this many changes and failures; the rest are counted. */
 export const LISTED_ENTRIES = 300;
@@ -53,13 +54,21 @@ export interface SweepResult {
   notFound: string[];
   changed: boolean;
   problems: string[];
+  /** [release] reclaim: what was released (absent when reclaim is off). */
+  reclaim?: ReclaimResult;
 }
 
-export async function sweepOrganization(context: RunContext): Promise<SweepResult> {
+export async function sweepOrganization(context: RunContext & ReleaseHost): Promise<SweepResult> {
   const { settings, log } = context;
   const patterns = settings.repositories ?? [];
-  const run = await ensureProtection(context, (organization) => compilePatterns(patterns, organization.name));
+  // [release] Loaded only with reclaim: it plans (and checks release-limit) before any change, and releases first.
+  const reclaim = settings.reclaim.length > 0 ? new (await import('./release.js')).Reclaim(context) : undefined;
+  const run = await ensureProtection(context, (organization) => {
+    const selection = compilePatterns(patterns, organization.name);
+    return reclaim ? reclaim.select(organization, selection) : selection;
+  });
   const result = sweepResult(settings, run, patterns);
+  if (reclaim) addReclaim(result, reclaim.result()); // [release]
   const { counts } = result;
   log.info(`${counts.matched} of ${plural(run.readCount, 'repository', 'repositories')} of ${run.organization.name} match ${patterns.join(', ')}.`);
   if (run.readOnly) {
@@ -74,6 +83,13 @@ export async function sweepOrganization(context: RunContext): Promise<SweepResul
     log.info(`Done: activated ${counts.activated}, attached ${counts.attached}, failed ${counts.failed}.`);
   }
   return result;
+}
+
+/** [release] The reclaim's part of the sweep's result and verdict. */
+function addReclaim(result: SweepResult, reclaim: ReclaimResult): void {
+  result.reclaim = reclaim;
+  result.changed ||= reclaim.changed;
+  result.problems.push(...reclaim.problems);
 }
 
 /** The result of a sweep, a pure function of the run: the same state and inputs give the same document. */

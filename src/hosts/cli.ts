@@ -15,9 +15,10 @@ import { Timeline } from '../common/timing.js';
 import { applyGitlabDefaults, gitlabLog } from './gitlab.js';
 import { VERSION } from '../common/version.js';
 import { describeCancellation, watchSignals, type HostLog } from './cancel.js';
+import { lazyArchivedLister } from './archived-lister.js'; // [release]
 
-const SECRET_INPUTS: InputName[] = ['email', 'password', 'access-token'];
-const SWITCHES: InputName[] = ['dry-run', 'allow-http'];
+const SECRET_INPUTS: InputName[] = ['email', 'password', 'access-token', 'github-token']; // [release] github-token
+const SWITCHES: InputName[] = ['dry-run', 'allow-http', 'remove']; // [release] remove
 const FLAG_INPUTS = INPUT_NAMES.filter((name) => !SECRET_INPUTS.includes(name));
 
 const HELP = `Usage: xopero-one [ensure] [options]
@@ -37,6 +38,13 @@ Options (each also read from the environment variable shown):
   --wait-timeout SECONDS   XOPERO_WAIT_TIMEOUT     wait for a synchronization (default 300)
   --dry-run                XOPERO_DRY_RUN          change nothing, report what would change
   --mode ensure|check      XOPERO_MODE             check: change nothing, fail when not protected
+       |release|release-check                      release: detach from plan (or every plan), deactivate
+                                                   the license; release-check: fail when not released
+  --remove                 XOPERO_REMOVE           with --mode release: also remove it from Xopero ONE
+                                                   (backups are kept)
+  --reclaim removed,archived XOPERO_RECLAIM        sweep: also release removed / GitHub-archived repositories
+                                                   (archived: XOPERO_GITHUB_TOKEN; GITHUB_API_URL honoured)
+  --release-limit N        XOPERO_RELEASE_LIMIT    fail before any change when more would be released (50)
   --max-backup-age AGE     XOPERO_MAX_BACKUP_AGE   fail when the last successful backup is older (36h, 7d)
   --ca-certificate PEM|FILE XOPERO_CA_CERTIFICATE  CA to trust (PEM text or a file path)
   --allow-http             XOPERO_ALLOW_HTTP       allow a plain http:// server URL
@@ -45,7 +53,8 @@ Options (each also read from the environment variable shown):
   --json                                           print the result as JSON on stdout
   --help, --version
 
-Secrets, from the environment only: XOPERO_EMAIL and XOPERO_PASSWORD, or XOPERO_ACCESS_TOKEN.
+Secrets, from the environment only: XOPERO_EMAIL and XOPERO_PASSWORD, or XOPERO_ACCESS_TOKEN;
+XOPERO_GITHUB_TOKEN for --reclaim archived.
 Exit status: 0 done, 1 failed, 2 usage error.`;
 
 class UsageError extends Error {}
@@ -84,7 +93,8 @@ export async function runCommandLine(io: CliIo): Promise<number> {
   const dotenv = parsed.values.dotenv ?? io.env.XOPERO_DOTENV ?? (gitlab ? 'xopero.env' : undefined);
   const signals = watchSignals(log);
   try {
-    const outcome = await runProtection(settings, { log, env: io.env, timeline, signal: signals.signal });
+    const listArchived = lazyArchivedLister(settings, io.env); // [release]
+    const outcome = await runProtection(settings, { log, env: io.env, timeline, signal: signals.signal, listArchived });
     // The report first: if the dotenv file cannot be written, what the run changed is still on record.
     if (parsed.json) io.stdout(`${redact(outputValues(outcome).result)}\n`);
     print(textReport(singleLineValues(outcome), Date.now()).split('\n').map(line).join('\n'));
@@ -165,6 +175,7 @@ function rawInputs(values: Record<string, string | boolean | undefined>, env: No
   if (gitlab) applyGitlabDefaults(raw, env);
   addSecret(raw.password);
   addSecret(raw['access-token']);
+  addSecret(raw['github-token']); // [release]
   raw['ca-certificate'] = readCaCertificate(raw['ca-certificate']);
   return raw;
 }
