@@ -4,10 +4,10 @@
  * (test/github-server.ts) reached through GITHUB_API_URL for archived repositories.
  */
 import { afterEach, describe, expect, test } from '@jest/globals';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CLI_ENTRY, baseEnv, errorLines, runAction, runProcess } from './harness.js';
+import { ACTION_ENTRY, CLI_ENTRY, ROOT, actionEnv, baseEnv, errorLines, parseGithubOutput, runAction, runProcess, withTempDir } from './harness.js';
 import { EMAIL, PASSWORD, count, startWorld, type World } from './fixtures.js';
 import { expectOneLineFailure } from './expectations.js';
 import { GithubServer } from './github-server.js';
@@ -356,5 +356,60 @@ describe('reclaim in a sweep', () => {
     } finally {
       rmSync(cwd, { recursive: true, force: true });
     }
+  });
+});
+
+/**
+ * What loads on demand stays apart: ncc emits the release code and octokit as dist/NNN.index.js files. The
+ * protect run must work from dist/index.js alone (it neither carries nor loads them), and the CLI file alone
+ * (what the GitLab component runs) must still release, with only reclaim: archived unavailable, in one line.
+ */
+describe('the files loaded on demand', () => {
+  test('the bundles have them beside the entry, and the action bundle does not contain octokit or the release code', () => {
+    const chunks = (dir: string) => readdirSync(join(ROOT, dir)).filter((file) => /^\d+\.index\.js$/.test(file));
+    expect(chunks('dist').length).toBeGreaterThanOrEqual(2);
+    expect(chunks('dist/cli').length).toBeGreaterThanOrEqual(1);
+    const action = readFileSync(ACTION_ENTRY, 'utf8');
+    expect(action).not.toMatch(/octokit/i);
+    expect(action).not.toContain('includes all repositories of the organization, so it cannot drop');
+  });
+
+  test('a protect run works from dist/index.js alone', async () => {
+    world = await startWorld();
+    const w = world;
+    await withTempDir('xopero-lone-action-', async (dir) => {
+      mkdirSync(join(dir, 'dist'));
+      copyFileSync(ACTION_ENTRY, join(dir, 'dist/index.js'));
+      copyFileSync(join(ROOT, 'dist/package.json'), join(dir, 'dist/package.json'));
+      const files = { outputFile: join(dir, 'output'), summaryFile: join(dir, 'summary'), runnerTemp: join(dir, 'runner-temp') };
+      writeFileSync(files.outputFile, '');
+      writeFileSync(files.summaryFile, '');
+      mkdirSync(files.runnerTemp);
+      const env = actionEnv({ ...w.inputs, repository: 'acme/api' }, files, { env: { NODE_EXTRA_CA_CERTS: w.sim.caCertPath } });
+      const run = await runProcess([join(dir, 'dist/index.js')], env, { cwd: dir });
+      expect(run.stderr).toBe('');
+      expect(run.code).toBe(0);
+      expect(parseGithubOutput(readFileSync(files.outputFile, 'utf8')).changed).toBe('true');
+      expect(w.sim.repository('acme/api')!.isProtected).toBe(true);
+    });
+  });
+
+  test('the CLI file alone (as the GitLab component runs it) releases; reclaim: archived says in one line where to run it', async () => {
+    const { w, svc } = await releaseWorld();
+    await withTempDir('xopero-lone-cli-', async (dir) => {
+      const lone = join(dir, 'xopero-one.mjs');
+      copyFileSync(CLI_ENTRY, lone);
+      const env = baseEnv({ XOPERO_EMAIL: EMAIL, XOPERO_PASSWORD: PASSWORD, NODE_EXTRA_CA_CERTS: w.sim.caCertPath, XOPERO_SERVER_URL: w.url, XOPERO_ORGANIZATION: 'acme' });
+      const run = await runProcess([lone, '--repository', 'acme/svc', '--mode', 'release'], env, { cwd: dir });
+      expect(run.stderr).toBe('');
+      expect(run.code).toBe(0);
+      expect(svc.isProtected).toBe(false);
+
+      w.sim.resetLog();
+      const archived = await runProcess([lone, '--repositories', '*', '--reclaim', 'archived'], { ...env, XOPERO_GITHUB_TOKEN: GOOD_TOKEN, GITHUB_API_URL: 'https://127.0.0.1:9/api/v3' }, { cwd: dir });
+      expect(archived.code).toBe(1);
+      expect(archived.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^xopero-one: reclaim: archived needs the GitHub API client, .*cannot be loaded here .*use reclaim: removed\.$/)]);
+      expect(w.sim.mutatingRequests()).toHaveLength(0);
+    });
   });
 });
