@@ -435,6 +435,7 @@ class Reclaim {
         const result = {
             sources: settings.reclaim,
             limit: settings.releaseLimit,
+            claimed: this.candidates?.claimed.size ?? 0,
             entries: [],
             released: [],
             licensesFreed: 0,

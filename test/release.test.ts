@@ -340,6 +340,18 @@ describe('reclaim in a sweep', () => {
     expect(visible(forbidden.all)).not.toContain(FORBIDDEN_TOKEN);
   });
 
+  test('patterns that match only archived repositories: they are released, and the sweep does not fail for matching nothing else', async () => {
+    const { w, gh, repos } = await reclaimWorld();
+    const run = await action(w, { repositories: 'arch-*', reclaim: 'archived', 'github-token': GOOD_TOKEN }, { GITHUB_API_URL: gh.url });
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(run.result.counts.matched).toBe(0);
+    expect(run.result.reclaim).toMatchObject({ claimed: 2, released: ['acme/arch-1'], licensesFreed: 1 });
+    expect(repos.arch1.isProtected).toBe(false);
+    expect(repos.arch2.isProtected).toBe(false);
+    expect(repos.both.isProtected).toBe(true);
+  });
+
   test('the CLI: --reclaim archived with XOPERO_GITHUB_TOKEN', async () => {
     const { w, gh, repos } = await reclaimWorld();
     const cwd = mkdtempSync(join(tmpdir(), 'xopero-reclaim-'));

@@ -363,6 +363,8 @@ export interface ReclaimEntry {
 export interface ReclaimResult {
   sources: ReclaimSource[];
   limit: number;
+  /** Repositories matched by the patterns that reclaim owns (removed or archived), released or already free. */
+  claimed: number;
   /** Repositories to release (sorted by name), why, and what was (or would be) done to each. */
   entries: ReclaimEntry[];
   /** Names of the repositories fully released by this run, sorted by name. */
@@ -441,6 +443,7 @@ export class Reclaim {
     const result: ReclaimResult = {
       sources: settings.reclaim,
       limit: settings.releaseLimit,
+      claimed: this.candidates?.claimed.size ?? 0,
       entries: [],
       released: [],
       licensesFreed: 0,

@@ -89,6 +89,8 @@ export async function sweepOrganization(context: RunContext & ReleaseHost): Prom
 function addReclaim(result: SweepResult, reclaim: ReclaimResult): void {
   result.reclaim = reclaim;
   result.changed ||= reclaim.changed;
+  // Patterns that match only repositories reclaim owns (old-*, all archived) matched something: not a problem.
+  if (reclaim.claimed > 0 && result.counts.matched === 0) result.problems = result.problems.filter((problem) => !problem.startsWith('No repository of '));
   result.problems.push(...reclaim.problems);
 }
 
