@@ -597,6 +597,9 @@ const loadAfter = loadavg()[0];
 
 const kib = (path: string) => statSync(path).size / 1024;
 const bundles = { action: kib(ACTION_ENTRY), cli: kib(CLI_ENTRY) };
+/** Files ncc emits for what loads on demand (mode: release, reclaim, octokit): a protect run reads none of them. */
+const distDir = join(ROOT, 'dist');
+const onDemandKiB = readdirSync(distDir).filter((file) => /^\d+\.index\.js$/.test(file)).reduce((sum, file) => sum + kib(join(distDir, file)), 0);
 /** The cases each node runs, by role: targets and the report's per-node lines use them. */
 const RUNTIME_CASES: Record<Runtime, { rerun: CaseId; rerunToken: CaseId; rerunPem: CaseId; startAction: CaseId; startNode: CaseId }> = {
   current: { rerun: 'rerun', rerunToken: 'rerunToken', rerunPem: 'rerunPem', startAction: 'startAction', startNode: 'startNode' },
@@ -697,7 +700,7 @@ for (const r of measuredRuntimes) {
       ` - median node -e 0 ${main.get(ids.startNode)!.wall.median.toFixed(1)} ms)`,
   );
 }
-print(`Bundle size: dist/index.js ${bundles.action.toFixed(1)} KiB, dist/cli/index.js ${bundles.cli.toFixed(1)} KiB`);
+print(`Bundle size: dist/index.js ${bundles.action.toFixed(1)} KiB, dist/cli/index.js ${bundles.cli.toFixed(1)} KiB; loaded on demand only (release, reclaim, octokit): ${onDemandKiB.toFixed(1)} KiB in dist/NNN.index.js`);
 
 const failed = [...main.values(), ...latencyFigures.flatMap((l) => [l.rerun, l.baseline])].filter((f) => f.failures.length > 0);
 if (failed.length > 0) {
@@ -786,7 +789,7 @@ if (args.json) {
     cases: Object.fromEntries(mainIds.map((id) => [id, caseJson(main.get(id)!)])),
     startupOverheadMs: round(startupOverheadMs),
     startupOverheadMsByNode: Object.fromEntries(measuredRuntimes.map((r) => [runtimeLabel(r), round(startupOverhead(r))])),
-    bundleKiB: { action: round(bundles.action), cli: round(bundles.cli) },
+    bundleKiB: { action: round(bundles.action), cli: round(bundles.cli), onDemand: round(onDemandKiB) },
     timingBreakdown: timed.lines,
     afterMainFinishedMs: { rerun: round(timed.goneMs - timed.mainFinishedMs), rerunToken: round(timedToken.goneMs - timedToken.mainFinishedMs) },
     latencies: latencyFigures.map((l) => ({

@@ -22,7 +22,7 @@ afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 /** A fresh directory under this file's scratch directory. */
 const freshDir = () => mkdtempSync(join(scratch, 'run-'));
 
-const SECRET_INPUTS = ['email', 'password', 'access-token'];
+const SECRET_INPUTS = ['email', 'password', 'access-token', 'github-token'];
 const VERSION = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
 const envName = (input: string) => `XOPERO_${input.toUpperCase().replace(/-/g, '_')}`;
 
@@ -176,7 +176,7 @@ describe('--help and --version', () => {
       expect(run.stdout).toMatch(new RegExp(`^  ${flag}\\b|, ${flag}\\b`, 'm'));
     }
     // The secrets are named, as variables only.
-    for (const secret of ['XOPERO_EMAIL', 'XOPERO_PASSWORD', 'XOPERO_ACCESS_TOKEN']) expect(run.stdout).toContain(secret);
+    for (const secret of ['XOPERO_EMAIL', 'XOPERO_PASSWORD', 'XOPERO_ACCESS_TOKEN', 'XOPERO_GITHUB_TOKEN']) expect(run.stdout).toContain(secret);
     for (const secret of SECRET_INPUTS) expect(run.stdout).not.toContain(`--${secret}`);
   });
 
@@ -219,7 +219,7 @@ describe('exit status', () => {
     [['ensur'], /unknown command 'ensur' \(did you mean 'ensure'\?\)/],
     [['ensure', 'now'], /unknown command 'ensure now'/],
     [['--sync', 'sometimes'], /--sync \/ XOPERO_SYNC: expected one of auto, always, never, got 'sometimes'/],
-    [['--mode', 'fix'], /--mode \/ XOPERO_MODE: expected one of ensure, check, got 'fix'/],
+    [['--mode', 'fix'], /--mode \/ XOPERO_MODE: expected one of ensure, check, release, release-check, got 'fix'/],
     [['--wait-timeout', 'soon'], /--wait-timeout \/ XOPERO_WAIT_TIMEOUT: expected a number of seconds/],
     [['--activate', 'maybe'], /--activate \/ XOPERO_ACTIVATE: expected true or false, got 'maybe'/],
     [['--server-url', 'http://127.0.0.1:1'], /--server-url \/ XOPERO_SERVER_URL: .* is plain http.*set --allow-http \(or XOPERO_ALLOW_HTTP=true\)/],

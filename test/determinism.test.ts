@@ -96,6 +96,23 @@ describe('the same state gives the same outputs, whatever order the answers arri
     expect(names).toEqual([...names].sort((a, b) => a.toLowerCase().localeCompare(b.toLowerCase(), 'en') || (a < b ? -1 : a > b ? 1 : 0)));
   });
 
+  test('a sweep with reclaim: removed that releases 13 repositories while protecting the rest, 5 runs', async () => {
+    // Removed at the source: every 12th (licensed and in the plan) and every 7th from the 4th (some licensed).
+    const markRemoved = (s: Simulator) => {
+      for (let i = 0; i < 120; i++) if (i % 12 === 0 || i % 7 === 3) s.repository(id(2, i))!.isRemoved = true;
+    };
+    const runs = [];
+    for (let i = 0; i < RUNS; i++) runs.push(await runOnce(120, { repositories: '*', reclaim: 'removed', 'release-limit': '100' }, markRemoved));
+    const [first] = runs;
+    const result = JSON.parse(first.result);
+    expect(result.reclaim.released).toHaveLength(13);
+    expect(result.reclaim.licensesFreed).toBe(12);
+    expect(result.counts.activated).toBeGreaterThan(50);
+    for (const run of runs.slice(1)) expect(run).toEqual(first);
+    const names: string[] = result.reclaim.released;
+    expect(names).toEqual([...names].sort((a, b) => a.toLowerCase().localeCompare(b.toLowerCase(), 'en') || (a < b ? -1 : a > b ? 1 : 0)));
+  });
+
   test('one repository that needs a synchronization, an activation and an attachment, 5 runs', async () => {
     const runs = [];
     for (let i = 0; i < RUNS; i++) {

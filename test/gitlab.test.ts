@@ -31,7 +31,7 @@ const JOB_INPUTS = ['as', 'stage', 'image', 'package'];
  * CLI inputs the component must not expose: secrets, and the CA (both come from project CI/CD variables); and
  * azure-project: a GitLab project's pipeline protects GitLab repositories, not an Azure DevOps project.
  */
-const NOT_INPUTS = ['email', 'password', 'access-token', 'ca-certificate', 'azure-project'];
+const NOT_INPUTS = ['email', 'password', 'access-token', 'ca-certificate', 'azure-project', 'github-token'];
 const envName = (cliInput: string) => `XOPERO_${cliInput.toUpperCase().replace(/-/g, '_')}`;
 
 // ---- the template and GitLab's interpolation ----------------------------------------------------
@@ -270,11 +270,14 @@ describe('the template', () => {
       sync: { type: 'string', default: 'auto', options: ['auto', 'always', 'never'] },
       wait_timeout: { type: 'number', default: 300 },
       dry_run: { type: 'boolean', default: false },
-      mode: { type: 'string', default: 'ensure', options: ['ensure', 'check'] },
+      mode: { type: 'string', default: 'ensure', options: ['ensure', 'check', 'release', 'release-check'] },
       max_backup_age: { type: 'string', default: '' },
       allow_http: { type: 'boolean', default: false },
       shard: { type: 'string', default: '' },
       result_file: { type: 'string', default: '' },
+      remove: { type: 'boolean', default: false },
+      reclaim: { type: 'string', default: '' },
+      release_limit: { type: 'number', default: 50 },
     });
   });
 

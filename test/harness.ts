@@ -110,14 +110,15 @@ interface ActionInput {
 }
 
 /** action.yml's defaults, with the `${{ github.* }}` expressions the runner would evaluate. */
-export function actionDefaults(github: { repository: string }): Record<string, string> {
+export function actionDefaults(github: { repository: string; token?: string }): Record<string, string> {
   const action = parse(readFileSync(join(ROOT, 'action.yml'), 'utf8')) as { inputs: Record<string, ActionInput> };
   const owner = github.repository.split('/')[0];
   const defaults: Record<string, string> = {};
   for (const [name, input] of Object.entries(action.inputs)) {
     defaults[name] = String(input.default ?? '')
       .replace('${{ github.repository_owner }}', owner)
-      .replace('${{ github.repository }}', github.repository);
+      .replace('${{ github.repository }}', github.repository)
+      .replace('${{ github.token }}', github.token ?? 'ghs_workflow-token-of-the-test-run');
   }
   return defaults;
 }

@@ -160,7 +160,8 @@ describe('the npm package', () => {
     expect(pack.code).toBe(0);
     const [info] = JSON.parse(pack.stdout) as Array<{ files: Array<{ path: string }> }>;
     const files = info.files.map((file) => file.path).sort();
-    expect(files).toEqual(['LICENSE', 'README.md', 'dist/cli/index.js', 'dist/cli/licenses.txt', 'dist/cli/package.json', 'package.json']);
+    // NNN.index.js: octokit (reclaim: archived), loaded on demand, which ncc emits beside the entry.
+    expect(files.filter((file) => !/^dist\/cli\/\d+\.index\.js$/.test(file))).toEqual(['LICENSE', 'README.md', 'dist/cli/index.js', 'dist/cli/licenses.txt', 'dist/cli/package.json', 'package.json']);
     const pkg = JSON.parse(read('package.json')) as { bin: Record<string, string>; dependencies?: object; engines: { node: string } };
     expect(pkg.bin).toEqual({ 'xopero-one': 'dist/cli/index.js' });
     expect(pkg.dependencies).toBeUndefined();

@@ -38,13 +38,9 @@ export interface AzureProjectResult {
   problems: string[];
 }
 
-/**
- * Detach when the run releases, attach otherwise. `mode: release` arrives with the release modes (issue 16),
- * which give Settings an `operation` ('protect' | 'release'); it is read here without depending on that field,
- * so this file builds with or without it.
- */
+/** Detach with `mode: release` (the one way to detach), attach otherwise. */
 export function projectAction(settings: Settings): 'attach' | 'detach' {
-  return (settings as { operation?: string }).operation === 'release' ? 'detach' : 'attach';
+  return settings.operation === 'release' ? 'detach' : 'attach';
 }
 
 export async function runAzureProject(context: RunContext): Promise<AzureProjectResult> {

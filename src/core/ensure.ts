@@ -25,6 +25,8 @@ export interface Selection {
   keep?: (repo: Repository) => boolean;
   /** A shard of a sweep (src/core/shard.ts): only shard 1 starts a synchronization, the others wait for it. */
   shard?: ShardSync;
+  /** [release] Runs after the read, before the first change of a run that changes things (reclaim releases here). */
+  beforeChanges?: () => Promise<void>;
 }
 
 export type SynchronizationOutcome = 'not-needed' | 'synchronized' | 'started' | 'would-synchronize';
@@ -47,7 +49,7 @@ export interface ProtectionRun {
   synchronizationFoundRepositories: boolean;
 }
 
-export async function ensureProtection(context: RunContext, select: (organization: Organization) => Selection): Promise<ProtectionRun> {
+export async function ensureProtection(context: RunContext, select: (organization: Organization) => Selection | Promise<Selection>): Promise<ProtectionRun> {
   const { client, settings, log } = context;
   const readOnly = settings.dryRun || settings.mode === 'check';
 
@@ -61,7 +63,7 @@ export async function ensureProtection(context: RunContext, select: (organizatio
     // The plan is resolved before anything changes: an unknown plan must fail a run that changed nothing.
     const plan = settings.plan ? findPlan(organization, settings.plan, settings.words) : undefined;
     if (plan) log.info(`Plan: ${plan.name} (${plan.id})`);
-    const selection = select(organization);
+    const selection = await select(organization);
     const read = await readState(context, selection, organization, plan, false);
     if (selection.single) {
       const repository = read.state.repositories[0];
@@ -93,6 +95,7 @@ export async function ensureProtection(context: RunContext, select: (organizatio
     if (settings.dryRun && (forOtherShards || list.changes.some((change) => change.kind === 'synchronize'))) run.synchronization = 'would-synchronize';
     return run;
   }
+  await selection.beforeChanges?.(); // [release]
 
   if (syncFirst) {
     const missingBefore = state.missing.length;

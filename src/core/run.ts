@@ -10,6 +10,7 @@ import { Timeline } from '../common/timing.js';
 import { createTransport } from '../xopero/transport.js';
 import { systemClock, type Clock } from './synchronize.js';
 import { writeResultFile } from '../report/result-file.js';
+import type { ReleaseHost, ReleaseResult } from './release.js'; // [release]
 
 export interface RunOptions {
   log: Log;
@@ -23,14 +24,16 @@ export interface RunOptions {
    * aborted, and runProtection rejects at once with a CancelledError saying what was sent and confirmed.
    */
   signal?: AbortSignal;
+  /** [release] The host's GitHub archived-repository lister (reclaim: archived). */
+  listArchived?: ReleaseHost['listArchived'];
 }
 
 export interface RunOutcome {
-  result: ProtectResult | SweepResult | AzureProjectResult;
+  result: ProtectResult | SweepResult | AzureProjectResult | ReleaseResult; // [release] ReleaseResult
   requests: { total: number; mutating: number };
 }
 
-export async function runProtection(settings: Settings, { log, env = {}, timeline = new Timeline(false), clock = systemClock, signal }: RunOptions): Promise<RunOutcome> {
+export async function runProtection(settings: Settings, { log, env = {}, timeline = new Timeline(false), clock = systemClock, signal, listArchived }: RunOptions): Promise<RunOutcome> {
   const transport = createTransport({
     serverUrl: settings.serverUrl,
     env,
@@ -40,10 +43,13 @@ export async function runProtection(settings: Settings, { log, env = {}, timelin
   logProxy(log, transport.proxy, settings.serverUrl);
   const client = new XoperoClient({ serverUrl: settings.serverUrl, credentials: settings.credentials, transport, timeline, signal, words: settings.words });
   try {
-    const context = { client, settings, log, clock };
-    // An Azure DevOps project is its own target: the whole project joins (or leaves) the plan.
+    const context = { client, settings, log, clock, listArchived }; // [release] listArchived
+    // An Azure DevOps project is its own target: the whole project joins (or, with mode: release, leaves) the plan.
     const work: Promise<RunOutcome['result']> = settings.azureProject
       ? runAzureProject(context)
+      : // [release] loaded only in this mode (ncc emits it as a separate file): the protect run does not carry it.
+        settings.operation === 'release'
+        ? import('./release.js').then((release) => release.releaseRepository(context))
       : settings.repositories ? sweepOrganization(context) : protectRepository(context);
     const result = await untilCancelled(work, signal, () => client.progress());
     const outcome = { result, requests: { ...client.requestCount } };

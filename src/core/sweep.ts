@@ -12,6 +12,7 @@ import { ensureProtection, type ProtectionRun } from './ensure.js';
 import { compilePatterns } from './patterns.js';
 import { resultHead } from './protect.js';
 import { RESULT_FORMAT_VERSION, formatShard, shardSelection, type Shard } from './shard.js';
+import type { ReclaimResult, ReleaseHost } from './release.js'; // [release]
 
 /** The summary's table lists this many changes and failures; the rest are counted. */
 export const LISTED_ENTRIES = 300;
@@ -60,14 +61,23 @@ export interface SweepResult {
   problems: string[];
   /** Matched repositories this run left as they were, nothing to do (names, by name): the report's passing test cases. */
   unchanged: string[];
+  /** [release] reclaim: what was released (absent when reclaim is off). */
+  reclaim?: ReclaimResult;
 }
 
-export async function sweepOrganization(context: RunContext): Promise<SweepResult> {
+export async function sweepOrganization(context: RunContext & ReleaseHost): Promise<SweepResult> {
   const { settings, log } = context;
   const patterns = settings.repositories ?? [];
   const startedAt = context.clock.now(); // shards 2..n wait for a synchronization started since about then
-  const run = await ensureProtection(context, (organization) => shardSelection(compilePatterns(patterns, organization.name), settings.shard, startedAt));
+  // [release] Loaded only with reclaim: it plans (and checks release-limit) before any change, and releases first.
+  // It wraps this shard's selection: a shard reclaims only repositories of its own share.
+  const reclaim = settings.reclaim.length > 0 ? new (await import('./release.js')).Reclaim(context) : undefined;
+  const run = await ensureProtection(context, (organization) => {
+    const selection = shardSelection(compilePatterns(patterns, organization.name), settings.shard, startedAt);
+    return reclaim ? reclaim.select(organization, selection) : selection;
+  });
   const result = sweepResult(settings, run, patterns);
+  if (reclaim) addReclaim(result, reclaim.result()); // [release]
   const { counts } = result;
   log.info(`${counts.matched} of ${plural(run.readCount, 'repository', 'repositories')} of ${run.organization.name} match ${patterns.join(', ')}${settings.shard ? ` and belong to shard ${formatShard(settings.shard)}` : ''}.`);
   if (run.readOnly) {
@@ -82,6 +92,15 @@ export async function sweepOrganization(context: RunContext): Promise<SweepResul
     log.info(`Done: activated ${counts.activated}, attached ${counts.attached}, failed ${counts.failed}.`);
   }
   return result;
+}
+
+/** [release] The reclaim's part of the sweep's result and verdict. */
+function addReclaim(result: SweepResult, reclaim: ReclaimResult): void {
+  result.reclaim = reclaim;
+  result.changed ||= reclaim.changed;
+  // Patterns that match only repositories reclaim owns (old-*, all archived) matched something: not a problem.
+  if (reclaim.claimed > 0 && result.counts.matched === 0) result.problems = result.problems.filter((problem) => !problem.startsWith('No repository of '));
+  result.problems.push(...reclaim.problems);
 }
 
 /** The result of a sweep, a pure function of the run: the same state and inputs give the same document. */

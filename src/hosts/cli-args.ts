@@ -36,7 +36,26 @@ export const OPTIONS: OptionSpec[] = [
   { flag: 'sync', kind: 'value', value: 'auto|always|never', env: 'XOPERO_SYNC', help: 'default auto' },
   { flag: 'wait-timeout', kind: 'value', value: 'SECONDS', env: 'XOPERO_WAIT_TIMEOUT', help: 'wait for a synchronization (default 300)' },
   { flag: 'dry-run', kind: 'switch', env: 'XOPERO_DRY_RUN', help: 'change nothing, report what would change' },
-  { flag: 'mode', kind: 'value', value: 'ensure|check', env: 'XOPERO_MODE', help: 'check: change nothing, fail when not protected' },
+  {
+    flag: 'mode',
+    kind: 'value',
+    value: 'MODE',
+    env: 'XOPERO_MODE',
+    help: [
+      'ensure (default); check: change nothing, fail when not protected;',
+      'release: detach from plan (or every plan), deactivate the license;',
+      'release-check: change nothing, fail when not released',
+    ],
+  },
+  { flag: 'remove', kind: 'switch', env: 'XOPERO_REMOVE', help: ['with --mode release: also remove it from Xopero ONE', '(backups are kept)'] },
+  {
+    flag: 'reclaim',
+    kind: 'value',
+    value: 'removed,archived',
+    env: 'XOPERO_RECLAIM',
+    help: ['sweep: also release removed / GitHub-archived repositories', '(archived: XOPERO_GITHUB_TOKEN; GITHUB_API_URL honoured)'],
+  },
+  { flag: 'release-limit', kind: 'value', value: 'N', env: 'XOPERO_RELEASE_LIMIT', help: 'fail before any change when more would be released (50)' },
   { flag: 'max-backup-age', kind: 'value', value: 'AGE', env: 'XOPERO_MAX_BACKUP_AGE', help: 'fail when the last successful backup is older (36h, 7d)' },
   { flag: 'ca-certificate', kind: 'value', value: 'PEM|FILE', env: 'XOPERO_CA_CERTIFICATE', help: 'CA to trust (PEM text or a file path)' },
   { flag: 'allow-http', kind: 'switch', env: 'XOPERO_ALLOW_HTTP', help: 'allow a plain http:// server URL' },
@@ -53,6 +72,7 @@ export const SECRET_VARIABLES: Record<string, string> = {
   email: 'XOPERO_EMAIL',
   password: 'XOPERO_PASSWORD',
   'access-token': 'XOPERO_ACCESS_TOKEN',
+  'github-token': 'XOPERO_GITHUB_TOKEN',
 };
 
 /** The commands; `ensure` is the default. */
@@ -153,7 +173,8 @@ export function helpText(): string {
     'Options (each also read from the environment variable shown; a flag wins over its variable):',
     ...lines,
     '',
-    `Secrets, from the environment only: ${SECRET_VARIABLES.email} and ${SECRET_VARIABLES.password}, or ${SECRET_VARIABLES['access-token']}.`,
+    `Secrets, from the environment only: ${SECRET_VARIABLES.email} and ${SECRET_VARIABLES.password}, or ${SECRET_VARIABLES['access-token']};`,
+    `${SECRET_VARIABLES['github-token']} for --reclaim archived.`,
     'Output: the result on stdout (text, or JSON with --json); the log and warnings on stderr. NO_COLOR is honoured.',
     'Exit status: 0 done, 1 failed, 2 usage error, 130/143 cancelled (SIGINT/SIGTERM).',
   ].join('\n');

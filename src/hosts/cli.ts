@@ -19,6 +19,7 @@ import { VERSION } from '../common/version.js';
 import { cancelledMarkdown, describeCancellation, watchSignals } from './cancel.js';
 import { CLI_WORDS, UsageError, helpText, parseCommandLine } from './cli-args.js';
 import { runReportCommand } from './report-command.js';
+import { lazyArchivedLister } from './archived-lister.js'; // [release]
 
 export interface CliIo {
   argv: string[];
@@ -81,7 +82,8 @@ export async function runCommandLine(io: CliIo): Promise<number> {
   }
   const signals = watchSignals(log);
   try {
-    const outcome = await runProtection(settings, { log, env: io.env, timeline, signal: signals.signal });
+    const listArchived = lazyArchivedLister(settings, io.env); // [release]
+    const outcome = await runProtection(settings, { log, env: io.env, timeline, signal: signals.signal, listArchived });
     // The report first: if the dotenv file cannot be written, what the run changed is still on record.
     if (json) io.stdout(`${document(outputValues(outcome).result)}\n`);
     (json ? io.stderr : io.stdout)(textReport(singleLineValues(outcome), Date.now()).split('\n').map(line).join('\n'));
@@ -151,6 +153,8 @@ function rawInputs(values: Record<string, string>, env: NodeJS.ProcessEnv, host:
   host.applyDefaults(raw, env);
   addSecret(raw.password);
   addSecret(raw['access-token']);
+  addSecret(raw['github-token']); // [release]
+  addSecret(raw['github-token']); // [release]
   raw['ca-certificate'] = readCaCertificate(raw['ca-certificate']);
   return raw;
 }

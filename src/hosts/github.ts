@@ -9,6 +9,7 @@ import { runProtection } from '../core/run.js';
 import { INPUT_NAMES, parseSettings, type RawInputs } from '../settings/settings.js';
 import { Timeline } from '../common/timing.js';
 import { cancelledMarkdown, describeCancellation, watchSignals, type HostLog } from './cancel.js';
+import { lazyArchivedLister } from './archived-lister.js'; // [release]
 
 /** Redacted, then neutralized (no runner command, no escape sequence), then redacted again. */
 const safe = (text: string) => redact(githubLogLine(redact(text)));
@@ -58,10 +59,13 @@ export async function runGithubAction(): Promise<void> {
     for (const name of INPUT_NAMES) raw[name] = core.getInput(name, { trimWhitespace: name !== 'password' });
     addSecret(raw.password);
     addSecret(raw['access-token']);
+    addSecret(raw['github-token']); // [release]
     const settings = parseSettings(raw);
 
     try {
-      const outcome = await runProtection(settings, { log, env: process.env, timeline, signal: signals.signal });
+      // [release] reclaim: archived reads GitHub (octokit loads only when it runs).
+      const listArchived = lazyArchivedLister(settings, process.env);
+      const outcome = await runProtection(settings, { log, env: process.env, timeline, signal: signals.signal, listArchived });
       for (const [name, value] of Object.entries(outputValues(outcome))) core.setOutput(name, redact(value));
       if (process.env.GITHUB_STEP_SUMMARY) {
         await core.summary.addRaw(redact(markdownSummary(outcome, Date.now()))).write();

@@ -5,13 +5,21 @@ import type { ProtectResult } from '../core/protect.js';
 import type { RunOutcome } from '../core/run.js';
 import { LISTED_ENTRIES, type SweepResult } from '../core/sweep.js';
 import { azureProjectMarkdown, azureProjectText } from './azure-project.js';
+import type * as ReleaseReport from './release.js';
+
+/** [release] The release sections, set by ./release.ts when the release code loads: a protect run never loads them. */
+export const releaseReport: { current?: Pick<typeof ReleaseReport, 'releaseMarkdown' | 'reclaimMarkdown' | 'releaseText' | 'reclaimText'> } = {};
+const release = () => {
+  if (!releaseReport.current) throw new Error('the release report was not loaded');
+  return releaseReport.current;
+};
 
 /** Output name -> value, the same names for action outputs and (upper-cased, XOPERO_ prefixed) GitLab dotenv. */
 export function outputValues({ result, requests }: RunOutcome): Record<string, string> {
   const backup = result.kind === 'repository' ? result.backup : undefined;
   return {
     'organization-id': result.organization.id,
-    'repository-id': result.kind === 'repository' ? result.repository.id : '',
+    'repository-id': result.kind === 'repository' || result.kind === 'release' ? result.repository.id : '', // [release]
     'plan-id': result.plan?.id ?? '',
     changed: String(result.changed),
     'last-backup': backup?.lastBackup ?? '',
@@ -47,6 +55,7 @@ export function relative(isoTime: string, nowMs: number): string {
 
 export function markdownSummary({ result }: RunOutcome, nowMs: number): string {
   if (result.kind === 'azure-project') return azureProjectMarkdown(result);
+  if (result.kind === 'release') return release().releaseMarkdown(result); // [release]
   return result.kind === 'sweep' ? sweepMarkdown(result) : repositoryMarkdown(result, nowMs);
 }
 
@@ -121,7 +130,8 @@ function sweepMarkdown(result: SweepResult): string {
     : '';
   const notFound = result.notFound.length ? `\nNot found: ${result.notFound.map(escapeCell).join(', ')}\n` : '';
   const problems = result.problems.map((problem) => `- ${escapeCell(problem)}`).join('\n');
-  return `## ${title}\n\n${table}\n${changes}\n${notFound}${problems ? `\n**Problems**\n\n${problems}\n` : ''}`;
+  const reclaim = result.reclaim ? release().reclaimMarkdown(result.reclaim, result.dryRun || result.mode === 'check') : ''; // [release]
+  return `## ${title}\n\n${table}\n${changes}\n${notFound}${reclaim}${problems ? `\n**Problems**\n\n${problems}\n` : ''}`;
 }
 
 /** Repositories the CLI's text report names one by one; --json has them all. */
@@ -140,8 +150,10 @@ export function textReport({ result }: RunOutcome, nowMs: number): string {
     for (const e of listed) lines.push(`  ${e.repository}: ${e.actions.join(', ')}${e.reason ? ` (${e.reason})` : ''}`);
     if (result.entries.length > listed.length) lines.push(`  …and ${result.entries.length - listed.length} more (--json lists every one).`);
     if (result.notFound.length > 0) lines.push(`Not found: ${result.notFound.join(', ')}`);
+    if (result.reclaim) lines.push(...release().reclaimText(result.reclaim, result.dryRun || result.mode === 'check')); // [release]
     return `${lines.join('\n')}\n`;
   }
+  if (result.kind === 'release') return `${[...lines, ...release().releaseText(result)].join('\n')}\n`; // [release]
   lines.push(
     `Repository:   ${result.repository.name}${result.repository.id ? ` (${result.repository.id})` : ' (not known yet)'}`,
     `Plan:         ${result.plan ? `${result.plan.name} (${result.plan.id})` : 'none'}`,

@@ -9,6 +9,7 @@ import { addSecret } from '../common/redact.js';
 import { ACTION_WORDS, type HostWords } from './words.js';
 import { parseAzureProject } from './azure-project.js';
 import { parseShard, type Shard } from '../core/shard.js';
+import { parseReleaseSettings, type ReleaseSettings } from './release.js';
 
 export const INPUT_NAMES = [
   'server-url',
@@ -30,6 +31,11 @@ export const INPUT_NAMES = [
   'azure-project',
   'shard',
   'result-file',
+  // Licenses (src/settings/release.ts, src/core/release.ts): mode: release, and reclaim in a sweep.
+  'remove',
+  'reclaim',
+  'release-limit',
+  'github-token',
 ] as const;
 
 export type InputName = (typeof INPUT_NAMES)[number];
@@ -39,7 +45,7 @@ export type Credentials = { kind: 'password'; email: string; password: string } 
 export type SyncMode = 'auto' | 'always' | 'never';
 export type RunMode = 'ensure' | 'check';
 
-export interface Settings {
+export interface Settings extends ReleaseSettings {
   /** Base URL; endpoint paths are appended to its path (a reverse proxy may serve the API under a prefix). */
   serverUrl: URL;
   credentials: Credentials;
@@ -81,6 +87,7 @@ export function parseSettings(raw: RawInputs, words: HostWords = ACTION_WORDS): 
   // Secrets are registered before anything can fail, so no error message can ever carry them.
   addSecret(raw['password']);
   addSecret(get('access-token'));
+  addSecret(get('github-token'));
   rejectUnevaluatedExpressions(raw);
 
   const allowHttp = parseBoolean('allow-http', get('allow-http'), false);
@@ -103,7 +110,7 @@ export function parseSettings(raw: RawInputs, words: HostWords = ACTION_WORDS): 
     sync: parseChoice('sync', get('sync'), ['auto', 'always', 'never'] as const, 'auto'),
     waitTimeoutSeconds: parseWaitTimeout(get('wait-timeout')),
     dryRun: parseBoolean('dry-run', get('dry-run'), false),
-    mode: parseChoice('mode', get('mode'), ['ensure', 'check'] as const, 'ensure'),
+    ...parseReleaseSettings(get, Boolean(repositories)), // mode (ensure, check, release, release-check) and the release inputs
     maxBackupAgeSeconds: parseMaxBackupAge(get('max-backup-age')),
     caCertificate: parseCaCertificate(raw['ca-certificate'] ?? ''),
     allowHttp,

@@ -17,6 +17,9 @@ import {
   MalformedAnswerError,
   activationAnswer,
   assignedPlansPage,
+  removeAnswer,
+  type ActivationAnswer,
+  type RemoveAnswer,
   loginAnswer,
   organizationsPage,
   parseAnswer,
@@ -33,6 +36,8 @@ export interface Endpoint {
   authenticated: boolean;
   /** Changes state on the server; a read-only or dry run makes none of these. */
   mutating: boolean;
+  /** The roles the documentation requires (one of them), named in a 403's message; default GitManagement. */
+  roles?: string;
 }
 
 /** Every call this client makes. /plans/modifygitplan is deliberately absent: it replaces a plan's whole list. */
@@ -52,6 +57,29 @@ export const ENDPOINTS = {
     authenticated: true,
     mutating: true,
     retrySafe: 'the server adds the repository to the plan once; attaching it again changes nothing',
+  },
+  // Releasing (src/core/release.ts): only ever called for what the user asked to release (mode: release, reclaim).
+  deactivate: {
+    path: '/git/repositories/deactivate',
+    authenticated: true,
+    mutating: true,
+    roles: 'DataRemoveManagement or GitManagement',
+    retrySafe:
+      'repeated after a lost answer, it finds the license already freed: the repository stays without a license and no other license changes (an id is counted as freed only when the answer lists it under success)',
+  },
+  detach: {
+    path: '/plans/detachgitrepository',
+    authenticated: true,
+    mutating: true,
+    retrySafe: 'the server drops the repository from that one plan; detaching it again changes nothing and touches no other plan or repository',
+  },
+  remove: {
+    path: '/git/repositories/remove',
+    authenticated: true,
+    mutating: true,
+    roles: 'DataRemoveManagement or GitManagement',
+    retrySafe:
+      'removedata is always false, so no backup data is ever deleted; a second remove of the same id finds nothing (GT1001, read as already removed) and removes nothing else',
   },
   sync: {
     path: '/git/repositories/sync',
@@ -197,18 +225,7 @@ export class XoperoClient {
    */
   async activate(repositoryIds: string[]): Promise<ActivationById> {
     const text = await this.send(ENDPOINTS.activate, { Ids: repositoryIds });
-    const answer = this.parse(ENDPOINTS.activate, text, activationAnswer);
-    const succeeded = new Set(answer.success.map((id) => id.toLowerCase()));
-    const errors = new Map((answer.error ?? []).map((entry) => [entry.id.toLowerCase(), entry.errorCode]));
-    const outcome: ActivationById = { activated: [], failed: new Map(), unconfirmed: [] };
-    for (const id of repositoryIds) {
-      const code = errors.get(id.toLowerCase());
-      // An id listed under both is a failure: only an unambiguous success counts.
-      if (code !== undefined) outcome.failed.set(id, code);
-      else if (succeeded.has(id.toLowerCase())) outcome.activated.push(id);
-      else outcome.unconfirmed.push(id);
-    }
-    return outcome;
+    return byId(this.parse(ENDPOINTS.activate, text, activationAnswer), repositoryIds);
   }
 
   async attach(planId: string, repositoryId: string): Promise<void> {
@@ -222,6 +239,25 @@ export class XoperoClient {
 
   async detachAzureProject(planId: string, projectId: string): Promise<void> {
     await this.send(ENDPOINTS.detachAzureProject, { planId, projectId });
+  }
+
+  /**
+   * Frees licenses. Answers 200 even when it fails, like activate: an id counts as deactivated only when listed
+   * under `success` (`activated` holds those ids here).
+   */
+  async deactivate(repositoryIds: string[]): Promise<ActivationById> {
+    const text = await this.send(ENDPOINTS.deactivate, { Ids: repositoryIds });
+    return byId(this.parse(ENDPOINTS.deactivate, text, activationAnswer), repositoryIds);
+  }
+
+  async detach(planId: string, repositoryId: string): Promise<void> {
+    await this.send(ENDPOINTS.detach, { planid: planId, repositoryid: repositoryId });
+  }
+
+  /** Removes the repository's record from Xopero ONE; `removedata` is always false: its backups are kept. */
+  async remove(repositoryId: string): Promise<RemoveAnswer> {
+    const text = await this.send(ENDPOINTS.remove, { id: repositoryId, removedata: false });
+    return this.parse(ENDPOINTS.remove, text, removeAnswer);
   }
 
   async synchronize(organizationId: string): Promise<void> {
@@ -345,6 +381,21 @@ export class XoperoClient {
       throw error;
     }
   }
+}
+
+/** The answer of activate or deactivate, id by id in the caller's spelling: only an unambiguous success counts. */
+function byId(answer: ActivationAnswer, repositoryIds: string[]): ActivationById {
+  const succeeded = new Set(answer.success.map((id) => id.toLowerCase()));
+  const errors = new Map((answer.error ?? []).map((entry) => [entry.id.toLowerCase(), entry.errorCode]));
+  const outcome: ActivationById = { activated: [], failed: new Map(), unconfirmed: [] };
+  for (const id of repositoryIds) {
+    const code = errors.get(id.toLowerCase());
+    // An id listed under both is a failure: only an unambiguous success counts.
+    if (code !== undefined) outcome.failed.set(id, code);
+    else if (succeeded.has(id.toLowerCase())) outcome.activated.push(id);
+    else outcome.unconfirmed.push(id);
+  }
+  return outcome;
 }
 
 /** Runs `work` over `items`, at most `limit` at a time. */

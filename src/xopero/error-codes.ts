@@ -2,6 +2,12 @@
 const MEANINGS: Record<string, string> = {
   LI5020: 'no free license: every license of this Xopero ONE instance is in use; free one (deactivate a repository you no longer back up) or add licenses, then re-run',
   GT1001: 'Xopero ONE does not know this repository id (removed meanwhile?); re-run to look it up again',
+  // Codes of the release calls (deactivate, detach, remove), as the Management Service answers them.
+  GT1004: 'Xopero ONE does not know this repository (removed meanwhile?); re-run to look it up again',
+  PL3004: 'the plan does not exist any more (deleted meanwhile?); re-run, or check plan',
+  PL3010: "the repository does not belong to the plan's organization; check organization and plan",
+  PL3011: 'the plan includes all repositories of the organization and cannot drop one; change it to individual selection in Xopero ONE',
+  AU1403: 'the account lacks the role this call needs (DataRemoveManagement or GitManagement)',
 };
 
 /** "LI5020 (no free license: ...)" or the raw code when its meaning is not documented. */

@@ -45,7 +45,7 @@ export function httpError(status: number, headers: Dispatcher.ResponseData['head
     return new ApiError(`Xopero ONE rejected the access token${server}: tokens last 30 days; issue a new one or use email and password.`, status, endpoint.path, code, message);
   }
   if (status === 403) {
-    return new ApiError(`The Xopero ONE account may not call ${where}${server}: give it the GitManagement role (see README, Permissions).`, status, endpoint.path, code, message);
+    return new ApiError(`The Xopero ONE account may not call ${where}${server}: give it the ${endpoint.roles ?? 'GitManagement'} role (see README, Permissions).`, status, endpoint.path, code, message);
   }
   // Login is the first call: a 404 there means the wrong service, whatever error code that service adds.
   if (status === 404 && (!code || endpoint.path === ENDPOINTS.login.path)) {

@@ -216,3 +216,20 @@ export const activationAnswer: Check<ActivationAnswer> = fields<ActivationAnswer
   success: list(string),
   error: optional(list(fields({ id: string, errorCode: string }))),
 });
+
+export interface RemoveAnswer {
+  succeededIds: string[];
+  failedIds?: string[];
+  errors?: Array<{ id?: string; errorCode?: string } | string>;
+}
+
+/**
+ * POST /git/repositories/remove: `succeededIds`, `failedIds`, `errors` (the documentation shows only empty
+ * lists; entries are read as `{ id, errorCode }` or a bare code). `succeededIds` is required: without it
+ * nothing can be counted as removed.
+ */
+export const removeAnswer: Check<RemoveAnswer> = fields<RemoveAnswer>({
+  succeededIds: list(string),
+  failedIds: optional(list(string)),
+  errors: optional(list((value, where) => (typeof value === 'string' ? value : fields({ id: optional(string), errorCode: optional(string) })(value, where)))),
+});

@@ -1,0 +1,130 @@
+export const id = 247;
+export const ids = [247];
+export const modules = {
+
+/***/ 5247:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+__webpack_require__.r(__webpack_exports__);
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   githubArchivedLister: () => (/* binding */ githubArchivedLister),
+/* harmony export */   githubError: () => (/* binding */ githubError)
+/* harmony export */ });
+/* harmony import */ var _common_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1922);
+/* harmony import */ var _xopero_transport_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(5698);
+/* harmony import */ var _actions_github__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(542);
+
+
+
+const PER_PAGE = 100;
+/** GETs are safe to repeat: a lost answer or a 502/503/504 is tried again this many times. */
+const ATTEMPTS = 3;
+function githubArchivedLister(options) {
+    return async (owner) => {
+        const apiUrl = (options.apiUrl || 'https://api.github.com').replace(/\/+$/, '');
+        let base;
+        try {
+            base = new URL(apiUrl);
+        }
+        catch {
+            throw new _common_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .XoperoError */ .UE(`GITHUB_API_URL '${apiUrl}' is not a URL: unset it for github.com, or give the API address of GitHub Enterprise Server (https://HOST/api/v3).`);
+        }
+        const transport = (0,_xopero_transport_js__WEBPACK_IMPORTED_MODULE_1__/* .createTransport */ .oO)({ serverUrl: base, env: options.env, caCertificate: options.caCertificate });
+        try {
+            // This whole module is loaded on demand (archived-lister.ts), so octokit stays out of the main bundle.
+            const octokit = (0,_actions_github__WEBPACK_IMPORTED_MODULE_2__/* .getOctokit */ .Q)(options.token, { baseUrl: apiUrl, request: { fetch: transportFetch(transport.retrying) } });
+            const archived = (repos) => repos.filter((repo) => repo.archived === true).map((repo) => repo.full_name);
+            try {
+                return archived(await octokit.paginate(octokit.rest.repos.listForOrg, { org: owner, type: 'all', per_page: PER_PAGE }));
+            }
+            catch (error) {
+                // The owner may be a user account, not an organization.
+                if (error.status !== 404)
+                    throw error;
+                return archived(await octokit.paginate(octokit.rest.repos.listForUser, { username: owner, type: 'owner', per_page: PER_PAGE }));
+            }
+        }
+        catch (error) {
+            throw githubError(error, owner, apiUrl);
+        }
+        finally {
+            await transport.destroy();
+        }
+    };
+}
+/** The part of fetch octokit uses, over an undici dispatcher. */
+function transportFetch(dispatcher) {
+    const fetchLike = async (input, init = {}) => {
+        const url = new URL(String(input));
+        for (let attempt = 1;; attempt++) {
+            try {
+                const response = await dispatcher.request({
+                    origin: url.origin,
+                    path: `${url.pathname}${url.search}`,
+                    method: (init.method ?? 'GET'),
+                    headers: init.headers,
+                    body: init.body,
+                    headersTimeout: 30_000,
+                    bodyTimeout: 30_000,
+                });
+                const body = Buffer.from(await response.body.arrayBuffer());
+                if ([502, 503, 504].includes(response.statusCode) && attempt < ATTEMPTS && (init.method ?? 'GET') === 'GET')
+                    continue;
+                const headers = new Headers();
+                for (const [name, value] of Object.entries(response.headers)) {
+                    for (const one of Array.isArray(value) ? value : value === undefined ? [] : [value])
+                        headers.append(name, one);
+                }
+                return {
+                    status: response.statusCode,
+                    statusText: String(response.statusCode),
+                    url: url.href,
+                    headers,
+                    body: null,
+                    text: async () => body.toString('utf8'),
+                    json: async () => JSON.parse(body.toString('utf8')),
+                    arrayBuffer: async () => body.buffer.slice(body.byteOffset, body.byteOffset + body.byteLength),
+                };
+            }
+            catch (error) {
+                if (attempt >= ATTEMPTS || (init.method ?? 'GET') !== 'GET')
+                    throw error;
+            }
+        }
+    };
+    return fetchLike;
+}
+/** One line: what GitHub said, and what to change. */
+function githubError(error, owner, apiUrl) {
+    if (error instanceof _common_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .XoperoError */ .UE)
+        return error;
+    const err = error;
+    const status = err.status;
+    const data = err.response?.data;
+    const said = data?.message ? `: ${data.message}` : '';
+    const headers = err.response?.headers ?? {};
+    if (status === 401) {
+        return new _common_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .XoperoError */ .UE(`GitHub rejected github-token (HTTP 401${said}): pass a valid token (the workflow's own token, \${{ github.token }}, is valid only while its run lasts).`);
+    }
+    if ((status === 403 || status === 429) && (headers['x-ratelimit-remaining'] === '0' || status === 429)) {
+        const reset = Number(headers['x-ratelimit-reset']);
+        const when = Number.isFinite(reset) && reset > 0 ? ` (it resets at ${new Date(reset * 1000).toISOString().slice(11, 16)} UTC)` : '';
+        return new _common_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .XoperoError */ .UE(`GitHub's API rate limit for github-token is used up${when}: re-run later, or use a GitHub App token, which has its own limit.`);
+    }
+    if (status === 403) {
+        return new _common_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .XoperoError */ .UE(`github-token may not list the repositories of '${owner}' (HTTP 403${said}): give it read access to all of the organization's repositories (GitHub App or fine-grained token: "Metadata: read" on all repositories; classic token: repo scope), and authorize it for SAML single sign-on if the organization uses it.`);
+    }
+    if (status === 404) {
+        return new _common_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .XoperoError */ .UE(`GitHub has no organization or user '${owner}' that github-token can see (HTTP 404 at ${apiUrl}): the Xopero ONE organization's name must be the GitHub owner's login; for GitHub Enterprise Server, GITHUB_API_URL must be its API address.`);
+    }
+    const code = err.cause?.code ?? err.cause?.cause?.code;
+    if (status === undefined || (status === 500 && code)) {
+        return new _common_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .XoperoError */ .UE(`Cannot reach the GitHub API at ${apiUrl}${code ? ` (${code})` : ''}: check GITHUB_API_URL and the network (a proxy? HTTPS_PROXY is honoured); nothing was changed.`);
+    }
+    return new _common_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .XoperoError */ .UE(`The GitHub API answered HTTP ${status}${said} while listing the repositories of '${owner}': re-run later; nothing was changed.`);
+}
+
+
+/***/ })
+
+};
