@@ -77,10 +77,15 @@ async function release(w: ProjectWorld, projectId = w.project.id): Promise<{ rep
 const project = (w: ProjectWorld, ...more: string[]) => ['--azure-project', w.project.id, '--plan', 'Azure projects', ...more];
 const mutating = (w: World) => w.sim.mutatingRequests().map((r) => [r.path, r.body]);
 
-function expectOneLine(run: ProcessResult & { all: string }, code: number, pattern: RegExp) {
+/** The `xopero-one: ...` failure lines on stderr (the log goes there too, without that prefix). */
+const errorLinesOf = (run: ProcessResult) => run.stderr.split('\n').filter((line) => line.startsWith('xopero-one: '));
+
+/** Exactly one failure line, matching; no stack trace; nothing on stdout when there is no result to report. */
+function expectOneLine(run: ProcessResult & { all: string }, code: number, pattern: RegExp, report = false) {
   expect(run.code).toBe(code);
-  expect(run.stderr.trimEnd().split('\n')).toHaveLength(1);
-  expect(run.stderr).toMatch(pattern);
+  expect(errorLinesOf(run)).toHaveLength(1);
+  expect(errorLinesOf(run)[0]).toMatch(pattern);
+  if (!report) expect(run.stdout).toBe('');
   expect(run.all).not.toMatch(/\n\s+at .+:\d+:\d+\)?/);
 }
 
@@ -89,12 +94,14 @@ describe('attach (mode: ensure)', () => {
     const w = (world = await projectWorld());
     const run = await cli(w, project(w));
 
-    expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
+    expect(errorLinesOf(run)).toEqual([]);
+    expect(run.stderr).toContain(`Attached Azure DevOps project ${w.project.id} to plan Azure projects.`);
     expect(w.sim.plan('Azure projects')!.projectIds).toEqual([w.project.id]);
     expect(mutating(w)).toEqual([['/plans/attachazureproject', { planId: w.plan.id, projectId: w.project.id }]]);
     expect(w.sim.requests.map((r) => r.path)).not.toContain('/git/repositories/getmany');
     expect(run.stdout).toContain(`Azure DevOps project: ${w.project.id}; attach: attached; changed: true`);
+    expect(run.stdout).not.toMatch(/Signed in|== /); // the log is on stderr; stdout is the report
   });
 
   test('a re-run sends the attach again (the API cannot tell whether it is attached) and the plan holds it once', async () => {
@@ -112,7 +119,7 @@ describe('attach (mode: ensure)', () => {
     const run = await cli(w, project(w));
     expect(run.code).toBe(0);
     expect(mutating(w)).toEqual([]);
-    expect(run.stdout).toMatch(/includes everything in contoso: Azure DevOps project .* is covered already; nothing to attach/);
+    expect(run.stderr).toMatch(/includes everything in contoso: Azure DevOps project .* is covered already; nothing to attach/);
     expect(run.stdout).toContain('attach: covered; changed: false');
   });
 
@@ -121,7 +128,8 @@ describe('attach (mode: ensure)', () => {
     const run = await cli(w, project(w, '--dry-run'));
     expect(run.code).toBe(0);
     expect(mutating(w)).toEqual([]);
-    expect(run.stdout).toMatch(/Dry run: would attach Azure DevOps project .* to plan Azure projects; nothing was changed/);
+    expect(run.stderr).toMatch(/Dry run: would attach Azure DevOps project .* to plan Azure projects; nothing was changed/);
+    expect(run.stdout).toContain('attach: would-attach; changed: false');
   });
 });
 
@@ -160,14 +168,15 @@ describe("the server's refusal and other failures", () => {
   test('attach on a plan without individual project selection: the documented limit, in words, with the server code', async () => {
     const w = (world = await projectWorld({ projectSelection: 'rules' }));
     const run = await cli(w, project(w));
-    expectOneLine(run, 1, new RegExp(`^xopero-one: Xopero ONE refused to attach Azure DevOps project ${w.project.id} to plan 'Azure projects' \\(server: PL3021: The plan does not use individual project selection\\.\\): the API does this only for plans with individual project selection\\. Edit plan 'Azure projects' in the Xopero ONE console to select projects one by one`));
+    expectOneLine(run, 1, new RegExp(`^xopero-one: Xopero ONE refused to attach Azure DevOps project ${w.project.id} to plan 'Azure projects' \\(server: PL3021: The plan does not use individual project selection\\.\\): the API does this only for plans with individual project selection\\. Edit plan 'Azure projects' in the Xopero ONE console to select projects one by one`), true);
+    expect(run.stdout).toContain('attach: failed; changed: false');
     expect(w.sim.plan('Azure projects')!.projectIds).toEqual([]);
   });
 
   test('an id Xopero ONE does not know: says to check azure-project', async () => {
     const w = (world = await projectWorld());
     const run = await cli(w, ['--azure-project', '0e000000-0000-4000-8000-0000000000ff', '--plan', 'Azure projects']);
-    expectOneLine(run, 1, /could not attach Azure DevOps project 0e000000-0000-4000-8000-0000000000ff to plan 'Azure projects' \(server: AZ1004: Project not found\): check azure-project/);
+    expectOneLine(run, 1, /could not attach Azure DevOps project 0e000000-0000-4000-8000-0000000000ff to plan 'Azure projects' \(server: AZ1004: Project not found\): check --azure-project \/ XOPERO_AZURE_PROJECT \(/, true);
   });
 
   test('a lost answer is retried, and the retry is harmless: the plan holds the project once', async () => {
@@ -180,11 +189,11 @@ describe("the server's refusal and other failures", () => {
   });
 
   test.each([
-    [['--azure-project', 'Fabrikam', '--plan', 'Azure projects'], /Input 'azure-project': 'Fabrikam' is not a project id .*no way to find a project by name/],
-    [['--azure-project', '0e000000-0000-4000-8000-000000000001'], /Input 'plan': is required with azure-project/],
-    [['--azure-project', '0e000000-0000-4000-8000-000000000001', '--plan', 'P', '--mode', 'check'], /Input 'mode': check cannot verify an Azure DevOps project: the Xopero ONE API has no call that lists a plan's projects/],
-    [['--azure-project', '0e000000-0000-4000-8000-000000000001', '--plan', 'P', '--repositories', '*'], /Input 'azure-project': give azure-project or repositories, not both/],
-    [['--azure-project', '0e000000-0000-4000-8000-000000000001', '--plan', 'P', '--max-backup-age', '1d'], /Input 'max-backup-age': .*does not apply to azure-project/],
+    [['--azure-project', 'Fabrikam', '--plan', 'Azure projects'], /^xopero-one: --azure-project \/ XOPERO_AZURE_PROJECT: 'Fabrikam' is not a project id .*no way to find a project by name/],
+    [['--azure-project', '0e000000-0000-4000-8000-000000000001'], /^xopero-one: --plan \/ XOPERO_PLAN: is required with --azure-project \/ XOPERO_AZURE_PROJECT: .*with --mode release \(or XOPERO_MODE=release\), leaves/],
+    [['--azure-project', '0e000000-0000-4000-8000-000000000001', '--plan', 'P', '--mode', 'check'], /^xopero-one: --mode \/ XOPERO_MODE: check cannot verify an Azure DevOps project: the Xopero ONE API has no call that lists a plan's projects\. Use --mode ensure \(or XOPERO_MODE=ensure\) to attach it\.$/],
+    [['--azure-project', '0e000000-0000-4000-8000-000000000001', '--plan', 'P', '--repositories', '*'], /^xopero-one: --azure-project \/ XOPERO_AZURE_PROJECT: give --azure-project \/ XOPERO_AZURE_PROJECT or --repositories \/ XOPERO_REPOSITORIES, not both/],
+    [['--azure-project', '0e000000-0000-4000-8000-000000000001', '--plan', 'P', '--max-backup-age', '1d'], /^xopero-one: --max-backup-age \/ XOPERO_MAX_BACKUP_AGE: .*does not apply to --azure-project \/ XOPERO_AZURE_PROJECT\.$/],
   ])('usage error before any request: %j', async (args, pattern) => {
     world = await startWorld();
     const run = await cli(world, args);

@@ -38,6 +38,8 @@ const credentials = (w: World) => ({ XOPERO_EMAIL: EMAIL, XOPERO_PASSWORD: PASSW
 const tokensSeen = (w: World) =>
   [...new Set(w.sim.requests.map((r) => r.authorization?.replace('Bearer ', '')).filter(Boolean))] as string[];
 const noStack = (text: string) => expect(text).not.toMatch(/\n\s+at .+:\d+:\d+\)?/);
+/** The plain CLI's failure lines on stderr (the log goes there too, without the prefix). */
+const cliErrors = (run: ProcessResult) => run.stderr.split('\n').filter((line) => line.startsWith('xopero-one: '));
 
 // ---- Azure Pipelines ------------------------------------------------------------------------------
 
@@ -124,8 +126,12 @@ describe('Azure Pipelines', () => {
     const agentTemp = freshDir();
     const run = await cli([], { ...azureEnv(agentTemp), ...credentials(world), XOPERO_SERVER_URL: world.url, XOPERO_PLAN: 'Nightly Azure' });
 
-    expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
+    // stdout is the report alone; the log and every logging command are on stderr (the agent reads both).
+    expect(run.stdout.split('\n')[0]).toBe(`Organization: contoso (${world.sim.organization('contoso')!.id})`);
+    expect(run.stdout).toMatch(/changed: true/);
+    expect(run.stdout).not.toMatch(/##(vso)?\[|Signed in/i);
+    expect(cliErrors(run)).toEqual([]);
     // contoso from the collection URI; contoso/Fabrikam/api, not contoso/Other/api.
     const repo = world.sim.repository('contoso/Fabrikam/api')!;
     expect(repo.isProtected).toBe(true);
@@ -133,19 +139,22 @@ describe('Azure Pipelines', () => {
     expect(world.sim.repository('contoso/Other/api')!.isProtected).toBe(false);
 
     // Each step folds: every group opened is closed, and no group nests.
-    const marks = run.stdout.split('\n').filter((line) => /^##\[(group|endgroup)\]/.test(line));
+    const marks = run.stderr.split('\n').filter((line) => /^##\[(group|endgroup)\]/.test(line));
     expect(marks).toContain('##[group]Sign in');
     expect(marks).toContain('##[group]Apply changes');
     expect(marks.map((line) => line.startsWith('##[group]') ? 'open' : 'close').join(' ')).toBe(Array(marks.length / 2).fill('open close').join(' '));
 
     // The password and the token: registered with setsecret (the token before any line that could show it).
     const [token] = tokensSeen(world);
-    expectOnlyInSetSecret(run.stdout, PASSWORD);
-    expectOnlyInSetSecret(run.stdout, token);
-    const lines = run.stdout.split('\n');
+    // Both streams together, as the agent reads them: the secrets appear nowhere else.
+    expectOnlyInSetSecret(run.all, PASSWORD);
+    expectOnlyInSetSecret(run.all, token);
+    const lines = run.stderr.split('\n');
     expect(lines.indexOf(`##vso[task.setsecret]${token}`)).toBeLessThan(lines.indexOf('##[group]Find the organization, repository and plan'));
 
-    const outputs = azureOutputs(run.stdout);
+    // Each output once (azureOutputs would hide a repeated one).
+    expect(azureCommands(run.stderr).filter((c) => c.command === 'task.setvariable')).toHaveLength(8);
+    const outputs = azureOutputs(run.stderr);
     expect(outputs).toEqual({
       organization_id: world.sim.organization('contoso')!.id,
       repository_id: repo.id,
@@ -158,7 +167,7 @@ describe('Azure Pipelines', () => {
     });
 
     // The summary: a file under AGENT_TEMPDIRECTORY, named by an absolute path the agent uploads.
-    const uploads = azureCommands(run.stdout).filter((c) => c.command === 'task.uploadsummary');
+    const uploads = azureCommands(run.stderr).filter((c) => c.command === 'task.uploadsummary');
     expect(uploads).toHaveLength(1);
     expect(uploads[0].message).toBe(join(agentTemp, 'xopero-one-backup.md'));
     const summary = readFileSync(uploads[0].message, 'utf8');
@@ -167,7 +176,7 @@ describe('Azure Pipelines', () => {
     expect(summary).not.toContain(PASSWORD);
     expect(summary).not.toContain(token);
     // No failure lines, no dotenv file (variables are Azure's way), no stray files in the working directory.
-    expect(azureCommands(run.stdout).filter((c) => c.command === 'task.logissue' || c.command === 'task.complete')).toEqual([]);
+    expect(azureCommands(run.all).filter((c) => c.command === 'task.logissue' || c.command === 'task.complete')).toEqual([]);
     expect(readdirSync(run.cwd)).toEqual([]);
   });
 
@@ -177,24 +186,27 @@ describe('Azure Pipelines', () => {
     const env = { ...azureEnv(agentTemp), ...credentials(world), XOPERO_SERVER_URL: world.url, XOPERO_PLAN: 'Nightly Azure' };
     const first = await cli([], env);
     const second = await cli(['--dry-run'], env);
-    const uploaded = (run: HostRun) => azureCommands(run.stdout).filter((c) => c.command === 'task.uploadsummary').map((c) => c.message);
+    const uploaded = (run: HostRun) => azureCommands(run.all).filter((c) => c.command === 'task.uploadsummary').map((c) => c.message);
     expect(uploaded(first)).toEqual([join(agentTemp, 'xopero-one-backup.md')]);
     expect(uploaded(second)).toEqual([join(agentTemp, 'xopero-one-backup-2.md')]);
     expect(readFileSync(join(agentTemp, 'xopero-one-backup.md'), 'utf8')).toContain('## Xopero ONE backup\n');
     expect(readFileSync(join(agentTemp, 'xopero-one-backup-2.md'), 'utf8')).toContain('## Xopero ONE backup (dry run)');
   });
 
-  test('a failure: one task.logissue error line, then task.complete result=Failed; exit 1; nothing on stderr', async () => {
+  test('a failure: one task.logissue error line, then task.complete result=Failed; exit 1; nothing on stdout', async () => {
     world = await azureWorld();
     const run = await cli([], { ...azureEnv(freshDir()), ...credentials(world), XOPERO_SERVER_URL: world.url, XOPERO_PLAN: 'Nightly' });
 
     expect(run.code).toBe(1);
-    expect(run.stderr).toBe('');
-    const issues = azureCommands(run.stdout).filter((c) => c.command === 'task.logissue');
+    // No report (the run stopped before there was a result); the failure is said once, the agent's way.
+    expect(run.stdout).toBe('');
+    expect(cliErrors(run)).toEqual([]);
+    const issues = azureCommands(run.all).filter((c) => c.command === 'task.logissue');
     expect(issues).toHaveLength(1);
     expect(issues[0].properties.type).toBe('error');
     expect(issues[0].message).toMatch(/^Plan 'Nightly' not found in organization 'contoso'.*'Nightly Azure'/);
-    const last = run.stdout.trimEnd().split('\n').pop();
+    expect(azureCommands(run.all).filter((c) => c.command === 'task.complete')).toHaveLength(1);
+    const last = run.stderr.trimEnd().split('\n').pop();
     expect(last).toBe('##vso[task.complete result=Failed;]');
     expect(world.sim.mutatingRequests()).toHaveLength(0);
     noStack(run.all);
@@ -204,9 +216,11 @@ describe('Azure Pipelines', () => {
     world = await azureWorld();
     const run = await cli(['--mode', 'fix'], { ...azureEnv(freshDir()), ...credentials(world), XOPERO_SERVER_URL: world.url });
     expect(run.code).toBe(2);
-    const issues = azureCommands(run.stdout).filter((c) => c.command === 'task.logissue');
-    expect(issues.map((c) => [c.properties.type, c.message])).toEqual([['error', "Input 'mode': expected one of ensure, check, got 'fix'."]]);
-    expect(run.stdout).toContain('##vso[task.complete result=Failed;]');
+    expect(run.stdout).toBe('');
+    const issues = azureCommands(run.all).filter((c) => c.command === 'task.logissue');
+    expect(issues.map((c) => [c.properties.type, c.message])).toEqual([['error', "--mode / XOPERO_MODE: expected one of ensure, check, got 'fix'."]]);
+    expect(cliErrors(run)).toEqual([]);
+    expect(run.stderr.trimEnd().split('\n').pop()).toBe('##vso[task.complete result=Failed;]');
     expect(world.sim.requests).toHaveLength(0);
   });
 
@@ -214,9 +228,10 @@ describe('Azure Pipelines', () => {
     world = await azureWorld();
     const run = await cli(['--no-activate'], { ...azureEnv(freshDir()), ...credentials(world), XOPERO_SERVER_URL: world.url, XOPERO_PLAN: 'Nightly Azure' });
     expect(run.code).toBe(0);
-    const warnings = azureCommands(run.stdout).filter((c) => c.command === 'task.logissue');
+    const warnings = azureCommands(run.all).filter((c) => c.command === 'task.logissue');
     expect(warnings.map((c) => c.properties.type)).toEqual(['warning']);
     expect(warnings[0].message).toMatch(/^contoso\/Fabrikam\/api holds no license and activate is false/);
+    expect(run.stdout).not.toMatch(/##vso\[|warning/);
   });
 
   test('a name that looks like a logging command stays text: the agent sees no command in it', async () => {
@@ -228,8 +243,11 @@ describe('Azure Pipelines', () => {
       XOPERO_REPOSITORY: 'contoso/##vso[task.complete_result=Failed]x',
     });
     expect(run.code).toBe(0);
+    // In the log and in the report alike, readable and inert: the agent reads both streams.
+    expect(run.stderr).toContain('contoso/#%23vso[task.complete_result=Failed]x');
     expect(run.stdout).toContain('contoso/#%23vso[task.complete_result=Failed]x');
-    expect(azureCommands(run.stdout).map((c) => c.command).sort()).toEqual([
+    expect(azureCommands(run.stdout)).toEqual([]);
+    expect(azureCommands(run.stderr).map((c) => c.command).sort()).toEqual([
       ...Array(8).fill('task.setvariable'),
       'task.setsecret',
       'task.setsecret',
@@ -278,16 +296,19 @@ describe('Azure Pipelines: server text cannot act on the agent', () => {
     });
 
     expect(run.code).toBe(0);
-    expect(run.stderr).toBe('');
-    // Every command the agent would act on is the run's own: secrets, output variables, the summary.
-    const commands = azureCommands(run.stdout);
+    // Every command the agent would act on (it reads both streams) is the run's own: secrets, output variables,
+    // the summary; all of them on stderr with the log, none in the report.
+    const commands = azureCommands(run.all);
     expect([...new Set(commands.map((c) => c.command))].sort()).toEqual(['task.setsecret', 'task.setvariable', 'task.uploadsummary']);
-    expect(azureOutputs(run.stdout).changed).toBe('true');
-    // Groups: the run's own titles, each closed; no `##[` from a name.
-    const marks = run.stdout.split('\n').filter((line) => line.includes('##['));
+    expect(azureCommands(run.stdout)).toEqual([]);
+    expect(azureOutputs(run.stderr).changed).toBe('true');
+    // Groups: the run's own titles, each closed; no `##[` from a name, on either stream.
+    const marks = run.all.split('\n').filter((line) => line.includes('##['));
+    expect(marks.length).toBeGreaterThan(0);
     expect(marks.every((line) => /^##\[(group|endgroup)\]/.test(line))).toBe(true);
     expect(marks.filter((line) => /forged/.test(line))).toEqual([]);
-    expect(run.stdout).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/);
+    expect(run.all).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/);
+    expect(run.stderr).toContain('contoso\\n#%23vso[task.setvariable variable=changed;isOutput=true]forged');
     expect(run.stdout).toContain('contoso\\n#%23vso[task.setvariable variable=changed;isOutput=true]forged');
   });
 
@@ -297,13 +318,14 @@ describe('Azure Pipelines: server text cannot act on the agent', () => {
     const run = await cli([], { ...azureEnv(freshDir()), ...credentials(world), XOPERO_SERVER_URL: world.url });
 
     expect(run.code).toBe(1);
-    const commands = azureCommands(run.stdout);
+    expect(run.stdout).toBe('');
+    const commands = azureCommands(run.all);
     expect(commands.map((c) => c.command).filter((c) => c !== 'task.setsecret')).toEqual(['task.logissue', 'task.complete']);
     const [issue] = commands.filter((c) => c.command === 'task.logissue');
     expect(issue.properties.type).toBe('error');
     expect(issue.message).toMatch(/^Xopero ONE answered POST \/git\/organizations\/getmany with HTTP 400 \(server: GN0400: bad\\ncontoso\\n#%23vso\[task.setvariable/);
     expect(issue.message).not.toMatch(/[\r\n]/);
-    expect(run.stdout.split('\n').filter((line) => line.includes('##vso[')).every((line) => line.startsWith('##vso['))).toBe(true);
+    expect(run.all.split('\n').filter((line) => line.includes('##vso[')).every((line) => line.startsWith('##vso['))).toBe(true);
   });
 });
 
@@ -335,15 +357,17 @@ describe('Azure Pipelines: cancellation', () => {
     clearInterval(stop);
 
     expect(run.code).toBe(143);
-    const lines = run.stdout.trimEnd().split('\n');
+    const lines = run.stderr.trimEnd().split('\n');
     const opened = lines.filter((line) => line.startsWith('##[group]')).length;
     expect(lines.filter((line) => line === '##[endgroup]')).toHaveLength(opened);
-    const commands = azureCommands(run.stdout);
+    expect(opened).toBeGreaterThan(0);
+    expect(azureCommands(run.stdout)).toEqual([]);
+    const commands = azureCommands(run.stderr);
     const issues = commands.filter((c) => c.command === 'task.logissue');
     expect(issues).toHaveLength(1);
     expect(issues[0].properties.type).toBe('error');
     expect(issues[0].message).toMatch(/^Cancelled \(SIGTERM\) while synchronizing the organization; nothing was left half-done/);
-    expect(azureOutputs(run.stdout)).toEqual({ changed: 'true' });
+    expect(azureOutputs(run.stderr)).toEqual({ changed: 'true' });
     const uploads = commands.filter((c) => c.command === 'task.uploadsummary');
     expect(uploads).toHaveLength(1);
     expect(readFileSync(uploads[0].message, 'utf8')).toMatch(/Cancelled \(SIGTERM\) while synchronizing the organization/);
@@ -411,13 +435,16 @@ describe('Bitbucket Pipelines', () => {
     world = await startWorld();
     const run = await cli([], { ...BITBUCKET, ...credentials(world), XOPERO_SERVER_URL: world.url, XOPERO_PLAN: 'Nightly GitHub' });
 
-    expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
+    expect(cliErrors(run)).toEqual([]);
     const repo = world.sim.repository('acme/api')!;
     expect(repo.isProtected).toBe(true);
     expect(world.sim.plan('Nightly GitHub')!.repositoryIds).toContain(repo.id);
-    expect(run.stdout).toContain('== Sign in');
-    expect(run.stdout).not.toMatch(/##vso|##\[|section_start/);
+    // The plain CLI's streams: the log on stderr, the report alone on stdout.
+    expect(run.stderr).toContain('== Sign in');
+    expect(run.stdout).not.toContain('== Sign in');
+    expect(run.stdout).toMatch(/changed: true/);
+    expect(run.all).not.toMatch(/##vso|##\[|section_start/);
 
     expect(readdirSync(run.cwd).sort()).toEqual(['xopero-result.json', 'xopero.env']);
     const dotenv = parseDotenv(readFileSync(join(run.cwd, 'xopero.env'), 'utf8'));
@@ -442,8 +469,22 @@ describe('Bitbucket Pipelines', () => {
     expect(readdirSync(off.cwd)).toEqual(['xopero.env']);
     const broken = await cli([], { ...env, XOPERO_RESULT_FILE: 'missing/result.json' });
     expect(broken.code).toBe(1);
-    expect(broken.stderr).toBe("xopero-one: Cannot write the result file 'missing/result.json' (ENOENT): set XOPERO_RESULT_FILE to a writable path.\n");
+    expect(cliErrors(broken)).toEqual(["xopero-one: Cannot write the result file 'missing/result.json' (ENOENT): set XOPERO_RESULT_FILE to a writable path."]);
     expect(broken.stdout).toMatch(/changed: false/); // the report came first: what the run did is on record
+    noStack(broken.all);
+  });
+
+  test('--json with an unwritable result file: stdout is still exactly one JSON document, the run\'s, with the problem', async () => {
+    world = await startWorld();
+    const run = await cli(['--json'], { ...BITBUCKET, ...credentials(world), XOPERO_SERVER_URL: world.url, XOPERO_RESULT_FILE: 'missing/result.json' });
+    expect(run.code).toBe(1);
+    const message = "Cannot write the result file 'missing/result.json' (ENOENT): set XOPERO_RESULT_FILE to a writable path.";
+    expect(cliErrors(run)).toEqual([`xopero-one: ${message}`]);
+    expect(run.stdout.trimEnd().split('\n')).toHaveLength(1);
+    const document = JSON.parse(run.stdout) as { kind: string; changed: boolean; problems: string[] };
+    // What the run did is in it (the first run in this world activates the license), and why it failed.
+    expect(document).toMatchObject({ kind: 'repository', repository: { name: 'acme/api', protected: true }, changed: true });
+    expect(document.problems).toEqual([message]);
   });
 
   test("a failure: one line on stderr, exit 1; the server's control characters do not reach the log", async () => {
@@ -452,8 +493,9 @@ describe('Bitbucket Pipelines', () => {
     const run = await cli([], { ...BITBUCKET, ...credentials(world), XOPERO_SERVER_URL: world.url });
 
     expect(run.code).toBe(1);
-    expect(run.stderr.trimEnd().split('\n')).toHaveLength(1);
-    expect(run.stderr).toMatch(/^xopero-one: Xopero ONE answered POST \/git\/organizations\/getmany with HTTP 400 \(server: GN0400: bad filter\\rhidden\)/);
+    expect(run.stdout).toBe('');
+    expect(cliErrors(run)).toHaveLength(1);
+    expect(cliErrors(run)[0]).toMatch(/^xopero-one: Xopero ONE answered POST \/git\/organizations\/getmany with HTTP 400 \(server: GN0400: bad filter\\rhidden\)/);
     expect(run.all).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f]/);
     expect(existsSync(join(run.cwd, 'xopero.env'))).toBe(false);
     noStack(run.all);

@@ -97,14 +97,14 @@ export async function runAzureProject(context: RunContext): Promise<AzureProject
       log.info(`${action === 'attach' ? 'Attached' : 'Detached'} Azure DevOps project ${projectId} ${action === 'attach' ? 'to' : 'from'} plan ${target.name}.`);
     } catch (error) {
       result.outcome = 'failed';
-      result.problems.push(refusal(error, action, projectId, target.name, organization.name));
+      result.problems.push(refusal(error, action, projectId, target.name, organization.name, settings.words.name('azure-project')));
     }
   });
   return result;
 }
 
 /** The server's refusal in words: what the documented limit means, and what to change. */
-function refusal(error: unknown, action: 'attach' | 'detach', projectId: string, plan: string, organization: string): string {
+function refusal(error: unknown, action: 'attach' | 'detach', projectId: string, plan: string, organization: string, input: string): string {
   if (!(error instanceof ApiError) || error.status < 400 || error.status >= 500 || [401, 403].includes(error.status)) {
     return describeError(error);
   }
@@ -112,7 +112,7 @@ function refusal(error: unknown, action: 'attach' | 'detach', projectId: string,
   const server = said ? ` (server: ${said})` : ` (HTTP ${error.status})`;
   const verb = action === 'attach' ? `attach Azure DevOps project ${projectId} to` : `detach Azure DevOps project ${projectId} from`;
   if (error.status === 404) {
-    return `Xopero ONE could not ${verb} plan '${plan}'${server}: check azure-project (the id Xopero ONE gives the project) and that organization '${organization}' has been synchronized since the project was created.`;
+    return `Xopero ONE could not ${verb} plan '${plan}'${server}: check ${input} (the id Xopero ONE gives the project) and that organization '${organization}' has been synchronized since the project was created.`;
   }
   return `Xopero ONE refused to ${verb} plan '${plan}'${server}: the API does this only for plans with individual project selection. Edit plan '${plan}' in the Xopero ONE console to select projects one by one (not all projects, nor by rules), or name a plan that does.`;
 }

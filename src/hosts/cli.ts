@@ -84,13 +84,21 @@ export async function runCommandLine(io: CliIo): Promise<number> {
   try {
     const listArchived = lazyArchivedLister(settings, io.env); // [release]
     const outcome = await runProtection(settings, { log, env: io.env, timeline, signal: signals.signal, listArchived });
-    // The report first: if the dotenv file cannot be written, what the run changed is still on record.
-    if (json) io.stdout(`${document(outputValues(outcome).result)}\n`);
+    const values = outputValues(outcome);
+    // The report first: if the dotenv or result file cannot be written, what the run changed is still on record.
     (json ? io.stderr : io.stdout)(textReport(singleLineValues(outcome), Date.now()).split('\n').map(line).join('\n'));
-    if (dotenv) writeDotenv(dotenv, outputValues(outcome));
-    host.publish?.(outputValues(outcome), () => markdownSummary(outcome, Date.now()), streams, io.env);
-    if (outcome.result.problems.length > 0) host.fail(outcome.result.problems, streams);
-    return outcome.result.problems.length > 0 ? 1 : 0;
+    let problems = outcome.result.problems;
+    try {
+      if (dotenv) writeDotenv(dotenv, values);
+      host.publish?.(values, () => markdownSummary(outcome, Date.now()), streams, io.env);
+    } catch (error) {
+      problems = [...problems, describeError(error)];
+    }
+    // The JSON document after the files, so a file that could not be written is among its problems: stdout
+    // still holds exactly one document, the run's, never a second `{"problems": ...}` after it.
+    if (json) io.stdout(`${document(problems === outcome.result.problems ? values.result : JSON.stringify({ ...JSON.parse(values.result), problems }))}\n`);
+    if (problems.length > 0) host.fail(problems, streams);
+    return problems.length > 0 ? 1 : 0;
   } catch (error) {
     const signal = signals.received();
     if (error instanceof CancelledError && signal) {

@@ -13,7 +13,7 @@ import type { HostLog } from './cancel.js';
 export type Write = (text: string) => void;
 export type Env = NodeJS.ProcessEnv;
 
-/** Where a host writes: the log stream (stdout, or stderr under --json) and stderr. */
+/** Where a host writes: the log stream (stderr on the command line, where stdout is for results) and stderr. */
 export interface HostStreams {
   write: Write;
   stderr: Write;

@@ -92,7 +92,7 @@ export function parseSettings(raw: RawInputs, words: HostWords = ACTION_WORDS): 
 
   const allowHttp = parseBoolean('allow-http', get('allow-http'), false);
   const repositories = parsePatterns(raw['repositories'] ?? '');
-  const azureProject = parseAzureProject(get('azure-project'), get('mode'), raw);
+  const azureProject = parseAzureProject(get('azure-project'), get('mode'), raw, words);
   const serverUrl = parseServerUrl(get('server-url'), allowHttp, words);
   const credentials = parseCredentials(get('email'), raw['password'] ?? '', get('access-token'), words);
   // A sweep or an Azure DevOps project: the repository is not the subject (the Action still passes its own).
