@@ -218,7 +218,7 @@ describe('Azure Pipelines', () => {
     expect(run.code).toBe(2);
     expect(run.stdout).toBe('');
     const issues = azureCommands(run.all).filter((c) => c.command === 'task.logissue');
-    expect(issues.map((c) => [c.properties.type, c.message])).toEqual([['error', "--mode / XOPERO_MODE: expected one of ensure, check, got 'fix'."]]);
+    expect(issues.map((c) => [c.properties.type, c.message])).toEqual([['error', "--mode / XOPERO_MODE: expected one of ensure, check, release, release-check, got 'fix'."]]);
     expect(cliErrors(run)).toEqual([]);
     expect(run.stderr.trimEnd().split('\n').pop()).toBe('##vso[task.complete result=Failed;]');
     expect(world.sim.requests).toHaveLength(0);
@@ -467,18 +467,19 @@ describe('Bitbucket Pipelines', () => {
     expect(readdirSync(moved.cwd).sort()).toEqual(['result.json', 'xopero.env']);
     const off = await cli([], { ...env, XOPERO_RESULT_FILE: '' });
     expect(readdirSync(off.cwd)).toEqual(['xopero.env']);
-    const broken = await cli([], { ...env, XOPERO_RESULT_FILE: 'missing/result.json' });
+    // A directory where the file should go (a missing directory would be created).
+    const broken = await cli([], { ...env, XOPERO_RESULT_FILE: '.' });
     expect(broken.code).toBe(1);
-    expect(cliErrors(broken)).toEqual(["xopero-one: Cannot write the result file 'missing/result.json' (ENOENT): set XOPERO_RESULT_FILE to a writable path."]);
+    expect(cliErrors(broken)).toEqual(["xopero-one: Cannot write the result file '.' (EISDIR): set --result-file / XOPERO_RESULT_FILE to a writable path."]);
     expect(broken.stdout).toMatch(/changed: false/); // the report came first: what the run did is on record
     noStack(broken.all);
   });
 
   test('--json with an unwritable result file: stdout is still exactly one JSON document, the run\'s, with the problem', async () => {
     world = await startWorld();
-    const run = await cli(['--json'], { ...BITBUCKET, ...credentials(world), XOPERO_SERVER_URL: world.url, XOPERO_RESULT_FILE: 'missing/result.json' });
+    const run = await cli(['--json'], { ...BITBUCKET, ...credentials(world), XOPERO_SERVER_URL: world.url, XOPERO_RESULT_FILE: '.' });
     expect(run.code).toBe(1);
-    const message = "Cannot write the result file 'missing/result.json' (ENOENT): set XOPERO_RESULT_FILE to a writable path.";
+    const message = "Cannot write the result file '.' (EISDIR): set --result-file / XOPERO_RESULT_FILE to a writable path.";
     expect(cliErrors(run)).toEqual([`xopero-one: ${message}`]);
     expect(run.stdout.trimEnd().split('\n')).toHaveLength(1);
     const document = JSON.parse(run.stdout) as { kind: string; changed: boolean; problems: string[] };

@@ -9,7 +9,6 @@ import { sweepOrganization, type SweepResult } from './sweep.js';
 import { Timeline } from '../common/timing.js';
 import { createTransport } from '../xopero/transport.js';
 import { systemClock, type Clock } from './synchronize.js';
-import { writeResultFile } from '../report/result-file.js';
 import type { ReleaseHost, ReleaseResult } from './release.js'; // [release]
 
 export interface RunOptions {
@@ -52,9 +51,7 @@ export async function runProtection(settings: Settings, { log, env = {}, timelin
         ? import('./release.js').then((release) => release.releaseRepository(context))
       : settings.repositories ? sweepOrganization(context) : protectRepository(context);
     const result = await untilCancelled(work, signal, () => client.progress());
-    const outcome = { result, requests: { ...client.requestCount } };
-    if (settings.resultFile) writeResultFile(settings.resultFile, outcome);
-    return outcome;
+    return { result, requests: { ...client.requestCount } };
   } finally {
     // destroy, not close: nothing is in flight any more (or a cancellation aborts it), and idle keep-alive
     // sockets must not hold the exit.

@@ -11,10 +11,7 @@
  * Azure job that runs the same script), so the plain CLI's rules, which cover the command marks of GitHub,
  * Azure Pipelines and TeamCity, stay on here as well: the log reads the same as in any shell.
  */
-import { writeFileSync } from 'node:fs';
-import { XoperoError } from '../common/errors.js';
 import { cliLogLine } from '../common/neutralize.js';
-import { redact } from '../common/redact.js';
 import type { RawInputs } from '../settings/settings.js';
 import { plainFail, plainLog, type Env, type Host } from './host.js';
 
@@ -32,16 +29,8 @@ export const bitbucketHost: Host = {
   defaultDotenv: 'xopero.env',
   logLine: cliLogLine,
   log: (write) => plainLog(write, cliLogLine),
-  publish: (values, _summary, _streams, env) => {
-    // XOPERO_RESULT_FILE moves it; an empty value turns it off.
-    const path = env.XOPERO_RESULT_FILE ?? RESULT_FILE;
-    if (!path || values.result === undefined) return;
-    try {
-      writeFileSync(path, `${redact(values.result)}\n`);
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code ?? 'error';
-      throw new XoperoError(`Cannot write the result file '${path}' (${code}): set XOPERO_RESULT_FILE to a writable path.`);
-    }
-  },
+  // The result JSON for later steps is the `result-file` setting with a default here; XOPERO_RESULT_FILE moves
+  // it, and an empty value turns it off.
+  defaultResultFile: RESULT_FILE,
   fail: (problems, streams) => plainFail(bitbucketHost)(problems, streams),
 };

@@ -19,6 +19,7 @@ import { VERSION } from '../common/version.js';
 import { cancelledMarkdown, describeCancellation, watchSignals } from './cancel.js';
 import { CLI_WORDS, UsageError, helpText, parseCommandLine } from './cli-args.js';
 import { runReportCommand } from './report-command.js';
+import { writeResultFile } from '../report/result-file.js';
 import { lazyArchivedLister } from './archived-lister.js'; // [release]
 
 export interface CliIo {
@@ -90,6 +91,7 @@ export async function runCommandLine(io: CliIo): Promise<number> {
     let problems = outcome.result.problems;
     try {
       if (dotenv) writeDotenv(dotenv, values);
+      if (settings.resultFile) writeResultFile(settings.resultFile, outcome, CLI_WORDS);
       host.publish?.(values, () => markdownSummary(outcome, Date.now()), streams, io.env);
     } catch (error) {
       problems = [...problems, describeError(error)];
@@ -159,6 +161,8 @@ function rawInputs(values: Record<string, string>, env: NodeJS.ProcessEnv, host:
     throw new UsageError(`give ${CLI_WORDS.name('repository')} or ${CLI_WORDS.name('repositories')} (a sweep), not both`);
   }
   host.applyDefaults(raw, env);
+  // A default file, unless a flag or XOPERO_RESULT_FILE (an empty one turns it off) says otherwise.
+  if (raw['result-file'] === undefined) raw['result-file'] = host.defaultResultFile;
   addSecret(raw.password);
   addSecret(raw['access-token']);
   addSecret(raw['github-token']); // [release]

@@ -4,6 +4,7 @@ import { CancelledError } from '../common/cancel.js';
 import { describeError } from '../common/errors.js';
 import { githubLogLine, plainText } from '../common/neutralize.js';
 import { addSecret, onSecret, redact } from '../common/redact.js';
+import { writeResultFile } from '../report/result-file.js';
 import { markdownSummary, outputValues } from '../report/report.js';
 import { runProtection } from '../core/run.js';
 import { INPUT_NAMES, parseSettings, type RawInputs } from '../settings/settings.js';
@@ -70,6 +71,8 @@ export async function runGithubAction(): Promise<void> {
       if (process.env.GITHUB_STEP_SUMMARY) {
         await core.summary.addRaw(redact(markdownSummary(outcome, Date.now()))).write();
       }
+      // After the outputs and the summary: a file that cannot be written fails the step, what the run did is on record.
+      if (settings.resultFile) writeResultFile(settings.resultFile, outcome, settings.words);
       const { problems } = outcome.result;
       problems.slice(0, -1).forEach((problem) => core.error(safeData(problem)));
       if (problems.length > 0) core.setFailed(safeData(problems[problems.length - 1]));

@@ -4,19 +4,23 @@ import { dirname } from 'node:path';
 import { XoperoError } from '../common/errors.js';
 import { redact } from '../common/redact.js';
 import type { RunOutcome } from '../core/run.js';
+import type { HostWords } from '../settings/words.js';
 
 /** The same document as the `result` output, plus the names of the repositories that needed nothing. */
 export function resultDocument({ result, requests }: RunOutcome): string {
   return `${JSON.stringify({ ...result, requests }, null, 1)}\n`;
 }
 
-/** Written whenever the run got as far as a result, failures included: the merged report must list them. */
-export function writeResultFile(path: string, outcome: RunOutcome): void {
+/**
+ * Written by the host after its report, whenever the run got as far as a result, failures included: the merged
+ * report must list them, and a file that cannot be written must not hide what the run did.
+ */
+export function writeResultFile(path: string, outcome: RunOutcome, words: HostWords): void {
   try {
     mkdirSync(dirname(path), { recursive: true });
     writeFileSync(path, redact(resultDocument(outcome)));
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? 'error';
-    throw new XoperoError(`Cannot write the result file '${path}' (${code}): set result-file to a writable path.`);
+    throw new XoperoError(`Cannot write the result file '${path}' (${code}): set ${words.name('result-file')} to a writable path.`);
   }
 }
