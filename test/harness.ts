@@ -168,9 +168,13 @@ export interface RunActionOptions {
  * bench reuses one pair across hundreds of runs); `runAction` is the usual way.
  */
 export function actionEnv(inputs: Record<string, string>, files: StepFiles, options: RunActionOptions = {}): Record<string, string> {
-  const values = { ...actionDefaults({ repository: options.repository ?? 'acme/api' }), ...inputs };
+  const repository = options.repository ?? 'acme/api';
+  const values = { ...actionDefaults({ repository }), ...inputs };
   return baseEnv({
     GITHUB_ACTIONS: 'true',
+    // The workflow's repository, as the runner sets it in every step.
+    GITHUB_REPOSITORY: repository,
+    GITHUB_REPOSITORY_OWNER: repository.split('/')[0],
     GITHUB_OUTPUT: files.outputFile,
     GITHUB_STEP_SUMMARY: files.summaryFile,
     RUNNER_TEMP: files.runnerTemp,

@@ -58,6 +58,8 @@ export async function runGithubAction(): Promise<void> {
   try {
     const raw: RawInputs = {};
     for (const name of INPUT_NAMES) raw[name] = core.getInput(name, { trimWhitespace: name !== 'password' });
+    // A bare repository name is one of the workflow's owner (as GitLab's root namespace is for a bare name there).
+    if (!raw.organization && raw.repository && !raw.repository.includes('/')) raw.organization = process.env.GITHUB_REPOSITORY_OWNER;
     addSecret(raw.password);
     addSecret(raw['access-token']);
     addSecret(raw['github-token']); // [release]
