@@ -82,7 +82,10 @@ const MAX_WAIT_SECONDS = 6 * 3600;
 /** A Xopero ONE id (a GUID): an organization given this way has no name to compare before a request. */
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-export function parseSettings(raw: RawInputs, words: HostWords = ACTION_WORDS): Settings {
+export function parseSettings(given: RawInputs, words: HostWords = ACTION_WORDS): Settings {
+  // Only a GitHub runner evaluates github-token's default (`${{ github.token }}`); where nothing did (the action
+  // run locally), there is no workflow token: as if none were given (reclaim: archived then asks for one).
+  const raw = given['github-token']?.includes('${{') ? { ...given, 'github-token': '' } : given;
   const get = (name: InputName): string => (raw[name] ?? '').trim();
   // Secrets are registered before anything can fail, so no error message can ever carry them.
   addSecret(raw['password']);
