@@ -10,7 +10,7 @@ import { cliLogLine, gitlabLogLine, plainText } from '../common/neutralize.js';
 import { addSecret, redact } from '../common/redact.js';
 import { outputValues, textReport } from '../report/report.js';
 import { runProtection, type RunOutcome } from '../core/run.js';
-import { INPUT_NAMES, parseSettings, type InputName, type RawInputs } from '../settings/settings.js';
+import { INPUT_NAMES, parseSettings, type InputName, type RawInputs, type Settings } from '../settings/settings.js';
 import { Timeline } from '../common/timing.js';
 import { applyGitlabDefaults, gitlabLog } from './gitlab.js';
 import { VERSION } from '../common/version.js';
@@ -65,8 +65,10 @@ export async function runCommandLine(io: CliIo): Promise<number> {
     io.stderr(`xopero-one: ${(error as Error).message}\nTry 'xopero-one --help'.\n`);
     return 2;
   }
-  if (parsed.help) return io.stdout(`${HELP}\n`), 0;
-  if (parsed.version) return io.stdout(`${VERSION}\n`), 0;
+  if (parsed.help || parsed.version) {
+    io.stdout(`${parsed.help ? HELP : VERSION}\n`);
+    return 0;
+  }
 
   const gitlab = io.env.GITLAB_CI === 'true';
   const print = parsed.json ? io.stderr : io.stdout;
@@ -74,7 +76,7 @@ export async function runCommandLine(io: CliIo): Promise<number> {
   // Every line printed passes through the host's neutralizer (no escape sequence, no CI command from a name).
   const line = (text: string) => redact((gitlab ? gitlabLogLine : cliLogLine)(redact(text)));
   const timeline = new Timeline(io.env.XOPERO_TIMING === '1');
-  let settings;
+  let settings: Settings;
   try {
     settings = parseSettings(rawInputs(parsed.values, io.env, gitlab));
   } catch (error) {
@@ -116,6 +118,15 @@ export async function runCommandLine(io: CliIo): Promise<number> {
   }
 }
 
+/** parseArgs's own complaint (unknown option, missing value) as a usage error: its first line is the message. */
+function usage<T>(parse: () => T): T {
+  try {
+    return parse();
+  } catch (error) {
+    throw new UsageError((error as Error).message.split('\n')[0]);
+  }
+}
+
 function parseCommandLine(argv: string[]) {
   const options: Record<string, { type: 'string' | 'boolean' }> = {
     help: { type: 'boolean' },
@@ -126,13 +137,7 @@ function parseCommandLine(argv: string[]) {
   };
   for (const name of FLAG_INPUTS) options[name] = { type: SWITCHES.includes(name) ? 'boolean' : 'string' };
   for (const name of SECRET_INPUTS) options[name] = { type: 'string' };
-  let parsed;
-  try {
-    parsed = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
-  } catch (error) {
-    throw new UsageError((error as Error).message.split('\n')[0]);
-  }
-  const { values, positionals } = parsed;
+  const { values, positionals } = usage(() => parseArgs({ args: argv, options, allowPositionals: true, strict: true }));
   for (const name of SECRET_INPUTS) {
     if (values[name] !== undefined) {
       throw new UsageError(`--${name} is not accepted: secrets on a command line end up in process lists and logs; set XOPERO_${envName(name)} instead`);

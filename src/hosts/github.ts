@@ -64,7 +64,7 @@ export async function runGithubAction(): Promise<void> {
         await core.summary.addRaw(redact(markdownSummary(outcome, Date.now()))).write();
       }
       const { problems } = outcome.result;
-      problems.slice(0, -1).forEach((problem) => core.error(safeData(problem)));
+      for (const problem of problems.slice(0, -1)) core.error(safeData(problem));
       if (problems.length > 0) core.setFailed(safeData(problems[problems.length - 1]));
     } catch (error) {
       const signal = signals.received();

@@ -62,14 +62,14 @@ const MAX_WAIT_SECONDS = 6 * 3600;
 export function parseSettings(raw: RawInputs): Settings {
   const get = (name: InputName): string => (raw[name] ?? '').trim();
   // Secrets are registered before anything can fail, so no error message can ever carry them.
-  addSecret(raw['password']);
+  addSecret(raw.password);
   addSecret(get('access-token'));
 
   const allowHttp = parseBoolean('allow-http', get('allow-http'), false);
-  const repositories = parsePatterns(raw['repositories'] ?? '');
+  const repositories = parsePatterns(raw.repositories ?? '');
   const settings: Settings = {
     serverUrl: parseServerUrl(get('server-url'), allowHttp),
-    credentials: parseCredentials(get('email'), raw['password'] ?? '', get('access-token')),
+    credentials: parseCredentials(get('email'), raw.password ?? '', get('access-token')),
     organization: required('organization', get('organization')),
     repository: repositories ? get('repository') : parseRepository(get('repository')),
     repositories,
