@@ -471,7 +471,7 @@ async function measureRounds(schedule: CaseId[], latencyMs: number, runs: number
   for (const figure of result.values()) {
     const versus = CASES[figure.id].versus;
     const base = versus && result.get(versus);
-    if (base && base.samples.length && figure.samples.length) figure.ratio = figure.wall.median / base.wall.median;
+    if (base?.samples.length && figure.samples.length) figure.ratio = figure.wall.median / base.wall.median;
   }
   return result;
 }
@@ -627,7 +627,7 @@ const targets: Target[] = measuredRuntimes.flatMap((r): Target[] => {
     met: !atTargetLatency || f?.ratio === undefined ? undefined : f.ratio <= limit,
   });
   const afterMain = (f: CaseFigures | undefined, what: string): Target => {
-    const value = f && f.afterMain.length ? median(f.afterMain) : Number.NaN;
+    const value = f?.afterMain.length ? median(f.afterMain) : Number.NaN;
     return { name: `${what}: main finished to exit (median)${on}`, target: `<= ${TARGETS.afterMainMs} ms`, value: `${value.toFixed(1)} ms`, met: Number.isFinite(value) ? value <= TARGETS.afterMainMs : undefined };
   };
   const overhead = startupOverhead(r);

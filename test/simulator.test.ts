@@ -10,7 +10,8 @@ import type { SimulatorOptions } from './simulator/index.js';
 interface Answer {
   status: number;
   headers: Record<string, string | string[] | undefined>;
-  body: any; // parsed JSON: the assertions check its shape
+  // biome-ignore lint/suspicious/noExplicitAny: parsed JSON; the assertions check its shape
+  body: any;
 }
 
 interface Harness {

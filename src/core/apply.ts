@@ -54,7 +54,7 @@ export async function applyChanges(client: XoperoClient, changes: Change[], opti
     const ids = batch.map(({ change }) => repositoryId(change));
     try {
       const results = activationResults(await client.activate(ids), ids);
-      batch.forEach(({ index }, i) => (outcomes[index] = results[i]));
+      for (const [i, { index }] of batch.entries()) outcomes[index] = results[i];
     } catch (error) {
       // A cancellation ends the run. A malformed answer is recorded like any failure: the client sends nothing
       // after it, so every later call fails with the same line.

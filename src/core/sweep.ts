@@ -128,7 +128,10 @@ export function sweepResult(settings: Settings, run: ProtectionRun, patterns: st
   const entries = new Map<string, SweepEntry & { failures: Failure[]; stale?: string }>();
   const entryOf = (name: string, id: string) => {
     let entry = entries.get(name);
-    if (!entry) entries.set(name, (entry = { repository: name, id, actions: [], failures: [] }));
+    if (!entry) {
+      entry = { repository: name, id, actions: [], failures: [] };
+      entries.set(name, entry);
+    }
     return entry;
   };
   list.changes.forEach((change, index) => {

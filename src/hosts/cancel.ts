@@ -45,7 +45,9 @@ export function watchSignals(log: HostLog): SignalWatch {
   return {
     signal: controller.signal,
     received: () => received,
-    dispose: () => handlers.forEach((off) => off()),
+    dispose: () => {
+      for (const off of handlers) off();
+    },
   };
 }
 

@@ -76,7 +76,7 @@ export async function runGithubAction(): Promise<void> {
       // After the outputs and the summary: a file that cannot be written fails the step, what the run did is on record.
       if (settings.resultFile) writeResultFile(settings.resultFile, outcome, settings.words);
       const { problems } = outcome.result;
-      problems.slice(0, -1).forEach((problem) => core.error(safeData(problem)));
+      for (const problem of problems.slice(0, -1)) core.error(safeData(problem));
       if (problems.length > 0) core.setFailed(safeData(problems[problems.length - 1]));
     } catch (error) {
       const signal = signals.received();

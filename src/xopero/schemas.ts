@@ -99,6 +99,7 @@ function string(value: unknown, where: string): string {
 
 /** An id: a non-empty string without spaces or control characters (it goes into outputs and dotenv lines). */
 function id(value: unknown, where: string): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are exactly what an id must not hold
   if (typeof value !== 'string' || !/^[^\s\u0000-\u001f\u007f-\u009f]+$/.test(value)) throw new ShapeError(where, 'an id (a non-empty string without spaces)', value);
   return value;
 }
@@ -116,7 +117,7 @@ function number(value: unknown, where: string): number {
 function list<T>(item: Check<T>): Check<T[]> {
   return (value, where) => {
     if (!Array.isArray(value)) throw new ShapeError(where, 'a list', value);
-    value.forEach((entry, index) => item(entry, at(where, index)));
+    for (const [index, entry] of value.entries()) item(entry, at(where, index));
     return value as T[];
   };
 }

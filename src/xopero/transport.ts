@@ -66,11 +66,11 @@ export function createTransport(options: TransportOptions): Transport {
   const tls = { timeout: CONNECT_TIMEOUT_MS, ...trust(options.caCertificate) };
   // Direct connections come with one spare opened ahead (spare-connection.ts says why).
   const spare = proxy.url ? undefined : withSpareConnection(buildConnector(tls));
-  const base: Dispatcher = proxy.url
-    ? // The tunnel's connections are pooled and kept alive like direct ones: a run opens about as many
+  const base: Dispatcher = spare
+    ? new Agent({ connect: spare.connect, keepAliveTimeout: 10_000 })
+    : // The tunnel's connections are pooled and kept alive like direct ones: a run opens about as many
       // tunnels as it has requests in flight. TLS to the server runs inside the tunnel (requestTls).
-      new ProxyAgent({ uri: proxy.url.href, keepAliveTimeout: 10_000, requestTls: tls, proxyTls: { timeout: CONNECT_TIMEOUT_MS } })
-    : new Agent({ connect: spare!.connect, keepAliveTimeout: 10_000 });
+      new ProxyAgent({ uri: String(proxy.url), keepAliveTimeout: 10_000, requestTls: tls, proxyTls: { timeout: CONNECT_TIMEOUT_MS } });
   const retrying = new RetryAgent(base, {
     // undici retries only idempotent methods by default; this API is all POST, so POST is retried here,
     // and every endpoint in client.ts ENDPOINTS states why repeating it is safe.

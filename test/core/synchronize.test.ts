@@ -5,7 +5,11 @@ import { POLL_DELAYS_MS, synchronizeAndWait, type Clock, type Probe } from '../.
 function fakeClock(): Clock & { slept: number[] } {
   let now = 1_000_000;
   const slept: number[] = [];
-  return { slept, now: () => now, sleep: async (ms) => void (slept.push(ms), (now += ms)) };
+  return { slept, now: () => now, sleep: async (ms) => {
+      slept.push(ms);
+      now += ms;
+    },
+  };
 }
 
 /** Runs the wait against a scripted server: `probes` answers each poll in turn (the last one repeats). */

@@ -207,14 +207,15 @@ export class ForwardProxy {
       res.writeHead(status, { ...headers, 'content-length': '0', connection: 'close' }).end();
     };
     const refusal = this.refusal(req);
-    if (refusal) return answer(refusal.status, refusal.headers);
-    let target: URL;
-    try {
-      target = new URL(req.url ?? '');
-    } catch {
-      return answer(400);
+    if (refusal) {
+      answer(refusal.status, refusal.headers);
+      return;
     }
-    if (target.protocol !== 'http:') return answer(400);
+    const target = URL.canParse(req.url ?? '') ? new URL(req.url ?? '') : undefined;
+    if (target?.protocol !== 'http:') {
+      answer(400);
+      return;
+    }
 
     const headers = { ...req.headers };
     for (const name of ['proxy-authorization', 'proxy-connection', 'connection', 'keep-alive']) delete headers[name];
