@@ -43,19 +43,36 @@ const escapeCell = (text) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 /** The summary lists this many released repositories; the rest are counted. */
 const LISTED = 300;
 function stepWords(step) {
-    const what = step.action === 'detach' ? `detach from '${step.plan}'` : step.action === 'deactivate' ? 'deactivate license' : 'remove from Xopero ONE';
-    return step.outcome === 'done' ? what.replace(/^(\w+)/, (verb) => `${verb}${verb.endsWith('e') ? 'd' : 'ed'}`) : `${step.outcome === 'would' ? 'would ' : ''}${what}${step.outcome === 'failed' ? ' (failed)' : step.outcome === 'skipped' ? ' (skipped)' : ''}`;
+    const what = step.action === 'detach'
+        ? `detach from '${step.plan}'`
+        : step.action === 'deactivate'
+            ? 'deactivate license'
+            : 'remove from Xopero ONE';
+    return step.outcome === 'done'
+        ? what.replace(/^(\w+)/, (verb) => `${verb}${verb.endsWith('e') ? 'd' : 'ed'}`)
+        : `${step.outcome === 'would' ? 'would ' : ''}${what}${step.outcome === 'failed' ? ' (failed)' : step.outcome === 'skipped' ? ' (skipped)' : ''}`;
 }
 function releaseMarkdown(result) {
     const readOnly = result.dryRun || result.mode === 'check';
     const title = result.mode === 'check' ? 'Xopero ONE release check' : result.dryRun ? 'Xopero ONE release (dry run)' : 'Xopero ONE release';
     const pending = result.steps.length > 0 && readOnly;
-    const status = result.problems.length > 0 ? '❌ failed' : pending ? '⚠️ not released yet: the dry run lists what would change' : result.changed ? '✅ released (changed by this run)' : '✅ nothing holds a license or a plan place (no change needed)';
+    const status = result.problems.length > 0
+        ? '❌ failed'
+        : pending
+            ? '⚠️ not released yet: the dry run lists what would change'
+            : result.changed
+                ? '✅ released (changed by this run)'
+                : '✅ nothing holds a license or a plan place (no change needed)';
     const rows = [
         ['Status', status],
         ['Server', result.server],
         ['Organization', `${result.organization.name} (\`${result.organization.id}\`)`],
-        ['Repository', result.repository.known ? `${result.repository.name} (\`${result.repository.id}\`)${result.repository.removedAtSource ? ', removed at the source' : ''}` : `${result.repository.name} (not known to Xopero ONE)`],
+        [
+            'Repository',
+            result.repository.known
+                ? `${result.repository.name} (\`${result.repository.id}\`)${result.repository.removedAtSource ? ', removed at the source' : ''}`
+                : `${result.repository.name} (not known to Xopero ONE)`,
+        ],
         ['Plan', result.plan ? `${result.plan.name} (\`${result.plan.id}\`)` : 'every plan that lists it'],
         ['Licenses freed', String(result.licensesFreed)],
         ['Changes', result.steps.length ? result.steps.map((step) => stepWords({ ...step, plan: step.plan?.name })).join('; ') : 'none'],
@@ -63,7 +80,7 @@ function releaseMarkdown(result) {
     const table = ['| | |', '|---|---|', ...rows.map(([key, value]) => `| ${key} | ${escapeCell(value)} |`)].join('\n');
     const notes = result.notes.map((note) => `- ${escapeCell(note)}`).join('\n');
     const problems = result.problems.map((problem) => `- ${escapeCell(problem)}`).join('\n');
-    const kept = 'Backups already taken stay in storage under the plan\'s retention; releasing stops new backups.';
+    const kept = "Backups already taken stay in storage under the plan's retention; releasing stops new backups.";
     return `## ${title}\n\n${table}\n\n${kept}\n${notes ? `\n**Notes**\n\n${notes}\n` : ''}${problems ? `\n**Problems**\n\n${problems}\n` : ''}`;
 }
 /** The sweep summary's reclaim section. */
@@ -95,8 +112,12 @@ function releaseText(result) {
 }
 function reclaimText(reclaim, readOnly) {
     if (readOnly)
-        return [`Reclaim: would release ${reclaim.entries.length} repositories, free ${reclaim.wouldFree} licenses${reclaim.entries.length ? `: ${reclaim.entries.map((e) => e.repository).join(', ')}` : ''}`];
-    return [`Reclaim: released ${reclaim.released.length} repositories, freed ${reclaim.licensesFreed} licenses${reclaim.released.length ? `: ${reclaim.released.join(', ')}` : ''}`];
+        return [
+            `Reclaim: would release ${reclaim.entries.length} repositories, free ${reclaim.wouldFree} licenses${reclaim.entries.length ? `: ${reclaim.entries.map((e) => e.repository).join(', ')}` : ''}`,
+        ];
+    return [
+        `Reclaim: released ${reclaim.released.length} repositories, freed ${reclaim.licensesFreed} licenses${reclaim.released.length ? `: ${reclaim.released.join(', ')}` : ''}`,
+    ];
 }
 report/* releaseReport */.Ax.current = { releaseMarkdown, reclaimMarkdown, releaseText, reclaimText };
 
@@ -205,7 +226,11 @@ async function applyRelease(client, changes) {
     };
     const detaching = (0,xopero_client/* mapConcurrent */._k)(indexes('detach'), DETACH_CONCURRENCY, async (index) => {
         try {
-            await client.detach(changes[index].plan.id, changes[index].repository.id);
+            const { plan, repository } = changes[index];
+            // A detach change always names its plan (planRelease makes one per plan that lists the repository).
+            if (!plan)
+                throw new Error(`detach of ${repository.name} without a plan`);
+            await client.detach(plan.id, repository.id);
         }
         catch (error) {
             fail(index, recorded(error));
@@ -302,14 +327,22 @@ async function releaseRepository(context) {
         if (plan)
             log.info(`Plan: ${plan.name} (${plan.id})`);
         const fullName = (0,core_lookup/* fullRepositoryName */.n6)(settings.repository, organization);
-        const [lookup, assigned] = await Promise.all([(0,core_lookup/* lookupRepository */.$0)(client, organization, fullName), client.listAssignedPlans(organization.id)]);
+        const [lookup, assigned] = await Promise.all([
+            (0,core_lookup/* lookupRepository */.$0)(client, organization, fullName),
+            client.listAssignedPlans(organization.id),
+        ]);
         return { organization, plan, fullName, assigned, repository: lookup.live ?? lookup.removed };
     });
     const { organization, plan, fullName, assigned, repository } = found;
     const result = {
         kind: 'release',
         ...(0,protect/* resultHead */.K)(settings, organization, plan),
-        repository: { id: repository?.id ?? '', name: repository?.name ?? fullName, known: Boolean(repository), removedAtSource: Boolean(repository?.isRemoved) },
+        repository: {
+            id: repository?.id ?? '',
+            name: repository?.name ?? fullName,
+            known: Boolean(repository),
+            removedAtSource: Boolean(repository?.isRemoved),
+        },
         steps: [],
         licensesFreed: 0,
         notes: [],
@@ -329,7 +362,9 @@ async function releaseRepository(context) {
     if (readOnly) {
         result.steps = planned.changes.map((change) => ({ ...change, outcome: 'would' }));
         const prefix = settings.mode === 'check' ? 'Check' : 'Dry run';
-        log.info(planned.changes.length ? `${prefix}: would ${planned.changes.map((c) => describeChange(c, false)).join('; ')}. Nothing was changed.` : `${prefix}: nothing to release.`);
+        log.info(planned.changes.length
+            ? `${prefix}: would ${planned.changes.map((c) => describeChange(c, false)).join('; ')}. Nothing was changed.`
+            : `${prefix}: nothing to release.`);
         if (settings.mode === 'check' && planned.changes.length > 0) {
             result.problems.push(`'${repository.name}' is not released: it ${holdsWhat(planned.changes)} (mode: release-check changes nothing; run with mode: release to release it).`);
         }
@@ -452,8 +487,10 @@ class Reclaim {
         for (const step of steps) {
             const key = step.repository.id.toLowerCase();
             let entry = entries.get(key);
-            if (!entry)
-                entries.set(key, (entry = { repository: step.repository.name, id: step.repository.id, reasons: reasons.get(key) ?? [], steps: [] }));
+            if (!entry) {
+                entry = { repository: step.repository.name, id: step.repository.id, reasons: reasons.get(key) ?? [], steps: [] };
+                entries.set(key, entry);
+            }
             entry.steps.push({ action: step.action, plan: step.plan?.name, outcome: step.outcome, reason: step.reason });
         }
         // The plan lists repositories by name already; sorted again so the order never depends on anything else.
@@ -481,11 +518,17 @@ class Reclaim {
         for (const name of result.released)
             log.info(`Released ${name}.`);
         for (const e of failed) {
-            const why = e.steps.filter((s) => s.outcome !== 'done').map((s) => `${s.action}${s.plan ? ` from '${s.plan}'` : ''}: ${s.reason}`).join('; ');
+            const why = e.steps
+                .filter((s) => s.outcome !== 'done')
+                .map((s) => `${s.action}${s.plan ? ` from '${s.plan}'` : ''}: ${s.reason}`)
+                .join('; ');
             log.warning(`${e.repository}: ${why}`);
         }
         if (failed.length > 0) {
-            result.problems.push(`Reclaim could not fully release ${failed.length} of ${count} repositories (${failed.slice(0, 5).map((e) => e.repository).join(', ')}${failed.length > 5 ? ', …' : ''}); the summary says why. The others were released; re-run after fixing the cause.`);
+            result.problems.push(`Reclaim could not fully release ${failed.length} of ${count} repositories (${failed
+                .slice(0, 5)
+                .map((e) => e.repository)
+                .join(', ')}${failed.length > 5 ? ', …' : ''}); the summary says why. The others were released; re-run after fixing the cause.`);
         }
         return result;
     }

@@ -29,7 +29,17 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { EMAIL, PASSWORD, startWorld, type World } from '../test/fixtures.js';
-import { ACTION_ENTRY, CLI_ENTRY, ROOT, actionDefaults, baseEnv, inputEnv, parseGithubOutput, runCommand as timedRun, type TimedResult } from '../test/harness.js';
+import {
+  ACTION_ENTRY,
+  CLI_ENTRY,
+  ROOT,
+  actionDefaults,
+  baseEnv,
+  inputEnv,
+  parseGithubOutput,
+  runCommand as timedRun,
+  type TimedResult,
+} from '../test/harness.js';
 import type { RequestRecord } from '../test/simulator/index.js';
 import { runSweepBench, type SweepBenchResult } from './bench/sweep.js';
 import { runShardBench, type ShardBenchResult } from './bench/shards.js';
@@ -59,7 +69,9 @@ const { values: args } = parseArgs({
 });
 
 if (args.help) {
-  console.log('usage: npm run bench -- [--latency MS] [--runs N] [--latencies 5,40,100] [--warmup N] [--sync-duration MS] [--json FILE] [--sweep-only | --no-sweep] [--shards-only | --no-shards] [--shards-size N] [--node24 PATH | --no-node24]');
+  console.log(
+    'usage: npm run bench -- [--latency MS] [--runs N] [--latencies 5,40,100] [--warmup N] [--sync-duration MS] [--json FILE] [--sweep-only | --no-sweep] [--shards-only | --no-shards] [--shards-size N] [--node24 PATH | --no-node24]',
+  );
   process.exit(0);
 }
 
@@ -208,8 +220,20 @@ if (args['shards-only']) {
   const started = performance.now();
   const load = loadavg()[0];
   const shards = await runShardBench(shardOptions());
-  console.log([`Xopero ONE benchmark: sharded sweep only (--shards-only); node ${process.version}, ${cpus().length} CPUs, load average ${load.toFixed(2)} before, ${loadavg()[0].toFixed(2)} after`, '', ...shards.lines, '', `Total bench time ${((performance.now() - started) / 1000).toFixed(1)} s.`].join('\n'));
-  if (args.json) writeFileSync(args.json, `${JSON.stringify({ generatedAt: new Date().toISOString(), shardsOnly: true, shards: shards.json }, null, 2)}\n`);
+  console.log(
+    [
+      `Xopero ONE benchmark: sharded sweep only (--shards-only); node ${process.version}, ${cpus().length} CPUs, load average ${load.toFixed(2)} before, ${loadavg()[0].toFixed(2)} after`,
+      '',
+      ...shards.lines,
+      '',
+      `Total bench time ${((performance.now() - started) / 1000).toFixed(1)} s.`,
+    ].join('\n'),
+  );
+  if (args.json)
+    writeFileSync(
+      args.json,
+      `${JSON.stringify({ generatedAt: new Date().toISOString(), shardsOnly: true, shards: shards.json }, null, 2)}\n`,
+    );
   process.exit(0);
 }
 
@@ -224,12 +248,19 @@ async function sweepOnly(): Promise<never> {
     `  versions      node ${process.version}; ${cpus().length} CPUs, load average ${load.toFixed(2)} before, ${loadavg()[0].toFixed(2)} after`,
   ];
   if (newestMtime(join(ROOT, 'src')) > statSync(ACTION_ENTRY).mtimeMs) {
-    lines.push('  NOTE          src/ has changes newer than dist/index.js: these figures are for the built bundle (npm run build to refresh)');
+    lines.push(
+      '  NOTE          src/ has changes newer than dist/index.js: these figures are for the built bundle (npm run build to refresh)',
+    );
   }
   lines.push('', ...sweep.lines, '', `Total bench time ${seconds.toFixed(1)} s.`);
   console.log(lines.join('\n'));
   if (args.json) {
-    const report = { generatedAt: new Date().toISOString(), sweepOnly: true, sweep: sweep.json, totalSeconds: Math.round(seconds * 10) / 10 };
+    const report = {
+      generatedAt: new Date().toISOString(),
+      sweepOnly: true,
+      sweep: sweep.json,
+      totalSeconds: Math.round(seconds * 10) / 10,
+    };
     writeFileSync(args.json, `${JSON.stringify(report, null, 2)}\n`);
     console.log(`Figures written to ${args.json}.`);
   }
@@ -291,7 +322,10 @@ const commonEnv = baseEnv({
 });
 
 /** The step's environment: the action's INPUT_* and the baseline's XOPERO_* together, so both see the same. */
-function stepEnv(repository: string, options: { token?: string; pem?: boolean; extra?: Record<string, string> } = {}): Record<string, string> {
+function stepEnv(
+  repository: string,
+  options: { token?: string; pem?: boolean; extra?: Record<string, string> } = {},
+): Record<string, string> {
   const env: Record<string, string> = { ...commonEnv };
   // The private-CA case as a self-hosted user sets it up: the CA as the ca-certificate input, nothing in
   // NODE_EXTRA_CA_CERTS; the baseline in the same environment (curl is given the CA with --cacert either way).
@@ -331,10 +365,13 @@ function freshRepository(side: string): string {
 function protectedAndAttached(name: string): boolean {
   const repo = sim.repository(name);
   const plan = sim.plan(PLAN);
-  return Boolean(repo && !repo.pendingSync && repo.isProtected && plan?.repositoryIds.some((id) => id.toLowerCase() === repo.id.toLowerCase()));
+  return Boolean(
+    repo && !repo.pendingSync && repo.isProtected && plan?.repositoryIds.some((id) => id.toLowerCase() === repo.id.toLowerCase()),
+  );
 }
 
-const tail = (result: TimedResult) => `exit ${result.code}${result.signal ? ` (${result.signal})` : ''}: ${(result.stderr || result.stdout).trim().split('\n').slice(-3).join(' | ')}`;
+const tail = (result: TimedResult) =>
+  `exit ${result.code}${result.signal ? ` (${result.signal})` : ''}: ${(result.stderr || result.stdout).trim().split('\n').slice(-3).join(' | ')}`;
 
 function actionOutputs(): Record<string, string> {
   try {
@@ -351,8 +388,10 @@ function invocation(id: CaseId): Invocation {
     const changed = actionOutputs().changed;
     return changed === 'false' ? undefined : `expected changed=false, got '${changed}'`;
   };
-  const baselineRerunCheck = (result: TimedResult) => (result.code !== 0 ? tail(result) : result.stdout.includes('changed=false') ? undefined : 'expected changed=false');
-  const startActionCheck = (result: TimedResult) => (result.stdout.includes('::error::') ? undefined : `expected an input error, got ${tail(result)}`);
+  const baselineRerunCheck = (result: TimedResult) =>
+    result.code !== 0 ? tail(result) : result.stdout.includes('changed=false') ? undefined : 'expected changed=false';
+  const startActionCheck = (result: TimedResult) =>
+    result.stdout.includes('::error::') ? undefined : `expected an input error, got ${tail(result)}`;
   const exitZero = (result: TimedResult) => (result.code === 0 ? undefined : tail(result));
   const action = (env: Record<string, string>) => ({ command: node, args: [ACTION_ENTRY], env: { ...env, ...timingEnv } });
   switch (id) {
@@ -425,7 +464,12 @@ async function measure(id: CaseId): Promise<{ sample: Sample; failure?: string }
     criticalPath: criticalPath(log),
     connections: sim.connections,
     exitCode: result.code,
-    log: log.map((r) => ({ path: r.path, connectionId: r.connectionId, startMs: r.startedAt - (log[0]?.startedAt ?? 0), endMs: r.endedAt - (log[0]?.startedAt ?? 0) })),
+    log: log.map((r) => ({
+      path: r.path,
+      connectionId: r.connectionId,
+      startMs: r.startedAt - (log[0]?.startedAt ?? 0),
+      endMs: r.endedAt - (log[0]?.startedAt ?? 0),
+    })),
     afterMainMs: afterMainFinished(result),
   };
   const failure = run.check(result);
@@ -496,10 +540,20 @@ const versions = {
 };
 
 const mainIds: CaseId[] = [
-  'rerun', 'baseline', 'rerunToken', 'rerun24', 'rerunToken24',
-  'rerunPem', 'baselinePem', 'rerunPem24',
-  'newRepo', 'baselineNew',
-  'startAction', 'startNode', 'startAction24', 'startNode24',
+  'rerun',
+  'baseline',
+  'rerunToken',
+  'rerun24',
+  'rerunToken24',
+  'rerunPem',
+  'baselinePem',
+  'rerunPem24',
+  'newRepo',
+  'baselineNew',
+  'startAction',
+  'startNode',
+  'startAction24',
+  'startNode24',
 ].filter((id) => runtimes[CASES[id as CaseId].runtime ?? 'current'] !== undefined) as CaseId[];
 const measureSystemCa = Boolean(machineExtraCa && machineExtraCa !== caPath && existsSync(machineExtraCa));
 if (measureSystemCa) mainIds.push('startNodeSystemCa');
@@ -577,7 +631,12 @@ for (const latencyMs of [...new Set(EXTRA_LATENCIES)]) {
   }
   process.stderr.write(`bench: re-run vs baseline at ${latencyMs} ms\n`);
   const measured = await measureRounds(['rerun', 'baseline'], latencyMs, RUNS, 1);
-  latencyFigures.push({ latencyMs, rerun: measured.get('rerun')!, baseline: measured.get('baseline')!, ratio: measured.get('rerun')!.ratio });
+  latencyFigures.push({
+    latencyMs,
+    rerun: measured.get('rerun')!,
+    baseline: measured.get('baseline')!,
+    ratio: measured.get('rerun')!.ratio,
+  });
 }
 latencyFigures.sort((a, b) => a.latencyMs - b.latencyMs);
 sim.latencyMs = LATENCY;
@@ -599,7 +658,9 @@ const kib = (path: string) => statSync(path).size / 1024;
 const bundles = { action: kib(ACTION_ENTRY), cli: kib(CLI_ENTRY) };
 /** Files ncc emits for what loads on demand (mode: release, reclaim, octokit): a protect run reads none of them. */
 const distDir = join(ROOT, 'dist');
-const onDemandKiB = readdirSync(distDir).filter((file) => /^\d+\.index\.js$/.test(file)).reduce((sum, file) => sum + kib(join(distDir, file)), 0);
+const onDemandKiB = readdirSync(distDir)
+  .filter((file) => /^\d+\.index\.js$/.test(file))
+  .reduce((sum, file) => sum + kib(join(distDir, file)), 0);
 /** The cases each node runs, by role: targets and the report's per-node lines use them. */
 const RUNTIME_CASES: Record<Runtime, { rerun: CaseId; rerunToken: CaseId; rerunPem: CaseId; startAction: CaseId; startNode: CaseId }> = {
   current: { rerun: 'rerun', rerunToken: 'rerunToken', rerunPem: 'rerunPem', startAction: 'startAction', startNode: 'startNode' },
@@ -607,7 +668,8 @@ const RUNTIME_CASES: Record<Runtime, { rerun: CaseId; rerunToken: CaseId; rerunP
 };
 const measuredRuntimes = (Object.keys(RUNTIME_CASES) as Runtime[]).filter((r) => main.has(RUNTIME_CASES[r].rerun));
 const runtimeLabel = (r: Runtime) => `node ${r === 'current' ? versions.node : versions.node24}`;
-const startupOverhead = (r: Runtime) => main.get(RUNTIME_CASES[r].startAction)!.wall.median - main.get(RUNTIME_CASES[r].startNode)!.wall.median;
+const startupOverhead = (r: Runtime) =>
+  main.get(RUNTIME_CASES[r].startAction)!.wall.median - main.get(RUNTIME_CASES[r].startNode)!.wall.median;
 const startupOverheadMs = startupOverhead('current');
 const startNode = main.get('startNode')!;
 const systemCaCostMs = measureSystemCa ? main.get('startNodeSystemCa')!.wall.median - startNode.wall.median : undefined;
@@ -623,27 +685,66 @@ const targets: Target[] = measuredRuntimes.flatMap((r): Target[] => {
   const ratio = (f: CaseFigures | undefined, limit: number, what: string): Target => ({
     name: `${what} / baseline at ${TARGETS.rerunRatioAtLatency} ms${on}`,
     target: `<= ${limit.toFixed(2)}`,
-    value: !atTargetLatency ? `not measured (use --latency ${TARGETS.rerunRatioAtLatency})` : f?.ratio === undefined ? 'no samples' : f.ratio.toFixed(3),
+    value: !atTargetLatency
+      ? `not measured (use --latency ${TARGETS.rerunRatioAtLatency})`
+      : f?.ratio === undefined
+        ? 'no samples'
+        : f.ratio.toFixed(3),
     met: !atTargetLatency || f?.ratio === undefined ? undefined : f.ratio <= limit,
   });
   const afterMain = (f: CaseFigures | undefined, what: string): Target => {
     const value = f?.afterMain.length ? median(f.afterMain) : Number.NaN;
-    return { name: `${what}: main finished to exit (median)${on}`, target: `<= ${TARGETS.afterMainMs} ms`, value: `${value.toFixed(1)} ms`, met: Number.isFinite(value) ? value <= TARGETS.afterMainMs : undefined };
+    return {
+      name: `${what}: main finished to exit (median)${on}`,
+      target: `<= ${TARGETS.afterMainMs} ms`,
+      value: `${value.toFixed(1)} ms`,
+      met: Number.isFinite(value) ? value <= TARGETS.afterMainMs : undefined,
+    };
   };
   const overhead = startupOverhead(r);
   return [
-    { name: `re-run requests (password, PEM)${on}`, target: `<= ${TARGETS.rerunRequests}`, value: range([...plain.requests, ...(pem?.requests ?? [])]), met: worst([...plain.requests, ...(pem?.requests ?? [])]) <= TARGETS.rerunRequests },
-    { name: `re-run requests (access-token)${on}`, target: `<= ${TARGETS.rerunRequestsToken}`, value: range(tokenRun.requests), met: worst(tokenRun.requests) <= TARGETS.rerunRequestsToken },
-    { name: `re-run mutating requests${on}`, target: `${TARGETS.rerunMutating}`, value: range([...plain.mutating, ...tokenRun.mutating]), met: worst([...plain.mutating, ...tokenRun.mutating]) <= TARGETS.rerunMutating },
-    { name: `re-run critical path (email/password)${on}`, target: `${TARGETS.rerunCriticalPath} round trips`, value: range(plain.criticalPath), met: worst(plain.criticalPath) <= TARGETS.rerunCriticalPath },
-    { name: `re-run critical path (access-token)${on}`, target: `${TARGETS.rerunCriticalPathToken} round trips`, value: range(tokenRun.criticalPath), met: worst(tokenRun.criticalPath) <= TARGETS.rerunCriticalPathToken },
+    {
+      name: `re-run requests (password, PEM)${on}`,
+      target: `<= ${TARGETS.rerunRequests}`,
+      value: range([...plain.requests, ...(pem?.requests ?? [])]),
+      met: worst([...plain.requests, ...(pem?.requests ?? [])]) <= TARGETS.rerunRequests,
+    },
+    {
+      name: `re-run requests (access-token)${on}`,
+      target: `<= ${TARGETS.rerunRequestsToken}`,
+      value: range(tokenRun.requests),
+      met: worst(tokenRun.requests) <= TARGETS.rerunRequestsToken,
+    },
+    {
+      name: `re-run mutating requests${on}`,
+      target: `${TARGETS.rerunMutating}`,
+      value: range([...plain.mutating, ...tokenRun.mutating]),
+      met: worst([...plain.mutating, ...tokenRun.mutating]) <= TARGETS.rerunMutating,
+    },
+    {
+      name: `re-run critical path (email/password)${on}`,
+      target: `${TARGETS.rerunCriticalPath} round trips`,
+      value: range(plain.criticalPath),
+      met: worst(plain.criticalPath) <= TARGETS.rerunCriticalPath,
+    },
+    {
+      name: `re-run critical path (access-token)${on}`,
+      target: `${TARGETS.rerunCriticalPathToken} round trips`,
+      value: range(tokenRun.criticalPath),
+      met: worst(tokenRun.criticalPath) <= TARGETS.rerunCriticalPathToken,
+    },
     ratio(plain, TARGETS.rerunRatio, 're-run (NODE_EXTRA_CA_CERTS)'),
     ratio(pem, TARGETS.rerunRatio, 're-run (ca-certificate PEM)'),
     ratio(tokenRun, TARGETS.rerunRatioToken, 're-run (access-token)'),
     afterMain(plain, 're-run'),
     afterMain(tokenRun, 'access-token re-run'),
     afterMain(pem, 'PEM re-run'),
-    { name: `start-up overhead${on}`, target: `<= ${TARGETS.startupOverheadMs} ms`, value: `${overhead.toFixed(1)} ms`, met: overhead <= TARGETS.startupOverheadMs },
+    {
+      name: `start-up overhead${on}`,
+      target: `<= ${TARGETS.startupOverheadMs} ms`,
+      value: `${overhead.toFixed(1)} ms`,
+      met: overhead <= TARGETS.startupOverheadMs,
+    },
   ];
 });
 
@@ -657,21 +758,29 @@ const print = (line = '') => out.push(line);
 
 print('Xopero ONE action benchmark');
 print(`  simulator     ${url} (HTTPS, in-process), ${LATENCY} ms latency per request, sync takes ${SYNC_MS} ms`);
-print('                (latency is added per request only: TCP and TLS handshakes cost no latency here, so a fresh connection per curl is free)');
-print(`  runs          ${RUNS} per case (start-up: ${RUNS * STARTUP_PAIRS}) after ${WARMUP} warm-up round(s), cases alternating A B A B in every round`);
+print(
+  '                (latency is added per request only: TCP and TLS handshakes cost no latency here, so a fresh connection per curl is free)',
+);
+print(
+  `  runs          ${RUNS} per case (start-up: ${RUNS * STARTUP_PAIRS}) after ${WARMUP} warm-up round(s), cases alternating A B A B in every round`,
+);
 print(`  environment   same for both sides of every comparison: PATH, HOME, GITHUB_ACTIONS/GITHUB_OUTPUT/GITHUB_STEP_SUMMARY/RUNNER_TEMP,`);
 print(`                INPUT_* (action) and XOPERO_* (baseline) together, NODE_EXTRA_CA_CERTS=${caPath} (the simulator's CA only)`);
 print(`                curl trusts the same CA with --cacert ${caPath}`);
 print(`                PEM cases: the CA as the ca-certificate input and no NODE_EXTRA_CA_CERTS, for the action and its baseline alike`);
 print(`                action runs have XOPERO_TIMING=1 and a --require exit probe (for 'after main'); the baseline has neither`);
 if (machineExtraCa) {
-  const cost = systemCaCostMs === undefined ? '' : `: node -e 0 with it takes ${systemCaCostMs >= 0 ? '+' : ''}${systemCaCostMs.toFixed(0)} ms more`;
+  const cost =
+    systemCaCostMs === undefined ? '' : `: node -e 0 with it takes ${systemCaCostMs >= 0 ? '+' : ''}${systemCaCostMs.toFixed(0)} ms more`;
   print(`                not used: this machine's NODE_EXTRA_CA_CERTS=${machineExtraCa}${cost}`);
 }
 print(`  baseline      scripts/baseline.sh, polling every ${BASELINE_POLL_SECONDS} s after a sync (the action's first poll delay)`);
-print(`  versions      node ${versions.node}, node ${versions.node24} (scripts/node24.sh), ${versions.curl.split(' (')[0]}, ${versions.jq}, ${versions.bash.replace(/^GNU bash, version /, 'bash ').split(' (')[0]}; ${cpus().length} CPUs, load average ${loadBefore.toFixed(2)} before, ${loadAfter.toFixed(2)} after`);
+print(
+  `  versions      node ${versions.node}, node ${versions.node24} (scripts/node24.sh), ${versions.curl.split(' (')[0]}, ${versions.jq}, ${versions.bash.replace(/^GNU bash, version /, 'bash ').split(' (')[0]}; ${cpus().length} CPUs, load average ${loadBefore.toFixed(2)} before, ${loadAfter.toFixed(2)} after`,
+);
 const srcNewer = newestMtime(join(ROOT, 'src')) > statSync(ACTION_ENTRY).mtimeMs;
-if (srcNewer) print('  NOTE          src/ has changes newer than dist/index.js: these figures are for the built bundle (npm run build to refresh)');
+if (srcNewer)
+  print('  NOTE          src/ has changes newer than dist/index.js: these figures are for the built bundle (npm run build to refresh)');
 print();
 
 const header =
@@ -684,8 +793,16 @@ print('-'.repeat(header.length));
 for (const id of mainIds) {
   const f = main.get(id)!;
   const { versus, api, runtime } = CASES[id];
-  const ratio = f.ratio === undefined ? '-' : versus === id ? '1.00 (baseline)' : `${f.ratio.toFixed(2)} x ${CASES[versus!].title.replace('start-up: ', '').split(' (')[0]}`;
-  const node = runtime === undefined || !CASES[id].title.match(/action|start-up|node/) ? '-' : (runtime === 'current' ? versions.node : versions.node24).split('.')[0];
+  const ratio =
+    f.ratio === undefined
+      ? '-'
+      : versus === id
+        ? '1.00 (baseline)'
+        : `${f.ratio.toFixed(2)} x ${CASES[versus!].title.replace('start-up: ', '').split(' (')[0]}`;
+  const node =
+    runtime === undefined || !CASES[id].title.match(/action|start-up|node/)
+      ? '-'
+      : (runtime === 'current' ? versions.node : versions.node24).split('.')[0];
   print(
     `${pad(f.title, 34)}${pad(node, 9)}${padLeft(ms(f.wall.median), 8)}  ${pad(`${f.wall.p10.toFixed(0)}–${f.wall.p90.toFixed(0)} ms`, 13)}` +
       `${padLeft(api ? range(f.requests) : '-', 9)}${padLeft(api ? range(f.mutating) : '-', 9)}${padLeft(api ? range(f.criticalPath) : '-', 10)}` +
@@ -700,7 +817,9 @@ for (const r of measuredRuntimes) {
       ` - median node -e 0 ${main.get(ids.startNode)!.wall.median.toFixed(1)} ms)`,
   );
 }
-print(`Bundle size: dist/index.js ${bundles.action.toFixed(1)} KiB, dist/cli/index.js ${bundles.cli.toFixed(1)} KiB; loaded on demand only (release, reclaim, octokit): ${onDemandKiB.toFixed(1)} KiB in dist/NNN.index.js`);
+print(
+  `Bundle size: dist/index.js ${bundles.action.toFixed(1)} KiB, dist/cli/index.js ${bundles.cli.toFixed(1)} KiB; loaded on demand only (release, reclaim, octokit): ${onDemandKiB.toFixed(1)} KiB in dist/NNN.index.js`,
+);
 
 const failed = [...main.values(), ...latencyFigures.flatMap((l) => [l.rerun, l.baseline])].filter((f) => f.failures.length > 0);
 if (failed.length > 0) {
@@ -717,7 +836,9 @@ const tailLine = (b: Breakdown) =>
   `main finished at ${b.mainFinishedMs.toFixed(1)} ms, 'exit' event at ${b.exitEventMs.toFixed(1)} ms, process gone at ${b.goneMs.toFixed(1)} ms: ` +
   `${(b.goneMs - b.mainFinishedMs).toFixed(1)} ms after main finished`;
 print(`  then: ${tailLine(timed)}`);
-print(`  (spawn to the child's clock start ${timed.spawnToStartMs.toFixed(1)} ms; the run took ${timed.wallMs.toFixed(1)} ms spawn to exit; the re-run median above is ${rerun.wall.median.toFixed(1)} ms)`);
+print(
+  `  (spawn to the child's clock start ${timed.spawnToStartMs.toFixed(1)} ms; the run took ${timed.wallMs.toFixed(1)} ms spawn to exit; the re-run median above is ${rerun.wall.median.toFixed(1)} ms)`,
+);
 print(`  one access-token re-run: ${tailLine(timedToken)}; ${timedToken.wallMs.toFixed(1)} ms spawn to exit`);
 
 // Where a run's critical path is not what the case's design gives (over target, or unlike its other runs): its requests.
@@ -734,7 +855,8 @@ for (const id of mainIds.filter((caseId) => CASES[caseId].api)) {
     `${f.title}: ${odd.length} of ${f.samples.length} runs had a critical path of ${range(odd.map((o) => o.criticalPath))} round trips` +
       `${expected !== undefined ? ` (target ${expected})` : ` (most runs: ${typical})`}. One of them (${shown.wallMs.toFixed(0)} ms), ms since its first request arrived:`,
   );
-  for (const r of shown.log) print(`  ${r.startMs.toFixed(0).padStart(5)} -> ${r.endMs.toFixed(0).padStart(5)}  connection ${r.connectionId}  ${r.path}`);
+  for (const r of shown.log)
+    print(`  ${r.startMs.toFixed(0).padStart(5)} -> ${r.endMs.toFixed(0).padStart(5)}  connection ${r.connectionId}  ${r.path}`);
 }
 
 if (latencyFigures.length > 0) {
@@ -742,8 +864,13 @@ if (latencyFigures.length > 0) {
   print('Re-run / baseline by latency:');
   print(`${padLeft('latency', 9)}${padLeft('action re-run', 15)}${padLeft('baseline', 11)}${padLeft('ratio', 8)}  target`);
   for (const l of latencyFigures) {
-    const target = l.latencyMs === TARGETS.rerunRatioAtLatency ? `<= ${TARGETS.rerunRatio} ${l.ratio !== undefined && l.ratio <= TARGETS.rerunRatio ? 'met' : 'MISSED'}` : '';
-    print(`${padLeft(`${l.latencyMs} ms`, 9)}${padLeft(ms(l.rerun.wall.median), 15)}${padLeft(ms(l.baseline.wall.median), 11)}${padLeft(l.ratio === undefined ? '-' : l.ratio.toFixed(3), 8)}  ${target}`);
+    const target =
+      l.latencyMs === TARGETS.rerunRatioAtLatency
+        ? `<= ${TARGETS.rerunRatio} ${l.ratio !== undefined && l.ratio <= TARGETS.rerunRatio ? 'met' : 'MISSED'}`
+        : '';
+    print(
+      `${padLeft(`${l.latencyMs} ms`, 9)}${padLeft(ms(l.rerun.wall.median), 15)}${padLeft(ms(l.baseline.wall.median), 11)}${padLeft(l.ratio === undefined ? '-' : l.ratio.toFixed(3), 8)}  ${target}`,
+    );
   }
 }
 
@@ -770,7 +897,13 @@ if (args.json) {
     title: f.title,
     latencyMs: f.latencyMs,
     runs: f.samples.length,
-    wallMs: { median: round(f.wall.median), p10: round(f.wall.p10), p90: round(f.wall.p90), min: round(f.wall.min), max: round(f.wall.max) },
+    wallMs: {
+      median: round(f.wall.median),
+      p10: round(f.wall.p10),
+      p90: round(f.wall.p90),
+      min: round(f.wall.min),
+      max: round(f.wall.max),
+    },
     requests: { median: median(f.requests), perRun: f.requests },
     mutating: { median: median(f.mutating), perRun: f.mutating },
     criticalPath: { median: median(f.criticalPath), perRun: f.criticalPath },
@@ -784,14 +917,33 @@ if (args.json) {
   });
   const report = {
     generatedAt: new Date().toISOString(),
-    config: { latencyMs: LATENCY, runs: RUNS, warmup: WARMUP, syncDurationMs: SYNC_MS, latencies: EXTRA_LATENCIES, baselinePollSeconds: Number(BASELINE_POLL_SECONDS) },
-    environment: { loadAverage: { before: round(loadBefore), after: round(loadAfter) }, nodeExtraCaCerts: caPath, curlCacert: caPath, machineNodeExtraCaCerts: machineExtraCa ?? null, systemCaStartupCostMs: round(systemCaCostMs), versions, cpus: cpus().length, distOlderThanSrc: srcNewer },
+    config: {
+      latencyMs: LATENCY,
+      runs: RUNS,
+      warmup: WARMUP,
+      syncDurationMs: SYNC_MS,
+      latencies: EXTRA_LATENCIES,
+      baselinePollSeconds: Number(BASELINE_POLL_SECONDS),
+    },
+    environment: {
+      loadAverage: { before: round(loadBefore), after: round(loadAfter) },
+      nodeExtraCaCerts: caPath,
+      curlCacert: caPath,
+      machineNodeExtraCaCerts: machineExtraCa ?? null,
+      systemCaStartupCostMs: round(systemCaCostMs),
+      versions,
+      cpus: cpus().length,
+      distOlderThanSrc: srcNewer,
+    },
     cases: Object.fromEntries(mainIds.map((id) => [id, caseJson(main.get(id)!)])),
     startupOverheadMs: round(startupOverheadMs),
     startupOverheadMsByNode: Object.fromEntries(measuredRuntimes.map((r) => [runtimeLabel(r), round(startupOverhead(r))])),
     bundleKiB: { action: round(bundles.action), cli: round(bundles.cli), onDemand: round(onDemandKiB) },
     timingBreakdown: timed.lines,
-    afterMainFinishedMs: { rerun: round(timed.goneMs - timed.mainFinishedMs), rerunToken: round(timedToken.goneMs - timedToken.mainFinishedMs) },
+    afterMainFinishedMs: {
+      rerun: round(timed.goneMs - timed.mainFinishedMs),
+      rerunToken: round(timedToken.goneMs - timedToken.mainFinishedMs),
+    },
     latencies: latencyFigures.map((l) => ({
       latencyMs: l.latencyMs,
       rerunMedianMs: round(l.rerun.wall.median),

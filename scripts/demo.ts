@@ -44,7 +44,9 @@ for (const [title, extra] of stories) {
     .map((line) => line.replace(/^::group::/, '▸ ').replace(/^::(warning|error)::/, '$1: '))
     .join('\n');
   console.log(log.trim());
-  console.log(`\n  exit code ${run.code}; outputs: changed=${run.outputs.changed}, repository-id=${run.outputs['repository-id'] || '(none)'}`);
+  console.log(
+    `\n  exit code ${run.code}; outputs: changed=${run.outputs.changed}, repository-id=${run.outputs['repository-id'] || '(none)'}`,
+  );
   console.log(`  requests: ${sim.requests.length}, of which changing something: ${sim.mutatingRequests().length}`);
   console.log('\n  Job summary:\n');
   console.log(run.summary.trim().replace(/^/gm, '    '));

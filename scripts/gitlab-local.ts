@@ -87,7 +87,11 @@ function main(): number {
     // take for a tarball): the package goes on the command line, where it is no secret.
     const args = [...GITLAB_CI_LOCAL_FLAGS, '--variable', `XOPERO_PACKAGE=${tarball}`, ...(env.NO_COLOR ? ['--no-color'] : [])];
     process.stderr.write(`gitlab-local: in ${project}: gitlab-ci-local ${args.join(' ')}\n`);
-    const pipeline = spawnSync(process.execPath, [join(ROOT, 'node_modules/gitlab-ci-local/dist/index.js'), ...args], { cwd: project, env, stdio: 'inherit' });
+    const pipeline = spawnSync(process.execPath, [join(ROOT, 'node_modules/gitlab-ci-local/dist/index.js'), ...args], {
+      cwd: project,
+      env,
+      stdio: 'inherit',
+    });
     return pipeline.status ?? 1;
   } finally {
     rmSync(scratch, { recursive: true, force: true });

@@ -16,7 +16,11 @@ import { fileURLToPath } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const given = process.argv[2];
-const envFile = given ? resolve(process.env.INIT_CWD ?? process.cwd(), given) : existsSync(join(root, '.env')) ? join(root, '.env') : join(root, '.env.example');
+const envFile = given
+  ? resolve(process.env.INIT_CWD ?? process.cwd(), given)
+  : existsSync(join(root, '.env'))
+    ? join(root, '.env')
+    : join(root, '.env.example');
 if (!existsSync(envFile)) {
   console.error(`local-action: no env file at ${envFile}`);
   process.exit(2);
@@ -25,7 +29,7 @@ if (!existsSync(envFile)) {
 const env = { ...process.env };
 for (const line of readFileSync(envFile, 'utf8').split('\n')) {
   const match = /^\s*(?:export\s+)?NODE_EXTRA_CA_CERTS\s*=\s*(['"]?)(.*)\1\s*$/.exec(line);
-  if (match && match[2] && !process.env.NODE_EXTRA_CA_CERTS) env.NODE_EXTRA_CA_CERTS = resolve(root, match[2]);
+  if (match?.[2] && !process.env.NODE_EXTRA_CA_CERTS) env.NODE_EXTRA_CA_CERTS = resolve(root, match[2]);
 }
 
 const bin = join(root, 'node_modules/@github/local-action/bin/local-action.js');

@@ -25,7 +25,9 @@ export function versionsFound(): Record<string, string | undefined> {
   return {
     'package.json': pkg.version,
     'src/common/version.ts': /VERSION = '([^']+)'/.exec(read('src/common/version.ts'))?.[1],
-    'templates/xopero-backup.yml (package default)': componentPackage.startsWith(`${pkg.name}@`) ? componentPackage.slice(pkg.name.length + 1) : componentPackage,
+    'templates/xopero-backup.yml (package default)': componentPackage.startsWith(`${pkg.name}@`)
+      ? componentPackage.slice(pkg.name.length + 1)
+      : componentPackage,
     'CHANGELOG.md': /^## \[?(\d+\.\d+\.\d+)\]?/m.exec(read('CHANGELOG.md'))?.[1],
   };
 }
@@ -66,11 +68,17 @@ export function bump(version: string): void {
   const old = pkg.version;
   const edit = (path: string, change: (text: string) => string) => writeFileSync(join(ROOT, path), change(read(path)));
   edit('package.json', (text) => text.replace(`"version": "${old}"`, `"version": "${version}"`));
-  edit('package-lock.json', (text) => text.replace(new RegExp(`("name": "${pkg.name}",\\s+"version": )"${old.replace(/\./g, '\\.')}"`, 'g'), `$1"${version}"`));
+  edit('package-lock.json', (text) =>
+    text.replace(new RegExp(`("name": "${pkg.name}",\\s+"version": )"${old.replace(/\./g, '\\.')}"`, 'g'), `$1"${version}"`),
+  );
   edit('src/common/version.ts', (text) => text.replace(`VERSION = '${old}'`, `VERSION = '${version}'`));
   edit('templates/xopero-backup.yml', (text) => text.replace(`default: ${pkg.name}@${old}`, `default: ${pkg.name}@${version}`));
-  edit('README.md', (text) => text.replaceAll(`xopero-backup@${old}`, `xopero-backup@${version}`).replaceAll(`${pkg.name}@${old}`, `${pkg.name}@${version}`));
-  edit('CHANGELOG.md', (text) => (text.includes(`## ${version}`) ? text : text.replace(/^## /m, `## ${version}\n\n- (what changed)\n\n## `)));
+  edit('README.md', (text) =>
+    text.replaceAll(`xopero-backup@${old}`, `xopero-backup@${version}`).replaceAll(`${pkg.name}@${old}`, `${pkg.name}@${version}`),
+  );
+  edit('CHANGELOG.md', (text) =>
+    text.includes(`## ${version}`) ? text : text.replace(/^## /m, `## ${version}\n\n- (what changed)\n\n## `),
+  );
 }
 
 const isMain = process.argv[1]?.endsWith('release.ts');
@@ -87,7 +95,9 @@ if (isMain && process.argv[2] === 'pin') {
   }
   if (command === 'bump') {
     bump(version);
-    console.log(`Version ${version} set; write its CHANGELOG.md entry, then build (which pins the new bundle in the component), test and commit.`);
+    console.log(
+      `Version ${version} set; write its CHANGELOG.md entry, then build (which pins the new bundle in the component), test and commit.`,
+    );
   } else if (command === 'check') {
     const wrong = Object.entries(versionsFound()).filter(([, found]) => found !== version);
     for (const [where, found] of wrong) console.error(`${where} says ${found ?? 'nothing'}, the tag says ${version}.`);

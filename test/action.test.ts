@@ -18,12 +18,21 @@ afterEach(async () => {
 });
 
 /** Runs the action trusting the simulator's CA the way a self-hosted runner would: NODE_EXTRA_CA_CERTS. */
-async function action(w: World, inputs: Record<string, string> = {}, options: { repository?: string; env?: Record<string, string | undefined> } = {}) {
-  return runAction({ ...w.inputs, ...inputs }, { repository: options.repository, env: { NODE_EXTRA_CA_CERTS: w.url.startsWith('https:') ? w.sim.caCertPath : undefined, ...options.env } });
+async function action(
+  w: World,
+  inputs: Record<string, string> = {},
+  options: { repository?: string; env?: Record<string, string | undefined> } = {},
+) {
+  return runAction(
+    { ...w.inputs, ...inputs },
+    {
+      repository: options.repository,
+      env: { NODE_EXTRA_CA_CERTS: w.url.startsWith('https:') ? w.sim.caCertPath : undefined, ...options.env },
+    },
+  );
 }
 
 const result = (run: ActionResult) => JSON.parse(run.outputs.result);
-
 
 describe('a new repository', () => {
   test('is synchronized, waited for, activated and attached', async () => {
@@ -41,9 +50,25 @@ describe('a new repository', () => {
     const repo = sim.repository('acme/new-service')!;
     expect(repo.isProtected).toBe(true);
     expect(sim.plan('Nightly GitHub')!.repositoryIds).toContain(repo.id);
-    expect(run.outputs).toMatchObject({ 'organization-id': world.orgId, 'repository-id': repo.id, 'plan-id': world.nightlyId, changed: 'true' });
-    expect(result(run)).toMatchObject({ synchronization: 'synchronized', activation: 'activated', attachment: 'attached', changed: true, problems: [] });
-    expect(sim.mutatingRequests().map((r) => r.path).sort()).toEqual(['/git/repositories/activate', '/git/repositories/sync', '/plans/attachgitrepository']);
+    expect(run.outputs).toMatchObject({
+      'organization-id': world.orgId,
+      'repository-id': repo.id,
+      'plan-id': world.nightlyId,
+      changed: 'true',
+    });
+    expect(result(run)).toMatchObject({
+      synchronization: 'synchronized',
+      activation: 'activated',
+      attachment: 'attached',
+      changed: true,
+      problems: [],
+    });
+    expect(
+      sim
+        .mutatingRequests()
+        .map((r) => r.path)
+        .sort(),
+    ).toEqual(['/git/repositories/activate', '/git/repositories/sync', '/plans/attachgitrepository']);
     expect(count(sim, '/plans/modifygitplan')).toBe(0);
     expect(count(sim, '/account/login')).toBe(1);
     // Activation and attachment went out together once the repository was known.
@@ -90,10 +115,15 @@ describe('a new repository', () => {
     expect(result(again)).toMatchObject({ synchronization: 'not-needed', activation: 'already', attachment: 'already' });
     expect(world.sim.mutatingRequests()).toHaveLength(0);
     expect(world.sim.requests.map((r) => r.path).sort()).toEqual([
-      '/account/login', '/git/organizations/getmany', '/git/repositories/getmany', '/plans/listassignedtoorganization',
+      '/account/login',
+      '/git/organizations/getmany',
+      '/git/repositories/getmany',
+      '/plans/listassignedtoorganization',
     ]);
     // The repository and the plan membership lookups went out in parallel: 3 round trips on the critical path.
-    const [repos, plans] = ['/git/repositories/getmany', '/plans/listassignedtoorganization'].map((p) => world!.sim.requests.find((r) => r.path === p)!);
+    const [repos, plans] = ['/git/repositories/getmany', '/plans/listassignedtoorganization'].map(
+      (p) => world!.sim.requests.find((r) => r.path === p)!,
+    );
     expect(plans.startedAt).toBeLessThan(repos.endedAt);
     expect(repos.startedAt).toBeLessThan(plans.endedAt);
     expect(again.summary).toMatch(/no change needed/);
@@ -196,7 +226,10 @@ describe('failures: one line, cause and remedy, exit 1', () => {
   test('a rejected login is not retried and carries the server message', async () => {
     world = await startWorld();
     const run = await action(world, { password: 'wrong-password' });
-    expectOneLineFailure(run, /^Xopero ONE authentication failed \(server: AU1001: Invalid email or password\.\): check the email and password secrets\.$/);
+    expectOneLineFailure(
+      run,
+      /^Xopero ONE authentication failed \(server: AU1001: Invalid email or password\.\): check the email and password secrets\.$/,
+    );
     expect(world.sim.requests.map((r) => r.path)).toEqual(['/account/login']);
   });
 
@@ -256,7 +289,10 @@ describe('failures: one line, cause and remedy, exit 1', () => {
     [{ 'dry-run': 'maybe' }, /Input 'dry-run': expected true or false, got 'maybe'/],
     [{ email: '', password: '' }, /Input 'email': no credentials/],
     [{ 'server-url': '' }, /Input 'server-url': is required/],
-    [{ organization: 'acme', repository: 'globex/portal' }, /Input 'repository': 'globex\/portal' belongs to 'globex', but organization is 'acme': set organization to globex/],
+    [
+      { organization: 'acme', repository: 'globex/portal' },
+      /Input 'repository': 'globex\/portal' belongs to 'globex', but organization is 'acme': set organization to globex/,
+    ],
     [{ repository: '${{ github.repository }}' }, /Input 'repository': '\$\{\{ github\.repository \}\}' is an expression nobody evaluated/],
     [{ 'server-url': 'http://127.0.0.1:1' }, /plain http.*set allow-http: true if you accept that/],
   ])('bad input %j is refused before any request', async (inputs, message) => {
@@ -301,7 +337,9 @@ describe('failures: one line, cause and remedy, exit 1', () => {
     world = await startWorld();
     const run = await action(world, { email: 'reader@example.com' });
     expect(run.code).toBe(1);
-    expect(errorLines(run.stdout).join('\n')).toMatch(/may not call POST \/git\/repositories\/activate \(server: AU1403.*\): give it the GitManagement role/);
+    expect(errorLines(run.stdout).join('\n')).toMatch(
+      /may not call POST \/git\/repositories\/activate \(server: AU1403.*\): give it the GitManagement role/,
+    );
   });
 
   test('a server that keeps answering 502 fails after the bounded retries', async () => {
@@ -319,7 +357,10 @@ describe('failures: one line, cause and remedy, exit 1', () => {
       const location = `${elsewhere.url}/git/organizations/getmany`;
       world.sim.addFault({ path: '/git/organizations/getmany', status: 307, body: '', location });
       const run = await action(world);
-      expectOneLineFailure(run, new RegExp(`redirect \\(HTTP 307\\) to ${location.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}; set server-url to the final address`));
+      expectOneLineFailure(
+        run,
+        new RegExp(`redirect \\(HTTP 307\\) to ${location.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}; set server-url to the final address`),
+      );
       expect(count(world.sim, '/git/organizations/getmany')).toBe(1);
       expect({ connections: elsewhere.connections, requests: elsewhere.requests }).toEqual({ connections: 0, requests: [] });
 
@@ -327,7 +368,12 @@ describe('failures: one line, cause and remedy, exit 1', () => {
       world.sim.addFault({ path: '/git/organizations/getmany', status: 307, body: '', location });
       const follower = new Agent({ connect: { ca: world.sim.caCert } });
       try {
-        const answer = await request(new URL('/git/organizations/getmany', world.url), { method: 'POST', body: '{}', dispatcher: follower, maxRedirections: 1 });
+        const answer = await request(new URL('/git/organizations/getmany', world.url), {
+          method: 'POST',
+          body: '{}',
+          dispatcher: follower,
+          maxRedirections: 1,
+        });
         await answer.body.text();
         expect(answer.statusCode).toBe(200);
       } finally {
@@ -418,7 +464,9 @@ describe('the job summary', () => {
     const run = await action(world, {}, { repository: 'acme/api' });
     expect(run.code).toBe(0);
     expect(run.summary).toMatch(/\| Last successful backup \| never \|/);
-    expect(run.summary).toMatch(/\| Plan's last run \(all its repositories\) \| 1 succeeded, 0 warnings, 0 errors, finished .*1 hour ago\); this repository was not in the plan then \|/);
+    expect(run.summary).toMatch(
+      /\| Plan's last run \(all its repositories\) \| 1 succeeded, 0 warnings, 0 errors, finished .*1 hour ago\); this repository was not in the plan then \|/,
+    );
   });
 });
 
@@ -440,7 +488,10 @@ describe('secrets', () => {
     expect(run.code).toBe(1);
     const tokens = [...new Set(sim.requests.map((r) => r.authorization?.replace('Bearer ', '')).filter(Boolean))] as string[];
     expect(tokens.length).toBeGreaterThanOrEqual(2);
-    const visible = run.all.split('\n').filter((line) => !line.startsWith('::add-mask::')).join('\n');
+    const visible = run.all
+      .split('\n')
+      .filter((line) => !line.startsWith('::add-mask::'))
+      .join('\n');
     for (const secret of [PASSWORD, ...tokens]) {
       expect(run.stdout).toContain(`::add-mask::${secret}`);
       expect(visible).not.toContain(secret);

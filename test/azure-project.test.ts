@@ -91,7 +91,8 @@ function expectOneLine(run: ProcessResult & { all: string }, code: number, patte
 
 describe('attach (mode: ensure)', () => {
   test('attaches the project to the plan with one call; no repository is looked up', async () => {
-    const w = (world = await projectWorld());
+    const w = await projectWorld();
+    world = w;
     const run = await cli(w, project(w));
 
     expect(run.code).toBe(0);
@@ -105,7 +106,8 @@ describe('attach (mode: ensure)', () => {
   });
 
   test('a re-run sends the attach again (the API cannot tell whether it is attached) and the plan holds it once', async () => {
-    const w = (world = await projectWorld({ projectIds: [] }));
+    const w = await projectWorld({ projectIds: [] });
+    world = w;
     await cli(w, project(w));
     w.sim.resetLog();
     const again = await cli(w, project(w));
@@ -115,7 +117,8 @@ describe('attach (mode: ensure)', () => {
   });
 
   test('a plan that includes everything covers the project already: nothing is sent', async () => {
-    const w = (world = await projectWorld({ includeAllRepositories: true, projectSelection: 'all' }));
+    const w = await projectWorld({ includeAllRepositories: true, projectSelection: 'all' });
+    world = w;
     const run = await cli(w, project(w));
     expect(run.code).toBe(0);
     expect(mutating(w)).toEqual([]);
@@ -124,7 +127,8 @@ describe('attach (mode: ensure)', () => {
   });
 
   test('dry run: says it would attach, sends nothing', async () => {
-    const w = (world = await projectWorld());
+    const w = await projectWorld();
+    world = w;
     const run = await cli(w, project(w, '--dry-run'));
     expect(run.code).toBe(0);
     expect(mutating(w)).toEqual([]);
@@ -136,7 +140,8 @@ describe('attach (mode: ensure)', () => {
 describe('detach (mode: release, through the core)', () => {
   test('detaches the project; the other projects stay', async () => {
     const other = '0e000000-0000-4000-8000-000000000009';
-    const w = (world = await projectWorld());
+    const w = await projectWorld();
+    world = w;
     w.sim.addAzureProject('contoso', { id: other, name: 'Kept' });
     w.plan.projectIds = [w.project.id, other];
     const run = await release(w);
@@ -148,39 +153,62 @@ describe('detach (mode: release, through the core)', () => {
   });
 
   test('from a plan that includes everything: refused in words, nothing sent', async () => {
-    const w = (world = await projectWorld({ includeAllRepositories: true }));
+    const w = await projectWorld({ includeAllRepositories: true });
+    world = w;
     const run = await release(w);
     expect(run.problems).toHaveLength(1);
-    expect(run.problems[0]).toMatch(/^Plan 'Azure projects' includes everything in 'contoso' rather than projects selected one by one, so project .* cannot be detached from it: change the plan's selection in the Xopero ONE console\.$/);
+    expect(run.problems[0]).toMatch(
+      /^Plan 'Azure projects' includes everything in 'contoso' rather than projects selected one by one, so project .* cannot be detached from it: change the plan's selection in the Xopero ONE console\.$/,
+    );
     expect(mutating(w)).toEqual([]);
   });
 
   test('on a plan without individual project selection: the documented limit, in words, with the server code', async () => {
-    const w = (world = await projectWorld({ projectSelection: 'rules', projectIds: [] }));
+    const w = await projectWorld({ projectSelection: 'rules', projectIds: [] });
+    world = w;
     const run = await release(w);
     expect(run.problems).toHaveLength(1);
-    expect(run.problems[0]).toMatch(new RegExp(`^Xopero ONE refused to detach Azure DevOps project ${w.project.id} from plan 'Azure projects' \\(server: PL3021: The plan does not use individual project selection\\.\\): the API does this only for plans with individual project selection\\.`));
+    expect(run.problems[0]).toMatch(
+      new RegExp(
+        `^Xopero ONE refused to detach Azure DevOps project ${w.project.id} from plan 'Azure projects' \\(server: PL3021: The plan does not use individual project selection\\.\\): the API does this only for plans with individual project selection\\.`,
+      ),
+    );
     expect(run.changed).toBe(false);
   });
 });
 
 describe("the server's refusal and other failures", () => {
   test('attach on a plan without individual project selection: the documented limit, in words, with the server code', async () => {
-    const w = (world = await projectWorld({ projectSelection: 'rules' }));
+    const w = await projectWorld({ projectSelection: 'rules' });
+    world = w;
     const run = await cli(w, project(w));
-    expectOneLine(run, 1, new RegExp(`^xopero-one: Xopero ONE refused to attach Azure DevOps project ${w.project.id} to plan 'Azure projects' \\(server: PL3021: The plan does not use individual project selection\\.\\): the API does this only for plans with individual project selection\\. Edit plan 'Azure projects' in the Xopero ONE console to select projects one by one`), true);
+    expectOneLine(
+      run,
+      1,
+      new RegExp(
+        `^xopero-one: Xopero ONE refused to attach Azure DevOps project ${w.project.id} to plan 'Azure projects' \\(server: PL3021: The plan does not use individual project selection\\.\\): the API does this only for plans with individual project selection\\. Edit plan 'Azure projects' in the Xopero ONE console to select projects one by one`,
+      ),
+      true,
+    );
     expect(run.stdout).toContain('attach: failed; changed: false');
     expect(w.sim.plan('Azure projects')!.projectIds).toEqual([]);
   });
 
   test('an id Xopero ONE does not know: says to check azure-project', async () => {
-    const w = (world = await projectWorld());
+    const w = await projectWorld();
+    world = w;
     const run = await cli(w, ['--azure-project', '0e000000-0000-4000-8000-0000000000ff', '--plan', 'Azure projects']);
-    expectOneLine(run, 1, /could not attach Azure DevOps project 0e000000-0000-4000-8000-0000000000ff to plan 'Azure projects' \(server: AZ1004: Project not found\): check --azure-project \/ XOPERO_AZURE_PROJECT \(/, true);
+    expectOneLine(
+      run,
+      1,
+      /could not attach Azure DevOps project 0e000000-0000-4000-8000-0000000000ff to plan 'Azure projects' \(server: AZ1004: Project not found\): check --azure-project \/ XOPERO_AZURE_PROJECT \(/,
+      true,
+    );
   });
 
   test('a lost answer is retried, and the retry is harmless: the plan holds the project once', async () => {
-    const w = (world = await projectWorld());
+    const w = await projectWorld();
+    world = w;
     w.sim.addFault({ path: '/plans/attachazureproject', status: 503, afterApply: true });
     const run = await cli(w, project(w));
     expect(run.code).toBe(0);
@@ -189,11 +217,26 @@ describe("the server's refusal and other failures", () => {
   });
 
   test.each([
-    [['--azure-project', 'Fabrikam', '--plan', 'Azure projects'], /^xopero-one: --azure-project \/ XOPERO_AZURE_PROJECT: 'Fabrikam' is not a project id .*no way to find a project by name/],
-    [['--azure-project', '0e000000-0000-4000-8000-000000000001'], /^xopero-one: --plan \/ XOPERO_PLAN: is required with --azure-project \/ XOPERO_AZURE_PROJECT: .*with --mode release \(or XOPERO_MODE=release\), leaves/],
-    [['--azure-project', '0e000000-0000-4000-8000-000000000001', '--plan', 'P', '--mode', 'check'], /^xopero-one: --mode \/ XOPERO_MODE: check cannot verify an Azure DevOps project: the Xopero ONE API has no call that lists a plan's projects\. Use --mode ensure \(or XOPERO_MODE=ensure\) to attach it\.$/],
-    [['--azure-project', '0e000000-0000-4000-8000-000000000001', '--plan', 'P', '--repositories', '*'], /^xopero-one: --azure-project \/ XOPERO_AZURE_PROJECT: give --azure-project \/ XOPERO_AZURE_PROJECT or --repositories \/ XOPERO_REPOSITORIES, not both/],
-    [['--azure-project', '0e000000-0000-4000-8000-000000000001', '--plan', 'P', '--max-backup-age', '1d'], /^xopero-one: --max-backup-age \/ XOPERO_MAX_BACKUP_AGE: .*does not apply to --azure-project \/ XOPERO_AZURE_PROJECT\.$/],
+    [
+      ['--azure-project', 'Fabrikam', '--plan', 'Azure projects'],
+      /^xopero-one: --azure-project \/ XOPERO_AZURE_PROJECT: 'Fabrikam' is not a project id .*no way to find a project by name/,
+    ],
+    [
+      ['--azure-project', '0e000000-0000-4000-8000-000000000001'],
+      /^xopero-one: --plan \/ XOPERO_PLAN: is required with --azure-project \/ XOPERO_AZURE_PROJECT: .*with --mode release \(or XOPERO_MODE=release\), leaves/,
+    ],
+    [
+      ['--azure-project', '0e000000-0000-4000-8000-000000000001', '--plan', 'P', '--mode', 'check'],
+      /^xopero-one: --mode \/ XOPERO_MODE: check cannot verify an Azure DevOps project: the Xopero ONE API has no call that lists a plan's projects\. Use --mode ensure \(or XOPERO_MODE=ensure\) to attach it\.$/,
+    ],
+    [
+      ['--azure-project', '0e000000-0000-4000-8000-000000000001', '--plan', 'P', '--repositories', '*'],
+      /^xopero-one: --azure-project \/ XOPERO_AZURE_PROJECT: give --azure-project \/ XOPERO_AZURE_PROJECT or --repositories \/ XOPERO_REPOSITORIES, not both/,
+    ],
+    [
+      ['--azure-project', '0e000000-0000-4000-8000-000000000001', '--plan', 'P', '--max-backup-age', '1d'],
+      /^xopero-one: --max-backup-age \/ XOPERO_MAX_BACKUP_AGE: .*does not apply to --azure-project \/ XOPERO_AZURE_PROJECT\.$/,
+    ],
   ])('usage error before any request: %j', async (args, pattern) => {
     world = await startWorld();
     const run = await cli(world, args);
@@ -204,8 +247,19 @@ describe("the server's refusal and other failures", () => {
 
 describe('the action', () => {
   test('azure-project as an action input: attached, outputs set', async () => {
-    const w = (world = await projectWorld());
-    const run = await runAction({ 'server-url': w.url, email: EMAIL, password: PASSWORD, organization: 'contoso', plan: 'Azure projects', 'azure-project': w.project.id }, { env: { NODE_EXTRA_CA_CERTS: w.sim.caCertPath } });
+    const w = await projectWorld();
+    world = w;
+    const run = await runAction(
+      {
+        'server-url': w.url,
+        email: EMAIL,
+        password: PASSWORD,
+        organization: 'contoso',
+        plan: 'Azure projects',
+        'azure-project': w.project.id,
+      },
+      { env: { NODE_EXTRA_CA_CERTS: w.sim.caCertPath } },
+    );
     expect(errorLines(run.stdout)).toEqual([]);
     expect(run.code).toBe(0);
     expect(w.sim.plan('Azure projects')!.projectIds).toEqual([w.project.id]);

@@ -102,7 +102,10 @@ describe('mode: check', () => {
   test('an unknown repository fails without a synchronization', async () => {
     world = await startWorld();
     world.sim.addRepository(world.orgId, { name: 'acme/new-service', pendingSync: true });
-    const result = await runAction({ ...world.inputs, mode: 'check' }, { repository: 'acme/new-service', env: { NODE_EXTRA_CA_CERTS: world.sim.caCertPath } });
+    const result = await runAction(
+      { ...world.inputs, mode: 'check' },
+      { repository: 'acme/new-service', env: { NODE_EXTRA_CA_CERTS: world.sim.caCertPath } },
+    );
     expect(result.code).toBe(1);
     expect(errorLines(result.stdout)[0]).toMatch(/'acme\/new-service' is not known to Xopero ONE in organization 'acme'.*mode: ensure/);
     expect(count(world.sim, '/git/repositories/sync')).toBe(0);
@@ -111,6 +114,8 @@ describe('mode: check', () => {
 
 test('the stale message reads as a person writes it', () => {
   const status = { lastBackup: '', lastSuccessfulBackup: '', nextBackup: '2026-11-27T02:00:00.000Z', ageSeconds: 90 * 60 };
-  expect(staleBackupProblem('acme/api', status, 3600)).toBe("'acme/api': last successful backup 1 hour 30 minutes ago, limit 1 hour; next backup scheduled 2026-11-27 02:00 UTC.");
+  expect(staleBackupProblem('acme/api', status, 3600)).toBe(
+    "'acme/api': last successful backup 1 hour 30 minutes ago, limit 1 hour; next backup scheduled 2026-11-27 02:00 UTC.",
+  );
   expect(staleBackupProblem('acme/api', status, 7200)).toBeUndefined();
 });

@@ -39,7 +39,16 @@ const credentials = (w: World): Record<string, string> => ({
 });
 
 /** Flags for the usual story: acme/api into 'Nightly GitHub'. */
-const flags = (w: World): string[] => ['--server-url', w.url, '--organization', 'acme', '--repository', 'acme/api', '--plan', 'Nightly GitHub'];
+const flags = (w: World): string[] => [
+  '--server-url',
+  w.url,
+  '--organization',
+  'acme',
+  '--repository',
+  'acme/api',
+  '--plan',
+  'Nightly GitHub',
+];
 
 /** The variables GitLab sets for a job of project acme/api. */
 const GITLAB = { GITLAB_CI: 'true', CI: 'true', CI_PROJECT_ROOT_NAMESPACE: 'acme', CI_PROJECT_PATH: 'acme/api', CI_JOB_ID: '4242' };
@@ -176,7 +185,8 @@ describe('--help and --version', () => {
       expect(run.stdout).toMatch(new RegExp(`^  ${flag}\\b|, ${flag}\\b`, 'm'));
     }
     // The secrets are named, as variables only.
-    for (const secret of ['XOPERO_EMAIL', 'XOPERO_PASSWORD', 'XOPERO_ACCESS_TOKEN', 'XOPERO_GITHUB_TOKEN']) expect(run.stdout).toContain(secret);
+    for (const secret of ['XOPERO_EMAIL', 'XOPERO_PASSWORD', 'XOPERO_ACCESS_TOKEN', 'XOPERO_GITHUB_TOKEN'])
+      expect(run.stdout).toContain(secret);
     for (const secret of SECRET_INPUTS) expect(run.stdout).not.toContain(`--${secret}`);
   });
 
@@ -210,8 +220,14 @@ describe('exit status', () => {
     [['--max-backup-age', '-5'], /--max-backup-age \/ XOPERO_MAX_BACKUP_AGE: expected a duration .* got '-5'/],
     [['--plan'], /--plan needs a value/],
     [['--repositories', '*'], /give --repository \/ XOPERO_REPOSITORY or --repositories \/ XOPERO_REPOSITORIES \(a sweep\), not both/],
-    [['--organization', 'globex'], /--repository \/ XOPERO_REPOSITORY: 'acme\/api' belongs to 'acme', but --organization \/ XOPERO_ORGANIZATION is 'globex'/],
-    [['--dotenv', '/nonexistent-dir/x.env'], /cannot write the dotenv file '\/nonexistent-dir\/x\.env': the directory \/nonexistent-dir does not exist/],
+    [
+      ['--organization', 'globex'],
+      /--repository \/ XOPERO_REPOSITORY: 'acme\/api' belongs to 'acme', but --organization \/ XOPERO_ORGANIZATION is 'globex'/,
+    ],
+    [
+      ['--dotenv', '/nonexistent-dir/x.env'],
+      /cannot write the dotenv file '\/nonexistent-dir\/x\.env': the directory \/nonexistent-dir does not exist/,
+    ],
     [['--password', 'pw-on-the-command-line'], /--password is not accepted.*set XOPERO_PASSWORD instead/],
     [['--access-token', 'token-on-the-command-line'], /--access-token is not accepted.*set XOPERO_ACCESS_TOKEN instead/],
     [['--email', EMAIL], /--email is not accepted.*set XOPERO_EMAIL instead/],
@@ -222,7 +238,10 @@ describe('exit status', () => {
     [['--mode', 'fix'], /--mode \/ XOPERO_MODE: expected one of ensure, check, release, release-check, got 'fix'/],
     [['--wait-timeout', 'soon'], /--wait-timeout \/ XOPERO_WAIT_TIMEOUT: expected a number of seconds/],
     [['--activate', 'maybe'], /--activate \/ XOPERO_ACTIVATE: expected true or false, got 'maybe'/],
-    [['--server-url', 'http://127.0.0.1:1'], /--server-url \/ XOPERO_SERVER_URL: .* is plain http.*set --allow-http \(or XOPERO_ALLOW_HTTP=true\)/],
+    [
+      ['--server-url', 'http://127.0.0.1:1'],
+      /--server-url \/ XOPERO_SERVER_URL: .* is plain http.*set --allow-http \(or XOPERO_ALLOW_HTTP=true\)/,
+    ],
   ])('2: usage error %j, before any request', async (args, message) => {
     world = await startWorld();
     const run = await cli([...flags(world), ...args], credentials(world));
@@ -283,7 +302,14 @@ describe('GitLab CI (GITLAB_CI=true)', () => {
   test('organization and repository default from the project; xopero.env; collapsible sections', async () => {
     world = await startWorld();
     // The component sets XOPERO_ORGANIZATION and XOPERO_REPOSITORY to '' when their inputs are empty.
-    const env = { ...GITLAB, ...credentials(world), XOPERO_SERVER_URL: world.url, XOPERO_PLAN: 'Nightly GitHub', XOPERO_ORGANIZATION: '', XOPERO_REPOSITORY: '' };
+    const env = {
+      ...GITLAB,
+      ...credentials(world),
+      XOPERO_SERVER_URL: world.url,
+      XOPERO_PLAN: 'Nightly GitHub',
+      XOPERO_ORGANIZATION: '',
+      XOPERO_REPOSITORY: '',
+    };
     const run = await cli([], env);
 
     expect(run.code).toBe(0);
@@ -299,7 +325,9 @@ describe('GitLab CI (GITLAB_CI=true)', () => {
       XOPERO_PLAN_ID: world.nightlyId,
       XOPERO_CHANGED: 'true',
     });
-    expect(Object.keys(dotenv)).toEqual(expect.arrayContaining(['XOPERO_LAST_BACKUP', 'XOPERO_LAST_SUCCESSFUL_BACKUP', 'XOPERO_NEXT_BACKUP', 'XOPERO_BACKUP_AGE']));
+    expect(Object.keys(dotenv)).toEqual(
+      expect.arrayContaining(['XOPERO_LAST_BACKUP', 'XOPERO_LAST_SUCCESSFUL_BACKUP', 'XOPERO_NEXT_BACKUP', 'XOPERO_BACKUP_AGE']),
+    );
     expect(dotenv).not.toHaveProperty('XOPERO_RESULT');
     // GitLab's dotenv parser takes KEY=VALUE lines only: no blank lines, no comments.
     expect(dotenvText.endsWith('\n')).toBe(true);
@@ -322,7 +350,14 @@ describe('GitLab CI (GITLAB_CI=true)', () => {
 
   test('explicit XOPERO_ORGANIZATION and XOPERO_REPOSITORY win over the project defaults', async () => {
     world = await startWorld();
-    const run = await cli([], { ...GITLAB, ...credentials(world), XOPERO_SERVER_URL: world.url, XOPERO_PLAN: 'Nightly GitHub', XOPERO_ORGANIZATION: world.orgId, XOPERO_REPOSITORY: 'acme/other' });
+    const run = await cli([], {
+      ...GITLAB,
+      ...credentials(world),
+      XOPERO_SERVER_URL: world.url,
+      XOPERO_PLAN: 'Nightly GitHub',
+      XOPERO_ORGANIZATION: world.orgId,
+      XOPERO_REPOSITORY: 'acme/other',
+    });
 
     expect(run.code).toBe(0);
     const dotenv = parseDotenv(readFileSync(join(run.cwd, 'xopero.env'), 'utf8'));
@@ -333,8 +368,17 @@ describe('GitLab CI (GITLAB_CI=true)', () => {
 
   test('--dotenv names the file; outside GitLab the project variables are ignored', async () => {
     world = await startWorld();
-    const outside = await cli([], { CI_PROJECT_ROOT_NAMESPACE: 'acme', CI_PROJECT_PATH: 'acme/api', ...credentials(world), XOPERO_SERVER_URL: world.url });
-    expectFailure(outside, 2, /--repository \/ XOPERO_REPOSITORY: is required but empty; CI_PROJECT_PATH is set, but GITLAB_CI is not 'true'.*add --variable GITLAB_CI=true\)\.$/);
+    const outside = await cli([], {
+      CI_PROJECT_ROOT_NAMESPACE: 'acme',
+      CI_PROJECT_PATH: 'acme/api',
+      ...credentials(world),
+      XOPERO_SERVER_URL: world.url,
+    });
+    expectFailure(
+      outside,
+      2,
+      /--repository \/ XOPERO_REPOSITORY: is required but empty; CI_PROJECT_PATH is set, but GITLAB_CI is not 'true'.*add --variable GITLAB_CI=true\)\.$/,
+    );
     expect(world.sim.requests).toHaveLength(0);
 
     const dir = freshDir();
@@ -346,7 +390,11 @@ describe('GitLab CI (GITLAB_CI=true)', () => {
   test('a dotenv file that cannot be written: an error naming it, not an unexpected one', async () => {
     world = await startWorld();
     const run = await cli([...flags(world), '--dotenv', '/nonexistent-dir/xopero.env'], credentials(world));
-    expectFailure(run, 2, /^xopero-one: --dotenv \/ XOPERO_DOTENV: cannot write the dotenv file '\/nonexistent-dir\/xopero\.env'.*give a writable path\.$/);
+    expectFailure(
+      run,
+      2,
+      /^xopero-one: --dotenv \/ XOPERO_DOTENV: cannot write the dotenv file '\/nonexistent-dir\/xopero\.env'.*give a writable path\.$/,
+    );
     expect(run.stderr).not.toMatch(/Unexpected error|please report/);
     // Checked before the run: nothing was sent, so nothing was changed.
     expect(world.sim.requests).toHaveLength(0);
@@ -358,7 +406,11 @@ describe('XOPERO_CA_CERTIFICATE', () => {
   test('without it (and without NODE_EXTRA_CA_CERTS) the simulator is not trusted', async () => {
     world = await startWorld();
     const run = await cli(flags(world), { XOPERO_EMAIL: EMAIL, XOPERO_PASSWORD: PASSWORD });
-    expectFailure(run, 1, /TLS certificate of .* is not trusted.*give its CA as --ca-certificate \/ XOPERO_CA_CERTIFICATE \(PEM\) or in NODE_EXTRA_CA_CERTS/);
+    expectFailure(
+      run,
+      1,
+      /TLS certificate of .* is not trusted.*give its CA as --ca-certificate \/ XOPERO_CA_CERTIFICATE \(PEM\) or in NODE_EXTRA_CA_CERTS/,
+    );
     expect(world.sim.requests).toHaveLength(0);
   });
 
@@ -402,7 +454,13 @@ describe('secrets', () => {
     const { sim } = world;
     sim.addFault({ path: '/git/repositories/getmany', status: 401 }); // a second login, a second token
     sim.addFault({ path: '/plans/attachgitrepository', status: 500, body: { errorCode: 'GN0500', message: `echo ${PASSWORD}` } });
-    const run = await cli(['--json'], { ...GITLAB, ...credentials(world), XOPERO_SERVER_URL: world.url, XOPERO_PLAN: 'Nightly GitHub', XOPERO_TIMING: '1' });
+    const run = await cli(['--json'], {
+      ...GITLAB,
+      ...credentials(world),
+      XOPERO_SERVER_URL: world.url,
+      XOPERO_PLAN: 'Nightly GitHub',
+      XOPERO_TIMING: '1',
+    });
 
     expect(run.code).toBe(1);
     JSON.parse(run.stdout); // still one JSON document
@@ -420,7 +478,11 @@ describe('secrets', () => {
     world = await startWorld();
     const token = world.sim.issueToken(EMAIL);
     world.sim.addFault({ path: '/plans/attachgitrepository', status: 500, body: { errorCode: 'GN0500', message: `token ${token}` } });
-    const run = await cli([...flags(world), '--json'], { XOPERO_ACCESS_TOKEN: token, NODE_EXTRA_CA_CERTS: world.sim.caCertPath, XOPERO_TIMING: '1' });
+    const run = await cli([...flags(world), '--json'], {
+      XOPERO_ACCESS_TOKEN: token,
+      NODE_EXTRA_CA_CERTS: world.sim.caCertPath,
+      XOPERO_TIMING: '1',
+    });
 
     expect(run.code).toBe(1);
     expect(count(world.sim, '/account/login')).toBe(0);
@@ -506,7 +568,7 @@ describe('--json is always one document', () => {
 });
 
 describe('the organization and the repository', () => {
-  test("--repository owner/name alone: the organization is the owner", async () => {
+  test('--repository owner/name alone: the organization is the owner', async () => {
     world = await startWorld();
     const run = await cli(['--server-url', world.url, '--repository', 'acme/api', '--plan', 'Nightly GitHub'], credentials(world));
     expect(run.code).toBe(0);
@@ -523,12 +585,20 @@ describe('the organization and the repository', () => {
   test('an organization the account does not see: the remedy names the flag and its variable', async () => {
     world = await startWorld();
     const run = await cli(['--server-url', world.url, '--organization', 'acmee', '--repository', 'api'], credentials(world));
-    expectFailure(run, 1, /Organization 'acmee' not found \(did you mean 'acme'\?\).*Set --organization \/ XOPERO_ORGANIZATION to one of these names/);
+    expectFailure(
+      run,
+      1,
+      /Organization 'acmee' not found \(did you mean 'acme'\?\).*Set --organization \/ XOPERO_ORGANIZATION to one of these names/,
+    );
     expect(world.sim.mutatingRequests()).toHaveLength(0);
   });
 
   test('XOPERO_ACCESS_TOKEN beside the email and password: says which variables to unset', async () => {
-    const run = await cli(['--server-url', 'https://127.0.0.1:1', '--repository', 'acme/api'], { XOPERO_EMAIL: EMAIL, XOPERO_PASSWORD: PASSWORD, XOPERO_ACCESS_TOKEN: 'tok-x' });
+    const run = await cli(['--server-url', 'https://127.0.0.1:1', '--repository', 'acme/api'], {
+      XOPERO_EMAIL: EMAIL,
+      XOPERO_PASSWORD: PASSWORD,
+      XOPERO_ACCESS_TOKEN: 'tok-x',
+    });
     expectFailure(run, 2, /unset XOPERO_EMAIL and XOPERO_PASSWORD, or unset XOPERO_ACCESS_TOKEN/);
     expect(run.all).not.toContain(PASSWORD);
   });
@@ -537,7 +607,10 @@ describe('the organization and the repository', () => {
 describe('server answers that need a remedy', () => {
   test('https:// to a server speaking plain HTTP: said so, at once, not retried', async () => {
     world = await startWorld({ tls: false });
-    const run = await cli(['--server-url', world.url.replace('http:', 'https:'), '--repository', 'acme/api'], { XOPERO_EMAIL: EMAIL, XOPERO_PASSWORD: PASSWORD });
+    const run = await cli(['--server-url', world.url.replace('http:', 'https:'), '--repository', 'acme/api'], {
+      XOPERO_EMAIL: EMAIL,
+      XOPERO_PASSWORD: PASSWORD,
+    });
     expectFailure(run, 1, /127\.0\.0\.1:\d+ answered in plain HTTP to an https:\/\/ address.*--allow-http \(or XOPERO_ALLOW_HTTP=true\)/);
     expect(run.stderr).not.toMatch(/Retrying/);
   });
@@ -546,7 +619,11 @@ describe('server answers that need a remedy', () => {
     world = await startWorld();
     world.sim.addFault({ path: '/account/login', status: 404, body: { errorCode: 'GN0404', message: 'No route' } });
     const run = await cli(flags(world), credentials(world));
-    expectFailure(run, 1, /has no \/account\/login \(HTTP 404, server: GN0404: No route\): is --server-url \/ XOPERO_SERVER_URL the Xopero ONE Management Service address\?/);
+    expectFailure(
+      run,
+      1,
+      /has no \/account\/login \(HTTP 404, server: GN0404: No route\): is --server-url \/ XOPERO_SERVER_URL the Xopero ONE Management Service address\?/,
+    );
   });
 });
 
@@ -572,7 +649,9 @@ describe('sweeps say what they found', () => {
     const check = await sweep(world, '--repositories', 'other', '--plan', 'Nightly GitHub', '--mode', 'check', '--max-backup-age', '1d');
     expect(check.code).toBe(1);
     expect(check.stdout).toMatch(/^ {2}acme\/other: stale \('acme\/other' has never been backed up successfully/m);
-    expect(errorLines(check)).toEqual([expect.stringMatching(/1 of 1 repositories have no successful backup within the limit; the report lists them/)]);
+    expect(errorLines(check)).toEqual([
+      expect.stringMatching(/1 of 1 repositories have no successful backup within the limit; the report lists them/),
+    ]);
   });
 
   test("a name not found: 'set sync' advice only where sync is what stops it; '1 plan'", async () => {
@@ -591,7 +670,10 @@ describe('sweeps say what they found', () => {
 describe('check mode', () => {
   test('a stale backup: no "nothing to change" before the failure', async () => {
     world = await startWorld();
-    const run = await cli(['--server-url', world.url, '--repository', 'acme/other', '--plan', 'Nightly GitHub', '--mode', 'check', '--max-backup-age', '1d'], credentials(world));
+    const run = await cli(
+      ['--server-url', world.url, '--repository', 'acme/other', '--plan', 'Nightly GitHub', '--mode', 'check', '--max-backup-age', '1d'],
+      credentials(world),
+    );
     expect(run.code).toBe(1);
     expect(run.stderr).not.toMatch(/nothing to change/i);
     expect(run.stderr).toMatch(/Check: nothing would change, but the backup is older than max-backup-age \(below\)\./);

@@ -24,7 +24,13 @@ afterEach(async () => {
 
 /** The same organization each time; only the seed of the 0-30 ms delay on every request changes. */
 async function startState(seed: number, repositories: number) {
-  sim = new Simulator({ jitterMs: 30, seed, pageCap: 100, syncDurationMs: 300, users: [{ email: EMAIL, password: PASSWORD, roles: ['GitManagement'] }] });
+  sim = new Simulator({
+    jitterMs: 30,
+    seed,
+    pageCap: 100,
+    syncDurationMs: 300,
+    users: [{ email: EMAIL, password: PASSWORD, roles: ['GitManagement'] }],
+  });
   const org = sim.addOrganization({ name: 'acme', id: id(1, 1) });
   const attachedIds: string[] = [];
   for (let i = 0; i < repositories; i++) {
@@ -102,7 +108,8 @@ describe('the same state gives the same outputs, whatever order the answers arri
       for (let i = 0; i < 120; i++) if (i % 12 === 0 || i % 7 === 3) s.repository(id(2, i))!.isRemoved = true;
     };
     const runs = [];
-    for (let i = 0; i < RUNS; i++) runs.push(await runOnce(120, { repositories: '*', reclaim: 'removed', 'release-limit': '100' }, markRemoved));
+    for (let i = 0; i < RUNS; i++)
+      runs.push(await runOnce(120, { repositories: '*', reclaim: 'removed', 'release-limit': '100' }, markRemoved));
     const [first] = runs;
     const result = JSON.parse(first.result);
     expect(result.reclaim.released).toHaveLength(13);
@@ -116,14 +123,21 @@ describe('the same state gives the same outputs, whatever order the answers arri
   test('one repository that needs a synchronization, an activation and an attachment, 5 runs', async () => {
     const runs = [];
     for (let i = 0; i < RUNS; i++) {
-      runs.push(await runOnce(3, { repository: 'acme/brand-new' }, (s) => s.addRepository(id(1, 1), { id: id(4, 1), name: 'acme/brand-new', pendingSync: true, isProtected: false })));
+      runs.push(
+        await runOnce(3, { repository: 'acme/brand-new' }, (s) =>
+          s.addRepository(id(1, 1), { id: id(4, 1), name: 'acme/brand-new', pendingSync: true, isProtected: false }),
+        ),
+      );
     }
     const [first] = runs;
     expect(first.code).toBe(0);
     expect(JSON.parse(first.result)).toMatchObject({ synchronization: 'synchronized', activation: 'activated', attachment: 'attached' });
     // The number of polls while waiting for the synchronization depends on its speed: `requests.total` is the
     // result's one timing-dependent field (the README says so). Everything else is identical.
-    const withoutPolls = (run: typeof first) => ({ ...run, result: JSON.stringify({ ...JSON.parse(run.result), requests: { mutating: JSON.parse(run.result).requests.mutating } }) });
+    const withoutPolls = (run: typeof first) => ({
+      ...run,
+      result: JSON.stringify({ ...JSON.parse(run.result), requests: { mutating: JSON.parse(run.result).requests.mutating } }),
+    });
     for (const run of runs.slice(1)) expect(withoutPolls(run)).toEqual(withoutPolls(first));
   });
 });

@@ -63,7 +63,8 @@ export class GithubServer {
     await closed;
   }
 
-  private handle(req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse): void {
+  // No `void` return type: its early exits return send(...), which answers the request.
+  private handle(req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse) {
     const url = new URL(req.url ?? '/', this.url);
     const query = Object.fromEntries(url.searchParams);
     const record: GithubRequest = { path: url.pathname, query, authorization: req.headers.authorization, status: 0 };
@@ -98,7 +99,12 @@ export class GithubServer {
       next.searchParams.set('page', String(n));
       return `<${next.href}>; rel="${rel}"`;
     };
-    const links = [page < last ? link(page + 1, 'next') : '', page < last ? link(last, 'last') : '', page > 1 ? link(1, 'first') : '', page > 1 ? link(page - 1, 'prev') : ''].filter(Boolean);
+    const links = [
+      page < last ? link(page + 1, 'next') : '',
+      page < last ? link(last, 'last') : '',
+      page > 1 ? link(1, 'first') : '',
+      page > 1 ? link(page - 1, 'prev') : '',
+    ].filter(Boolean);
     send(200, items, links.length ? { link: links.join(', ') } : {});
   }
 }

@@ -8,7 +8,18 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, test } from '@jest/globals';
 import { spawn } from 'node:child_process';
-import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -58,7 +69,8 @@ function loadTemplate() {
   const docs = parseAllDocuments(readFileSync(TEMPLATE, 'utf8'));
   if (!Array.isArray(docs)) throw new Error('the template is empty');
   for (const doc of docs) {
-    if (doc.errors.length > 0 || doc.warnings.length > 0) throw new Error([...doc.errors, ...doc.warnings].map((e) => e.message).join('\n'));
+    if (doc.errors.length > 0 || doc.warnings.length > 0)
+      throw new Error([...doc.errors, ...doc.warnings].map((e) => e.message).join('\n'));
   }
   const [header, config] = docs.map((doc) => doc.toJS()) as [{ spec: { inputs: Record<string, InputSpec> } }, Record<string, Job>];
   return { count: docs.length, header, spec: header.spec, config };
@@ -102,7 +114,8 @@ function resolveInputs(spec: Record<string, InputSpec>, given: Record<string, un
     if (value === undefined) throw new Error(`\`${name}\` input: required value has not been provided`);
     const type = input.type ?? 'string';
     if (typeOf(value) !== type) throw new Error(`\`${name}\` input: provided value is not a ${type}`);
-    if (input.options && !input.options.includes(value)) throw new Error(`\`${name}\` input: \`${String(value)}\` cannot be used because it is not in the list of allowed options`);
+    if (input.options && !input.options.includes(value))
+      throw new Error(`\`${name}\` input: \`${String(value)}\` cannot be used because it is not in the list of allowed options`);
     if (input.regex && !new RegExp(input.regex).test(String(value))) throw new Error(`\`${name}\` input: does not match required regex`);
     values[name] = value;
   }
@@ -127,7 +140,8 @@ function interpolate<T>(node: T, values: Record<string, unknown>): T {
       return value.replace(BLOCK, (_, data: string) => String(inputValue(data)));
     }
     if (Array.isArray(value)) return value.map(visit);
-    if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([key, inner]) => [visit(key), visit(inner)]));
+    if (value && typeof value === 'object')
+      return Object.fromEntries(Object.entries(value).map(([key, inner]) => [visit(key), visit(inner)]));
     return value;
   };
   return visit(node) as T;
@@ -255,7 +269,12 @@ describe('the template', () => {
       if (input.options) expect(input.options).toContain(input.default);
     }
 
-    const inputs = Object.fromEntries(Object.entries(spec.inputs).map(([name, input]) => [name, { type: input.type ?? 'string', default: input.default, options: input.options }]));
+    const inputs = Object.fromEntries(
+      Object.entries(spec.inputs).map(([name, input]) => [
+        name,
+        { type: input.type ?? 'string', default: input.default, options: input.options },
+      ]),
+    );
     expect(inputs).toEqual({
       as: { type: 'string', default: JOB_NAME },
       stage: { type: 'string', default: '.pre' },
@@ -301,7 +320,8 @@ describe('the template', () => {
     expect(job.image).toBe('$[[ inputs.image ]]');
     for (const name of Object.keys(spec.inputs)) expect(name).not.toMatch(/email|password|token|secret|certificate/);
     const set = variablesSet(job);
-    for (const secret of ['XOPERO_EMAIL', 'XOPERO_PASSWORD', 'XOPERO_ACCESS_TOKEN', 'XOPERO_CA_CERTIFICATE']) expect(set.has(secret)).toBe(false);
+    for (const secret of ['XOPERO_EMAIL', 'XOPERO_PASSWORD', 'XOPERO_ACCESS_TOKEN', 'XOPERO_CA_CERTIFICATE'])
+      expect(set.has(secret)).toBe(false);
   });
 
   test("its inputs are the CLI's options: a --flag in --help and an XOPERO_* variable the CLI reads", async () => {
@@ -346,7 +366,9 @@ describe('included twice', () => {
 
   test('the README shows it included twice, each include with its own job name', () => {
     const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
-    const twice = [...readme.matchAll(/```yaml\n([\s\S]*?)```/g)].map(([, block]) => block).filter((block) => /^include:/m.test(block) && jobNames(block).length === 2);
+    const twice = [...readme.matchAll(/```yaml\n([\s\S]*?)```/g)]
+      .map(([, block]) => block)
+      .filter((block) => /^include:/m.test(block) && jobNames(block).length === 2);
     expect(twice).toHaveLength(1);
     expect(new Set(jobNames(twice[0])).size).toBe(2);
   });
@@ -373,7 +395,11 @@ describe('interpolation, by GitLab rules', () => {
       XOPERO_WAIT_TIMEOUT: 300,
       XOPERO_MODE: 'ensure',
     });
-    expect(Object.fromEntries(variablesSet(job))).toMatchObject({ XOPERO_ACTIVATE: 'true', XOPERO_DRY_RUN: 'false', XOPERO_ALLOW_HTTP: 'false' });
+    expect(Object.fromEntries(variablesSet(job))).toMatchObject({
+      XOPERO_ACTIVATE: 'true',
+      XOPERO_DRY_RUN: 'false',
+      XOPERO_ALLOW_HTTP: 'false',
+    });
     expect(job.variables.XOPERO_PACKAGE).toBe(`${PACKAGE.name}@${PACKAGE.version}`);
     expect(job.name).toBe(JOB_NAME);
   });
@@ -450,7 +476,9 @@ function gitlabVariables(projectDir: string): Record<string, string> {
 
 /** `$NAME`, `${NAME}` and `$$` in a variable's value, as GitLab expands them. */
 const expand = (value: string, env: Record<string, string>) =>
-  value.replace(/\$\$|\$\{(\w+)\}|\$(\w+)/g, (all, braced?: string, bare?: string) => (all === '$$' ? '$' : (env[braced ?? bare ?? ''] ?? '')));
+  value.replace(/\$\$|\$\{(\w+)\}|\$(\w+)/g, (all, braced?: string, bare?: string) =>
+    all === '$$' ? '$' : (env[braced ?? bare ?? ''] ?? ''),
+  );
 
 /**
  * Runs the interpolated job the way a GitLab runner's shell executor does: the predefined variables, the
@@ -527,9 +555,17 @@ describe('the job, run as a GitLab runner runs it (bash)', () => {
 
   test('organization and repository inputs override the project; server_url may name a CI/CD variable', async () => {
     world = await startWorld();
-    const run = await runJob(world, { server_url: '$XOPERO_URL', organization: world.orgId, repository: 'acme/other', activate: false }, { XOPERO_URL: world.url });
+    const run = await runJob(
+      world,
+      { server_url: '$XOPERO_URL', organization: world.orgId, repository: 'acme/other', activate: false },
+      { XOPERO_URL: world.url },
+    );
     expect(run.code).toBe(0);
-    expect(run.dotenv).toMatchObject({ XOPERO_REPOSITORY_ID: world.sim.repository('acme/other')!.id, XOPERO_CHANGED: 'false', XOPERO_PLAN_ID: '' });
+    expect(run.dotenv).toMatchObject({
+      XOPERO_REPOSITORY_ID: world.sim.repository('acme/other')!.id,
+      XOPERO_CHANGED: 'false',
+      XOPERO_PLAN_ID: '',
+    });
     expect(world.sim.repository('acme/api')!.isProtected).toBe(false);
   });
 });
@@ -568,9 +604,13 @@ describe('only the CLI bundle this component version pins runs', () => {
     expect(bundleDigest(packedBundle)).toBe(pinned);
   });
 
-  const refused = /^xopero-one: package \S+ (is not the xopero-one CLI this component version pins \(its bundle is sha512-\S+\.\.\., the pin sha512-\S+\.\.\.\): refused, nothing was run\.|is not a readable \.tgz \(.+\): nothing was run\.)/;
+  const refused =
+    /^xopero-one: package \S+ (is not the xopero-one CLI this component version pins \(its bundle is sha512-\S+\.\.\., the pin sha512-\S+\.\.\.\): refused, nothing was run\.|is not a readable \.tgz \(.+\): nothing was run\.)/;
   test.each([
-    ['a tarball whose bundle differs by one character', () => repackedTarball('one-char.tgz', (bundle) => bundle.replace('Sign in', 'Sign-in'))],
+    [
+      'a tarball whose bundle differs by one character',
+      () => repackedTarball('one-char.tgz', (bundle) => bundle.replace('Sign in', 'Sign-in')),
+    ],
     ['a tarball whose bundle has one line more', () => repackedTarball('one-line.tgz', (bundle) => `${bundle}\nconsole.log("hello");\n`)],
     [
       'the bundle file itself, one byte changed',
@@ -626,10 +666,17 @@ describe('only the CLI bundle this component version pins runs', () => {
 
   test('from a registry (npm_config_registry) or a mirror URL; credentials in the URL are sent, never shown', async () => {
     const registryPath = `/npm/${PACKAGE.name}/-/${PACKAGE.name}-${PACKAGE.version}.tgz`;
-    const files = await serveFiles({ [registryPath]: readFileSync(tarball), '/mirror/tampered.tgz': readFileSync(await repackedTarball('served.tgz', (bundle) => `${bundle};`)) });
+    const files = await serveFiles({
+      [registryPath]: readFileSync(tarball),
+      '/mirror/tampered.tgz': readFileSync(await repackedTarball('served.tgz', (bundle) => `${bundle};`)),
+    });
     try {
       world = await startWorld();
-      const fromRegistry = await runJob(world, { server_url: world.url, plan: 'Nightly GitHub', package: `${PACKAGE.name}@${PACKAGE.version}` }, { npm_config_registry: `${files.base}/npm` });
+      const fromRegistry = await runJob(
+        world,
+        { server_url: world.url, plan: 'Nightly GitHub', package: `${PACKAGE.name}@${PACKAGE.version}` },
+        { npm_config_registry: `${files.base}/npm` },
+      );
       expect([fromRegistry.code, fromRegistry.stderr]).toEqual([0, expect.not.stringMatching(/^xopero-one: /m)]);
       expectProtected(world, 'acme/api');
       expect(files.seen).toEqual([{ path: registryPath, authorization: undefined }]);
@@ -641,11 +688,16 @@ describe('only the CLI bundle this component version pins runs', () => {
       expect(tampered.code).toBe(1);
       expect(tampered.stderr).toMatch(refused);
       expect(tampered.stderr).toContain('package http://***@127.0.0.1:');
-      expect(files.seen.at(-1)).toEqual({ path: '/mirror/tampered.tgz', authorization: `Basic ${Buffer.from(`ci:${secret}`).toString('base64')}` });
+      expect(files.seen.at(-1)).toEqual({
+        path: '/mirror/tampered.tgz',
+        authorization: `Basic ${Buffer.from(`ci:${secret}`).toString('base64')}`,
+      });
 
       const missing = await runJob(world, { server_url: world.url, package: `${withCredentials}/missing.tgz` });
       expect(missing.code).toBe(1);
-      expect(missing.stderr).toMatch(/^xopero-one: cannot download package http:\/\/\*\*\*@127\.0\.0\.1:\d+\/mirror\/missing\.tgz: HTTP 404\. Check the package input .*\n$/);
+      expect(missing.stderr).toMatch(
+        /^xopero-one: cannot download package http:\/\/\*\*\*@127\.0\.0\.1:\d+\/mirror\/missing\.tgz: HTTP 404\. Check the package input .*\n$/,
+      );
       for (const run of [tampered, missing]) expect(run.stderr).not.toMatch(/pa%40ss|pa@ss/);
       expect(world.sim.requests).toHaveLength(0);
     } finally {

@@ -43,7 +43,9 @@ export function sourceHash(root: string = ROOT): string {
   const hash = createHash('sha256');
   const files = [...filesUnder(join(root, 'src')), join(root, 'tsconfig.json'), join(root, 'package-lock.json')];
   // Sorted by relative path with '/' separators: the same hash on every machine.
-  const named = files.map((file) => [relative(root, file).split('\\').join('/'), file] as const).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const named = files
+    .map((file) => [relative(root, file).split('\\').join('/'), file] as const)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   for (const [name, file] of named) hash.update(`${name}\0`).update(readFileSync(file)).update('\0');
   const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts?: { build?: string } };
   hash.update(`build\0${pkg.scripts?.build ?? ''}`);

@@ -24,7 +24,9 @@ export default function globalTeardown(): void {
   }
   if (left.length > 0) {
     const shown = left.slice(0, 10).join(', ') + (left.length > 10 ? ` and ${left.length - 10} more` : '');
-    process.stderr.write(`\nThe tests left ${left.length} entr${left.length === 1 ? 'y' : 'ies'} in the temporary directory: ${shown}. Each test must remove what it creates.\n`);
+    process.stderr.write(
+      `\nThe tests left ${left.length} entr${left.length === 1 ? 'y' : 'ies'} in the temporary directory: ${shown}. Each test must remove what it creates.\n`,
+    );
     process.exitCode = 1;
   }
 }

@@ -9,7 +9,17 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ACTION_ENTRY, CLI_ENTRY, actionDefaults, baseEnv, errorLines, parseGithubOutput, runAction, runProcess, type ActionResult } from './harness.js';
+import {
+  ACTION_ENTRY,
+  CLI_ENTRY,
+  actionDefaults,
+  baseEnv,
+  errorLines,
+  parseGithubOutput,
+  runAction,
+  runProcess,
+  type ActionResult,
+} from './harness.js';
 import { EMAIL, PASSWORD, count, startWorld, type World } from './fixtures.js';
 import type { RequestRecord } from './simulator/index.js';
 
@@ -32,11 +42,24 @@ async function action(w: World, inputs: Record<string, string> = {}, repository?
 
 async function cli(w: World, args: string[], env: Record<string, string> = {}) {
   const cwd = mkdtempSync(join(scratch, 'cli-'));
-  const run = await runProcess([CLI_ENTRY, ...args], baseEnv({ XOPERO_EMAIL: EMAIL, XOPERO_PASSWORD: PASSWORD, NODE_EXTRA_CA_CERTS: w.sim.caCertPath, ...env }), { cwd });
+  const run = await runProcess(
+    [CLI_ENTRY, ...args],
+    baseEnv({ XOPERO_EMAIL: EMAIL, XOPERO_PASSWORD: PASSWORD, NODE_EXTRA_CA_CERTS: w.sim.caCertPath, ...env }),
+    { cwd },
+  );
   return { ...run, cwd, all: run.stdout + run.stderr };
 }
 
-const cliFlags = (w: World, repository = 'acme/api') => ['--server-url', w.url, '--organization', 'acme', '--repository', repository, '--plan', 'Nightly GitHub'];
+const cliFlags = (w: World, repository = 'acme/api') => [
+  '--server-url',
+  w.url,
+  '--organization',
+  'acme',
+  '--repository',
+  repository,
+  '--plan',
+  'Nightly GitHub',
+];
 
 /** Requests sent after the first login answered that needed a token and went out without one. */
 function withoutToken(requests: RequestRecord[]): RequestRecord[] {
@@ -110,7 +133,7 @@ async function hostileWorld(): Promise<{ w: World; orgId: string; planId: string
 }
 
 describe('server text reaches the log neutralized', () => {
-  test('GitHub: no line starts a runner command but the action\'s own, no escape sequence, no v1 command', async () => {
+  test("GitHub: no line starts a runner command but the action's own, no escape sequence, no v1 command", async () => {
     const { w, orgId, planId } = await hostileWorld();
     world = w;
     const run = await action(w, { organization: orgId, plan: planId }, 'evil/api');
@@ -132,7 +155,7 @@ describe('server text reaches the log neutralized', () => {
     expect(w.sim.plan(planId)!.repositoryIds).toContain(repo.id);
   });
 
-  test('GitLab: only the CLI\'s own section markers and colours; no control character from the server', async () => {
+  test("GitLab: only the CLI's own section markers and colours; no control character from the server", async () => {
     const { w, orgId, planId } = await hostileWorld();
     world = w;
     const run = await cli(w, ['--server-url', w.url, '--organization', orgId, '--repository', 'evil/api', '--plan', planId], {
@@ -178,14 +201,26 @@ describe('answers that break the documented shape', () => {
       (w) => w.sim.addFault({ path: ORGS, transform: (a) => ({ ...(a as object), result: [{ id: w.orgId, plans: [] }] }) }),
       /POST \/git\/organizations\/getmany.*result\[0\]\.name.*expected a string/,
     ],
-    ['result: null', (w) => w.sim.addFault({ path: ORGS, transform: (a) => ({ ...(a as object), result: null }) }), /POST \/git\/organizations\/getmany.*result.*expected a list.*null/],
+    [
+      'result: null',
+      (w) => w.sim.addFault({ path: ORGS, transform: (a) => ({ ...(a as object), result: null }) }),
+      /POST \/git\/organizations\/getmany.*result.*expected a list.*null/,
+    ],
     [
       'a repository page without repositories',
       (w) => w.sim.addFault({ path: REPOS, transform: (a) => ({ ...(a as object), result: { synchronizationInProgress: false } }) }),
       /POST \/git\/repositories\/getmany.*result\.repositories.*expected a list/,
     ],
-    ['a list that is not JSON', (w) => w.sim.addFault({ path: ORGS, status: 200, body: '<html>Welcome</html>' }), /POST \/git\/organizations\/getmany.*expected a JSON body.*<html>Welcome/],
-    ['a login answer that is not JSON', (w) => w.sim.addFault({ path: '/account/login', status: 200, body: 'OK', contentType: 'application/json' }), /POST \/account\/login.*expected a JSON body.*'OK'/],
+    [
+      'a list that is not JSON',
+      (w) => w.sim.addFault({ path: ORGS, status: 200, body: '<html>Welcome</html>' }),
+      /POST \/git\/organizations\/getmany.*expected a JSON body.*<html>Welcome/,
+    ],
+    [
+      'a login answer that is not JSON',
+      (w) => w.sim.addFault({ path: '/account/login', status: 200, body: 'OK', contentType: 'application/json' }),
+      /POST \/account\/login.*expected a JSON body.*'OK'/,
+    ],
   ];
   for (const [name, inject, pattern] of cases) {
     test(`${name}: one line naming the endpoint, exit 1, no changing call`, async () => {
@@ -255,7 +290,13 @@ describe('answers that break the documented shape', () => {
 });
 
 /** Spawns an entry, sends `signal` once `ready(log)` holds (checked as output comes and every 20 ms); the CLI logs on stderr. */
-function runAndSignal(args: string[], env: Record<string, string>, ready: (stdout: string) => boolean, signal: NodeJS.Signals, cwd: string) {
+function runAndSignal(
+  args: string[],
+  env: Record<string, string>,
+  ready: (stdout: string) => boolean,
+  signal: NodeJS.Signals,
+  cwd: string,
+) {
   return new Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>((resolve, reject) => {
     const child = spawn(process.execPath, args, { env, cwd, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
@@ -296,7 +337,13 @@ describe('cancellation during the synchronization wait', () => {
     const summaryFile = join(dir, 'summary');
     writeFileSync(outputFile, '');
     writeFileSync(summaryFile, '');
-    const env = baseEnv({ GITHUB_ACTIONS: 'true', GITHUB_OUTPUT: outputFile, GITHUB_STEP_SUMMARY: summaryFile, RUNNER_TEMP: dir, NODE_EXTRA_CA_CERTS: world.sim.caCertPath });
+    const env = baseEnv({
+      GITHUB_ACTIONS: 'true',
+      GITHUB_OUTPUT: outputFile,
+      GITHUB_STEP_SUMMARY: summaryFile,
+      RUNNER_TEMP: dir,
+      NODE_EXTRA_CA_CERTS: world.sim.caCertPath,
+    });
     const inputs = { ...actionDefaults({ repository: 'acme/new-service' }), ...world.inputs };
     for (const [name, value] of Object.entries(inputs)) env[`INPUT_${name.toUpperCase()}`] = value;
 
@@ -356,7 +403,11 @@ describe('cancellation during the synchronization wait', () => {
     expect(run.code).toBe(143);
     expect(run.stderr).toMatch(/^xopero-one: Cancelled \(SIGTERM\) while synchronizing the organization; nothing was left half-done/m);
     // --json: one document on stdout, the cancellation as its problem.
-    expect(JSON.parse(run.stdout)).toMatchObject({ cancelled: true, signal: 'SIGTERM', problems: [expect.stringMatching(/^Cancelled \(SIGTERM\)/)] });
+    expect(JSON.parse(run.stdout)).toMatchObject({
+      cancelled: true,
+      signal: 'SIGTERM',
+      problems: [expect.stringMatching(/^Cancelled \(SIGTERM\)/)],
+    });
     expect(hanging!.status).toBe(0); // never answered: the client gave up on it
     expect(sim.requests[sim.requests.length - 1]).toBe(hanging);
     expect(sim.repository('acme/new-service')!.isProtected).toBe(false);

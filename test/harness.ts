@@ -218,7 +218,14 @@ export interface CliResult extends ProcessResult {
 export async function runCli(args: string[], env: Record<string, string | undefined> = {}, options: RunOptions = {}): Promise<CliResult> {
   const run = async (cwd: string): Promise<CliResult> => {
     const result = await runProcess([CLI_ENTRY, ...args], baseEnv(env), { ...options, cwd });
-    return { code: result.code, stdout: result.stdout, stderr: result.stderr, cwd, files: topLevelFiles(cwd), all: result.stdout + result.stderr };
+    return {
+      code: result.code,
+      stdout: result.stdout,
+      stderr: result.stderr,
+      cwd,
+      files: topLevelFiles(cwd),
+      all: result.stdout + result.stderr,
+    };
   };
   return options.cwd ? run(options.cwd) : withTempDir('xopero-cli-', run);
 }
@@ -274,7 +281,9 @@ export function gitlabVariables(projectDir: string, project = 'acme/api', jobNam
 
 /** `$NAME`, `${NAME}` and `$$` in a variable's value, as GitLab expands them. */
 export const expandGitlabVariable = (value: string, env: Record<string, string>) =>
-  value.replace(/\$\$|\$\{(\w+)\}|\$(\w+)/g, (all, braced?: string, bare?: string) => (all === '$$' ? '$' : (env[braced ?? bare ?? ''] ?? '')));
+  value.replace(/\$\$|\$\{(\w+)\}|\$(\w+)/g, (all, braced?: string, bare?: string) =>
+    all === '$$' ? '$' : (env[braced ?? bare ?? ''] ?? ''),
+  );
 
 /**
  * Runs a job the way a GitLab runner's shell executor does: the predefined variables, the project's CI/CD
@@ -305,5 +314,8 @@ export function parseDotenv(text: string): Record<string, string> {
 
 /** The lines the runner turns into annotations: `::error::message`. */
 export function errorLines(stdout: string): string[] {
-  return stdout.split('\n').filter((line) => line.startsWith('::error::')).map((line) => line.slice('::error::'.length));
+  return stdout
+    .split('\n')
+    .filter((line) => line.startsWith('::error::'))
+    .map((line) => line.slice('::error::'.length));
 }

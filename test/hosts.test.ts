@@ -65,7 +65,10 @@ function azureCommands(output: string): AzureCommand[] {
     const end = line.indexOf(']', at);
     const [command, ...rest] = line.slice(at + 6, end).split(' ');
     const properties: Record<string, string> = {};
-    for (const pair of rest.join(' ').split(';').filter((p) => p.trim())) {
+    for (const pair of rest
+      .join(' ')
+      .split(';')
+      .filter((p) => p.trim())) {
       const eq = pair.indexOf('=');
       properties[pair.slice(0, eq).trim().toLowerCase()] = unescapeAzure(pair.slice(eq + 1), true);
     }
@@ -124,7 +127,12 @@ describe('Azure Pipelines', () => {
   test('defaults from SYSTEM_* and BUILD_*: groups, masked secrets, output variables, the summary', async () => {
     world = await azureWorld();
     const agentTemp = freshDir();
-    const run = await cli([], { ...azureEnv(agentTemp), ...credentials(world), XOPERO_SERVER_URL: world.url, XOPERO_PLAN: 'Nightly Azure' });
+    const run = await cli([], {
+      ...azureEnv(agentTemp),
+      ...credentials(world),
+      XOPERO_SERVER_URL: world.url,
+      XOPERO_PLAN: 'Nightly Azure',
+    });
 
     expect(run.code).toBe(0);
     // stdout is the report alone; the log and every logging command are on stderr (the agent reads both).
@@ -142,7 +150,11 @@ describe('Azure Pipelines', () => {
     const marks = run.stderr.split('\n').filter((line) => /^##\[(group|endgroup)\]/.test(line));
     expect(marks).toContain('##[group]Sign in');
     expect(marks).toContain('##[group]Apply changes');
-    expect(marks.map((line) => line.startsWith('##[group]') ? 'open' : 'close').join(' ')).toBe(Array(marks.length / 2).fill('open close').join(' '));
+    expect(marks.map((line) => (line.startsWith('##[group]') ? 'open' : 'close')).join(' ')).toBe(
+      Array(marks.length / 2)
+        .fill('open close')
+        .join(' '),
+    );
 
     // The password and the token: registered with setsecret (the token before any line that could show it).
     const [token] = tokensSeen(world);
@@ -150,7 +162,9 @@ describe('Azure Pipelines', () => {
     expectOnlyInSetSecret(run.all, PASSWORD);
     expectOnlyInSetSecret(run.all, token);
     const lines = run.stderr.split('\n');
-    expect(lines.indexOf(`##vso[task.setsecret]${token}`)).toBeLessThan(lines.indexOf('##[group]Find the organization, repository and plan'));
+    expect(lines.indexOf(`##vso[task.setsecret]${token}`)).toBeLessThan(
+      lines.indexOf('##[group]Find the organization, repository and plan'),
+    );
 
     // Each output once (azureOutputs would hide a repeated one).
     expect(azureCommands(run.stderr).filter((c) => c.command === 'task.setvariable')).toHaveLength(8);
@@ -186,7 +200,10 @@ describe('Azure Pipelines', () => {
     const env = { ...azureEnv(agentTemp), ...credentials(world), XOPERO_SERVER_URL: world.url, XOPERO_PLAN: 'Nightly Azure' };
     const first = await cli([], env);
     const second = await cli(['--dry-run'], env);
-    const uploaded = (run: HostRun) => azureCommands(run.all).filter((c) => c.command === 'task.uploadsummary').map((c) => c.message);
+    const uploaded = (run: HostRun) =>
+      azureCommands(run.all)
+        .filter((c) => c.command === 'task.uploadsummary')
+        .map((c) => c.message);
     expect(uploaded(first)).toEqual([join(agentTemp, 'xopero-one-backup.md')]);
     expect(uploaded(second)).toEqual([join(agentTemp, 'xopero-one-backup-2.md')]);
     expect(readFileSync(join(agentTemp, 'xopero-one-backup.md'), 'utf8')).toContain('## Xopero ONE backup\n');
@@ -218,7 +235,9 @@ describe('Azure Pipelines', () => {
     expect(run.code).toBe(2);
     expect(run.stdout).toBe('');
     const issues = azureCommands(run.all).filter((c) => c.command === 'task.logissue');
-    expect(issues.map((c) => [c.properties.type, c.message])).toEqual([['error', "--mode / XOPERO_MODE: expected one of ensure, check, release, release-check, got 'fix'."]]);
+    expect(issues.map((c) => [c.properties.type, c.message])).toEqual([
+      ['error', "--mode / XOPERO_MODE: expected one of ensure, check, release, release-check, got 'fix'."],
+    ]);
     expect(cliErrors(run)).toEqual([]);
     expect(run.stderr.trimEnd().split('\n').pop()).toBe('##vso[task.complete result=Failed;]');
     expect(world.sim.requests).toHaveLength(0);
@@ -226,7 +245,12 @@ describe('Azure Pipelines', () => {
 
   test('a warning is a task.logissue warning', async () => {
     world = await azureWorld();
-    const run = await cli(['--no-activate'], { ...azureEnv(freshDir()), ...credentials(world), XOPERO_SERVER_URL: world.url, XOPERO_PLAN: 'Nightly Azure' });
+    const run = await cli(['--no-activate'], {
+      ...azureEnv(freshDir()),
+      ...credentials(world),
+      XOPERO_SERVER_URL: world.url,
+      XOPERO_PLAN: 'Nightly Azure',
+    });
     expect(run.code).toBe(0);
     const warnings = azureCommands(run.all).filter((c) => c.command === 'task.logissue');
     expect(warnings.map((c) => c.properties.type)).toEqual(['warning']);
@@ -247,17 +271,21 @@ describe('Azure Pipelines', () => {
     expect(run.stderr).toContain('contoso/#%23vso[task.complete_result=Failed]x');
     expect(run.stdout).toContain('contoso/#%23vso[task.complete_result=Failed]x');
     expect(azureCommands(run.stdout)).toEqual([]);
-    expect(azureCommands(run.stderr).map((c) => c.command).sort()).toEqual([
-      ...Array(8).fill('task.setvariable'),
-      'task.setsecret',
-      'task.setsecret',
-      'task.uploadsummary',
-    ].sort());
+    expect(
+      azureCommands(run.stderr)
+        .map((c) => c.command)
+        .sort(),
+    ).toEqual([...Array(8).fill('task.setvariable'), 'task.setsecret', 'task.setsecret', 'task.uploadsummary'].sort());
   });
 
   test('--json: stdout is the JSON alone; the logging commands go with the log to stderr', async () => {
     world = await azureWorld();
-    const run = await cli(['--json'], { ...azureEnv(freshDir()), ...credentials(world), XOPERO_SERVER_URL: world.url, XOPERO_PLAN: 'Nightly Azure' });
+    const run = await cli(['--json'], {
+      ...azureEnv(freshDir()),
+      ...credentials(world),
+      XOPERO_SERVER_URL: world.url,
+      XOPERO_PLAN: 'Nightly Azure',
+    });
     expect(run.code).toBe(0);
     expect(JSON.parse(run.stdout)).toMatchObject({ kind: 'repository', repository: { name: 'contoso/Fabrikam/api' } });
     expect(azureOutputs(run.stderr).changed).toBe('true');
@@ -266,7 +294,12 @@ describe('Azure Pipelines', () => {
   test('--json: a name that looks like a logging command is the same JSON, without the mark the agent looks for', async () => {
     world = await azureWorld();
     const name = 'contoso/##vso[task.complete_result=Failed]x';
-    const run = await cli(['--json', '--dry-run'], { ...azureEnv(freshDir()), ...credentials(world), XOPERO_SERVER_URL: world.url, XOPERO_REPOSITORY: name });
+    const run = await cli(['--json', '--dry-run'], {
+      ...azureEnv(freshDir()),
+      ...credentials(world),
+      XOPERO_SERVER_URL: world.url,
+      XOPERO_REPOSITORY: name,
+    });
     expect(run.code).toBe(0);
     expect(run.stdout).not.toContain('##vso[');
     expect(JSON.parse(run.stdout)).toMatchObject({ repository: { name } });
@@ -284,7 +317,7 @@ const FORGED = [
 ].join('\n');
 
 describe('Azure Pipelines: server text cannot act on the agent', () => {
-  test('names: only the run\'s own commands and groups; the names stay readable', async () => {
+  test("names: only the run's own commands and groups; the names stay readable", async () => {
     world = await azureWorld();
     const org = world.sim.addOrganization({ name: FORGED, driver: 4 });
     world.sim.addRepository(org.id, { name: 'contoso/Fabrikam/web', isProtected: false });
@@ -323,9 +356,16 @@ describe('Azure Pipelines: server text cannot act on the agent', () => {
     expect(commands.map((c) => c.command).filter((c) => c !== 'task.setsecret')).toEqual(['task.logissue', 'task.complete']);
     const [issue] = commands.filter((c) => c.command === 'task.logissue');
     expect(issue.properties.type).toBe('error');
-    expect(issue.message).toMatch(/^Xopero ONE answered POST \/git\/organizations\/getmany with HTTP 400 \(server: GN0400: bad\\ncontoso\\n#%23vso\[task.setvariable/);
+    expect(issue.message).toMatch(
+      /^Xopero ONE answered POST \/git\/organizations\/getmany with HTTP 400 \(server: GN0400: bad\\ncontoso\\n#%23vso\[task.setvariable/,
+    );
     expect(issue.message).not.toMatch(/[\r\n]/);
-    expect(run.all.split('\n').filter((line) => line.includes('##vso[')).every((line) => line.startsWith('##vso['))).toBe(true);
+    expect(
+      run.all
+        .split('\n')
+        .filter((line) => line.includes('##vso['))
+        .every((line) => line.startsWith('##vso[')),
+    ).toBe(true);
   });
 });
 
@@ -390,11 +430,23 @@ describe('Azure Pipelines: defaults and escaping (the cases)', () => {
 
   test('Azure Repos: ORG/PROJECT/NAME; GitHub or Bitbucket repositories: owner/name; explicit values win', () => {
     const azure = { SYSTEM_COLLECTIONURI: 'https://dev.azure.com/contoso/', SYSTEM_TEAMPROJECT: 'Fabrikam', BUILD_REPOSITORY_NAME: 'api' };
-    const fill = (env: Record<string, string>, raw: RawInputs = {}) => (applyAzureDefaults(raw, env), raw);
-    expect(fill({ ...azure, BUILD_REPOSITORY_PROVIDER: 'TfsGit' })).toEqual({ organization: 'contoso', repository: 'contoso/Fabrikam/api' });
+    const fill = (env: Record<string, string>, raw: RawInputs = {}) => {
+      applyAzureDefaults(raw, env);
+      return raw;
+    };
+    expect(fill({ ...azure, BUILD_REPOSITORY_PROVIDER: 'TfsGit' })).toEqual({
+      organization: 'contoso',
+      repository: 'contoso/Fabrikam/api',
+    });
     expect(fill(azure)).toEqual({ organization: 'contoso', repository: 'contoso/Fabrikam/api' });
-    expect(fill({ ...azure, BUILD_REPOSITORY_PROVIDER: 'GitHub', BUILD_REPOSITORY_NAME: 'acme/web' })).toEqual({ organization: 'acme', repository: 'acme/web' });
-    expect(fill({ ...azure, BUILD_REPOSITORY_PROVIDER: 'Bitbucket', BUILD_REPOSITORY_NAME: 'team/app' })).toEqual({ organization: 'team', repository: 'team/app' });
+    expect(fill({ ...azure, BUILD_REPOSITORY_PROVIDER: 'GitHub', BUILD_REPOSITORY_NAME: 'acme/web' })).toEqual({
+      organization: 'acme',
+      repository: 'acme/web',
+    });
+    expect(fill({ ...azure, BUILD_REPOSITORY_PROVIDER: 'Bitbucket', BUILD_REPOSITORY_NAME: 'team/app' })).toEqual({
+      organization: 'team',
+      repository: 'team/app',
+    });
     expect(fill(azure, { organization: 'other', repository: 'other/x/y' })).toEqual({ organization: 'other', repository: 'other/x/y' });
     expect(fill({ SYSTEM_COLLECTIONURI: 'https://dev.azure.com/contoso/' })).toEqual({ organization: 'contoso' });
   });
@@ -423,11 +475,16 @@ const BITBUCKET = {
 };
 
 function parseDotenv(text: string): Record<string, string> {
-  return Object.fromEntries(text.split('\n').filter(Boolean).map((line) => {
-    const match = /^([A-Z_]+)=(.*)$/.exec(line);
-    if (!match) throw new Error(`not a dotenv line: ${JSON.stringify(line)}`);
-    return [match[1], match[2]];
-  }));
+  return Object.fromEntries(
+    text
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => {
+        const match = /^([A-Z_]+)=(.*)$/.exec(line);
+        if (!match) throw new Error(`not a dotenv line: ${JSON.stringify(line)}`);
+        return [match[1], match[2]];
+      }),
+  );
 }
 
 describe('Bitbucket Pipelines', () => {
@@ -448,12 +505,26 @@ describe('Bitbucket Pipelines', () => {
 
     expect(readdirSync(run.cwd).sort()).toEqual(['xopero-result.json', 'xopero.env']);
     const dotenv = parseDotenv(readFileSync(join(run.cwd, 'xopero.env'), 'utf8'));
-    expect(dotenv).toMatchObject({ XOPERO_ORGANIZATION_ID: world.orgId, XOPERO_REPOSITORY_ID: repo.id, XOPERO_PLAN_ID: world.nightlyId, XOPERO_CHANGED: 'true' });
+    expect(dotenv).toMatchObject({
+      XOPERO_ORGANIZATION_ID: world.orgId,
+      XOPERO_REPOSITORY_ID: repo.id,
+      XOPERO_PLAN_ID: world.nightlyId,
+      XOPERO_CHANGED: 'true',
+    });
     const result = JSON.parse(readFileSync(join(run.cwd, 'xopero-result.json'), 'utf8')) as Record<string, unknown>;
-    expect(result).toMatchObject({ kind: 'repository', repository: { id: repo.id, name: 'acme/api', protected: true }, changed: true, problems: [] });
+    expect(result).toMatchObject({
+      kind: 'repository',
+      repository: { id: repo.id, name: 'acme/api', protected: true },
+      changed: true,
+      problems: [],
+    });
 
     const [token] = tokensSeen(world);
-    for (const text of [run.all, readFileSync(join(run.cwd, 'xopero.env'), 'utf8'), readFileSync(join(run.cwd, 'xopero-result.json'), 'utf8')]) {
+    for (const text of [
+      run.all,
+      readFileSync(join(run.cwd, 'xopero.env'), 'utf8'),
+      readFileSync(join(run.cwd, 'xopero-result.json'), 'utf8'),
+    ]) {
       expect(text).not.toContain(PASSWORD);
       expect(text).not.toContain(token);
     }
@@ -470,12 +541,14 @@ describe('Bitbucket Pipelines', () => {
     // A directory where the file should go (a missing directory would be created).
     const broken = await cli([], { ...env, XOPERO_RESULT_FILE: '.' });
     expect(broken.code).toBe(1);
-    expect(cliErrors(broken)).toEqual(["xopero-one: Cannot write the result file '.' (EISDIR): set --result-file / XOPERO_RESULT_FILE to a writable path."]);
+    expect(cliErrors(broken)).toEqual([
+      "xopero-one: Cannot write the result file '.' (EISDIR): set --result-file / XOPERO_RESULT_FILE to a writable path.",
+    ]);
     expect(broken.stdout).toMatch(/changed: false/); // the report came first: what the run did is on record
     noStack(broken.all);
   });
 
-  test('--json with an unwritable result file: stdout is still exactly one JSON document, the run\'s, with the problem', async () => {
+  test("--json with an unwritable result file: stdout is still exactly one JSON document, the run's, with the problem", async () => {
     world = await startWorld();
     const run = await cli(['--json'], { ...BITBUCKET, ...credentials(world), XOPERO_SERVER_URL: world.url, XOPERO_RESULT_FILE: '.' });
     expect(run.code).toBe(1);
@@ -490,13 +563,19 @@ describe('Bitbucket Pipelines', () => {
 
   test("a failure: one line on stderr, exit 1; the server's control characters do not reach the log", async () => {
     world = await startWorld();
-    world.sim.addFault({ path: '/git/organizations/getmany', status: 400, body: { errorCode: 'GN0400', message: 'bad \u001b[31mfilter\u001b[0m\rhidden' } });
+    world.sim.addFault({
+      path: '/git/organizations/getmany',
+      status: 400,
+      body: { errorCode: 'GN0400', message: 'bad \u001b[31mfilter\u001b[0m\rhidden' },
+    });
     const run = await cli([], { ...BITBUCKET, ...credentials(world), XOPERO_SERVER_URL: world.url });
 
     expect(run.code).toBe(1);
     expect(run.stdout).toBe('');
     expect(cliErrors(run)).toHaveLength(1);
-    expect(cliErrors(run)[0]).toMatch(/^xopero-one: Xopero ONE answered POST \/git\/organizations\/getmany with HTTP 400 \(server: GN0400: bad filter\\rhidden\)/);
+    expect(cliErrors(run)[0]).toMatch(
+      /^xopero-one: Xopero ONE answered POST \/git\/organizations\/getmany with HTTP 400 \(server: GN0400: bad filter\\rhidden\)/,
+    );
     expect(run.all).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f]/);
     expect(existsSync(join(run.cwd, 'xopero.env'))).toBe(false);
     noStack(run.all);

@@ -23,7 +23,9 @@ describe('dist/ matches the sources', () => {
   test('the stamp the build wrote is refused once a source, the lockfile, the tsconfig or the build command changes', () =>
     withTempDir('source-hash-', async (root) => {
       project(root);
-      expect(staleDistReason(root)).toBe(`${STAMP_FILE} is missing: run 'npm run build' before testing (the end-to-end tests run the built dist/).`);
+      expect(staleDistReason(root)).toBe(
+        `${STAMP_FILE} is missing: run 'npm run build' before testing (the end-to-end tests run the built dist/).`,
+      );
       const stamp = () => writeFileSync(join(root, STAMP_FILE), `${sourceHash(root)}\n`);
       stamp();
       expect(staleDistReason(root)).toBeUndefined();
@@ -37,7 +39,10 @@ describe('dist/ matches the sources', () => {
       ];
       for (const [file, text] of changes) {
         writeFileSync(join(root, file), text);
-        expect([file, staleDistReason(root)]).toEqual([file, expect.stringMatching(/^dist\/ was built from other sources than src\/ holds now: run 'npm run build'/)]);
+        expect([file, staleDistReason(root)]).toEqual([
+          file,
+          expect.stringMatching(/^dist\/ was built from other sources than src\/ holds now: run 'npm run build'/),
+        ]);
         stamp();
         expect([file, staleDistReason(root)]).toEqual([file, undefined]);
       }
@@ -58,13 +63,20 @@ describe('the temporary directory', () => {
       // (jest.config.js has no types: imported by a name the compiler does not resolve.)
       const configFile: string = '../jest.config.js';
       const config = ((await import(configFile)) as { default: Record<string, unknown> }).default;
-      const nested = { ...config, rootDir: ROOT, cacheDirectory: join(dir, 'cache'), testMatch: ['<rootDir>/test/infrastructure/leak.fixture.ts'] };
+      const nested = {
+        ...config,
+        rootDir: ROOT,
+        cacheDirectory: join(dir, 'cache'),
+        testMatch: ['<rootDir>/test/infrastructure/leak.fixture.ts'],
+      };
       const run = await runProcess(
         [join(ROOT, 'node_modules/jest/bin/jest.js'), '--config', JSON.stringify(nested), '--ci', '--runInBand'],
         baseEnv({ NODE_OPTIONS: '--experimental-vm-modules' }),
         { timeoutMs: 120_000 },
       );
       expect([run.code, run.stderr]).toEqual([1, expect.stringContaining('Tests:       1 passed, 1 total')]);
-      expect(run.stderr).toMatch(/^The tests left 2 entries in the temporary directory: left-behind-\w{6}, left-behind\.txt\. Each test must remove what it creates\.$/m);
+      expect(run.stderr).toMatch(
+        /^The tests left 2 entries in the temporary directory: left-behind-\w{6}, left-behind\.txt\. Each test must remove what it creates\.$/m,
+      );
     }));
 });

@@ -4,7 +4,13 @@ import { closest, findOrganization, findPlan, fullRepositoryName, isAttached, pi
 
 const org = (name: string, id: string, plans: Array<{ id: string; name: string }> = []): Organization => ({ id, name, plans });
 const repo = (name: string, id: string, isRemoved = false): Repository => ({
-  id, name, isRemoved, isProtected: false, lastBackup: 0, lastSuccessfulBackup: 0, nextBackup: 0,
+  id,
+  name,
+  isRemoved,
+  isProtected: false,
+  lastBackup: 0,
+  lastSuccessfulBackup: 0,
+  nextBackup: 0,
 });
 
 describe('finding things by name', () => {
@@ -16,17 +22,24 @@ describe('finding things by name', () => {
   });
 
   test('unknown organization names the visible ones and the closest', () => {
-    expect(() => findOrganization(orgs, 'acne')).toThrow(/Organization 'acne' not found \(did you mean 'Acme'\?\); the account sees: 'Acme', 'globex', 'Initech'/);
+    expect(() => findOrganization(orgs, 'acne')).toThrow(
+      /Organization 'acne' not found \(did you mean 'Acme'\?\); the account sees: 'Acme', 'globex', 'Initech'/,
+    );
     expect(() => findOrganization(orgs, 'zzzzzzzz')).toThrow(/not found; the account sees/);
     expect(() => findOrganization([], 'acme')).toThrow(/sees no organizations/);
   });
 
   test('two organizations with one name: ask for the id', () => {
-    expect(() => findOrganization([org('acme', 'A1'), org('ACME', 'A2')], 'acme')).toThrow(/2 organizations are named 'acme' \(ids A1, A2\).*id/);
+    expect(() => findOrganization([org('acme', 'A1'), org('ACME', 'A2')], 'acme')).toThrow(
+      /2 organizations are named 'acme' \(ids A1, A2\).*id/,
+    );
   });
 
   test('plan by name or id; unknown lists the plans', () => {
-    const acme = org('acme', 'A1', [{ id: 'P1', name: 'Nightly GitHub' }, { id: 'P2', name: 'Weekly' }]);
+    const acme = org('acme', 'A1', [
+      { id: 'P1', name: 'Nightly GitHub' },
+      { id: 'P2', name: 'Weekly' },
+    ]);
     expect(findPlan(acme, 'nightly github').id).toBe('P1');
     expect(findPlan(acme, 'p2').name).toBe('Weekly');
     expect(() => findPlan(acme, 'Nightly')).toThrow(/Plan 'Nightly' not found in organization 'acme'.*'Nightly GitHub', 'Weekly'/);

@@ -23,7 +23,7 @@ const HOSTILE = [
   'bidi \u202eevil',
   'bell\u0007 nul\u0000 del\u007f',
   '##vso[task.setvariable variable=x]1',
-  '##teamcity[buildStatus text=\'x\']',
+  "##teamcity[buildStatus text='x']",
 ];
 
 describe('plainText', () => {
@@ -90,7 +90,7 @@ describe('host log adapters', () => {
     jest.restoreAllMocks();
   });
 
-  test('GitHub: info and warning lines are neutralized, groups are the action\'s own and closed on demand', async () => {
+  test("GitHub: info and warning lines are neutralized, groups are the action's own and closed on demand", async () => {
     const written: string[] = [];
     jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
       written.push(String(chunk));
@@ -120,7 +120,9 @@ describe('host log adapters', () => {
     });
     const markers = [...out.matchAll(/section_(start|end):\d+:([a-zA-Z0-9_.-]+)(?:\[.*?\])?\r\u001b\[0K/g)].map((m) => `${m[1]} ${m[2]}`);
     expect(markers).toEqual(['start xopero_1', 'end xopero_1']);
-    const own = out.replace(/\u001b\[0Ksection_(start|end):\d+:xopero_1(\[collapsed=false\])?\r\u001b\[0K/g, '').replace(/\u001b\[(33|0)m/g, '');
+    const own = out
+      .replace(/\u001b\[0Ksection_(start|end):\d+:xopero_1(\[collapsed=false\])?\r\u001b\[0K/g, '')
+      .replace(/\u001b\[(33|0)m/g, '');
     expect(own).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/);
   });
 

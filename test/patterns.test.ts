@@ -2,8 +2,15 @@ import { describe, expect, test } from '@jest/globals';
 import { compilePatterns, globToRegExp } from '../src/core/patterns.js';
 
 const names = [
-  'acme/api', 'acme/api-gateway', 'acme/web', 'acme/archive-2019', 'acme/archive-2020',
-  'acme/team-a/api', 'acme/team-a/web', 'acme/team-a/deep/lib', 'acme/team-b/api',
+  'acme/api',
+  'acme/api-gateway',
+  'acme/web',
+  'acme/archive-2019',
+  'acme/archive-2020',
+  'acme/team-a/api',
+  'acme/team-a/web',
+  'acme/team-a/deep/lib',
+  'acme/team-b/api',
 ];
 const select = (patterns: string[]) => names.filter(compilePatterns(patterns, 'acme').matches);
 

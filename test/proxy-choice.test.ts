@@ -92,7 +92,9 @@ describe('chooseProxy', () => {
 
   test('lowercase no_proxy wins over NO_PROXY', () => {
     expect(chooseProxy(target, { HTTPS_PROXY: 'http://p:1', no_proxy: 'other.org', NO_PROXY: '*' }).url?.host).toBe('p:1');
-    expect(chooseProxy(target, { HTTPS_PROXY: 'http://p:1', no_proxy: '.example.com', NO_PROXY: 'other.org' }).excludedBy).toBe('.example.com');
+    expect(chooseProxy(target, { HTTPS_PROXY: 'http://p:1', no_proxy: '.example.com', NO_PROXY: 'other.org' }).excludedBy).toBe(
+      '.example.com',
+    );
   });
 
   test('a bare proxy:3128 without a scheme is taken as http://', () => {

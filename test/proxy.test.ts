@@ -62,7 +62,6 @@ function action(s: Setup, env: Record<string, string | undefined>, inputs: Recor
   );
 }
 
-
 const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 
 function expectProtected(w: World) {
@@ -236,7 +235,10 @@ describe('a proxy that demands credentials', () => {
 
     expectOneLineFailure(run, /^The proxy http:\/\/\*\*\*@127\.0\.0\.1:\d+ requires authentication \(HTTP 407\)/);
     expect(s.proxy.connects.map((c) => c.status)).toEqual([407]);
-    const visible = run.all.split('\n').filter((line) => !line.startsWith('::add-mask::')).join('\n');
+    const visible = run.all
+      .split('\n')
+      .filter((line) => !line.startsWith('::add-mask::'))
+      .join('\n');
     expect(visible).not.toContain('wrong-pass-9');
   });
 });
@@ -360,7 +362,12 @@ describe('the CLI', () => {
     // Without the credentials: exit 1 and the one-line 407 message on stderr.
     const refused = await runCli([], env(s.proxyUrl));
     expect(refused.code).toBe(1);
-    expect(refused.stderr.trim().split('\n').filter((line) => line.startsWith('xopero-one: '))).toEqual([
+    expect(
+      refused.stderr
+        .trim()
+        .split('\n')
+        .filter((line) => line.startsWith('xopero-one: ')),
+    ).toEqual([
       expect.stringMatching(new RegExp(`^xopero-one: The proxy ${escapeRegExp(s.proxyUrl)} requires authentication \\(HTTP 407\\)`)),
     ]);
   });

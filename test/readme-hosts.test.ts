@@ -50,9 +50,10 @@ function localize(script: string, w: World): string {
   return script.split(NPX).join(`"${TEST_NODE}" "${CLI_ENTRY}"`).split('https://backup.example.com').join(w.url);
 }
 
-describe("README: Azure Pipelines snippet", () => {
+describe('README: Azure Pipelines snippet', () => {
   test('the step protects the repository; the next step reads its output variables', async () => {
-    const w = (world = await startWorld());
+    const w = await startWorld();
+    world = w;
     const contoso = w.sim.addOrganization({ name: 'contoso' });
     const repo = w.sim.addRepository(contoso.id, { name: 'contoso/Fabrikam/api', isProtected: false });
     const plan = w.sim.addPlan(contoso.id, { name: 'Nightly Azure' });
@@ -81,7 +82,9 @@ describe("README: Azure Pipelines snippet", () => {
     const sources = mkdtempSync(join(scratch, 's-'));
     for (const step of pipeline.steps) {
       expect(typeof step.script).toBe('string');
-      const plainVariables = Object.fromEntries(Object.entries(variables).filter(([name]) => !secretNames.includes(name) && !name.includes('.')));
+      const plainVariables = Object.fromEntries(
+        Object.entries(variables).filter(([name]) => !secretNames.includes(name) && !name.includes('.')),
+      );
       const stepEnv = Object.fromEntries(Object.entries(step.env ?? {}).map(([key, value]) => [key, macros(value)]));
       const script = macros(step.script.includes(NPX) ? localize(step.script, w) : step.script);
       const run = await bash(script, baseEnv({ ...predefined, ...plainVariables, ...outputsEnv, ...stepEnv }), sources);
@@ -105,14 +108,17 @@ describe("README: Azure Pipelines snippet", () => {
     expect(plan.id).toBe(variables['xopero.plan_id']);
     expect(runs[1].stdout).toBe(`Xopero ONE repository ${repo.id}, changed by this run = true\n`);
     // In clear, the password appears only in the line that asks the agent to mask it.
-    expect((runs[0].stdout + runs[0].stderr).split('\n').filter((line) => line.includes(PASSWORD))).toEqual([`##vso[task.setsecret]${PASSWORD}`]);
+    expect((runs[0].stdout + runs[0].stderr).split('\n').filter((line) => line.includes(PASSWORD))).toEqual([
+      `##vso[task.setsecret]${PASSWORD}`,
+    ]);
     expect(runs[0].stdout).toMatch(/changed: true/); // the report, on stdout
   });
 });
 
 describe('README: Bitbucket Pipelines snippet', () => {
   test('the first step protects the repository; the next one sources its artifact', async () => {
-    const w = (world = await startWorld());
+    const w = await startWorld();
+    world = w;
     const plan = w.sim.addPlan(w.orgId, { name: 'Nightly Bitbucket' });
 
     const pipeline = parse(snippet('bitbucket-pipelines.yml')) as {

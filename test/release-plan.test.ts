@@ -22,7 +22,8 @@ const plan = (name: string, repos: Repository[], includeAllRepositories = false)
   includeAllRepositories,
   repositoryIds: repos.map((r) => r.id.toUpperCase()), // ids compare case-insensitively
 });
-const summary = (changes: ReturnType<typeof planRelease>['changes']) => changes.map((c) => `${c.action} ${c.repository.name}${c.plan ? ` ${c.plan.name}` : ''}`);
+const summary = (changes: ReturnType<typeof planRelease>['changes']) =>
+  changes.map((c) => `${c.action} ${c.repository.name}${c.plan ? ` ${c.plan.name}` : ''}`);
 
 describe('planRelease', () => {
   const svc = repo('svc');
@@ -61,7 +62,11 @@ describe('planReclaim', () => {
   const archived = new Set(['acme/alpha-archived', 'acme/alpha-archived-2', 'acme/both', 'acme/keep-removed']);
 
   test('removed and archived, matched by the patterns, sorted by name (case-insensitive); a repository once', () => {
-    const { plan: planned, reasons, claimed } = planReclaim({ repositories, assigned, matches: patterns.matches, sources: ['archived', 'removed'], archived });
+    const {
+      plan: planned,
+      reasons,
+      claimed,
+    } = planReclaim({ repositories, assigned, matches: patterns.matches, sources: ['archived', 'removed'], archived });
     expect(summary(planned.changes)).toEqual([
       'detach acme/Alpha-archived Nightly',
       'deactivate acme/Alpha-archived',
@@ -89,7 +94,12 @@ describe('planReclaim', () => {
 });
 
 describe('release settings', () => {
-  const valid: RawInputs = { 'server-url': 'https://backup.example.com', 'access-token': 'tok-1', organization: 'acme', repository: 'acme/api' };
+  const valid: RawInputs = {
+    'server-url': 'https://backup.example.com',
+    'access-token': 'tok-1',
+    organization: 'acme',
+    repository: 'acme/api',
+  };
   const parse = (raw: RawInputs) => parseSettings({ ...valid, ...raw });
   const rejects = (raw: RawInputs, input: string, message: RegExp) => {
     let error: unknown;

@@ -7,7 +7,18 @@ import { afterEach, describe, expect, test } from '@jest/globals';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ACTION_ENTRY, CLI_ENTRY, ROOT, actionEnv, baseEnv, errorLines, parseGithubOutput, runAction, runProcess, withTempDir } from './harness.js';
+import {
+  ACTION_ENTRY,
+  CLI_ENTRY,
+  ROOT,
+  actionEnv,
+  baseEnv,
+  errorLines,
+  parseGithubOutput,
+  runAction,
+  runProcess,
+  withTempDir,
+} from './harness.js';
 import { EMAIL, PASSWORD, count, startWorld, type World } from './fixtures.js';
 import { expectOneLineFailure } from './expectations.js';
 import { GithubServer } from './github-server.js';
@@ -31,9 +42,14 @@ async function action(w: World, inputs: Record<string, string>, env: Record<stri
 }
 
 /** What the log shows once the runner has masked the secrets (the ::add-mask:: commands are how it learns them). */
-const visible = (all: string) => all.split('\n').filter((line) => !line.startsWith('::add-mask::')).join('\n');
+const visible = (all: string) =>
+  all
+    .split('\n')
+    .filter((line) => !line.startsWith('::add-mask::'))
+    .join('\n');
 const mutating = (sim: Simulator) => sim.mutatingRequests().map((r) => r.path);
-const plansOf = (sim: Simulator, id: string) => ['Nightly GitHub', 'Weekly', 'Everything'].filter((name) => sim.plan(name)?.repositoryIds.includes(id));
+const plansOf = (sim: Simulator, id: string) =>
+  ['Nightly GitHub', 'Weekly', 'Everything'].filter((name) => sim.plan(name)?.repositoryIds.includes(id));
 
 /** acme/svc: protected, in 'Nightly GitHub' and 'Weekly'; 'Everything' includes all repositories. */
 async function releaseWorld() {
@@ -67,7 +83,10 @@ describe('mode: release', () => {
     expect(run.outputs.changed).toBe('true');
     expect(run.outputs['repository-id']).toBe(svc.id);
     expect(run.result).toMatchObject({ kind: 'release', licensesFreed: 1, changed: true, problems: [] });
-    expect(run.result.steps.map((s: { action: string; outcome: string }) => `${s.action}:${s.outcome}`)).toEqual(['detach:done', 'deactivate:done']);
+    expect(run.result.steps.map((s: { action: string; outcome: string }) => `${s.action}:${s.outcome}`)).toEqual([
+      'detach:done',
+      'deactivate:done',
+    ]);
     expect(run.summary).toMatch(/\| Licenses freed \| 1 \|/);
     expect(run.summary).toMatch(/Backups already taken stay in storage/);
 
@@ -86,10 +105,16 @@ describe('mode: release', () => {
     expect(plansOf(w.sim, svc.id)).toEqual([]);
     expect(svc.isProtected).toBe(false);
     expect(count(w.sim, '/plans/detachgitrepository')).toBe(2);
-    expect(w.sim.requests.filter((r) => r.path === '/plans/detachgitrepository').map((r) => (r.body as { planid: string }).planid).sort())
-      .toEqual([w.sim.plan('Nightly GitHub')!.id, w.sim.plan('Weekly')!.id].sort());
+    expect(
+      w.sim.requests
+        .filter((r) => r.path === '/plans/detachgitrepository')
+        .map((r) => (r.body as { planid: string }).planid)
+        .sort(),
+    ).toEqual([w.sim.plan('Nightly GitHub')!.id, w.sim.plan('Weekly')!.id].sort());
     expect(count(w.sim, '/plans/modifygitplan')).toBe(0);
-    expect(run.stdout).toMatch(/::warning::Plan 'Everything' includes all repositories of the organization, so it cannot drop 'acme\/svc' alone/);
+    expect(run.stdout).toMatch(
+      /::warning::Plan 'Everything' includes all repositories of the organization, so it cannot drop 'acme\/svc' alone/,
+    );
     expect(run.result.notes).toHaveLength(1);
     expect(errorLines(run.stdout)).toEqual([]);
   });
@@ -130,13 +155,18 @@ describe('mode: release', () => {
     expect(run.outputs.changed).toBe('false');
     expect(run.result.steps.every((s: { outcome: string }) => s.outcome === 'would')).toBe(true);
     expect(run.result.steps).toHaveLength(4);
-    expect(run.summary).toMatch(/would detach from 'Nightly GitHub'; would detach from 'Weekly'; would deactivate license; would remove from Xopero ONE/);
+    expect(run.summary).toMatch(
+      /would detach from 'Nightly GitHub'; would detach from 'Weekly'; would deactivate license; would remove from Xopero ONE/,
+    );
   });
 
   test('release-check fails while the repository holds a license, and passes once it is released', async () => {
     const { w } = await releaseWorld();
     const check = await action(w, { mode: 'release-check', repository: 'acme/svc' });
-    expectOneLineFailure(check, /'acme\/svc' is not released: it holds a license and is in plan 'Nightly GitHub' \(mode: release-check changes nothing/);
+    expectOneLineFailure(
+      check,
+      /'acme\/svc' is not released: it holds a license and is in plan 'Nightly GitHub' \(mode: release-check changes nothing/,
+    );
     expect(w.sim.mutatingRequests()).toHaveLength(0);
     expect((await action(w, { mode: 'release', repository: 'acme/svc' })).code).toBe(0);
     w.sim.resetLog();
@@ -153,7 +183,10 @@ describe('mode: release', () => {
     const svc = w.sim.addRepository(w.orgId, { name: 'acme/svc', isProtected: true });
     w.sim.plan('Nightly GitHub')!.repositoryIds.push(svc.id);
     const run = await action(w, { mode: 'release', repository: 'acme/svc' });
-    expectOneLineFailure(run, /Detaching 'acme\/svc' from plan 'Nightly GitHub' failed: The Xopero ONE account may not call POST \/plans\/detachgitrepository .*AU1403.*give it the GitManagement role/);
+    expectOneLineFailure(
+      run,
+      /Detaching 'acme\/svc' from plan 'Nightly GitHub' failed: The Xopero ONE account may not call POST \/plans\/detachgitrepository .*AU1403.*give it the GitManagement role/,
+    );
     // The license was still freed: the two calls are independent.
     expect(svc.isProtected).toBe(false);
   });
@@ -162,7 +195,10 @@ describe('mode: release', () => {
     const { w, svc } = await releaseWorld();
     w.sim.addFault({ path: '/plans/detachgitrepository', status: 404, body: { errorCode: 'GT1004', message: 'Repository not found' } });
     const run = await action(w, { mode: 'release', repository: 'acme/svc' });
-    expectOneLineFailure(run, /Detaching 'acme\/svc' from plan 'Nightly GitHub' failed: .*GT1004.*Xopero ONE does not know this repository/);
+    expectOneLineFailure(
+      run,
+      /Detaching 'acme\/svc' from plan 'Nightly GitHub' failed: .*GT1004.*Xopero ONE does not know this repository/,
+    );
     expect(svc.isProtected).toBe(false);
   });
 
@@ -178,11 +214,24 @@ describe('mode: release', () => {
     const cwd = mkdtempSync(join(tmpdir(), 'xopero-release-'));
     try {
       const env = baseEnv({ XOPERO_EMAIL: EMAIL, XOPERO_PASSWORD: PASSWORD, NODE_EXTRA_CA_CERTS: w.sim.caCertPath });
-      const args = [CLI_ENTRY, '--server-url', w.url, '--organization', 'acme', '--repository', 'acme/svc', '--mode', 'release', '--remove'];
+      const args = [
+        CLI_ENTRY,
+        '--server-url',
+        w.url,
+        '--organization',
+        'acme',
+        '--repository',
+        'acme/svc',
+        '--mode',
+        'release',
+        '--remove',
+      ];
       const run = await runProcess(args, env, { cwd });
       expect(run.stderr).not.toMatch(/^xopero-one: /m); // the log is on stderr; no error line in it
       expect(run.code).toBe(0);
-      expect(run.stdout).toMatch(/Release: detached from 'Nightly GitHub'; detached from 'Weekly'; deactivated license; removed from Xopero ONE; licenses freed: 1; changed: true/);
+      expect(run.stdout).toMatch(
+        /Release: detached from 'Nightly GitHub'; detached from 'Weekly'; deactivated license; removed from Xopero ONE; licenses freed: 1; changed: true/,
+      );
       expect(w.sim.repository(svc.id)).toBeUndefined();
       w.sim.resetLog();
       const again = await runProcess(args, env, { cwd });
@@ -232,12 +281,22 @@ async function reclaimWorld() {
   github.tokens.set(GOOD_TOKEN, 'all');
   github.tokens.set(FORBIDDEN_TOKEN, 'forbidden');
   const archived = new Set(['arch-1', 'arch-2', 'both', 'keep-archived']);
-  github.addOwner('acme', ['other', 'api', 'api-gateway', 'live-1', 'live-2', 'live-3', 'arch-1', 'arch-2', 'both', 'keep-archived', 'new-on-github'].map((name) => ({ name, archived: archived.has(name) })));
+  github.addOwner(
+    'acme',
+    ['other', 'api', 'api-gateway', 'live-1', 'live-2', 'live-3', 'arch-1', 'arch-2', 'both', 'keep-archived', 'new-on-github'].map(
+      (name) => ({ name, archived: archived.has(name) }),
+    ),
+  );
   await github.start();
   return { w: world, gh: github, repos };
 }
 
-const reclaimInputs = (extra: Record<string, string> = {}) => ({ repositories: '*, !keep-*', reclaim: 'removed, archived', 'github-token': GOOD_TOKEN, ...extra });
+const reclaimInputs = (extra: Record<string, string> = {}) => ({
+  repositories: '*, !keep-*',
+  reclaim: 'removed, archived',
+  'github-token': GOOD_TOKEN,
+  ...extra,
+});
 
 describe('reclaim in a sweep', () => {
   test('removed and archived repositories matched by the patterns are released; the rest are not touched; a second run changes nothing', async () => {
@@ -277,7 +336,9 @@ describe('reclaim in a sweep', () => {
     expect(reclaim.entries.find((e: { repository: string }) => e.repository === 'acme/both').reasons).toEqual(['removed', 'archived']);
     expect(run.outputs.changed).toBe('true');
     expect(run.summary).toMatch(/Released 3 repositories; freed 3 licenses/);
-    expect(run.summary).toMatch(/\| acme\/arch-1 \| archived \| detached from 'Nightly GitHub'; detached from 'Weekly'; deactivated license \|/);
+    expect(run.summary).toMatch(
+      /\| acme\/arch-1 \| archived \| detached from 'Nightly GitHub'; detached from 'Weekly'; deactivated license \|/,
+    );
     // Every page of the GitHub list was read, following Link: 11 repositories, 3 per page.
     const pages = gh.requests.filter((r) => r.path === '/api/v3/orgs/acme/repos');
     expect(pages.map((r) => r.query.page ?? '1')).toEqual(['1', '2', '3', '4']);
@@ -296,7 +357,10 @@ describe('reclaim in a sweep', () => {
   test('release-limit stops the run before its first change, naming the count and the input', async () => {
     const { w, gh, repos } = await reclaimWorld();
     const run = await action(w, reclaimInputs({ 'release-limit': '2' }), { GITHUB_API_URL: gh.url });
-    expectOneLineFailure(run, /Reclaim would release 3 repositories \(3 licenses\), more than release-limit \(2\); nothing was changed\..*raise release-limit to 3/);
+    expectOneLineFailure(
+      run,
+      /Reclaim would release 3 repositories \(3 licenses\), more than release-limit \(2\); nothing was changed\..*raise release-limit to 3/,
+    );
     expect(w.sim.mutatingRequests()).toHaveLength(0);
     expect(repos.arch1.isProtected).toBe(true);
     expect(w.sim.repository('acme/api')!.isProtected).toBe(false);
@@ -307,7 +371,11 @@ describe('reclaim in a sweep', () => {
     const run = await action(w, reclaimInputs({ 'dry-run': 'true' }), { GITHUB_API_URL: gh.url });
     expect(run.code).toBe(0);
     expect(w.sim.mutatingRequests()).toHaveLength(0);
-    expect(run.result.reclaim.entries.map((e: { repository: string }) => e.repository)).toEqual(['acme/arch-1', 'acme/both', 'acme/old-removed']);
+    expect(run.result.reclaim.entries.map((e: { repository: string }) => e.repository)).toEqual([
+      'acme/arch-1',
+      'acme/both',
+      'acme/old-removed',
+    ]);
     expect(run.result.reclaim.wouldFree).toBe(3);
     expect(run.summary).toMatch(/Would release 3 repositories and free 3 licenses/);
   });
@@ -317,7 +385,9 @@ describe('reclaim in a sweep', () => {
     const run = await action(w, reclaimInputs({ mode: 'check' }), { GITHUB_API_URL: gh.url });
     expect(run.code).toBe(1);
     expect(w.sim.mutatingRequests()).toHaveLength(0);
-    expect(errorLines(run.stdout)).toContainEqual(expect.stringMatching(/^3 archived or removed repositories still hold a license or a place in a plan; mode: check changes nothing/));
+    expect(errorLines(run.stdout)).toContainEqual(
+      expect.stringMatching(/^3 archived or removed repositories still hold a license or a place in a plan; mode: check changes nothing/),
+    );
   });
 
   test('reclaim removed alone needs no GitHub token and reads no GitHub', async () => {
@@ -335,7 +405,10 @@ describe('reclaim in a sweep', () => {
     const bad = await action(w, reclaimInputs({ 'github-token': 'ghs_not-a-valid-token' }), { GITHUB_API_URL: gh.url });
     expectOneLineFailure(bad, /GitHub rejected github-token \(HTTP 401: Bad credentials\)/);
     const forbidden = await action(w, reclaimInputs({ 'github-token': FORBIDDEN_TOKEN }), { GITHUB_API_URL: gh.url });
-    expectOneLineFailure(forbidden, /github-token may not list the repositories of 'acme' \(HTTP 403: Resource not accessible by integration\): give it read access .*Metadata: read/);
+    expectOneLineFailure(
+      forbidden,
+      /github-token may not list the repositories of 'acme' \(HTTP 403: Resource not accessible by integration\): give it read access .*Metadata: read/,
+    );
     expect(w.sim.mutatingRequests()).toHaveLength(0);
     expect(visible(forbidden.all)).not.toContain(FORBIDDEN_TOKEN);
   });
@@ -356,8 +429,25 @@ describe('reclaim in a sweep', () => {
     const { w, gh, repos } = await reclaimWorld();
     const cwd = mkdtempSync(join(tmpdir(), 'xopero-reclaim-'));
     try {
-      const env = baseEnv({ XOPERO_EMAIL: EMAIL, XOPERO_PASSWORD: PASSWORD, XOPERO_GITHUB_TOKEN: GOOD_TOKEN, GITHUB_API_URL: gh.url, NODE_EXTRA_CA_CERTS: w.sim.caCertPath });
-      const args = [CLI_ENTRY, '--server-url', w.url, '--organization', 'acme', '--repositories', 'arch-*,bo*,live-*', '--reclaim', 'archived', '--no-activate'];
+      const env = baseEnv({
+        XOPERO_EMAIL: EMAIL,
+        XOPERO_PASSWORD: PASSWORD,
+        XOPERO_GITHUB_TOKEN: GOOD_TOKEN,
+        GITHUB_API_URL: gh.url,
+        NODE_EXTRA_CA_CERTS: w.sim.caCertPath,
+      });
+      const args = [
+        CLI_ENTRY,
+        '--server-url',
+        w.url,
+        '--organization',
+        'acme',
+        '--repositories',
+        'arch-*,bo*,live-*',
+        '--reclaim',
+        'archived',
+        '--no-activate',
+      ];
       const run = await runProcess(args, env, { cwd });
       expect(run.stderr).not.toMatch(/^xopero-one: /m); // the log is on stderr; no error line in it
       expect(run.code).toBe(0);
@@ -411,16 +501,30 @@ describe('the files loaded on demand', () => {
     await withTempDir('xopero-lone-cli-', async (dir) => {
       const lone = join(dir, 'xopero-one.mjs');
       copyFileSync(CLI_ENTRY, lone);
-      const env = baseEnv({ XOPERO_EMAIL: EMAIL, XOPERO_PASSWORD: PASSWORD, NODE_EXTRA_CA_CERTS: w.sim.caCertPath, XOPERO_SERVER_URL: w.url, XOPERO_ORGANIZATION: 'acme' });
+      const env = baseEnv({
+        XOPERO_EMAIL: EMAIL,
+        XOPERO_PASSWORD: PASSWORD,
+        NODE_EXTRA_CA_CERTS: w.sim.caCertPath,
+        XOPERO_SERVER_URL: w.url,
+        XOPERO_ORGANIZATION: 'acme',
+      });
       const run = await runProcess([lone, '--repository', 'acme/svc', '--mode', 'release'], env, { cwd: dir });
       expect(run.stderr).not.toMatch(/^xopero-one: /m); // the log is on stderr; no error line in it
       expect(run.code).toBe(0);
       expect(svc.isProtected).toBe(false);
 
       w.sim.resetLog();
-      const archived = await runProcess([lone, '--repositories', '*', '--reclaim', 'archived'], { ...env, XOPERO_GITHUB_TOKEN: GOOD_TOKEN, GITHUB_API_URL: 'https://127.0.0.1:9/api/v3' }, { cwd: dir });
+      const archived = await runProcess(
+        [lone, '--repositories', '*', '--reclaim', 'archived'],
+        { ...env, XOPERO_GITHUB_TOKEN: GOOD_TOKEN, GITHUB_API_URL: 'https://127.0.0.1:9/api/v3' },
+        { cwd: dir },
+      );
       expect(archived.code).toBe(1);
-      expect(archived.stderr.split('\n').filter((line) => line.startsWith('xopero-one:'))).toEqual([expect.stringMatching(/^xopero-one: reclaim: archived needs the GitHub API client, .*cannot be loaded here .*use reclaim: removed\.$/)]);
+      expect(archived.stderr.split('\n').filter((line) => line.startsWith('xopero-one:'))).toEqual([
+        expect.stringMatching(
+          /^xopero-one: reclaim: archived needs the GitHub API client, .*cannot be loaded here .*use reclaim: removed\.$/,
+        ),
+      ]);
       expect(w.sim.mutatingRequests()).toHaveLength(0);
     });
   });

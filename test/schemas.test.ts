@@ -29,30 +29,82 @@ function refusal(path: string, text: string, check: Parameters<typeof parseAnswe
 
 describe('documented answers pass, extra fields kept', () => {
   test('each endpoint', () => {
-    expect(parseAnswer('/account/login', JSON.stringify({ userId: 'u', accessToken: 'eyJhbGciOi.eyJzdWIi.c2lnbmF0' }), loginAnswer).accessToken).toBe('eyJhbGciOi.eyJzdWIi.c2lnbmF0');
-    const orgs = parseAnswer(ORGS, page([{ id: 'o1', name: 'acme', driver: 1, plans: [{ id: 'p1', name: 'Nightly', lastStatus: { successes: 1, warnings: 0, errors: 0 } }] }]), organizationsPage);
+    expect(
+      parseAnswer('/account/login', JSON.stringify({ userId: 'u', accessToken: 'eyJhbGciOi.eyJzdWIi.c2lnbmF0' }), loginAnswer).accessToken,
+    ).toBe('eyJhbGciOi.eyJzdWIi.c2lnbmF0');
+    const orgs = parseAnswer(
+      ORGS,
+      page([
+        { id: 'o1', name: 'acme', driver: 1, plans: [{ id: 'p1', name: 'Nightly', lastStatus: { successes: 1, warnings: 0, errors: 0 } }] },
+      ]),
+      organizationsPage,
+    );
     expect(orgs.result[0]).toMatchObject({ id: 'o1', name: 'acme', driver: 1 });
-    const repos = parseAnswer('/git/repositories/getmany', page({ synchronizationInProgress: false, repositories: [repo] }), repositoriesPage);
+    const repos = parseAnswer(
+      '/git/repositories/getmany',
+      page({ synchronizationInProgress: false, repositories: [repo] }),
+      repositoriesPage,
+    );
     expect(repos.result.repositories).toEqual([repo]);
-    const plans = parseAnswer('/plans/listassignedtoorganization', page([{ id: 'p1', name: 'n', includeAllRepositories: false, repositoryIds: ['r1'] }]), assignedPlansPage);
+    const plans = parseAnswer(
+      '/plans/listassignedtoorganization',
+      page([{ id: 'p1', name: 'n', includeAllRepositories: false, repositoryIds: ['r1'] }]),
+      assignedPlansPage,
+    );
     expect(plans.result[0].repositoryIds).toEqual(['r1']);
-    expect(parseAnswer('/git/repositories/activate', JSON.stringify({ success: ['r1'], error: [{ id: 'r2', errorCode: 'LI5020' }] }), activationAnswer).success).toEqual(['r1']);
+    expect(
+      parseAnswer(
+        '/git/repositories/activate',
+        JSON.stringify({ success: ['r1'], error: [{ id: 'r2', errorCode: 'LI5020' }] }),
+        activationAnswer,
+      ).success,
+    ).toEqual(['r1']);
     expect(parseAnswer('/git/repositories/activate', JSON.stringify({ success: [] }), activationAnswer).error).toBeUndefined();
   });
 });
 
 describe('malformed answers are one line naming the endpoint, the place, what was expected and what came', () => {
   test.each([
-    ['an organization without a name', ORGS, page([{ id: 'o1' }]), organizationsPage, /POST \/git\/organizations\/getmany .*result\[0\]\.name: expected a string, got nothing/],
+    [
+      'an organization without a name',
+      ORGS,
+      page([{ id: 'o1' }]),
+      organizationsPage,
+      /POST \/git\/organizations\/getmany .*result\[0\]\.name: expected a string, got nothing/,
+    ],
     ['an organization without an id', ORGS, page([{ name: 'acme' }]), organizationsPage, /result\[0\]\.id: expected an id .*got nothing/],
     ['an id with a line break', ORGS, page([{ id: 'o1\nXOPERO_X=1', name: 'acme' }]), organizationsPage, /result\[0\]\.id: expected an id/],
     ['result: null', ORGS, page(null), organizationsPage, /result: expected a list, got null/],
     ['no pageCount', ORGS, JSON.stringify({ result: [] }), organizationsPage, /pageCount: expected a whole number, got nothing/],
-    ['a page without repositories', '/git/repositories/getmany', page({ synchronizationInProgress: false }), repositoriesPage, /result\.repositories: expected a list, got nothing/],
-    ['a repository flag as a string', '/git/repositories/getmany', page({ synchronizationInProgress: false, repositories: [{ ...repo, isProtected: 'yes' }] }), repositoriesPage, /result\.repositories\[0\]\.isProtected: expected true or false, got 'yes'/],
-    ['a plan without repositoryIds', '/plans/listassignedtoorganization', page([{ id: 'p1', includeAllRepositories: false }]), assignedPlansPage, /result\[0\]\.repositoryIds: expected a list/],
+    [
+      'a page without repositories',
+      '/git/repositories/getmany',
+      page({ synchronizationInProgress: false }),
+      repositoriesPage,
+      /result\.repositories: expected a list, got nothing/,
+    ],
+    [
+      'a repository flag as a string',
+      '/git/repositories/getmany',
+      page({ synchronizationInProgress: false, repositories: [{ ...repo, isProtected: 'yes' }] }),
+      repositoriesPage,
+      /result\.repositories\[0\]\.isProtected: expected true or false, got 'yes'/,
+    ],
+    [
+      'a plan without repositoryIds',
+      '/plans/listassignedtoorganization',
+      page([{ id: 'p1', includeAllRepositories: false }]),
+      assignedPlansPage,
+      /result\[0\]\.repositoryIds: expected a list/,
+    ],
     ['a login without a token', '/account/login', '{"userId":"u"}', loginAnswer, /accessToken: expected an access token .*got nothing/],
-    ['a "token" that is a word (it would be masked all over the log)', '/account/login', '{"accessToken":"Nightly"}', loginAnswer, /accessToken: expected an access token .*got '\(hidden\)'.*"accessToken":"\*\*\*"/],
+    [
+      'a "token" that is a word (it would be masked all over the log)',
+      '/account/login',
+      '{"accessToken":"Nightly"}',
+      loginAnswer,
+      /accessToken: expected an access token .*got '\(hidden\)'.*"accessToken":"\*\*\*"/,
+    ],
     ['an activation answered {}', '/git/repositories/activate', '{}', activationAnswer, /success: expected a list, got nothing/],
     ['an answer that is a list', '/git/repositories/activate', '[]', activationAnswer, /the answer: expected an object, got a list of 0/],
     ['a body that is not JSON', '/git/repositories/activate', 'OK', activationAnswer, /expected a JSON body, got text: 'OK'/],
@@ -72,7 +124,11 @@ describe('malformed answers are one line naming the endpoint, the place, what wa
 
   test('the excerpt is short, one line, and shows no token or password', () => {
     const token = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.c2lnbmF0dXJlLXNpZ25hdHVyZQ';
-    const message = refusal('/account/login', JSON.stringify({ accessToken: 42, refreshToken: 'r-secret-value', note: token }), loginAnswer);
+    const message = refusal(
+      '/account/login',
+      JSON.stringify({ accessToken: 42, refreshToken: 'r-secret-value', note: token }),
+      loginAnswer,
+    );
     expect(message).not.toContain(token);
     expect(message).not.toContain('r-secret-value');
     expect(excerpt('x'.repeat(1000)).length).toBeLessThanOrEqual(161);

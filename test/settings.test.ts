@@ -95,7 +95,10 @@ describe('settings', () => {
   });
 
   test('durations', () => {
-    expect(parse({ 'wait-timeout': '5m', 'max-backup-age': '36h' })).toMatchObject({ waitTimeoutSeconds: 300, maxBackupAgeSeconds: 129600 });
+    expect(parse({ 'wait-timeout': '5m', 'max-backup-age': '36h' })).toMatchObject({
+      waitTimeoutSeconds: 300,
+      maxBackupAgeSeconds: 129600,
+    });
     expect(parseDuration('1d12h')).toBe(129600);
     expect(parseDuration('90')).toBe(90);
     expect(parseDuration('7d')).toBe(604800);
@@ -127,7 +130,9 @@ describe('settings', () => {
     };
     expect(failure({ 'server-url': '' })).toBe('--server-url / XOPERO_SERVER_URL: is required but empty.');
     expect(failure({ 'server-url': 'http://h' })).toMatch(/set --allow-http \(or XOPERO_ALLOW_HTTP=true\) if you accept that/);
-    expect(failure({ 'access-token': 'tok-1' })).toMatch(/^XOPERO_ACCESS_TOKEN: .*: unset XOPERO_EMAIL and XOPERO_PASSWORD, or unset XOPERO_ACCESS_TOKEN\.$/);
+    expect(failure({ 'access-token': 'tok-1' })).toMatch(
+      /^XOPERO_ACCESS_TOKEN: .*: unset XOPERO_EMAIL and XOPERO_PASSWORD, or unset XOPERO_ACCESS_TOKEN\.$/,
+    );
     expect(failure({ 'access-token': 'tok-1', password: '' })).toMatch(/unset XOPERO_EMAIL, or unset XOPERO_ACCESS_TOKEN/);
     expect(failure({ organization: 'globex' })).toMatch(/but --organization \/ XOPERO_ORGANIZATION is 'globex'/);
     for (const message of [failure({ 'server-url': 'http://h' }), failure({ email: '', password: '' })]) {

@@ -25,12 +25,25 @@ const scratch = mkdtempSync(join(tmpdir(), 'xopero-shards-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 const freshDir = () => mkdtempSync(join(scratch, 'run-'));
 
-async function cli(args: string[], env: Record<string, string | undefined> = {}, cwd = freshDir()): Promise<ProcessResult & { cwd: string }> {
+async function cli(
+  args: string[],
+  env: Record<string, string | undefined> = {},
+  cwd = freshDir(),
+): Promise<ProcessResult & { cwd: string }> {
   return { ...(await runProcess([CLI_ENTRY, ...args], baseEnv(env), { cwd })), cwd };
 }
 
 const credentials = (w: World) => ({ XOPERO_EMAIL: EMAIL, XOPERO_PASSWORD: PASSWORD, NODE_EXTRA_CA_CERTS: w.sim.caCertPath });
-const sweepFlags = (w: World, repositories = '*') => ['--server-url', w.url, '--organization', 'acme', '--plan', 'Nightly GitHub', '--repositories', repositories];
+const sweepFlags = (w: World, repositories = '*') => [
+  '--server-url',
+  w.url,
+  '--organization',
+  'acme',
+  '--plan',
+  'Nightly GitHub',
+  '--repositories',
+  repositories,
+];
 
 /** 40 more repositories of acme, unprotected, inserted in the given order; pages of `pageCap`. */
 async function shardWorld(options: { pageCap?: number; reverse?: boolean; licenses?: number } = {}) {
@@ -45,7 +58,10 @@ async function runShards(w: World, total: number, extra: string[] = [], reposito
   const dir = freshDir();
   const runs = await Promise.all(
     Array.from({ length: total }, (_, i) =>
-      cli([...sweepFlags(w, repositories), '--shard', `${i + 1}/${total}`, '--result-file', join(dir, `shard-${i + 1}.json`), ...extra], credentials(w)),
+      cli(
+        [...sweepFlags(w, repositories), '--shard', `${i + 1}/${total}`, '--result-file', join(dir, `shard-${i + 1}.json`), ...extra],
+        credentials(w),
+      ),
     ),
   );
   const files = Array.from({ length: total }, (_, i) => join(dir, `shard-${i + 1}.json`));
@@ -53,7 +69,10 @@ async function runShards(w: World, total: number, extra: string[] = [], reposito
 }
 
 /** Every repository a result document names: changed, failed, stale or unchanged. */
-const namesOf = (doc: { entries: Array<{ repository: string }>; unchanged: string[] }) => [...doc.entries.map((e) => e.repository), ...doc.unchanged];
+const namesOf = (doc: { entries: Array<{ repository: string }>; unchanged: string[] }) => [
+  ...doc.entries.map((e) => e.repository),
+  ...doc.unchanged,
+];
 
 describe('shards partition a sweep', () => {
   test('the FNV-1a hash is the documented one (published test vectors)', () => {
@@ -140,11 +159,22 @@ describe('shards partition a sweep', () => {
   test('in GitLab, a sweep in a parallel job takes its shard from CI_NODE_INDEX/CI_NODE_TOTAL', async () => {
     const w = await shardWorld();
     const dir = freshDir();
-    const run = await cli(['--result-file', join(dir, 'r.json')], {
-      ...credentials(w),
-      GITLAB_CI: 'true', CI_PROJECT_ROOT_NAMESPACE: 'acme', CI_PROJECT_PATH: 'acme/ci', CI_NODE_INDEX: '2', CI_NODE_TOTAL: '3',
-      XOPERO_SERVER_URL: w.url, XOPERO_REPOSITORIES: '*', XOPERO_PLAN: 'Nightly GitHub', XOPERO_DRY_RUN: 'true',
-    }, dir);
+    const run = await cli(
+      ['--result-file', join(dir, 'r.json')],
+      {
+        ...credentials(w),
+        GITLAB_CI: 'true',
+        CI_PROJECT_ROOT_NAMESPACE: 'acme',
+        CI_PROJECT_PATH: 'acme/ci',
+        CI_NODE_INDEX: '2',
+        CI_NODE_TOTAL: '3',
+        XOPERO_SERVER_URL: w.url,
+        XOPERO_REPOSITORIES: '*',
+        XOPERO_PLAN: 'Nightly GitHub',
+        XOPERO_DRY_RUN: 'true',
+      },
+      dir,
+    );
     expect(run.code).toBe(0);
     const doc = JSON.parse(readFileSync(join(dir, 'r.json'), 'utf8'));
     expect(doc.shard).toEqual({ index: 2, total: 3 });
@@ -153,25 +183,33 @@ describe('shards partition a sweep', () => {
 });
 
 describe('bad shard input: one line naming it, nothing sent', () => {
-  test.each([['0/4'], ['5/4'], ['1/0'], ['a/b'], ['2']])('CLI --shard %s', async (value) => {
-    const w = await shardWorld();
-    const run = await cli([...sweepFlags(w), '--shard', value], credentials(w));
-    expect(run.code).toBe(2);
-    const lines = run.stderr.trim().split('\n');
-    expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(/^xopero-one: --shard \/ XOPERO_SHARD: .*'/);
-    expect(lines[0]).toContain(value);
-    expect(w.sim.requests).toHaveLength(0);
-  }, 30_000);
+  test.each([['0/4'], ['5/4'], ['1/0'], ['a/b'], ['2']])(
+    'CLI --shard %s',
+    async (value) => {
+      const w = await shardWorld();
+      const run = await cli([...sweepFlags(w), '--shard', value], credentials(w));
+      expect(run.code).toBe(2);
+      const lines = run.stderr.trim().split('\n');
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toMatch(/^xopero-one: --shard \/ XOPERO_SHARD: .*'/);
+      expect(lines[0]).toContain(value);
+      expect(w.sim.requests).toHaveLength(0);
+    },
+    30_000,
+  );
 
-  test.each([['0/4'], ['5/4'], ['1/0'], ['a/b'], ['2']])('action shard: %s', async (value) => {
-    const w = await shardWorld();
-    const run = await runAction({ ...w.inputs, repositories: '*', shard: value }, { env: { NODE_EXTRA_CA_CERTS: w.sim.caCertPath } });
-    expect(run.code).toBe(1);
-    expect(errorLines(run.stdout)).toHaveLength(1);
-    expect(errorLines(run.stdout)[0]).toMatch(/^Input 'shard': /);
-    expect(w.sim.requests).toHaveLength(0);
-  }, 30_000);
+  test.each([['0/4'], ['5/4'], ['1/0'], ['a/b'], ['2']])(
+    'action shard: %s',
+    async (value) => {
+      const w = await shardWorld();
+      const run = await runAction({ ...w.inputs, repositories: '*', shard: value }, { env: { NODE_EXTRA_CA_CERTS: w.sim.caCertPath } });
+      expect(run.code).toBe(1);
+      expect(errorLines(run.stdout)).toHaveLength(1);
+      expect(errorLines(run.stdout)[0]).toMatch(/^Input 'shard': /);
+      expect(w.sim.requests).toHaveLength(0);
+    },
+    30_000,
+  );
 
   test('a shard for a single repository (no repositories) is an input error', async () => {
     const w = await shardWorld();
@@ -187,7 +225,10 @@ describe('xopero-one report', () => {
     const w = await shardWorld();
     const { dir } = await runShards(w, 3);
     const out = freshDir();
-    const run = await cli(['report', '--json', join(out, 'report.json'), '--junit', join(out, 'junit.xml'), '--markdown', join(out, 'summary.md'), dir], {});
+    const run = await cli(
+      ['report', '--json', join(out, 'report.json'), '--junit', join(out, 'junit.xml'), '--markdown', join(out, 'summary.md'), dir],
+      {},
+    );
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/^Merged 3 results of acme: 43 repositories; already protected 1, activated 42/);
@@ -195,28 +236,38 @@ describe('xopero-one report', () => {
     expect(report.shards).toBe(3);
     expect(report.repositories).toHaveLength(43);
     const names = report.repositories.map((r: { repository: string }) => r.repository);
-    const sorted = [...names].sort((a: string, b: string) => (a.toLowerCase() < b.toLowerCase() ? -1 : a.toLowerCase() > b.toLowerCase() ? 1 : 0));
+    const sorted = [...names].sort((a: string, b: string) =>
+      a.toLowerCase() < b.toLowerCase() ? -1 : a.toLowerCase() > b.toLowerCase() ? 1 : 0,
+    );
     expect(names).toEqual(sorted);
     expect(report.outcomes).toMatchObject({ 'already-protected': 1, activated: 42, failed: 0 });
     expect(report.counts).toMatchObject({ matched: 43, activated: 42, attached: 42 });
 
     const xml = readFileSync(join(out, 'junit.xml'), 'utf8');
     expect(XMLValidator.validate(xml)).toBe(true);
-    const parsed = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '', isArray: (name) => name === 'testsuite' || name === 'testcase' }).parse(xml);
+    const parsed = new XMLParser({
+      ignoreAttributes: false,
+      attributeNamePrefix: '',
+      isArray: (name) => name === 'testsuite' || name === 'testcase',
+    }).parse(xml);
     const suites = parsed.testsuites.testsuite as Array<{ name: string; testcase: Array<{ name: string; failure?: unknown }> }>;
     expect(suites.map((s) => s.name)).toEqual(['acme shard 1/3', 'acme shard 2/3', 'acme shard 3/3']);
     expect(suites.flatMap((s) => s.testcase.map((c) => c.name)).sort()).toEqual([...names].sort());
     expect(parsed.testsuites.failures).toBe('0');
 
     const markdown = readFileSync(join(out, 'summary.md'), 'utf8');
-    expect(markdown).toMatch(/```mermaid\npie showData title 43 repositories of acme\n {4}"already protected" : 1\n {4}"activated" : 42\n```/);
+    expect(markdown).toMatch(
+      /```mermaid\npie showData title 43 repositories of acme\n {4}"already protected" : 1\n {4}"activated" : 42\n```/,
+    );
     expect(markdown).toMatch(/\| Shards \| 3, all merged \|/);
   }, 60_000);
 
   test('licenses running out: each shard names its LI5020 repositories, the report lists all and fails with the count', async () => {
     const w = await shardWorld({ licenses: 20 });
     const { dir, runs, docs } = await runShards(w, 3);
-    const li5020 = docs.flatMap((doc) => doc.entries.filter((e: { reason?: string }) => /LI5020/.test(e.reason ?? '')).map((e: { repository: string }) => e.repository));
+    const li5020 = docs.flatMap((doc) =>
+      doc.entries.filter((e: { reason?: string }) => /LI5020/.test(e.reason ?? '')).map((e: { repository: string }) => e.repository),
+    );
     expect(li5020).toHaveLength(22); // 42 unprotected, 20 licenses
     runs.forEach((run, i) => {
       const own = docs[i].entries.filter((e: { reason?: string }) => /LI5020/.test(e.reason ?? ''));
@@ -225,13 +276,20 @@ describe('xopero-one report', () => {
     const out = freshDir();
     const summary = join(out, 'step-summary.md');
     writeFileSync(summary, '');
-    const run = await cli(['report', '--junit', join(out, 'junit.xml'), '--json', join(out, 'report.json'), dir], { GITHUB_STEP_SUMMARY: summary });
+    const run = await cli(['report', '--junit', join(out, 'junit.xml'), '--json', join(out, 'report.json'), dir], {
+      GITHUB_STEP_SUMMARY: summary,
+    });
     expect(run.code).toBe(1);
     const lines = run.stderr.trim().split('\n');
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(/^xopero-one report: 22 of 43 repositories failed across 3 shards: 22 × activation LI5020/);
     const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'));
-    expect(report.repositories.filter((r: { outcome: string }) => r.outcome === 'failed').map((r: { repository: string }) => r.repository).sort()).toEqual([...li5020].sort());
+    expect(
+      report.repositories
+        .filter((r: { outcome: string }) => r.outcome === 'failed')
+        .map((r: { repository: string }) => r.repository)
+        .sort(),
+    ).toEqual([...li5020].sort());
     const xml = readFileSync(join(out, 'junit.xml'), 'utf8');
     expect(XMLValidator.validate(xml)).toBe(true);
     expect((xml.match(/<failure type="failed"/g) ?? []).length).toBe(22);
@@ -260,9 +318,26 @@ describe('xopero-one report', () => {
       await refuse([...files, copy], /^xopero-one report: Shard 2\/3 is given twice \('.*shard-2\.json' and '.*copy\.json'\)/);
 
       const other = await runShards(w, 3, ['--dry-run'], 'svc-*');
-      await refuse([files[0], other.files[1], files[2]], /^xopero-one report: '.*shard-1\.json' and '.*shard-2\.json' are results of different sweeps \(repositories '\*' vs 'svc-\*'\)/);
+      await refuse(
+        [files[0], other.files[1], files[2]],
+        /^xopero-one report: '.*shard-1\.json' and '.*shard-2\.json' are results of different sweeps \(repositories '\*' vs 'svc-\*'\)/,
+      );
       const globexDir = freshDir();
-      const globex = await cli(['--server-url', w.url, '--organization', 'globex', '--repositories', '*', '--shard', '2/3', '--result-file', join(globexDir, 'g.json')], credentials(w));
+      const globex = await cli(
+        [
+          '--server-url',
+          w.url,
+          '--organization',
+          'globex',
+          '--repositories',
+          '*',
+          '--shard',
+          '2/3',
+          '--result-file',
+          join(globexDir, 'g.json'),
+        ],
+        credentials(w),
+      );
       expect(globex.code).toBe(0);
       await refuse([files[0], join(globexDir, 'g.json'), files[2]], /different sweeps \(organization 'acme' vs 'globex'\)/);
       const fourShards = await runShards(w, 4, ['--dry-run']);
@@ -274,7 +349,10 @@ describe('xopero-one report', () => {
       writeFileSync(junk, JSON.stringify({ hello: 'world' }));
       await refuse([junk], /^xopero-one report: '.*junk\.json' is not a result document of a sweep/);
       const single = join(freshDir(), 'single.json');
-      const one = await cli(['--server-url', w.url, '--organization', 'acme', '--repository', 'acme/other', '--result-file', single], credentials(w));
+      const one = await cli(
+        ['--server-url', w.url, '--organization', 'acme', '--repository', 'acme/other', '--result-file', single],
+        credentials(w),
+      );
       expect(one.code).toBe(0);
       await refuse([single], /is the result of a single-repository run/);
     }, 120_000);
@@ -285,7 +363,9 @@ describe('xopero-one report', () => {
       for (const run of runs) expect(run.code).toBe(0);
       const run = await cli(['report', dir], {});
       expect(run.code).toBe(1);
-      expect(run.stderr.trim().split('\n').slice(1)).toEqual(["xopero-one report: No repository of 'acme' matches nothing-* in any of the 3 shards: check the patterns."]);
+      expect(run.stderr.trim().split('\n').slice(1)).toEqual([
+        "xopero-one report: No repository of 'acme' matches nothing-* in any of the 3 shards: check the patterns.",
+      ]);
       expect(run.stdout).toMatch(/^## Xopero ONE organization sweep \(dry run\)/);
     }, 60_000);
 
@@ -305,12 +385,23 @@ describe('xopero-one report', () => {
     writeFileSync(summary, '');
     writeFileSync(outputFile, '');
     mkdirSync(join(out, 'reports'));
-    const run = await runProcess([REPORT_ENTRY], baseEnv({
-      GITHUB_ACTIONS: 'true', GITHUB_STEP_SUMMARY: summary, GITHUB_OUTPUT: outputFile, RUNNER_TEMP: out,
-      INPUT_RESULTS: dir, 'INPUT_JUNIT-FILE': join(out, 'reports/junit.xml'), 'INPUT_JSON-FILE': '', 'INPUT_MARKDOWN-FILE': '',
-    }));
+    const run = await runProcess(
+      [REPORT_ENTRY],
+      baseEnv({
+        GITHUB_ACTIONS: 'true',
+        GITHUB_STEP_SUMMARY: summary,
+        GITHUB_OUTPUT: outputFile,
+        RUNNER_TEMP: out,
+        INPUT_RESULTS: dir,
+        'INPUT_JUNIT-FILE': join(out, 'reports/junit.xml'),
+        'INPUT_JSON-FILE': '',
+        'INPUT_MARKDOWN-FILE': '',
+      }),
+    );
     expect(run.code).toBe(1);
-    expect(errorLines(run.stdout)).toEqual([expect.stringMatching(/^12 of 43 repositories failed across 2 shards: 12 × activation LI5020/)]);
+    expect(errorLines(run.stdout)).toEqual([
+      expect.stringMatching(/^12 of 43 repositories failed across 2 shards: 12 × activation LI5020/),
+    ]);
     expect(readFileSync(summary, 'utf8')).toMatch(/```mermaid\npie showData/);
     expect(parseGithubOutput(readFileSync(outputFile, 'utf8'))).toMatchObject({ failed: '12', matched: '43', changed: 'true' });
     expect(XMLValidator.validate(readFileSync(join(out, 'reports/junit.xml'), 'utf8'))).toBe(true);
@@ -318,7 +409,11 @@ describe('xopero-one report', () => {
   }, 60_000);
 
   test('report/action.yml runs the built report entry, and its inputs and outputs are the ones the code uses', () => {
-    const action = parse(readFileSync(join(ROOT, 'report/action.yml'), 'utf8')) as { inputs: Record<string, unknown>; outputs: Record<string, unknown>; runs: { using: string; main: string } };
+    const action = parse(readFileSync(join(ROOT, 'report/action.yml'), 'utf8')) as {
+      inputs: Record<string, unknown>;
+      outputs: Record<string, unknown>;
+      runs: { using: string; main: string };
+    };
     expect(action.runs).toEqual({ using: 'node24', main: '../dist/report/index.js' });
     expect(join(ROOT, 'report', action.runs.main)).toBe(REPORT_ENTRY);
     const code = readFileSync(join(ROOT, 'src/hosts/report-action.ts'), 'utf8');
@@ -331,10 +426,19 @@ describe('xopero-one report', () => {
   test('the action writes its result file (result-file) with the shard, and the single job merges as one', async () => {
     const w = await shardWorld();
     const out = freshDir();
-    const run = await runAction({ ...w.inputs, repositories: '*', shard: '1/1', 'result-file': join(out, 'result.json') }, { env: { NODE_EXTRA_CA_CERTS: w.sim.caCertPath } });
+    const run = await runAction(
+      { ...w.inputs, repositories: '*', shard: '1/1', 'result-file': join(out, 'result.json') },
+      { env: { NODE_EXTRA_CA_CERTS: w.sim.caCertPath } },
+    );
     expect(run.code).toBe(0);
     const doc = JSON.parse(readFileSync(join(out, 'result.json'), 'utf8'));
-    expect(doc).toMatchObject({ kind: 'sweep', formatVersion: 1, shard: { index: 1, total: 1 }, organization: { id: w.orgId }, patterns: ['*'] });
+    expect(doc).toMatchObject({
+      kind: 'sweep',
+      formatVersion: 1,
+      shard: { index: 1, total: 1 },
+      organization: { id: w.orgId },
+      patterns: ['*'],
+    });
     // The output stays small: the unchanged names are in the file only.
     expect(JSON.parse(run.outputs.result).unchanged).toBeUndefined();
     const report = await cli(['report', join(out, 'result.json')], {});

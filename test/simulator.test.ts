@@ -238,16 +238,18 @@ describe('listings', () => {
       defaultWorkerId: expect.any(String),
       isCreatedByMarketplace: false,
       synchronizationInProgress: false,
-      plans: [{
-        id: plan.id,
-        name: 'Nightly',
-        backupType: 5,
-        includeMetadata: true,
-        repoCount: 1,
-        lastStatus: { successes: 0, warnings: 0, errors: 0 },
-        planFinishedTime: 0,
-        isRunning: false,
-      }],
+      plans: [
+        {
+          id: plan.id,
+          name: 'Nightly',
+          backupType: 5,
+          includeMetadata: true,
+          repoCount: 1,
+          lastStatus: { successes: 0, warnings: 0, errors: 0 },
+          planFinishedTime: 0,
+          isRunning: false,
+        },
+      ],
     });
     const descending = await h.post('/git/organizations/getmany', { orderby: 'Name', ordertype: 'desc' }, { token });
     expect(descending.body.result.map((o: { name: string }) => o.name)).toEqual(['Zeta', 'beta', 'acme']);
@@ -262,7 +264,9 @@ describe('listings', () => {
       currentPage: 1,
       pageCount: 1,
       totalEntries: 1,
-      result: [{ id: demo.plans.nightly.id, name: 'Nightly GitHub', includeAllRepositories: false, repositoryIds: [demo.repositories.api.id] }],
+      result: [
+        { id: demo.plans.nightly.id, name: 'Nightly GitHub', includeAllRepositories: false, repositoryIds: [demo.repositories.api.id] },
+      ],
     });
     const unknown = await h.post('/plans/listassignedtoorganization', { organizationid: 'nope' }, { token });
     expect(unknown).toMatchObject({ status: 404, body: { errorCode: 'GT2004' } });
@@ -323,7 +327,10 @@ describe('licenses and plans', () => {
     expect(activated).toMatchObject({ status: 200 });
     expect(activated.body).toEqual({
       success: [a!.id, b!.id, held.id],
-      error: [{ id: c!.id, errorCode: 'LI5020' }, { id: 'unknown', errorCode: 'GT1001' }],
+      error: [
+        { id: c!.id, errorCode: 'LI5020' },
+        { id: 'unknown', errorCode: 'GT1001' },
+      ],
     });
     expect(h.sim.freeLicenses).toBe(0);
 
@@ -350,11 +357,13 @@ describe('licenses and plans', () => {
   test('attach is idempotent, checks plan, repository and organization, and concurrent attaches all land', async () => {
     const h = await launch({ latencyMs: 20 });
     const token = await h.login();
-    const { plan, repositories } = seed(h.sim, Array.from({ length: 30 }, (_, i) => `acme/r${i}`));
+    const { plan, repositories } = seed(
+      h.sim,
+      Array.from({ length: 30 }, (_, i) => `acme/r${i}`),
+    );
     const other = h.sim.addOrganization({ name: 'other' });
     const foreign = h.sim.addRepository(other.id, { name: 'other/x' });
-    const attach = (repositoryid: string, planid = plan.id) =>
-      h.post('/plans/attachgitrepository', { planid, repositoryid }, { token });
+    const attach = (repositoryid: string, planid = plan.id) => h.post('/plans/attachgitrepository', { planid, repositoryid }, { token });
 
     const answers = await Promise.all(repositories.map((repo) => attach(repo.id)));
     expect(answers.map((a) => a.status)).toEqual(repositories.map(() => 200));
@@ -467,7 +476,12 @@ describe('fault injection', () => {
     expect((await listRepositories(h, token, org.id)).body).toMatchObject({ pageCount: 1, result: null });
 
     h.sim.addFault({ path: '/account/login', status: 200, body: 'OK', contentType: 'application/json' });
-    const login = await request(`${h.sim.url}/account/login`, { method: 'POST', dispatcher: h.agent, headers: { 'content-type': 'application/json' }, body: JSON.stringify(ADMIN) });
+    const login = await request(`${h.sim.url}/account/login`, {
+      method: 'POST',
+      dispatcher: h.agent,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(ADMIN),
+    });
     expect(login.headers['content-type']).toBe('application/json');
     expect(await login.body.text()).toBe('OK');
   });
@@ -587,9 +601,18 @@ describe('Azure DevOps projects', () => {
     expect(await h.post('/plans/attachazureproject', { planid: plan.id, projectid: project.id }, { token })).toMatchObject({ status: 200 });
     expect(h.sim.plan(plan.id)!.projectIds).toEqual([project.id]);
 
-    expect(await h.post('/plans/attachazureproject', { planId: plan.id, projectId: foreign.id }, { token })).toMatchObject({ status: 400, body: { errorCode: 'PL3010' } });
-    expect(await h.post('/plans/attachazureproject', { planId: plan.id, projectId: 'nope' }, { token })).toMatchObject({ status: 404, body: { errorCode: 'AZ1004' } });
-    expect(await h.post('/plans/attachazureproject', { planId: 'nope', projectId: project.id }, { token })).toMatchObject({ status: 404, body: { errorCode: 'PL3004' } });
+    expect(await h.post('/plans/attachazureproject', { planId: plan.id, projectId: foreign.id }, { token })).toMatchObject({
+      status: 400,
+      body: { errorCode: 'PL3010' },
+    });
+    expect(await h.post('/plans/attachazureproject', { planId: plan.id, projectId: 'nope' }, { token })).toMatchObject({
+      status: 404,
+      body: { errorCode: 'AZ1004' },
+    });
+    expect(await h.post('/plans/attachazureproject', { planId: 'nope', projectId: project.id }, { token })).toMatchObject({
+      status: 404,
+      body: { errorCode: 'PL3004' },
+    });
     expect(await h.post('/plans/attachazureproject', { planId: plan.id, projectId: project.id })).toMatchObject({ status: 401 });
 
     expect(await h.post('/plans/DetachAzureProject', { planId: plan.id, projectId: project.id }, { token })).toMatchObject({ status: 200 });
@@ -597,22 +620,21 @@ describe('Azure DevOps projects', () => {
     expect(h.sim.plan(plan.id)!.projectIds).toEqual([]);
   });
 
-  test.each([
-    [{ projectSelection: 'all' as const }],
-    [{ projectSelection: 'rules' as const }],
-    [{ includeAllRepositories: true }],
-  ])('a plan without individual project selection refuses both calls (%j)', async (init) => {
-    const h = await launch();
-    const token = await h.login();
-    const { org } = seed(h.sim);
-    const plan = h.sim.addPlan(org.id, { name: 'Everything', ...init });
-    const project = h.sim.addAzureProject(org.id, { name: 'Fabrikam' });
-    for (const path of ['/plans/attachazureproject', '/plans/detachazureproject']) {
-      expect(await h.post(path, { planId: plan.id, projectId: project.id }, { token })).toMatchObject({
-        status: 400,
-        body: { errorCode: 'PL3021', message: 'The plan does not use individual project selection.' },
-      });
-    }
-    expect(h.sim.plan(plan.id)!.projectIds).toEqual([]);
-  });
+  test.each([[{ projectSelection: 'all' as const }], [{ projectSelection: 'rules' as const }], [{ includeAllRepositories: true }]])(
+    'a plan without individual project selection refuses both calls (%j)',
+    async (init) => {
+      const h = await launch();
+      const token = await h.login();
+      const { org } = seed(h.sim);
+      const plan = h.sim.addPlan(org.id, { name: 'Everything', ...init });
+      const project = h.sim.addAzureProject(org.id, { name: 'Fabrikam' });
+      for (const path of ['/plans/attachazureproject', '/plans/detachazureproject']) {
+        expect(await h.post(path, { planId: plan.id, projectId: project.id }, { token })).toMatchObject({
+          status: 400,
+          body: { errorCode: 'PL3021', message: 'The plan does not use individual project selection.' },
+        });
+      }
+      expect(h.sim.plan(plan.id)!.projectIds).toEqual([]);
+    },
+  );
 });

@@ -25,7 +25,12 @@ afterEach(async () => {
 async function connected(w: World): Promise<{ client: XoperoClient; transport: Transport }> {
   const serverUrl = new URL(w.url);
   const t = createTransport({ serverUrl, caCertificate: w.sim.caCert });
-  const client = new XoperoClient({ serverUrl, credentials: { kind: 'password', email: EMAIL, password: PASSWORD }, transport: t, timeline: new Timeline(false) });
+  const client = new XoperoClient({
+    serverUrl,
+    credentials: { kind: 'password', email: EMAIL, password: PASSWORD },
+    transport: t,
+    timeline: new Timeline(false),
+  });
   return { client, transport: t };
 }
 
@@ -62,13 +67,17 @@ describe('spare connection', () => {
       });
     const spare = withSpareConnection(recording);
     const options = { hostname: url.hostname, host: url.host, protocol: url.protocol, port: url.port };
-    const first = await new Promise<Socket>((resolve, reject) => spare.connect(options, (error, socket) => (error ? reject(error) : resolve(socket!))));
+    const first = await new Promise<Socket>((resolve, reject) =>
+      spare.connect(options, (error, socket) => (error ? reject(error) : resolve(socket!))),
+    );
     await untilConnections(world, 2);
     while (sockets.length < 2) await new Promise((resolve) => setTimeout(resolve, 5));
     spare.close();
     while (!sockets[1].destroyed) await new Promise((resolve) => setTimeout(resolve, 5));
     expect(first.destroyed).toBe(false);
-    const third = await new Promise<Socket>((resolve, reject) => spare.connect(options, (error, socket) => (error ? reject(error) : resolve(socket!))));
+    const third = await new Promise<Socket>((resolve, reject) =>
+      spare.connect(options, (error, socket) => (error ? reject(error) : resolve(socket!))),
+    );
     expect(third).not.toBe(sockets[1]);
     expect(world.sim.connections).toBe(3);
     first.destroy();

@@ -129,7 +129,9 @@ describe('organization sweep', () => {
     const run = await sweep(w, { repositories: 'svc-0*', mode: 'check' });
     expect(run.code).toBe(1);
     expect(w.sim.mutatingRequests()).toHaveLength(0);
-    expect(errorLines(run.stdout)[0]).toMatch(/10 of 10 repositories are not fully protected \(10 without a license, 10 not attached to plan 'Nightly GitHub'\)/);
+    expect(errorLines(run.stdout)[0]).toMatch(
+      /10 of 10 repositories are not fully protected \(10 without a license, 10 not attached to plan 'Nightly GitHub'\)/,
+    );
   });
 
   test('max-backup-age reports stale and never-backed-up repositories', async () => {
@@ -142,7 +144,9 @@ describe('organization sweep', () => {
     expect(run.code).toBe(1);
     expect(run.result.counts.stale).toBe(2);
     expect(errorLines(run.stdout).at(-1)).toMatch(/2 of 3 repositories have no successful backup within the limit/);
-    expect(run.summary).toMatch(/acme\/svc-01 \| activated, attached, stale \| 'acme\/svc-01': last successful backup 2 days 2 hours ago, limit 1 day/);
+    expect(run.summary).toMatch(
+      /acme\/svc-01 \| activated, attached, stale \| 'acme\/svc-01': last successful backup 2 days 2 hours ago, limit 1 day/,
+    );
     expect(run.summary).toMatch(/acme\/svc-02.*has never been backed up successfully/);
   });
 });

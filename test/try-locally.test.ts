@@ -85,12 +85,20 @@ afterEach(async () => {
 async function startSimulator(): Promise<RunningSimulator> {
   const line = block('simulator').find((command) => command.startsWith('npm run simulator'));
   if (!line) throw new Error("README's simulator block has no 'npm run simulator' line");
-  const child = spawn('bash', ['-c', line], { cwd: ROOT, env: { ...env, XOPERO_SIMULATOR_PORT: '0' }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  const child = spawn('bash', ['-c', line], {
+    cwd: ROOT,
+    env: { ...env, XOPERO_SIMULATOR_PORT: '0' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
   let output = '';
   let errors = '';
   child.stderr!.on('data', (chunk) => (errors += chunk));
   await new Promise<void>((resolvePromise, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the simulator printed no 'Then, for example' within 60 s:\n${output}\n${errors}`)), 60_000);
+    const timer = setTimeout(
+      () => reject(new Error(`the simulator printed no 'Then, for example' within 60 s:\n${output}\n${errors}`)),
+      60_000,
+    );
     child.stdout!.on('data', (chunk) => {
       output += chunk;
       if (output.includes('Then, for example:') && output.endsWith('\n')) {
@@ -137,14 +145,21 @@ describe('recipes', () => {
     const sim = await startSimulator();
     const [dryRun, ensure, json] = block('cli');
     const dry = await shell(dryRun, sim.exports);
-    expect([dry.code, dry.stdout]).toEqual([0, expect.stringMatching(/activation: would-activate; attachment: would-attach; changed: false/)]);
+    expect([dry.code, dry.stdout]).toEqual([
+      0,
+      expect.stringMatching(/activation: would-activate; attachment: would-attach; changed: false/),
+    ]);
     const done = await shell(ensure, sim.exports);
     expect([done.code, done.stdout]).toEqual([0, expect.stringMatching(/activation: activated; attachment: attached; changed: true/)]);
     const again = await shell(ensure, sim.exports);
     expect(again.stdout).toMatch(/activation: already; attachment: already; changed: false/);
     const result = await shell(json, sim.exports);
     expect(result.code).toBe(0);
-    expect(JSON.parse(result.stdout)).toMatchObject({ synchronization: 'synchronized', repository: { name: 'acme/new-service', known: true, protected: true }, changed: true });
+    expect(JSON.parse(result.stdout)).toMatchObject({
+      synchronization: 'synchronized',
+      repository: { name: 'acme/new-service', known: true, protected: true },
+      changed: true,
+    });
     for (const run of [dry, done, result]) expect(run.stdout + run.stderr).not.toContain(DEMO_PASSWORD);
   });
 
@@ -170,7 +185,9 @@ describe('recipes', () => {
     const sim = await startSimulator();
     expect(block('gitlab-run')).toEqual(['npm run gitlab-local']);
     expect(readmeGitlabSnippet()).toContain('- local: templates/xopero-backup.yml');
-    const run = await shell(block('gitlab-run')[0], sim.exports, { extraEnv: { npm_config_cache: join(scratch, 'npm-cache'), NO_COLOR: '1' } });
+    const run = await shell(block('gitlab-run')[0], sim.exports, {
+      extraEnv: { npm_config_cache: join(scratch, 'npm-cache'), NO_COLOR: '1' },
+    });
     const all = run.stdout + run.stderr;
     expect([run.code, all]).toEqual([0, expect.stringContaining('PASS  xopero-backup')]);
     expect(all).toContain('--force-shell-executor --ignore-predefined-vars GITLAB_CI --variable GITLAB_CI=true');
@@ -181,14 +198,16 @@ describe('recipes', () => {
 });
 
 describe('npm run demo', () => {
-  test('piped and with NO_COLOR: no ANSI escape; the plan\'s last run is told apart from the repository', async () => {
+  test("piped and with NO_COLOR: no ANSI escape; the plan's last run is told apart from the repository", async () => {
     for (const extraEnv of [{}, { NO_COLOR: '1' }] as Array<Record<string, string>>) {
       const run = await shell('npm run --silent demo', [], { extraEnv });
       expect(run.code).toBe(0);
       expect(run.stdout).not.toContain('\u001b');
       // acme/new-service, just attached: never backed up, while the plan's last run (before it joined) succeeded.
       expect(run.stdout).toMatch(/Last successful backup \| never/);
-      expect(run.stdout).toMatch(/Plan's last run \(all its repositories\) \| 1 succeeded, 0 warnings, 0 errors, finished .* ago\); this repository was not in the plan then/);
+      expect(run.stdout).toMatch(
+        /Plan's last run \(all its repositories\) \| 1 succeeded, 0 warnings, 0 errors, finished .* ago\); this repository was not in the plan then/,
+      );
     }
   });
 });

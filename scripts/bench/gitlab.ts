@@ -130,7 +130,13 @@ export async function runGitlabBench(options: GitlabBenchOptions = {}): Promise<
 
     const secrets = { XOPERO_EMAIL: EMAIL, XOPERO_PASSWORD: PASSWORD, NODE_EXTRA_CA_CERTS: world.sim.caCertPath };
     const gclArgs = [GITLAB_CI_LOCAL, '--force-shell-executor', '--ignore-predefined-vars', 'GITLAB_CI', '--no-color', JOB];
-    for (const [name, value] of Object.entries({ GITLAB_CI: 'true', XOPERO_URL: world.url, XOPERO_BENCH_TIMES: timesFile, ...secrets, ...npmEnv })) {
+    for (const [name, value] of Object.entries({
+      GITLAB_CI: 'true',
+      XOPERO_URL: world.url,
+      XOPERO_BENCH_TIMES: timesFile,
+      ...secrets,
+      ...npmEnv,
+    })) {
       gclArgs.push('--variable', `${name}=${value}`);
     }
 
@@ -169,7 +175,8 @@ export async function runGitlabBench(options: GitlabBenchOptions = {}): Promise<
     const failures: string[] = [];
     const expectUnchanged = (side: string, output: string, code: number) => {
       if (code !== 0) failures.push(`${side}: exit ${code}: ${output.trim().split('\n').slice(-3).join(' | ')}`);
-      else if (!/XOPERO_CHANGED=false|changed=false|nothing to change|already/i.test(output)) failures.push(`${side}: no 'nothing changed' in its output`);
+      else if (!/XOPERO_CHANGED=false|changed=false|nothing to change|already/i.test(output))
+        failures.push(`${side}: no 'nothing changed' in its output`);
     };
 
     for (let round = 0; round < warmup + runs; round++) {
@@ -178,7 +185,8 @@ export async function runGitlabBench(options: GitlabBenchOptions = {}): Promise<
       const projectDir = mkdtempSync(join(scratch, 'project-'));
       world.sim.resetLog();
       const d = await timedRun(process.execPath, [CLI_ENTRY], directEnv(projectDir), { cwd: projectDir, timeoutMs: 120_000 });
-      const directOutput = d.stdout + d.stderr + (existsSync(join(projectDir, 'xopero.env')) ? readFileSync(join(projectDir, 'xopero.env'), 'utf8') : '');
+      const directOutput =
+        d.stdout + d.stderr + (existsSync(join(projectDir, 'xopero.env')) ? readFileSync(join(projectDir, 'xopero.env'), 'utf8') : '');
       expectUnchanged('direct', directOutput, d.code);
       if (counted) {
         direct.push(d.wallMs);
@@ -227,7 +235,20 @@ export async function runGitlabBench(options: GitlabBenchOptions = {}): Promise<
     ];
     return {
       lines,
-      json: { runs, warmup, latencyMs, template: templateName, directMs, jobScriptMs, gitlabCiLocalMs, gapMs, targetGapMs: GITLAB_TARGET_GAP_MS, met, requests, failures },
+      json: {
+        runs,
+        warmup,
+        latencyMs,
+        template: templateName,
+        directMs,
+        jobScriptMs,
+        gitlabCiLocalMs,
+        gapMs,
+        targetGapMs: GITLAB_TARGET_GAP_MS,
+        met,
+        requests,
+        failures,
+      },
     };
   } finally {
     await world.sim.stop();
@@ -237,9 +258,19 @@ export async function runGitlabBench(options: GitlabBenchOptions = {}): Promise<
 
 if (process.argv[1]?.endsWith('gitlab.ts')) {
   const { values } = parseArgs({
-    options: { runs: { type: 'string', default: '7' }, warmup: { type: 'string', default: '1' }, latency: { type: 'string', default: '5' }, template: { type: 'string' } },
+    options: {
+      runs: { type: 'string', default: '7' },
+      warmup: { type: 'string', default: '1' },
+      latency: { type: 'string', default: '5' },
+      template: { type: 'string' },
+    },
   });
   const started = performance.now();
-  const result = await runGitlabBench({ runs: Number(values.runs), warmup: Number(values.warmup), latencyMs: Number(values.latency), template: values.template });
+  const result = await runGitlabBench({
+    runs: Number(values.runs),
+    warmup: Number(values.warmup),
+    latencyMs: Number(values.latency),
+    template: values.template,
+  });
   console.log([...result.lines, `Total ${((performance.now() - started) / 1000).toFixed(1)} s.`].join('\n'));
 }

@@ -56,7 +56,12 @@ interface ProcessRun {
   result: TimedResult;
   peakRssKiB?: number;
   cpuSeconds?: number;
-  doc?: { counts?: Record<string, number>; entries?: Array<{ repository: string; actions: string[]; reason?: string }>; unchanged?: string[]; problems?: string[] };
+  doc?: {
+    counts?: Record<string, number>;
+    entries?: Array<{ repository: string; actions: string[]; reason?: string }>;
+    unchanged?: string[];
+    problems?: string[];
+  };
 }
 
 const spreadEvenly = (size: number, count: number) => (i: number) => Math.floor(((i + 1) * count) / size) > Math.floor((i * count) / size);
@@ -74,7 +79,10 @@ async function gnuTimeWorks(workDir: string): Promise<boolean> {
   if (!existsSync(GNU_TIME)) return false;
   const file = join(workDir, 'time-probe');
   try {
-    const probe = await timedRun(GNU_TIME, ['-f', '%M', '-o', file, process.execPath, '-e', '0'], baseEnv(), { cwd: ROOT, timeoutMs: 10_000 });
+    const probe = await timedRun(GNU_TIME, ['-f', '%M', '-o', file, process.execPath, '-e', '0'], baseEnv(), {
+      cwd: ROOT,
+      timeoutMs: 10_000,
+    });
     return probe.code === 0 && /^\d+\s*$/.test(readFileSync(file, 'utf8'));
   } catch {
     return false;
@@ -82,12 +90,24 @@ async function gnuTimeWorks(workDir: string): Promise<boolean> {
 }
 
 /** One process, its peak RSS and CPU time; `timeFile` is its own, so runs at once do not mix their figures. */
-async function measured(gnuTime: boolean, timeFile: string, args: string[], env: Record<string, string>): Promise<Omit<ProcessRun, 'label' | 'doc'>> {
+async function measured(
+  gnuTime: boolean,
+  timeFile: string,
+  args: string[],
+  env: Record<string, string>,
+): Promise<Omit<ProcessRun, 'label' | 'doc'>> {
   if (gnuTime) {
     writeFileSync(timeFile, '');
-    const result = await timedRun(GNU_TIME, ['-f', '%M %U %S', '-o', timeFile, process.execPath, ...args], env, { cwd: ROOT, timeoutMs: RUN_TIMEOUT_MS });
+    const result = await timedRun(GNU_TIME, ['-f', '%M %U %S', '-o', timeFile, process.execPath, ...args], env, {
+      cwd: ROOT,
+      timeoutMs: RUN_TIMEOUT_MS,
+    });
     const [rss, user, system] = readFileSync(timeFile, 'utf8').trim().split('\n').pop()?.split(/\s+/).map(Number) ?? [];
-    return { result, peakRssKiB: Number.isFinite(rss) ? rss : undefined, cpuSeconds: Number.isFinite(user) && Number.isFinite(system) ? user + system : undefined };
+    return {
+      result,
+      peakRssKiB: Number.isFinite(rss) ? rss : undefined,
+      cpuSeconds: Number.isFinite(user) && Number.isFinite(system) ? user + system : undefined,
+    };
   }
   let peak: number | undefined;
   let timer: NodeJS.Timeout | undefined;
@@ -138,7 +158,20 @@ async function shardCases(options: ShardBenchOptions, workDir: string): Promise<
   const cliRun = async (org: Seeded, label: string, shard: string | undefined, dir: string): Promise<ProcessRun> => {
     const n = ++runCounter;
     const resultFile = join(dir, `result-${shard ? shard.replace('/', '-of-') : 'single'}.json`);
-    const args = [CLI_ENTRY, '--server-url', org.url, '--organization', ORGANIZATION, '--plan', PLAN, '--repositories', '*', '--result-file', resultFile, ...(shard ? ['--shard', shard] : [])];
+    const args = [
+      CLI_ENTRY,
+      '--server-url',
+      org.url,
+      '--organization',
+      ORGANIZATION,
+      '--plan',
+      PLAN,
+      '--repositories',
+      '*',
+      '--result-file',
+      resultFile,
+      ...(shard ? ['--shard', shard] : []),
+    ];
     const env = baseEnv({ NODE_EXTRA_CA_CERTS: org.sim.caCertPath, XOPERO_EMAIL: EMAIL, XOPERO_PASSWORD: PASSWORD });
     const run = await measured(gnuTime, join(workDir, `time-${n}`), args, env);
     return { label, ...run, doc: readDoc(resultFile) };
@@ -150,7 +183,9 @@ async function shardCases(options: ShardBenchOptions, workDir: string): Promise<
     process.stderr.write(`bench: shards, ${label}\n`);
     const started = Date.now();
     const cpuBefore = process.cpuUsage();
-    const runs = await Promise.all(Array.from({ length: shards }, (_, i) => cliRun(org, `shard ${i + 1}/${shards}`, `${i + 1}/${shards}`, dir)));
+    const runs = await Promise.all(
+      Array.from({ length: shards }, (_, i) => cliRun(org, `shard ${i + 1}/${shards}`, `${i + 1}/${shards}`, dir)),
+    );
     const wallMs = Date.now() - started;
     const cpu = process.cpuUsage(cpuBefore);
     const simulatorCpuSeconds = (cpu.user + cpu.system) / 1e6;
@@ -185,7 +220,9 @@ async function shardCases(options: ShardBenchOptions, workDir: string): Promise<
   try {
     first = await shardWave(org, `${fmt(size)} repositories, ${fmt(unprotected)} unprotected, ${shards} shards at once`);
     firstState = stateOf(org);
-    const ids = first.log.filter((r) => r.path === '/git/repositories/activate').flatMap((r) => ((r.body as { Ids?: string[] })?.Ids ?? []).map((id) => id.toLowerCase()));
+    const ids = first.log
+      .filter((r) => r.path === '/git/repositories/activate')
+      .flatMap((r) => ((r.body as { Ids?: string[] })?.Ids ?? []).map((id) => id.toLowerCase()));
     activationIds = { sent: ids.length, distinct: new Set(ids).size };
     second = await shardWave(org, `the same ${shards} shards again`);
   } finally {
@@ -195,8 +232,13 @@ async function shardCases(options: ShardBenchOptions, workDir: string): Promise<
   const attachCalls = firstPaths['/plans/attachgitrepository'] ?? 0;
   const activateCalls = firstPaths['/git/repositories/activate'] ?? 0;
   const expectedBatches = first.runs.reduce((sum, run) => sum + Math.ceil((run.doc?.counts?.activated ?? 0) / ACTIVATION_BATCH), 0);
-  const firstMutating = first.log.filter((r) => ['/plans/attachgitrepository', '/git/repositories/activate', '/git/repositories/sync', '/plans/modifygitplan'].includes(r.path)).length;
-  const secondMutating = second.log.filter((r) => !['/account/login', '/git/organizations/getmany', '/git/repositories/getmany', '/plans/listassignedtoorganization'].includes(r.path)).length;
+  const firstMutating = first.log.filter((r) =>
+    ['/plans/attachgitrepository', '/git/repositories/activate', '/git/repositories/sync', '/plans/modifygitplan'].includes(r.path),
+  ).length;
+  const secondMutating = second.log.filter(
+    (r) =>
+      !['/account/login', '/git/organizations/getmany', '/git/repositories/getmany', '/plans/listassignedtoorganization'].includes(r.path),
+  ).length;
 
   // ---- 3: one job over a fresh copy -----------------------------------------------------------------------
   const singleOrg = await seed(size, unprotected, unprotected, options.latencyMs);
@@ -215,7 +257,6 @@ async function shardCases(options: ShardBenchOptions, workDir: string): Promise<
   // ---- 4: licenses run out half way -----------------------------------------------------------------------
   const halfOrg = await seed(size, unprotected, unprotected / 2, options.latencyMs);
   let half: Awaited<ReturnType<typeof shardWave>>;
-  let report: TimedResult;
   let merged: { repositories?: Array<{ repository: string; outcome: string; reason?: string }> } = {};
   const reportDir = mkdtempSync(join(workDir, 'report-'));
   try {
@@ -224,7 +265,22 @@ async function shardCases(options: ShardBenchOptions, workDir: string): Promise<
     await halfOrg.sim.stop();
   }
   process.stderr.write('bench: shards, xopero-one report over the failing shards\n');
-  report = await timedRun(process.execPath, [CLI_ENTRY, 'report', '--json', join(reportDir, 'report.json'), '--junit', join(reportDir, 'junit.xml'), '--markdown', join(reportDir, 'summary.md'), half.dir], baseEnv(), { cwd: ROOT, timeoutMs: RUN_TIMEOUT_MS });
+  const report: TimedResult = await timedRun(
+    process.execPath,
+    [
+      CLI_ENTRY,
+      'report',
+      '--json',
+      join(reportDir, 'report.json'),
+      '--junit',
+      join(reportDir, 'junit.xml'),
+      '--markdown',
+      join(reportDir, 'summary.md'),
+      half.dir,
+    ],
+    baseEnv(),
+    { cwd: ROOT, timeoutMs: RUN_TIMEOUT_MS },
+  );
   try {
     merged = JSON.parse(readFileSync(join(reportDir, 'report.json'), 'utf8'));
   } catch {
@@ -232,7 +288,9 @@ async function shardCases(options: ShardBenchOptions, workDir: string): Promise<
   }
   const li5020 = (run: ProcessRun) => (run.doc?.entries ?? []).filter((e) => /LI5020/.test(e.reason ?? '')).length;
   const perShardLi5020 = half.runs.map(li5020);
-  const shardsNaming = half.runs.filter((run, i) => perShardLi5020[i] > 0 && run.result.code === 1 && (run.doc?.problems ?? []).some((p) => /LI5020/.test(p))).length;
+  const shardsNaming = half.runs.filter(
+    (run, i) => perShardLi5020[i] > 0 && run.result.code === 1 && (run.doc?.problems ?? []).some((p) => /LI5020/.test(p)),
+  ).length;
   const mergedFailed = (merged.repositories ?? []).filter((r) => r.outcome === 'failed' && /LI5020/.test(r.reason ?? '')).length;
   const reportLines = report.stderr.trim().split('\n').filter(Boolean);
 
@@ -241,32 +299,89 @@ async function shardCases(options: ShardBenchOptions, workDir: string): Promise<
   const maxRss = (runs: ProcessRun[]) => Math.max(...runs.map((r) => r.peakRssKiB ?? Number.NaN));
   const allOk = (runs: ProcessRun[]) => runs.every((r) => r.result.code === 0);
   const targets: Target[] = [
-    { name: `${shards} shards: slowest shard`, target: `< ${SHARD_SECONDS} s`, value: `${(maxWall(first.runs) / 1000).toFixed(2)} s`, met: allOk(first.runs) && maxWall(first.runs) < SHARD_SECONDS * 1000 },
-    { name: `${shards} shards: largest peak RSS`, target: `< ${SHARD_RSS_MIB} MiB`, value: mib(maxRss(first.runs)), met: maxRss(first.runs) < SHARD_RSS_MIB * 1024 },
+    {
+      name: `${shards} shards: slowest shard`,
+      target: `< ${SHARD_SECONDS} s`,
+      value: `${(maxWall(first.runs) / 1000).toFixed(2)} s`,
+      met: allOk(first.runs) && maxWall(first.runs) < SHARD_SECONDS * 1000,
+    },
+    {
+      name: `${shards} shards: largest peak RSS`,
+      target: `< ${SHARD_RSS_MIB} MiB`,
+      value: mib(maxRss(first.runs)),
+      met: maxRss(first.runs) < SHARD_RSS_MIB * 1024,
+    },
     {
       name: 'every repository protected + attached once',
       target: `${fmt(size)} / ${fmt(size)}`,
       value: `${fmt(firstState.protectedCount)} protected, ${fmt(firstState.attachedCount)} attached, ${firstState.duplicateAttachments} twice`,
       met: firstState.protectedCount === size && firstState.attachedCount === size && firstState.duplicateAttachments === 0,
     },
-    { name: 'no license activated twice', target: `${fmt(unprotected)} ids, 0 left`, value: `${fmt(activationIds.sent)} ids sent, ${fmt(activationIds.distinct)} distinct, ${firstState.licensesLeft} left`, met: activationIds.sent === unprotected && activationIds.distinct === unprotected && firstState.licensesLeft === 0 },
-    { name: 'changing requests', target: `${fmt(unprotected)} + ${expectedBatches}`, value: `${fmt(attachCalls)} attach + ${activateCalls} activate = ${fmt(firstMutating)}`, met: attachCalls === unprotected && activateCalls === expectedBatches && firstMutating === unprotected + expectedBatches },
+    {
+      name: 'no license activated twice',
+      target: `${fmt(unprotected)} ids, 0 left`,
+      value: `${fmt(activationIds.sent)} ids sent, ${fmt(activationIds.distinct)} distinct, ${firstState.licensesLeft} left`,
+      met: activationIds.sent === unprotected && activationIds.distinct === unprotected && firstState.licensesLeft === 0,
+    },
+    {
+      name: 'changing requests',
+      target: `${fmt(unprotected)} + ${expectedBatches}`,
+      value: `${fmt(attachCalls)} attach + ${activateCalls} activate = ${fmt(firstMutating)}`,
+      met: attachCalls === unprotected && activateCalls === expectedBatches && firstMutating === unprotected + expectedBatches,
+    },
     { name: 'again: changing requests', target: '0', value: String(secondMutating), met: allOk(second.runs) && secondMutating === 0 },
-    { name: 'one job over the same organization', target: `< ${SINGLE_SECONDS} s`, value: `${(single.result.wallMs / 1000).toFixed(2)} s, ${mib(single.peakRssKiB)}`, met: single.result.code === 0 && single.result.wallMs < SINGLE_SECONDS * 1000 && singleState.protectedCount === size && singleState.attachedCount === size },
-    { name: 'licenses out: shards name their LI5020', target: `${shards} shards`, value: `${shardsNaming} shards, ${fmt(perShardLi5020.reduce((a, b) => a + b, 0))} repositories`, met: shardsNaming === perShardLi5020.filter((n) => n > 0).length && perShardLi5020.reduce((a, b) => a + b, 0) === unprotected / 2 },
-    { name: 'licenses out: report lists all, one line', target: `${fmt(unprotected / 2)}, exit 1`, value: `${fmt(mergedFailed)} listed, exit ${report.code}, ${reportLines.length} line(s)`, met: mergedFailed === unprotected / 2 && report.code === 1 && reportLines.length === 1 && reportLines[0].includes(`${unprotected / 2} of ${size}`) },
+    {
+      name: 'one job over the same organization',
+      target: `< ${SINGLE_SECONDS} s`,
+      value: `${(single.result.wallMs / 1000).toFixed(2)} s, ${mib(single.peakRssKiB)}`,
+      met:
+        single.result.code === 0 &&
+        single.result.wallMs < SINGLE_SECONDS * 1000 &&
+        singleState.protectedCount === size &&
+        singleState.attachedCount === size,
+    },
+    {
+      name: 'licenses out: shards name their LI5020',
+      target: `${shards} shards`,
+      value: `${shardsNaming} shards, ${fmt(perShardLi5020.reduce((a, b) => a + b, 0))} repositories`,
+      met: shardsNaming === perShardLi5020.filter((n) => n > 0).length && perShardLi5020.reduce((a, b) => a + b, 0) === unprotected / 2,
+    },
+    {
+      name: 'licenses out: report lists all, one line',
+      target: `${fmt(unprotected / 2)}, exit 1`,
+      value: `${fmt(mergedFailed)} listed, exit ${report.code}, ${reportLines.length} line(s)`,
+      met:
+        mergedFailed === unprotected / 2 &&
+        report.code === 1 &&
+        reportLines.length === 1 &&
+        reportLines[0].includes(`${unprotected / 2} of ${size}`),
+    },
   ];
 
   // ---- report ---------------------------------------------------------------------------------------------
   const out: string[] = [];
   const print = (line = '') => out.push(line);
   print(`Sharded sweep (CLI bundle, --shard i/${shards}, --result-file; one run each, not alternated):`);
-  print(`  simulator     one per case, HTTPS in this process, ${options.latencyMs} ms per request, page cap 100; ${fmt(size)} repositories, ${fmt(unprotected)} unprotected spread evenly, licenses = unprotected (case 4: half)`);
+  print(
+    `  simulator     one per case, HTTPS in this process, ${options.latencyMs} ms per request, page cap 100; ${fmt(size)} repositories, ${fmt(unprotected)} unprotected spread evenly, licenses = unprotected (case 4: half)`,
+  );
   print(`  peak RSS      ${gnuTime ? `${GNU_TIME} -f '%M %U %S' per process` : '/proc/<pid>/status VmHWM polled every 10 ms'}`);
   print();
   const header = `${pad('run', 16)}${padLeft('exit', 5)}${padLeft('wall', 9)}${padLeft('peak RSS', 11)}${padLeft('CPU', 8)}${padLeft('matched', 9)}${padLeft('activated', 10)}${padLeft('attached', 9)}${padLeft('failed', 8)}`;
-  for (const [title, wave] of [['1. first', first], ['2. again', second], ['4. licenses out', half]] as const) {
-    print(`${title}: ${wave.runs.length} processes at once, ${(wave.wallMs / 1000).toFixed(2)} s from the first spawn to the last exit, ${fmt(wave.log.length)} requests (${Object.entries(byPath(wave.log)).map(([p, n]) => `${p.split('/').pop()} ${n}`).join(', ')}), at most ${wave.maxInFlight} in flight; CPU: simulator ${wave.simulatorCpuSeconds.toFixed(1)} s, shards ${wave.runs.reduce((sum, r) => sum + (r.cpuSeconds ?? 0), 0).toFixed(1)} s`);
+  for (const [title, wave] of [
+    ['1. first', first],
+    ['2. again', second],
+    ['4. licenses out', half],
+  ] as const) {
+    print(
+      `${title}: ${wave.runs.length} processes at once, ${(wave.wallMs / 1000).toFixed(2)} s from the first spawn to the last exit, ${fmt(wave.log.length)} requests (${Object.entries(
+        byPath(wave.log),
+      )
+        .map(([p, n]) => `${p.split('/').pop()} ${n}`)
+        .join(
+          ', ',
+        )}), at most ${wave.maxInFlight} in flight; CPU: simulator ${wave.simulatorCpuSeconds.toFixed(1)} s, shards ${wave.runs.reduce((sum, r) => sum + (r.cpuSeconds ?? 0), 0).toFixed(1)} s`,
+    );
     print(`  ${header}`);
     for (const r of wave.runs) print(`  ${row(r)}`);
   }
@@ -276,13 +391,49 @@ async function shardCases(options: ShardBenchOptions, workDir: string): Promise<
   print('Shard targets:');
   for (const line of targetLines(targets, 'shard targets')) print(line);
 
-  const runJson = (r: ProcessRun) => ({ label: r.label, exitCode: r.result.code, wallMs: Math.round(r.result.wallMs), peakRssKiB: r.peakRssKiB ?? null, cpuSeconds: r.cpuSeconds ?? null, counts: r.doc?.counts ?? null });
+  const runJson = (r: ProcessRun) => ({
+    label: r.label,
+    exitCode: r.result.code,
+    wallMs: Math.round(r.result.wallMs),
+    peakRssKiB: r.peakRssKiB ?? null,
+    cpuSeconds: r.cpuSeconds ?? null,
+    counts: r.doc?.counts ?? null,
+  });
   const json = {
-    config: { latencyMs: options.latencyMs, pageCap: 100, repositories: size, unprotected, shards, peakRss: gnuTime ? 'gnu-time' : 'proc-poll' },
-    first: { wallMs: first.wallMs, simulatorCpuSeconds: first.simulatorCpuSeconds, runs: first.runs.map(runJson), requestsByPath: firstPaths, mutating: firstMutating, expectedActivationBatches: expectedBatches, activationIds, state: firstState },
-    second: { wallMs: second.wallMs, simulatorCpuSeconds: second.simulatorCpuSeconds, runs: second.runs.map(runJson), requestsByPath: byPath(second.log), mutating: secondMutating },
+    config: {
+      latencyMs: options.latencyMs,
+      pageCap: 100,
+      repositories: size,
+      unprotected,
+      shards,
+      peakRss: gnuTime ? 'gnu-time' : 'proc-poll',
+    },
+    first: {
+      wallMs: first.wallMs,
+      simulatorCpuSeconds: first.simulatorCpuSeconds,
+      runs: first.runs.map(runJson),
+      requestsByPath: firstPaths,
+      mutating: firstMutating,
+      expectedActivationBatches: expectedBatches,
+      activationIds,
+      state: firstState,
+    },
+    second: {
+      wallMs: second.wallMs,
+      simulatorCpuSeconds: second.simulatorCpuSeconds,
+      runs: second.runs.map(runJson),
+      requestsByPath: byPath(second.log),
+      mutating: secondMutating,
+    },
     single: { ...runJson(single), requests: singleRequests, state: singleState },
-    licensesOut: { wallMs: half.wallMs, runs: half.runs.map(runJson), li5020PerShard: perShardLi5020, mergedFailed, reportExitCode: report.code, reportStderr: reportLines },
+    licensesOut: {
+      wallMs: half.wallMs,
+      runs: half.runs.map(runJson),
+      li5020PerShard: perShardLi5020,
+      mergedFailed,
+      reportExitCode: report.code,
+      reportStderr: reportLines,
+    },
     targets,
   };
   return { lines: out, json, targets };

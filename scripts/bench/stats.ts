@@ -86,6 +86,8 @@ export function targetLines(targets: Target[], what = 'targets'): string[] {
   });
   const missed = targets.filter((t) => t.met === false).length;
   const unknown = targets.filter((t) => t.met === undefined).length;
-  lines.push(`  ${targets.length - missed - unknown} of ${targets.length} ${what} met${missed ? `, ${missed} missed` : ''}${unknown ? `, ${unknown} not measured` : ''}.`);
+  lines.push(
+    `  ${targets.length - missed - unknown} of ${targets.length} ${what} met${missed ? `, ${missed} missed` : ''}${unknown ? `, ${unknown} not measured` : ''}.`,
+  );
   return lines;
 }

@@ -132,8 +132,32 @@ async function seed(size: number, unprotected: number, options: SweepBenchOption
   const repos = sim.addRepositories(org.id, size, (i) => ({ isProtected: !isUnprotected(i) }));
   sim.addPlan(org.id, { name: PLAN, repositoryIds: repos.filter((repo) => repo.isProtected).map((repo) => repo.id) });
   const listBytes = repos.reduce((sum, repo) => {
-    const { id, serverId, name, lastBackup, lastSuccessfulBackup, nextBackup, isProtected, isRemoved, status, lastBackupTaskStatus, isPublic } = repo;
-    const view = { id, serverId, name, lastBackup, lastSuccessfulBackup, nextBackup, isProtected, isRemoved, status, lastBackupTaskStatus, isPublic };
+    const {
+      id,
+      serverId,
+      name,
+      lastBackup,
+      lastSuccessfulBackup,
+      nextBackup,
+      isProtected,
+      isRemoved,
+      status,
+      lastBackupTaskStatus,
+      isPublic,
+    } = repo;
+    const view = {
+      id,
+      serverId,
+      name,
+      lastBackup,
+      lastSuccessfulBackup,
+      nextBackup,
+      isProtected,
+      isRemoved,
+      status,
+      lastBackupTaskStatus,
+      isPublic,
+    };
     return sum + Buffer.byteLength(JSON.stringify(view)) + 1;
   }, 0);
   const url = await sim.start();
@@ -161,27 +185,48 @@ async function rssMethod(workDir: string): Promise<RssMethod> {
   if (existsSync(GNU_TIME)) {
     const file = join(workDir, 'time-probe');
     try {
-      const probe = await timedRun(GNU_TIME, ['-f', '%M', '-o', file, process.execPath, '-e', '0'], baseEnv(), { cwd: ROOT, timeoutMs: 10_000 });
+      const probe = await timedRun(GNU_TIME, ['-f', '%M', '-o', file, process.execPath, '-e', '0'], baseEnv(), {
+        cwd: ROOT,
+        timeoutMs: 10_000,
+      });
       if (probe.code === 0 && /^\d+\s*$/.test(readFileSync(file, 'utf8'))) {
-        return { kind: 'gnu-time', description: `${GNU_TIME} -f '%M %U %S' (the node process's ru_maxrss, exact; wall time includes time's own fork, under 1 ms)` };
+        return {
+          kind: 'gnu-time',
+          description: `${GNU_TIME} -f '%M %U %S' (the node process's ru_maxrss, exact; wall time includes time's own fork, under 1 ms)`,
+        };
       }
     } catch {
       // not GNU time, or not runnable: poll /proc instead
     }
   }
-  return { kind: 'proc-poll', description: '/proc/<pid>/status VmHWM polled every 10 ms (a peak in the last 10 ms before exit can be missed)' };
+  return {
+    kind: 'proc-poll',
+    description: '/proc/<pid>/status VmHWM polled every 10 ms (a peak in the last 10 ms before exit can be missed)',
+  };
 }
 
 /** Runs the action with GNU time or /proc polling around it; returns the run, its peak RSS and CPU time. */
-async function measuredRun(method: RssMethod, workDir: string, env: Record<string, string>, args: string[]): Promise<{ result: TimedResult; peakRssKiB?: number; cpuSeconds?: number }> {
+async function measuredRun(
+  method: RssMethod,
+  workDir: string,
+  env: Record<string, string>,
+  args: string[],
+): Promise<{ result: TimedResult; peakRssKiB?: number; cpuSeconds?: number }> {
   if (method.kind === 'gnu-time') {
     const file = join(workDir, 'time-output');
     writeFileSync(file, '');
-    const result = await timedRun(GNU_TIME, ['-f', '%M %U %S', '-o', file, process.execPath, ...args], env, { cwd: ROOT, timeoutMs: RUN_TIMEOUT_MS });
+    const result = await timedRun(GNU_TIME, ['-f', '%M %U %S', '-o', file, process.execPath, ...args], env, {
+      cwd: ROOT,
+      timeoutMs: RUN_TIMEOUT_MS,
+    });
     // GNU time writes "Command exited with non-zero status N" before the figures when the command fails.
     const figures = readFileSync(file, 'utf8').trim().split('\n').pop()?.split(/\s+/).map(Number) ?? [];
     const [rss, user, system] = figures;
-    return { result, peakRssKiB: Number.isFinite(rss) ? rss : undefined, cpuSeconds: Number.isFinite(user) && Number.isFinite(system) ? user + system : undefined };
+    return {
+      result,
+      peakRssKiB: Number.isFinite(rss) ? rss : undefined,
+      cpuSeconds: Number.isFinite(user) && Number.isFinite(system) ? user + system : undefined,
+    };
   }
   let peak: number | undefined;
   let timer: NodeJS.Timeout | undefined;
@@ -306,11 +351,13 @@ async function sweepCases(options: SweepBenchOptions, workDir: string): Promise<
       state,
       tail: tailOf(result),
     };
-    if (expectChange) run.bound = Math.ceil(org.size / org.sim.pageCap) + Math.ceil(org.unprotected / BOUND_BATCH) + org.unprotected + BOUND_HANDFUL;
+    if (expectChange)
+      run.bound = Math.ceil(org.size / org.sim.pageCap) + Math.ceil(org.unprotected / BOUND_BATCH) + org.unprotected + BOUND_HANDFUL;
     const why: string[] = [];
     if (result.code !== 0) why.push(run.tail);
     if (run.changed !== String(expectChange)) why.push(`expected changed=${expectChange}, got '${run.changed ?? ''}'`);
-    if (!state.allProtectedAndAttached) why.push(`${org.size - state.protectedCount} not protected, ${org.size - state.attachedCount} not attached afterwards`);
+    if (!state.allProtectedAndAttached)
+      why.push(`${org.size - state.protectedCount} not protected, ${org.size - state.attachedCount} not attached afterwards`);
     if (state.duplicateAttachments > 0) why.push(`${state.duplicateAttachments} ids twice in the plan`);
     run.failure = why.length ? why.join('; ') : undefined;
     return run;
@@ -373,8 +420,12 @@ async function sweepCases(options: SweepBenchOptions, workDir: string): Promise<
   const secs = (value: number | undefined) => (value === undefined ? '-' : `${value.toFixed(2)} s`);
 
   print(`Organization sweep (repositories '*', organization ${ORGANIZATION}, plan ${PLAN}; one run each, not alternated):`);
-  print(`  simulator     fresh per organization: HTTPS in-process, ${options.latencyMs} ms per request, page cap ${large.sim.pageCap}, licenses = the unprotected count,`);
-  print(`                sync ${options.syncDurationMs} ms; unprotected repositories spread evenly through the list (every 3rd or 4th), neither licensed nor attached`);
+  print(
+    `  simulator     fresh per organization: HTTPS in-process, ${options.latencyMs} ms per request, page cap ${large.sim.pageCap}, licenses = the unprotected count,`,
+  );
+  print(
+    `                sync ${options.syncDurationMs} ms; unprotected repositories spread evenly through the list (every 3rd or 4th), neither licensed nor attached`,
+  );
   print(`  peak RSS      ${method.description}`);
   print();
   const header = `${pad('run', 44)}${padLeft('wall', 9)}${padLeft('requests', 9)}${padLeft('bound', 7)}${padLeft('mutating', 9)}${padLeft('crit.path', 10)}${padLeft('in flight', 10)}${padLeft('conns', 6)}${padLeft('peak RSS', 11)}${padLeft('action CPU', 11)}${padLeft('sim CPU', 9)}`;
@@ -387,10 +438,16 @@ async function sweepCases(options: SweepBenchOptions, workDir: string): Promise<
         `${padLeft(mib(r.peakRssKiB), 11)}${padLeft(secs(r.actionCpuSeconds), 11)}${padLeft(secs(r.simulatorCpuSeconds), 9)}`,
     );
   }
-  print(`${pad('reference: node dist/index.js, no inputs', 44)}${padLeft(secs(reference.result.wallMs / 1000), 9)}${padLeft('0', 9)}${padLeft('-', 7)}${padLeft('0', 9)}${padLeft('-', 10)}${padLeft('-', 10)}${padLeft('-', 6)}${padLeft(mib(reference.peakRssKiB), 11)}${padLeft(secs(reference.cpuSeconds), 11)}${padLeft('-', 9)}`);
+  print(
+    `${pad('reference: node dist/index.js, no inputs', 44)}${padLeft(secs(reference.result.wallMs / 1000), 9)}${padLeft('0', 9)}${padLeft('-', 7)}${padLeft('0', 9)}${padLeft('-', 10)}${padLeft('-', 10)}${padLeft('-', 6)}${padLeft(mib(reference.peakRssKiB), 11)}${padLeft(secs(reference.cpuSeconds), 11)}${padLeft('-', 9)}`,
+  );
   print('  (bound: ceil(repositories / page cap) + ceil(unprotected / 100) + unprotected + 5; crit.path: round trips in sequence;');
-  print('   in flight: most requests the simulator counted at once, arrival to the response\'s close event, which lags under load, so it can');
-  print('   exceed the client\'s 8 attach + 2 activate calls; conns bounds the real figure; sim CPU: this process, i.e. the simulator, during the run)');
+  print(
+    "   in flight: most requests the simulator counted at once, arrival to the response's close event, which lags under load, so it can",
+  );
+  print(
+    "   exceed the client's 8 attach + 2 activate calls; conns bounds the real figure; sim CPU: this process, i.e. the simulator, during the run)",
+  );
   print();
   print('Requests by path:');
   const paths = [...new Set(runs.flatMap((r) => Object.keys(r.byPath)))].sort();
@@ -398,21 +455,27 @@ async function sweepCases(options: SweepBenchOptions, workDir: string): Promise<
   print(`  ${pad('path', 40)}${columns.map((c) => padLeft(c, 15)).join('')}`);
   for (const path of paths) print(`  ${pad(path, 40)}${runs.map((r) => padLeft(String(r.byPath[path] ?? 0), 15)).join('')}`);
   print(`  ${pad('total (simulator log)', 40)}${runs.map((r) => padLeft(String(r.requests), 15)).join('')}`);
-  print(`  ${pad("total (the action's own count)", 40)}${runs.map((r) => padLeft(r.actionRequests ? `${r.actionRequests.total} (${r.actionRequests.mutating} mut.)` : '-', 15)).join('')}`);
+  print(
+    `  ${pad("total (the action's own count)", 40)}${runs.map((r) => padLeft(r.actionRequests ? `${r.actionRequests.total} (${r.actionRequests.mutating} mut.)` : '-', 15)).join('')}`,
+  );
   print();
   print("Where the time goes (ms, from the simulator's request log lined up with the spawn time):");
-  print(`  ${pad('run', 44)}${['start-up', 'sign-in+org', 'lists', 'lists->1st change', 'changes', 'last answer->exit'].map((h) => padLeft(h, 18)).join('')}`);
+  print(
+    `  ${pad('run', 44)}${['start-up', 'sign-in+org', 'lists', 'lists->1st change', 'changes', 'last answer->exit'].map((h) => padLeft(h, 18)).join('')}`,
+  );
   for (const r of runs) {
     const p = r.phases;
     const cells = [p.startup, p.signIn, p.lists, p.betweenListsAndChanges, p.changes, p.afterLastAnswer];
     print(`  ${pad(r.label, 44)}${cells.map((v) => padLeft(v.toFixed(0), 18)).join('')}`);
   }
-  print('  (with no change, lists->1st change runs to the process exit and last answer->exit is 0: all of it is the action\'s own work)');
+  print("  (with no change, lists->1st change runs to the process exit and last answer->exit is 0: all of it is the action's own work)");
   print();
   print('End state (from the simulator), and what the action reported:');
   for (const r of runs) {
     const c = r.counts;
-    const reported = c ? `matched ${c.matched}, already ${c.alreadyProtected}, activated ${c.activated}, attached ${c.attached}, failed ${c.failed}` : 'no result output';
+    const reported = c
+      ? `matched ${c.matched}, already ${c.alreadyProtected}, activated ${c.activated}, attached ${c.attached}, failed ${c.failed}`
+      : 'no result output';
     print(
       `  ${pad(r.label, 44)} exit ${r.code}, changed=${r.changed ?? '-'}; protected ${fmt(r.state.protectedCount)}/${fmt(r.size)}, attached ${fmt(r.state.attachedCount)}/${fmt(r.size)}` +
         `${r.state.duplicateAttachments ? `, ${r.state.duplicateAttachments} duplicate ids in the plan` : ''}, licenses left ${r.state.licensesLeft}; action: ${reported}`,
@@ -424,7 +487,9 @@ async function sweepCases(options: SweepBenchOptions, workDir: string): Promise<
   const growth = first.peakRssKiB !== undefined && small.peakRssKiB !== undefined ? first.peakRssKiB - small.peakRssKiB : undefined;
   const listGrowth = large.listBytes - smallOrg.listBytes;
   print('Memory (peak RSS of the action process):');
-  print(`  no inputs ${mib(reference.peakRssKiB)}; sweep of ${fmt(SMALL_SIZE)} ${mib(small.peakRssKiB)}; sweep of ${fmt(SIZE)} ${mib(first.peakRssKiB)}; second sweep of ${fmt(SIZE)} ${mib(second.peakRssKiB)}`);
+  print(
+    `  no inputs ${mib(reference.peakRssKiB)}; sweep of ${fmt(SMALL_SIZE)} ${mib(small.peakRssKiB)}; sweep of ${fmt(SIZE)} ${mib(first.peakRssKiB)}; second sweep of ${fmt(SIZE)} ${mib(second.peakRssKiB)}`,
+  );
   if (growth !== undefined) {
     print(
       `  ${fmt(SMALL_SIZE)} -> ${fmt(SIZE)} repositories: +${mib(growth)}, ${((growth * 1024) / (SIZE - SMALL_SIZE)).toFixed(0)} bytes per added repository;` +
@@ -477,7 +542,12 @@ async function sweepCases(options: SweepBenchOptions, workDir: string): Promise<
     small: runJson(small),
     reference: { wallMs: round(reference.result.wallMs), peakRssKiB: reference.peakRssKiB ?? null, exitCode: reference.result.code },
     memory: {
-      peakRssKiB: { noInputs: reference.peakRssKiB ?? null, [SMALL_SIZE]: small.peakRssKiB ?? null, [SIZE]: first.peakRssKiB ?? null, [`${SIZE}Second`]: second.peakRssKiB ?? null },
+      peakRssKiB: {
+        noInputs: reference.peakRssKiB ?? null,
+        [SMALL_SIZE]: small.peakRssKiB ?? null,
+        [SIZE]: first.peakRssKiB ?? null,
+        [`${SIZE}Second`]: second.peakRssKiB ?? null,
+      },
       growthKiB: growth ?? null,
       growthBytesPerRepository: growth === undefined ? null : Math.round((growth * 1024) / (SIZE - SMALL_SIZE)),
       repositoryListBytes: { [SMALL_SIZE]: smallOrg.listBytes, [SIZE]: large.listBytes },

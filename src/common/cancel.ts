@@ -11,4 +11,3 @@ export class CancelledError extends XoperoError {
     super('Cancelled.');
   }
 }
-

@@ -96,6 +96,9 @@ export function activationResults(answer: ActivationById, ids: string[]): Outcom
     const code = codes.get(id.toLowerCase());
     if (code) return failed('activation', code, code);
     if (activated.has(id.toLowerCase())) return { status: 'done' };
-    return failed('activation', "not confirmed: Xopero ONE's answer lists it neither as activated nor as failed; check the repository in Xopero ONE and re-run");
+    return failed(
+      'activation',
+      "not confirmed: Xopero ONE's answer lists it neither as activated nor as failed; check the repository in Xopero ONE and re-run",
+    );
   });
 }

@@ -45,7 +45,10 @@ export function projectAction(settings: Settings): 'attach' | 'detach' {
 
 export async function runAzureProject(context: RunContext): Promise<AzureProjectResult> {
   const { client, settings, log } = context;
-  const projectId = settings.azureProject!;
+  const projectId = settings.azureProject;
+  const planWanted = settings.plan;
+  // The settings make both required with azure-project; this states it for the compiler.
+  if (!projectId || !planWanted) throw new Error('azure-project and plan are required here');
   const action = projectAction(settings);
 
   await log.group('Sign in', async () => {
@@ -56,7 +59,7 @@ export async function runAzureProject(context: RunContext): Promise<AzureProject
     const organization = findOrganization(await client.listOrganizations(), settings.organization);
     log.info(`Organization: ${organization.name} (${organization.id})`);
     // Settings make plan required with azure-project; findPlan fails the run, before anything changes, when it is not found.
-    const plan = findPlan(organization, settings.plan!);
+    const plan = findPlan(organization, planWanted);
     log.info(`Plan: ${plan.name} (${plan.id})`);
     const assigned = await client.listAssignedPlans(organization.id);
     const entry = assigned.find((candidate) => candidate.id.toLowerCase() === plan.id.toLowerCase());
@@ -76,15 +79,21 @@ export async function runAzureProject(context: RunContext): Promise<AzureProject
   if (selectsAll) {
     if (action === 'attach') {
       result.outcome = 'covered';
-      log.info(`Plan ${target.name} includes everything in ${organization.name}: Azure DevOps project ${projectId} is covered already; nothing to attach.`);
+      log.info(
+        `Plan ${target.name} includes everything in ${organization.name}: Azure DevOps project ${projectId} is covered already; nothing to attach.`,
+      );
     } else {
       result.outcome = 'failed';
-      result.problems.push(`Plan '${target.name}' includes everything in '${organization.name}' rather than projects selected one by one, so project ${projectId} cannot be detached from it: change the plan's selection in the Xopero ONE console.`);
+      result.problems.push(
+        `Plan '${target.name}' includes everything in '${organization.name}' rather than projects selected one by one, so project ${projectId} cannot be detached from it: change the plan's selection in the Xopero ONE console.`,
+      );
     }
     return result;
   }
   if (settings.dryRun) {
-    log.info(`Dry run: would ${action} Azure DevOps project ${projectId} ${action === 'attach' ? 'to' : 'from'} plan ${target.name}; nothing was changed.`);
+    log.info(
+      `Dry run: would ${action} Azure DevOps project ${projectId} ${action === 'attach' ? 'to' : 'from'} plan ${target.name}; nothing was changed.`,
+    );
     return result;
   }
 
@@ -94,7 +103,9 @@ export async function runAzureProject(context: RunContext): Promise<AzureProject
       else await client.detachAzureProject(target.id, projectId);
       result.outcome = action === 'attach' ? 'attached' : 'detached';
       result.changed = true;
-      log.info(`${action === 'attach' ? 'Attached' : 'Detached'} Azure DevOps project ${projectId} ${action === 'attach' ? 'to' : 'from'} plan ${target.name}.`);
+      log.info(
+        `${action === 'attach' ? 'Attached' : 'Detached'} Azure DevOps project ${projectId} ${action === 'attach' ? 'to' : 'from'} plan ${target.name}.`,
+      );
     } catch (error) {
       result.outcome = 'failed';
       result.problems.push(refusal(error, action, projectId, target.name, organization.name, settings.words.name('azure-project')));
@@ -104,7 +115,14 @@ export async function runAzureProject(context: RunContext): Promise<AzureProject
 }
 
 /** The server's refusal in words: what the documented limit means, and what to change. */
-function refusal(error: unknown, action: 'attach' | 'detach', projectId: string, plan: string, organization: string, input: string): string {
+function refusal(
+  error: unknown,
+  action: 'attach' | 'detach',
+  projectId: string,
+  plan: string,
+  organization: string,
+  input: string,
+): string {
   if (!(error instanceof ApiError) || error.status < 400 || error.status >= 500 || [401, 403].includes(error.status)) {
     return describeError(error);
   }

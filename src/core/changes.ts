@@ -91,4 +91,3 @@ export function listChanges(state: ObservedState, settings: ChangeSettings, nowM
   }
   return { changes, findings };
 }
-

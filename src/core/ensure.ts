@@ -49,7 +49,10 @@ export interface ProtectionRun {
   synchronizationFoundRepositories: boolean;
 }
 
-export async function ensureProtection(context: RunContext, select: (organization: Organization) => Selection | Promise<Selection>): Promise<ProtectionRun> {
+export async function ensureProtection(
+  context: RunContext,
+  select: (organization: Organization) => Selection | Promise<Selection>,
+): Promise<ProtectionRun> {
   const { client, settings, log } = context;
   const readOnly = settings.dryRun || settings.mode === 'check';
 
@@ -92,7 +95,8 @@ export async function ensureProtection(context: RunContext, select: (organizatio
   const first = list.changes[0];
   const syncFirst = (first?.kind === 'synchronize' && first.wait) || forOtherShards;
   if (readOnly) {
-    if (settings.dryRun && (forOtherShards || list.changes.some((change) => change.kind === 'synchronize'))) run.synchronization = 'would-synchronize';
+    if (settings.dryRun && (forOtherShards || list.changes.some((change) => change.kind === 'synchronize')))
+      run.synchronization = 'would-synchronize';
     return run;
   }
   await selection.beforeChanges?.(); // [release]
@@ -109,7 +113,8 @@ export async function ensureProtection(context: RunContext, select: (organizatio
   }
 
   const repositoryChanges = list.changes.filter((change) => change.kind !== 'synchronize');
-  const outcomes = repositoryChanges.length > 0 ? await log.group('Apply changes', () => applyWithProgress(context, repositoryChanges)) : [];
+  const outcomes =
+    repositoryChanges.length > 0 ? await log.group('Apply changes', () => applyWithProgress(context, repositoryChanges)) : [];
   // Outcomes by the change's place in the full list (a last synchronization is applied after the rest).
   let next = 0;
   run.outcomes = list.changes.map((change) => (change.kind === 'synchronize' ? { status: 'done' } : outcomes[next++]));
@@ -172,14 +177,24 @@ async function readState(
       otherShardsMissing: 0,
     };
   }
-  const [{ repositories, synchronizationInProgress, listed }, assigned] = await Promise.all([client.listRepositories(organization.id, undefined, selection.keep), membership]);
-  log.info(`Read ${plural(listed, 'repository', 'repositories')}${plan ? ` and the membership of ${plural(assigned.length, 'plan')}` : ''}.`);
+  const [{ repositories, synchronizationInProgress, listed }, assigned] = await Promise.all([
+    client.listRepositories(organization.id, undefined, selection.keep),
+    membership,
+  ]);
+  log.info(
+    `Read ${plural(listed, 'repository', 'repositories')}${plan ? ` and the membership of ${plural(assigned.length, 'plan')}` : ''}.`,
+  );
   const live = repositories.filter((repo) => !repo.isRemoved);
   const known = new Set(live.map((repo) => repo.name.toLowerCase()));
   const missing = selection.literals.filter((name) => !known.has(name.toLowerCase()));
   const selected = uniqueById(live.filter((repo) => selection.matches(repo.name)));
   const otherShardsMissing = (selection.shard?.otherLiterals ?? []).filter((name) => !known.has(name.toLowerCase())).length;
-  return { state: observed(selected, assigned, plan, missing, !selection.hasWildcards, synchronized), readCount: listed, synchronizationInProgress, otherShardsMissing };
+  return {
+    state: observed(selected, assigned, plan, missing, !selection.hasWildcards, synchronized),
+    readCount: listed,
+    synchronizationInProgress,
+    otherShardsMissing,
+  };
 }
 
 function observed(

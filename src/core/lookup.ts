@@ -23,9 +23,13 @@ export function findOrganization(organizations: Organization[], wanted: string, 
   }
   const names = organizations.map((org) => org.name);
   if (names.length === 0) {
-    throw new XoperoError(`Organization '${wanted}' not found: the account sees no organizations at all; add the organization in Xopero ONE, or check the account's roles.`);
+    throw new XoperoError(
+      `Organization '${wanted}' not found: the account sees no organizations at all; add the organization in Xopero ONE, or check the account's roles.`,
+    );
   }
-  throw new XoperoError(`Organization '${wanted}' not found${suggest(wanted, names)}; the account sees: ${list(names)}. Set ${words.name('organization')} to one of these names or to its id.`);
+  throw new XoperoError(
+    `Organization '${wanted}' not found${suggest(wanted, names)}; the account sees: ${list(names)}. Set ${words.name('organization')} to one of these names or to its id.`,
+  );
 }
 
 export function findPlan(organization: Organization, wanted: string, words: HostWords = ACTION_WORDS): OrganizationPlan {
@@ -41,9 +45,13 @@ export function findPlan(organization: Organization, wanted: string, words: Host
   }
   const names = plans.map((plan) => plan.name);
   if (names.length === 0) {
-    throw new XoperoError(`Plan '${wanted}' not found: organization '${organization.name}' has no backup plans; create one in Xopero ONE first.`);
+    throw new XoperoError(
+      `Plan '${wanted}' not found: organization '${organization.name}' has no backup plans; create one in Xopero ONE first.`,
+    );
   }
-  throw new XoperoError(`Plan '${wanted}' not found in organization '${organization.name}'${suggest(wanted, names)}; its plans are: ${list(names)}.`);
+  throw new XoperoError(
+    `Plan '${wanted}' not found in organization '${organization.name}'${suggest(wanted, names)}; its plans are: ${list(names)}.`,
+  );
 }
 
 /** The repository's full path in Xopero ONE: `name` alone lives in the organization. */
@@ -82,7 +90,10 @@ export function isAttached(plans: AssignedPlan[], planId: string, repositoryId: 
 }
 
 function list(names: string[], max = 20): string {
-  const shown = names.slice(0, max).map((name) => `'${name}'`).join(', ');
+  const shown = names
+    .slice(0, max)
+    .map((name) => `'${name}'`)
+    .join(', ');
   return names.length > max ? `${shown} and ${names.length - max} more` : shown;
 }
 

@@ -51,7 +51,12 @@ export async function protectRepository(context: RunContext): Promise<ProtectRes
   const run = await ensureProtection(context, (organization) => {
     // A bare name lives in the organization; its full name is known once the organization is.
     fullName = fullRepositoryName(context.settings.repository, organization);
-    return { literals: [fullName], hasWildcards: false, matches: (name) => name.toLowerCase() === fullName.toLowerCase(), single: fullName };
+    return {
+      literals: [fullName],
+      hasWildcards: false,
+      matches: (name) => name.toLowerCase() === fullName.toLowerCase(),
+      single: fullName,
+    };
   });
   return repositoryResult(context, run, fullName);
 }
@@ -65,7 +70,8 @@ function repositoryResult({ settings, log, clock }: RunContext, run: ProtectionR
   };
   const activation = outcomeOf('activate');
   const attachment = outcomeOf('attach');
-  const failureOf = (step?: { outcome?: Outcome }): Failure | undefined => (step?.outcome?.status === 'failed' ? step.outcome.failure : undefined);
+  const failureOf = (step?: { outcome?: Outcome }): Failure | undefined =>
+    step?.outcome?.status === 'failed' ? step.outcome.failure : undefined;
 
   const result: ProtectResult = {
     kind: 'repository',
@@ -89,7 +95,9 @@ function repositoryResult({ settings, log, clock }: RunContext, run: ProtectionR
   if (!repository) {
     const removedNote = run.removed ? ' (only a removed record of that name remains, from a repository deleted at the source)' : '';
     if (settings.mode === 'check') {
-      result.problems.push(`'${fullName}' is not known to Xopero ONE in organization '${organization.name}'${removedNote}: not protected. Run with ${settings.words.set('mode', 'ensure')} to add it.`);
+      result.problems.push(
+        `'${fullName}' is not known to Xopero ONE in organization '${organization.name}'${removedNote}: not protected. Run with ${settings.words.set('mode', 'ensure')} to add it.`,
+      );
     } else if (settings.sync === 'never') {
       throw new XoperoError(
         `Repository '${fullName}' is not known to Xopero ONE in organization '${organization.name}'${removedNote}, and sync is 'never': set ${settings.words.set('sync', 'auto')}, or synchronize the organization in Xopero ONE.`,
@@ -110,7 +118,8 @@ function repositoryResult({ settings, log, clock }: RunContext, run: ProtectionR
           : activationFailure.message,
     );
   }
-  if (attachmentFailure) result.problems.push(`Attaching '${result.repository.name}' to plan '${plan?.name}' failed: ${attachmentFailure.message}`);
+  if (attachmentFailure)
+    result.problems.push(`Attaching '${result.repository.name}' to plan '${plan?.name}' failed: ${attachmentFailure.message}`);
 
   if (run.readOnly) logPlanned(log, result, run.list.findings.length > 0);
   else if (repository) logApplied(log, result, repository);
@@ -119,7 +128,13 @@ function repositoryResult({ settings, log, clock }: RunContext, run: ProtectionR
 }
 
 /** A step's outcome in the result's words: from the list when it holds the step, else from the state. */
-function stepOutcome(run: ProtectionRun, step: { outcome?: Outcome } | undefined, alreadyDone: boolean, done: string, would: string): string {
+function stepOutcome(
+  run: ProtectionRun,
+  step: { outcome?: Outcome } | undefined,
+  alreadyDone: boolean,
+  done: string,
+  would: string,
+): string {
   if (step) return run.readOnly ? would : step.outcome?.status === 'failed' ? 'failed' : done;
   return run.state.repositories[0] && alreadyDone ? 'already' : 'skipped';
 }
@@ -140,7 +155,9 @@ function addGateProblems(settings: Settings, result: ProtectResult, run: Protect
       result.attachment === 'would-attach' ? `not attached to plan '${result.plan?.name}'` : '',
     ].filter(Boolean);
     if (result.repository.known && missing.length > 0) {
-      result.problems.push(`'${result.repository.name}' is ${missing.join(' and ')} (mode: check changes nothing; run with ${settings.words.set('mode', 'ensure')} to fix it).`);
+      result.problems.push(
+        `'${result.repository.name}' is ${missing.join(' and ')} (mode: check changes nothing; run with ${settings.words.set('mode', 'ensure')} to fix it).`,
+      );
     }
   }
   for (const finding of run.list.findings) result.problems.push(finding.problem);

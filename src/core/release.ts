@@ -74,7 +74,8 @@ export interface ReleasePlan {
 const byName = (a: { name: string }, b: { name: string }) => compareNames(a.name, b.name);
 const sameId = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
 /** A plan's name: the membership list carries it; the organization's plan list is the fallback. */
-const planName = (plan: AssignedPlan, named: OrganizationPlan[] = []) => plan.name || named.find((p) => sameId(p.id, plan.id))?.name || plan.id;
+const planName = (plan: AssignedPlan, named: OrganizationPlan[] = []) =>
+  plan.name || named.find((p) => sameId(p.id, plan.id))?.name || plan.id;
 
 /**
  * The changes that release `targets`: per repository (sorted by name), detach from each plan that lists it
@@ -97,7 +98,9 @@ export function planRelease(
     const repository = { id: repo.id, name: repo.name };
     for (const plan of plans) {
       if (plan.includeAllRepositories) {
-        notes.push(`Plan '${plan.name}' includes all repositories of the organization, so it cannot drop '${repo.name}' alone; without a license it is not backed up. To take it off the plan's list, switch the plan to individual selection in Xopero ONE.`);
+        notes.push(
+          `Plan '${plan.name}' includes all repositories of the organization, so it cannot drop '${repo.name}' alone; without a license it is not backed up. To take it off the plan's list, switch the plan to individual selection in Xopero ONE.`,
+        );
       } else if ((plan.repositoryIds ?? []).some((id) => sameId(id, repo.id))) {
         changes.push({ action: 'detach', repository, plan: { id: plan.id, name: plan.name } });
       }
@@ -177,7 +180,10 @@ export async function applyRelease(client: XoperoClient, changes: ReleaseChange[
 
   const detaching = mapConcurrent(indexes('detach'), DETACH_CONCURRENCY, async (index) => {
     try {
-      await client.detach(changes[index].plan!.id, changes[index].repository.id);
+      const { plan, repository } = changes[index];
+      // A detach change always names its plan (planRelease makes one per plan that lists the repository).
+      if (!plan) throw new Error(`detach of ${repository.name} without a plan`);
+      await client.detach(plan.id, repository.id);
     } catch (error) {
       fail(index, recorded(error));
     }
@@ -195,7 +201,11 @@ export async function applyRelease(client: XoperoClient, changes: ReleaseChange[
         const id = changes[index].repository.id.toLowerCase();
         const code = codes.get(id);
         if (code) fail(index, explainErrorCode(code));
-        else if (!freed.has(id)) fail(index, "not confirmed: Xopero ONE's answer lists it neither as deactivated nor as failed; check the repository in Xopero ONE and re-run");
+        else if (!freed.has(id))
+          fail(
+            index,
+            "not confirmed: Xopero ONE's answer lists it neither as deactivated nor as failed; check the repository in Xopero ONE and re-run",
+          );
       }
     } catch (error) {
       const reason = recorded(error);
@@ -224,7 +234,11 @@ export async function applyRelease(client: XoperoClient, changes: ReleaseChange[
   return steps;
 }
 
-function removeFailure(errors: Array<{ id?: string; errorCode?: string } | string> | undefined, failedIds: string[] | undefined, id: string): string | undefined {
+function removeFailure(
+  errors: Array<{ id?: string; errorCode?: string } | string> | undefined,
+  failedIds: string[] | undefined,
+  id: string,
+): string | undefined {
   for (const entry of errors ?? []) {
     if (typeof entry === 'string') return entry;
     if (!entry.id || sameId(entry.id, id)) return entry.errorCode ?? 'unknown';
@@ -283,14 +297,22 @@ export async function releaseRepository(context: RunContext): Promise<ReleaseRes
     const plan = settings.plan ? findPlan(organization, settings.plan) : undefined;
     if (plan) log.info(`Plan: ${plan.name} (${plan.id})`);
     const fullName = fullRepositoryName(settings.repository, organization);
-    const [lookup, assigned] = await Promise.all([lookupRepository(client, organization, fullName), client.listAssignedPlans(organization.id)]);
+    const [lookup, assigned] = await Promise.all([
+      lookupRepository(client, organization, fullName),
+      client.listAssignedPlans(organization.id),
+    ]);
     return { organization, plan, fullName, assigned, repository: lookup.live ?? lookup.removed };
   });
   const { organization, plan, fullName, assigned, repository } = found;
   const result: ReleaseResult = {
     kind: 'release',
     ...resultHead(settings, organization, plan),
-    repository: { id: repository?.id ?? '', name: repository?.name ?? fullName, known: Boolean(repository), removedAtSource: Boolean(repository?.isRemoved) },
+    repository: {
+      id: repository?.id ?? '',
+      name: repository?.name ?? fullName,
+      known: Boolean(repository),
+      removedAtSource: Boolean(repository?.isRemoved),
+    },
     steps: [],
     licensesFreed: 0,
     notes: [],
@@ -302,21 +324,31 @@ export async function releaseRepository(context: RunContext): Promise<ReleaseRes
     log.info(`${fullName} is not known to Xopero ONE in '${organization.name}': nothing to release.`);
     return result;
   }
-  log.info(`Repository: ${repository.name} (${repository.id}), ${repository.isProtected ? 'holds a license' : 'holds no license'}${repository.isRemoved ? ', removed at the source' : ''}.`);
+  log.info(
+    `Repository: ${repository.name} (${repository.id}), ${repository.isProtected ? 'holds a license' : 'holds no license'}${repository.isRemoved ? ', removed at the source' : ''}.`,
+  );
   const planned = planRelease([repository], assigned, { onlyPlan: plan, remove: settings.remove, planNames: organization.plans });
   result.notes = planned.notes;
   for (const note of planned.notes) log.warning(note);
   if (readOnly) {
     result.steps = planned.changes.map((change) => ({ ...change, outcome: 'would' }));
     const prefix = settings.mode === 'check' ? 'Check' : 'Dry run';
-    log.info(planned.changes.length ? `${prefix}: would ${planned.changes.map((c) => describeChange(c, false)).join('; ')}. Nothing was changed.` : `${prefix}: nothing to release.`);
+    log.info(
+      planned.changes.length
+        ? `${prefix}: would ${planned.changes.map((c) => describeChange(c, false)).join('; ')}. Nothing was changed.`
+        : `${prefix}: nothing to release.`,
+    );
     if (settings.mode === 'check' && planned.changes.length > 0) {
-      result.problems.push(`'${repository.name}' is not released: it ${holdsWhat(planned.changes)} (mode: release-check changes nothing; run with mode: release to release it).`);
+      result.problems.push(
+        `'${repository.name}' is not released: it ${holdsWhat(planned.changes)} (mode: release-check changes nothing; run with mode: release to release it).`,
+      );
     }
     return result;
   }
   if (planned.changes.length === 0) {
-    log.info(`Nothing to change: ${repository.name} holds no license${plan ? ` and is not in plan '${plan.name}'` : ' and is in no plan'}.`);
+    log.info(
+      `Nothing to change: ${repository.name} holds no license${plan ? ` and is not in plan '${plan.name}'` : ' and is in no plan'}.`,
+    );
     return result;
   }
   result.steps = await log.group('Release', () => applyRelease(client, planned.changes));
@@ -401,13 +433,16 @@ export class Reclaim {
       sources.includes('archived') ? this.listArchived(organization.name) : Promise.resolve(undefined),
     ]);
     const archived = archivedNames && new Set(archivedNames.map((name) => name.toLowerCase()));
-    if (archivedNames) log.info(`GitHub lists ${plural(archivedNames.length, 'archived repository', 'archived repositories')} of ${organization.name}.`);
+    if (archivedNames)
+      log.info(`GitHub lists ${plural(archivedNames.length, 'archived repository', 'archived repositories')} of ${organization.name}.`);
     const candidates = planReclaim({ repositories, assigned, matches: base.matches, sources, archived, planNames: organization.plans });
     this.candidates = candidates;
     this.archivedSeen = archivedNames?.length;
     const count = candidates.reasons.size;
     const licenses = candidates.plan.changes.filter((c) => c.action === 'deactivate').length;
-    log.info(`Reclaim (${sources.join(', ')}): ${plural(count, 'repository', 'repositories')} to release, ${plural(licenses, 'license')} to free.`);
+    log.info(
+      `Reclaim (${sources.join(', ')}): ${plural(count, 'repository', 'repositories')} to release, ${plural(licenses, 'license')} to free.`,
+    );
     const readOnly = settings.dryRun || settings.mode === 'check';
     if (count > settings.releaseLimit && !readOnly) {
       throw new XoperoError(
@@ -425,7 +460,10 @@ export class Reclaim {
 
   private async listArchived(owner: string): Promise<string[]> {
     const lister = this.context.listArchived;
-    if (!lister) throw new XoperoError('reclaim: archived needs the GitHub API, which this host does not offer: run it from the GitHub Action, or from the CLI with XOPERO_GITHUB_TOKEN set.');
+    if (!lister)
+      throw new XoperoError(
+        'reclaim: archived needs the GitHub API, which this host does not offer: run it from the GitHub Action, or from the CLI with XOPERO_GITHUB_TOKEN set.',
+      );
     return lister(owner);
   }
 
@@ -459,7 +497,10 @@ export class Reclaim {
     for (const step of steps) {
       const key = step.repository.id.toLowerCase();
       let entry = entries.get(key);
-      if (!entry) entries.set(key, (entry = { repository: step.repository.name, id: step.repository.id, reasons: reasons.get(key) ?? [], steps: [] }));
+      if (!entry) {
+        entry = { repository: step.repository.name, id: step.repository.id, reasons: reasons.get(key) ?? [], steps: [] };
+        entries.set(key, entry);
+      }
       entry.steps.push({ action: step.action, plan: step.plan?.name, outcome: step.outcome, reason: step.reason });
     }
     // The plan lists repositories by name already; sorted again so the order never depends on anything else.
@@ -474,24 +515,40 @@ export class Reclaim {
     const what = result.sources.join(' or ');
     if (readOnly) {
       const prefix = settings.mode === 'check' ? 'Check' : 'Dry run';
-      log.info(`${prefix}: reclaim would release ${plural(count, 'repository', 'repositories')} (${plural(result.wouldFree, 'license')})${count ? `: ${result.entries.map((e) => e.repository).join(', ')}` : ''}.`);
+      log.info(
+        `${prefix}: reclaim would release ${plural(count, 'repository', 'repositories')} (${plural(result.wouldFree, 'license')})${count ? `: ${result.entries.map((e) => e.repository).join(', ')}` : ''}.`,
+      );
       if (count > settings.releaseLimit) {
-        result.problems.push(`Reclaim would release ${count} repositories, more than release-limit (${settings.releaseLimit}): a real run would stop before changing anything. If that many really are ${what}, raise release-limit to ${count}.`);
+        result.problems.push(
+          `Reclaim would release ${count} repositories, more than release-limit (${settings.releaseLimit}): a real run would stop before changing anything. If that many really are ${what}, raise release-limit to ${count}.`,
+        );
       }
       if (settings.mode === 'check' && count > 0) {
-        result.problems.push(`${count} ${what} repositories still hold a license or a place in a plan; mode: check changes nothing: run with mode: ensure to release them.`);
+        result.problems.push(
+          `${count} ${what} repositories still hold a license or a place in a plan; mode: check changes nothing: run with mode: ensure to release them.`,
+        );
       }
       return result;
     }
     const failed = result.entries.filter((e) => e.steps.some((s) => s.outcome !== 'done'));
-    log.info(`Reclaim: released ${plural(result.released.length, 'repository', 'repositories')}, freed ${plural(result.licensesFreed, 'license')}${failed.length ? `, ${failed.length} failed` : ''}.`);
+    log.info(
+      `Reclaim: released ${plural(result.released.length, 'repository', 'repositories')}, freed ${plural(result.licensesFreed, 'license')}${failed.length ? `, ${failed.length} failed` : ''}.`,
+    );
     for (const name of result.released) log.info(`Released ${name}.`);
     for (const e of failed) {
-      const why = e.steps.filter((s) => s.outcome !== 'done').map((s) => `${s.action}${s.plan ? ` from '${s.plan}'` : ''}: ${s.reason}`).join('; ');
+      const why = e.steps
+        .filter((s) => s.outcome !== 'done')
+        .map((s) => `${s.action}${s.plan ? ` from '${s.plan}'` : ''}: ${s.reason}`)
+        .join('; ');
       log.warning(`${e.repository}: ${why}`);
     }
     if (failed.length > 0) {
-      result.problems.push(`Reclaim could not fully release ${failed.length} of ${count} repositories (${failed.slice(0, 5).map((e) => e.repository).join(', ')}${failed.length > 5 ? ', …' : ''}); the summary says why. The others were released; re-run after fixing the cause.`);
+      result.problems.push(
+        `Reclaim could not fully release ${failed.length} of ${count} repositories (${failed
+          .slice(0, 5)
+          .map((e) => e.repository)
+          .join(', ')}${failed.length > 5 ? ', …' : ''}); the summary says why. The others were released; re-run after fixing the cause.`,
+      );
     }
     return result;
   }

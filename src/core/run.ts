@@ -32,7 +32,10 @@ export interface RunOutcome {
   requests: { total: number; mutating: number };
 }
 
-export async function runProtection(settings: Settings, { log, env = {}, timeline = new Timeline(false), clock = systemClock, signal, listArchived }: RunOptions): Promise<RunOutcome> {
+export async function runProtection(
+  settings: Settings,
+  { log, env = {}, timeline = new Timeline(false), clock = systemClock, signal, listArchived }: RunOptions,
+): Promise<RunOutcome> {
   const transport = createTransport({
     serverUrl: settings.serverUrl,
     env,
@@ -40,7 +43,14 @@ export async function runProtection(settings: Settings, { log, env = {}, timelin
     onRetry: (reason, attempt, delayMs) => log.warning(`Retrying after ${reason} (retry ${attempt}, in ${(delayMs / 1000).toFixed(1)} s).`),
   });
   logProxy(log, transport.proxy, settings.serverUrl);
-  const client = new XoperoClient({ serverUrl: settings.serverUrl, credentials: settings.credentials, transport, timeline, signal, words: settings.words });
+  const client = new XoperoClient({
+    serverUrl: settings.serverUrl,
+    credentials: settings.credentials,
+    transport,
+    timeline,
+    signal,
+    words: settings.words,
+  });
   try {
     const context = { client, settings, log, clock, listArchived }; // [release] listArchived
     // An Azure DevOps project is its own target: the whole project joins (or, with mode: release, leaves) the plan.
@@ -49,7 +59,9 @@ export async function runProtection(settings: Settings, { log, env = {}, timelin
       : // [release] loaded only in this mode (ncc emits it as a separate file): the protect run does not carry it.
         settings.operation === 'release'
         ? import('./release.js').then((release) => release.releaseRepository(context))
-      : settings.repositories ? sweepOrganization(context) : protectRepository(context);
+        : settings.repositories
+          ? sweepOrganization(context)
+          : protectRepository(context);
     const result = await untilCancelled(work, signal, () => client.progress());
     return { result, requests: { ...client.requestCount } };
   } finally {
@@ -79,5 +91,6 @@ function untilCancelled<T>(work: Promise<T>, signal: AbortSignal | undefined, ca
 
 function logProxy(log: Log, proxy: ProxyChoice, serverUrl: URL): void {
   if (proxy.url) log.info(`Using proxy ${displayProxy(proxy.url)} (from ${proxy.source}).`);
-  else if (proxy.excludedBy) log.info(`Not using the proxy in ${proxy.source}: ${serverUrl.hostname} is excluded by NO_PROXY entry '${proxy.excludedBy}'.`);
+  else if (proxy.excludedBy)
+    log.info(`Not using the proxy in ${proxy.source}: ${serverUrl.hostname} is excluded by NO_PROXY entry '${proxy.excludedBy}'.`);
 }

@@ -36,13 +36,20 @@ export function parseShard(value: string, input = 'shard'): Shard | undefined {
   if (!text) return undefined;
   const match = /^(\d+)\s*\/\s*(\d+)$/.exec(text);
   if (!match) {
-    throw new InputError(input, `expected i/n, this job's shard number and the number of shards (e.g. 1/4; in a GitHub matrix \${{ matrix.shard }}/\${{ strategy.job-total }} with shard: [1, 2, 3, 4]), got '${text}'.`);
+    throw new InputError(
+      input,
+      `expected i/n, this job's shard number and the number of shards (e.g. 1/4; in a GitHub matrix \${{ matrix.shard }}/\${{ strategy.job-total }} with shard: [1, 2, 3, 4]), got '${text}'.`,
+    );
   }
   const index = Number(match[1]);
   const total = Number(match[2]);
   if (total < 1) throw new InputError(input, `the number of shards must be at least 1, got '${text}'.`);
   if (total > MAX_SHARDS) throw new InputError(input, `at most ${MAX_SHARDS} shards, got '${text}'.`);
-  if (index < 1) throw new InputError(input, `shard numbers start at 1 (1 to ${total}), got '${text}' (GitHub's strategy.job-index starts at 0 and expressions cannot add: list the shard numbers 1..n in the matrix).`);
+  if (index < 1)
+    throw new InputError(
+      input,
+      `shard numbers start at 1 (1 to ${total}), got '${text}' (GitHub's strategy.job-index starts at 0 and expressions cannot add: list the shard numbers 1..n in the matrix).`,
+    );
   if (index > total) throw new InputError(input, `shard ${index} does not exist among ${total} shards (1 to ${total}), got '${text}'.`);
   return { index, total };
 }
@@ -123,7 +130,9 @@ export async function waitForShardSync(
 ): Promise<void> {
   const window = waitTimeoutSeconds * 1000;
   const deadline = clock.now() + window;
-  log.info(`Shard ${formatShard(shard)}: waiting up to ${waitTimeoutSeconds} s for the synchronization of ${organization.name} that shard 1 starts.`);
+  log.info(
+    `Shard ${formatShard(shard)}: waiting up to ${waitTimeoutSeconds} s for the synchronization of ${organization.name} that shard 1 starts.`,
+  );
   for (let poll = 0; ; poll++) {
     const state = await client.synchronizationState(organization.id);
     const recent = state.lastStartTime !== undefined && state.lastStartTime >= startedAt - window;
@@ -132,5 +141,7 @@ export async function waitForShardSync(
     if (clock.now() + delay > deadline) break;
     await clock.sleep(delay);
   }
-  throw new XoperoError(`Shard ${formatShard(shard)}: no synchronization of '${organization.name}' started by shard 1 finished within ${waitTimeoutSeconds} s (wait-timeout): check shard 1's log, or raise wait-timeout.`);
+  throw new XoperoError(
+    `Shard ${formatShard(shard)}: no synchronization of '${organization.name}' started by shard 1 finished within ${waitTimeoutSeconds} s (wait-timeout): check shard 1's log, or raise wait-timeout.`,
+  );
 }

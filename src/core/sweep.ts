@@ -79,9 +79,13 @@ export async function sweepOrganization(context: RunContext & ReleaseHost): Prom
   const result = sweepResult(settings, run, patterns);
   if (reclaim) addReclaim(result, reclaim.result()); // [release]
   const { counts } = result;
-  log.info(`${counts.matched} of ${plural(run.readCount, 'repository', 'repositories')} of ${run.organization.name} match ${patterns.join(', ')}${settings.shard ? ` and belong to shard ${formatShard(settings.shard)}` : ''}.`);
+  log.info(
+    `${counts.matched} of ${plural(run.readCount, 'repository', 'repositories')} of ${run.organization.name} match ${patterns.join(', ')}${settings.shard ? ` and belong to shard ${formatShard(settings.shard)}` : ''}.`,
+  );
   if (run.readOnly) {
-    log.info(`${settings.mode === 'check' ? 'Check' : 'Dry run'}: would activate ${counts.wouldActivate} and attach ${counts.wouldAttach}; nothing was changed.`);
+    log.info(
+      `${settings.mode === 'check' ? 'Check' : 'Dry run'}: would activate ${counts.wouldActivate} and attach ${counts.wouldAttach}; nothing was changed.`,
+    );
     if (result.synchronization === 'would-synchronize' && result.notFound.length > 0) {
       log.info(`Would synchronize ${run.organization.name} to find: ${result.notFound.join(', ')}.`);
     }
@@ -99,7 +103,8 @@ function addReclaim(result: SweepResult, reclaim: ReclaimResult): void {
   result.reclaim = reclaim;
   result.changed ||= reclaim.changed;
   // Patterns that match only repositories reclaim owns (old-*, all archived) matched something: not a problem.
-  if (reclaim.claimed > 0 && result.counts.matched === 0) result.problems = result.problems.filter((problem) => !problem.startsWith('No repository of '));
+  if (reclaim.claimed > 0 && result.counts.matched === 0)
+    result.problems = result.problems.filter((problem) => !problem.startsWith('No repository of '));
   result.problems.push(...reclaim.problems);
 }
 
@@ -113,7 +118,16 @@ export function sweepResult(settings: Settings, run: ProtectionRun, patterns: st
     ...resultHead(settings, organization, plan),
     patterns,
     synchronization: run.synchronization,
-    counts: { matched: state.repositories.length, alreadyProtected: 0, activated: 0, attached: 0, wouldActivate: 0, wouldAttach: 0, failed: 0, stale: 0 },
+    counts: {
+      matched: state.repositories.length,
+      alreadyProtected: 0,
+      activated: 0,
+      attached: 0,
+      wouldActivate: 0,
+      wouldAttach: 0,
+      failed: 0,
+      stale: 0,
+    },
     entries: [],
     notFound: [],
     changed: run.synchronizationFoundRepositories,
@@ -166,7 +180,11 @@ export function sweepResult(settings: Settings, run: ProtectionRun, patterns: st
   result.counts.failed = [...entries.values()].filter((entry) => entry.failures.length > 0).length;
   result.counts.stale = list.findings.length;
   result.changed ||= result.counts.activated + result.counts.attached > 0;
-  result.problems = verdict(settings, result, [...entries.values()].flatMap((entry) => entry.failures));
+  result.problems = verdict(
+    settings,
+    result,
+    [...entries.values()].flatMap((entry) => entry.failures),
+  );
   return result;
 }
 
@@ -190,7 +208,9 @@ function verdict(settings: Settings, result: SweepResult, failures: Failure[]): 
   }
   // A shard with none of its own is no failure (its share may be empty); the merged report (xopero-one report) judges the whole sweep.
   if (counts.matched === 0 && result.notFound.length === 0 && !(result.shard && result.shard.total > 1)) {
-    problems.push(`No repository of '${organization.name}' matches ${result.patterns.join(', ')}: check the patterns (they match paths inside the organization, e.g. team-a/*, or full paths such as ${organization.name}/api).`);
+    problems.push(
+      `No repository of '${organization.name}' matches ${result.patterns.join(', ')}: check the patterns (they match paths inside the organization, e.g. team-a/*, or full paths such as ${organization.name}/api).`,
+    );
   }
   if (failures.length > 0) {
     const causes = new Map<string, number>();
@@ -205,12 +225,19 @@ function verdict(settings: Settings, result: SweepResult, failures: Failure[]): 
       .sort(([a, n], [b, m]) => m - n || compareNames(a, b))
       .map(([cause, n]) => `${n} × ${cause}`)
       .join('; ');
-    problems.push(`${counts.failed} of ${counts.matched} repositories failed: ${why}. The others were done; re-run after fixing the cause.`);
+    problems.push(
+      `${counts.failed} of ${counts.matched} repositories failed: ${why}. The others were done; re-run after fixing the cause.`,
+    );
   }
   if (result.mode === 'check' && counts.wouldActivate + counts.wouldAttach > 0) {
     const unprotected = result.entries.filter((entry) => entry.actions.some((action) => action.startsWith('would-'))).length;
-    const parts = [`${counts.wouldActivate} without a license`, ...(result.plan ? [`${counts.wouldAttach} not attached to plan '${result.plan.name}'`] : [])];
-    problems.push(`${unprotected} of ${counts.matched} repositories are not fully protected (${parts.join(', ')}); mode: check changes nothing: run with ${settings.words.set('mode', 'ensure')} to fix them.`);
+    const parts = [
+      `${counts.wouldActivate} without a license`,
+      ...(result.plan ? [`${counts.wouldAttach} not attached to plan '${result.plan.name}'`] : []),
+    ];
+    problems.push(
+      `${unprotected} of ${counts.matched} repositories are not fully protected (${parts.join(', ')}); mode: check changes nothing: run with ${settings.words.set('mode', 'ensure')} to fix them.`,
+    );
   }
   if (counts.stale > 0) {
     problems.push(`${counts.stale} of ${counts.matched} repositories have no successful backup within the limit; the report lists them.`);

@@ -17,7 +17,9 @@ export function lazyArchivedLister(settings: Settings, env: Record<string, strin
     } catch (error) {
       // The GitLab component runs the pinned CLI file alone, without the files loaded on demand.
       const code = (error as { code?: string }).code ?? 'not found';
-      throw new XoperoError(`reclaim: archived needs the GitHub API client, a file shipped beside this bundle, which cannot be loaded here (${code}): run the reclaim of archived repositories from the GitHub Action or the npm package's CLI, or use reclaim: removed.`);
+      throw new XoperoError(
+        `reclaim: archived needs the GitHub API client, a file shipped beside this bundle, which cannot be loaded here (${code}): run the reclaim of archived repositories from the GitHub Action or the npm package's CLI, or use reclaim: removed.`,
+      );
     }
     return lister.githubArchivedLister({ token, apiUrl: env.GITHUB_API_URL, env })(owner);
   };

@@ -124,7 +124,9 @@ export const azureHost: Host = {
   publish: (values, summary, { write }, env) => {
     for (const [name, value] of Object.entries(values)) {
       if (name === 'result') continue; // the whole result is what --json prints; a variable is for one value
-      write(`##vso[task.setvariable variable=${escapeProperty(variableName(name))};isOutput=true;issecret=false]${escapeData(redact(value))}\n`);
+      write(
+        `##vso[task.setvariable variable=${escapeProperty(variableName(name))};isOutput=true;issecret=false]${escapeData(redact(value))}\n`,
+      );
     }
     uploadSummary(summary, write, env);
   },
@@ -148,7 +150,9 @@ function uploadSummary(summary: () => string, write: Write, env: Env): void {
     write(`##vso[task.uploadsummary]${escapeData(file)}\n`);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? 'error';
-    write(`##vso[task.logissue type=warning]${escapeData(`Cannot write the run summary under AGENT_TEMPDIRECTORY (${code}); the log above has the same.`)}\n`);
+    write(
+      `##vso[task.logissue type=warning]${escapeData(`Cannot write the run summary under AGENT_TEMPDIRECTORY (${code}); the log above has the same.`)}\n`,
+    );
   }
 }
 

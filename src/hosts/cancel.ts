@@ -87,10 +87,19 @@ export interface Cancellation {
 export function describeCancellation({ signal, step, started }: Received, error: CancelledError): Cancellation {
   const doing = step ? gerund(step) : started ? 'finishing' : 'starting';
   const changed = error.changesConfirmed > 0;
-  const done = changed ? `${error.changesConfirmed} change${error.changesConfirmed === 1 ? ' was' : 's were'} confirmed before it` : 'no change had been made';
+  const done = changed
+    ? `${error.changesConfirmed} change${error.changesConfirmed === 1 ? ' was' : 's were'} confirmed before it`
+    : 'no change had been made';
   const line = `Cancelled (${signal}) while ${doing}; nothing was left half-done: every call to Xopero ONE is atomic and safe to repeat, and ${done}. Re-run to finish.`;
   const result = { cancelled: true, signal, step, changed, requests: error.requests };
-  return { signal, step, line, exitCode: EXIT_CODES[signal], changed, outputs: { changed: String(changed), result: JSON.stringify(result) } };
+  return {
+    signal,
+    step,
+    line,
+    exitCode: EXIT_CODES[signal],
+    changed,
+    outputs: { changed: String(changed), result: JSON.stringify(result) },
+  };
 }
 
 /** The job summary of a cancelled run. */

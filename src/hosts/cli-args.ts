@@ -26,12 +26,42 @@ export interface OptionSpec {
 /** The flags. Add a row here: parsing, the help's aligned columns and the CLI's wording follow. */
 export const OPTIONS: OptionSpec[] = [
   { flag: 'server-url', kind: 'value', value: 'URL', env: 'XOPERO_SERVER_URL', help: 'Xopero ONE Management Service address (required)' },
-  { flag: 'organization', kind: 'value', value: 'NAME|ID', env: 'XOPERO_ORGANIZATION', help: ['default: the owner in --repository owner/name;', 'in GitLab CI: CI_PROJECT_ROOT_NAMESPACE'] },
-  { flag: 'repository', kind: 'value', value: 'PATH', env: 'XOPERO_REPOSITORY', help: ['owner/name or name; default in GitLab CI: CI_PROJECT_PATH', '(Azure Pipelines, Bitbucket Pipelines: see the README)'] },
-  { flag: 'azure-project', kind: 'value', value: 'ID', env: 'XOPERO_AZURE_PROJECT', help: 'attach this Azure DevOps project (its id) to --plan instead' },
-  { flag: 'repositories', kind: 'value', value: 'PATTERNS', env: 'XOPERO_REPOSITORIES', help: 'sweep: comma-separated names or globs (*, team/*, !old-*)' },
+  {
+    flag: 'organization',
+    kind: 'value',
+    value: 'NAME|ID',
+    env: 'XOPERO_ORGANIZATION',
+    help: ['default: the owner in --repository owner/name;', 'in GitLab CI: CI_PROJECT_ROOT_NAMESPACE'],
+  },
+  {
+    flag: 'repository',
+    kind: 'value',
+    value: 'PATH',
+    env: 'XOPERO_REPOSITORY',
+    help: ['owner/name or name; default in GitLab CI: CI_PROJECT_PATH', '(Azure Pipelines, Bitbucket Pipelines: see the README)'],
+  },
+  {
+    flag: 'azure-project',
+    kind: 'value',
+    value: 'ID',
+    env: 'XOPERO_AZURE_PROJECT',
+    help: 'attach this Azure DevOps project (its id) to --plan instead',
+  },
+  {
+    flag: 'repositories',
+    kind: 'value',
+    value: 'PATTERNS',
+    env: 'XOPERO_REPOSITORIES',
+    help: 'sweep: comma-separated names or globs (*, team/*, !old-*)',
+  },
   { flag: 'plan', kind: 'value', value: 'NAME|ID', env: 'XOPERO_PLAN', help: 'backup plan to attach to (empty: none)' },
-  { flag: 'activate', kind: 'value', value: 'true|false', env: 'XOPERO_ACTIVATE', help: 'activate the license when missing (default true)' },
+  {
+    flag: 'activate',
+    kind: 'value',
+    value: 'true|false',
+    env: 'XOPERO_ACTIVATE',
+    help: 'activate the license when missing (default true)',
+  },
   { flag: 'no-activate', kind: 'switch', help: 'same as --activate false' },
   { flag: 'sync', kind: 'value', value: 'auto|always|never', env: 'XOPERO_SYNC', help: 'default auto' },
   { flag: 'wait-timeout', kind: 'value', value: 'SECONDS', env: 'XOPERO_WAIT_TIMEOUT', help: 'wait for a synchronization (default 300)' },
@@ -47,7 +77,12 @@ export const OPTIONS: OptionSpec[] = [
       'release-check: change nothing, fail when not released',
     ],
   },
-  { flag: 'remove', kind: 'switch', env: 'XOPERO_REMOVE', help: ['with --mode release: also remove it from Xopero ONE', '(backups are kept)'] },
+  {
+    flag: 'remove',
+    kind: 'switch',
+    env: 'XOPERO_REMOVE',
+    help: ['with --mode release: also remove it from Xopero ONE', '(backups are kept)'],
+  },
   {
     flag: 'reclaim',
     kind: 'value',
@@ -55,13 +90,37 @@ export const OPTIONS: OptionSpec[] = [
     env: 'XOPERO_RECLAIM',
     help: ['sweep: also release removed / GitHub-archived repositories', '(archived: XOPERO_GITHUB_TOKEN; GITHUB_API_URL honoured)'],
   },
-  { flag: 'release-limit', kind: 'value', value: 'N', env: 'XOPERO_RELEASE_LIMIT', help: 'fail before any change when more would be released (50)' },
-  { flag: 'max-backup-age', kind: 'value', value: 'AGE', env: 'XOPERO_MAX_BACKUP_AGE', help: 'fail when the last successful backup is older (36h, 7d)' },
+  {
+    flag: 'release-limit',
+    kind: 'value',
+    value: 'N',
+    env: 'XOPERO_RELEASE_LIMIT',
+    help: 'fail before any change when more would be released (50)',
+  },
+  {
+    flag: 'max-backup-age',
+    kind: 'value',
+    value: 'AGE',
+    env: 'XOPERO_MAX_BACKUP_AGE',
+    help: 'fail when the last successful backup is older (36h, 7d)',
+  },
   { flag: 'ca-certificate', kind: 'value', value: 'PEM|FILE', env: 'XOPERO_CA_CERTIFICATE', help: 'CA to trust (PEM text or a file path)' },
   { flag: 'allow-http', kind: 'switch', env: 'XOPERO_ALLOW_HTTP', help: 'allow a plain http:// server URL' },
-  { flag: 'shard', kind: 'value', value: 'I/N', env: 'XOPERO_SHARD', help: ['sweep: this job\'s shard of N (default in GitLab CI', 'with parallel: CI_NODE_INDEX/CI_NODE_TOTAL)'] },
+  {
+    flag: 'shard',
+    kind: 'value',
+    value: 'I/N',
+    env: 'XOPERO_SHARD',
+    help: ["sweep: this job's shard of N (default in GitLab CI", 'with parallel: CI_NODE_INDEX/CI_NODE_TOTAL)'],
+  },
   { flag: 'result-file', kind: 'value', value: 'FILE', env: 'XOPERO_RESULT_FILE', help: "write the result document there (for 'report')" },
-  { flag: 'dotenv', kind: 'value', value: 'FILE', env: 'XOPERO_DOTENV', help: ['write XOPERO_* results as a dotenv file', '(default in GitLab CI and Bitbucket Pipelines: xopero.env)'] },
+  {
+    flag: 'dotenv',
+    kind: 'value',
+    value: 'FILE',
+    env: 'XOPERO_DOTENV',
+    help: ['write XOPERO_* results as a dotenv file', '(default in GitLab CI and Bitbucket Pipelines: xopero.env)'],
+  },
   { flag: 'json', kind: 'switch', help: 'print the result as one JSON document on stdout' },
   { flag: 'help', short: 'h', kind: 'switch', help: 'show this help' },
   { flag: 'version', short: 'v', kind: 'switch', help: 'print the version' },
@@ -91,7 +150,7 @@ export interface ParsedCommandLine {
 }
 
 const byFlag = new Map(OPTIONS.map((option) => [option.flag, option]));
-const byShort = new Map(OPTIONS.filter((option) => option.short).map((option) => [option.short!, option]));
+const byShort = new Map(OPTIONS.flatMap((option) => (option.short ? [[option.short, option] as const] : [])));
 
 export function parseCommandLine(argv: string[]): ParsedCommandLine {
   const values: Record<string, string> = {};
@@ -129,7 +188,9 @@ export function parseCommandLine(argv: string[]): ParsedCommandLine {
   const [command, ...rest] = positionals;
   if (!COMMANDS.includes(command as Command)) {
     const guess = closest(command, ALL_COMMANDS);
-    throw new UsageError(`unknown command '${positionals.join(' ')}'${guess ? ` (did you mean '${guess}'?)` : ''}; the commands are ${ALL_COMMANDS.join(', ')}`);
+    throw new UsageError(
+      `unknown command '${positionals.join(' ')}'${guess ? ` (did you mean '${guess}'?)` : ''}; the commands are ${ALL_COMMANDS.join(', ')}`,
+    );
   }
   if (rest.length > 0) throw new UsageError(`unknown command '${positionals.join(' ')}': '${command}' takes no argument`);
   return { command: command as Command, values };
@@ -137,7 +198,9 @@ export function parseCommandLine(argv: string[]): ParsedCommandLine {
 
 function unknownOption(given: string, longName: string | undefined): UsageError {
   if (longName && SECRET_VARIABLES[longName]) {
-    return new UsageError(`--${longName} is not accepted: secrets on a command line end up in process lists and logs; set ${SECRET_VARIABLES[longName]} instead`);
+    return new UsageError(
+      `--${longName} is not accepted: secrets on a command line end up in process lists and logs; set ${SECRET_VARIABLES[longName]} instead`,
+    );
   }
   const name = given.replace(/^-+/, '');
   const flags = OPTIONS.map((option) => option.flag);
@@ -153,7 +216,9 @@ function uniquePrefix(prefix: string, names: string[]): string | undefined {
 /** The help text, its option columns aligned from the table. */
 export function helpText(): string {
   const rows = OPTIONS.map((option) => {
-    const flags = [option.short ? `-${option.short}` : '', `--${option.flag}${option.value ? ` ${option.value}` : ''}`].filter(Boolean).join(', ');
+    const flags = [option.short ? `-${option.short}` : '', `--${option.flag}${option.value ? ` ${option.value}` : ''}`]
+      .filter(Boolean)
+      .join(', ');
     return { flags, env: option.env ?? '', help: Array.isArray(option.help) ? option.help : [option.help] };
   });
   const flagsWidth = Math.max(...rows.map((row) => row.flags.length)) + 2;

@@ -10,7 +10,7 @@ import { plainText } from '../common/neutralize.js';
 import { addSecret, redact } from '../common/redact.js';
 import { markdownSummary, outputValues, textReport } from '../report/report.js';
 import { runProtection, type RunOutcome } from '../core/run.js';
-import { INPUT_NAMES, parseSettings, type RawInputs } from '../settings/settings.js';
+import { INPUT_NAMES, parseSettings, type RawInputs, type Settings } from '../settings/settings.js';
 import { Timeline } from '../common/timing.js';
 import { detectHost } from './detect.js';
 import { safeLine, type Host } from './host.js';
@@ -59,14 +59,16 @@ export async function runCommandLine(io: CliIo): Promise<number> {
   } catch (error) {
     return fail(2, (error as Error).message, true);
   }
-  if (parsed.command === 'help') return io.stdout(`${helpText()}\n`), 0;
-  if (parsed.command === 'version') return io.stdout(`${VERSION}\n`), 0;
+  if (parsed.command === 'help' || parsed.command === 'version') {
+    io.stdout(`${parsed.command === 'help' ? helpText() : VERSION}\n`);
+    return 0;
+  }
 
   json = parsed.values.json === 'true';
   const log = host.log(io.stderr, { color: !io.env.NO_COLOR });
   host.start?.(streams, io.env);
   const timeline = new Timeline(io.env.XOPERO_TIMING === '1');
-  let settings;
+  let settings: Settings;
   let dotenv: string | undefined;
   try {
     settings = parseSettings(rawInputs(parsed.values, io.env, host), CLI_WORDS);
@@ -74,9 +76,18 @@ export async function runCommandLine(io: CliIo): Promise<number> {
     if (dotenv) checkWritable(dotenv);
   } catch (error) {
     let message =
-      error instanceof InputError ? CLI_WORDS.inputError(error.input, error.problem) : error instanceof UsageError ? error.message : describeError(error);
+      error instanceof InputError
+        ? CLI_WORDS.inputError(error.input, error.problem)
+        : error instanceof UsageError
+          ? error.message
+          : describeError(error);
     // A GitLab-like job that is not GitLab (gitlab-ci-local sets GITLAB_CI=false): say why the project is not used.
-    if (error instanceof InputError && host !== gitlabHost && io.env.CI_PROJECT_PATH && ['organization', 'repository'].includes(error.input)) {
+    if (
+      error instanceof InputError &&
+      host !== gitlabHost &&
+      io.env.CI_PROJECT_PATH &&
+      ['organization', 'repository'].includes(error.input)
+    ) {
       message = `${message.replace(/\.$/, '')}; CI_PROJECT_PATH is set, but GITLAB_CI is not 'true', so the GitLab defaults are off (gitlab-ci-local sets GITLAB_CI=false: add --variable GITLAB_CI=true).`;
     }
     return fail(error instanceof InputError || error instanceof UsageError ? 2 : 1, message, error instanceof UsageError);
@@ -98,7 +109,10 @@ export async function runCommandLine(io: CliIo): Promise<number> {
     }
     // The JSON document after the files, so a file that could not be written is among its problems: stdout
     // still holds exactly one document, the run's, never a second `{"problems": ...}` after it.
-    if (json) io.stdout(`${document(problems === outcome.result.problems ? values.result : JSON.stringify({ ...JSON.parse(values.result), problems }))}\n`);
+    if (json)
+      io.stdout(
+        `${document(problems === outcome.result.problems ? values.result : JSON.stringify({ ...JSON.parse(values.result), problems }))}\n`,
+      );
     if (problems.length > 0) host.fail(problems, streams);
     return problems.length > 0 ? 1 : 0;
   } catch (error) {
@@ -201,5 +215,7 @@ function dotenvText(values: Record<string, string>): string {
 
 /** The outcome with every text value on one printable line, for the text report (names come from the server). */
 function singleLineValues(outcome: RunOutcome): RunOutcome {
-  return JSON.parse(JSON.stringify(outcome, (_key, value: unknown) => (typeof value === 'string' ? plainText(value) : value))) as RunOutcome;
+  return JSON.parse(
+    JSON.stringify(outcome, (_key, value: unknown) => (typeof value === 'string' ? plainText(value) : value)),
+  ) as RunOutcome;
 }

@@ -33,13 +33,16 @@ export function githubArchivedLister(options: GithubApiOptions): ArchivedLister 
     try {
       base = new URL(apiUrl);
     } catch {
-      throw new XoperoError(`GITHUB_API_URL '${apiUrl}' is not a URL: unset it for github.com, or give the API address of GitHub Enterprise Server (https://HOST/api/v3).`);
+      throw new XoperoError(
+        `GITHUB_API_URL '${apiUrl}' is not a URL: unset it for github.com, or give the API address of GitHub Enterprise Server (https://HOST/api/v3).`,
+      );
     }
     const transport = createTransport({ serverUrl: base, env: options.env, caCertificate: options.caCertificate });
     try {
       // This whole module is loaded on demand (archived-lister.ts), so octokit stays out of the main bundle.
       const octokit = getOctokit(options.token, { baseUrl: apiUrl, request: { fetch: transportFetch(transport.retrying) } });
-      const archived = (repos: Array<{ full_name: string; archived?: boolean }>) => repos.filter((repo) => repo.archived === true).map((repo) => repo.full_name);
+      const archived = (repos: Array<{ full_name: string; archived?: boolean }>) =>
+        repos.filter((repo) => repo.archived === true).map((repo) => repo.full_name);
       try {
         return archived(await octokit.paginate(octokit.rest.repos.listForOrg, { org: owner, type: 'all', per_page: PER_PAGE }));
       } catch (error) {
@@ -99,28 +102,45 @@ function transportFetch(dispatcher: Dispatcher): typeof fetch {
 /** One line: what GitHub said, and what to change. */
 export function githubError(error: unknown, owner: string, apiUrl: string): XoperoError {
   if (error instanceof XoperoError) return error;
-  const err = error as { status?: number; message?: string; response?: { data?: unknown; headers?: Record<string, string | undefined> }; cause?: { code?: string; cause?: { code?: string } } };
+  const err = error as {
+    status?: number;
+    message?: string;
+    response?: { data?: unknown; headers?: Record<string, string | undefined> };
+    cause?: { code?: string; cause?: { code?: string } };
+  };
   const status = err.status;
   const data = err.response?.data as { message?: string } | undefined;
   const said = data?.message ? `: ${data.message}` : '';
   const headers = err.response?.headers ?? {};
   if (status === 401) {
-    return new XoperoError(`GitHub rejected github-token (HTTP 401${said}): pass a valid token (the workflow's own token, \${{ github.token }}, is valid only while its run lasts).`);
+    return new XoperoError(
+      `GitHub rejected github-token (HTTP 401${said}): pass a valid token (the workflow's own token, \${{ github.token }}, is valid only while its run lasts).`,
+    );
   }
   if ((status === 403 || status === 429) && (headers['x-ratelimit-remaining'] === '0' || status === 429)) {
     const reset = Number(headers['x-ratelimit-reset']);
     const when = Number.isFinite(reset) && reset > 0 ? ` (it resets at ${new Date(reset * 1000).toISOString().slice(11, 16)} UTC)` : '';
-    return new XoperoError(`GitHub's API rate limit for github-token is used up${when}: re-run later, or use a GitHub App token, which has its own limit.`);
+    return new XoperoError(
+      `GitHub's API rate limit for github-token is used up${when}: re-run later, or use a GitHub App token, which has its own limit.`,
+    );
   }
   if (status === 403) {
-    return new XoperoError(`github-token may not list the repositories of '${owner}' (HTTP 403${said}): give it read access to all of the organization's repositories (GitHub App or fine-grained token: "Metadata: read" on all repositories; classic token: repo scope), and authorize it for SAML single sign-on if the organization uses it.`);
+    return new XoperoError(
+      `github-token may not list the repositories of '${owner}' (HTTP 403${said}): give it read access to all of the organization's repositories (GitHub App or fine-grained token: "Metadata: read" on all repositories; classic token: repo scope), and authorize it for SAML single sign-on if the organization uses it.`,
+    );
   }
   if (status === 404) {
-    return new XoperoError(`GitHub has no organization or user '${owner}' that github-token can see (HTTP 404 at ${apiUrl}): the Xopero ONE organization's name must be the GitHub owner's login; for GitHub Enterprise Server, GITHUB_API_URL must be its API address.`);
+    return new XoperoError(
+      `GitHub has no organization or user '${owner}' that github-token can see (HTTP 404 at ${apiUrl}): the Xopero ONE organization's name must be the GitHub owner's login; for GitHub Enterprise Server, GITHUB_API_URL must be its API address.`,
+    );
   }
   const code = err.cause?.code ?? err.cause?.cause?.code;
   if (status === undefined || (status === 500 && code)) {
-    return new XoperoError(`Cannot reach the GitHub API at ${apiUrl}${code ? ` (${code})` : ''}: check GITHUB_API_URL and the network (a proxy? HTTPS_PROXY is honoured); nothing was changed.`);
+    return new XoperoError(
+      `Cannot reach the GitHub API at ${apiUrl}${code ? ` (${code})` : ''}: check GITHUB_API_URL and the network (a proxy? HTTPS_PROXY is honoured); nothing was changed.`,
+    );
   }
-  return new XoperoError(`The GitHub API answered HTTP ${status}${said} while listing the repositories of '${owner}': re-run later; nothing was changed.`);
+  return new XoperoError(
+    `The GitHub API answered HTTP ${status}${said} while listing the repositories of '${owner}': re-run later; nothing was changed.`,
+  );
 }

@@ -10,7 +10,11 @@ import { mergedLine } from '../report/merged-markdown.js';
 
 export async function runReportAction(): Promise<void> {
   try {
-    const results = core.getMultilineInput('results', { required: true }).flatMap((line) => line.split(',')).map((p) => p.trim()).filter(Boolean);
+    const results = core
+      .getMultilineInput('results', { required: true })
+      .flatMap((line) => line.split(','))
+      .map((p) => p.trim())
+      .filter(Boolean);
     const report = buildReport(results);
     const json = core.getInput('json-file');
     const junit = core.getInput('junit-file');
@@ -25,7 +29,7 @@ export async function runReportAction(): Promise<void> {
     core.setOutput('failed', String(report.outcomes.failed));
     core.setOutput('stale', String(report.outcomes.stale));
     core.setOutput('changed', String(report.changed));
-    report.problems.slice(1).forEach((problem) => core.error(problem));
+    for (const problem of report.problems.slice(1)) core.error(problem);
     if (report.problems.length > 0) core.setFailed(report.problems[0]);
   } catch (error) {
     core.setFailed(describeError(error));

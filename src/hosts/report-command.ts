@@ -41,7 +41,10 @@ export async function runReportCommand(io: CliIo): Promise<number> {
     io.stderr(`xopero-one report: ${(error as Error).message.split('\n')[0]}\nTry 'xopero-one report --help'.\n`);
     return 2;
   }
-  if (values.help) return io.stdout(`${HELP}\n`), 0;
+  if (values.help) {
+    io.stdout(`${HELP}\n`);
+    return 0;
+  }
   if (files.length === 0) {
     io.stderr("xopero-one report: give the result files (or directories) of the sweep's shards.\nTry 'xopero-one report --help'.\n");
     return 2;

@@ -19,7 +19,8 @@ export function xmlEscape(text: string): string {
 function failureOf(entry: ReportEntry, report: MergedReport): { type: string; message: string } | undefined {
   if (entry.outcome === 'failed') return { type: 'failed', message: entry.reason ?? 'failed' };
   if (entry.outcome === 'stale') return { type: 'stale', message: entry.reason ?? 'no successful backup within max-backup-age' };
-  if (entry.outcome === 'not-protected' && report.mode === 'check') return { type: 'not-protected', message: `not fully protected: ${entry.actions.join(', ')}` };
+  if (entry.outcome === 'not-protected' && report.mode === 'check')
+    return { type: 'not-protected', message: `not fully protected: ${entry.actions.join(', ')}` };
   return undefined;
 }
 
@@ -36,7 +37,7 @@ export function junitXml(report: MergedReport): string {
   let failures = 0;
   let skipped = 0;
   for (const shard of shardNames) {
-    const entries = suites.get(shard)!;
+    const entries = suites.get(shard) ?? [];
     const cases: string[] = [];
     let suiteFailures = 0;
     let suiteSkipped = 0;
@@ -45,7 +46,9 @@ export function junitXml(report: MergedReport): string {
       const failure = failureOf(entry, report);
       if (failure) {
         suiteFailures += 1;
-        cases.push(`${open}>\n      <failure type="${failure.type}" message="${xmlEscape(failure.message)}">${xmlEscape(`${entry.repository}: ${failure.message}`)}</failure>\n    </testcase>`);
+        cases.push(
+          `${open}>\n      <failure type="${failure.type}" message="${xmlEscape(failure.message)}">${xmlEscape(`${entry.repository}: ${failure.message}`)}</failure>\n    </testcase>`,
+        );
       } else if (entry.outcome === 'not-protected') {
         suiteSkipped += 1;
         cases.push(`${open}>\n      <skipped message="${xmlEscape(`dry run: ${entry.actions.join(', ')}`)}"/>\n    </testcase>`);
@@ -56,14 +59,22 @@ export function junitXml(report: MergedReport): string {
     failures += suiteFailures;
     skipped += suiteSkipped;
     const name = shard ? `${org} shard ${shard}` : org;
-    lines.push(`  <testsuite name="${xmlEscape(name)}" tests="${entries.length}" failures="${suiteFailures}" errors="0" skipped="${suiteSkipped}" time="0">`, ...cases, '  </testsuite>');
+    lines.push(
+      `  <testsuite name="${xmlEscape(name)}" tests="${entries.length}" failures="${suiteFailures}" errors="0" skipped="${suiteSkipped}" time="0">`,
+      ...cases,
+      '  </testsuite>',
+    );
   }
   const notFound = report.notFound.length > 0 && !(report.dryRun && report.mode === 'ensure') ? report.notFound : [];
   if (notFound.length > 0) {
     failures += notFound.length;
-    lines.push(`  <testsuite name="${xmlEscape(`${org} not found`)}" tests="${notFound.length}" failures="${notFound.length}" errors="0" skipped="0" time="0">`);
+    lines.push(
+      `  <testsuite name="${xmlEscape(`${org} not found`)}" tests="${notFound.length}" failures="${notFound.length}" errors="0" skipped="0" time="0">`,
+    );
     for (const name of notFound) {
-      lines.push(`    <testcase classname="${xmlEscape(org)}" name="${xmlEscape(name)}" time="0">\n      <failure type="not-found" message="not found in the organization">${xmlEscape(`${name}: not found in organization ${org}`)}</failure>\n    </testcase>`);
+      lines.push(
+        `    <testcase classname="${xmlEscape(org)}" name="${xmlEscape(name)}" time="0">\n      <failure type="not-found" message="not found in the organization">${xmlEscape(`${name}: not found in organization ${org}`)}</failure>\n    </testcase>`,
+      );
     }
     lines.push('  </testsuite>');
   }

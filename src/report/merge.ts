@@ -60,7 +60,15 @@ export interface MergedReport {
   /** Every matched repository, one entry each, in name order. */
   repositories: ReportEntry[];
   notFound: string[];
-  perShard: Array<{ shard: string; file: string; counts: SweepResult['counts']; changed: boolean; synchronization: string; requests?: { total: number; mutating: number }; problems: string[] }>;
+  perShard: Array<{
+    shard: string;
+    file: string;
+    counts: SweepResult['counts'];
+    changed: boolean;
+    synchronization: string;
+    requests?: { total: number; mutating: number };
+    problems: string[];
+  }>;
   requests: { total: number; mutating: number };
   /** Why the merged run fails; empty: it passes. The first line counts the failed repositories. */
   problems: string[];
@@ -74,7 +82,9 @@ export function expandInputs(paths: string[]): string[] {
     try {
       isDirectory = statSync(path).isDirectory();
     } catch (error) {
-      throw new ReportError(`Cannot read '${path}' (${(error as NodeJS.ErrnoException).code ?? 'error'}): give the result files written with result-file, or a directory holding them.`);
+      throw new ReportError(
+        `Cannot read '${path}' (${(error as NodeJS.ErrnoException).code ?? 'error'}): give the result files written with result-file, or a directory holding them.`,
+      );
     }
     if (!isDirectory) {
       files.push(path);
@@ -85,7 +95,8 @@ export function expandInputs(paths: string[]): string[] {
       .map((name) => join(path, name))
       .filter((file) => statSync(file).isFile())
       .sort();
-    if (found.length === 0) throw new ReportError(`The directory '${path}' holds no .json result file: did the shards' result files (result-file) reach it?`);
+    if (found.length === 0)
+      throw new ReportError(`The directory '${path}' holds no .json result file: did the shards' result files (result-file) reach it?`);
     files.push(...found);
   }
   return files;
@@ -96,7 +107,9 @@ export function loadResult(file: string): LoadedResult {
   try {
     text = readFileSync(file, 'utf8');
   } catch (error) {
-    throw new ReportError(`Cannot read '${file}' (${(error as NodeJS.ErrnoException).code ?? 'error'}): give the result files written with result-file.`);
+    throw new ReportError(
+      `Cannot read '${file}' (${(error as NodeJS.ErrnoException).code ?? 'error'}): give the result files written with result-file.`,
+    );
   }
   return { file, doc: parseResultDocument(file, text) };
 }
@@ -115,11 +128,22 @@ export function parseResultDocument(file: string, text: string): ResultDocument 
   if (d.kind === 'repository') {
     throw new ReportError(`'${file}' is the result of a single-repository run; report merges the results of a sweep (repositories set).`);
   }
-  if (d.kind !== 'sweep' || typeof d.formatVersion !== 'number' || typeof d.organization?.id !== 'string' || !Array.isArray(d.patterns) || !Array.isArray(d.entries) || typeof d.counts !== 'object') {
-    throw new ReportError(`'${file}' is not a result document of a sweep: give the files written with result-file by xopero-one (a version with shards).`);
+  if (
+    d.kind !== 'sweep' ||
+    typeof d.formatVersion !== 'number' ||
+    typeof d.organization?.id !== 'string' ||
+    !Array.isArray(d.patterns) ||
+    !Array.isArray(d.entries) ||
+    typeof d.counts !== 'object'
+  ) {
+    throw new ReportError(
+      `'${file}' is not a result document of a sweep: give the files written with result-file by xopero-one (a version with shards).`,
+    );
   }
   if (d.formatVersion > RESULT_FORMAT_VERSION) {
-    throw new ReportError(`'${file}' has result format ${d.formatVersion}, newer than this xopero-one reads (${RESULT_FORMAT_VERSION}): run the report with the version that ran the sweep.`);
+    throw new ReportError(
+      `'${file}' has result format ${d.formatVersion}, newer than this xopero-one reads (${RESULT_FORMAT_VERSION}): run the report with the version that ran the sweep.`,
+    );
   }
   return { ...d, unchanged: Array.isArray(d.unchanged) ? d.unchanged : [] } as ResultDocument;
 }
@@ -128,9 +152,11 @@ const shardOfDoc = (doc: ResultDocument): Shard => doc.shard ?? { index: 1, tota
 
 /** The first way two documents belong to different sweeps, or undefined when they are of one sweep. */
 function difference(a: ResultDocument, b: ResultDocument): string | undefined {
-  if (a.organization.id.toLowerCase() !== b.organization.id.toLowerCase()) return `organization '${a.organization.name}' vs '${b.organization.name}'`;
+  if (a.organization.id.toLowerCase() !== b.organization.id.toLowerCase())
+    return `organization '${a.organization.name}' vs '${b.organization.name}'`;
   if (a.server !== b.server) return `server ${a.server} vs ${b.server}`;
-  if ((a.plan?.id ?? '').toLowerCase() !== (b.plan?.id ?? '').toLowerCase()) return `plan '${a.plan?.name ?? 'none'}' vs '${b.plan?.name ?? 'none'}'`;
+  if ((a.plan?.id ?? '').toLowerCase() !== (b.plan?.id ?? '').toLowerCase())
+    return `plan '${a.plan?.name ?? 'none'}' vs '${b.plan?.name ?? 'none'}'`;
   if (a.patterns.join('\n') !== b.patterns.join('\n')) return `repositories '${a.patterns.join(', ')}' vs '${b.patterns.join(', ')}'`;
   if (a.mode !== b.mode || a.dryRun !== b.dryRun) return `mode ${describeMode(a)} vs ${describeMode(b)}`;
   if (shardOfDoc(a).total !== shardOfDoc(b).total) return `${shardOfDoc(a).total} vs ${shardOfDoc(b).total} shards`;
@@ -141,24 +167,31 @@ const describeMode = (doc: ResultDocument) => `${doc.mode}${doc.dryRun ? ' (dry 
 
 /** Checks the documents belong together, then combines them. Each refusal is one line. */
 export function mergeResults(results: LoadedResult[]): MergedReport {
-  if (results.length === 0) throw new ReportError('No result files given: name the files (or directories) the shards wrote with result-file.');
+  if (results.length === 0)
+    throw new ReportError('No result files given: name the files (or directories) the shards wrote with result-file.');
   const first = results[0];
   for (const other of results.slice(1)) {
     const why = difference(first.doc, other.doc);
-    if (why) throw new ReportError(`'${first.file}' and '${other.file}' are results of different sweeps (${why}): merge the results of one sweep only.`);
+    if (why)
+      throw new ReportError(
+        `'${first.file}' and '${other.file}' are results of different sweeps (${why}): merge the results of one sweep only.`,
+      );
   }
   const total = shardOfDoc(first.doc).total;
   const byShard = new Map<number, LoadedResult>();
   for (const result of results) {
     const { index } = shardOfDoc(result.doc);
     const seen = byShard.get(index);
-    if (seen) throw new ReportError(`Shard ${index}/${total} is given twice ('${seen.file}' and '${result.file}'): give each shard's result once.`);
+    if (seen)
+      throw new ReportError(`Shard ${index}/${total} is given twice ('${seen.file}' and '${result.file}'): give each shard's result once.`);
     byShard.set(index, result);
   }
   const missing = Array.from({ length: total }, (_, i) => i + 1).filter((index) => !byShard.has(index));
   if (missing.length > 0) {
     const names = missing.map((index) => `${index}/${total}`);
-    throw new ReportError(`Missing the result of shard${missing.length > 1 ? 's' : ''} ${names.join(', ')} (got ${byShard.size} of ${total}): every shard's result file is needed; check ${missing.length > 1 ? 'those jobs' : 'that job'} wrote and uploaded it.`);
+    throw new ReportError(
+      `Missing the result of shard${missing.length > 1 ? 's' : ''} ${names.join(', ')} (got ${byShard.size} of ${total}): every shard's result file is needed; check ${missing.length > 1 ? 'those jobs' : 'that job'} wrote and uploaded it.`,
+    );
   }
   const ordered = [...byShard.entries()].sort(([a], [b]) => a - b).map(([, result]) => result);
   return combine(ordered);
@@ -178,7 +211,8 @@ function combine(results: LoadedResult[]): MergedReport {
     for (const entry of doc.entries) repositories.push({ ...entry, shard, outcome: outcomeOf(entry.actions) });
     for (const name of doc.unchanged) repositories.push({ repository: name, actions: [], shard, outcome: 'already-protected' });
     // Every shard reads the whole organization, so each names the same missing names; each name counts in its own shard.
-    for (const name of doc.notFound ?? []) if (!doc.shard || shardOf(name, doc.shard.total) === doc.shard.index) notFound.set(name.toLowerCase(), name);
+    for (const name of doc.notFound ?? [])
+      if (!doc.shard || shardOf(name, doc.shard.total) === doc.shard.index) notFound.set(name.toLowerCase(), name);
   }
   repositories.sort((a, b) => compareNames(a.repository, b.repository));
   const outcomes: Record<Outcome, number> = { failed: 0, stale: 0, 'not-protected': 0, activated: 0, attached: 0, 'already-protected': 0 };
@@ -238,20 +272,30 @@ function verdict(report: MergedReport): string[] {
         causes.set(cause, (causes.get(cause) ?? 0) + 1);
       }
     }
-    const why = [...causes.entries()].sort(([a, n], [b, m]) => m - n || compareNames(a, b)).map(([cause, n]) => `${n} × ${cause}`).join('; ');
-    problems.push(`${failed.length} of ${counts.matched} repositories failed${report.shards > 1 ? ` across ${report.shards} shards` : ''}${why ? `: ${why}` : ''}; the report lists them.`);
+    const why = [...causes.entries()]
+      .sort(([a, n], [b, m]) => m - n || compareNames(a, b))
+      .map(([cause, n]) => `${n} × ${cause}`)
+      .join('; ');
+    problems.push(
+      `${failed.length} of ${counts.matched} repositories failed${report.shards > 1 ? ` across ${report.shards} shards` : ''}${why ? `: ${why}` : ''}; the report lists them.`,
+    );
   }
   const stale = report.repositories.filter((entry) => entry.actions.includes('stale')).length;
-  if (stale > 0) problems.push(`${stale} of ${counts.matched} repositories have no successful backup within the limit; the report lists them.`);
+  if (stale > 0)
+    problems.push(`${stale} of ${counts.matched} repositories have no successful backup within the limit; the report lists them.`);
   if (report.mode === 'check' && counts.wouldActivate + counts.wouldAttach > 0) {
-    problems.push(`${report.outcomes['not-protected']} of ${counts.matched} repositories are not fully protected; mode: check changes nothing: run with mode: ensure to fix them.`);
+    problems.push(
+      `${report.outcomes['not-protected']} of ${counts.matched} repositories are not fully protected; mode: check changes nothing: run with mode: ensure to fix them.`,
+    );
   }
   if (report.notFound.length > 0 && !(report.dryRun && report.mode === 'ensure')) {
     problems.push(`Not found in organization '${report.organization.name}': ${report.notFound.join(', ')}.`);
   }
   // What a single job's verdict says; a shard alone cannot say it, as its share may be empty.
   if (counts.matched === 0 && report.notFound.length === 0) {
-    problems.push(`No repository of '${report.organization.name}' matches ${report.patterns.join(', ')}${report.shards > 1 ? ` in any of the ${report.shards} shards` : ''}: check the patterns.`);
+    problems.push(
+      `No repository of '${report.organization.name}' matches ${report.patterns.join(', ')}${report.shards > 1 ? ` in any of the ${report.shards} shards` : ''}: check the patterns.`,
+    );
   }
   return problems;
 }

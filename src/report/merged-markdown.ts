@@ -12,9 +12,19 @@ const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 export function mergedMarkdown(report: MergedReport): string {
   const { counts } = report;
   const readOnly = report.dryRun || report.mode === 'check';
-  const title = report.mode === 'check' ? 'Xopero ONE protection audit' : report.dryRun ? 'Xopero ONE organization sweep (dry run)' : 'Xopero ONE organization sweep';
+  const title =
+    report.mode === 'check'
+      ? 'Xopero ONE protection audit'
+      : report.dryRun
+        ? 'Xopero ONE organization sweep (dry run)'
+        : 'Xopero ONE organization sweep';
   const failed = report.outcomes.failed;
-  const status = report.problems.length > 0 ? `❌ failed: ${failed > 0 ? `${failed} repositories failed` : report.problems[0]}` : report.changed ? '✅ done (changes made)' : '✅ done (no change needed)';
+  const status =
+    report.problems.length > 0
+      ? `❌ failed: ${failed > 0 ? `${failed} repositories failed` : report.problems[0]}`
+      : report.changed
+        ? '✅ done (changes made)'
+        : '✅ done (no change needed)';
   const rows: Array<[string, string]> = [
     ['Status', status],
     ['Server', report.server],
@@ -36,16 +46,24 @@ export function mergedMarkdown(report: MergedReport): string {
   if (report.problems.length > 0) out.push('**Problems**', '', ...report.problems.map((problem) => `- ${cell(problem)}`), '');
 
   const problems = report.repositories.filter((e) => e.outcome === 'failed' || e.outcome === 'stale' || e.outcome === 'not-protected');
-  if (problems.length > 0) out.push(...table(report.mode === 'check' ? 'Failed, stale or not protected' : 'Failed or stale', problems, LISTED_PROBLEMS));
+  if (problems.length > 0)
+    out.push(...table(report.mode === 'check' ? 'Failed, stale or not protected' : 'Failed or stale', problems, LISTED_PROBLEMS));
   const changes = report.repositories.filter((e) => e.outcome === 'activated' || e.outcome === 'attached');
   if (changes.length > 0) out.push(...table('Changed', changes, LISTED_CHANGES));
   if (report.notFound.length > 0) out.push(`Not found: ${report.notFound.map(cell).join(', ')}`, '');
 
   if (report.shards > 1) {
-    out.push('### Shards', '', '| shard | matched | activated | attached | failed | stale | requests | result |', '|---|---|---|---|---|---|---|---|');
+    out.push(
+      '### Shards',
+      '',
+      '| shard | matched | activated | attached | failed | stale | requests | result |',
+      '|---|---|---|---|---|---|---|---|',
+    );
     for (const s of report.perShard) {
       const c = s.counts;
-      out.push(`| ${s.shard} | ${c.matched} | ${c.activated} | ${c.attached} | ${c.failed} | ${c.stale} | ${s.requests ? `${s.requests.total} (${s.requests.mutating} changing)` : '-'} | ${s.problems.length > 0 ? '❌' : '✅'} |`);
+      out.push(
+        `| ${s.shard} | ${c.matched} | ${c.activated} | ${c.attached} | ${c.failed} | ${c.stale} | ${s.requests ? `${s.requests.total} (${s.requests.mutating} changing)` : '-'} | ${s.problems.length > 0 ? '❌' : '✅'} |`,
+      );
     }
     out.push('');
   }
@@ -56,7 +74,8 @@ function table(heading: string, entries: ReportEntry[], limit: number): string[]
   const listed = entries.slice(0, limit);
   const lines = [`### ${heading} (${entries.length})`, '', '| repository | shard | what | why |', '|---|---|---|---|'];
   for (const e of listed) lines.push(`| ${cell(e.repository)} | ${e.shard || '-'} | ${e.actions.join(', ')} | ${cell(e.reason ?? '')} |`);
-  if (entries.length > listed.length) lines.push('', `…and ${entries.length - listed.length} more: the JSON and JUnit reports list every repository.`);
+  if (entries.length > listed.length)
+    lines.push('', `…and ${entries.length - listed.length} more: the JSON and JUnit reports list every repository.`);
   lines.push('');
   return lines;
 }

@@ -12,5 +12,10 @@ export function outcomePie(report: MergedReport): string | undefined {
   if (slices.length === 0) return undefined;
   // Labels are fixed words; the title carries the organization's name without quotes Mermaid would choke on.
   const title = `${report.repositories.length} repositories of ${report.organization.name}`.replace(/["\n]/g, ' ');
-  return ['```mermaid', `pie showData title ${title}`, ...slices.map((outcome) => `    "${OUTCOME_LABELS[outcome]}" : ${report.outcomes[outcome]}`), '```'].join('\n');
+  return [
+    '```mermaid',
+    `pie showData title ${title}`,
+    ...slices.map((outcome) => `    "${OUTCOME_LABELS[outcome]}" : ${report.outcomes[outcome]}`),
+    '```',
+  ].join('\n');
 }

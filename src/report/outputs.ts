@@ -20,7 +20,9 @@ export function writeReportFile(path: string, text: string, what: string, append
     if (append) appendFileSync(path, text);
     else writeFileSync(path, text);
   } catch (error) {
-    throw new ReportError(`Cannot write the ${what} '${path}' (${(error as NodeJS.ErrnoException).code ?? 'error'}): give a writable path.`);
+    throw new ReportError(
+      `Cannot write the ${what} '${path}' (${(error as NodeJS.ErrnoException).code ?? 'error'}): give a writable path.`,
+    );
   }
 }
 

@@ -11,20 +11,40 @@ const escapeCell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, '
 const LISTED = 300;
 
 function stepWords(step: Pick<ReleaseStep, 'action' | 'outcome'> & { plan?: string }): string {
-  const what = step.action === 'detach' ? `detach from '${step.plan}'` : step.action === 'deactivate' ? 'deactivate license' : 'remove from Xopero ONE';
-  return step.outcome === 'done' ? what.replace(/^(\w+)/, (verb) => `${verb}${verb.endsWith('e') ? 'd' : 'ed'}`) : `${step.outcome === 'would' ? 'would ' : ''}${what}${step.outcome === 'failed' ? ' (failed)' : step.outcome === 'skipped' ? ' (skipped)' : ''}`;
+  const what =
+    step.action === 'detach'
+      ? `detach from '${step.plan}'`
+      : step.action === 'deactivate'
+        ? 'deactivate license'
+        : 'remove from Xopero ONE';
+  return step.outcome === 'done'
+    ? what.replace(/^(\w+)/, (verb) => `${verb}${verb.endsWith('e') ? 'd' : 'ed'}`)
+    : `${step.outcome === 'would' ? 'would ' : ''}${what}${step.outcome === 'failed' ? ' (failed)' : step.outcome === 'skipped' ? ' (skipped)' : ''}`;
 }
 
 export function releaseMarkdown(result: ReleaseResult): string {
   const readOnly = result.dryRun || result.mode === 'check';
-  const title = result.mode === 'check' ? 'Xopero ONE release check' : result.dryRun ? 'Xopero ONE release (dry run)' : 'Xopero ONE release';
+  const title =
+    result.mode === 'check' ? 'Xopero ONE release check' : result.dryRun ? 'Xopero ONE release (dry run)' : 'Xopero ONE release';
   const pending = result.steps.length > 0 && readOnly;
-  const status = result.problems.length > 0 ? '❌ failed' : pending ? '⚠️ not released yet: the dry run lists what would change' : result.changed ? '✅ released (changed by this run)' : '✅ nothing holds a license or a plan place (no change needed)';
+  const status =
+    result.problems.length > 0
+      ? '❌ failed'
+      : pending
+        ? '⚠️ not released yet: the dry run lists what would change'
+        : result.changed
+          ? '✅ released (changed by this run)'
+          : '✅ nothing holds a license or a plan place (no change needed)';
   const rows: Array<[string, string]> = [
     ['Status', status],
     ['Server', result.server],
     ['Organization', `${result.organization.name} (\`${result.organization.id}\`)`],
-    ['Repository', result.repository.known ? `${result.repository.name} (\`${result.repository.id}\`)${result.repository.removedAtSource ? ', removed at the source' : ''}` : `${result.repository.name} (not known to Xopero ONE)`],
+    [
+      'Repository',
+      result.repository.known
+        ? `${result.repository.name} (\`${result.repository.id}\`)${result.repository.removedAtSource ? ', removed at the source' : ''}`
+        : `${result.repository.name} (not known to Xopero ONE)`,
+    ],
     ['Plan', result.plan ? `${result.plan.name} (\`${result.plan.id}\`)` : 'every plan that lists it'],
     ['Licenses freed', String(result.licensesFreed)],
     ['Changes', result.steps.length ? result.steps.map((step) => stepWords({ ...step, plan: step.plan?.name })).join('; ') : 'none'],
@@ -32,16 +52,18 @@ export function releaseMarkdown(result: ReleaseResult): string {
   const table = ['| | |', '|---|---|', ...rows.map(([key, value]) => `| ${key} | ${escapeCell(value)} |`)].join('\n');
   const notes = result.notes.map((note) => `- ${escapeCell(note)}`).join('\n');
   const problems = result.problems.map((problem) => `- ${escapeCell(problem)}`).join('\n');
-  const kept = 'Backups already taken stay in storage under the plan\'s retention; releasing stops new backups.';
+  const kept = "Backups already taken stay in storage under the plan's retention; releasing stops new backups.";
   return `## ${title}\n\n${table}\n\n${kept}\n${notes ? `\n**Notes**\n\n${notes}\n` : ''}${problems ? `\n**Problems**\n\n${problems}\n` : ''}`;
 }
 
 /** The sweep summary's reclaim section. */
 export function reclaimMarkdown(reclaim: ReclaimResult, readOnly: boolean): string {
   const lines = [`\n### Reclaim (${reclaim.sources.join(', ')})\n`];
-  lines.push(readOnly
-    ? `Would release ${reclaim.entries.length} repositories and free ${reclaim.wouldFree} licenses (release-limit ${reclaim.limit}).`
-    : `Released ${reclaim.released.length} repositories; freed ${reclaim.licensesFreed} licenses (release-limit ${reclaim.limit}).`);
+  lines.push(
+    readOnly
+      ? `Would release ${reclaim.entries.length} repositories and free ${reclaim.wouldFree} licenses (release-limit ${reclaim.limit}).`
+      : `Released ${reclaim.released.length} repositories; freed ${reclaim.licensesFreed} licenses (release-limit ${reclaim.limit}).`,
+  );
   const listed = reclaim.entries.slice(0, LISTED);
   if (listed.length) {
     lines.push('', '| repository | why | what |', '|---|---|---|');
@@ -64,8 +86,13 @@ export function releaseText(result: ReleaseResult): string[] {
 }
 
 export function reclaimText(reclaim: ReclaimResult, readOnly: boolean): string[] {
-  if (readOnly) return [`Reclaim: would release ${reclaim.entries.length} repositories, free ${reclaim.wouldFree} licenses${reclaim.entries.length ? `: ${reclaim.entries.map((e) => e.repository).join(', ')}` : ''}`];
-  return [`Reclaim: released ${reclaim.released.length} repositories, freed ${reclaim.licensesFreed} licenses${reclaim.released.length ? `: ${reclaim.released.join(', ')}` : ''}`];
+  if (readOnly)
+    return [
+      `Reclaim: would release ${reclaim.entries.length} repositories, free ${reclaim.wouldFree} licenses${reclaim.entries.length ? `: ${reclaim.entries.map((e) => e.repository).join(', ')}` : ''}`,
+    ];
+  return [
+    `Reclaim: released ${reclaim.released.length} repositories, freed ${reclaim.licensesFreed} licenses${reclaim.released.length ? `: ${reclaim.released.join(', ')}` : ''}`,
+  ];
 }
 
 releaseReport.current = { releaseMarkdown, reclaimMarkdown, releaseText, reclaimText };

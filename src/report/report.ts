@@ -8,7 +8,9 @@ import { azureProjectMarkdown, azureProjectText } from './azure-project.js';
 import type * as ReleaseReport from './release.js';
 
 /** [release] The release sections, set by ./release.ts when the release code loads: a protect run never loads them. */
-export const releaseReport: { current?: Pick<typeof ReleaseReport, 'releaseMarkdown' | 'reclaimMarkdown' | 'releaseText' | 'reclaimText'> } = {};
+export const releaseReport: {
+  current?: Pick<typeof ReleaseReport, 'releaseMarkdown' | 'reclaimMarkdown' | 'releaseText' | 'reclaimText'>;
+} = {};
 const release = () => {
   if (!releaseReport.current) throw new Error('the release report was not loaded');
   return releaseReport.current;
@@ -60,12 +62,16 @@ export function markdownSummary({ result }: RunOutcome, nowMs: number): string {
 }
 
 function repositoryMarkdown(result: ProtectResult, nowMs: number): string {
-  const title = result.mode === 'check' ? 'Xopero ONE protection check' : result.dryRun ? 'Xopero ONE backup (dry run)' : 'Xopero ONE backup';
+  const title =
+    result.mode === 'check' ? 'Xopero ONE protection check' : result.dryRun ? 'Xopero ONE backup (dry run)' : 'Xopero ONE backup';
   const rows: Array<[string, string]> = [
     ['Status', statusLine(result)],
     ['Server', result.server],
     ['Organization', `${result.organization.name} (\`${result.organization.id}\`)`],
-    ['Repository', result.repository.id ? `${result.repository.name} (\`${result.repository.id}\`)` : `${result.repository.name} (not known yet)`],
+    [
+      'Repository',
+      result.repository.id ? `${result.repository.name} (\`${result.repository.id}\`)` : `${result.repository.name} (not known yet)`,
+    ],
     ['Plan', result.plan ? `${result.plan.name} (\`${result.plan.id}\`)` : 'none requested'],
     ['Synchronization', OUTCOME_WORDS[result.synchronization]],
     ['License activation', OUTCOME_WORDS[result.activation]],
@@ -81,8 +87,12 @@ function repositoryMarkdown(result: ProtectResult, nowMs: number): string {
       // about to be) was not part of it, which is why "1 succeeded" can stand beside "never" above.
       const { successes, warnings, errors } = plan.lastStatus;
       const finished = plan.finished ? `, finished ${relative(plan.finished, nowMs)}` : '';
-      const notIn = result.attachment === 'attached' || result.attachment === 'would-attach' ? '; this repository was not in the plan then' : '';
-      rows.push(["Plan's last run (all its repositories)", `${successes} succeeded, ${warnings} warnings, ${errors} errors${finished}${plan.isRunning ? ' (running now)' : ''}${notIn}`]);
+      const notIn =
+        result.attachment === 'attached' || result.attachment === 'would-attach' ? '; this repository was not in the plan then' : '';
+      rows.push([
+        "Plan's last run (all its repositories)",
+        `${successes} succeeded, ${warnings} warnings, ${errors} errors${finished}${plan.isRunning ? ' (running now)' : ''}${notIn}`,
+      ]);
     }
   }
   const table = ['| | |', '|---|---|', ...rows.map(([key, value]) => `| ${key} | ${escapeCell(value)} |`)].join('\n');
@@ -100,10 +110,14 @@ function statusLine(result: ProtectResult): string {
 
 const escapeCell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
-
 function sweepMarkdown(result: SweepResult): string {
   const { counts } = result;
-  const title = result.mode === 'check' ? 'Xopero ONE protection audit' : result.dryRun ? 'Xopero ONE organization sweep (dry run)' : 'Xopero ONE organization sweep';
+  const title =
+    result.mode === 'check'
+      ? 'Xopero ONE protection audit'
+      : result.dryRun
+        ? 'Xopero ONE organization sweep (dry run)'
+        : 'Xopero ONE organization sweep';
   const rows: Array<[string, string]> = [
     ['Status', result.problems.length > 0 ? '❌ failed' : result.changed ? '✅ done (changes made)' : '✅ done (no change needed)'],
     ['Server', result.server],
@@ -113,8 +127,14 @@ function sweepMarkdown(result: SweepResult): string {
     ['Synchronization', OUTCOME_WORDS[result.synchronization]],
     ['Matched', String(counts.matched)],
     ['Already protected', String(counts.alreadyProtected)],
-    [result.dryRun || result.mode === 'check' ? 'Would activate' : 'Activated', String(result.dryRun || result.mode === 'check' ? counts.wouldActivate : counts.activated)],
-    [result.dryRun || result.mode === 'check' ? 'Would attach' : 'Attached', String(result.dryRun || result.mode === 'check' ? counts.wouldAttach : counts.attached)],
+    [
+      result.dryRun || result.mode === 'check' ? 'Would activate' : 'Activated',
+      String(result.dryRun || result.mode === 'check' ? counts.wouldActivate : counts.activated),
+    ],
+    [
+      result.dryRun || result.mode === 'check' ? 'Would attach' : 'Attached',
+      String(result.dryRun || result.mode === 'check' ? counts.wouldAttach : counts.attached),
+    ],
     ['Failed', String(counts.failed)],
   ];
   if (counts.stale > 0) rows.push(['Backup too old or missing', String(counts.stale)]);
@@ -144,7 +164,9 @@ export function textReport({ result }: RunOutcome, nowMs: number): string {
   if (result.kind === 'sweep') {
     const c = result.counts;
     lines.push(`Plan:         ${result.plan ? `${result.plan.name} (${result.plan.id})` : 'none'}`);
-    lines.push(`Matched ${c.matched}: already protected ${c.alreadyProtected}, activated ${c.activated}, attached ${c.attached}, would activate ${c.wouldActivate}, would attach ${c.wouldAttach}, failed ${c.failed}, stale ${c.stale}; changed: ${result.changed}`);
+    lines.push(
+      `Matched ${c.matched}: already protected ${c.alreadyProtected}, activated ${c.activated}, attached ${c.attached}, would activate ${c.wouldActivate}, would attach ${c.wouldAttach}, failed ${c.failed}, stale ${c.stale}; changed: ${result.changed}`,
+    );
     // The repositories concerned, as the summary lists them: what a dry run or a check found is the point.
     const listed = result.entries.slice(0, TEXT_LISTED_ENTRIES);
     for (const e of listed) lines.push(`  ${e.repository}: ${e.actions.join(', ')}${e.reason ? ` (${e.reason})` : ''}`);
@@ -161,7 +183,9 @@ export function textReport({ result }: RunOutcome, nowMs: number): string {
   );
   if (result.backup) {
     const age = result.backup.ageSeconds === undefined ? 'never' : `${formatDuration(result.backup.ageSeconds)} ago`;
-    lines.push(`Last successful backup: ${age}; next: ${result.backup.nextBackup ? relative(result.backup.nextBackup, nowMs) : 'none scheduled'}`);
+    lines.push(
+      `Last successful backup: ${age}; next: ${result.backup.nextBackup ? relative(result.backup.nextBackup, nowMs) : 'none scheduled'}`,
+    );
   }
   return `${lines.join('\n')}\n`;
 }

@@ -16,13 +16,25 @@ export function parseAzureProject(value: string, mode: string, raw: RawInputs, w
   if (!value) return undefined;
   const lowerMode = mode.toLowerCase();
   if (!GUID.test(value)) {
-    throw new InputError('azure-project', `'${value}' is not a project id (a GUID such as 0f8fad5b-d9cb-469f-a165-70867728950e); the Xopero ONE API has no way to find a project by name, so copy its id from the Xopero ONE console.`);
+    throw new InputError(
+      'azure-project',
+      `'${value}' is not a project id (a GUID such as 0f8fad5b-d9cb-469f-a165-70867728950e); the Xopero ONE API has no way to find a project by name, so copy its id from the Xopero ONE console.`,
+    );
   }
-  if (!(raw.plan ?? '').trim()) throw new InputError('plan', `is required with ${words.name('azure-project')}: name the plan the project joins (or, with ${words.set('mode', 'release')}, leaves).`);
-  if ((raw.repositories ?? '').trim()) throw new InputError('azure-project', `give ${words.name('azure-project')} or ${words.name('repositories')}, not both.`);
+  if (!(raw.plan ?? '').trim())
+    throw new InputError(
+      'plan',
+      `is required with ${words.name('azure-project')}: name the plan the project joins (or, with ${words.set('mode', 'release')}, leaves).`,
+    );
+  if ((raw.repositories ?? '').trim())
+    throw new InputError('azure-project', `give ${words.name('azure-project')} or ${words.name('repositories')}, not both.`);
   if (lowerMode === 'check' || lowerMode === 'release-check') {
-    throw new InputError('mode', `${lowerMode} cannot verify an Azure DevOps project: the Xopero ONE API has no call that lists a plan's projects. Use ${words.set('mode', 'ensure')} to attach it.`);
+    throw new InputError(
+      'mode',
+      `${lowerMode} cannot verify an Azure DevOps project: the Xopero ONE API has no call that lists a plan's projects. Use ${words.set('mode', 'ensure')} to attach it.`,
+    );
   }
-  if ((raw['max-backup-age'] ?? '').trim()) throw new InputError('max-backup-age', `gates one repository's backup; it does not apply to ${words.name('azure-project')}.`);
+  if ((raw['max-backup-age'] ?? '').trim())
+    throw new InputError('max-backup-age', `gates one repository's backup; it does not apply to ${words.name('azure-project')}.`);
   return value.toLowerCase();
 }

@@ -29,7 +29,10 @@ const TRUE = ['true', 'yes', 'on', '1'];
 const FALSE = ['false', 'no', 'off', '0'];
 
 /** `mode` and the release inputs; `get` gives an input's trimmed text. Combinations that would be ignored are refused. */
-export function parseReleaseSettings(get: (name: 'mode' | 'remove' | 'reclaim' | 'release-limit' | 'github-token') => string, sweep: boolean): ReleaseSettings & { mode: RunMode } {
+export function parseReleaseSettings(
+  get: (name: 'mode' | 'remove' | 'reclaim' | 'release-limit' | 'github-token') => string,
+  sweep: boolean,
+): ReleaseSettings & { mode: RunMode } {
   const settings = {
     ...parseMode(get('mode')),
     remove: parseSwitch(get('remove')),
@@ -44,10 +47,16 @@ export function parseReleaseSettings(get: (name: 'mode' | 'remove' | 'reclaim' |
     throw new InputError('remove', 'applies only to mode: release (it removes the released repository from Xopero ONE).');
   }
   if (settings.reclaim.length > 0 && !sweep) {
-    throw new InputError('reclaim', 'works in an organization sweep: set repositories to the patterns whose repositories may be released (e.g. *).');
+    throw new InputError(
+      'reclaim',
+      'works in an organization sweep: set repositories to the patterns whose repositories may be released (e.g. *).',
+    );
   }
   if (settings.reclaim.includes('archived') && !settings.githubToken) {
-    throw new InputError('github-token', "is empty, but reclaim: archived reads the archived repositories from the GitHub API: pass a token that can read the organization's repositories.");
+    throw new InputError(
+      'github-token',
+      "is empty, but reclaim: archived reads the archived repositories from the GitHub API: pass a token that can read the organization's repositories.",
+    );
   }
   return settings;
 }
@@ -69,7 +78,10 @@ function parseSwitch(value: string): boolean {
 }
 
 function parseReclaim(value: string): ReclaimSource[] {
-  const parts = value.split(/[\n,]/).map((part) => part.trim().toLowerCase()).filter(Boolean);
+  const parts = value
+    .split(/[\n,]/)
+    .map((part) => part.trim().toLowerCase())
+    .filter(Boolean);
   for (const part of parts) {
     if (part !== 'removed' && part !== 'archived') {
       throw new InputError('reclaim', `expected removed, archived, or both (comma-separated), got '${part}'.`);

@@ -88,16 +88,16 @@ export function parseSettings(given: RawInputs, words: HostWords = ACTION_WORDS)
   const raw = given['github-token']?.includes('${{') ? { ...given, 'github-token': '' } : given;
   const get = (name: InputName): string => (raw[name] ?? '').trim();
   // Secrets are registered before anything can fail, so no error message can ever carry them.
-  addSecret(raw['password']);
+  addSecret(raw.password);
   addSecret(get('access-token'));
   addSecret(get('github-token'));
   rejectUnevaluatedExpressions(raw);
 
   const allowHttp = parseBoolean('allow-http', get('allow-http'), false);
-  const repositories = parsePatterns(raw['repositories'] ?? '');
+  const repositories = parsePatterns(raw.repositories ?? '');
   const azureProject = parseAzureProject(get('azure-project'), get('mode'), raw, words);
   const serverUrl = parseServerUrl(get('server-url'), allowHttp, words);
-  const credentials = parseCredentials(get('email'), raw['password'] ?? '', get('access-token'), words);
+  const credentials = parseCredentials(get('email'), raw.password ?? '', get('access-token'), words);
   // A sweep or an Azure DevOps project: the repository is not the subject (the Action still passes its own).
   const repositoryIsSubject = !repositories && !azureProject;
   const repository = repositoryIsSubject ? parseRepository(get('repository')) : get('repository');
@@ -123,7 +123,10 @@ export function parseSettings(given: RawInputs, words: HostWords = ACTION_WORDS)
     resultFile: get('result-file') || undefined,
   };
   if (settings.shard && !repositories) {
-    throw new InputError('shard', `splits an organization sweep over several jobs; set ${words.name('repositories')} (e.g. *), or leave ${words.name('shard')} empty for a single repository.`);
+    throw new InputError(
+      'shard',
+      `splits an organization sweep over several jobs; set ${words.name('repositories')} (e.g. *), or leave ${words.name('shard')} empty for a single repository.`,
+    );
   }
   return settings;
 }
@@ -138,7 +141,10 @@ function rejectUnevaluatedExpressions(raw: RawInputs): void {
     if (name === 'password' || name === 'access-token') continue;
     const value = raw[name] ?? '';
     if (value.includes('${{')) {
-      throw new InputError(name, `'${value}' is an expression nobody evaluated (only a GitHub runner evaluates action.yml defaults); give the value itself.`);
+      throw new InputError(
+        name,
+        `'${value}' is an expression nobody evaluated (only a GitHub runner evaluates action.yml defaults); give the value itself.`,
+      );
     }
   }
 }
@@ -175,16 +181,25 @@ function parseServerUrl(value: string, allowHttp: boolean, words: HostWords): UR
   try {
     url = new URL(value);
   } catch {
-    throw new InputError('server-url', `'${value}' is not a URL; give the address of the Management Service, e.g. https://backup.example.com.`);
+    throw new InputError(
+      'server-url',
+      `'${value}' is not a URL; give the address of the Management Service, e.g. https://backup.example.com.`,
+    );
   }
   if (url.protocol === 'http:' && !allowHttp) {
-    throw new InputError('server-url', `'${url.origin}' is plain http, which would send the password and token unencrypted; use https, or set ${words.set('allow-http', 'true')} if you accept that.`);
+    throw new InputError(
+      'server-url',
+      `'${url.origin}' is plain http, which would send the password and token unencrypted; use https, or set ${words.set('allow-http', 'true')} if you accept that.`,
+    );
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
     throw new InputError('server-url', `'${url.protocol}' is not supported; use an https:// address.`);
   }
   if (url.username || url.password) {
-    throw new InputError('server-url', `must not contain credentials; use ${words.name('email')} and ${words.name('password')}, or ${words.name('access-token')}.`);
+    throw new InputError(
+      'server-url',
+      `must not contain credentials; use ${words.name('email')} and ${words.name('password')}, or ${words.name('access-token')}.`,
+    );
   }
   if (url.search || url.hash) {
     throw new InputError('server-url', 'must not contain a query or fragment; give the base address only.');
@@ -198,7 +213,10 @@ function parseCredentials(email: string, password: string, token: string, words:
   if (token) {
     if (email || password) {
       const given = [email ? emailName : '', password ? passwordName : ''].filter(Boolean).join(' and ');
-      throw new InputError('access-token', `give either ${tokenName}, or ${emailName} and ${passwordName}, not both: unset ${given}, or unset ${tokenName}.`);
+      throw new InputError(
+        'access-token',
+        `give either ${tokenName}, or ${emailName} and ${passwordName}, not both: unset ${given}, or unset ${tokenName}.`,
+      );
     }
     return { kind: 'token', token };
   }
@@ -272,7 +290,10 @@ function parseCaCertificate(value: string): string | undefined {
   const pem = value.trim();
   if (!pem) return undefined;
   if (!/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/.test(pem)) {
-    throw new InputError('ca-certificate', 'is not a PEM certificate (expected -----BEGIN CERTIFICATE----- ... -----END CERTIFICATE-----).');
+    throw new InputError(
+      'ca-certificate',
+      'is not a PEM certificate (expected -----BEGIN CERTIFICATE----- ... -----END CERTIFICATE-----).',
+    );
   }
   return pem;
 }

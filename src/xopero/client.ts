@@ -71,7 +71,8 @@ export const ENDPOINTS = {
     path: '/plans/detachgitrepository',
     authenticated: true,
     mutating: true,
-    retrySafe: 'the server drops the repository from that one plan; detaching it again changes nothing and touches no other plan or repository',
+    retrySafe:
+      'the server drops the repository from that one plan; detaching it again changes nothing and touches no other plan or repository',
   },
   remove: {
     path: '/git/repositories/remove',
@@ -211,7 +212,10 @@ export class XoperoClient {
     const text = await this.send(ENDPOINTS.repositories, { id: organizationId, limit: 1, page: 1 });
     const { result } = this.parse(ENDPOINTS.repositories, text, repositoriesPage);
     const start = result.lastSynchronizationRepositoriesStartTime;
-    return { inProgress: result.synchronizationInProgress, lastStartTime: typeof start === 'number' && Number.isFinite(start) ? start : undefined };
+    return {
+      inProgress: result.synchronizationInProgress,
+      lastStartTime: typeof start === 'number' && Number.isFinite(start) ? start : undefined,
+    };
   }
 
   async listAssignedPlans(organizationId: string): Promise<AssignedPlan[]> {
@@ -318,7 +322,8 @@ export class XoperoClient {
     this.checkUsable();
     if (this.loginInFlight) await this.loginInFlight;
     if (!this.token) await this.login();
-    if (!this.token) throw new XoperoError('Signing in to Xopero ONE gave no access token: re-run; if it persists, check the Management Service log.');
+    if (!this.token)
+      throw new XoperoError('Signing in to Xopero ONE gave no access token: re-run; if it persists, check the Management Service log.');
     return this.token;
   }
 
@@ -335,7 +340,8 @@ export class XoperoClient {
     const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json' };
     if (endpoint.authenticated) {
       // Never sent without its header: the server would refuse it, and the refusal would read as a bad token.
-      if (!token) throw new XoperoError(`Internal error: POST ${endpoint.path} has no access token to send (please report it with the log).`);
+      if (!token)
+        throw new XoperoError(`Internal error: POST ${endpoint.path} has no access token to send (please report it with the log).`);
       headers.authorization = `Bearer ${token}`;
     }
     const started = this.timeline.now();
@@ -359,7 +365,14 @@ export class XoperoClient {
       text = await response.body.text();
     } catch (error) {
       if (signal?.aborted) throw this.progress();
-      throw transportError(error, url, endpoint, this.options.transport.proxy.url, this.options.transport.caPinned, this.options.words ?? ACTION_WORDS);
+      throw transportError(
+        error,
+        url,
+        endpoint,
+        this.options.transport.proxy.url,
+        this.options.transport.caPinned,
+        this.options.words ?? ACTION_WORDS,
+      );
     }
     // undici hands the connection back to its pool just after the body ends; a request sent in the same tick
     // would find it busy and open a second TLS connection. One macrotask later it is reused.

@@ -1,6 +1,7 @@
 /** Error codes Xopero ONE returns inside 200 answers, with what they mean to the person reading the log. */
 const MEANINGS: Record<string, string> = {
-  LI5020: 'no free license: every license of this Xopero ONE instance is in use; free one (deactivate a repository you no longer back up) or add licenses, then re-run',
+  LI5020:
+    'no free license: every license of this Xopero ONE instance is in use; free one (deactivate a repository you no longer back up) or add licenses, then re-run',
   GT1001: 'Xopero ONE does not know this repository id (removed meanwhile?); re-run to look it up again',
   // Codes of the release calls (deactivate, detach, remove), as the Management Service answers them.
   GT1004: 'Xopero ONE does not know this repository (removed meanwhile?); re-run to look it up again',

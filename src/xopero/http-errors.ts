@@ -26,7 +26,14 @@ function serverError(text: string): { code?: string; message?: string } {
   }
 }
 
-export function httpError(status: number, headers: Dispatcher.ResponseData['headers'], text: string, url: URL, endpoint: Endpoint, words: HostWords = ACTION_WORDS): ApiError {
+export function httpError(
+  status: number,
+  headers: Dispatcher.ResponseData['headers'],
+  text: string,
+  url: URL,
+  endpoint: Endpoint,
+  words: HostWords = ACTION_WORDS,
+): ApiError {
   const serverUrl = words.name('server-url');
   const { code, message } = serverError(text);
   const said = [code, message].filter(Boolean).join(': ');
@@ -36,26 +43,61 @@ export function httpError(status: number, headers: Dispatcher.ResponseData['head
     const location = String(headers.location ?? '');
     return new ApiError(
       `${url.origin} answered ${where} with a redirect (HTTP ${status}) to ${location || 'another address'}; set ${serverUrl} to the final address (redirects are not followed, so the token never goes elsewhere).`,
-      status, endpoint.path, code, message);
+      status,
+      endpoint.path,
+      code,
+      message,
+    );
   }
   if (endpoint.path === ENDPOINTS.login.path && (status === 400 || status === 401)) {
-    return new ApiError(`Xopero ONE authentication failed${server}: check ${words.secrets.credentials}.`, status, endpoint.path, code, message);
+    return new ApiError(
+      `Xopero ONE authentication failed${server}: check ${words.secrets.credentials}.`,
+      status,
+      endpoint.path,
+      code,
+      message,
+    );
   }
   if (status === 401) {
-    return new ApiError(`Xopero ONE rejected the access token${server}: tokens last 30 days; issue a new one or use email and password.`, status, endpoint.path, code, message);
+    return new ApiError(
+      `Xopero ONE rejected the access token${server}: tokens last 30 days; issue a new one or use email and password.`,
+      status,
+      endpoint.path,
+      code,
+      message,
+    );
   }
   if (status === 403) {
-    return new ApiError(`The Xopero ONE account may not call ${where}${server}: give it the ${endpoint.roles ?? 'GitManagement'} role (see README, Permissions).`, status, endpoint.path, code, message);
+    return new ApiError(
+      `The Xopero ONE account may not call ${where}${server}: give it the ${endpoint.roles ?? 'GitManagement'} role (see README, Permissions).`,
+      status,
+      endpoint.path,
+      code,
+      message,
+    );
   }
   // Login is the first call: a 404 there means the wrong service, whatever error code that service adds.
   if (status === 404 && (!code || endpoint.path === ENDPOINTS.login.path)) {
-    return new ApiError(`${url.origin} has no ${endpoint.path} (HTTP 404${said ? `, server: ${said}` : ''}): is ${serverUrl} the Xopero ONE Management Service address?`, status, endpoint.path, code, message);
+    return new ApiError(
+      `${url.origin} has no ${endpoint.path} (HTTP 404${said ? `, server: ${said}` : ''}): is ${serverUrl} the Xopero ONE Management Service address?`,
+      status,
+      endpoint.path,
+      code,
+      message,
+    );
   }
   const remedy = status >= 500 ? 're-run later, or check the Management Service log' : 'check the inputs it was given against Xopero ONE';
   return new ApiError(`Xopero ONE answered ${where} with HTTP ${status}${server}: ${remedy}.`, status, endpoint.path, code, message);
 }
 
-export function transportError(error: unknown, url: URL, endpoint: Endpoint, proxy: URL | undefined, caPinned = false, words: HostWords = ACTION_WORDS): XoperoError {
+export function transportError(
+  error: unknown,
+  url: URL,
+  endpoint: Endpoint,
+  proxy: URL | undefined,
+  caPinned = false,
+  words: HostWords = ACTION_WORDS,
+): XoperoError {
   const serverUrl = words.name('server-url');
   const caCertificate = words.name('ca-certificate');
   const err = error as Error & { code?: string; statusCode?: number; cause?: { code?: string; message?: string } };
@@ -66,7 +108,9 @@ export function transportError(error: unknown, url: URL, endpoint: Endpoint, pro
   if (err instanceof undiciErrors.RequestRetryError && err.statusCode) {
     return new ApiError(
       `Xopero ONE answered POST ${endpoint.path} with HTTP ${err.statusCode} on every one of ${1 + RETRY.maxRetries} attempts: the server (or a proxy in front of it) is unavailable; try again later.`,
-      err.statusCode, endpoint.path);
+      err.statusCode,
+      endpoint.path,
+    );
   }
   const code = err.code ?? err.cause?.code;
   const host = url.host;

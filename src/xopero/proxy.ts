@@ -52,7 +52,9 @@ function parseProxyUrl(value: string, source: string): URL {
     addSecret(decodeURIComponent(url.password));
     decodeURIComponent(url.username);
   } catch {
-    throw new XoperoError(`${source} has credentials that are not percent-encoded: write a % in the user name or password as %25 (and @ as %40, : as %3A).`);
+    throw new XoperoError(
+      `${source} has credentials that are not percent-encoded: write a % in the user name or password as %25 (and @ as %40, : as %3A).`,
+    );
   }
   return url;
 }

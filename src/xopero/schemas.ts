@@ -56,7 +56,8 @@ export function parseAnswer<T>(path: string, text: string, check: Check<T>): T {
     return check(value, '');
   } catch (error) {
     if (!(error instanceof ShapeError)) throw error;
-    const shown = error.entry && error.entry !== value ? `in: ${excerpt(JSON.stringify(error.entry))}` : `the answer began: ${excerpt(text)}`;
+    const shown =
+      error.entry && error.entry !== value ? `in: ${excerpt(JSON.stringify(error.entry))}` : `the answer began: ${excerpt(text)}`;
     throw new MalformedAnswerError(path, error.where, error.expected, describe(error.value), shown);
   }
 }
@@ -100,7 +101,8 @@ function string(value: unknown, where: string): string {
 /** An id: a non-empty string without spaces or control characters (it goes into outputs and dotenv lines). */
 function id(value: unknown, where: string): string {
   // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are exactly what an id must not hold
-  if (typeof value !== 'string' || !/^[^\s\u0000-\u001f\u007f-\u009f]+$/.test(value)) throw new ShapeError(where, 'an id (a non-empty string without spaces)', value);
+  if (typeof value !== 'string' || !/^[^\s\u0000-\u001f\u007f-\u009f]+$/.test(value))
+    throw new ShapeError(where, 'an id (a non-empty string without spaces)', value);
   return value;
 }
 
@@ -147,7 +149,8 @@ function page<T>(result: Check<T>): Check<Page<T>> {
   return (value, where) => {
     const body = object(value, where);
     const pageCount = body.pageCount;
-    if (typeof pageCount !== 'number' || !Number.isInteger(pageCount) || pageCount < 0) throw new ShapeError('pageCount', 'a whole number', pageCount);
+    if (typeof pageCount !== 'number' || !Number.isInteger(pageCount) || pageCount < 0)
+      throw new ShapeError('pageCount', 'a whole number', pageCount);
     result(body.result, 'result');
     return body as unknown as Page<T>;
   };
@@ -162,7 +165,12 @@ function page<T>(result: Check<T>): Check<Page<T>> {
 export const ACCESS_TOKEN = /^[A-Za-z0-9._~+/=-]{16,}$/;
 
 function token(value: unknown, where: string): string {
-  if (typeof value !== 'string' || !ACCESS_TOKEN.test(value)) throw new ShapeError(where, 'an access token (16 or more token characters)', value === undefined || value === null ? value : '(hidden)');
+  if (typeof value !== 'string' || !ACCESS_TOKEN.test(value))
+    throw new ShapeError(
+      where,
+      'an access token (16 or more token characters)',
+      value === undefined || value === null ? value : '(hidden)',
+    );
   return value;
 }
 
@@ -232,5 +240,9 @@ export interface RemoveAnswer {
 export const removeAnswer: Check<RemoveAnswer> = fields<RemoveAnswer>({
   succeededIds: list(string),
   failedIds: optional(list(string)),
-  errors: optional(list((value, where) => (typeof value === 'string' ? value : fields({ id: optional(string), errorCode: optional(string) })(value, where)))),
+  errors: optional(
+    list((value, where) =>
+      typeof value === 'string' ? value : fields({ id: optional(string), errorCode: optional(string) })(value, where),
+    ),
+  ),
 });

@@ -131,9 +131,7 @@ function backoffWithJitter(options: TransportOptions): RetryCallback {
     const retryAfterMs = parseRetryAfter(headers?.['retry-after']);
     const backoffMs = Math.min(RETRY.minTimeoutMs * 2 ** (state.counter - 1), RETRY.maxTimeoutMs);
     const delayMs =
-      retryAfterMs !== undefined
-        ? Math.min(retryAfterMs, RETRY.maxRetryAfterMs)
-        : Math.round(backoffMs * (0.5 + Math.random() * 0.5));
+      retryAfterMs !== undefined ? Math.min(retryAfterMs, RETRY.maxRetryAfterMs) : Math.round(backoffMs * (0.5 + Math.random() * 0.5));
     const reason = proxied ? `the proxy's HTTP ${statusCode}` : statusCode ? `HTTP ${statusCode}` : (code ?? err.message);
     options.onRetry?.(reason, state.counter, delayMs);
     setTimeout(() => callback(null), delayMs * scale);

@@ -8,7 +8,16 @@ const HOUR = 3600_000;
 const plan: OrganizationPlan = { id: 'p1', name: 'Nightly' } as OrganizationPlan;
 
 function repo(name: string, fields: Partial<Repository> = {}): Repository {
-  return { id: `id-${name}`, name, isProtected: false, isRemoved: false, lastSuccessfulBackup: 0, lastBackup: 0, nextBackup: 0, ...fields } as Repository;
+  return {
+    id: `id-${name}`,
+    name,
+    isProtected: false,
+    isRemoved: false,
+    lastSuccessfulBackup: 0,
+    lastBackup: 0,
+    nextBackup: 0,
+    ...fields,
+  } as Repository;
 }
 
 function state(repositories: Repository[], fields: Partial<ObservedState> = {}): ObservedState {
@@ -19,7 +28,9 @@ function state(repositories: Repository[], fields: Partial<ObservedState> = {}):
 const ensure: ChangeSettings = { activate: true, sync: 'auto', mode: 'ensure' };
 /** The list in a compact form: "kind name" per change. */
 const compact = (list: ReturnType<typeof listChanges>) =>
-  list.changes.map((change) => (change.kind === 'synchronize' ? `synchronize${change.wait ? '' : ' (last)'}` : `${change.kind} ${change.name}`));
+  list.changes.map((change) =>
+    change.kind === 'synchronize' ? `synchronize${change.wait ? '' : ' (last)'}` : `${change.kind} ${change.name}`,
+  );
 
 describe('listChanges', () => {
   test('repositories by name (case-insensitive, then exact), activation before attachment', () => {
@@ -68,8 +79,18 @@ describe('listChanges', () => {
 
   test('an unknown name is listed in name order among the known ones, without a repository', () => {
     const list = listChanges(state([repo('acme/c'), repo('acme/a')], { missing: ['acme/b'] }), ensure, NOW);
-    expect(compact(list)).toEqual(['synchronize', 'activate acme/a', 'attach acme/a', 'activate acme/b', 'attach acme/b', 'activate acme/c', 'attach acme/c']);
-    expect(list.changes.find((change) => change.kind !== 'synchronize' && change.name === 'acme/b')).toMatchObject({ repository: undefined });
+    expect(compact(list)).toEqual([
+      'synchronize',
+      'activate acme/a',
+      'attach acme/a',
+      'activate acme/b',
+      'attach acme/b',
+      'activate acme/c',
+      'attach acme/c',
+    ]);
+    expect(list.changes.find((change) => change.kind !== 'synchronize' && change.name === 'acme/b')).toMatchObject({
+      repository: undefined,
+    });
   });
 
   test('the backup gate: stale and never-backed-up repositories are findings, in name order', () => {

@@ -17,7 +17,7 @@ describe('shardSelection', () => {
     for (const name of names) expect(parts.filter((part) => part.matches(name))).toHaveLength(1);
     for (const name of names) expect(parts[shardOf(name, 3) - 1].matches(name)).toBe(true);
     expect(parts.flatMap((part) => part.literals).sort()).toEqual(literals);
-    parts.forEach((part, i) => expect(part.literals.every((name) => shardOf(name, 3) === i + 1)).toBe(true));
+    for (const [i, part] of parts.entries()) expect(part.literals.every((name) => shardOf(name, 3) === i + 1)).toBe(true);
     expect([...parts[0].shard!.otherLiterals, ...parts[0].literals].sort()).toEqual(literals);
     expect(parts[1].shard!.otherLiterals).toEqual([]);
     // While reading, a shard keeps its own repositories and every named one (to tell which names are unknown).
@@ -35,13 +35,22 @@ describe('shardSelection', () => {
 describe('waitForShardSync', () => {
   const fakeClock = (): Clock => {
     let now = 10_000_000;
-    return { now: () => now, sleep: async (ms) => void (now += ms) };
+    return {
+      now: () => now,
+      sleep: async (ms) => {
+        now += ms;
+      },
+    };
   };
   const run = (states: Array<{ inProgress: boolean; lastStartTime?: number }>, clock: Clock, startedAt: number) => {
     let call = 0;
     const client = { synchronizationState: async () => states[Math.min(call++, states.length - 1)] } as unknown as XoperoClient;
     const lines: string[] = [];
-    const log = { info: (line: string) => lines.push(line), warning: () => undefined, group: async <T>(_t: string, work: () => Promise<T>) => work() };
+    const log = {
+      info: (line: string) => lines.push(line),
+      warning: () => undefined,
+      group: async <T>(_t: string, work: () => Promise<T>) => work(),
+    };
     const sync: ShardSync = { shard: { index: 2, total: 3 }, startedAt, otherLiterals: [] };
     const organization = { id: 'org', name: 'acme' } as Parameters<typeof waitForShardSync>[2];
     return waitForShardSync({ client, log, clock, waitTimeoutSeconds: 30 }, sync, organization).then(
@@ -53,7 +62,15 @@ describe('waitForShardSync', () => {
   test('returns once a synchronization started since about this run is over', async () => {
     const clock = fakeClock();
     const startedAt = clock.now();
-    const result = await run([{ inProgress: false, lastStartTime: startedAt - 3_600_000 }, { inProgress: true, lastStartTime: startedAt + 500 }, { inProgress: false, lastStartTime: startedAt + 500 }], clock, startedAt);
+    const result = await run(
+      [
+        { inProgress: false, lastStartTime: startedAt - 3_600_000 },
+        { inProgress: true, lastStartTime: startedAt + 500 },
+        { inProgress: false, lastStartTime: startedAt + 500 },
+      ],
+      clock,
+      startedAt,
+    );
     expect(result).toMatchObject({ outcome: 'done', calls: 3 });
     expect(result.lines).toEqual(['Shard 2/3: waiting up to 30 s for the synchronization of acme that shard 1 starts.']);
   });
@@ -61,6 +78,8 @@ describe('waitForShardSync', () => {
   test('no synchronization from shard 1 within wait-timeout: one line saying what to check', async () => {
     const clock = fakeClock();
     const result = await run([{ inProgress: false, lastStartTime: clock.now() - 3_600_000 }], clock, clock.now());
-    expect(result.outcome).toBe("Shard 2/3: no synchronization of 'acme' started by shard 1 finished within 30 s (wait-timeout): check shard 1's log, or raise wait-timeout.");
+    expect(result.outcome).toBe(
+      "Shard 2/3: no synchronization of 'acme' started by shard 1 finished within 30 s (wait-timeout): check shard 1's log, or raise wait-timeout.",
+    );
   });
 });

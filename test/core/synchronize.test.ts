@@ -5,7 +5,10 @@ import { POLL_DELAYS_MS, synchronizeAndWait, type Clock, type Probe } from '../.
 function fakeClock(): Clock & { slept: number[] } {
   let now = 1_000_000;
   const slept: number[] = [];
-  return { slept, now: () => now, sleep: async (ms) => {
+  return {
+    slept,
+    now: () => now,
+    sleep: async (ms) => {
       slept.push(ms);
       now += ms;
     },

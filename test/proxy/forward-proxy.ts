@@ -286,6 +286,11 @@ function parseTarget(target: string): { host: string; port: number } | undefined
 
 function statusLine(status: number, headers: Record<string, string> = {}): string {
   const reason = REASONS[status] ?? http.STATUS_CODES[status] ?? 'Status';
-  const extra = status === 200 ? '' : `${Object.entries({ ...headers, 'Content-Length': '0', Connection: 'close' }).map(([k, v]) => `${k}: ${v}\r\n`).join('')}`;
+  const extra =
+    status === 200
+      ? ''
+      : `${Object.entries({ ...headers, 'Content-Length': '0', Connection: 'close' })
+          .map(([k, v]) => `${k}: ${v}\r\n`)
+          .join('')}`;
   return `HTTP/1.1 ${status} ${reason}\r\n${extra}\r\n`;
 }

@@ -99,27 +99,52 @@ async function generate(dir: string): Promise<void> {
   // EC keys: generated in milliseconds, unlike RSA, which matters on a cold CI runner.
   const newKey = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
   await run(OPENSSL, [
-    'req', '-x509', ...newKey, '-keyout', path(FILES.caKey), '-out', path(FILES.caCert), '-days', VALID_DAYS,
-    '-subj', '/CN=Xopero ONE Simulator Test CA',
-    '-addext', 'basicConstraints=critical,CA:TRUE',
-    '-addext', 'keyUsage=critical,keyCertSign,cRLSign',
+    'req',
+    '-x509',
+    ...newKey,
+    '-keyout',
+    path(FILES.caKey),
+    '-out',
+    path(FILES.caCert),
+    '-days',
+    VALID_DAYS,
+    '-subj',
+    '/CN=Xopero ONE Simulator Test CA',
+    '-addext',
+    'basicConstraints=critical,CA:TRUE',
+    '-addext',
+    'keyUsage=critical,keyCertSign,cRLSign',
   ]);
+  await run(OPENSSL, ['req', '-new', ...newKey, '-keyout', path(FILES.key), '-out', path('server.csr'), '-subj', '/CN=localhost']);
+  await writeFile(
+    path('server.ext'),
+    [
+      'basicConstraints=CA:FALSE',
+      'keyUsage=critical,digitalSignature,keyEncipherment',
+      'extendedKeyUsage=serverAuth',
+      'subjectAltName=DNS:localhost,DNS:xopero.test,IP:127.0.0.1,IP:::1',
+      'subjectKeyIdentifier=hash',
+      'authorityKeyIdentifier=keyid,issuer',
+      '',
+    ].join('\n'),
+  );
   await run(OPENSSL, [
-    'req', '-new', ...newKey, '-keyout', path(FILES.key), '-out', path('server.csr'), '-subj', '/CN=localhost',
-  ]);
-  await writeFile(path('server.ext'), [
-    'basicConstraints=CA:FALSE',
-    'keyUsage=critical,digitalSignature,keyEncipherment',
-    'extendedKeyUsage=serverAuth',
-    'subjectAltName=DNS:localhost,DNS:xopero.test,IP:127.0.0.1,IP:::1',
-    'subjectKeyIdentifier=hash',
-    'authorityKeyIdentifier=keyid,issuer',
-    '',
-  ].join('\n'));
-  await run(OPENSSL, [
-    'x509', '-req', '-in', path('server.csr'), '-CA', path(FILES.caCert), '-CAkey', path(FILES.caKey),
-    '-set_serial', `0x${randomBytes(16).toString('hex')}`, '-days', VALID_DAYS,
-    '-extfile', path('server.ext'), '-out', path(FILES.cert),
+    'x509',
+    '-req',
+    '-in',
+    path('server.csr'),
+    '-CA',
+    path(FILES.caCert),
+    '-CAkey',
+    path(FILES.caKey),
+    '-set_serial',
+    `0x${randomBytes(16).toString('hex')}`,
+    '-days',
+    VALID_DAYS,
+    '-extfile',
+    path('server.ext'),
+    '-out',
+    path(FILES.cert),
   ]);
   await Promise.all([rm(path('server.csr')), rm(path('server.ext'))]);
 }

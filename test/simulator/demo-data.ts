@@ -48,8 +48,7 @@ export function seedDemo(sim: Simulator): DemoData {
   const backedUp = { lastBackup: now - 6 * hour, lastSuccessfulBackup: now - 6 * hour, nextBackup: now + 18 * hour };
 
   const acme = sim.addOrganization({ id: DEMO_IDS.acme, name: 'acme', driver: 1 });
-  const repo = (id: string, name: string, extra: Partial<RepoInit> = {}) =>
-    sim.addRepository(acme.id, { id, name, ...extra });
+  const repo = (id: string, name: string, extra: Partial<RepoInit> = {}) => sim.addRepository(acme.id, { id, name, ...extra });
   const repositories = {
     api: repo(DEMO_IDS.api, 'acme/api', backedUp),
     apiGateway: repo(DEMO_IDS.apiGateway, 'acme/api-gateway', backedUp),

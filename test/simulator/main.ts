@@ -49,7 +49,8 @@ try {
   url = await sim.start();
 } catch (error) {
   const code = (error as NodeJS.ErrnoException).code;
-  if (code === 'EADDRINUSE') fail(`port ${port} is in use (another simulator?): stop it, or pick another with npm run simulator -- --port N`);
+  if (code === 'EADDRINUSE')
+    fail(`port ${port} is in use (another simulator?): stop it, or pick another with npm run simulator -- --port N`);
   throw error;
 }
 
@@ -66,7 +67,7 @@ if (values.json) {
   const lines = [
     `Xopero ONE simulator listening on ${url} (Ctrl-C stops it; its state lives in memory).`,
     '',
-    `In another shell, paste these lines${tls ? ' (the first trusts the simulator\'s own test CA)' : ''}:`,
+    `In another shell, paste these lines${tls ? " (the first trusts the simulator's own test CA)" : ''}:`,
     '',
     ...exports,
     '',

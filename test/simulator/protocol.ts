@@ -89,7 +89,11 @@ export interface Reply {
 
 /** An error answer, `{ errorCode, message }` with `status`, thrown from wherever a handler finds the problem. */
 export class ApiError extends Error {
-  constructor(readonly status: number, readonly errorCode: string, message: string) {
+  constructor(
+    readonly status: number,
+    readonly errorCode: string,
+    message: string,
+  ) {
     super(message);
   }
 }

@@ -8,12 +8,34 @@ import type { AddressInfo, Socket } from 'node:net';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { ensureCertificates } from './certs.js';
 import {
-  ApiError, asBoolean, empty, errorBody, fail, field, flag, isDescending, isJsonMediaType, list, ok, paginate, parseJson,
-  sortByName, text,
+  ApiError,
+  asBoolean,
+  empty,
+  errorBody,
+  fail,
+  field,
+  flag,
+  isDescending,
+  isJsonMediaType,
+  list,
+  ok,
+  paginate,
+  parseJson,
+  sortByName,
+  text,
 } from './protocol.js';
 import type { ParsedBody, Reply } from './protocol.js';
 import type {
-  Fault, OrgInit, PlanInit, RepoInit, RequestRecord, SimAzureProject, SimOrg, SimPlan, SimRepo, SimulatorOptions,
+  Fault,
+  OrgInit,
+  PlanInit,
+  RepoInit,
+  RequestRecord,
+  SimAzureProject,
+  SimOrg,
+  SimPlan,
+  SimRepo,
+  SimulatorOptions,
   SimulatorUser,
 } from './types.js';
 
@@ -224,7 +246,11 @@ export class Simulator {
 
   /** An Azure DevOps project of the organization, as a synchronization would have found it. */
   addAzureProject(orgIdOrName: string, init: { name: string; id?: string }): SimAzureProject {
-    const project: SimAzureProject = { id: init.id ?? randomUUID(), name: init.name, organizationId: this.requireOrgFixture(orgIdOrName).id };
+    const project: SimAzureProject = {
+      id: init.id ?? randomUUID(),
+      name: init.name,
+      organizationId: this.requireOrgFixture(orgIdOrName).id,
+    };
     insertUnique(this.azureProjects, project);
     return project;
   }
@@ -558,8 +584,7 @@ export class Simulator {
     const repositories = (list(body, 'repositoriesIds') ?? []).map((id) => this.repositoryOfPlan(plan, id));
     plan.repositoryIds = [...new Set(repositories.map((repo) => repo.id))];
     // The docs spell the field 'inculdeAllReposistories' in the table and 'includeAllRepositories' in the example.
-    plan.includeAllRepositories =
-      flag(body, 'inculdeAllReposistories') ?? flag(body, 'includeAllRepositories') ?? false;
+    plan.includeAllRepositories = flag(body, 'inculdeAllReposistories') ?? flag(body, 'includeAllRepositories') ?? false;
     plan.name = text(body, 'name') ?? plan.name;
     plan.includeMetadata = flag(body, 'includeMetadata') ?? plan.includeMetadata;
     return empty();
@@ -647,7 +672,10 @@ export class Simulator {
   private knownSorted(org: SimOrg): { sorted: SimRepo[]; removed: number } {
     const cached = this.knownCache.get(org.id);
     if (cached && cached.version === this.repoVersion) return cached;
-    const sorted = sortByName(this.reposByOrg.get(org.id)!.filter((repo) => !repo.pendingSync), false);
+    const sorted = sortByName(
+      this.reposByOrg.get(org.id)!.filter((repo) => !repo.pendingSync),
+      false,
+    );
     const entry = { version: this.repoVersion, sorted, removed: sorted.filter((repo) => repo.isRemoved).length };
     this.knownCache.set(org.id, entry);
     return entry;
@@ -811,7 +839,19 @@ function insertUnique<T extends { id: string }>(map: Map<string, T>, item: T): v
 function repositoryView(repo: SimRepo): object {
   const { id, serverId, name, lastBackup, lastSuccessfulBackup, nextBackup } = repo;
   const { isProtected, isRemoved, status, lastBackupTaskStatus, isPublic } = repo;
-  return { id, serverId, name, lastBackup, lastSuccessfulBackup, nextBackup, isProtected, isRemoved, status, lastBackupTaskStatus, isPublic };
+  return {
+    id,
+    serverId,
+    name,
+    lastBackup,
+    lastSuccessfulBackup,
+    nextBackup,
+    isProtected,
+    isRemoved,
+    status,
+    lastBackupTaskStatus,
+    isPublic,
+  };
 }
 
 /** An opaque token shaped like the service's JWT; the simulator only ever looks it up, never decodes it. */
