@@ -417,8 +417,8 @@ describe('xopero-one report', () => {
     expect(action.runs).toEqual({ using: 'node24', main: '../dist/report/index.js' });
     expect(join(ROOT, 'report', action.runs.main)).toBe(REPORT_ENTRY);
     const code = readFileSync(join(ROOT, 'src/hosts/report-action.ts'), 'utf8');
-    const read = [...code.matchAll(/core\.get(?:Multiline)?Input\('([a-z-]+)'/g)].map((m) => m[1]).sort();
-    const written = [...code.matchAll(/core\.setOutput\('([a-z-]+)'/g)].map((m) => m[1]).sort();
+    const read = [...code.matchAll(/core\s*\.get(?:Multiline)?Input\(\s*'([a-z-]+)'/g)].map((m) => m[1]).sort();
+    const written = [...code.matchAll(/core\s*\.setOutput\(\s*'([a-z-]+)'/g)].map((m) => m[1]).sort();
     expect(read).toEqual(Object.keys(action.inputs).sort());
     expect(written).toEqual(Object.keys(action.outputs).sort());
   });
