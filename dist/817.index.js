@@ -22,7 +22,7 @@ __webpack_require__.d(__webpack_exports__, {
 // EXTERNAL MODULE: ./src/xopero/client.ts + 2 modules
 var xopero_client = __webpack_require__(910);
 // EXTERNAL MODULE: ./src/xopero/error-codes.ts
-var error_codes = __webpack_require__(6755);
+var error_codes = __webpack_require__(9136);
 // EXTERNAL MODULE: ./src/common/errors.ts
 var errors = __webpack_require__(1922);
 // EXTERNAL MODULE: ./src/common/cancel.ts

@@ -1,5 +1,4 @@
 /** The GitHub Action face: inputs from the runner, the core, outputs and a job summary the runner's way. */
-import * as core from '@actions/core';
 import { CancelledError } from '../common/cancel.js';
 import { describeError } from '../common/errors.js';
 import { githubLogLine, plainText } from '../common/neutralize.js';
@@ -11,6 +10,14 @@ import { INPUT_NAMES, parseSettings, type RawInputs } from '../settings/settings
 import { Timeline } from '../common/timing.js';
 import { cancelledMarkdown, describeCancellation, watchSignals, type HostLog } from './cancel.js';
 import { lazyArchivedLister } from './archived-lister.js'; // [release]
+import * as commands from './github-commands.js';
+
+/**
+ * @actions/core is evaluated while the requests are in flight: the run needs it only once the answers are in
+ * (github-commands.ts says why), and a run that fails on its inputs never needs it. "eager" keeps it inside
+ * dist/index.js (no file beside it); only its evaluation waits for this call.
+ */
+const loadCore = () => import(/* webpackMode: "eager" */ '@actions/core');
 
 /** Redacted, then neutralized (no runner command, no escape sequence), then redacted again. */
 const safe = (text: string) => redact(githubLogLine(redact(text)));
@@ -22,16 +29,16 @@ export function githubLog(): HostLog {
   let open: { title: string } | undefined;
   let started = false;
   const close = () => {
-    if (open) core.endGroup();
+    if (open) commands.endGroup();
     open = undefined;
   };
   return {
-    info: (line) => core.info(safe(line)),
-    warning: (line) => core.warning(safeData(line)),
+    info: (line) => commands.info(safe(line)),
+    warning: (line) => commands.warning(safeData(line)),
     group: async (title, work) => {
       close();
       const mine = { title };
-      core.startGroup(safeData(title));
+      commands.startGroup(safeData(title));
       open = mine;
       started = true;
       try {
@@ -50,14 +57,14 @@ export async function runGithubAction(): Promise<void> {
   // `::add-mask::SECRET` is an instruction to the GitHub runner, which hides it; anywhere else (a local run,
   // a tool that failed to stub @actions/core) it prints the secret in clear. Everything this action prints is
   // redacted already, so outside a runner the secret is simply not announced.
-  if (process.env.GITHUB_ACTIONS === 'true') onSecret((secret) => core.setSecret(secret));
+  if (process.env.GITHUB_ACTIONS === 'true') onSecret((secret) => commands.setSecret(secret));
   const timeline = new Timeline(process.env.XOPERO_TIMING === '1');
   const log = githubLog();
   const signals = watchSignals(log);
   let exitCode: number | undefined;
   try {
     const raw: RawInputs = {};
-    for (const name of INPUT_NAMES) raw[name] = core.getInput(name, { trimWhitespace: name !== 'password' });
+    for (const name of INPUT_NAMES) raw[name] = commands.getInput(name, { trimWhitespace: name !== 'password' });
     // A bare repository name is one of the workflow's owner (as GitLab's root namespace is for a bare name there).
     if (!raw.organization && raw.repository && !raw.repository.includes('/')) raw.organization = process.env.GITHUB_REPOSITORY_OWNER;
     addSecret(raw.password);
@@ -65,10 +72,15 @@ export async function runGithubAction(): Promise<void> {
     addSecret(raw['github-token']); // [release]
     const settings = parseSettings(raw);
 
+    // Evaluated while the first requests are in flight. Not awaited yet: a failed load must not be an unhandled
+    // rejection meanwhile (the awaits below report it).
+    const loadingCore = loadCore();
+    loadingCore.catch(() => undefined);
     try {
       // [release] reclaim: archived reads GitHub (octokit loads only when it runs).
       const listArchived = lazyArchivedLister(settings, process.env);
       const outcome = await runProtection(settings, { log, env: process.env, timeline, signal: signals.signal, listArchived });
+      const core = await loadingCore;
       for (const [name, value] of Object.entries(outputValues(outcome))) core.setOutput(name, redact(value));
       if (process.env.GITHUB_STEP_SUMMARY) {
         await core.summary.addRaw(redact(markdownSummary(outcome, Date.now()))).write();
@@ -76,14 +88,15 @@ export async function runGithubAction(): Promise<void> {
       // After the outputs and the summary: a file that cannot be written fails the step, what the run did is on record.
       if (settings.resultFile) writeResultFile(settings.resultFile, outcome, settings.words);
       const { problems } = outcome.result;
-      for (const problem of problems.slice(0, -1)) core.error(safeData(problem));
-      if (problems.length > 0) core.setFailed(safeData(problems[problems.length - 1]));
+      for (const problem of problems.slice(0, -1)) commands.error(safeData(problem));
+      if (problems.length > 0) commands.setFailed(safeData(problems[problems.length - 1]));
     } catch (error) {
       const signal = signals.received();
       if (!(error instanceof CancelledError) || !signal) throw error;
       const cancellation = describeCancellation(signal, error);
       log.closeOpenGroup();
-      core.error(safeData(cancellation.line));
+      commands.error(safeData(cancellation.line));
+      const core = await loadingCore;
       for (const [name, value] of Object.entries(cancellation.outputs)) core.setOutput(name, redact(value));
       if (process.env.GITHUB_STEP_SUMMARY) {
         await core.summary.addRaw(redact(cancelledMarkdown(cancellation, settings.serverUrl.origin))).write();
@@ -91,12 +104,12 @@ export async function runGithubAction(): Promise<void> {
       exitCode = cancellation.exitCode;
     }
   } catch (error) {
-    core.setFailed(safeData(describeError(error)));
+    commands.setFailed(safeData(describeError(error)));
   } finally {
     signals.dispose();
     if (timeline.enabled) {
       timeline.mark('main finished', 0);
-      core.info(['Timing (XOPERO_TIMING=1):', ...timeline.format()].join('\n'));
+      commands.info(['Timing (XOPERO_TIMING=1):', ...timeline.format()].join('\n'));
     }
   }
   // A cancelled run exits at once: the abandoned core may still sit in a poll delay.
