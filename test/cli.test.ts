@@ -676,7 +676,9 @@ describe('check mode', () => {
     );
     expect(run.code).toBe(1);
     expect(run.stderr).not.toMatch(/nothing to change/i);
-    expect(run.stderr).toMatch(/Check: nothing would change, but the backup is older than max-backup-age \(below\)\./);
+    expect(run.stderr).toMatch(
+      /Check: nothing would change, but the backup is older than --max-backup-age \/ XOPERO_MAX_BACKUP_AGE \(below\)\./,
+    );
     expect(errorLines(run)).toEqual([expect.stringMatching(/'acme\/other' has never been backed up successfully/)]);
   });
 });

@@ -254,7 +254,9 @@ describe('Azure Pipelines', () => {
     expect(run.code).toBe(0);
     const warnings = azureCommands(run.all).filter((c) => c.command === 'task.logissue');
     expect(warnings.map((c) => c.properties.type)).toEqual(['warning']);
-    expect(warnings[0].message).toMatch(/^contoso\/Fabrikam\/api holds no license and activate is false/);
+    expect(warnings[0].message).toMatch(
+      /^contoso\/Fabrikam\/api holds no license and activation is off \(--activate false \(or XOPERO_ACTIVATE=false\)\)/,
+    );
     expect(run.stdout).not.toMatch(/##vso\[|warning/);
   });
 

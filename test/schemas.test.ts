@@ -115,6 +115,21 @@ describe('malformed answers are one line naming the endpoint, the place, what wa
     expect(message).toContain(`POST ${path}`);
   });
 
+  test("the remedy names server-url the way the host's users give it", () => {
+    const named = (serverSetting?: string) => {
+      try {
+        parseAnswer(ORGS, 'OK', organizationsPage, serverSetting);
+      } catch (error) {
+        return (error as Error).message;
+      }
+      throw new Error('not refused');
+    };
+    expect(named()).toContain('Check that server-url is the Xopero ONE Management Service');
+    expect(named('--server-url / XOPERO_SERVER_URL')).toContain(
+      'Check that --server-url / XOPERO_SERVER_URL is the Xopero ONE Management Service',
+    );
+  });
+
   test('a faulty entry deep in a long list is shown itself, not the beginning of the answer', () => {
     const orgs = Array.from({ length: 60 }, (_, i) => ({ id: `o${i}`, name: `org-${i}`, plans: [] as object[] }));
     orgs[57].plans = [{ id: 'p1', name: null, isRunning: false }];

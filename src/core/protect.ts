@@ -4,6 +4,7 @@
  */
 import { XoperoError } from '../common/errors.js';
 import type { Settings } from '../settings/settings.js';
+import type { HostWords } from '../settings/words.js';
 import type { OrganizationPlan, Organization, Repository } from '../xopero/api-types.js';
 import { explainErrorCode } from '../xopero/error-codes.js';
 import type { Failure, Outcome } from './apply.js';
@@ -121,8 +122,8 @@ function repositoryResult({ settings, log, clock }: RunContext, run: ProtectionR
   if (attachmentFailure)
     result.problems.push(`Attaching '${result.repository.name}' to plan '${plan?.name}' failed: ${attachmentFailure.message}`);
 
-  if (run.readOnly) logPlanned(log, result, run.list.findings.length > 0);
-  else if (repository) logApplied(log, result, repository);
+  if (run.readOnly) logPlanned(log, result, run.list.findings.length > 0, settings.words);
+  else if (repository) logApplied(log, result, repository, settings.words);
   addGateProblems(settings, result, run);
   return result;
 }
@@ -139,12 +140,14 @@ function stepOutcome(
   return run.state.repositories[0] && alreadyDone ? 'already' : 'skipped';
 }
 
-function logApplied(log: RunContext['log'], result: ProtectResult, repository: Repository): void {
+function logApplied(log: RunContext['log'], result: ProtectResult, repository: Repository, words: HostWords): void {
   if (result.activation === 'activated') log.info(`Activated the license of ${repository.name}.`);
   if (result.attachment === 'attached') log.info(`Attached ${repository.name} to plan ${result.plan?.name}.`);
   if (!result.changed && result.problems.length === 0) log.info('Nothing to change: already protected.');
   if (result.activation === 'skipped' && !repository.isProtected) {
-    log.warning(`${repository.name} holds no license and activate is false: Xopero ONE will not back it up until it is activated.`);
+    log.warning(
+      `${repository.name} holds no license and activation is off (${words.set('activate', 'false')}): Xopero ONE will not back it up until it is activated.`,
+    );
   }
 }
 
@@ -163,7 +166,7 @@ function addGateProblems(settings: Settings, result: ProtectResult, run: Protect
   for (const finding of run.list.findings) result.problems.push(finding.problem);
 }
 
-function logPlanned(log: RunContext['log'], result: ProtectResult, gateFailed: boolean): void {
+function logPlanned(log: RunContext['log'], result: ProtectResult, gateFailed: boolean, words: HostWords): void {
   const planned = [
     result.synchronization === 'would-synchronize' ? 'synchronize the organization' : '',
     result.activation === 'would-activate' ? 'activate the license' : '',
@@ -171,5 +174,8 @@ function logPlanned(log: RunContext['log'], result: ProtectResult, gateFailed: b
   ].filter(Boolean);
   const prefix = result.mode === 'check' ? 'Check' : 'Dry run';
   if (planned.length > 0) log.info(`${prefix}: would ${planned.join(', ')}; nothing was changed.`);
-  else log.info(`${prefix}: nothing would change${gateFailed ? ', but the backup is older than max-backup-age (below)' : ''}.`);
+  else
+    log.info(
+      `${prefix}: nothing would change${gateFailed ? `, but the backup is older than ${words.name('max-backup-age')} (below)` : ''}.`,
+    );
 }

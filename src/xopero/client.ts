@@ -388,7 +388,7 @@ export class XoperoClient {
   /** The typed calls parse through here, so the first malformed answer stops every later request. */
   private parse<T>(endpoint: Endpoint, text: string, schema: (value: unknown, where: string) => T): T {
     try {
-      return parseAnswer(endpoint.path, text, schema);
+      return parseAnswer(endpoint.path, text, schema, (this.options.words ?? ACTION_WORDS).name('server-url'));
     } catch (error) {
       if (error instanceof MalformedAnswerError) this.malformed ??= error;
       throw error;

@@ -18,10 +18,12 @@ export class MalformedAnswerError extends XoperoError {
     readonly expected: string,
     readonly got: string,
     excerpt: string,
+    /** How the user names server-url (the CLI: `--server-url / XOPERO_SERVER_URL`). */
+    serverSetting = 'server-url',
   ) {
     const at = where ? `${where}: ` : '';
     super(
-      `Xopero ONE answered POST ${path} with a malformed answer: ${at}expected ${expected}, got ${got}${excerpt ? ` (${excerpt})` : ''}; no changing call was made after it. Check that server-url is the Xopero ONE Management Service (not a proxy's page) and that its version matches the API this action uses.`,
+      `Xopero ONE answered POST ${path} with a malformed answer: ${at}expected ${expected}, got ${got}${excerpt ? ` (${excerpt})` : ''}; no changing call was made after it. Check that ${serverSetting} is the Xopero ONE Management Service (not a proxy's page) and that its version matches the API this action uses.`,
     );
   }
 }
@@ -45,12 +47,12 @@ type Check<T> = (value: unknown, where: string) => T;
 const EXCERPT_CHARS = 160;
 
 /** Parses `text` as JSON and checks it with `check`; any failure is a MalformedAnswerError for `path`. */
-export function parseAnswer<T>(path: string, text: string, check: Check<T>): T {
+export function parseAnswer<T>(path: string, text: string, check: Check<T>, serverSetting?: string): T {
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch {
-    throw new MalformedAnswerError(path, '', 'a JSON body', text.trim() ? `text: '${excerpt(text)}'` : 'an empty body', '');
+    throw new MalformedAnswerError(path, '', 'a JSON body', text.trim() ? `text: '${excerpt(text)}'` : 'an empty body', '', serverSetting);
   }
   try {
     return check(value, '');
@@ -58,7 +60,7 @@ export function parseAnswer<T>(path: string, text: string, check: Check<T>): T {
     if (!(error instanceof ShapeError)) throw error;
     const shown =
       error.entry && error.entry !== value ? `in: ${excerpt(JSON.stringify(error.entry))}` : `the answer began: ${excerpt(text)}`;
-    throw new MalformedAnswerError(path, error.where, error.expected, describe(error.value), shown);
+    throw new MalformedAnswerError(path, error.where, error.expected, describe(error.value), shown, serverSetting);
   }
 }
 
