@@ -19,7 +19,7 @@ import { join } from 'node:path';
 import { azureLogLine } from '../common/neutralize.js';
 import { onSecret, redact } from '../common/redact.js';
 import type { RawInputs } from '../settings/settings.js';
-import type { HostLog } from './cancel.js';
+import { groupedLog, type HostLog } from './cancel.js';
 import { safeLine, type Env, type Host, type Write } from './host.js';
 
 /** A message (the text after `]`): the agent decodes these three, so a value can never end the line early. */
@@ -83,31 +83,14 @@ const commandData = (text: string) => escapeData(safeLine(azureHost, text));
 
 /** `##[group]`/`##[endgroup]` around each step; warnings as task.logissue lines; every line through azureLogLine. */
 export function azureLog(write: Write): HostLog {
-  let open: { title: string } | undefined;
-  let started = false;
-  const close = () => {
-    if (open) write('##[endgroup]\n');
-    open = undefined;
-  };
-  return {
+  return groupedLog({
     info: (line) => write(`${safeLine(azureHost, line)}\n`),
     warning: (line) => write(`##vso[task.logissue type=warning]${commandData(line)}\n`),
-    group: async (title, work) => {
-      close();
-      const mine = { title };
+    begin: (title) => {
       write(`##[group]${safeLine(azureHost, title)}\n`);
-      open = mine;
-      started = true;
-      try {
-        return await work();
-      } finally {
-        if (open === mine) close();
-      }
+      return () => write('##[endgroup]\n');
     },
-    openGroup: () => open?.title,
-    started: () => started,
-    closeOpenGroup: close,
-  };
+  });
 }
 
 export const azureHost: Host = {

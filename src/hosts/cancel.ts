@@ -61,6 +61,44 @@ export interface HostLog extends Log {
   closeOpenGroup(): void;
 }
 
+/** How a host writes its log; `begin` writes a group's start and returns what ends it (nothing: no end marker). */
+export interface LogWriter {
+  info(line: string): void;
+  warning(line: string): void;
+  begin(title: string): (() => void) | undefined;
+}
+
+/**
+ * A HostLog over a writer, the same for every host: one group open at a time (a new one closes the one
+ * before), tracked so that a cancellation can close it and name the step it interrupted.
+ */
+export function groupedLog(writer: LogWriter): HostLog {
+  let open: { title: string; end?: () => void } | undefined;
+  let started = false;
+  const close = () => {
+    open?.end?.();
+    open = undefined;
+  };
+  return {
+    info: (line) => writer.info(line),
+    warning: (line) => writer.warning(line),
+    group: async (title, work) => {
+      close();
+      const mine = { title, end: writer.begin(title) };
+      open = mine;
+      started = true;
+      try {
+        return await work();
+      } finally {
+        if (open === mine) close();
+      }
+    },
+    openGroup: () => open?.title,
+    started: () => started,
+    closeOpenGroup: close,
+  };
+}
+
 /** "Synchronize the organization" -> "synchronizing the organization". */
 export function gerund(title: string): string {
   const [verb, ...rest] = title.split(' ');

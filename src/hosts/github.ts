@@ -8,7 +8,7 @@ import { markdownSummary, outputValues } from '../report/report.js';
 import { runProtection } from '../core/run.js';
 import { INPUT_NAMES, parseSettings, type RawInputs } from '../settings/settings.js';
 import { Timeline } from '../common/timing.js';
-import { cancelledMarkdown, describeCancellation, watchSignals, type HostLog } from './cancel.js';
+import { cancelledMarkdown, describeCancellation, groupedLog, watchSignals, type HostLog } from './cancel.js';
 import { lazyArchivedLister } from './archived-lister.js'; // [release]
 import * as commands from './github-commands.js';
 
@@ -26,31 +26,14 @@ const safeData = (text: string) => redact(plainText(redact(text)));
 
 /** Every line the core logs passes through githubLogLine; groups are tracked so a cancellation can close one. */
 export function githubLog(): HostLog {
-  let open: { title: string } | undefined;
-  let started = false;
-  const close = () => {
-    if (open) commands.endGroup();
-    open = undefined;
-  };
-  return {
+  return groupedLog({
     info: (line) => commands.info(safe(line)),
     warning: (line) => commands.warning(safeData(line)),
-    group: async (title, work) => {
-      close();
-      const mine = { title };
+    begin: (title) => {
       commands.startGroup(safeData(title));
-      open = mine;
-      started = true;
-      try {
-        return await work();
-      } finally {
-        if (open === mine) close();
-      }
+      return commands.endGroup;
     },
-    openGroup: () => open?.title,
-    started: () => started,
-    closeOpenGroup: close,
-  };
+  });
 }
 
 export async function runGithubAction(): Promise<void> {

@@ -1,7 +1,7 @@
 /** The GitLab host: the CLI runs in a GitLab job (GITLAB_CI=true), as the CI/CD component's script does. */
 import { gitlabLogLine } from '../common/neutralize.js';
 import { redact } from '../common/redact.js';
-import type { HostLog } from './cancel.js';
+import { groupedLog, type HostLog } from './cancel.js';
 import type { RawInputs } from '../settings/settings.js';
 import { plainFail, type Host } from './host.js';
 
@@ -26,30 +26,16 @@ export function gitlabLog(print: (text: string) => void, { color = true }: { col
   let sections = 0;
   // Colour is decoration (NO_COLOR turns it off); the section markers are how GitLab folds the log, kept.
   const yellow = (text: string) => (color ? `\u001b[33m${text}\u001b[0m` : text);
-  let open: { name: string; title: string } | undefined;
   const stamp = () => Math.floor(Date.now() / 1000);
-  const close = () => {
-    if (open) print(`\u001b[0Ksection_end:${stamp()}:${open.name}\r\u001b[0K\n`);
-    open = undefined;
-  };
-  return {
+  return groupedLog({
     info: (line) => print(`${safe(line)}\n`),
     warning: (line) => print(`${yellow(`warning: ${safe(line)}`)}\n`),
-    group: async (title, work) => {
-      close();
-      const mine = { name: `xopero_${++sections}`, title };
-      print(`\u001b[0Ksection_start:${stamp()}:${mine.name}[collapsed=false]\r\u001b[0K${safe(title)}\n`);
-      open = mine;
-      try {
-        return await work();
-      } finally {
-        if (open === mine) close();
-      }
+    begin: (title) => {
+      const name = `xopero_${++sections}`;
+      print(`\u001b[0Ksection_start:${stamp()}:${name}[collapsed=false]\r\u001b[0K${safe(title)}\n`);
+      return () => print(`\u001b[0Ksection_end:${stamp()}:${name}\r\u001b[0K\n`);
     },
-    openGroup: () => open?.title,
-    started: () => sections > 0,
-    closeOpenGroup: close,
-  };
+  });
 }
 
 /** Redacted, then neutralized, then redacted again (a secret split by an escape sequence is whole again). */

@@ -8,7 +8,7 @@
 import { cliLogLine } from '../common/neutralize.js';
 import { redact } from '../common/redact.js';
 import type { RawInputs } from '../settings/settings.js';
-import type { HostLog } from './cancel.js';
+import { groupedLog, type HostLog } from './cancel.js';
 
 export type Write = (text: string) => void;
 export type Env = NodeJS.ProcessEnv;
@@ -50,27 +50,16 @@ export const safeLine = (host: Pick<Host, 'logLine'>, text: string) => redact(ho
 
 /** Plain lines, `== title` for a group, `warning: ` before a warning; every line through `neutralize`. */
 export function plainLog(print: Write, neutralize: (text: string) => string = cliLogLine): HostLog {
-  let open: string | undefined;
-  let started = false;
   const safe = (text: string) => redact(neutralize(redact(text)));
-  return {
+  return groupedLog({
     info: (line) => print(`${safe(line)}\n`),
     warning: (line) => print(`warning: ${safe(line)}\n`),
-    group: async (title, work) => {
+    // A plain log has no group to close: a title line, and nothing at its end.
+    begin: (title) => {
       print(`== ${safe(title)}\n`);
-      open = title;
-      started = true;
-      try {
-        return await work();
-      } finally {
-        if (open === title) open = undefined;
-      }
+      return undefined;
     },
-    openGroup: () => open,
-    started: () => started,
-    // A plain log has no group to close.
-    closeOpenGroup: () => (open = undefined),
-  };
+  });
 }
 
 /** Failures on stderr, one `xopero-one: ` line each. */
