@@ -138,7 +138,7 @@ const DEACTIVATION_CONCURRENCY = 2;
 const DETACH_CONCURRENCY = 8;
 const REMOVE_CONCURRENCY = 4;
 // ---- planning (pure) ------------------------------------------------------------------------------------
-const byName = (a, b) => (0,changes/* compareNames */.M)(a.name, b.name);
+const byName = (a, b) => (0,changes/* compareNames */.MP)(a.name, b.name);
 const sameId = (a, b) => a.toLowerCase() === b.toLowerCase();
 /** A plan's name: the membership list carries it; the organization's plan list is the fallback. */
 const planName = (plan, named = []) => plan.name || named.find((p) => sameId(p.id, plan.id))?.name || plan.id;
@@ -494,7 +494,7 @@ class Reclaim {
             entry.steps.push({ action: step.action, plan: step.plan?.name, outcome: step.outcome, reason: step.reason });
         }
         // The plan lists repositories by name already; sorted again so the order never depends on anything else.
-        result.entries = [...entries.values()].sort((a, b) => (0,changes/* compareNames */.M)(a.repository, b.repository));
+        result.entries = [...entries.values()].sort((a, b) => (0,changes/* compareNames */.MP)(a.repository, b.repository));
         const deactivations = steps.filter((step) => step.action === 'deactivate');
         result.licensesFreed = deactivations.filter((step) => step.outcome === 'done').length;
         result.wouldFree = readOnly ? deactivations.length : 0;

@@ -59,6 +59,16 @@ export function compareNames(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
+/** `3 × cause; 1 × other`: how often each cause occurs, most frequent first, then by name (a fixed order). */
+export function tallyCauses(causes: Iterable<string>): string {
+  const counts = new Map<string, number>();
+  for (const cause of causes) counts.set(cause, (counts.get(cause) ?? 0) + 1);
+  return [...counts.entries()]
+    .sort(([a, n], [b, m]) => m - n || compareNames(a, b))
+    .map(([cause, n]) => `${n} × ${cause}`)
+    .join('; ');
+}
+
 export function listChanges(state: ObservedState, settings: ChangeSettings, nowMs: number): ChangeList {
   const changes: Change[] = [];
   const { plan } = state;

@@ -6,7 +6,7 @@
 import type { Settings } from '../settings/settings.js';
 import { explainErrorCode } from '../xopero/error-codes.js';
 import type { Failure } from './apply.js';
-import { compareNames } from './changes.js';
+import { compareNames, tallyCauses } from './changes.js';
 import { plural, type RunContext } from './context.js';
 import { ensureProtection, type ProtectionRun } from './ensure.js';
 import { compilePatterns } from './patterns.js';
@@ -213,18 +213,13 @@ function verdict(settings: Settings, result: SweepResult, failures: Failure[]): 
     );
   }
   if (failures.length > 0) {
-    const causes = new Map<string, number>();
-    for (const failure of failures) {
-      const cause =
+    const why = tallyCauses(
+      failures.map((failure) =>
         failure.step === 'activation' && failure.code
           ? `activation ${explainErrorCode(failure.code)}`
-          : `${failure.step}: ${failure.message.replace(/'[^']*'/g, "'…'").replace(/\.$/, '')}`;
-      causes.set(cause, (causes.get(cause) ?? 0) + 1);
-    }
-    const why = [...causes.entries()]
-      .sort(([a, n], [b, m]) => m - n || compareNames(a, b))
-      .map(([cause, n]) => `${n} × ${cause}`)
-      .join('; ');
+          : `${failure.step}: ${failure.message.replace(/'[^']*'/g, "'…'").replace(/\.$/, '')}`,
+      ),
+    );
     problems.push(
       `${counts.failed} of ${counts.matched} repositories failed: ${why}. The others were done; re-run after fixing the cause.`,
     );

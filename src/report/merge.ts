@@ -7,7 +7,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { XoperoError } from '../common/errors.js';
-import { compareNames } from '../core/changes.js';
+import { compareNames, tallyCauses } from '../core/changes.js';
 import { RESULT_FORMAT_VERSION, formatShard, shardOf, type Shard } from '../core/shard.js';
 import type { SweepEntry, SweepResult } from '../core/sweep.js';
 import { explainErrorCode } from '../xopero/error-codes.js';
@@ -263,19 +263,16 @@ function verdict(report: MergedReport): string[] {
   const { counts } = report;
   const failed = report.repositories.filter((entry) => entry.outcome === 'failed' || entry.actions.includes('failed'));
   if (failed.length > 0) {
-    const causes = new Map<string, number>();
-    for (const entry of failed) {
-      for (const part of (entry.reason ?? '').split('; ')) {
-        if (!part.startsWith('activation') && !part.startsWith('attachment')) continue;
-        const code = /activation: ([A-Z]{2}\d{4})$/.exec(part);
-        const cause = code ? `activation ${explainErrorCode(code[1])}` : part.replace(/'[^']*'/g, "'…'");
-        causes.set(cause, (causes.get(cause) ?? 0) + 1);
-      }
-    }
-    const why = [...causes.entries()]
-      .sort(([a, n], [b, m]) => m - n || compareNames(a, b))
-      .map(([cause, n]) => `${n} × ${cause}`)
-      .join('; ');
+    const causes = failed.flatMap((entry) =>
+      (entry.reason ?? '')
+        .split('; ')
+        .filter((part) => part.startsWith('activation') || part.startsWith('attachment'))
+        .map((part) => {
+          const code = /activation: ([A-Z]{2}\d{4})$/.exec(part);
+          return code ? `activation ${explainErrorCode(code[1])}` : part.replace(/'[^']*'/g, "'…'");
+        }),
+    );
+    const why = tallyCauses(causes);
     problems.push(
       `${failed.length} of ${counts.matched} repositories failed${report.shards > 1 ? ` across ${report.shards} shards` : ''}${why ? `: ${why}` : ''}; the report lists them.`,
     );
