@@ -13,12 +13,13 @@
  * Peak RSS per process from GNU time's %M where it works (per-run output files, so concurrent runs do not mix),
  * else /proc/<pid>/status VmHWM polled every 10 ms. The end state comes from the simulator's own records.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EMAIL, PASSWORD } from '../../test/fixtures.js';
 import { CLI_ENTRY, ROOT, baseEnv, runCommand as timedRun, type TimedResult } from '../../test/harness.js';
 import { Simulator, type SimRepo } from '../../test/simulator/index.js';
+import { measuredRun, rssMethod } from './measure.js';
 import { targetLines, type Target } from './stats.js';
 
 export interface ShardBenchOptions {
@@ -38,7 +39,6 @@ export interface ShardBenchResult {
 const ORGANIZATION = 'acme';
 const PLAN = 'Nightly';
 const ROLES = ['SystemAdministrator', 'GitManagement'];
-const GNU_TIME = '/usr/bin/time';
 const RUN_TIMEOUT_MS = 600_000;
 const SHARD_SECONDS = 60;
 const SHARD_RSS_MIB = 150;
@@ -75,62 +75,6 @@ async function seed(size: number, unprotected: number, licenses: number, latency
   return { sim, url: await sim.start(), repos };
 }
 
-async function gnuTimeWorks(workDir: string): Promise<boolean> {
-  if (!existsSync(GNU_TIME)) return false;
-  const file = join(workDir, 'time-probe');
-  try {
-    const probe = await timedRun(GNU_TIME, ['-f', '%M', '-o', file, process.execPath, '-e', '0'], baseEnv(), {
-      cwd: ROOT,
-      timeoutMs: 10_000,
-    });
-    return probe.code === 0 && /^\d+\s*$/.test(readFileSync(file, 'utf8'));
-  } catch {
-    return false;
-  }
-}
-
-/** One process, its peak RSS and CPU time; `timeFile` is its own, so runs at once do not mix their figures. */
-async function measured(
-  gnuTime: boolean,
-  timeFile: string,
-  args: string[],
-  env: Record<string, string>,
-): Promise<Omit<ProcessRun, 'label' | 'doc'>> {
-  if (gnuTime) {
-    writeFileSync(timeFile, '');
-    const result = await timedRun(GNU_TIME, ['-f', '%M %U %S', '-o', timeFile, process.execPath, ...args], env, {
-      cwd: ROOT,
-      timeoutMs: RUN_TIMEOUT_MS,
-    });
-    const [rss, user, system] = readFileSync(timeFile, 'utf8').trim().split('\n').pop()?.split(/\s+/).map(Number) ?? [];
-    return {
-      result,
-      peakRssKiB: Number.isFinite(rss) ? rss : undefined,
-      cpuSeconds: Number.isFinite(user) && Number.isFinite(system) ? user + system : undefined,
-    };
-  }
-  let peak: number | undefined;
-  let timer: NodeJS.Timeout | undefined;
-  const poll = (pid: number) => {
-    try {
-      const match = /^VmHWM:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-      if (match) peak = Math.max(peak ?? 0, Number(match[1]));
-    } catch {
-      // gone
-    }
-  };
-  const result = await timedRun(process.execPath, args, env, {
-    cwd: ROOT,
-    timeoutMs: RUN_TIMEOUT_MS,
-    onSpawn: (pid) => {
-      poll(pid);
-      timer = setInterval(() => poll(pid), 10);
-    },
-  });
-  clearInterval(timer);
-  return { result, peakRssKiB: peak };
-}
-
 function readDoc(file: string): ProcessRun['doc'] {
   try {
     return JSON.parse(readFileSync(file, 'utf8'));
@@ -152,7 +96,7 @@ async function shardCases(options: ShardBenchOptions, workDir: string): Promise<
   const size = options.size ?? 100_000;
   const unprotected = options.unprotected ?? 30_000;
   const shards = options.shards ?? 10;
-  const gnuTime = await gnuTimeWorks(workDir);
+  const method = await rssMethod(workDir);
   let runCounter = 0;
 
   const cliRun = async (org: Seeded, label: string, shard: string | undefined, dir: string): Promise<ProcessRun> => {
@@ -173,7 +117,7 @@ async function shardCases(options: ShardBenchOptions, workDir: string): Promise<
       ...(shard ? ['--shard', shard] : []),
     ];
     const env = baseEnv({ NODE_EXTRA_CA_CERTS: org.sim.caCertPath, XOPERO_EMAIL: EMAIL, XOPERO_PASSWORD: PASSWORD });
-    const run = await measured(gnuTime, join(workDir, `time-${n}`), args, env);
+    const run = await measuredRun(method, join(workDir, `time-${n}`), env, args, RUN_TIMEOUT_MS);
     return { label, ...run, doc: readDoc(resultFile) };
   };
 
@@ -365,7 +309,7 @@ async function shardCases(options: ShardBenchOptions, workDir: string): Promise<
   print(
     `  simulator     one per case, HTTPS in this process, ${options.latencyMs} ms per request, page cap 100; ${fmt(size)} repositories, ${fmt(unprotected)} unprotected spread evenly, licenses = unprotected (case 4: half)`,
   );
-  print(`  peak RSS      ${gnuTime ? `${GNU_TIME} -f '%M %U %S' per process` : '/proc/<pid>/status VmHWM polled every 10 ms'}`);
+  print(`  peak RSS      ${method.description}, per process`);
   print();
   const header = `${pad('run', 16)}${padLeft('exit', 5)}${padLeft('wall', 9)}${padLeft('peak RSS', 11)}${padLeft('CPU', 8)}${padLeft('matched', 9)}${padLeft('activated', 10)}${padLeft('attached', 9)}${padLeft('failed', 8)}`;
   for (const [title, wave] of [
@@ -406,7 +350,7 @@ async function shardCases(options: ShardBenchOptions, workDir: string): Promise<
       repositories: size,
       unprotected,
       shards,
-      peakRss: gnuTime ? 'gnu-time' : 'proc-poll',
+      peakRss: method.kind,
     },
     first: {
       wallMs: first.wallMs,

@@ -13,12 +13,13 @@
  * word), peak RSS from GNU time's %M (the action process's ru_maxrss) or, without it, /proc/<pid>/status
  * VmHWM polled every 10 ms.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EMAIL, PASSWORD } from '../../test/fixtures.js';
-import { ACTION_ENTRY, ROOT, actionEnv, baseEnv, parseGithubOutput, runCommand as timedRun, type TimedResult } from '../../test/harness.js';
+import { ACTION_ENTRY, actionEnv, baseEnv, parseGithubOutput, type TimedResult } from '../../test/harness.js';
 import { Simulator, type RequestRecord, type SimRepo } from '../../test/simulator/index.js';
+import { measuredRun, rssMethod } from './measure.js';
 import { criticalPath, targetLines, type Target } from './stats.js';
 
 export interface SweepBenchOptions {
@@ -49,7 +50,6 @@ const BOUND_BATCH = 100;
 const BOUND_HANDFUL = 5;
 const TARGET_SECONDS = 30;
 const RUN_TIMEOUT_MS = 300_000;
-const GNU_TIME = '/usr/bin/time';
 const ROLES = ['SystemAdministrator', 'GitManagement'];
 
 interface SeededOrg {
@@ -178,78 +178,6 @@ function checkState(org: SeededOrg): StateCheck {
   };
 }
 
-/** How peak RSS is measured: GNU time when it works here, else /proc polling. */
-type RssMethod = { kind: 'gnu-time'; description: string } | { kind: 'proc-poll'; description: string };
-
-async function rssMethod(workDir: string): Promise<RssMethod> {
-  if (existsSync(GNU_TIME)) {
-    const file = join(workDir, 'time-probe');
-    try {
-      const probe = await timedRun(GNU_TIME, ['-f', '%M', '-o', file, process.execPath, '-e', '0'], baseEnv(), {
-        cwd: ROOT,
-        timeoutMs: 10_000,
-      });
-      if (probe.code === 0 && /^\d+\s*$/.test(readFileSync(file, 'utf8'))) {
-        return {
-          kind: 'gnu-time',
-          description: `${GNU_TIME} -f '%M %U %S' (the node process's ru_maxrss, exact; wall time includes time's own fork, under 1 ms)`,
-        };
-      }
-    } catch {
-      // not GNU time, or not runnable: poll /proc instead
-    }
-  }
-  return {
-    kind: 'proc-poll',
-    description: '/proc/<pid>/status VmHWM polled every 10 ms (a peak in the last 10 ms before exit can be missed)',
-  };
-}
-
-/** Runs the action with GNU time or /proc polling around it; returns the run, its peak RSS and CPU time. */
-async function measuredRun(
-  method: RssMethod,
-  workDir: string,
-  env: Record<string, string>,
-  args: string[],
-): Promise<{ result: TimedResult; peakRssKiB?: number; cpuSeconds?: number }> {
-  if (method.kind === 'gnu-time') {
-    const file = join(workDir, 'time-output');
-    writeFileSync(file, '');
-    const result = await timedRun(GNU_TIME, ['-f', '%M %U %S', '-o', file, process.execPath, ...args], env, {
-      cwd: ROOT,
-      timeoutMs: RUN_TIMEOUT_MS,
-    });
-    // GNU time writes "Command exited with non-zero status N" before the figures when the command fails.
-    const figures = readFileSync(file, 'utf8').trim().split('\n').pop()?.split(/\s+/).map(Number) ?? [];
-    const [rss, user, system] = figures;
-    return {
-      result,
-      peakRssKiB: Number.isFinite(rss) ? rss : undefined,
-      cpuSeconds: Number.isFinite(user) && Number.isFinite(system) ? user + system : undefined,
-    };
-  }
-  let peak: number | undefined;
-  let timer: NodeJS.Timeout | undefined;
-  const poll = (pid: number) => {
-    try {
-      const match = /^VmHWM:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-      if (match) peak = Math.max(peak ?? 0, Number(match[1]));
-    } catch {
-      // gone
-    }
-  };
-  const result = await timedRun(process.execPath, args, env, {
-    cwd: ROOT,
-    timeoutMs: RUN_TIMEOUT_MS,
-    onSpawn: (pid) => {
-      poll(pid);
-      timer = setInterval(() => poll(pid), 10);
-    },
-  });
-  clearInterval(timer);
-  return { result, peakRssKiB: peak };
-}
-
 /** The request log is complete once every answer has gone out (the child may exit a moment before). */
 async function settledLog(sim: Simulator): Promise<RequestRecord[]> {
   for (let i = 0; i < 100 && sim.requests.some((r) => r.endedAt === 0); i++) await new Promise((resolve) => setTimeout(resolve, 5));
@@ -309,7 +237,13 @@ async function sweepCases(options: SweepBenchOptions, workDir: string): Promise<
     org.sim.resetLog();
     process.stderr.write(`bench: sweep, ${label}\n`);
     const cpuBefore = process.cpuUsage();
-    const { result, peakRssKiB, cpuSeconds } = await measuredRun(method, workDir, envFor(org), [ACTION_ENTRY]);
+    const { result, peakRssKiB, cpuSeconds } = await measuredRun(
+      method,
+      join(workDir, 'time-output'),
+      envFor(org),
+      [ACTION_ENTRY],
+      RUN_TIMEOUT_MS,
+    );
     const log = await settledLog(org.sim);
     const cpu = process.cpuUsage(cpuBefore);
     const byPath: Record<string, number> = {};
@@ -365,7 +299,13 @@ async function sweepCases(options: SweepBenchOptions, workDir: string): Promise<
 
   // Reference: the bundle loading and stopping at the input check, no list at all (warms the file cache too).
   process.stderr.write('bench: sweep, reference run (no inputs)\n');
-  const reference = await measuredRun(method, workDir, baseEnv({ GITHUB_ACTIONS: 'true' }), [ACTION_ENTRY]);
+  const reference = await measuredRun(
+    method,
+    join(workDir, 'time-output'),
+    baseEnv({ GITHUB_ACTIONS: 'true' }),
+    [ACTION_ENTRY],
+    RUN_TIMEOUT_MS,
+  );
 
   const large = await seed(SIZE, UNPROTECTED, options);
   let first: SweepRun;
