@@ -16,12 +16,15 @@ import type { RawInputs } from '../settings/settings.js';
 import { plainFail, plainLog, type Env, type Host } from './host.js';
 
 /** The workspace is the organization; BITBUCKET_REPO_FULL_NAME is `workspace/repo-slug`. */
+export const RESULT_FILE = 'xopero-result.json';
+
 export function applyBitbucketDefaults(raw: RawInputs, env: Env): void {
   raw.organization ||= env.BITBUCKET_WORKSPACE;
   raw.repository ||= env.BITBUCKET_REPO_FULL_NAME;
+  // The result JSON for later steps: the `result-file` setting, unless --result-file or XOPERO_RESULT_FILE
+  // says otherwise (an empty value turns it off).
+  if (raw['result-file'] === undefined) raw['result-file'] = RESULT_FILE;
 }
-
-export const RESULT_FILE = 'xopero-result.json';
 
 export const bitbucketHost: Host = {
   name: 'Bitbucket Pipelines',
@@ -29,8 +32,5 @@ export const bitbucketHost: Host = {
   defaultDotenv: 'xopero.env',
   logLine: cliLogLine,
   log: (write) => plainLog(write, cliLogLine),
-  // The result JSON for later steps is the `result-file` setting with a default here; XOPERO_RESULT_FILE moves
-  // it, and an empty value turns it off.
-  defaultResultFile: RESULT_FILE,
   fail: (problems, streams) => plainFail(bitbucketHost)(problems, streams),
 };

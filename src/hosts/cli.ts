@@ -175,8 +175,6 @@ function rawInputs(values: Record<string, string>, env: NodeJS.ProcessEnv, host:
     throw new UsageError(`give ${CLI_WORDS.name('repository')} or ${CLI_WORDS.name('repositories')} (a sweep), not both`);
   }
   host.applyDefaults(raw, env);
-  // A default file, unless a flag or XOPERO_RESULT_FILE (an empty one turns it off) says otherwise.
-  if (raw['result-file'] === undefined) raw['result-file'] = host.defaultResultFile;
   addSecret(raw.password);
   addSecret(raw['access-token']);
   addSecret(raw['github-token']); // [release]

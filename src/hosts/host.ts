@@ -26,8 +26,6 @@ export interface Host {
   applyDefaults(raw: RawInputs, env: Env): void;
   /** The dotenv file written when neither --dotenv nor XOPERO_DOTENV says otherwise. */
   readonly defaultDotenv?: string;
-  /** The result file (`result-file`) written when neither --result-file nor XOPERO_RESULT_FILE says otherwise. */
-  readonly defaultResultFile?: string;
   /** One line of untrusted text made inert for this host's log (no command, no escape sequence). */
   logLine(text: string): string;
   /** The log, on `write`; `color` false when NO_COLOR is set (hosts that colour nothing ignore it). */
