@@ -1,5 +1,4 @@
 /** The GitHub Action's entry point: `dist/index.js`, built from here by ncc. */
-import './common/wasm-tiering.js';
 import { runGithubAction } from './hosts/github.js';
 
 void runGithubAction();

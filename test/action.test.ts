@@ -3,11 +3,12 @@
  * over HTTPS with its own CA. Each story asserts the simulator's end state and its request log.
  */
 import { afterEach, describe, expect, test } from '@jest/globals';
-import { readFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Agent, request } from 'undici';
 import { startBystander } from './bystander.js';
 import { rootCertificates } from 'node:tls';
-import { errorLines, runAction, type ActionResult } from './harness.js';
+import { ACTION_ENTRY, ROOT, actionEnv, errorLines, runAction, runProcess, withTempDir, type ActionResult } from './harness.js';
 import { expectOneLineFailure } from './expectations.js';
 import { EMAIL, PASSWORD, count, startWorld, type World } from './fixtures.js';
 
@@ -499,5 +500,71 @@ describe('secrets', () => {
       expect(JSON.stringify(run.outputs)).not.toContain(secret);
     }
     expect(visible).toContain('echo ***');
+  });
+});
+
+/**
+ * What loads when (src/hosts/github.ts): dist/index.js alone checks the inputs; the network part loads once
+ * they are valid; @actions/core and the report load while the first request waits for its answer; node:http2
+ * never loads (src/xopero/lazy-http2.ts). A --require probe reads Node's own list of loaded built-in modules at
+ * undici's diagnostics events: child_process stands for @actions/core (its exec module loads it, nothing else
+ * in a run does), tls for the network part.
+ */
+describe('what loads when', () => {
+  const PROBE = `
+    const { subscribe } = require('node:diagnostics_channel');
+    const loaded = (name) => process.moduleLoadList.includes('NativeModule ' + name);
+    const seen = {};
+    subscribe('undici:request:bodySent', () => { if (!('coreAtFirstSend' in seen)) seen.coreAtFirstSend = loaded('child_process'); });
+    subscribe('undici:request:headers', () => { if (!('coreAtFirstAnswer' in seen)) seen.coreAtFirstAnswer = loaded('child_process'); });
+    process.on('exit', () => {
+      Object.assign(seen, { http2: loaded('http2'), tls: loaded('tls'), core: loaded('child_process') });
+      require('node:fs').writeFileSync(process.env.PROBE_OUT, JSON.stringify(seen));
+    });`;
+
+  test('a run that fails on its inputs needs dist/index.js alone and loads neither the network part nor @actions/core', async () => {
+    await withTempDir('xopero-entry-alone-', async (dir) => {
+      mkdirSync(join(dir, 'dist'));
+      copyFileSync(ACTION_ENTRY, join(dir, 'dist/index.js'));
+      copyFileSync(join(ROOT, 'dist/package.json'), join(dir, 'dist/package.json'));
+      writeFileSync(join(dir, 'probe.cjs'), PROBE);
+      const files = { outputFile: join(dir, 'output'), summaryFile: join(dir, 'summary'), runnerTemp: dir };
+      writeFileSync(files.outputFile, '');
+      writeFileSync(files.summaryFile, '');
+      const env = actionEnv(
+        { 'server-url': 'https://xopero.example.com', email: EMAIL, password: PASSWORD, 'wait-timeout': 'soon' },
+        files,
+        {
+          env: { NODE_OPTIONS: `--require ${join(dir, 'probe.cjs')}`, PROBE_OUT: join(dir, 'probe.json') },
+        },
+      );
+      const run = await runProcess([join(dir, 'dist/index.js')], env, { cwd: dir });
+      expect(run.code).toBe(1);
+      expect(errorLines(run.stdout)).toEqual([expect.stringContaining("Input 'wait-timeout'")]);
+      expect(JSON.parse(readFileSync(join(dir, 'probe.json'), 'utf8'))).toEqual({ http2: false, tls: false, core: false });
+    });
+  });
+
+  test('@actions/core loads after the first request is sent and before its answer; node:http2 never loads', async () => {
+    world = await startWorld();
+    // The first request's answer takes 1.5 s: ample time for the report to load, so "loaded by then" is no race.
+    world.sim.addFault({ path: '/account/login', delayMs: 1500 });
+    await withTempDir('xopero-probe-', async (dir) => {
+      writeFileSync(join(dir, 'probe.cjs'), PROBE);
+      const run = await action(
+        world!,
+        {},
+        { env: { NODE_OPTIONS: `--require ${join(dir, 'probe.cjs')}`, PROBE_OUT: join(dir, 'probe.json') } },
+      );
+      expect(run.code).toBe(0);
+      expect(run.outputs.changed).toBe('true');
+      expect(JSON.parse(readFileSync(join(dir, 'probe.json'), 'utf8'))).toEqual({
+        coreAtFirstSend: false,
+        coreAtFirstAnswer: true,
+        http2: false,
+        tls: true,
+        core: true,
+      });
+    });
   });
 });

@@ -463,26 +463,36 @@ describe('reclaim in a sweep', () => {
 
 /**
  * What loads on demand stays apart: ncc emits the release code and octokit as dist/NNN.index.js files. The
- * protect run must work from dist/index.js alone (it neither carries nor loads them), and the CLI file alone
- * (what the GitLab component runs) must still release, with only reclaim: archived unavailable, in one line.
+ * protect run must work without them (it neither carries nor loads them; it needs only dist/index.js and the
+ * network and report files github.ts loads), and the CLI file alone (what the GitLab component runs) must still
+ * release, with only reclaim: archived unavailable, in one line.
  */
 describe('the files loaded on demand', () => {
+  const chunks = (dir: string) => readdirSync(join(ROOT, dir)).filter((file) => /^\d+\.index\.js$/.test(file));
+  /** The release code and octokit: the files a protect run must do without. */
+  const releaseChunks = () =>
+    chunks('dist').filter((file) =>
+      /octokit|includes all repositories of the organization, so it cannot drop/i.test(readFileSync(join(ROOT, 'dist', file), 'utf8')),
+    );
+
   test('the bundles have them beside the entry, and the action bundle does not contain octokit or the release code', () => {
-    const chunks = (dir: string) => readdirSync(join(ROOT, dir)).filter((file) => /^\d+\.index\.js$/.test(file));
     expect(chunks('dist').length).toBeGreaterThanOrEqual(2);
     expect(chunks('dist/cli').length).toBeGreaterThanOrEqual(1);
+    expect(releaseChunks().length).toBeGreaterThanOrEqual(2);
     const action = readFileSync(ACTION_ENTRY, 'utf8');
     expect(action).not.toMatch(/octokit/i);
     expect(action).not.toContain('includes all repositories of the organization, so it cannot drop');
   });
 
-  test('a protect run works from dist/index.js alone', async () => {
+  test('a protect run works without the release code and octokit', async () => {
     world = await startWorld();
     const w = world;
+    const left = releaseChunks();
     await withTempDir('xopero-lone-action-', async (dir) => {
       mkdirSync(join(dir, 'dist'));
-      copyFileSync(ACTION_ENTRY, join(dir, 'dist/index.js'));
-      copyFileSync(join(ROOT, 'dist/package.json'), join(dir, 'dist/package.json'));
+      for (const file of ['index.js', 'package.json', ...chunks('dist').filter((file) => !left.includes(file))]) {
+        copyFileSync(join(ROOT, 'dist', file), join(dir, 'dist', file));
+      }
       const files = { outputFile: join(dir, 'output'), summaryFile: join(dir, 'summary'), runnerTemp: join(dir, 'runner-temp') };
       writeFileSync(files.outputFile, '');
       writeFileSync(files.summaryFile, '');
@@ -492,6 +502,7 @@ describe('the files loaded on demand', () => {
       expect(run.stderr).toBe('');
       expect(run.code).toBe(0);
       expect(parseGithubOutput(readFileSync(files.outputFile, 'utf8')).changed).toBe('true');
+      expect(readFileSync(files.summaryFile, 'utf8')).toContain('acme/api');
       expect(w.sim.repository('acme/api')!.isProtected).toBe(true);
     });
   });

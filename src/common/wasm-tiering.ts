@@ -30,7 +30,6 @@ import 'node:assert';
 import 'node:http';
 import 'node:crypto';
 import 'node:tls';
-import 'node:http2';
 import 'node:os';
 import 'node:fs/promises';
 import { setFlagsFromString } from 'node:v8';

@@ -1,23 +1,23 @@
 /** The GitHub Action face: inputs from the runner, the core, outputs and a job summary the runner's way. */
 import { CancelledError } from '../common/cancel.js';
 import { describeError } from '../common/errors.js';
+import { loadAfterFirstRequest } from '../common/first-request.js';
 import { githubLogLine, plainText } from '../common/neutralize.js';
 import { addSecret, onSecret, redact } from '../common/redact.js';
-import { writeResultFile } from '../report/result-file.js';
-import { markdownSummary, outputValues } from '../report/report.js';
-import { runProtection } from '../core/run.js';
 import { INPUT_NAMES, parseSettings, type RawInputs } from '../settings/settings.js';
 import { Timeline } from '../common/timing.js';
-import { cancelledMarkdown, describeCancellation, groupedLog, watchSignals, type HostLog } from './cancel.js';
-import { lazyArchivedLister } from './archived-lister.js'; // [release]
+import { describeCancellation, groupedLog, watchSignals, type HostLog } from './cancel.js';
 import * as commands from './github-commands.js';
 
-/**
- * @actions/core is evaluated while the requests are in flight: the run needs it only once the answers are in
- * (github-commands.ts says why), and a run that fails on its inputs never needs it. "eager" keeps it inside
- * dist/index.js (no file beside it); only its evaluation waits for this call.
+/*
+ * dist/index.js holds what every run needs before it can send its first request: reading the inputs, checking
+ * them, the log. The rest comes in two files ncc emits beside it (measured: dist/index.js with everything in it
+ * took 87 ms over bare node to start, and a run that fails on its inputs paid all of it):
+ *   - the network part (undici, the client, the core): loaded once the inputs are valid;
+ *   - the report (@actions/core, the outputs, the job summary): loaded while the first request waits for its
+ *     answer, when the main thread has nothing else to do (first-request.ts).
  */
-const loadCore = () => import(/* webpackMode: "eager" */ '@actions/core');
+const loadNetwork = () => import('./github-run.js');
 
 /** Redacted, then neutralized (no runner command, no escape sequence), then redacted again. */
 const safe = (text: string) => redact(githubLogLine(redact(text)));
@@ -55,21 +55,14 @@ export async function runGithubAction(): Promise<void> {
     addSecret(raw['github-token']); // [release]
     const settings = parseSettings(raw);
 
-    // Evaluated while the first requests are in flight. Not awaited yet: a failed load must not be an unhandled
-    // rejection meanwhile (the awaits below report it).
-    const loadingCore = loadCore();
-    loadingCore.catch(() => undefined);
+    const network = await loadNetwork();
+    const report = loadAfterFirstRequest(() => import('./github-report.js'));
+    timeline.mark('network code loaded', 0);
     try {
       // [release] reclaim: archived reads GitHub (octokit loads only when it runs).
-      const listArchived = lazyArchivedLister(settings, process.env);
-      const outcome = await runProtection(settings, { log, env: process.env, timeline, signal: signals.signal, listArchived });
-      const core = await loadingCore;
-      for (const [name, value] of Object.entries(outputValues(outcome))) core.setOutput(name, redact(value));
-      if (process.env.GITHUB_STEP_SUMMARY) {
-        await core.summary.addRaw(redact(markdownSummary(outcome, Date.now()))).write();
-      }
-      // After the outputs and the summary: a file that cannot be written fails the step, what the run did is on record.
-      if (settings.resultFile) writeResultFile(settings.resultFile, outcome, settings.words);
+      const listArchived = network.lazyArchivedLister(settings, process.env);
+      const outcome = await network.runProtection(settings, { log, env: process.env, timeline, signal: signals.signal, listArchived });
+      await (await report()).reportOutcome(outcome, settings);
       const { problems } = outcome.result;
       for (const problem of problems.slice(0, -1)) commands.error(safeData(problem));
       if (problems.length > 0) commands.setFailed(safeData(problems[problems.length - 1]));
@@ -79,11 +72,7 @@ export async function runGithubAction(): Promise<void> {
       const cancellation = describeCancellation(signal, error);
       log.closeOpenGroup();
       commands.error(safeData(cancellation.line));
-      const core = await loadingCore;
-      for (const [name, value] of Object.entries(cancellation.outputs)) core.setOutput(name, redact(value));
-      if (process.env.GITHUB_STEP_SUMMARY) {
-        await core.summary.addRaw(redact(cancelledMarkdown(cancellation, settings.serverUrl.origin))).write();
-      }
+      await (await report()).reportCancellation(cancellation, settings);
       exitCode = cancellation.exitCode;
     }
   } catch (error) {

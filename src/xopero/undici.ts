@@ -7,6 +7,8 @@
  * exports the same names.
  */
 import type * as Undici from 'undici/types/index.js';
+// First: node:http2 stays unloaded while undici's modules load (lazy-http2.ts says why).
+import { restoreHttp2 } from './lazy-http2.js';
 import AgentImpl from 'undici/lib/dispatcher/agent.js';
 import DispatcherImpl from 'undici/lib/dispatcher/dispatcher.js';
 import ProxyAgentImpl from 'undici/lib/dispatcher/proxy-agent.js';
@@ -14,6 +16,8 @@ import RetryAgentImpl from 'undici/lib/dispatcher/retry-agent.js';
 import api from 'undici/lib/api/index.js';
 import errorsImpl from 'undici/lib/core/errors.js';
 import buildConnectorImpl from 'undici/lib/core/connect.js';
+
+restoreHttp2();
 
 // What undici's index does first: give every dispatcher its request(), connect() (ProxyAgent's CONNECT) and
 // the other API methods.

@@ -1,0 +1,29 @@
+/**
+ * What the GitHub face does once the answers are in: the step's outputs and its job summary, through
+ * @actions/core, and the result file. A file of its own (ncc emits it beside dist/index.js): github.ts starts
+ * loading it when the first request is on the wire (src/common/first-request.ts), so neither @actions/core
+ * (with its HTTP client, exec and io modules) nor the report's code is loaded before the first request leaves.
+ */
+import * as core from '@actions/core';
+import { redact } from '../common/redact.js';
+import type { RunOutcome } from '../core/run.js';
+import { markdownSummary, outputValues } from '../report/report.js';
+import { writeResultFile } from '../report/result-file.js';
+import type { Settings } from '../settings/settings.js';
+import { cancelledMarkdown, type Cancellation } from './cancel.js';
+
+export async function reportOutcome(outcome: RunOutcome, settings: Settings): Promise<void> {
+  for (const [name, value] of Object.entries(outputValues(outcome))) core.setOutput(name, redact(value));
+  if (process.env.GITHUB_STEP_SUMMARY) {
+    await core.summary.addRaw(redact(markdownSummary(outcome, Date.now()))).write();
+  }
+  // After the outputs and the summary: a file that cannot be written fails the step, what the run did is on record.
+  if (settings.resultFile) writeResultFile(settings.resultFile, outcome, settings.words);
+}
+
+export async function reportCancellation(cancellation: Cancellation, settings: Settings): Promise<void> {
+  for (const [name, value] of Object.entries(cancellation.outputs)) core.setOutput(name, redact(value));
+  if (process.env.GITHUB_STEP_SUMMARY) {
+    await core.summary.addRaw(redact(cancelledMarkdown(cancellation, settings.serverUrl.origin))).write();
+  }
+}
