@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 /** The command line's entry point: `dist/cli/index.js` (the `xopero-one` bin), built from here by ncc. */
 import './common/wasm-tiering.js';
+import { exitWhenFlushed } from './common/exit.js';
 import { runCommandLine } from './hosts/cli.js';
 import { EXIT_CODES } from './hosts/cancel.js';
 // [release] The GitLab component runs this one pinned file alone, without the files ncc emits beside it: the
@@ -16,3 +17,4 @@ const code = await runCommandLine({
 // A cancelled run exits at once: the abandoned core may still sit in a poll delay.
 if (Object.values(EXIT_CODES).includes(code)) process.exit(code);
 process.exitCode = code;
+exitWhenFlushed();

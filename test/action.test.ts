@@ -4,6 +4,7 @@
  */
 import { afterEach, describe, expect, test } from '@jest/globals';
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer, connect as connectTcp, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { Agent, request } from 'undici';
 import { startBystander } from './bystander.js';
@@ -566,5 +567,83 @@ describe('what loads when', () => {
         core: true,
       });
     });
+  });
+});
+
+/**
+ * The first connection (src/xopero/early-connection.ts): opened by dist/index.js itself while the network part
+ * loads, handed to undici as its first connection, and a run whose first request waits for it still ends only
+ * when its work is done.
+ */
+describe('the first connection', () => {
+  /** A TCP relay to the simulator that delays every chunk `delayMs` each way: handshakes then take round trips. */
+  async function slowRelay(targetPort: number, delayMs: number): Promise<{ url: string; close: () => Promise<void> }> {
+    const sockets = new Set<Socket>();
+    const server: Server = createServer((client) => {
+      const upstream = connectTcp(targetPort, '127.0.0.1');
+      for (const socket of [client, upstream]) {
+        sockets.add(socket);
+        socket.once('close', () => sockets.delete(socket));
+      }
+      const pipe = (from: typeof client, to: typeof client) => {
+        from.on('data', (data) => setTimeout(() => to.write(data), delayMs));
+        from.on('end', () => setTimeout(() => to.end(), delayMs));
+        from.on('error', () => to.destroy());
+      };
+      pipe(client, upstream);
+      pipe(upstream, client);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as { port: number };
+    return {
+      url: `https://127.0.0.1:${port}`,
+      close: () =>
+        new Promise((resolve) => {
+          server.close(() => resolve());
+          for (const socket of sockets) socket.destroy();
+        }),
+    };
+  }
+
+  test('is opened by dist/index.js before the network part loads; undici opens only the spare', async () => {
+    world = await startWorld();
+    await withTempDir('xopero-connect-probe-', async (dir) => {
+      // Every tls.connect of the run, with the file that called it (the ESM namespace of node:tls follows).
+      writeFileSync(
+        join(dir, 'probe.cjs'),
+        `const tls = require('node:tls'); const connect = tls.connect; const callers = [];
+        tls.connect = function (...args) { callers.push(new Error().stack.split('\\n')[2]); return connect.apply(this, args); };
+        require('node:module').syncBuiltinESMExports();
+        process.on('exit', () => require('node:fs').writeFileSync(process.env.PROBE_OUT, JSON.stringify(callers)));`,
+      );
+      const run = await action(
+        world!,
+        {},
+        { env: { NODE_OPTIONS: `--require ${join(dir, 'probe.cjs')}`, PROBE_OUT: join(dir, 'probe.json') } },
+      );
+      expect(run.code).toBe(0);
+      const callers = JSON.parse(readFileSync(join(dir, 'probe.json'), 'utf8')) as string[];
+      expect(callers).toHaveLength(2);
+      expect(callers[0]).toMatch(/dist\/index\.js:/);
+      expect(callers[1]).toMatch(/dist\/\d+\.index\.js:/);
+      expect(world!.sim.connections).toBe(2);
+    });
+  });
+
+  test('a run whose first request waits for it to finish its handshakes runs to the end', async () => {
+    world = await startWorld();
+    // 150 ms each way: the handshakes outlast the network part's loading, so undici waits for the connection.
+    const relay = await slowRelay(Number(new URL(world.url).port), 150);
+    try {
+      const run = await action(world, { 'server-url': relay.url, repository: 'acme/other' });
+      expect(run.code).toBe(0);
+      expect(run.outputs.changed).toBe('false');
+      expect(run.summary).toContain('acme/other');
+      expect(world.sim.requests.map((request) => request.path).sort()).toEqual(
+        ['/account/login', '/git/organizations/getmany', '/git/repositories/getmany', '/plans/listassignedtoorganization'].sort(),
+      );
+    } finally {
+      await relay.close();
+    }
   });
 });

@@ -1,4 +1,5 @@
 /** One run, whatever the host: build the transport and client from the settings, run the core, close. */
+import type { Socket } from 'node:net';
 import { XoperoClient } from '../xopero/client.js';
 import { runAzureProject, type AzureProjectResult } from './azure-project.js';
 import type { Log } from './log.js';
@@ -23,6 +24,8 @@ export interface RunOptions {
    * aborted, and runProtection rejects at once with a CancelledError saying what was sent and confirmed.
    */
   signal?: AbortSignal;
+  /** The first connection to the server, opened by the host while this code loaded (early-connection.ts). */
+  earlyConnection?: Promise<Socket | undefined>;
   /** [release] The host's GitHub archived-repository lister (reclaim: archived). */
   listArchived?: ReleaseHost['listArchived'];
 }
@@ -34,12 +37,13 @@ export interface RunOutcome {
 
 export async function runProtection(
   settings: Settings,
-  { log, env = {}, timeline = new Timeline(false), clock = systemClock, signal, listArchived }: RunOptions,
+  { log, env = {}, timeline = new Timeline(false), clock = systemClock, signal, listArchived, earlyConnection }: RunOptions,
 ): Promise<RunOutcome> {
   const transport = createTransport({
     serverUrl: settings.serverUrl,
     env,
     caCertificate: settings.caCertificate,
+    earlyConnection,
     onRetry: (reason, attempt, delayMs) => log.warning(`Retrying after ${reason} (retry ${attempt}, in ${(delayMs / 1000).toFixed(1)} s).`),
   });
   logProxy(log, transport.proxy, settings.serverUrl);

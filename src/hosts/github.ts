@@ -13,11 +13,14 @@ import * as commands from './github-commands.js';
  * dist/index.js holds what every run needs before it can send its first request: reading the inputs, checking
  * them, the log. The rest comes in two files ncc emits beside it (measured: dist/index.js with everything in it
  * took 87 ms over bare node to start, and a run that fails on its inputs paid all of it):
- *   - the network part (undici, the client, the core): loaded once the inputs are valid;
+ *   - the network part (undici, the client, the core): loaded once the inputs are valid, while the first
+ *     connection to the server is opened (early-connection.ts);
  *   - the report (@actions/core, the outputs, the job summary): loaded while the first request waits for its
  *     answer, when the main thread has nothing else to do (first-request.ts).
  */
 const loadNetwork = () => import('./github-run.js');
+/** Inside dist/index.js ("eager"), evaluated only once the inputs are valid: with node:tls, node:net, the proxy rules. */
+const loadEarlyConnection = () => import(/* webpackMode: "eager" */ '../xopero/early-connection.js');
 
 /** Redacted, then neutralized (no runner command, no escape sequence), then redacted again. */
 const safe = (text: string) => redact(githubLogLine(redact(text)));
@@ -55,13 +58,25 @@ export async function runGithubAction(): Promise<void> {
     addSecret(raw['github-token']); // [release]
     const settings = parseSettings(raw);
 
+    // The handshakes go on over the network while the network part loads.
+    const { serverUrl, caCertificate } = settings;
+    const earlyConnection = loadEarlyConnection().then((early) =>
+      early.openEarlyConnection({ serverUrl, caCertificate, env: process.env }),
+    );
     const network = await loadNetwork();
     const report = loadAfterFirstRequest(() => import('./github-report.js'));
     timeline.mark('network code loaded', 0);
     try {
       // [release] reclaim: archived reads GitHub (octokit loads only when it runs).
       const listArchived = network.lazyArchivedLister(settings, process.env);
-      const outcome = await network.runProtection(settings, { log, env: process.env, timeline, signal: signals.signal, listArchived });
+      const outcome = await network.runProtection(settings, {
+        log,
+        env: process.env,
+        timeline,
+        signal: signals.signal,
+        listArchived,
+        earlyConnection,
+      });
       await (await report()).reportOutcome(outcome, settings);
       const { problems } = outcome.result;
       for (const problem of problems.slice(0, -1)) commands.error(safeData(problem));

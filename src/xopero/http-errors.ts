@@ -131,7 +131,7 @@ export function transportError(
       case 'SELF_SIGNED_CERT_IN_CHAIN':
       case 'UNABLE_TO_VERIFY_LEAF_SIGNATURE':
       case 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY':
-        // With ca-certificate, only the CAs it holds are trusted (transport.ts trust()): NODE_EXTRA_CA_CERTS cannot help.
+        // With ca-certificate, only the CAs it holds are trusted (trust.ts): NODE_EXTRA_CA_CERTS cannot help.
         return caPinned
           ? `the TLS certificate of ${host} is not signed by the CA given as ${caCertificate} (${code}): give the CA that issued the server's certificate (only the CAs in ${caCertificate} are trusted when it is set)`
           : `the TLS certificate of ${host} is not trusted (${code}): give its CA as ${caCertificate} (PEM) or in NODE_EXTRA_CA_CERTS`;

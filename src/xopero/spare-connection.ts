@@ -9,8 +9,12 @@
  *
  * Only for direct connections: through a proxy each connection is a CONNECT tunnel, which the proxy may count,
  * log or refuse; there the pool opens tunnels as needed.
+ *
+ * The action's first connection may come ready-made (early-connection.ts, opened while the code loads): it is
+ * handed out first, like a spare, and the spare is opened once it has been taken.
  */
 import type { Socket } from 'node:net';
+import { ignoreError as ignore } from './early-connection.js';
 import type { buildConnector } from 'undici/types/index.js';
 
 type Connector = buildConnector.connector;
@@ -21,12 +25,12 @@ export interface SpareConnector {
   close(): void;
 }
 
-export function withSpareConnection(connect: Connector): SpareConnector {
-  let spare: Promise<Socket | undefined> | undefined;
+export function withSpareConnection(connect: Connector, early?: Promise<Socket | undefined>): SpareConnector {
+  let spare: Promise<Socket | undefined> | undefined = early;
   let opened = false;
   let closed = false;
-  // While held, the spare must neither keep the process alive nor crash it with an unheard 'error' event.
-  const ignore = () => undefined;
+  // While held, the spare must neither keep the process alive nor crash it with an unheard 'error' event
+  // (`ignore`, shared with the early connection, which is held the same way).
 
   const openSpare = (options: buildConnector.Options) => {
     spare = new Promise((resolve) => {
@@ -43,6 +47,13 @@ export function withSpareConnection(connect: Connector): SpareConnector {
     });
   };
 
+  // After the first connection is up and its request is on its way: one spare, once per run.
+  const openSpareOnce = (options: buildConnector.Options) => {
+    if (opened || closed) return;
+    opened = true;
+    openSpare(options);
+  };
+
   const connector: Connector = (options, callback) => {
     const pending = spare;
     if (pending) {
@@ -50,22 +61,23 @@ export function withSpareConnection(connect: Connector): SpareConnector {
       void pending.then((socket) => {
         if (!socket || socket.destroyed || !socket.writable || socket.readableEnded) {
           socket?.destroy();
-          connect(options, callback);
+          connectThenSpare(options, callback);
           return;
         }
         socket.off('error', ignore);
         socket.ref();
         callback(null, socket);
+        openSpareOnce(options);
       });
       return;
     }
+    connectThenSpare(options, callback);
+  };
+
+  const connectThenSpare: Connector = (options, callback) => {
     connect(options, (...result) => {
       callback(...result);
-      // After the first connection is up and its request is on its way: one spare, once per run.
-      if (!result[0] && !opened && !closed) {
-        opened = true;
-        openSpare(options);
-      }
+      if (!result[0]) openSpareOnce(options);
     });
   };
 

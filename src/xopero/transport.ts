@@ -3,8 +3,12 @@
  * Built once; every request of the run goes through it, so sequential requests share one TLS connection.
  */
 import { Agent, ProxyAgent, RetryAgent, buildConnector, type Dispatcher, type RetryHandler } from 'undici';
+import type { Socket } from 'node:net';
 import { chooseProxy, type ProxyChoice } from './proxy.js';
 import { withSpareConnection } from './spare-connection.js';
+import { CONNECT_TIMEOUT_MS, trust } from './trust.js';
+
+export { CONNECT_TIMEOUT_MS };
 
 export interface TransportOptions {
   serverUrl: URL;
@@ -14,6 +18,8 @@ export interface TransportOptions {
   caCertificate?: string;
   /** Called before each retry, so the log says why the run waits. */
   onRetry?: (reason: string, attempt: number, delayMs: number) => void;
+  /** The first connection, opened while the code loaded (early-connection.ts); direct connections only. */
+  earlyConnection?: Promise<Socket | undefined>;
   /** Test hook: scales every backoff delay (the simulator's tests use tiny delays). */
   retryDelayScale?: number;
 }
@@ -53,8 +59,6 @@ export const RETRY = {
   ],
 };
 
-export const CONNECT_TIMEOUT_MS = 10_000;
-
 /**
  * TLS failures a retry cannot mend: a plain-HTTP answer to an https:// URL (OpenSSL says "wrong version
  * number"), an untrusted or mismatched certificate. They fail at once, with the remedy.
@@ -65,7 +69,8 @@ export function createTransport(options: TransportOptions): Transport {
   const proxy = chooseProxy(options.serverUrl, options.env ?? {});
   const tls = { timeout: CONNECT_TIMEOUT_MS, ...trust(options.caCertificate) };
   // Direct connections come with one spare opened ahead (spare-connection.ts says why).
-  const spare = proxy.url ? undefined : withSpareConnection(buildConnector(tls));
+  const spare = proxy.url ? undefined : withSpareConnection(buildConnector(tls), options.earlyConnection);
+  if (proxy.url) void options.earlyConnection?.then((socket) => socket?.destroy());
   const base: Dispatcher = spare
     ? new Agent({ connect: spare.connect, keepAliveTimeout: 10_000 })
     : // The tunnel's connections are pooled and kept alive like direct ones: a run opens about as many
@@ -85,25 +90,6 @@ export function createTransport(options: TransportOptions): Transport {
     return base.destroy();
   };
   return { retrying, destroy, proxy, caPinned: Boolean(options.caCertificate) };
-}
-
-/**
- * TLS trust for the Xopero ONE server. Verification is always on.
- *
- * Without `ca-certificate`, Node's default store applies (its bundled roots plus NODE_EXTRA_CA_CERTS).
- * With it, the server's certificate must chain to exactly the certificate(s) given, as with curl --cacert:
- * the input exists for a self-hosted server signed by a private CA, and pinning trust to that CA is both the
- * stricter choice and the cheap one. Rebuilding the default store next to it (the ~140 bundled roots plus
- * NODE_EXTRA_CA_CERTS, parsed again on every run) cost 24-46 ms of every run's first connection for roots
- * that cannot sign the private server's certificate. Whoever needs several CAs (a TLS-inspecting proxy that
- * re-signs the server's certificate, a CA change in progress) puts them all in the input: it takes any number
- * of PEM certificates.
- *
- * This applies to the server only (requestTls). TLS to an https:// proxy itself (proxyTls) keeps Node's default
- * store, NODE_EXTRA_CA_CERTS included: the proxy belongs to the runner's network, not to the server.
- */
-function trust(caCertificate: string | undefined): { ca?: string } {
-  return caCertificate ? { ca: caCertificate } : {};
 }
 
 type RetryCallback = RetryHandler.RetryCallback;

@@ -1,0 +1,59 @@
+/**
+ * The first connection to the server, opened as soon as the settings are known, while the code that will use
+ * it (undici, the client, the core: the action's network part) is still loading.
+ *
+ * Loading that code takes the main thread 50-70 ms; the TCP and TLS handshakes, on a real network, take two
+ * round trips to the server. Started first, the handshakes go on over the network while the code loads, and
+ * the first request finds its connection ready or nearly so. The transport takes it as its first connection
+ * (spare-connection.ts), exactly as it takes the spare one.
+ *
+ * It is opened the way undici's own connector (undici/lib/core/connect.js) opens one, with the transport's trust
+ * settings: same host, port, server name, ALPN (http/1.1 only), no-delay and keep-alive, the same connect timeout.
+ * Only for direct https:// connections: through a proxy each connection is a tunnel the transport opens itself.
+ * Any failure (refused, untrusted, timed out) is dropped here: undici then connects by itself, fails the same way,
+ * and the run reports it with the remedy as always.
+ */
+import { isIP } from 'node:net';
+import type { TLSSocket } from 'node:tls';
+import { chooseProxy } from './proxy.js';
+import { CONNECT_TIMEOUT_MS, trust } from './trust.js';
+
+export interface EarlyConnectionOptions {
+  serverUrl: URL;
+  caCertificate?: string;
+  env: Record<string, string | undefined>;
+}
+
+/** While it waits for the transport, the socket does not crash the process with an unheard 'error' event. */
+export const ignoreError = () => undefined;
+
+export function openEarlyConnection({ serverUrl, caCertificate, env }: EarlyConnectionOptions): Promise<TLSSocket | undefined> {
+  if (serverUrl.protocol !== 'https:' || chooseProxy(serverUrl, env).url) return Promise.resolve(undefined);
+  const host = serverUrl.hostname.startsWith('[') ? serverUrl.hostname.slice(1, -1) : serverUrl.hostname;
+  return import('node:tls').then(
+    (tls) =>
+      new Promise((resolve) => {
+        const socket = tls.connect({
+          ...trust(caCertificate),
+          host,
+          port: Number(serverUrl.port) || 443,
+          servername: isIP(host) ? undefined : host,
+          ALPNProtocols: ['http/1.1'],
+        });
+        socket.setKeepAlive(true, 60_000).setNoDelay(true);
+        const timer = setTimeout(() => socket.destroy(), CONNECT_TIMEOUT_MS).unref();
+        socket.on('error', ignoreError);
+        socket.once('secureConnect', () => {
+          clearTimeout(timer);
+          // Held from here on without keeping the process alive; while it connects it must, or a run waiting
+          // for it would find nothing left to wait on and end.
+          socket.unref();
+          resolve(socket);
+        });
+        socket.once('close', () => {
+          clearTimeout(timer);
+          resolve(undefined);
+        });
+      }),
+  );
+}
