@@ -5,6 +5,14 @@
  * which ncc applies to every import in the bundle, @actions/http-client's included), so the bundle holds one
  * copy of undici and evaluates only these modules. Tests that import src/ directly get the full index, which
  * exports the same names.
+ *
+ * Two more things stay out of the bundles (package.json `build`):
+ *   - undici's fetch implementation (undici/lib/web/fetch, 141 KB of source): its HTTP/1 and HTTP/2 clients
+ *     require '../web/fetch/body.js' only to send a FormData body, which no request of this product has (the
+ *     client sends JSON text). `ncc -e ../web/fetch/body.js` leaves that require to run time, where it would
+ *     fail, instead of bundling the fetch code; every run paid 5-7 ms to read and parse it (measured, Node 20).
+ *     test/undici-parts.test.ts checks that undici still requires it only in the FormData branch.
+ *   - node:http2, while these modules load (lazy-http2.ts).
  */
 import type * as Undici from 'undici/types/index.js';
 // First: node:http2 stays unloaded while undici's modules load (lazy-http2.ts says why).

@@ -1,0 +1,63 @@
+/**
+ * src/xopero/lazy-http2.ts stands in for node:http2 while undici's modules load: it must give exactly the
+ * constants undici's client-h2.js reads at load, with Node's own values. An undici upgrade that reads another
+ * one fails here, not in a run.
+ */
+import { expect, test } from '@jest/globals';
+import { readdirSync, readFileSync } from 'node:fs';
+import { constants } from 'node:http2';
+import { createRequire } from 'node:module';
+import { lazyHttp2, restoreHttp2 } from '../src/xopero/lazy-http2.js';
+
+restoreHttp2();
+
+test("the constants undici's HTTP/2 client reads at load, with node:http2's values", () => {
+  const source = readFileSync(createRequire(import.meta.url).resolve('undici/lib/dispatcher/client-h2.js'), 'utf8');
+  const destructured = /const \{\s*constants: \{([^}]*)\}\s*\} = http2/.exec(source);
+  expect(destructured).not.toBeNull();
+  const names = destructured![1]
+    .split(',')
+    .map((name) => name.trim())
+    .filter(Boolean);
+  expect(Object.keys(lazyHttp2.constants).sort()).toEqual(names.sort());
+  for (const [name, value] of Object.entries(lazyHttp2.constants)) expect(value).toBe(constants[name as keyof typeof constants]);
+});
+
+test('outside the span undici loads in, node:http2 is the real module', () => {
+  expect(createRequire(import.meta.url)('node:http2')).not.toBe(lazyHttp2);
+  expect(typeof lazyHttp2.connect).toBe('function');
+});
+
+/**
+ * The build leaves undici's fetch code out (src/xopero/undici.ts says why): safe only while undici requires it
+ * for FormData bodies alone, and while the client sends JSON text.
+ */
+test("undici requires its fetch code only to send a FormData body, and the client's bodies are JSON text", () => {
+  const require = createRequire(import.meta.url);
+  for (const file of ['undici/lib/dispatcher/client-h1.js', 'undici/lib/dispatcher/client-h2.js']) {
+    const lines = readFileSync(require.resolve(file), 'utf8').split('\n');
+    const requires = lines.flatMap((line, index) => (line.includes("require('../web/fetch/body.js')") ? [index] : []));
+    expect(requires.length).toBeGreaterThan(0);
+    for (const index of requires) {
+      // The nearest enclosing condition, past the lazy-load guard around the require itself.
+      const branch = lines.slice(0, index).findLast((line) => /^\s*if \(/.test(line) && !line.includes('!extractBody'));
+      expect(branch?.trim()).toBe('if (util.isFormDataLike(body)) {');
+    }
+  }
+  // The product's two requests through undici: the Xopero ONE client's (JSON text) and octokit's (string or none).
+  const source = (file: string) => readFileSync(new URL(`../src/${file}`, import.meta.url), 'utf8');
+  const calls = ['xopero/client.ts', 'hosts/github-archived.ts'].map((file) => source(file).split('.request({').length - 1);
+  expect(calls).toEqual([1, 1]);
+  expect(source('xopero/client.ts')).toContain('body: JSON.stringify(body),');
+  expect(source('hosts/github-archived.ts')).toMatch(/body\?: string \}[\s\S]*body: init\.body,/);
+});
+
+test('the bundles leave the fetch code out, and require it at run time from nowhere else', () => {
+  const root = new URL('../dist/', import.meta.url);
+  const files = ['index.js', 'cli/index.js', ...readdirSync(root).filter((file) => /^\d+\.index\.js$/.test(file))];
+  for (const file of files) {
+    const code = readFileSync(new URL(file, root), 'utf8');
+    expect(code).not.toContain('function extractBody(');
+    expect(code.split('"../web/fetch/body.js"').length - 1).toBeLessThanOrEqual(1);
+  }
+});
