@@ -40,7 +40,7 @@ test("undici requires its fetch code only to send a FormData body, and the clien
     expect(requires.length).toBeGreaterThan(0);
     for (const index of requires) {
       // The nearest enclosing condition, past the lazy-load guard around the require itself.
-      const branch = lines.slice(0, index).findLast((line) => /^\s*if \(/.test(line) && !line.includes('!extractBody'));
+      const branch = [...lines.slice(0, index)].reverse().find((line) => /^\s*if \(/.test(line) && !line.includes('!extractBody'));
       expect(branch?.trim()).toBe('if (util.isFormDataLike(body)) {');
     }
   }
