@@ -20,6 +20,8 @@
  * the critical path, all from the simulator's request log, and the ratio to the baseline of the same run. Every
  * action run has XOPERO_TIMING=1 and a --require probe, so each case also reports the time from the action's
  * 'main finished' to the process being gone (seen from here); both cost the action side, not the baseline.
+ * `--rtt MS` (default 20, 0 leaves it out) adds the re-run and its baseline through a TCP relay with that round-trip time
+ * (test/relay.ts), where the handshakes cost round trips as on a real network.
  * Adding a case: its id in CaseId, a line in CASES, its invocation, and its id in mainIds.
  * It is a report: it exits 0 whether or not the targets are met (2 only when it cannot run at all).
  */
@@ -44,6 +46,7 @@ import type { RequestRecord } from '../test/simulator/index.js';
 import { runSweepBench, type SweepBenchResult } from './bench/sweep.js';
 import { runShardBench, type ShardBenchResult } from './bench/shards.js';
 import { runGitlabBench } from './bench/gitlab.js';
+import { startSlowRelay } from '../test/relay.js';
 import { criticalPath, median, range, spread, targetLines, type Spread, type Target } from './bench/stats.js';
 
 // ---- options ------------------------------------------------------------------------------------------
@@ -53,6 +56,7 @@ const { values: args } = parseArgs({
     latency: { type: 'string', default: '40' },
     runs: { type: 'string', default: '15' },
     latencies: { type: 'string', default: '' },
+    rtt: { type: 'string', default: '20' },
     warmup: { type: 'string', default: '2' },
     'sync-duration': { type: 'string', default: '200' },
     json: { type: 'string' },
@@ -70,7 +74,7 @@ const { values: args } = parseArgs({
 
 if (args.help) {
   console.log(
-    'usage: npm run bench -- [--latency MS] [--runs N] [--latencies 5,40,100] [--warmup N] [--sync-duration MS] [--json FILE] [--sweep-only | --no-sweep] [--shards-only | --no-shards] [--shards-size N] [--node24 PATH | --no-node24]',
+    'usage: npm run bench -- [--latency MS] [--runs N] [--latencies 5,40,100] [--rtt MS] [--warmup N] [--sync-duration MS] [--json FILE] [--sweep-only | --no-sweep] [--shards-only | --no-shards] [--shards-size N] [--node24 PATH | --no-node24]',
   );
   process.exit(0);
 }
@@ -87,6 +91,8 @@ function usage(message: string): never {
 }
 
 const LATENCY = nonNegativeInteger('latency', args.latency);
+/** The network round trip of the --rtt cases (a TCP relay, test/relay.ts); 0 leaves them out. */
+const RTT = nonNegativeInteger('rtt', args.rtt);
 const RUNS = Math.max(1, nonNegativeInteger('runs', args.runs));
 const WARMUP = nonNegativeInteger('warmup', args.warmup);
 const SYNC_MS = nonNegativeInteger('sync-duration', args['sync-duration']);
@@ -137,7 +143,10 @@ type CaseId =
   | 'rerunToken24'
   | 'rerunPem24'
   | 'startAction24'
-  | 'startNode24';
+  | 'startNode24'
+  | 'rerunRtt'
+  | 'rerunRtt24'
+  | 'baselineRtt';
 
 /** The node that runs a case: the one running the bench (Node 20 here and in CI), or Node 24. */
 type Runtime = 'current' | 'node24';
@@ -168,6 +177,9 @@ const CASES: Record<CaseId, CaseInfo> = {
   rerunPem24: { title: 'action re-run, ca-certificate PEM', versus: 'baselinePem', api: true, runtime: 'node24' },
   startAction24: { title: 'start-up: node dist/index.js', versus: 'startNode24', api: false, runtime: 'node24' },
   startNode24: { title: 'start-up: node -e 0', versus: 'startNode24', api: false, runtime: 'node24' },
+  rerunRtt: { title: `action re-run, ${RTT} ms round trip`, versus: 'baselineRtt', api: true, runtime: 'current' },
+  rerunRtt24: { title: `action re-run, ${RTT} ms round trip`, versus: 'baselineRtt', api: true, runtime: 'node24' },
+  baselineRtt: { title: `baseline re-run, ${RTT} ms round trip`, versus: 'baselineRtt', api: true },
 };
 
 interface Sample {
@@ -278,6 +290,11 @@ const summaryFile = join(workDir, 'step-summary');
 process.on('exit', () => rmSync(workDir, { recursive: true, force: true }));
 const machineExtraCa = process.env.NODE_EXTRA_CA_CERTS;
 const caPem = readFileSync(caPath, 'utf8');
+/**
+ * The --rtt cases reach the simulator through a relay that delays every chunk RTT / 2 each way, so that TCP and
+ * TLS handshakes cost round trips as on a real network (the simulator's latency applies per request only).
+ */
+const relay = RTT > 0 ? await startSlowRelay(Number(new URL(url).port), RTT / 2) : undefined;
 
 /** The node binaries: this one, and Node 24 from scripts/node24.sh (installed once into a cache folder). */
 const runtimes: Record<Runtime, string | undefined> = { current: process.execPath, node24: await node24Path() };
@@ -324,22 +341,23 @@ const commonEnv = baseEnv({
 /** The step's environment: the action's INPUT_* and the baseline's XOPERO_* together, so both see the same. */
 function stepEnv(
   repository: string,
-  options: { token?: string; pem?: boolean; extra?: Record<string, string> } = {},
+  options: { token?: string; pem?: boolean; serverUrl?: string; extra?: Record<string, string> } = {},
 ): Record<string, string> {
+  const serverUrl = options.serverUrl ?? url;
   const env: Record<string, string> = { ...commonEnv };
   // The private-CA case as a self-hosted user sets it up: the CA as the ca-certificate input, nothing in
   // NODE_EXTRA_CA_CERTS; the baseline in the same environment (curl is given the CA with --cacert either way).
   if (options.pem) delete env.NODE_EXTRA_CA_CERTS;
   const inputs: Record<string, string> = {
     ...actionDefaults({ repository: PROTECTED_REPOSITORY }),
-    'server-url': url,
+    'server-url': serverUrl,
     repository,
     plan: PLAN,
     ...(options.token ? { 'access-token': options.token } : { email: EMAIL, password: PASSWORD }),
     ...(options.pem ? { 'ca-certificate': caPem } : {}),
   };
   Object.assign(env, inputEnv(inputs), {
-    XOPERO_SERVER_URL: url,
+    XOPERO_SERVER_URL: serverUrl,
     XOPERO_EMAIL: EMAIL,
     XOPERO_PASSWORD: PASSWORD,
     XOPERO_ORGANIZATION: 'acme',
@@ -404,6 +422,11 @@ function invocation(id: CaseId): Invocation {
     case 'rerunPem':
     case 'rerunPem24':
       return { ...action(stepEnv(PROTECTED_REPOSITORY, { pem: true })), check: rerunCheck };
+    case 'rerunRtt':
+    case 'rerunRtt24':
+      return { ...action(stepEnv(PROTECTED_REPOSITORY, { serverUrl: relay!.url })), check: rerunCheck };
+    case 'baselineRtt':
+      return { command: BASH, args: [BASELINE], env: stepEnv(PROTECTED_REPOSITORY, { serverUrl: relay!.url }), check: baselineRerunCheck };
     case 'baseline':
       return { command: BASH, args: [BASELINE], env: stepEnv(PROTECTED_REPOSITORY), check: baselineRerunCheck };
     case 'baselinePem':
@@ -548,6 +571,7 @@ const mainIds: CaseId[] = [
   'rerunPem',
   'baselinePem',
   'rerunPem24',
+  ...(RTT > 0 ? (['rerunRtt', 'baselineRtt', 'rerunRtt24'] as const) : []),
   'newRepo',
   'baselineNew',
   'startAction',
@@ -641,6 +665,7 @@ for (const latencyMs of [...new Set(EXTRA_LATENCIES)]) {
 latencyFigures.sort((a, b) => a.latencyMs - b.latencyMs);
 sim.latencyMs = LATENCY;
 
+await relay?.close();
 await sim.stop();
 
 // The organization sweep at scale: after the other cases, on its own fresh simulator, one run (not alternated).
@@ -767,6 +792,11 @@ print(`  simulator     ${url} (HTTPS, in-process), ${LATENCY} ms latency per req
 print(
   '                (latency is added per request only: TCP and TLS handshakes cost no latency here, so a fresh connection per curl is free)',
 );
+if (relay) {
+  print(
+    `                the ${RTT} ms round-trip cases go through a TCP relay holding every chunk ${RTT / 2} ms each way (--rtt; handshakes pay it too)`,
+  );
+}
 print(
   `  runs          ${RUNS} per case (start-up: ${RUNS * STARTUP_PAIRS}) after ${WARMUP} warm-up round(s), cases alternating A B A B in every round`,
 );

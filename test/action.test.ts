@@ -4,10 +4,10 @@
  */
 import { afterEach, describe, expect, test } from '@jest/globals';
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer, connect as connectTcp, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { Agent, request } from 'undici';
 import { startBystander } from './bystander.js';
+import { startSlowRelay } from './relay.js';
 import { rootCertificates } from 'node:tls';
 import { ACTION_ENTRY, ROOT, actionEnv, errorLines, runAction, runProcess, withTempDir, type ActionResult } from './harness.js';
 import { expectOneLineFailure } from './expectations.js';
@@ -576,35 +576,6 @@ describe('what loads when', () => {
  * when its work is done.
  */
 describe('the first connection', () => {
-  /** A TCP relay to the simulator that delays every chunk `delayMs` each way: handshakes then take round trips. */
-  async function slowRelay(targetPort: number, delayMs: number): Promise<{ url: string; close: () => Promise<void> }> {
-    const sockets = new Set<Socket>();
-    const server: Server = createServer((client) => {
-      const upstream = connectTcp(targetPort, '127.0.0.1');
-      for (const socket of [client, upstream]) {
-        sockets.add(socket);
-        socket.once('close', () => sockets.delete(socket));
-      }
-      const pipe = (from: typeof client, to: typeof client) => {
-        from.on('data', (data) => setTimeout(() => to.write(data), delayMs));
-        from.on('end', () => setTimeout(() => to.end(), delayMs));
-        from.on('error', () => to.destroy());
-      };
-      pipe(client, upstream);
-      pipe(upstream, client);
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const { port } = server.address() as { port: number };
-    return {
-      url: `https://127.0.0.1:${port}`,
-      close: () =>
-        new Promise((resolve) => {
-          server.close(() => resolve());
-          for (const socket of sockets) socket.destroy();
-        }),
-    };
-  }
-
   test('is opened by dist/index.js before the network part loads; undici opens only the spare', async () => {
     world = await startWorld();
     await withTempDir('xopero-connect-probe-', async (dir) => {
@@ -633,7 +604,7 @@ describe('the first connection', () => {
   test('a run whose first request waits for it to finish its handshakes runs to the end', async () => {
     world = await startWorld();
     // 150 ms each way: the handshakes outlast the network part's loading, so undici waits for the connection.
-    const relay = await slowRelay(Number(new URL(world.url).port), 150);
+    const relay = await startSlowRelay(Number(new URL(world.url).port), 150);
     try {
       const run = await action(world, { 'server-url': relay.url, repository: 'acme/other' });
       expect(run.code).toBe(0);
