@@ -12,7 +12,7 @@
  */
 import Module, { createRequire } from 'node:module';
 
-type Load = (request: string, parent: unknown, isMain: boolean) => unknown;
+type Load = (request: string, ...rest: unknown[]) => unknown;
 const loader = Module as unknown as { _load: Load };
 const require = createRequire(import.meta.url);
 
@@ -31,9 +31,10 @@ export const lazyHttp2 = {
 };
 
 const realLoad = loader._load;
-loader._load = function load(this: unknown, request, parent, isMain) {
+// Whatever else Node passes to the loader goes through unchanged.
+loader._load = function load(this: unknown, request, ...rest) {
   if (request === 'node:http2' || request === 'http2') return lazyHttp2;
-  return realLoad.call(this, request, parent, isMain);
+  return realLoad.call(this, request, ...rest);
 };
 
 /** Ends the span: from here on node:http2 is the real module for everyone. */
