@@ -18,7 +18,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EMAIL, PASSWORD } from '../../test/fixtures.js';
 import { ACTION_ENTRY, actionEnv, baseEnv, parseGithubOutput, type TimedResult } from '../../test/harness.js';
-import { Simulator, type RequestRecord, type SimRepo } from '../../test/simulator/index.js';
+import { Simulator, repositoryView, type RequestRecord, type SimRepo } from '../../test/simulator/index.js';
 import { measuredRun, rssMethod } from './measure.js';
 import { criticalPath, targetLines, type Target } from './stats.js';
 
@@ -131,35 +131,8 @@ async function seed(size: number, unprotected: number, options: SweepBenchOption
   const isUnprotected = spreadEvenly(size, unprotected);
   const repos = sim.addRepositories(org.id, size, (i) => ({ isProtected: !isUnprotected(i) }));
   sim.addPlan(org.id, { name: PLAN, repositoryIds: repos.filter((repo) => repo.isProtected).map((repo) => repo.id) });
-  const listBytes = repos.reduce((sum, repo) => {
-    const {
-      id,
-      serverId,
-      name,
-      lastBackup,
-      lastSuccessfulBackup,
-      nextBackup,
-      isProtected,
-      isRemoved,
-      status,
-      lastBackupTaskStatus,
-      isPublic,
-    } = repo;
-    const view = {
-      id,
-      serverId,
-      name,
-      lastBackup,
-      lastSuccessfulBackup,
-      nextBackup,
-      isProtected,
-      isRemoved,
-      status,
-      lastBackupTaskStatus,
-      isPublic,
-    };
-    return sum + Buffer.byteLength(JSON.stringify(view)) + 1;
-  }, 0);
+  // The list's size as the server sends it: each repository as the simulator lists it, one per line.
+  const listBytes = repos.reduce((sum, repo) => sum + Buffer.byteLength(JSON.stringify(repositoryView(repo))) + 1, 0);
   const url = await sim.start();
   return { sim, url, size, unprotected, repos, listBytes };
 }

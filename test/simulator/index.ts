@@ -1,4 +1,4 @@
-export { Simulator } from './server.js';
+export { Simulator, repositoryView } from './server.js';
 export { ensureCertificates, DEFAULT_CERT_DIR } from './certs.js';
 export type { TestCertificates } from './certs.js';
 export { seedDemo, DEMO_IDS } from './demo-data.js';
