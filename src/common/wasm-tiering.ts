@@ -1,5 +1,6 @@
 /**
- * Imported first by both entries (src/index.ts, src/cli.ts), before anything loads undici.
+ * Imported first by the action's network part (src/hosts/github-run.ts) and by the CLI's entry (src/cli.ts),
+ * before anything loads undici.
  *
  * undici parses HTTP with llhttp compiled to WebAssembly. V8 runs it with its baseline compiler (Liftoff) and,
  * once a function has used up its "tiering budget", recompiles it with the optimizing compiler (TurboFan) on a

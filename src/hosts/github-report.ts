@@ -13,17 +13,17 @@ import type { Settings } from '../settings/settings.js';
 import { cancelledMarkdown, type Cancellation } from './cancel.js';
 
 export async function reportOutcome(outcome: RunOutcome, settings: Settings): Promise<void> {
-  for (const [name, value] of Object.entries(outputValues(outcome))) core.setOutput(name, redact(value));
-  if (process.env.GITHUB_STEP_SUMMARY) {
-    await core.summary.addRaw(redact(markdownSummary(outcome, Date.now()))).write();
-  }
+  await publish(outputValues(outcome), () => markdownSummary(outcome, Date.now()));
   // After the outputs and the summary: a file that cannot be written fails the step, what the run did is on record.
   if (settings.resultFile) writeResultFile(settings.resultFile, outcome, settings.words);
 }
 
 export async function reportCancellation(cancellation: Cancellation, settings: Settings): Promise<void> {
-  for (const [name, value] of Object.entries(cancellation.outputs)) core.setOutput(name, redact(value));
-  if (process.env.GITHUB_STEP_SUMMARY) {
-    await core.summary.addRaw(redact(cancelledMarkdown(cancellation, settings.serverUrl.origin))).write();
-  }
+  await publish(cancellation.outputs, () => cancelledMarkdown(cancellation, settings.serverUrl.origin));
+}
+
+/** The step's outputs, then its job summary when the runner gives a summary file; both redacted. */
+async function publish(outputs: Record<string, string>, summary: () => string): Promise<void> {
+  for (const [name, value] of Object.entries(outputs)) core.setOutput(name, redact(value));
+  if (process.env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(redact(summary())).write();
 }
