@@ -37,7 +37,9 @@ import {
   ROOT,
   actionDefaults,
   baseEnv,
+  bundleChunks,
   inputEnv,
+  isOnDemandChunk,
   parseGithubOutput,
   runCommand as timedRun,
   type TimedResult,
@@ -687,9 +689,8 @@ const bundles = { action: kib(ACTION_ENTRY), cli: kib(CLI_ENTRY) };
  * past its inputs.
  */
 const distDir = join(ROOT, 'dist');
-const chunkFiles = readdirSync(distDir).filter((file) => /^\d+\.index\.js$/.test(file));
-const onDemandOnly = (file: string) =>
-  /octokit|includes all repositories of the organization, so it cannot drop/i.test(readFileSync(join(distDir, file), 'utf8'));
+const chunkFiles = bundleChunks('dist');
+const onDemandOnly = (file: string) => isOnDemandChunk('dist', file);
 const onDemandKiB = chunkFiles.filter(onDemandOnly).reduce((sum, file) => sum + kib(join(distDir, file)), 0);
 const everyRunKiB = chunkFiles.filter((file) => !onDemandOnly(file)).reduce((sum, file) => sum + kib(join(distDir, file)), bundles.action);
 /** The cases each node runs, by role: targets and the report's per-node lines use them. */

@@ -21,6 +21,19 @@ export const CLI_ENTRY = join(ROOT, 'dist/cli/index.js');
  * The node that runs the entry points: XOPERO_TEST_NODE when set (.ci/run sets it to Node 24, the runtime
  * action.yml declares, for a second pass of the action's tests), else the node running the tests.
  */
+/** The files ncc emits beside an entry (`dist/NNN.index.js`, `dist/cli/NNN.index.js`), by name. */
+export function bundleChunks(dir: 'dist' | 'dist/cli'): string[] {
+  return readdirSync(join(ROOT, dir)).filter((file) => /^\d+\.index\.js$/.test(file));
+}
+
+/**
+ * Which of those load on demand only: octokit and the release code (mode: release, reclaim). The action's other
+ * files (its network part and its report) load in every run that gets past its inputs.
+ */
+export function isOnDemandChunk(dir: 'dist' | 'dist/cli', file: string): boolean {
+  return /octokit|includes all repositories of the organization, so it cannot drop/i.test(readFileSync(join(ROOT, dir, file), 'utf8'));
+}
+
 export const TEST_NODE = process.env.XOPERO_TEST_NODE || process.execPath;
 
 export interface ProcessResult {

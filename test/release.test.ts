@@ -4,7 +4,7 @@
  * (test/github-server.ts) reached through GITHUB_API_URL for archived repositories.
  */
 import { afterEach, describe, expect, test } from '@jest/globals';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -13,7 +13,9 @@ import {
   ROOT,
   actionEnv,
   baseEnv,
+  bundleChunks,
   errorLines,
+  isOnDemandChunk,
   parseGithubOutput,
   runAction,
   runProcess,
@@ -468,12 +470,9 @@ describe('reclaim in a sweep', () => {
  * release, with only reclaim: archived unavailable, in one line.
  */
 describe('the files loaded on demand', () => {
-  const chunks = (dir: string) => readdirSync(join(ROOT, dir)).filter((file) => /^\d+\.index\.js$/.test(file));
+  const chunks = bundleChunks;
   /** The release code and octokit: the files a protect run must do without. */
-  const releaseChunks = () =>
-    chunks('dist').filter((file) =>
-      /octokit|includes all repositories of the organization, so it cannot drop/i.test(readFileSync(join(ROOT, 'dist', file), 'utf8')),
-    );
+  const releaseChunks = () => chunks('dist').filter((file) => isOnDemandChunk('dist', file));
 
   test('the bundles have them beside the entry, and the action bundle does not contain octokit or the release code', () => {
     expect(chunks('dist').length).toBeGreaterThanOrEqual(2);

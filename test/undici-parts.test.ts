@@ -4,10 +4,12 @@
  * one fails here, not in a run.
  */
 import { expect, test } from '@jest/globals';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { constants } from 'node:http2';
 import { createRequire } from 'node:module';
 import { lazyHttp2, restoreHttp2 } from '../src/xopero/lazy-http2.js';
+import { ROOT, bundleChunks } from './harness.js';
 
 restoreHttp2();
 
@@ -53,11 +55,24 @@ test("undici requires its fetch code only to send a FormData body, and the clien
 });
 
 test('the bundles leave the fetch code out, and require it at run time from nowhere else', () => {
-  const root = new URL('../dist/', import.meta.url);
-  const files = ['index.js', 'cli/index.js', ...readdirSync(root).filter((file) => /^\d+\.index\.js$/.test(file))];
+  const files = ['index.js', 'cli/index.js', ...bundleChunks('dist')];
   for (const file of files) {
-    const code = readFileSync(new URL(file, root), 'utf8');
+    const code = readFileSync(join(ROOT, 'dist', file), 'utf8');
     expect(code).not.toContain('function extractBody(');
     expect(code.split('"../web/fetch/body.js"').length - 1).toBeLessThanOrEqual(1);
   }
+});
+
+/**
+ * One undici in every bundle, shared by the client and @actions/core (tsconfig.json maps 'undici' to
+ * src/xopero/undici.ts). The lockfile's undici 5 comes only with @github/local-action, a development tool:
+ * a second copy would be loaded and evaluated at start-up. undici's symbols module (`Symbol("connected")`)
+ * stands for a copy: it is in every undici since 5.
+ */
+test('each bundle, with the files it loads beside it, holds exactly one undici', () => {
+  const copies = (dir: 'dist' | 'dist/cli' | 'dist/report', files: string[]) =>
+    files.reduce((sum, file) => sum + readFileSync(join(ROOT, dir, file), 'utf8').split('Symbol("connected")').length - 1, 0);
+  expect(copies('dist', ['index.js', ...bundleChunks('dist')])).toBe(1);
+  expect(copies('dist/cli', ['index.js', ...bundleChunks('dist/cli')])).toBe(1);
+  expect(copies('dist/report', ['index.js'])).toBe(1);
 });
