@@ -287,7 +287,7 @@ describe('the template', () => {
       plan: { type: 'string', default: '' },
       activate: { type: 'boolean', default: true },
       sync: { type: 'string', default: 'auto', options: ['auto', 'always', 'never'] },
-      wait_timeout: { type: 'number', default: 300 },
+      wait_timeout: { type: 'string', default: '300' }, // a duration (5m) as the action and CLI take it
       dry_run: { type: 'boolean', default: false },
       mode: { type: 'string', default: 'ensure', options: ['ensure', 'check', 'release', 'release-check'] },
       max_backup_age: { type: 'string', default: '' },
@@ -392,7 +392,7 @@ describe('interpolation, by GitLab rules', () => {
       XOPERO_ORGANIZATION: '',
       XOPERO_REPOSITORY: '',
       XOPERO_SYNC: 'auto',
-      XOPERO_WAIT_TIMEOUT: 300,
+      XOPERO_WAIT_TIMEOUT: '300',
       XOPERO_MODE: 'ensure',
     });
     expect(Object.fromEntries(variablesSet(job))).toMatchObject({
@@ -417,7 +417,7 @@ describe('interpolation, by GitLab rules', () => {
       plan: 'Nightly GitHub',
       activate: false,
       sync: 'never',
-      wait_timeout: 60,
+      wait_timeout: '5m',
       dry_run: true,
       mode: 'check',
       max_backup_age: '36h',
@@ -432,7 +432,7 @@ describe('interpolation, by GitLab rules', () => {
       XOPERO_PLAN: 'Nightly GitHub',
       XOPERO_ACTIVATE: 'false',
       XOPERO_SYNC: 'never',
-      XOPERO_WAIT_TIMEOUT: '60',
+      XOPERO_WAIT_TIMEOUT: '5m',
       XOPERO_DRY_RUN: 'true',
       XOPERO_MODE: 'check',
       XOPERO_MAX_BACKUP_AGE: '36h',
@@ -448,7 +448,7 @@ describe('interpolation, by GitLab rules', () => {
     [{ server_url: url, sync: 'sometimes' }, /`sync` input: `sometimes` cannot be used/],
     [{ server_url: url, mode: 'fix' }, /`mode` input: `fix` cannot be used/],
     [{ server_url: url, dry_run: 'yes' }, /`dry_run` input: provided value is not a boolean/],
-    [{ server_url: url, wait_timeout: '300' }, /`wait_timeout` input: provided value is not a number/],
+    [{ server_url: url, wait_timeout: 300 }, /`wait_timeout` input: provided value is not a string/],
     [{ server_url: url, password: 'not-an-input' }, /unknown input: password/],
   ])('refused at pipeline creation: %j', (inputs, message) => {
     expect(() => jobWith(inputs)).toThrow(message);
@@ -540,7 +540,7 @@ describe('the job, run as a GitLab runner runs it (bash)', () => {
 
   test('boolean and enumerated inputs reach the CLI: dry_run changes nothing; mode check fails the job', async () => {
     world = await startWorld();
-    const dry = await runJob(world, { server_url: world.url, plan: 'Nightly GitHub', dry_run: true, wait_timeout: 30 });
+    const dry = await runJob(world, { server_url: world.url, plan: 'Nightly GitHub', dry_run: true, wait_timeout: '30s' });
     expect(dry.code).toBe(0);
     expect(dry.stderr).toMatch(/Dry run: would activate the license, attach to plan Nightly GitHub; nothing was changed/);
     expect(world.sim.mutatingRequests()).toHaveLength(0);
@@ -729,7 +729,7 @@ describe('the job under gitlab-ci-local', () => {
         '      server_url: $XOPERO_URL',
         '      plan: Nightly GitHub',
         `      package: ${JSON.stringify(tarball)}`,
-        '      wait_timeout: 60',
+        "      wait_timeout: '1m'",
         // The same component again, another job: a read-only check of a repository already protected. In its
         // own stage, after report: shell mode runs every job in one directory, so two jobs at once would
         // write one xopero.env (a GitLab runner gives each job its own).
