@@ -1,38 +1,140 @@
 /**
- * Generates the README's input and output tables from action.yml (the source of truth), between the
- * `<!-- inputs:start -->` / `<!-- inputs:end -->` (and outputs) markers. `--check` fails when they are stale.
+ * Generates the README's input and output tables from their sources of truth, between `<!-- NAME:start -->` and
+ * `<!-- NAME:end -->` markers: the action (`action.yml`: inputs, outputs), the report action (`report/action.yml`:
+ * report-inputs, report-outputs) and the GitLab component (the `spec:` of `templates/xopero-backup.yml`:
+ * component-inputs). `npm run docs` writes them; `npm run docs -- --check` fails when they are stale.
+ *
+ * Inputs are grouped by use through INPUT_GROUPS. An input it does not name goes under "Other": a new input never
+ * breaks the generation, it only waits to be placed.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parse } from 'yaml';
+import { parse, parseAllDocuments } from 'yaml';
 import { ROOT } from '../test/harness.js';
 
 interface ActionYaml {
   inputs: Record<string, { description: string; required?: boolean; default?: string }>;
-  outputs: Record<string, { description: string }>;
+  outputs?: Record<string, { description: string }>;
 }
 
-const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+interface ComponentInput {
+  description?: string;
+  type?: string;
+  default?: unknown;
+  options?: unknown[];
+}
 
-export function renderTables(actionYml: string): { inputs: string; outputs: string } {
-  const action = parse(actionYml) as ActionYaml;
-  const inputs = [
-    '| input | default | meaning |',
-    '|---|---|---|',
-    ...Object.entries(action.inputs).map(([name, input]) => {
-      const fallback = input.required ? '(required)' : input.default ? `\`${input.default}\`` : '';
-      return `| \`${name}\` | ${cell(fallback)} | ${cell(input.description)} |`;
-    }),
-  ].join('\n');
-  const outputs = [
+/** One row of an inputs table, whatever its source. */
+interface InputRow {
+  name: string;
+  /** `(required)`, the default in backticks, or empty. */
+  fallback: string;
+  meaning: string;
+}
+
+/**
+ * The groups, in table order, and the inputs in each, by their action names (the component's snake_case names
+ * are matched with `_` read as `-`). Names of inputs that do not exist yet are harmless: only inputs present in
+ * a source are listed.
+ */
+export const INPUT_GROUPS: ReadonlyArray<{ title: string; inputs: readonly string[] }> = [
+  { title: 'Job', inputs: ['as', 'stage', 'image', 'package'] },
+  { title: 'Server and credentials', inputs: ['server-url', 'email', 'password', 'access-token', 'broker-url', 'ca-certificate', 'allow-http'] },
+  {
+    title: 'Protect',
+    inputs: ['organization', 'repository', 'plan', 'activate', 'sync', 'wait-timeout', 'mode', 'dry-run', 'max-backup-age', 'azure-project'],
+  },
+  { title: 'Sweep', inputs: ['repositories', 'shard', 'results'] },
+  { title: 'Release', inputs: ['remove', 'reclaim', 'release-limit', 'github-token'] },
+  { title: 'Result files', inputs: ['result-file', 'json-file', 'junit-file', 'markdown-file', 'html-file', 'badge-file'] },
+];
+export const OTHER_GROUP = 'Other';
+
+const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\s*\n\s*/g, ' ').trim();
+const code = (text: string) => `\`${text}\``;
+
+function groupOf(name: string): string {
+  const actionName = name.replace(/_/g, '-');
+  return INPUT_GROUPS.find((group) => group.inputs.includes(actionName))?.title ?? OTHER_GROUP;
+}
+
+/**
+ * A table of inputs grouped by use: groups in INPUT_GROUPS order, inputs in source order, the group's name in the
+ * first column of its first row (a row per group would lengthen the front page by as many lines).
+ */
+export function groupedInputsTable(rows: InputRow[]): string {
+  const titles = [...INPUT_GROUPS.map((group) => group.title), OTHER_GROUP];
+  const lines = ['| use | input | default | meaning |', '|---|---|---|---|'];
+  for (const title of titles) {
+    const members = rows.filter((row) => groupOf(row.name) === title);
+    for (const [i, row] of members.entries())
+      lines.push(`| ${i === 0 ? `**${title}**` : ''} | ${code(row.name)} | ${cell(row.fallback)} | ${cell(row.meaning)} |`);
+  }
+  return lines.join('\n');
+}
+
+function outputsTable(outputs: Record<string, { description: string }>): string {
+  return [
     '| output | meaning |',
     '|---|---|',
-    ...Object.entries(action.outputs).map(([name, output]) => `| \`${name}\` | ${cell(output.description)} |`),
+    ...Object.entries(outputs).map(([name, output]) => `| ${code(name)} | ${cell(output.description)} |`),
   ].join('\n');
-  return { inputs, outputs };
 }
 
-export function updateReadme(readme: string, tables: { inputs: string; outputs: string }): string {
+function actionInputRows(action: ActionYaml): InputRow[] {
+  return Object.entries(action.inputs).map(([name, input]) => ({
+    name,
+    fallback: input.required ? '(required)' : input.default ? code(input.default) : '',
+    meaning: input.description,
+  }));
+}
+
+/** The component's inputs: GitLab's rules (no default: required; type string unless said), options listed. */
+function componentInputRows(spec: Record<string, ComponentInput>): InputRow[] {
+  return Object.entries(spec).map(([name, input]) => {
+    const hasDefault = input.default !== undefined && input.default !== null;
+    const fallback = !hasDefault ? '(required)' : input.default === '' ? '' : code(String(input.default));
+    const notes = [
+      input.type && input.type !== 'string' ? `${input.type}` : '',
+      input.options ? `one of ${input.options.map((option) => code(String(option))).join(', ')}` : '',
+    ].filter(Boolean);
+    return { name, fallback, meaning: `${notes.length > 0 ? `(${notes.join('; ')}) ` : ''}${input.description ?? ''}` };
+  });
+}
+
+/** The `spec:` document of the component template (the first of its two YAML documents). */
+export function componentSpec(template: string): Record<string, ComponentInput> {
+  const [header] = parseAllDocuments(template).map((doc) => doc.toJS()) as Array<{ spec?: { inputs?: Record<string, ComponentInput> } }>;
+  const inputs = header?.spec?.inputs;
+  if (!inputs) throw new Error('templates/xopero-backup.yml has no spec: inputs: in its first document');
+  return inputs;
+}
+
+export interface Sources {
+  action: string;
+  reportAction: string;
+  component: string;
+}
+
+/** Every generated table, by marker name. */
+export function renderTables(sources: Sources): Record<string, string> {
+  const action = parse(sources.action) as ActionYaml;
+  const report = parse(sources.reportAction) as ActionYaml;
+  return {
+    inputs: groupedInputsTable(actionInputRows(action)),
+    outputs: outputsTable(action.outputs ?? {}),
+    'component-inputs': groupedInputsTable(componentInputRows(componentSpec(sources.component))),
+    'report-inputs': groupedInputsTable(actionInputRows(report)),
+    'report-outputs': outputsTable(report.outputs ?? {}),
+  };
+}
+
+export function readSources(): Sources {
+  const read = (path: string) => readFileSync(join(ROOT, path), 'utf8');
+  return { action: read('action.yml'), reportAction: read('report/action.yml'), component: read('templates/xopero-backup.yml') };
+}
+
+export function updateReadme(readme: string, tables: Record<string, string>): string {
   let text = readme;
   for (const [key, table] of Object.entries(tables)) {
     const pattern = new RegExp(`(<!-- ${key}:start -->)[\\s\\S]*?(<!-- ${key}:end -->)`);
@@ -46,7 +148,7 @@ const isMain = process.argv[1] && import.meta.url.endsWith(process.argv[1].repla
 if (isMain) {
   const readmePath = join(ROOT, 'README.md');
   const readme = readFileSync(readmePath, 'utf8');
-  const updated = updateReadme(readme, renderTables(readFileSync(join(ROOT, 'action.yml'), 'utf8')));
+  const updated = updateReadme(readme, renderTables(readSources()));
   if (process.argv.includes('--check')) {
     if (updated !== readme) {
       console.error('README.md tables are stale: run `npm run docs`.');

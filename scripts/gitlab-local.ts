@@ -1,5 +1,5 @@
 /**
- * `npm run gitlab-local`: the README's own GitLab snippet (section "Try it locally", between the
+ * `npm run gitlab-local`: the GitLab snippet of docs/contributing.md (section "Try it locally", between the
  * `try-gitlab` markers) run by gitlab-ci-local against the server in XOPERO_SERVER_URL, normally
  * `npm run simulator` with its export lines pasted. Nothing else is needed: the snippet includes this clone's
  * template, its `package` is the tarball `npm pack` makes of this clone (no registry), and the project is a
@@ -23,10 +23,13 @@ import { stringify } from 'yaml';
 
 const ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '..');
 
-/** The yaml block between `<!-- try-gitlab:start -->` and `<!-- try-gitlab:end -->` in README.md. */
-export function readmeGitlabSnippet(readme = readFileSync(join(ROOT, 'README.md'), 'utf8')): string {
-  const section = /<!-- try-gitlab:start -->\s*```yaml\n([\s\S]*?)```\s*<!-- try-gitlab:end -->/.exec(readme);
-  if (!section) throw new Error('README.md has no ```yaml block between <!-- try-gitlab:start --> and <!-- try-gitlab:end -->');
+/** The page holding the "Try it locally" recipes, which the tests run as written. */
+export const TRY_LOCALLY_PAGE = 'docs/contributing.md';
+
+/** The yaml block between `<!-- try-gitlab:start -->` and `<!-- try-gitlab:end -->` in docs/contributing.md. */
+export function tryGitlabSnippet(page = readFileSync(join(ROOT, TRY_LOCALLY_PAGE), 'utf8')): string {
+  const section = /<!-- try-gitlab:start -->\s*```yaml\n([\s\S]*?)```\s*<!-- try-gitlab:end -->/.exec(page);
+  if (!section) throw new Error(`${TRY_LOCALLY_PAGE} has no \`\`\`yaml block between <!-- try-gitlab:start --> and <!-- try-gitlab:end -->`);
   return section[1];
 }
 
@@ -61,7 +64,7 @@ function main(): number {
     const project = join(scratch, 'new-service');
     mkdirSync(join(project, 'templates'), { recursive: true });
     copyFileSync(join(ROOT, 'templates/xopero-backup.yml'), join(project, 'templates/xopero-backup.yml'));
-    writeFileSync(join(project, '.gitlab-ci.yml'), readmeGitlabSnippet());
+    writeFileSync(join(project, '.gitlab-ci.yml'), tryGitlabSnippet());
     const git = (...args: string[]) => run('git', ['-c', 'user.name=CI', '-c', 'user.email=ci@example.com', ...args], project);
     git('init', '-q', '-b', 'main');
     git('add', '-A');

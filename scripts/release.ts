@@ -3,13 +3,15 @@
  *   tsx scripts/release.ts check v1.2.3   the tag, package.json, src/common/version.ts, the GitLab component's default
  *                                         package and CHANGELOG.md all name the same version
  *   tsx scripts/release.ts notes v1.2.3   prints that version's CHANGELOG section (the release notes)
- *   tsx scripts/release.ts bump 1.2.3     sets that version in package.json, src/common/version.ts and the component's
- *                                         default package, and opens a CHANGELOG section for it
+ *   tsx scripts/release.ts bump 1.2.3     sets that version in package.json, src/common/version.ts, the component's
+ *                                         default package and the docs' snippets, and turns CHANGELOG.md's Unreleased
+ *                                         section into that version's
  *   tsx scripts/release.ts pin            writes the sha512 of dist/cli/index.js into the component, which runs no
- *                                         other bytes; `npm run build` ends with it, so a build and its pin go together
+ *                                         other bytes, and into the docs' snippets that check it (sharded merge job);
+ *                                         `npm run build` ends with it, so a build and its pin go together
  */
 import { createHash } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { ROOT } from '../test/harness.js';
@@ -45,12 +47,35 @@ export function pinnedDigest(template = read(TEMPLATE)): string | undefined {
   return PIN.exec(template)?.[1];
 }
 
-/** Pins the built CLI bundle (dist/cli/index.js) in the component; returns the digest. */
+/**
+ * A documented job that fetches the CLI itself (the sharded sweep's merge job, docs/sharding.md) checks the same
+ * bundle with `sha512sum -c`, which takes hex: this line, with the digest in hex.
+ */
+const DOC_PIN = /(echo ")([0-9a-f]{128})(  package\/dist\/cli\/index\.js" \| sha512sum -c -)/g;
+
+/** The README and docs/*.md, whose snippets may pin the bundle (DOC_PIN). */
+export function documentationFiles(): string[] {
+  return ['README.md', ...readdirSync(join(ROOT, 'docs')).filter((file) => file.endsWith('.md')).map((file) => `docs/${file}`)];
+}
+
+/** Every hex digest the documentation pins, by file. */
+export function documentedPins(): Array<{ file: string; digest: string }> {
+  return documentationFiles().flatMap((file) => [...read(file).matchAll(DOC_PIN)].map((match) => ({ file, digest: match[2] })));
+}
+
+/** Pins the built CLI bundle (dist/cli/index.js) in the component and in the docs' snippets; returns the digest. */
 export function pin(): string {
-  const digest = bundleDigest(readFileSync(join(ROOT, 'dist/cli/index.js')));
+  const bundle = readFileSync(join(ROOT, 'dist/cli/index.js'));
+  const digest = bundleDigest(bundle);
   const template = read(TEMPLATE);
   if (!pinnedDigest(template)) throw new Error(`${TEMPLATE} has no 'const PINNED = "sha512-...";' line to update`);
   writeFileSync(join(ROOT, TEMPLATE), template.replace(PIN, `const PINNED = "${digest}";`));
+  const hex = createHash('sha512').update(bundle).digest('hex');
+  for (const file of documentationFiles()) {
+    const text = read(file);
+    const pinned = text.replace(DOC_PIN, (_, before: string, _old: string, after: string) => `${before}${hex}${after}`);
+    if (pinned !== text) writeFileSync(join(ROOT, file), pinned);
+  }
   return digest;
 }
 
@@ -63,6 +88,16 @@ export function releaseNotes(version: string): string | undefined {
   return (next < 0 ? rest : rest.slice(0, next + 3)).trim();
 }
 
+/**
+ * The changelog's section for a release: what was gathered under `## Unreleased` becomes `## X.Y.Z`, under a
+ * new, empty Unreleased section. Without an Unreleased section, a new one is opened for the version.
+ */
+export function openRelease(changelog: string, version: string): string {
+  if (new RegExp(`^## \\[?${version.replace(/\./g, '\\.')}\\]?`, 'm').test(changelog)) return changelog;
+  if (/^## Unreleased$/m.test(changelog)) return changelog.replace(/^## Unreleased$/m, `## Unreleased\n\n## ${version}`);
+  return changelog.replace(/^## /m, `## ${version}\n\n- (what changed)\n\n## `);
+}
+
 export function bump(version: string): void {
   const pkg = JSON.parse(read('package.json')) as { name: string; version: string };
   const old = pkg.version;
@@ -73,12 +108,12 @@ export function bump(version: string): void {
   );
   edit('src/common/version.ts', (text) => text.replace(`VERSION = '${old}'`, `VERSION = '${version}'`));
   edit('templates/xopero-backup.yml', (text) => text.replace(`default: ${pkg.name}@${old}`, `default: ${pkg.name}@${version}`));
-  edit('README.md', (text) =>
-    text.replaceAll(`xopero-backup@${old}`, `xopero-backup@${version}`).replaceAll(`${pkg.name}@${old}`, `${pkg.name}@${version}`),
-  );
-  edit('CHANGELOG.md', (text) =>
-    text.includes(`## ${version}`) ? text : text.replace(/^## /m, `## ${version}\n\n- (what changed)\n\n## `),
-  );
+  for (const file of documentationFiles()) {
+    edit(file, (text) =>
+      text.replaceAll(`xopero-backup@${old}`, `xopero-backup@${version}`).replaceAll(`${pkg.name}@${old}`, `${pkg.name}@${version}`),
+    );
+  }
+  edit('CHANGELOG.md', (text) => openRelease(text, version));
 }
 
 const isMain = process.argv[1]?.endsWith('release.ts');

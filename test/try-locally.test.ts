@@ -1,7 +1,7 @@
 /**
- * The README's "Try it locally" recipes, run as written: the commands are read from the README's code blocks
- * (between `<!-- try-*:start -->` markers), so the README and what is tested cannot drift. Each recipe starts
- * `npm run simulator` the way the README says (on a free port instead of 8443, through XOPERO_SIMULATOR_PORT,
+ * The "Try it locally" recipes of docs/contributing.md, run as written: the commands are read from its code
+ * blocks (between `<!-- try-*:start -->` markers), so the page and what is tested cannot drift. Each recipe starts
+ * `npm run simulator` the way the page says (on a free port instead of 8443, through XOPERO_SIMULATOR_PORT,
  * so parallel runs cannot collide), pastes the `export` lines it prints, and runs the second shell's commands.
  * Also: `npm run demo` prints no ANSI escape when piped or with NO_COLOR, and explains the plan's last run.
  */
@@ -11,15 +11,15 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { ROOT, baseEnv, type ProcessResult } from './harness.js';
-import { readmeGitlabSnippet } from '../scripts/gitlab-local.js';
+import { TRY_LOCALLY_PAGE, tryGitlabSnippet } from '../scripts/gitlab-local.js';
 
-const README = readFileSync(join(ROOT, 'README.md'), 'utf8');
+const PAGE = readFileSync(join(ROOT, TRY_LOCALLY_PAGE), 'utf8');
 const DEMO_PASSWORD = 'correct horse battery staple';
 
 /** The lines of the code block between `<!-- try-NAME:start -->` and `<!-- try-NAME:end -->`. */
 function block(name: string): string[] {
-  const match = new RegExp(`<!-- try-${name}:start -->\\s*\`\`\`\\w*\\n([\\s\\S]*?)\`\`\`\\s*<!-- try-${name}:end -->`).exec(README);
-  if (!match) throw new Error(`README.md has no code block between <!-- try-${name}:start --> and <!-- try-${name}:end -->`);
+  const match = new RegExp(`<!-- try-${name}:start -->\\s*\`\`\`\\w*\\n([\\s\\S]*?)\`\`\`\\s*<!-- try-${name}:end -->`).exec(PAGE);
+  if (!match) throw new Error(`${TRY_LOCALLY_PAGE} has no code block between <!-- try-${name}:start --> and <!-- try-${name}:end -->`);
   return match[1].split('\n').filter((line) => line.trim() !== '');
 }
 
@@ -42,7 +42,7 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
-/** Runs one shell line of the README in bash, after the pasted export lines. */
+/** Runs one shell line of the page in bash, after the pasted export lines. */
 function shell(line: string, exports: string[], options: { cwd?: string; extraEnv?: Record<string, string> } = {}): Promise<ProcessResult> {
   return new Promise((resolvePromise, reject) => {
     const child = spawn('bash', ['-c', ['set -e', ...exports, line].join('\n')], {
@@ -81,10 +81,10 @@ afterEach(async () => {
   await exited;
 });
 
-/** The README's first shell: `npm run simulator`, until it has printed everything. */
+/** The page's first shell: `npm run simulator`, until it has printed everything. */
 async function startSimulator(): Promise<RunningSimulator> {
   const line = block('simulator').find((command) => command.startsWith('npm run simulator'));
-  if (!line) throw new Error("README's simulator block has no 'npm run simulator' line");
+  if (!line) throw new Error("The page's simulator block has no 'npm run simulator' line");
   const child = spawn('bash', ['-c', line], {
     cwd: ROOT,
     env: { ...env, XOPERO_SIMULATOR_PORT: '0' },
@@ -115,7 +115,7 @@ async function startSimulator(): Promise<RunningSimulator> {
 }
 
 describe('the simulator', () => {
-  test('npm run simulator: the exports that trust its CA and reach it, and what it holds, as the README shows', async () => {
+  test('npm run simulator: the exports that trust its CA and reach it, and what it holds, as the page shows', async () => {
     expect(block('simulator')).toEqual(['npm ci && npm run build', 'npm run simulator']);
     const sim = await startSimulator();
     expect(sim.exports).toEqual([
@@ -124,7 +124,7 @@ describe('the simulator', () => {
       "export XOPERO_EMAIL='admin@example.com'",
       `export XOPERO_PASSWORD='${DEMO_PASSWORD}'`,
     ]);
-    // Every line the README shows is printed (the README's path and the fixed port aside).
+    // Every line the page shows is printed (its path and the fixed port aside).
     const printed = sim.output.split('\n').map((l) => l.trimEnd());
     for (const shown of block('simulator-output')) {
       if (shown.includes('…')) continue;
@@ -134,9 +134,9 @@ describe('the simulator', () => {
         .trimEnd();
       expect(printed).toContain(expected);
     }
-    // The fixed default port the README and .env.example name.
+    // The fixed default port the page and .env.example name.
     expect(readFileSync(join(ROOT, 'test/simulator/main.ts'), 'utf8')).toMatch(/const DEFAULT_PORT = '8443'/);
-    expect(README).toContain('`https://127.0.0.1:8443`');
+    expect(PAGE).toContain('`https://127.0.0.1:8443`');
   });
 });
 
@@ -181,10 +181,10 @@ describe('recipes', () => {
     expect(all).not.toContain('::add-mask::');
   });
 
-  test("the GitLab component under gitlab-ci-local: the README's snippet, the project protected, the dotenv passed on", async () => {
+  test("the GitLab component under gitlab-ci-local: the page's snippet, the project protected, the dotenv passed on", async () => {
     const sim = await startSimulator();
     expect(block('gitlab-run')).toEqual(['npm run gitlab-local']);
-    expect(readmeGitlabSnippet()).toContain('- local: templates/xopero-backup.yml');
+    expect(tryGitlabSnippet()).toContain('- local: templates/xopero-backup.yml');
     const run = await shell(block('gitlab-run')[0], sim.exports, {
       extraEnv: { npm_config_cache: join(scratch, 'npm-cache'), NO_COLOR: '1' },
     });
