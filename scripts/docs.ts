@@ -39,10 +39,24 @@ interface InputRow {
  */
 export const INPUT_GROUPS: ReadonlyArray<{ title: string; inputs: readonly string[] }> = [
   { title: 'Job', inputs: ['as', 'stage', 'image', 'package'] },
-  { title: 'Server and credentials', inputs: ['server-url', 'email', 'password', 'access-token', 'broker-url', 'ca-certificate', 'allow-http'] },
+  {
+    title: 'Server and credentials',
+    inputs: ['server-url', 'email', 'password', 'access-token', 'broker-url', 'ca-certificate', 'allow-http'],
+  },
   {
     title: 'Protect',
-    inputs: ['organization', 'repository', 'plan', 'activate', 'sync', 'wait-timeout', 'mode', 'dry-run', 'max-backup-age', 'azure-project'],
+    inputs: [
+      'organization',
+      'repository',
+      'plan',
+      'activate',
+      'sync',
+      'wait-timeout',
+      'mode',
+      'dry-run',
+      'max-backup-age',
+      'azure-project',
+    ],
   },
   { title: 'Sweep', inputs: ['repositories', 'shard', 'results'] },
   { title: 'Release', inputs: ['remove', 'reclaim', 'release-limit', 'github-token'] },
@@ -50,7 +64,11 @@ export const INPUT_GROUPS: ReadonlyArray<{ title: string; inputs: readonly strin
 ];
 export const OTHER_GROUP = 'Other';
 
-const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\s*\n\s*/g, ' ').trim();
+const cell = (text: string) =>
+  text
+    .replace(/\|/g, '\\|')
+    .replace(/\s*\n\s*/g, ' ')
+    .trim();
 const code = (text: string) => `\`${text}\``;
 
 function groupOf(name: string): string {

