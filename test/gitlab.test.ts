@@ -8,6 +8,7 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, test } from '@jest/globals';
 import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import {
   copyFileSync,
   cpSync,
@@ -704,6 +705,74 @@ describe('only the CLI bundle this component version pins runs', () => {
       expect(world.sim.requests).toHaveLength(0);
     } finally {
       await files.close();
+    }
+  });
+});
+
+describe("the sharded sweep's merge job (docs/sharding.md) gets the CLI as the component does", () => {
+  /** The merge job's script, as docs/sharding.md shows it. */
+  function mergeJobScript(): string[] {
+    const page = readFileSync(join(ROOT, 'docs/sharding.md'), 'utf8');
+    const pipelines = [...page.matchAll(/```yaml\n([\s\S]*?)```/g)]
+      .map(([, block]) => parseAllDocuments(block)[0].toJS() as Record<string, { script?: string[] }>)
+      .filter((pipeline) => pipeline['xopero-report']);
+    expect(pipelines).toHaveLength(1);
+    return pipelines[0]['xopero-report'].script ?? [];
+  }
+
+  /** A registry on loopback serving this package's metadata and the given tarball as its one version. */
+  async function registryServing(tarballBytes: Buffer) {
+    const tarballPath = `/npm/${PACKAGE.name}/-/${PACKAGE.name}-${PACKAGE.version}.tgz`;
+    const files: Record<string, Buffer> = { [tarballPath]: tarballBytes };
+    const registry = await serveFiles(files);
+    const integrity = `sha512-${createHash('sha512').update(tarballBytes).digest('base64')}`;
+    const version = { name: PACKAGE.name, version: PACKAGE.version, dist: { tarball: `${registry.base}${tarballPath}`, integrity } };
+    files[`/npm/${PACKAGE.name}`] = Buffer.from(
+      JSON.stringify({ name: PACKAGE.name, 'dist-tags': { latest: PACKAGE.version }, versions: { [PACKAGE.version]: version } }),
+    );
+    return registry;
+  }
+
+  /** The job's first two lines (fetch, check) in bash, in a fresh project directory, with npm reaching `registry`. */
+  async function fetchAndCheck(registryBase: string) {
+    const project = mkdtempSync(join(scratch, 'merge-'));
+    const [fetch, check] = mergeJobScript();
+    const env = {
+      ...toolEnv,
+      npm_config_registry: `${registryBase}/npm`,
+      npm_config_cache: join(project, '.npm'),
+      npm_config_update_notifier: 'false',
+    };
+    const run = await runCommand('bash', ['-e', '-o', 'pipefail', '-c', [fetch, check].join('\n')], env, project);
+    return { ...run, project };
+  }
+
+  test('no npx: npm pack fetches the package, sha512sum checks the bundle against the pin, node runs it', () => {
+    const [fetch, check, merge, ...rest] = mergeJobScript();
+    expect(rest).toEqual([]);
+    expect(fetch).toBe(`npm pack --silent ${PACKAGE.name}@${PACKAGE.version} && tar -xzf ${PACKAGE.name}-*.tgz package/dist/cli/index.js`);
+    expect(check).toBe(`echo "${createHash('sha512').update(packedBundle).digest('hex')}  package/dist/cli/index.js" | sha512sum -c -`);
+    expect(merge).toMatch(/^node package\/dist\/cli\/index\.js report /);
+    expect(mergeJobScript().join('\n')).not.toContain('npx');
+  });
+
+  test('the package of this version passes the check; a registry serving other bytes stops the job there', async () => {
+    const good = await registryServing(readFileSync(tarball));
+    try {
+      const run = await fetchAndCheck(good.base);
+      expect([run.code, run.stdout]).toEqual([0, expect.stringContaining('package/dist/cli/index.js: OK')]);
+      expect(readFileSync(join(run.project, 'package/dist/cli/index.js'))).toEqual(packedBundle);
+    } finally {
+      await good.close();
+    }
+    // A mirror that serves another bundle with metadata to match: npm accepts it, the pin does not.
+    const other = await registryServing(readFileSync(await repackedTarball('merge-other.tgz', (bundle) => `${bundle};`)));
+    try {
+      const run = await fetchAndCheck(other.base);
+      expect(run.code).not.toBe(0);
+      expect(run.stdout + run.stderr).toMatch(/package\/dist\/cli\/index\.js: FAILED/);
+    } finally {
+      await other.close();
     }
   });
 });
