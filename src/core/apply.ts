@@ -4,7 +4,7 @@
  */
 import { describeError } from '../common/errors.js';
 import type { ActivationById, XoperoClient } from '../xopero/client.js';
-import { mapConcurrent } from '../xopero/client.js';
+import { mapConcurrent } from '../common/concurrency.js';
 import { CancelledError } from '../common/cancel.js';
 import type { Change } from './changes.js';
 

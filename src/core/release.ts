@@ -15,14 +15,16 @@
  * a separate file, so the protect run neither carries nor evaluates it.
  */
 import type { AssignedPlan, Organization, OrganizationPlan, Repository } from '../xopero/api-types.js';
-import { mapConcurrent, type XoperoClient } from '../xopero/client.js';
+import { mapConcurrent } from '../common/concurrency.js';
+import type { XoperoClient } from '../xopero/client.js';
 import { explainErrorCode } from '../xopero/error-codes.js';
 import { ApiError, XoperoError, describeError } from '../common/errors.js';
 import { CancelledError } from '../common/cancel.js';
 import type { Log } from './log.js';
 import { compareNames } from './changes.js';
-import { plural, type RunContext } from './context.js';
-import type { Selection } from './ensure.js';
+import { plural } from '../common/text.js';
+import type { RunContext } from './context.js';
+import type { Selection } from './selection.js';
 import { findOrganization, findPlan, fullRepositoryName, lookupRepository } from './lookup.js';
 import { resultHead } from './protect.js';
 import type { Settings } from '../settings/settings.js';

@@ -7,11 +7,13 @@ import type { Settings } from '../settings/settings.js';
 import { explainErrorCode } from '../xopero/error-codes.js';
 import type { Failure } from './apply.js';
 import { compareNames, tallyCauses } from './changes.js';
-import { plural, type RunContext } from './context.js';
+import { plural } from '../common/text.js';
+import type { RunContext } from './context.js';
 import { ensureProtection, type ProtectionRun } from './ensure.js';
 import { compilePatterns } from './patterns.js';
 import { resultHead } from './protect.js';
-import { RESULT_FORMAT_VERSION, formatShard, shardSelection, type Shard } from './shard.js';
+import { RESULT_FORMAT_VERSION, shardSelection } from './shard.js';
+import { formatShard, type Shard } from '../settings/shard.js';
 import type { ReclaimResult, ReleaseHost } from './release.js'; // [release]
 
 /** The summary's table lists this many changes and failures; the rest are counted. */

@@ -5,8 +5,8 @@
  * options, and a value option takes the next argument whatever it looks like (`--max-backup-age -5` reaches
  * the settings, which say what is wrong with -5).
  */
-import { closest } from '../core/lookup.js';
-import type { HostWords } from '../settings/words.js';
+import { closest } from '../common/text.js';
+import type { HostWords } from '../common/words.js';
 
 export interface OptionSpec {
   /** The long flag without dashes. */

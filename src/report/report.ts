@@ -1,5 +1,5 @@
 /** The result in the forms the faces publish: output values, a JSON document, a Markdown summary. */
-import { humanTime } from '../core/backup.js';
+import { humanTime } from '../common/text.js';
 import { formatDuration } from '../settings/duration.js';
 import type { ProtectResult } from '../core/protect.js';
 import type { RunOutcome } from '../core/run.js';
