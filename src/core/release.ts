@@ -29,8 +29,6 @@ import { findOrganization, findPlan, fullRepositoryName, lookupRepository } from
 import { resultHead } from './protect.js';
 import type { Settings } from '../settings/settings.js';
 import type { ReclaimSource } from '../settings/release.js';
-// The summary's and the text report's release sections load with this module (they register themselves).
-import '../report/release.js';
 
 /** Deactivations per call: the same batch size and concurrency as activations, for the same reasons. */
 export const DEACTIVATION_BATCH = 100;

@@ -261,3 +261,11 @@ export const CLI_WORDS: HostWords = {
   inputError: (input, problem) => `${CLI_WORDS.name(input)}: ${problem}`,
   secrets: { credentials: `${SECRET_VARIABLES.email} and ${SECRET_VARIABLES.password}`, token: SECRET_VARIABLES['access-token'] },
 };
+
+/** What the command line is given: its arguments, environment and the two streams (tests pass their own). */
+export interface CliIo {
+  argv: string[];
+  env: NodeJS.ProcessEnv;
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+}

@@ -8,7 +8,7 @@ import { CancelledError } from '../common/cancel.js';
 import { InputError, XoperoError, describeError } from '../common/errors.js';
 import { plainText } from '../common/neutralize.js';
 import { addSecret, redact } from '../common/redact.js';
-import { markdownSummary, outputValues, textReport } from '../report/report.js';
+import { loadReleaseReport, markdownSummary, outputValues, textReport } from '../report/report.js';
 import { runProtection, type RunOutcome } from '../core/run.js';
 import { INPUT_NAMES, parseSettings, type RawInputs, type Settings } from '../settings/settings.js';
 import { Timeline } from '../common/timing.js';
@@ -17,17 +17,11 @@ import { safeLine, type Host } from './host.js';
 import { gitlabHost } from './gitlab.js';
 import { VERSION } from '../common/version.js';
 import { cancelledMarkdown, describeCancellation, watchSignals } from './cancel.js';
-import { CLI_WORDS, UsageError, helpText, parseCommandLine } from './cli-args.js';
+import { CLI_WORDS, UsageError, helpText, parseCommandLine, type CliIo } from './cli-args.js';
+
 import { runReportCommand } from './report-command.js';
 import { writeResultFile } from '../report/result-file.js';
 import { lazyArchivedLister } from './archived-lister.js'; // [release]
-
-export interface CliIo {
-  argv: string[];
-  env: NodeJS.ProcessEnv;
-  stdout: (text: string) => void;
-  stderr: (text: string) => void;
-}
 
 /**
  * stdout carries results only: the text report, or with --json exactly one JSON document, on success and on
@@ -97,13 +91,14 @@ export async function runCommandLine(io: CliIo): Promise<number> {
     const listArchived = lazyArchivedLister(settings, io.env); // [release]
     const outcome = await runProtection(settings, { log, env: io.env, timeline, signal: signals.signal, listArchived });
     const values = outputValues(outcome);
+    const releaseReport = await loadReleaseReport(outcome);
     // The report first: if the dotenv or result file cannot be written, what the run changed is still on record.
-    (json ? io.stderr : io.stdout)(textReport(singleLineValues(outcome), Date.now()).split('\n').map(line).join('\n'));
+    (json ? io.stderr : io.stdout)(textReport(singleLineValues(outcome), Date.now(), releaseReport).split('\n').map(line).join('\n'));
     let problems = outcome.result.problems;
     try {
       if (dotenv) writeDotenv(dotenv, values);
       if (settings.resultFile) writeResultFile(settings.resultFile, outcome, CLI_WORDS);
-      host.publish?.(values, () => markdownSummary(outcome, Date.now()), streams, io.env);
+      host.publish?.(values, () => markdownSummary(outcome, Date.now(), releaseReport), streams, io.env);
     } catch (error) {
       problems = [...problems, describeError(error)];
     }

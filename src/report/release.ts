@@ -1,10 +1,8 @@
 /**
  * How release (mode: release) and reclaim (in a sweep) read in the job summary and the CLI's report. Loaded on
- * demand with the release core (src/core/release.ts imports it), never by the protect run: it registers itself
- * in report.ts's `releaseReport`, which the summary and the text report use for a release or reclaim result.
+ * demand (report.ts's loadReleaseReport) only for a result that has a release or a reclaim, never by a protect run.
  */
 import type { ReclaimResult, ReleaseResult, ReleaseStep } from '../core/release.js';
-import { releaseReport } from './report.js';
 
 const escapeCell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 /** The summary lists this many released repositories; the rest are counted. */
@@ -94,5 +92,3 @@ export function reclaimText(reclaim: ReclaimResult, readOnly: boolean): string[]
     `Reclaim: released ${reclaim.released.length} repositories, freed ${reclaim.licensesFreed} licenses${reclaim.released.length ? `: ${reclaim.released.join(', ')}` : ''}`,
   ];
 }
-
-releaseReport.current = { releaseMarkdown, reclaimMarkdown, releaseText, reclaimText };
