@@ -33,3 +33,6 @@ function levenshtein(a: string, b: string): number {
   }
   return previous[b.length];
 }
+
+/** Text made safe for one Markdown table cell: a `|` would end the cell, a line break the row. */
+export const markdownCell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');

@@ -16,7 +16,8 @@ import { detectHost } from './detect.js';
 import { safeLine, type Host } from './host.js';
 import { gitlabHost } from './gitlab.js';
 import { VERSION } from '../common/version.js';
-import { cancelledMarkdown, describeCancellation, watchSignals } from './cancel.js';
+import { cancelledMarkdown, describeCancellation } from './cancellation.js';
+import { watchSignals } from './signals.js';
 import { CLI_WORDS, UsageError, helpText, parseCommandLine, type CliIo } from './cli-args.js';
 
 import { runReportCommand } from './report-command.js';

@@ -10,7 +10,7 @@ import type { RunOutcome } from '../core/run.js';
 import { loadReleaseReport, markdownSummary, outputValues } from '../report/report.js';
 import { writeResultFile } from '../report/result-file.js';
 import type { Settings } from '../settings/settings.js';
-import { cancelledMarkdown, type Cancellation } from './cancel.js';
+import { cancelledMarkdown, type Cancellation } from './cancellation.js';
 
 export async function reportOutcome(outcome: RunOutcome, settings: Settings): Promise<void> {
   const releaseReport = await loadReleaseReport(outcome);

@@ -3,10 +3,12 @@ import { CancelledError } from '../common/cancel.js';
 import { describeError } from '../common/errors.js';
 import { loadAfterFirstRequest } from '../common/first-request.js';
 import { githubLogLine, plainText } from '../common/neutralize.js';
-import { addSecret, onSecret, redact } from '../common/redact.js';
+import { addSecret, onSecret, redactAround } from '../common/redact.js';
 import { INPUT_NAMES, parseSettings, type RawInputs } from '../settings/settings.js';
 import { Timeline } from '../common/timing.js';
-import { describeCancellation, groupedLog, watchSignals, type HostLog } from './cancel.js';
+import { describeCancellation } from './cancellation.js';
+import { groupedLog, type HostLog } from './log.js';
+import { watchSignals } from './signals.js';
 import * as commands from './github-commands.js';
 
 /*
@@ -23,9 +25,9 @@ const loadNetwork = () => import('./github-run.js');
 const loadEarlyConnection = () => import(/* webpackMode: "eager" */ '../xopero/early-connection.js');
 
 /** Redacted, then neutralized (no runner command, no escape sequence), then redacted again. */
-const safe = (text: string) => redact(githubLogLine(redact(text)));
+const safe = (text: string) => redactAround(githubLogLine, text);
 /** For the data of a command the action writes itself (error, warning): @actions/core escapes its line breaks. */
-const safeData = (text: string) => redact(plainText(redact(text)));
+const safeData = (text: string) => redactAround(plainText, text);
 
 /** Every line the core logs passes through githubLogLine; groups are tracked so a cancellation can close one. */
 export function githubLog(): HostLog {

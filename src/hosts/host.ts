@@ -6,9 +6,9 @@
  * way. The core knows none of this; src/hosts/cli.ts only picks the host and calls it.
  */
 import { cliLogLine } from '../common/neutralize.js';
-import { redact } from '../common/redact.js';
+import { redactAround } from '../common/redact.js';
 import type { RawInputs } from '../settings/settings.js';
-import { groupedLog, type HostLog } from './cancel.js';
+import { groupedLog, type HostLog } from './log.js';
 
 export type Write = (text: string) => void;
 export type Env = NodeJS.ProcessEnv;
@@ -44,11 +44,11 @@ export interface Host {
 }
 
 /** Redacted, then neutralized, then redacted again (a secret split by a neutralizer's escape is whole again). */
-export const safeLine = (host: Pick<Host, 'logLine'>, text: string) => redact(host.logLine(redact(text)));
+export const safeLine = (host: Pick<Host, 'logLine'>, text: string) => redactAround(host.logLine, text);
 
 /** Plain lines, `== title` for a group, `warning: ` before a warning; every line through `neutralize`. */
 export function plainLog(print: Write, neutralize: (text: string) => string = cliLogLine): HostLog {
-  const safe = (text: string) => redact(neutralize(redact(text)));
+  const safe = (text: string) => redactAround(neutralize, text);
   return groupedLog({
     info: (line) => print(`${safe(line)}\n`),
     warning: (line) => print(`warning: ${safe(line)}\n`),

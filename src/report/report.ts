@@ -1,4 +1,5 @@
 /** The result in the forms the faces publish: output values, a JSON document, a Markdown summary. */
+import { markdownCell } from '../common/text.js';
 import { humanTime } from '../common/text.js';
 import { formatDuration } from '../settings/duration.js';
 import type { ProtectResult } from '../core/protect.js';
@@ -103,8 +104,8 @@ function repositoryMarkdown(result: ProtectResult, nowMs: number): string {
       ]);
     }
   }
-  const table = ['| | |', '|---|---|', ...rows.map(([key, value]) => `| ${key} | ${escapeCell(value)} |`)].join('\n');
-  const problems = result.problems.map((problem) => `- ${escapeCell(problem)}`).join('\n');
+  const table = ['| | |', '|---|---|', ...rows.map(([key, value]) => `| ${key} | ${markdownCell(value)} |`)].join('\n');
+  const problems = result.problems.map((problem) => `- ${markdownCell(problem)}`).join('\n');
   return `## ${title}\n\n${table}\n${problems ? `\n**Problems**\n\n${problems}\n` : ''}`;
 }
 
@@ -115,8 +116,6 @@ function statusLine(result: ProtectResult): string {
   if (!result.repository.protected) return '⚠️ known, but holds no license (activate: false)';
   return result.changed ? '✅ protected (changed by this run)' : '✅ protected (no change needed)';
 }
-
-const escapeCell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
 function sweepMarkdown(result: SweepResult, releaseReport: ReleaseReport | undefined): string {
   const { counts } = result;
@@ -146,18 +145,18 @@ function sweepMarkdown(result: SweepResult, releaseReport: ReleaseReport | undef
     ['Failed', String(counts.failed)],
   ];
   if (counts.stale > 0) rows.push(['Backup too old or missing', String(counts.stale)]);
-  const table = ['| | |', '|---|---|', ...rows.map(([key, value]) => `| ${key} | ${escapeCell(value)} |`)].join('\n');
+  const table = ['| | |', '|---|---|', ...rows.map(([key, value]) => `| ${key} | ${markdownCell(value)} |`)].join('\n');
   const listed = result.entries.slice(0, LISTED_ENTRIES);
   const changes = listed.length
     ? [
         '\n| repository | what | why |',
         '|---|---|---|',
-        ...listed.map((e) => `| ${escapeCell(e.repository)} | ${e.actions.join(', ')} | ${escapeCell(e.reason ?? '')} |`),
+        ...listed.map((e) => `| ${markdownCell(e.repository)} | ${e.actions.join(', ')} | ${markdownCell(e.reason ?? '')} |`),
         result.entries.length > listed.length ? `\n…and ${result.entries.length - listed.length} more.` : '',
       ].join('\n')
     : '';
-  const notFound = result.notFound.length ? `\nNot found: ${result.notFound.map(escapeCell).join(', ')}\n` : '';
-  const problems = result.problems.map((problem) => `- ${escapeCell(problem)}`).join('\n');
+  const notFound = result.notFound.length ? `\nNot found: ${result.notFound.map(markdownCell).join(', ')}\n` : '';
+  const problems = result.problems.map((problem) => `- ${markdownCell(problem)}`).join('\n');
   const reclaim = result.reclaim ? release(releaseReport).reclaimMarkdown(result.reclaim, result.dryRun || result.mode === 'check') : '';
   return `## ${title}\n\n${table}\n${changes}\n${notFound}${reclaim}${problems ? `\n**Problems**\n\n${problems}\n` : ''}`;
 }
