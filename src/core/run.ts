@@ -21,7 +21,7 @@ export interface RunOptions {
   clock?: Clock;
   /**
    * Cancels the run (the hosts abort it on SIGINT/SIGTERM): no request starts after it, the ones in flight are
-   * aborted, and runProtection rejects at once with a CancelledError saying what was sent and confirmed.
+   * aborted, and runOperation rejects at once with a CancelledError saying what was sent and confirmed.
    */
   signal?: AbortSignal;
   /** The first connection to the server, opened by the host while this code loaded (early-connection.ts). */
@@ -35,7 +35,7 @@ export interface RunOutcome {
   requests: { total: number; mutating: number };
 }
 
-export async function runProtection(
+export async function runOperation(
   settings: Settings,
   { log, env = {}, timeline = new Timeline(false), clock = systemClock, signal, listArchived, earlyConnection }: RunOptions,
 ): Promise<RunOutcome> {
