@@ -85,7 +85,7 @@ export async function ensureProtection(
       run.synchronization = 'would-synchronize';
     return run;
   }
-  await selection.beforeChanges?.(); // [release]
+  await selection.beforeChanges?.();
 
   if (syncFirst) {
     const missingBefore = state.missing.length;

@@ -10,7 +10,8 @@ import { sweepOrganization, type SweepResult } from './sweep.js';
 import { Timeline } from '../common/timing.js';
 import { createTransport } from '../xopero/transport.js';
 import { systemClock, type Clock } from './synchronize.js';
-import type { ReleaseHost, ReleaseResult } from './release.js'; // [release]
+import type { ReleaseHost } from './reclaim.js';
+import type { ReleaseResult } from './release.js';
 
 export interface RunOptions {
   log: Log;
@@ -26,12 +27,12 @@ export interface RunOptions {
   signal?: AbortSignal;
   /** The first connection to the server, opened by the host while this code loaded (early-connection.ts). */
   earlyConnection?: Promise<Socket | undefined>;
-  /** [release] The host's GitHub archived-repository lister (reclaim: archived). */
+  /** The host's GitHub archived-repository lister (reclaim: archived). */
   listArchived?: ReleaseHost['listArchived'];
 }
 
 export interface RunOutcome {
-  result: ProtectResult | SweepResult | AzureProjectResult | ReleaseResult; // [release] ReleaseResult
+  result: ProtectResult | SweepResult | AzureProjectResult | ReleaseResult;
   requests: { total: number; mutating: number };
 }
 
@@ -56,11 +57,11 @@ export async function runOperation(
     words: settings.words,
   });
   try {
-    const context = { client, settings, log, clock, listArchived }; // [release] listArchived
+    const context = { client, settings, log, clock, listArchived };
     // An Azure DevOps project is its own target: the whole project joins (or, with mode: release, leaves) the plan.
     const work: Promise<RunOutcome['result']> = settings.azureProject
       ? runAzureProject(context)
-      : // [release] loaded only in this mode (ncc emits it as a separate file): the protect run does not carry it.
+      : // Loaded only in this mode (ncc emits it as a separate file): the protect run does not carry it.
         settings.operation === 'release'
         ? import('./release.js').then((release) => release.releaseRepository(context))
         : settings.repositories

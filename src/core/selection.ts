@@ -18,7 +18,7 @@ export interface Selection {
   keep?: (repo: Repository) => boolean;
   /** A shard of a sweep (src/core/shard.ts): only shard 1 starts a synchronization, the others wait for it. */
   shard?: ShardSync;
-  /** [release] Runs after the read, before the first change of a run that changes things (reclaim releases here). */
+  /** Runs after the read, before the first change of a run that changes things (reclaim releases here). */
   beforeChanges?: () => Promise<void>;
 }
 

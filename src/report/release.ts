@@ -3,7 +3,9 @@
  * demand (report.ts's loadReleaseReport) only for a result that has a release or a reclaim, never by a protect run.
  */
 import { markdownCell } from '../common/text.js';
-import type { ReclaimResult, ReleaseResult, ReleaseStep } from '../core/release.js';
+import type { ReclaimResult } from '../core/reclaim.js';
+import type { ReleaseResult } from '../core/release.js';
+import type { ReleaseStep } from '../core/release-changes.js';
 
 /** The summary lists this many released repositories; the rest are counted. */
 const LISTED = 300;

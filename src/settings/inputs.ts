@@ -22,7 +22,7 @@ export const INPUT_NAMES = [
   'azure-project',
   'shard',
   'result-file',
-  // Licenses (src/settings/release.ts, src/core/release.ts): mode: release, and reclaim in a sweep.
+  // Licenses (src/settings/release.ts, src/core/release.ts and reclaim.ts): mode: release, and reclaim in a sweep.
   'remove',
   'reclaim',
   'release-limit',

@@ -35,7 +35,7 @@ export const ENDPOINTS = {
     mutating: true,
     retrySafe: 'the server adds the repository to the plan once; attaching it again changes nothing',
   },
-  // Releasing (src/core/release.ts): only ever called for what the user asked to release (mode: release, reclaim).
+  // Releasing (src/core/release-apply.ts): only ever called for what the user asked to release (mode: release, reclaim).
   deactivate: {
     path: '/git/repositories/deactivate',
     authenticated: true,
