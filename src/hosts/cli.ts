@@ -19,7 +19,6 @@ import { cancelledMarkdown } from './cancellation.js';
 import * as localRun from './local-run.js';
 import { driveRun } from './run.js';
 import { CLI_WORDS, UsageError, helpText, parseCommandLine, type CliIo } from './cli-args.js';
-
 import { runReportCommand } from './report-command.js';
 import { writeResultFile } from '../report/result-file.js';
 
