@@ -3,10 +3,12 @@
 import './common/wasm-tiering.js';
 import { exitWhenFlushed } from './common/exit.js';
 import { runCommandLine } from './hosts/cli.js';
-import { EXIT_CODES } from './hosts/cancel.js';
-// [release] The GitLab component runs this one pinned file alone, without the files ncc emits beside it: the
-// release core (mode: release, reclaim) is bundled into it here; only octokit (reclaim: archived) stays apart.
+import { EXIT_CODES } from './hosts/signals.js';
+// The GitLab component runs this one pinned file alone, without the files ncc emits beside it: the release
+// code (mode: release, reclaim) is bundled into it here (its report sections are, by report.ts's eager
+// import); only octokit (reclaim: archived) stays apart.
 import './core/release.js';
+import './core/reclaim.js';
 
 const code = await runCommandLine({
   argv: process.argv.slice(2),

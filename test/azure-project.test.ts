@@ -4,7 +4,7 @@
  * does. Also once through the action (dist/index.js).
  *
  * Detach is `mode: release`, which arrives with the release modes (issue 16): until then no entry point accepts
- * that mode, so the detach is driven through runProtection (the core every host calls) with the settings that
+ * that mode, so the detach is driven through runOperation (the core every host calls) with the settings that
  * mode gives (`operation: 'release'`). Once the release modes are in, these become CLI runs like the others.
  */
 import { afterAll, afterEach, describe, expect, test } from '@jest/globals';
@@ -16,7 +16,7 @@ import { EMAIL, PASSWORD, startWorld, type World } from './fixtures.js';
 import type { SimAzureProject, SimPlan } from './simulator/index.js';
 import { describeError } from '../src/common/errors.js';
 import { silentLog } from '../src/core/log.js';
-import { runProtection } from '../src/core/run.js';
+import { runOperation } from '../src/core/run.js';
 import { textReport } from '../src/report/report.js';
 import { parseSettings, type Settings } from '../src/settings/settings.js';
 
@@ -67,7 +67,7 @@ async function release(w: ProjectWorld, projectId = w.project.id): Promise<{ rep
     'ca-certificate': readFileSync(w.sim.caCertPath, 'utf8'),
   });
   try {
-    const outcome = await runProtection({ ...settings, operation: 'release' } as Settings, { log: silentLog });
+    const outcome = await runOperation({ ...settings, operation: 'release' } as Settings, { log: silentLog });
     return { report: textReport(outcome, Date.now()), problems: outcome.result.problems, changed: outcome.result.changed };
   } catch (error) {
     return { report: '', problems: [describeError(error)], changed: false };

@@ -1,6 +1,7 @@
 import { describe, expect, test } from '@jest/globals';
 import type { Organization, Repository } from '../src/xopero/api-types.js';
-import { closest, findOrganization, findPlan, fullRepositoryName, isAttached, pickRepository } from '../src/core/lookup.js';
+import { closest } from '../src/common/text.js';
+import { findOrganization, findPlan, fullRepositoryName, isAttached, pickRepository } from '../src/core/lookup.js';
 
 const org = (name: string, id: string, plans: Array<{ id: string; name: string }> = []): Organization => ({ id, name, plans });
 const repo = (name: string, id: string, isRemoved = false): Repository => ({

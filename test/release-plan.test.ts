@@ -1,6 +1,6 @@
 /** Planning releases (pure): which detaches, deactivations and removals, in which order; and the release settings. */
 import { describe, expect, test } from '@jest/globals';
-import { planReclaim, planRelease } from '../src/core/release.js';
+import { listReclaimChanges, listReleaseChanges } from '../src/core/release-changes.js';
 import type { AssignedPlan, Repository } from '../src/xopero/api-types.js';
 import { compilePatterns } from '../src/core/patterns.js';
 import { InputError } from '../src/common/errors.js';
@@ -22,32 +22,32 @@ const plan = (name: string, repos: Repository[], includeAllRepositories = false)
   includeAllRepositories,
   repositoryIds: repos.map((r) => r.id.toUpperCase()), // ids compare case-insensitively
 });
-const summary = (changes: ReturnType<typeof planRelease>['changes']) =>
+const summary = (changes: ReturnType<typeof listReleaseChanges>['changes']) =>
   changes.map((c) => `${c.action} ${c.repository.name}${c.plan ? ` ${c.plan.name}` : ''}`);
 
-describe('planRelease', () => {
+describe('listReleaseChanges', () => {
   const svc = repo('svc');
   const other = repo('other');
   const assigned = [plan('Weekly', [svc]), plan('Nightly', [svc, other]), plan('All', [], true)];
 
   test('every plan that lists it (sorted by name), then the license; nothing of any other repository', () => {
-    const { changes, notes } = planRelease([svc], assigned, { remove: false });
+    const { changes, notes } = listReleaseChanges([svc], assigned, { remove: false });
     expect(summary(changes)).toEqual(['detach acme/svc Nightly', 'detach acme/svc Weekly', 'deactivate acme/svc']);
     expect(notes).toEqual([expect.stringMatching(/^Plan 'All' includes all repositories .* cannot drop 'acme\/svc' alone/)]);
   });
 
   test('only the named plan; remove last and only when asked', () => {
-    const { changes, notes } = planRelease([svc], assigned, { onlyPlan: { id: 'PLAN-WEEKLY', name: 'Weekly' }, remove: true });
+    const { changes, notes } = listReleaseChanges([svc], assigned, { onlyPlan: { id: 'PLAN-WEEKLY', name: 'Weekly' }, remove: true });
     expect(summary(changes)).toEqual(['detach acme/svc Weekly', 'deactivate acme/svc', 'remove acme/svc']);
     expect(notes).toEqual([]);
   });
 
   test('released already: no change', () => {
-    expect(planRelease([repo('svc', { isProtected: false })], [plan('Nightly', [other])], { remove: false }).changes).toEqual([]);
+    expect(listReleaseChanges([repo('svc', { isProtected: false })], [plan('Nightly', [other])], { remove: false }).changes).toEqual([]);
   });
 });
 
-describe('planReclaim', () => {
+describe('listReclaimChanges', () => {
   const patterns = compilePatterns(['*', '!keep-*'], 'acme');
   const repositories = [
     repo('zeta-removed', { isRemoved: true }),
@@ -63,10 +63,10 @@ describe('planReclaim', () => {
 
   test('removed and archived, matched by the patterns, sorted by name (case-insensitive); a repository once', () => {
     const {
-      plan: planned,
+      list: planned,
       reasons,
       claimed,
-    } = planReclaim({ repositories, assigned, matches: patterns.matches, sources: ['archived', 'removed'], archived });
+    } = listReclaimChanges({ repositories, assigned, matches: patterns.matches, sources: ['archived', 'removed'], archived });
     expect(summary(planned.changes)).toEqual([
       'detach acme/Alpha-archived Nightly',
       'deactivate acme/Alpha-archived',
@@ -83,11 +83,11 @@ describe('planReclaim', () => {
   });
 
   test('one source at a time', () => {
-    const removedOnly = planReclaim({ repositories, assigned: [], matches: patterns.matches, sources: ['removed'] });
-    expect(summary(removedOnly.plan.changes)).toEqual(['deactivate acme/both', 'deactivate acme/zeta-removed']);
+    const removedOnly = listReclaimChanges({ repositories, assigned: [], matches: patterns.matches, sources: ['removed'] });
+    expect(summary(removedOnly.list.changes)).toEqual(['deactivate acme/both', 'deactivate acme/zeta-removed']);
     // An archived repository that holds nothing is claimed (the sweep leaves it alone) but not released.
-    const archivedOnly = planReclaim({ repositories, assigned: [], matches: patterns.matches, sources: ['archived'], archived });
-    expect(summary(archivedOnly.plan.changes)).toEqual(['deactivate acme/Alpha-archived', 'deactivate acme/both']);
+    const archivedOnly = listReclaimChanges({ repositories, assigned: [], matches: patterns.matches, sources: ['archived'], archived });
+    expect(summary(archivedOnly.list.changes)).toEqual(['deactivate acme/Alpha-archived', 'deactivate acme/both']);
     expect(archivedOnly.claimed.has('id-alpha-archived-2')).toBe(true);
     expect(archivedOnly.reasons.has('id-alpha-archived-2')).toBe(false);
   });

@@ -24,3 +24,9 @@ export function redact(text: string): string {
   for (const secret of secrets) out = out.split(secret).join('***');
   return out;
 }
+
+/**
+ * `neutralize` between two redactions: a secret is hidden before the neutralizer sees it, and one that an
+ * escape the neutralizer inserted split in two (so the first pass missed it) is whole, and hidden, again.
+ */
+export const redactAround = (neutralize: (text: string) => string, text: string): string => redact(neutralize(redact(text)));

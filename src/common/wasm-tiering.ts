@@ -1,5 +1,5 @@
 /**
- * Imported first by the action's network part (src/hosts/github-run.ts) and by the CLI's entry (src/cli.ts),
+ * Imported first by the action's network part (src/hosts/local-run.ts) and by the CLI's entry (src/cli.ts),
  * before anything loads undici.
  *
  * undici parses HTTP with llhttp compiled to WebAssembly. V8 runs it with its baseline compiler (Liftoff) and,

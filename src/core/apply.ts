@@ -4,7 +4,7 @@
  */
 import { describeError } from '../common/errors.js';
 import type { ActivationById, XoperoClient } from '../xopero/client.js';
-import { mapConcurrent } from '../xopero/client.js';
+import { mapConcurrent } from '../common/concurrency.js';
 import { CancelledError } from '../common/cancel.js';
 import type { Change } from './changes.js';
 
@@ -47,10 +47,7 @@ export async function applyChanges(client: XoperoClient, changes: Change[], opti
   const activations = indexed.filter(({ change }) => change.kind === 'activate');
   const attachments = indexed.filter(({ change }) => change.kind === 'attach');
 
-  const batches: Array<typeof activations> = [];
-  for (let i = 0; i < activations.length; i += ACTIVATION_BATCH) batches.push(activations.slice(i, i + ACTIVATION_BATCH));
-
-  const activating = mapConcurrent(batches, ACTIVATION_CONCURRENCY, async (batch) => {
+  const activating = mapConcurrent(inBatches(activations, ACTIVATION_BATCH), ACTIVATION_CONCURRENCY, async (batch) => {
     const ids = batch.map(({ change }) => repositoryId(change));
     try {
       const results = activationResults(await client.activate(ids), ids);
@@ -85,17 +82,37 @@ function repositoryId(change: Change): string {
 
 const failed = (step: Step, message: string, code?: string): Outcome => ({ status: 'failed', failure: { step, code, message } });
 
+/** `items` in consecutive batches of at most `size` (activate and deactivate calls take 100 ids each). */
+export function inBatches<T>(items: T[], size: number): T[][] {
+  const batches: T[][] = [];
+  for (let i = 0; i < items.length; i += size) batches.push(items.slice(i, i + size));
+  return batches;
+}
+
+/** One id's verdict in a per-id answer. */
+export type IdVerdict = { status: 'done' } | { status: 'failed'; code: string } | { status: 'unconfirmed' };
+
 /**
- * The activate call answers 200 even when it fails: the per-id lists are the real answer. Only an id listed
- * under `success` counts as activated; one listed under neither is a failure ("not confirmed"). In `ids` order.
+ * The activate and deactivate calls answer 200 even when they fail: the per-id lists are the real answer. An
+ * id with an error code failed (listed under both, it failed: only an unambiguous success counts); one listed
+ * under `success` only is done; one listed under neither is not confirmed. In `ids` order, ids compared
+ * case-insensitively.
  */
-export function activationResults(answer: ActivationById, ids: string[]): Outcome[] {
-  const activated = new Set(answer.activated.map((id) => id.toLowerCase()));
+export function idVerdicts(answer: ActivationById, ids: string[]): IdVerdict[] {
+  const succeeded = new Set(answer.activated.map((id) => id.toLowerCase()));
   const codes = new Map([...answer.failed].map(([id, code]) => [id.toLowerCase(), code]));
   return ids.map((id) => {
     const code = codes.get(id.toLowerCase());
-    if (code) return failed('activation', code, code);
-    if (activated.has(id.toLowerCase())) return { status: 'done' };
+    if (code) return { status: 'failed', code };
+    return succeeded.has(id.toLowerCase()) ? { status: 'done' } : { status: 'unconfirmed' };
+  });
+}
+
+/** The activations' outcomes from the activate call's answer (idVerdicts), in `ids` order. */
+export function activationResults(answer: ActivationById, ids: string[]): Outcome[] {
+  return idVerdicts(answer, ids).map((verdict) => {
+    if (verdict.status === 'failed') return failed('activation', verdict.code, verdict.code);
+    if (verdict.status === 'done') return { status: 'done' };
     return failed(
       'activation',
       "not confirmed: Xopero ONE's answer lists it neither as activated nor as failed; check the repository in Xopero ONE and re-run",

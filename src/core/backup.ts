@@ -4,6 +4,7 @@
  */
 import type { OrganizationPlan, PlanStatus, Repository } from '../xopero/api-types.js';
 import { formatDuration } from '../settings/duration.js';
+import { humanTime } from '../common/text.js';
 
 export interface BackupStatus {
   /** ISO 8601 UTC, or '' for never. */
@@ -29,11 +30,6 @@ export function backupStatus(repository: Repository, plan: OrganizationPlan | un
     lastBackupTaskStatus: repository.lastBackupTaskStatus,
     plan: plan && { lastStatus: plan.lastStatus, finished: iso(plan.planFinishedTime), isRunning: Boolean(plan.isRunning) },
   };
-}
-
-/** "2026-11-27 02:00 UTC": what a person reads in a log line. */
-export function humanTime(isoTime: string): string {
-  return `${isoTime.slice(0, 10)} ${isoTime.slice(11, 16)} UTC`;
 }
 
 /** The gate: undefined when the backup is fresh enough, else the one line that says why not. */

@@ -10,6 +10,3 @@ export interface RunContext {
   log: Log;
   clock: Clock;
 }
-
-/** "1 plan", "2 plans"; "1 repository", "2 repositories" with the plural given. */
-export const plural = (count: number, noun: string, nouns = `${noun}s`) => `${count} ${count === 1 ? noun : nouns}`;

@@ -7,28 +7,14 @@ import { XoperoError } from '../common/errors.js';
 import type { AssignedPlan, Organization, OrganizationPlan, Repository } from '../xopero/api-types.js';
 import { ACTIVATION_BATCH, applyChanges, type Outcome } from './apply.js';
 import { listChanges, type ChangeList, type ObservedState } from './changes.js';
-import { plural, type RunContext } from './context.js';
+import { plural } from '../common/text.js';
+import type { RunContext } from './context.js';
 import { findOrganization, findPlan, lookupRepository, planMembership } from './lookup.js';
 import { synchronizeAndWait } from './synchronize.js';
-import { startsSynchronization, waitForShardSync, type ShardSync } from './shard.js';
+import { startsSynchronization, waitForShardSync } from './shard.js';
+import type { Selection } from './selection.js';
 
 /** Which repositories a run is about. */
-export interface Selection {
-  /** Full names given without a wildcard: the user expects them to exist (unknown ones call for a sync). */
-  literals: string[];
-  matches(fullName: string): boolean;
-  /** Some include pattern has a wildcard: a synchronization may bring in new matches. */
-  hasWildcards: boolean;
-  /** One repository: read with the server's name filter (one small request) rather than the whole list. */
-  single?: string;
-  /** What to hold of the repository list while reading it (a shard: its own and the named ones); all when absent. */
-  keep?: (repo: Repository) => boolean;
-  /** A shard of a sweep (src/core/shard.ts): only shard 1 starts a synchronization, the others wait for it. */
-  shard?: ShardSync;
-  /** [release] Runs after the read, before the first change of a run that changes things (reclaim releases here). */
-  beforeChanges?: () => Promise<void>;
-}
-
 export type SynchronizationOutcome = 'not-needed' | 'synchronized' | 'started' | 'would-synchronize';
 
 export interface ProtectionRun {
@@ -99,7 +85,7 @@ export async function ensureProtection(
       run.synchronization = 'would-synchronize';
     return run;
   }
-  await selection.beforeChanges?.(); // [release]
+  await selection.beforeChanges?.();
 
   if (syncFirst) {
     const missingBefore = state.missing.length;

@@ -5,7 +5,8 @@
 import type { AssignedPlan, Organization, OrganizationPlan, Repository } from '../xopero/api-types.js';
 import type { XoperoClient } from '../xopero/client.js';
 import { XoperoError } from '../common/errors.js';
-import { ACTION_WORDS, type HostWords } from '../settings/words.js';
+import { closest } from '../common/text.js';
+import { ACTION_WORDS, type HostWords } from '../common/words.js';
 
 const sameName = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
 const sameId = sameName; // GUIDs: the service prints them lower-case, users may paste them upper-case.
@@ -100,30 +101,4 @@ function list(names: string[], max = 20): string {
 function suggest(wanted: string, names: string[]): string {
   const best = closest(wanted, names);
   return best ? ` (did you mean '${best}'?)` : '';
-}
-
-/** The candidate within a few typos of `wanted`, if any. */
-export function closest(wanted: string, candidates: string[]): string | undefined {
-  let best: string | undefined;
-  let bestDistance = Math.max(2, Math.floor(wanted.length / 3)) + 1;
-  for (const candidate of candidates) {
-    const distance = levenshtein(wanted.toLowerCase(), candidate.toLowerCase());
-    if (distance < bestDistance) {
-      best = candidate;
-      bestDistance = distance;
-    }
-  }
-  return best;
-}
-
-function levenshtein(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    previous = current;
-  }
-  return previous[b.length];
 }

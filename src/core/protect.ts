@@ -4,7 +4,7 @@
  */
 import { XoperoError } from '../common/errors.js';
 import type { Settings } from '../settings/settings.js';
-import type { HostWords } from '../settings/words.js';
+import type { HostWords } from '../common/words.js';
 import type { OrganizationPlan, Organization, Repository } from '../xopero/api-types.js';
 import { explainErrorCode } from '../xopero/error-codes.js';
 import type { Failure, Outcome } from './apply.js';

@@ -10,7 +10,8 @@ import { sweepOrganization, type SweepResult } from './sweep.js';
 import { Timeline } from '../common/timing.js';
 import { createTransport } from '../xopero/transport.js';
 import { systemClock, type Clock } from './synchronize.js';
-import type { ReleaseHost, ReleaseResult } from './release.js'; // [release]
+import type { ReleaseHost } from './reclaim.js';
+import type { ReleaseResult } from './release.js';
 
 export interface RunOptions {
   log: Log;
@@ -21,21 +22,21 @@ export interface RunOptions {
   clock?: Clock;
   /**
    * Cancels the run (the hosts abort it on SIGINT/SIGTERM): no request starts after it, the ones in flight are
-   * aborted, and runProtection rejects at once with a CancelledError saying what was sent and confirmed.
+   * aborted, and runOperation rejects at once with a CancelledError saying what was sent and confirmed.
    */
   signal?: AbortSignal;
   /** The first connection to the server, opened by the host while this code loaded (early-connection.ts). */
   earlyConnection?: Promise<Socket | undefined>;
-  /** [release] The host's GitHub archived-repository lister (reclaim: archived). */
+  /** The host's GitHub archived-repository lister (reclaim: archived). */
   listArchived?: ReleaseHost['listArchived'];
 }
 
 export interface RunOutcome {
-  result: ProtectResult | SweepResult | AzureProjectResult | ReleaseResult; // [release] ReleaseResult
+  result: ProtectResult | SweepResult | AzureProjectResult | ReleaseResult;
   requests: { total: number; mutating: number };
 }
 
-export async function runProtection(
+export async function runOperation(
   settings: Settings,
   { log, env = {}, timeline = new Timeline(false), clock = systemClock, signal, listArchived, earlyConnection }: RunOptions,
 ): Promise<RunOutcome> {
@@ -56,11 +57,11 @@ export async function runProtection(
     words: settings.words,
   });
   try {
-    const context = { client, settings, log, clock, listArchived }; // [release] listArchived
+    const context = { client, settings, log, clock, listArchived };
     // An Azure DevOps project is its own target: the whole project joins (or, with mode: release, leaves) the plan.
     const work: Promise<RunOutcome['result']> = settings.azureProject
       ? runAzureProject(context)
-      : // [release] loaded only in this mode (ncc emits it as a separate file): the protect run does not carry it.
+      : // Loaded only in this mode (ncc emits it as a separate file): the protect run does not carry it.
         settings.operation === 'release'
         ? import('./release.js').then((release) => release.releaseRepository(context))
         : settings.repositories

@@ -10,51 +10,17 @@
  *
  * A synchronization is started by shard 1 only; shards 2..n wait for it (see startsSynchronization).
  */
-import { InputError, XoperoError } from '../common/errors.js';
+import { XoperoError } from '../common/errors.js';
+import { formatShard, type Shard } from '../settings/shard.js';
 import type { Organization } from '../xopero/api-types.js';
 // Types only: the report bundle stays without the client and the core.
 import type { XoperoClient } from '../xopero/client.js';
-import type { Selection } from './ensure.js';
+import type { Selection, ShardSync } from './selection.js';
 import type { Log } from './log.js';
 import type { Clock } from './synchronize.js';
 
 /** The sweep result document's format (`xopero-one report` reads it); raise it when a field changes meaning. */
 export const RESULT_FORMAT_VERSION = 1;
-
-export interface Shard {
-  /** 1-based. */
-  index: number;
-  total: number;
-}
-
-/** A GitHub matrix is at most 256 jobs; a GitLab `parallel:` at most 200. More would be a typo. */
-export const MAX_SHARDS = 256;
-
-/** Parses `i/n` (1-based). Empty: no sharding. Any other shape is one line naming the input. */
-export function parseShard(value: string, input = 'shard'): Shard | undefined {
-  const text = value.trim();
-  if (!text) return undefined;
-  const match = /^(\d+)\s*\/\s*(\d+)$/.exec(text);
-  if (!match) {
-    throw new InputError(
-      input,
-      `expected i/n, this job's shard number and the number of shards (e.g. 1/4; in a GitHub matrix \${{ matrix.shard }}/\${{ strategy.job-total }} with shard: [1, 2, 3, 4]), got '${text}'.`,
-    );
-  }
-  const index = Number(match[1]);
-  const total = Number(match[2]);
-  if (total < 1) throw new InputError(input, `the number of shards must be at least 1, got '${text}'.`);
-  if (total > MAX_SHARDS) throw new InputError(input, `at most ${MAX_SHARDS} shards, got '${text}'.`);
-  if (index < 1)
-    throw new InputError(
-      input,
-      `shard numbers start at 1 (1 to ${total}), got '${text}' (GitHub's strategy.job-index starts at 0 and expressions cannot add: list the shard numbers 1..n in the matrix).`,
-    );
-  if (index > total) throw new InputError(input, `shard ${index} does not exist among ${total} shards (1 to ${total}), got '${text}'.`);
-  return { index, total };
-}
-
-export const formatShard = (shard: Shard) => `${shard.index}/${shard.total}`;
 
 const FNV_OFFSET = 0x811c9dc5;
 const FNV_PRIME = 0x01000193;
@@ -97,15 +63,6 @@ export function shardSelection(selection: Selection, shard: Shard | undefined, s
       otherLiterals: shard.index === 1 ? selection.literals.filter((name) => !own(name)) : [],
     },
   };
-}
-
-/** A shard's part in the synchronization (Selection.shard). */
-export interface ShardSync {
-  shard: Shard;
-  /** When this run started (epoch ms): shards 2..n accept a synchronization started since about then. */
-  startedAt: number;
-  /** Shard 1 only: the other shards' names without a wildcard; one of them unknown calls for a synchronization here too. */
-  otherLiterals: string[];
 }
 
 /**

@@ -7,12 +7,14 @@ import type { Settings } from '../settings/settings.js';
 import { explainErrorCode } from '../xopero/error-codes.js';
 import type { Failure } from './apply.js';
 import { compareNames, tallyCauses } from './changes.js';
-import { plural, type RunContext } from './context.js';
+import { plural } from '../common/text.js';
+import type { RunContext } from './context.js';
 import { ensureProtection, type ProtectionRun } from './ensure.js';
 import { compilePatterns } from './patterns.js';
 import { resultHead } from './protect.js';
-import { RESULT_FORMAT_VERSION, formatShard, shardSelection, type Shard } from './shard.js';
-import type { ReclaimResult, ReleaseHost } from './release.js'; // [release]
+import { RESULT_FORMAT_VERSION, shardSelection } from './shard.js';
+import { formatShard, type Shard } from '../settings/shard.js';
+import type { ReclaimResult, ReleaseHost } from './reclaim.js';
 
 /** The summary's table lists this many changes and failures; the rest are counted. */
 export const LISTED_ENTRIES = 300;
@@ -61,7 +63,7 @@ export interface SweepResult {
   problems: string[];
   /** Matched repositories this run left as they were, nothing to do (names, by name): the report's passing test cases. */
   unchanged: string[];
-  /** [release] reclaim: what was released (absent when reclaim is off). */
+  /** reclaim: what was released (absent when reclaim is off). */
   reclaim?: ReclaimResult;
 }
 
@@ -69,15 +71,15 @@ export async function sweepOrganization(context: RunContext & ReleaseHost): Prom
   const { settings, log } = context;
   const patterns = settings.repositories ?? [];
   const startedAt = context.clock.now(); // shards 2..n wait for a synchronization started since about then
-  // [release] Loaded only with reclaim: it plans (and checks release-limit) before any change, and releases first.
+  // Loaded only with reclaim: it lists its changes (and checks release-limit) before any change, and releases first.
   // It wraps this shard's selection: a shard reclaims only repositories of its own share.
-  const reclaim = settings.reclaim.length > 0 ? new (await import('./release.js')).Reclaim(context) : undefined;
+  const reclaim = settings.reclaim.length > 0 ? new (await import('./reclaim.js')).Reclaim(context) : undefined;
   const run = await ensureProtection(context, (organization) => {
     const selection = shardSelection(compilePatterns(patterns, organization.name), settings.shard, startedAt);
     return reclaim ? reclaim.select(organization, selection) : selection;
   });
   const result = sweepResult(settings, run, patterns);
-  if (reclaim) addReclaim(result, reclaim.result()); // [release]
+  if (reclaim) addReclaim(result, reclaim.result());
   const { counts } = result;
   log.info(
     `${counts.matched} of ${plural(run.readCount, 'repository', 'repositories')} of ${run.organization.name} match ${patterns.join(', ')}${settings.shard ? ` and belong to shard ${formatShard(settings.shard)}` : ''}.`,
@@ -98,7 +100,7 @@ export async function sweepOrganization(context: RunContext & ReleaseHost): Prom
   return result;
 }
 
-/** [release] The reclaim's part of the sweep's result and verdict. */
+/** The reclaim's part of the sweep's result and verdict. */
 function addReclaim(result: SweepResult, reclaim: ReclaimResult): void {
   result.reclaim = reclaim;
   result.changed ||= reclaim.changed;

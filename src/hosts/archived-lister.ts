@@ -1,10 +1,10 @@
 /**
- * [release] The GitHub archived-repository lister a host hands to the core for `reclaim: archived`. Only this
+ * The GitHub archived-repository lister a host hands to the core for `reclaim: archived`. Only this
  * stub is in the main bundle: the lister and octokit (src/hosts/github-archived.ts) load on first use, from a
  * file ncc emits beside the bundle (dist/NNN.index.js, dist/cli/NNN.index.js).
  */
 import { XoperoError } from '../common/errors.js';
-import type { ArchivedLister } from '../core/release.js';
+import type { ArchivedLister } from '../core/reclaim.js';
 import type { Settings } from '../settings/settings.js';
 
 export function lazyArchivedLister(settings: Settings, env: Record<string, string | undefined>): ArchivedLister | undefined {

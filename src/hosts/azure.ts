@@ -19,7 +19,7 @@ import { join } from 'node:path';
 import { azureLogLine } from '../common/neutralize.js';
 import { onSecret, redact } from '../common/redact.js';
 import type { RawInputs } from '../settings/settings.js';
-import { groupedLog, type HostLog } from './cancel.js';
+import { groupedLog, type HostLog } from './log.js';
 import { safeLine, type Env, type Host, type Write } from './host.js';
 
 /** A message (the text after `]`): the agent decodes these three, so a value can never end the line early. */

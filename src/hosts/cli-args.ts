@@ -5,8 +5,8 @@
  * options, and a value option takes the next argument whatever it looks like (`--max-backup-age -5` reaches
  * the settings, which say what is wrong with -5).
  */
-import { closest } from '../core/lookup.js';
-import type { HostWords } from '../settings/words.js';
+import { closest } from '../common/text.js';
+import type { HostWords } from '../common/words.js';
 
 export interface OptionSpec {
   /** The long flag without dashes. */
@@ -261,3 +261,11 @@ export const CLI_WORDS: HostWords = {
   inputError: (input, problem) => `${CLI_WORDS.name(input)}: ${problem}`,
   secrets: { credentials: `${SECRET_VARIABLES.email} and ${SECRET_VARIABLES.password}`, token: SECRET_VARIABLES['access-token'] },
 };
+
+/** What the command line is given: its arguments, environment and the two streams (tests pass their own). */
+export interface CliIo {
+  argv: string[];
+  env: NodeJS.ProcessEnv;
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+}

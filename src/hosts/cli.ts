@@ -4,30 +4,23 @@
  */
 import { accessSync, constants, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { CancelledError } from '../common/cancel.js';
 import { InputError, XoperoError, describeError } from '../common/errors.js';
 import { plainText } from '../common/neutralize.js';
-import { addSecret, redact } from '../common/redact.js';
-import { markdownSummary, outputValues, textReport } from '../report/report.js';
-import { runProtection, type RunOutcome } from '../core/run.js';
-import { INPUT_NAMES, parseSettings, type RawInputs, type Settings } from '../settings/settings.js';
+import { redact } from '../common/redact.js';
+import { loadReleaseReport, markdownSummary, outputValues, textReport } from '../report/report.js';
+import type { RunOutcome } from '../core/run.js';
+import { INPUT_NAMES, type RawInputs } from '../settings/settings.js';
 import { Timeline } from '../common/timing.js';
 import { detectHost } from './detect.js';
 import { safeLine, type Host } from './host.js';
 import { gitlabHost } from './gitlab.js';
 import { VERSION } from '../common/version.js';
-import { cancelledMarkdown, describeCancellation, watchSignals } from './cancel.js';
-import { CLI_WORDS, UsageError, helpText, parseCommandLine } from './cli-args.js';
+import { cancelledMarkdown } from './cancellation.js';
+import * as localRun from './local-run.js';
+import { driveRun } from './run.js';
+import { CLI_WORDS, UsageError, helpText, parseCommandLine, type CliIo } from './cli-args.js';
 import { runReportCommand } from './report-command.js';
 import { writeResultFile } from '../report/result-file.js';
-import { lazyArchivedLister } from './archived-lister.js'; // [release]
-
-export interface CliIo {
-  argv: string[];
-  env: NodeJS.ProcessEnv;
-  stdout: (text: string) => void;
-  stderr: (text: string) => void;
-}
 
 /**
  * stdout carries results only: the text report, or with --json exactly one JSON document, on success and on
@@ -65,80 +58,72 @@ export async function runCommandLine(io: CliIo): Promise<number> {
   }
 
   json = parsed.values.json === 'true';
+  const values = parsed.values;
   const log = host.log(io.stderr, { color: !io.env.NO_COLOR });
   host.start?.(streams, io.env);
-  const timeline = new Timeline(io.env.XOPERO_TIMING === '1');
-  let settings: Settings;
   let dotenv: string | undefined;
-  try {
-    settings = parseSettings(rawInputs(parsed.values, io.env, host), CLI_WORDS);
-    dotenv = parsed.values.dotenv ?? (io.env.XOPERO_DOTENV || undefined) ?? host.defaultDotenv;
-    if (dotenv) checkWritable(dotenv);
-  } catch (error) {
-    let message =
-      error instanceof InputError
-        ? CLI_WORDS.inputError(error.input, error.problem)
-        : error instanceof UsageError
-          ? error.message
-          : describeError(error);
-    // A GitLab-like job that is not GitLab (gitlab-ci-local sets GITLAB_CI=false): say why the project is not used.
-    if (
-      error instanceof InputError &&
-      host !== gitlabHost &&
-      io.env.CI_PROJECT_PATH &&
-      ['organization', 'repository'].includes(error.input)
-    ) {
-      message = `${message.replace(/\.$/, '')}; CI_PROJECT_PATH is set, but GITLAB_CI is not 'true', so the GitLab defaults are off (gitlab-ci-local sets GITLAB_CI=false: add --variable GITLAB_CI=true).`;
-    }
-    return fail(error instanceof InputError || error instanceof UsageError ? 2 : 1, message, error instanceof UsageError);
-  }
-  const signals = watchSignals(log);
-  try {
-    const listArchived = lazyArchivedLister(settings, io.env); // [release]
-    const outcome = await runProtection(settings, { log, env: io.env, timeline, signal: signals.signal, listArchived });
-    const values = outputValues(outcome);
-    // The report first: if the dotenv or result file cannot be written, what the run changed is still on record.
-    (json ? io.stderr : io.stdout)(textReport(singleLineValues(outcome), Date.now()).split('\n').map(line).join('\n'));
-    let problems = outcome.result.problems;
-    try {
-      if (dotenv) writeDotenv(dotenv, values);
-      if (settings.resultFile) writeResultFile(settings.resultFile, outcome, CLI_WORDS);
-      host.publish?.(values, () => markdownSummary(outcome, Date.now()), streams, io.env);
-    } catch (error) {
-      problems = [...problems, describeError(error)];
-    }
-    // The JSON document after the files, so a file that could not be written is among its problems: stdout
-    // still holds exactly one document, the run's, never a second `{"problems": ...}` after it.
-    if (json)
-      io.stdout(
-        `${document(problems === outcome.result.problems ? values.result : JSON.stringify({ ...JSON.parse(values.result), problems }))}\n`,
-      );
-    if (problems.length > 0) host.fail(problems, streams);
-    return problems.length > 0 ? 1 : 0;
-  } catch (error) {
-    const signal = signals.received();
-    if (error instanceof CancelledError && signal) {
-      const cancellation = describeCancellation(signal, error);
-      log.closeOpenGroup();
-      host.fail([cancellation.line], streams);
+  return driveRun({
+    host,
+    streams,
+    log,
+    timeline: new Timeline(io.env.XOPERO_TIMING === '1'),
+    env: io.env,
+    words: CLI_WORDS,
+    readInputs: () => rawInputs(values, io.env, host),
+    check: () => {
+      dotenv = values.dotenv ?? (io.env.XOPERO_DOTENV || undefined) ?? host.defaultDotenv;
+      if (dotenv) checkWritable(dotenv);
+    },
+    // The network part is in this file (src/cli.ts): the GitLab component runs it alone.
+    loadLocalRun: async () => localRun,
+    report: async (outcome, settings) => {
+      const outputs = outputValues(outcome);
+      const releaseReport = await loadReleaseReport(outcome);
+      // The report first: if the dotenv or result file cannot be written, what the run changed is still on record.
+      (json ? io.stderr : io.stdout)(textReport(singleLineValues(outcome), Date.now(), releaseReport).split('\n').map(line).join('\n'));
+      let problems = outcome.result.problems;
+      try {
+        if (dotenv) writeDotenv(dotenv, outputs);
+        if (settings.resultFile) writeResultFile(settings.resultFile, outcome, CLI_WORDS);
+        host.publish?.(outputs, () => markdownSummary(outcome, Date.now(), releaseReport), streams, io.env);
+      } catch (error) {
+        problems = [...problems, describeError(error)];
+      }
+      // The JSON document after the files, so a file that could not be written is among its problems: stdout
+      // still holds exactly one document, the run's, never a second `{"problems": ...}` after it.
+      if (json)
+        io.stdout(
+          `${document(problems === outcome.result.problems ? outputs.result : JSON.stringify({ ...JSON.parse(outputs.result), problems }))}\n`,
+        );
+      return problems;
+    },
+    reportCancellation: async (cancellation, settings) => {
       // The cancelled run's document, with the line as its problem like every other failure's.
       if (json) io.stdout(`${document(JSON.stringify({ ...JSON.parse(cancellation.outputs.result), problems: [cancellation.line] }))}\n`);
-      try {
-        if (dotenv) writeDotenv(dotenv, cancellation.outputs);
-        host.publish?.(cancellation.outputs, () => cancelledMarkdown(cancellation, settings.serverUrl.origin), streams, io.env);
-      } catch (dotenvError) {
-        host.fail([describeError(dotenvError)], streams);
+      if (dotenv) writeDotenv(dotenv, cancellation.outputs);
+      host.publish?.(cancellation.outputs, () => cancelledMarkdown(cancellation, settings.serverUrl.origin), streams, io.env);
+    },
+    stopped: (error, during) => {
+      if (during === 'run') return fail(1, describeError(error));
+      let message =
+        error instanceof InputError
+          ? CLI_WORDS.inputError(error.input, error.problem)
+          : error instanceof UsageError
+            ? error.message
+            : describeError(error);
+      // A GitLab-like job that is not GitLab (gitlab-ci-local sets GITLAB_CI=false): say why the project is not used.
+      if (
+        error instanceof InputError &&
+        host !== gitlabHost &&
+        io.env.CI_PROJECT_PATH &&
+        ['organization', 'repository'].includes(error.input)
+      ) {
+        message = `${message.replace(/\.$/, '')}; CI_PROJECT_PATH is set, but GITLAB_CI is not 'true', so the GitLab defaults are off (gitlab-ci-local sets GITLAB_CI=false: add --variable GITLAB_CI=true).`;
       }
-      return cancellation.exitCode;
-    }
-    return fail(1, describeError(error));
-  } finally {
-    signals.dispose();
-    if (timeline.enabled) {
-      timeline.mark('main finished', 0);
-      io.stderr(['Timing (XOPERO_TIMING=1):', ...timeline.format(), ''].join('\n'));
-    }
-  }
+      return fail(error instanceof InputError || error instanceof UsageError ? 2 : 1, message, error instanceof UsageError);
+    },
+    timing: (lines) => io.stderr([...lines, ''].join('\n')),
+  });
 }
 
 /**
@@ -175,10 +160,6 @@ function rawInputs(values: Record<string, string>, env: NodeJS.ProcessEnv, host:
     throw new UsageError(`give ${CLI_WORDS.name('repository')} or ${CLI_WORDS.name('repositories')} (a sweep), not both`);
   }
   host.applyDefaults(raw, env);
-  addSecret(raw.password);
-  addSecret(raw['access-token']);
-  addSecret(raw['github-token']); // [release]
-  addSecret(raw['github-token']); // [release]
   raw['ca-certificate'] = readCaCertificate(raw['ca-certificate']);
   return raw;
 }

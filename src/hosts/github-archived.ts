@@ -8,7 +8,7 @@
  * same undici pool, proxy choice and TLS trust as the Xopero ONE calls; no redirect is followed, so the
  * token goes nowhere else) instead of @actions/github's fetch, which would load all of undici.
  */
-import type { ArchivedLister } from '../core/release.js';
+import type { ArchivedLister } from '../core/reclaim.js';
 import { XoperoError } from '../common/errors.js';
 import { createTransport } from '../xopero/transport.js';
 import { getOctokit } from '@actions/github';

@@ -7,13 +7,14 @@
 import * as core from '@actions/core';
 import { redact } from '../common/redact.js';
 import type { RunOutcome } from '../core/run.js';
-import { markdownSummary, outputValues } from '../report/report.js';
+import { loadReleaseReport, markdownSummary, outputValues } from '../report/report.js';
 import { writeResultFile } from '../report/result-file.js';
 import type { Settings } from '../settings/settings.js';
-import { cancelledMarkdown, type Cancellation } from './cancel.js';
+import { cancelledMarkdown, type Cancellation } from './cancellation.js';
 
 export async function reportOutcome(outcome: RunOutcome, settings: Settings): Promise<void> {
-  await publish(outputValues(outcome), () => markdownSummary(outcome, Date.now()));
+  const releaseReport = await loadReleaseReport(outcome);
+  await publish(outputValues(outcome), () => markdownSummary(outcome, Date.now(), releaseReport));
   // After the outputs and the summary: a file that cannot be written fails the step, what the run did is on record.
   if (settings.resultFile) writeResultFile(settings.resultFile, outcome, settings.words);
 }

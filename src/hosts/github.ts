@@ -1,13 +1,19 @@
-/** The GitHub Action face: inputs from the runner, the core, outputs and a job summary the runner's way. */
-import { CancelledError } from '../common/cancel.js';
+/**
+ * The GitHub Action face: inputs from the runner (INPUT_*), the one run driver (run.ts), outputs and a job
+ * summary the runner's way (github-report.ts).
+ */
 import { describeError } from '../common/errors.js';
 import { loadAfterFirstRequest } from '../common/first-request.js';
 import { githubLogLine, plainText } from '../common/neutralize.js';
-import { addSecret, onSecret, redact } from '../common/redact.js';
-import { INPUT_NAMES, parseSettings, type RawInputs } from '../settings/settings.js';
+import { onSecret, redactAround } from '../common/redact.js';
 import { Timeline } from '../common/timing.js';
-import { describeCancellation, groupedLog, watchSignals, type HostLog } from './cancel.js';
+import { ACTION_WORDS } from '../common/words.js';
+import { INPUT_NAMES, type RawInputs } from '../settings/settings.js';
 import * as commands from './github-commands.js';
+import type { Host } from './host.js';
+import { groupedLog, type HostLog } from './log.js';
+import { driveRun } from './run.js';
+import { EXIT_CODES } from './signals.js';
 
 /*
  * dist/index.js holds what every run needs before it can send its first request: reading the inputs, checking
@@ -18,14 +24,14 @@ import * as commands from './github-commands.js';
  *   - the report (@actions/core, the outputs, the job summary): loaded while the first request waits for its
  *     answer, when the main thread has nothing else to do (first-request.ts).
  */
-const loadNetwork = () => import('./github-run.js');
+const loadNetwork = () => import('./local-run.js');
 /** Inside dist/index.js ("eager"), evaluated only once the inputs are valid: with node:tls, node:net, the proxy rules. */
 const loadEarlyConnection = () => import(/* webpackMode: "eager" */ '../xopero/early-connection.js');
 
 /** Redacted, then neutralized (no runner command, no escape sequence), then redacted again. */
-const safe = (text: string) => redact(githubLogLine(redact(text)));
+const safe = (text: string) => redactAround(githubLogLine, text);
 /** For the data of a command the action writes itself (error, warning): @actions/core escapes its line breaks. */
-const safeData = (text: string) => redact(plainText(redact(text)));
+const safeData = (text: string) => redactAround(plainText, text);
 
 /** Every line the core logs passes through githubLogLine; groups are tracked so a cancellation can close one. */
 export function githubLog(): HostLog {
@@ -39,66 +45,71 @@ export function githubLog(): HostLog {
   });
 }
 
-export async function runGithubAction(): Promise<void> {
+/** GitHub Actions as a Host: workflow commands for the log, the failure lines and the masks. */
+export const githubHost: Host = {
+  name: 'GitHub Actions',
+  // A bare repository name is one of the workflow's owner (as GitLab's root namespace is for a bare name there).
+  applyDefaults: (raw, env) => {
+    if (!raw.organization && raw.repository && !raw.repository.includes('/')) raw.organization = env.GITHUB_REPOSITORY_OWNER;
+  },
+  logLine: githubLogLine,
+  log: () => githubLog(),
   // `::add-mask::SECRET` is an instruction to the GitHub runner, which hides it; anywhere else (a local run,
   // a tool that failed to stub @actions/core) it prints the secret in clear. Everything this action prints is
   // redacted already, so outside a runner the secret is simply not announced.
-  if (process.env.GITHUB_ACTIONS === 'true') onSecret((secret) => commands.setSecret(secret));
-  const timeline = new Timeline(process.env.XOPERO_TIMING === '1');
-  const log = githubLog();
-  const signals = watchSignals(log);
-  let exitCode: number | undefined;
-  try {
-    const raw: RawInputs = {};
-    for (const name of INPUT_NAMES) raw[name] = commands.getInput(name, { trimWhitespace: name !== 'password' });
-    // A bare repository name is one of the workflow's owner (as GitLab's root namespace is for a bare name there).
-    if (!raw.organization && raw.repository && !raw.repository.includes('/')) raw.organization = process.env.GITHUB_REPOSITORY_OWNER;
-    addSecret(raw.password);
-    addSecret(raw['access-token']);
-    addSecret(raw['github-token']); // [release]
-    const settings = parseSettings(raw);
+  start: (_streams, env) => {
+    if (env.GITHUB_ACTIONS === 'true') onSecret((secret) => commands.setSecret(secret));
+  },
+  // Outputs and the job summary go through @actions/core, loaded after the first request (the face's report).
+  fail: (problems) => {
+    for (const problem of problems.slice(0, -1)) commands.error(safeData(problem));
+    if (problems.length > 0) commands.setFailed(safeData(problems[problems.length - 1]));
+  },
+};
 
-    // The handshakes go on over the network while the network part loads.
-    const { serverUrl, caCertificate } = settings;
-    const earlyConnection = loadEarlyConnection().then((early) =>
-      early.openEarlyConnection({ serverUrl, caCertificate, env: process.env }),
-    );
-    const network = await loadNetwork();
-    const report = loadAfterFirstRequest(() => import('./github-report.js'));
-    timeline.mark('network code loaded', 0);
-    try {
-      // [release] reclaim: archived reads GitHub (octokit loads only when it runs).
-      const listArchived = network.lazyArchivedLister(settings, process.env);
-      const outcome = await network.runProtection(settings, {
-        log,
-        env: process.env,
-        timeline,
-        signal: signals.signal,
-        listArchived,
-        earlyConnection,
-      });
-      await (await report()).reportOutcome(outcome, settings);
-      const { problems } = outcome.result;
-      for (const problem of problems.slice(0, -1)) commands.error(safeData(problem));
-      if (problems.length > 0) commands.setFailed(safeData(problems[problems.length - 1]));
-    } catch (error) {
-      const signal = signals.received();
-      if (!(error instanceof CancelledError) || !signal) throw error;
-      const cancellation = describeCancellation(signal, error);
-      log.closeOpenGroup();
-      commands.error(safeData(cancellation.line));
-      await (await report()).reportCancellation(cancellation, settings);
-      exitCode = cancellation.exitCode;
-    }
-  } catch (error) {
-    commands.setFailed(safeData(describeError(error)));
-  } finally {
-    signals.dispose();
-    if (timeline.enabled) {
-      timeline.mark('main finished', 0);
-      commands.info(['Timing (XOPERO_TIMING=1):', ...timeline.format()].join('\n'));
-    }
-  }
+export async function runGithubAction(): Promise<void> {
+  const env = process.env;
+  const streams = { write: commands.info, stderr: commands.info };
+  githubHost.start?.(streams, env);
+  // Loaded while the first request waits for its answer (created once the network part is in: loadLocalRun).
+  let report: (() => Promise<typeof import('./github-report.js')>) | undefined;
+  const loadReport = () => {
+    report ??= loadAfterFirstRequest(() => import('./github-report.js'));
+    return report();
+  };
+  const timeline = new Timeline(env.XOPERO_TIMING === '1');
+  const code = await driveRun({
+    host: githubHost,
+    streams,
+    log: githubLog(),
+    timeline,
+    env,
+    words: ACTION_WORDS,
+    readInputs: () => {
+      const raw: RawInputs = {};
+      for (const name of INPUT_NAMES) raw[name] = commands.getInput(name, { trimWhitespace: name !== 'password' });
+      githubHost.applyDefaults(raw, env);
+      return raw;
+    },
+    openEarlyConnection: ({ serverUrl, caCertificate }) =>
+      loadEarlyConnection().then((early) => early.openEarlyConnection({ serverUrl, caCertificate, env })),
+    loadLocalRun: async () => {
+      const network = await loadNetwork();
+      report = loadAfterFirstRequest(() => import('./github-report.js'));
+      timeline.mark('network code loaded', 0);
+      return network;
+    },
+    report: async (outcome, settings) => {
+      await (await loadReport()).reportOutcome(outcome, settings);
+      return outcome.result.problems;
+    },
+    reportCancellation: async (cancellation, settings) => (await loadReport()).reportCancellation(cancellation, settings),
+    stopped: (error) => {
+      commands.setFailed(safeData(describeError(error)));
+      return 1;
+    },
+    timing: (lines) => commands.info(lines.join('\n')),
+  });
   // A cancelled run exits at once: the abandoned core may still sit in a poll delay.
-  if (exitCode !== undefined) process.exit(exitCode);
+  if (Object.values(EXIT_CODES).includes(code)) process.exit(code);
 }

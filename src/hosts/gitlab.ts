@@ -1,7 +1,7 @@
 /** The GitLab host: the CLI runs in a GitLab job (GITLAB_CI=true), as the CI/CD component's script does. */
 import { gitlabLogLine } from '../common/neutralize.js';
-import { redact } from '../common/redact.js';
-import { groupedLog, type HostLog } from './cancel.js';
+import { redactAround } from '../common/redact.js';
+import { groupedLog, type HostLog } from './log.js';
 import type { RawInputs } from '../settings/settings.js';
 import { plainFail, type Host } from './host.js';
 
@@ -39,7 +39,7 @@ export function gitlabLog(print: (text: string) => void, { color = true }: { col
 }
 
 /** Redacted, then neutralized, then redacted again (a secret split by an escape sequence is whole again). */
-const safe = (text: string) => redact(gitlabLogLine(redact(text)));
+const safe = (text: string) => redactAround(gitlabLogLine, text);
 
 /** Detected by GITLAB_CI=true; the dotenv report (xopero.env) hands the results to later jobs. */
 export const gitlabHost: Host = {

@@ -1,14 +1,23 @@
 /**
- * What the command line needs from the CI it runs in. Each host is detected from its own variables
- * (detect.ts), fills the inputs that flags and XOPERO_* variables left empty from that CI's predefined
- * variables, neutralizes every line of untrusted text its way (src/common/neutralize.ts), writes the log its way
- * (a HostLog, so a cancellation can close the open group), and publishes outputs, summary and failures its
- * way. The core knows none of this; src/hosts/cli.ts only picks the host and calls it.
+ * The one shape of every face. A `Host` is the CI a run shows itself in: GitHub Actions (github.ts), and for
+ * the command line GitLab CI, Azure Pipelines, Bitbucket Pipelines or a plain shell (detected from their own
+ * variables, detect.ts). Each fills the inputs nothing else gave from that CI's predefined variables,
+ * neutralizes every line of untrusted text its way (src/common/neutralize.ts), writes the log its way (a
+ * HostLog, so a cancellation can close the open group), and publishes outputs, summary and failures its way.
+ * A `RunFace` is how an entry point (the Action, the command line) hands a host to the one run driver
+ * (run.ts, `driveRun`): its inputs, its network part and its reporting. The core knows none of this.
+ *
+ * A new CI host for the command line is one file: a `Host` here, and a line in detect.ts.
  */
+import type { Socket } from 'node:net';
 import { cliLogLine } from '../common/neutralize.js';
-import { redact } from '../common/redact.js';
-import type { RawInputs } from '../settings/settings.js';
-import { groupedLog, type HostLog } from './cancel.js';
+import { redactAround } from '../common/redact.js';
+import type { Timeline } from '../common/timing.js';
+import type { HostWords } from '../common/words.js';
+import type { RunOutcome } from '../core/run.js';
+import type { RawInputs, Settings } from '../settings/settings.js';
+import type { Cancellation } from './cancellation.js';
+import { groupedLog, type HostLog } from './log.js';
 
 export type Write = (text: string) => void;
 export type Env = NodeJS.ProcessEnv;
@@ -41,14 +50,46 @@ export interface Host {
   publish?(values: Record<string, string>, summary: () => string, streams: HostStreams, env: Env): void;
   /** The run failed: one line per problem, as given (the host redacts and neutralizes them). */
   fail(problems: string[], streams: HostStreams): void;
+  // Later (the broker, issue #25): idToken?(audience: string): Promise<string>, the CI's OIDC identity token.
+}
+
+/** The network part of a run done here (src/hosts/local-run.ts): the core, the client, undici. */
+export type LocalRun = typeof import('./local-run.js');
+
+/** What an entry point gives the run driver (run.ts): a host, and what is the entry point's own. */
+export interface RunFace {
+  host: Host;
+  streams: HostStreams;
+  log: HostLog;
+  timeline: Timeline;
+  /** The environment the proxy variables (and GitHub's API address) are read from. */
+  env: Env;
+  /** How this face names its settings in messages. */
+  words: HostWords;
+  /** The raw inputs (flags and XOPERO_* variables, or INPUT_*; then the host's defaults); may throw a usage error. */
+  readInputs(): RawInputs;
+  /** The face's own checks before anything is sent (the CLI's dotenv path); throws to refuse. */
+  check?(settings: Settings): void;
+  /** The network part: the CLI has it in its file, the Action loads it once the inputs are valid. */
+  loadLocalRun(): Promise<LocalRun>;
+  /** A first connection opened while the network part loads (the Action: src/xopero/early-connection.ts). */
+  openEarlyConnection?(settings: Settings): Promise<Socket | undefined>;
+  /** Outputs, summary and files the face's way; returns the problems that fail the run (the result's, a file not written). */
+  report(outcome: RunOutcome, settings: Settings): Promise<string[]>;
+  /** After the cancellation's line: the outputs and summary known so far. */
+  reportCancellation(cancellation: Cancellation, settings: Settings): Promise<void>;
+  /** The run stopped on an error (bad input, `during: 'settings'`, or an unexpected one): says it, returns the exit code. */
+  stopped(error: unknown, during: 'settings' | 'run'): number;
+  /** The timing footer (XOPERO_TIMING=1), the face's way. */
+  timing(lines: string[]): void;
 }
 
 /** Redacted, then neutralized, then redacted again (a secret split by a neutralizer's escape is whole again). */
-export const safeLine = (host: Pick<Host, 'logLine'>, text: string) => redact(host.logLine(redact(text)));
+export const safeLine = (host: Pick<Host, 'logLine'>, text: string) => redactAround(host.logLine, text);
 
 /** Plain lines, `== title` for a group, `warning: ` before a warning; every line through `neutralize`. */
 export function plainLog(print: Write, neutralize: (text: string) => string = cliLogLine): HostLog {
-  const safe = (text: string) => redact(neutralize(redact(text)));
+  const safe = (text: string) => redactAround(neutralize, text);
   return groupedLog({
     info: (line) => print(`${safe(line)}\n`),
     warning: (line) => print(`warning: ${safe(line)}\n`),

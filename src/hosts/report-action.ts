@@ -5,8 +5,7 @@
  */
 import * as core from '@actions/core';
 import { describeError } from '../common/errors.js';
-import { buildReport, junitXml, mergedMarkdown, reportJson, writeReportFile } from '../report/outputs.js';
-import { mergedLine } from '../report/merged-markdown.js';
+import { mergeReport } from '../report/outputs.js';
 
 export async function runReportAction(): Promise<void> {
   try {
@@ -15,16 +14,13 @@ export async function runReportAction(): Promise<void> {
       .flatMap((line) => line.split(','))
       .map((p) => p.trim())
       .filter(Boolean);
-    const report = buildReport(results);
-    const json = core.getInput('json-file');
-    const junit = core.getInput('junit-file');
-    const markdownFile = core.getInput('markdown-file');
-    if (json) writeReportFile(json, reportJson(report), 'JSON report (json-file)');
-    if (junit) writeReportFile(junit, junitXml(report), 'JUnit report (junit-file)');
-    const markdown = mergedMarkdown(report);
-    if (markdownFile) writeReportFile(markdownFile, markdown, 'Markdown report (markdown-file)');
+    const { report, markdown, line } = mergeReport(
+      results,
+      { json: core.getInput('json-file'), junit: core.getInput('junit-file'), markdown: core.getInput('markdown-file') },
+      { json: 'JSON report (json-file)', junit: 'JUnit report (junit-file)', markdown: 'Markdown report (markdown-file)' },
+    );
     if (process.env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(markdown).write();
-    core.info(mergedLine(report));
+    core.info(line);
     core.setOutput('matched', String(report.repositories.length));
     core.setOutput('failed', String(report.outcomes.failed));
     core.setOutput('stale', String(report.outcomes.stale));

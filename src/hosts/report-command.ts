@@ -6,9 +6,8 @@
 import { parseArgs } from 'node:util';
 import { describeError } from '../common/errors.js';
 import { redact } from '../common/redact.js';
-import { mergedLine } from '../report/merged-markdown.js';
-import { buildReport, junitXml, mergedMarkdown, reportJson, writeReportFile } from '../report/outputs.js';
-import type { CliIo } from './cli.js';
+import { mergeReport, writeReportFile } from '../report/outputs.js';
+import type { CliIo } from './cli-args.js';
 
 const HELP = `Usage: xopero-one report [options] RESULT-FILE|DIR...
 
@@ -50,17 +49,19 @@ export async function runReportCommand(io: CliIo): Promise<number> {
     return 2;
   }
   try {
-    const report = buildReport(files);
-    if (values.json) writeReportFile(values.json, reportJson(report), 'JSON report');
-    if (values.junit) writeReportFile(values.junit, junitXml(report), 'JUnit report');
-    const markdown = redact(mergedMarkdown(report));
-    const summaryFile = values.markdown ?? io.env.GITHUB_STEP_SUMMARY;
-    if (summaryFile) {
-      writeReportFile(summaryFile, markdown, values.markdown ? 'Markdown report' : 'job summary (GITHUB_STEP_SUMMARY)', !values.markdown);
-      io.stdout(`${mergedLine(report)}\n`);
+    // The Markdown goes to --markdown, else appended to the GitHub job summary, else to standard output.
+    const { report, markdown, line } = mergeReport(
+      files,
+      { json: values.json, junit: values.junit, markdown: values.markdown },
+      { json: 'JSON report', junit: 'JUnit report', markdown: 'Markdown report' },
+    );
+    const summaryFile = values.markdown ? undefined : io.env.GITHUB_STEP_SUMMARY;
+    if (summaryFile) writeReportFile(summaryFile, markdown, 'job summary (GITHUB_STEP_SUMMARY)', true);
+    if (values.markdown || summaryFile) {
+      io.stdout(`${line}\n`);
     } else {
       io.stdout(markdown);
-      io.stderr(`${mergedLine(report)}\n`);
+      io.stderr(`${line}\n`);
     }
     for (const problem of report.problems) io.stderr(`xopero-one report: ${redact(problem)}\n`);
     return report.problems.length > 0 ? 1 : 0;

@@ -1,4 +1,5 @@
 /** The Azure DevOps project run in the forms the faces publish: Markdown summary and the CLI's closing lines. */
+import { markdownCell } from '../common/text.js';
 import type { AzureProjectResult, ProjectOutcome } from '../core/azure-project.js';
 
 const OUTCOME_WORDS: Record<ProjectOutcome, string> = {
@@ -10,8 +11,6 @@ const OUTCOME_WORDS: Record<ProjectOutcome, string> = {
   failed: 'failed',
 };
 
-const escapeCell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
-
 export function azureProjectMarkdown(result: AzureProjectResult): string {
   const title = result.dryRun ? 'Xopero ONE: Azure DevOps project (dry run)' : 'Xopero ONE: Azure DevOps project';
   const rows: Array<[string, string]> = [
@@ -22,8 +21,8 @@ export function azureProjectMarkdown(result: AzureProjectResult): string {
     ['Project', `\`${result.project.id}\``],
     [result.action === 'attach' ? 'Attachment' : 'Detachment', OUTCOME_WORDS[result.outcome]],
   ];
-  const table = ['| | |', '|---|---|', ...rows.map(([key, value]) => `| ${key} | ${escapeCell(value)} |`)].join('\n');
-  const problems = result.problems.map((problem) => `- ${escapeCell(problem)}`).join('\n');
+  const table = ['| | |', '|---|---|', ...rows.map(([key, value]) => `| ${key} | ${markdownCell(value)} |`)].join('\n');
+  const problems = result.problems.map((problem) => `- ${markdownCell(problem)}`).join('\n');
   return `## ${title}\n\n${table}\n${problems ? `\n**Problems**\n\n${problems}\n` : ''}`;
 }
 

@@ -8,7 +8,8 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { XoperoError } from '../common/errors.js';
 import { compareNames, tallyCauses } from '../core/changes.js';
-import { RESULT_FORMAT_VERSION, formatShard, shardOf, type Shard } from '../core/shard.js';
+import { RESULT_FORMAT_VERSION, shardOf } from '../core/shard.js';
+import { formatShard, type Shard } from '../settings/shard.js';
 import type { SweepEntry, SweepResult } from '../core/sweep.js';
 import { explainErrorCode } from '../xopero/error-codes.js';
 

@@ -1,4 +1,5 @@
 /** The merged sweep report as Markdown: the verdict, the counts, the outcome chart, what failed, each shard. */
+import { markdownCell } from '../common/text.js';
 import type { MergedReport, ReportEntry } from './merge.js';
 import { outcomePie } from './mermaid.js';
 
@@ -6,8 +7,6 @@ import { outcomePie } from './mermaid.js';
 export const LISTED_PROBLEMS = 1000;
 /** Changed repositories listed one by one; the JSON and JUnit files list every repository. */
 export const LISTED_CHANGES = 200;
-
-const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
 export function mergedMarkdown(report: MergedReport): string {
   const { counts } = report;
@@ -40,17 +39,17 @@ export function mergedMarkdown(report: MergedReport): string {
     ['Backup too old or missing', String(report.outcomes.stale)],
     ['Requests', `${report.requests.total} (${report.requests.mutating} changing)`],
   ];
-  const out: string[] = [`## ${title}`, '', '| | |', '|---|---|', ...rows.map(([key, value]) => `| ${key} | ${cell(value)} |`), ''];
+  const out: string[] = [`## ${title}`, '', '| | |', '|---|---|', ...rows.map(([key, value]) => `| ${key} | ${markdownCell(value)} |`), ''];
   const pie = outcomePie(report);
   if (pie) out.push(pie, '');
-  if (report.problems.length > 0) out.push('**Problems**', '', ...report.problems.map((problem) => `- ${cell(problem)}`), '');
+  if (report.problems.length > 0) out.push('**Problems**', '', ...report.problems.map((problem) => `- ${markdownCell(problem)}`), '');
 
   const problems = report.repositories.filter((e) => e.outcome === 'failed' || e.outcome === 'stale' || e.outcome === 'not-protected');
   if (problems.length > 0)
     out.push(...table(report.mode === 'check' ? 'Failed, stale or not protected' : 'Failed or stale', problems, LISTED_PROBLEMS));
   const changes = report.repositories.filter((e) => e.outcome === 'activated' || e.outcome === 'attached');
   if (changes.length > 0) out.push(...table('Changed', changes, LISTED_CHANGES));
-  if (report.notFound.length > 0) out.push(`Not found: ${report.notFound.map(cell).join(', ')}`, '');
+  if (report.notFound.length > 0) out.push(`Not found: ${report.notFound.map(markdownCell).join(', ')}`, '');
 
   if (report.shards > 1) {
     out.push(
@@ -73,7 +72,8 @@ export function mergedMarkdown(report: MergedReport): string {
 function table(heading: string, entries: ReportEntry[], limit: number): string[] {
   const listed = entries.slice(0, limit);
   const lines = [`### ${heading} (${entries.length})`, '', '| repository | shard | what | why |', '|---|---|---|---|'];
-  for (const e of listed) lines.push(`| ${cell(e.repository)} | ${e.shard || '-'} | ${e.actions.join(', ')} | ${cell(e.reason ?? '')} |`);
+  for (const e of listed)
+    lines.push(`| ${markdownCell(e.repository)} | ${e.shard || '-'} | ${e.actions.join(', ')} | ${markdownCell(e.reason ?? '')} |`);
   if (entries.length > listed.length)
     lines.push('', `…and ${entries.length - listed.length} more: the JSON and JUnit reports list every repository.`);
   lines.push('');

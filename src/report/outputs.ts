@@ -1,9 +1,10 @@
 /** The merged report's files: JSON, JUnit XML, Markdown; shared by the CLI's `report` and the report action. */
 import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { redact } from '../common/redact.js';
 import { junitXml } from './junit.js';
 import { ReportError, expandInputs, loadResult, mergeResults, type MergedReport } from './merge.js';
-import { mergedMarkdown } from './merged-markdown.js';
+import { mergedLine, mergedMarkdown } from './merged-markdown.js';
 
 export function buildReport(paths: string[]): MergedReport {
   return mergeResults(expandInputs(paths).map(loadResult));
@@ -26,4 +27,28 @@ export function writeReportFile(path: string, text: string, what: string, append
   }
 }
 
-export { junitXml, mergedMarkdown };
+/** The files a merge writes, by path, and how a message names each one (the CLI's option or the action's input). */
+export interface ReportFiles {
+  json?: string;
+  junit?: string;
+  markdown?: string;
+}
+export type ReportFileNames = Record<keyof ReportFiles, string>;
+
+/**
+ * The one merge both faces run (the CLI's `report`, the report action): the shards' result documents merged,
+ * the JSON, JUnit and Markdown files asked for written, and the Markdown and the closing line returned for the
+ * face to publish its way. Markdown is redacted (the CLI may have secrets registered; the action has none).
+ */
+export function mergeReport(
+  paths: string[],
+  files: ReportFiles,
+  names: ReportFileNames,
+): { report: MergedReport; markdown: string; line: string } {
+  const report = buildReport(paths);
+  if (files.json) writeReportFile(files.json, reportJson(report), names.json);
+  if (files.junit) writeReportFile(files.junit, junitXml(report), names.junit);
+  const markdown = redact(mergedMarkdown(report));
+  if (files.markdown) writeReportFile(files.markdown, markdown, names.markdown);
+  return { report, markdown, line: mergedLine(report) };
+}

@@ -1,12 +1,12 @@
 /**
  * How release (mode: release) and reclaim (in a sweep) read in the job summary and the CLI's report. Loaded on
- * demand with the release core (src/core/release.ts imports it), never by the protect run: it registers itself
- * in report.ts's `releaseReport`, which the summary and the text report use for a release or reclaim result.
+ * demand (report.ts's loadReleaseReport) only for a result that has a release or a reclaim, never by a protect run.
  */
-import type { ReclaimResult, ReleaseResult, ReleaseStep } from '../core/release.js';
-import { releaseReport } from './report.js';
+import { markdownCell } from '../common/text.js';
+import type { ReclaimResult } from '../core/reclaim.js';
+import type { ReleaseResult } from '../core/release.js';
+import type { ReleaseStep } from '../core/release-changes.js';
 
-const escapeCell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 /** The summary lists this many released repositories; the rest are counted. */
 const LISTED = 300;
 
@@ -49,9 +49,9 @@ export function releaseMarkdown(result: ReleaseResult): string {
     ['Licenses freed', String(result.licensesFreed)],
     ['Changes', result.steps.length ? result.steps.map((step) => stepWords({ ...step, plan: step.plan?.name })).join('; ') : 'none'],
   ];
-  const table = ['| | |', '|---|---|', ...rows.map(([key, value]) => `| ${key} | ${escapeCell(value)} |`)].join('\n');
-  const notes = result.notes.map((note) => `- ${escapeCell(note)}`).join('\n');
-  const problems = result.problems.map((problem) => `- ${escapeCell(problem)}`).join('\n');
+  const table = ['| | |', '|---|---|', ...rows.map(([key, value]) => `| ${key} | ${markdownCell(value)} |`)].join('\n');
+  const notes = result.notes.map((note) => `- ${markdownCell(note)}`).join('\n');
+  const problems = result.problems.map((problem) => `- ${markdownCell(problem)}`).join('\n');
   const kept = "Backups already taken stay in storage under the plan's retention; releasing stops new backups.";
   return `## ${title}\n\n${table}\n\n${kept}\n${notes ? `\n**Notes**\n\n${notes}\n` : ''}${problems ? `\n**Problems**\n\n${problems}\n` : ''}`;
 }
@@ -69,11 +69,11 @@ export function reclaimMarkdown(reclaim: ReclaimResult, readOnly: boolean): stri
     lines.push('', '| repository | why | what |', '|---|---|---|');
     for (const e of listed) {
       const what = e.steps.map((s) => `${stepWords(s)}${s.reason ? `: ${s.reason}` : ''}`).join('; ');
-      lines.push(`| ${escapeCell(e.repository)} | ${e.reasons.join(', ')} | ${escapeCell(what)} |`);
+      lines.push(`| ${markdownCell(e.repository)} | ${e.reasons.join(', ')} | ${markdownCell(what)} |`);
     }
     if (reclaim.entries.length > listed.length) lines.push('', `…and ${reclaim.entries.length - listed.length} more.`);
   }
-  for (const note of reclaim.notes) lines.push('', `- ${escapeCell(note)}`);
+  for (const note of reclaim.notes) lines.push('', `- ${markdownCell(note)}`);
   return `${lines.join('\n')}\n`;
 }
 
@@ -94,5 +94,3 @@ export function reclaimText(reclaim: ReclaimResult, readOnly: boolean): string[]
     `Reclaim: released ${reclaim.released.length} repositories, freed ${reclaim.licensesFreed} licenses${reclaim.released.length ? `: ${reclaim.released.join(', ')}` : ''}`,
   ];
 }
-
-releaseReport.current = { releaseMarkdown, reclaimMarkdown, releaseText, reclaimText };

@@ -1,27 +1,36 @@
 /** The result in the forms the faces publish: output values, a JSON document, a Markdown summary. */
-import { humanTime } from '../core/backup.js';
+import { markdownCell } from '../common/text.js';
+import { humanTime } from '../common/text.js';
 import { formatDuration } from '../settings/duration.js';
 import type { ProtectResult } from '../core/protect.js';
 import type { RunOutcome } from '../core/run.js';
 import { LISTED_ENTRIES, type SweepResult } from '../core/sweep.js';
 import { azureProjectMarkdown, azureProjectText } from './azure-project.js';
-import type * as ReleaseReport from './release.js';
 
-/** [release] The release sections, set by ./release.ts when the release code loads: a protect run never loads them. */
-export const releaseReport: {
-  current?: Pick<typeof ReleaseReport, 'releaseMarkdown' | 'reclaimMarkdown' | 'releaseText' | 'reclaimText'>;
-} = {};
-const release = () => {
-  if (!releaseReport.current) throw new Error('the release report was not loaded');
-  return releaseReport.current;
-};
+/**
+ * The release sections (./release.ts): a release result or a sweep with a reclaim needs them, a protect run
+ * never does, so they are evaluated only then (loadReleaseReport; the host awaits it and passes it in).
+ * "eager": bundled with this module rather than in a file of its own, because the GitLab component runs the
+ * CLI's one pinned file alone; the Action loads this module after the first request anyway (github-report.ts).
+ */
+export type ReleaseReport = typeof import('./release.js');
+
+export function loadReleaseReport({ result }: RunOutcome): Promise<ReleaseReport | undefined> {
+  const needed = result.kind === 'release' || (result.kind === 'sweep' && result.reclaim !== undefined);
+  return needed ? import(/* webpackMode: "eager" */ './release.js') : Promise.resolve(undefined);
+}
+
+function release(sections: ReleaseReport | undefined): ReleaseReport {
+  if (!sections) throw new Error('Internal error: a release or reclaim result was rendered without loadReleaseReport (please report it).');
+  return sections;
+}
 
 /** Output name -> value, the same names for action outputs and (upper-cased, XOPERO_ prefixed) GitLab dotenv. */
 export function outputValues({ result, requests }: RunOutcome): Record<string, string> {
   const backup = result.kind === 'repository' ? result.backup : undefined;
   return {
     'organization-id': result.organization.id,
-    'repository-id': result.kind === 'repository' || result.kind === 'release' ? result.repository.id : '', // [release]
+    'repository-id': result.kind === 'repository' || result.kind === 'release' ? result.repository.id : '',
     'plan-id': result.plan?.id ?? '',
     changed: String(result.changed),
     'last-backup': backup?.lastBackup ?? '',
@@ -55,10 +64,10 @@ export function relative(isoTime: string, nowMs: number): string {
   return `${humanTime(isoTime)} (${seconds >= 0 ? `in ${words}` : `${words} ago`})`;
 }
 
-export function markdownSummary({ result }: RunOutcome, nowMs: number): string {
+export function markdownSummary({ result }: RunOutcome, nowMs: number, releaseReport?: ReleaseReport): string {
   if (result.kind === 'azure-project') return azureProjectMarkdown(result);
-  if (result.kind === 'release') return release().releaseMarkdown(result); // [release]
-  return result.kind === 'sweep' ? sweepMarkdown(result) : repositoryMarkdown(result, nowMs);
+  if (result.kind === 'release') return release(releaseReport).releaseMarkdown(result);
+  return result.kind === 'sweep' ? sweepMarkdown(result, releaseReport) : repositoryMarkdown(result, nowMs);
 }
 
 function repositoryMarkdown(result: ProtectResult, nowMs: number): string {
@@ -95,8 +104,8 @@ function repositoryMarkdown(result: ProtectResult, nowMs: number): string {
       ]);
     }
   }
-  const table = ['| | |', '|---|---|', ...rows.map(([key, value]) => `| ${key} | ${escapeCell(value)} |`)].join('\n');
-  const problems = result.problems.map((problem) => `- ${escapeCell(problem)}`).join('\n');
+  const table = ['| | |', '|---|---|', ...rows.map(([key, value]) => `| ${key} | ${markdownCell(value)} |`)].join('\n');
+  const problems = result.problems.map((problem) => `- ${markdownCell(problem)}`).join('\n');
   return `## ${title}\n\n${table}\n${problems ? `\n**Problems**\n\n${problems}\n` : ''}`;
 }
 
@@ -108,9 +117,7 @@ function statusLine(result: ProtectResult): string {
   return result.changed ? '✅ protected (changed by this run)' : '✅ protected (no change needed)';
 }
 
-const escapeCell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
-
-function sweepMarkdown(result: SweepResult): string {
+function sweepMarkdown(result: SweepResult, releaseReport: ReleaseReport | undefined): string {
   const { counts } = result;
   const title =
     result.mode === 'check'
@@ -138,19 +145,19 @@ function sweepMarkdown(result: SweepResult): string {
     ['Failed', String(counts.failed)],
   ];
   if (counts.stale > 0) rows.push(['Backup too old or missing', String(counts.stale)]);
-  const table = ['| | |', '|---|---|', ...rows.map(([key, value]) => `| ${key} | ${escapeCell(value)} |`)].join('\n');
+  const table = ['| | |', '|---|---|', ...rows.map(([key, value]) => `| ${key} | ${markdownCell(value)} |`)].join('\n');
   const listed = result.entries.slice(0, LISTED_ENTRIES);
   const changes = listed.length
     ? [
         '\n| repository | what | why |',
         '|---|---|---|',
-        ...listed.map((e) => `| ${escapeCell(e.repository)} | ${e.actions.join(', ')} | ${escapeCell(e.reason ?? '')} |`),
+        ...listed.map((e) => `| ${markdownCell(e.repository)} | ${e.actions.join(', ')} | ${markdownCell(e.reason ?? '')} |`),
         result.entries.length > listed.length ? `\n…and ${result.entries.length - listed.length} more.` : '',
       ].join('\n')
     : '';
-  const notFound = result.notFound.length ? `\nNot found: ${result.notFound.map(escapeCell).join(', ')}\n` : '';
-  const problems = result.problems.map((problem) => `- ${escapeCell(problem)}`).join('\n');
-  const reclaim = result.reclaim ? release().reclaimMarkdown(result.reclaim, result.dryRun || result.mode === 'check') : ''; // [release]
+  const notFound = result.notFound.length ? `\nNot found: ${result.notFound.map(markdownCell).join(', ')}\n` : '';
+  const problems = result.problems.map((problem) => `- ${markdownCell(problem)}`).join('\n');
+  const reclaim = result.reclaim ? release(releaseReport).reclaimMarkdown(result.reclaim, result.dryRun || result.mode === 'check') : '';
   return `## ${title}\n\n${table}\n${changes}\n${notFound}${reclaim}${problems ? `\n**Problems**\n\n${problems}\n` : ''}`;
 }
 
@@ -158,7 +165,7 @@ function sweepMarkdown(result: SweepResult): string {
 const TEXT_LISTED_ENTRIES = 50;
 
 /** The CLI's closing report: a few plain lines. */
-export function textReport({ result }: RunOutcome, nowMs: number): string {
+export function textReport({ result }: RunOutcome, nowMs: number, releaseReport?: ReleaseReport): string {
   if (result.kind === 'azure-project') return azureProjectText(result);
   const lines = [`Organization: ${result.organization.name} (${result.organization.id})`];
   if (result.kind === 'sweep') {
@@ -172,10 +179,10 @@ export function textReport({ result }: RunOutcome, nowMs: number): string {
     for (const e of listed) lines.push(`  ${e.repository}: ${e.actions.join(', ')}${e.reason ? ` (${e.reason})` : ''}`);
     if (result.entries.length > listed.length) lines.push(`  …and ${result.entries.length - listed.length} more (--json lists every one).`);
     if (result.notFound.length > 0) lines.push(`Not found: ${result.notFound.join(', ')}`);
-    if (result.reclaim) lines.push(...release().reclaimText(result.reclaim, result.dryRun || result.mode === 'check')); // [release]
+    if (result.reclaim) lines.push(...release(releaseReport).reclaimText(result.reclaim, result.dryRun || result.mode === 'check'));
     return `${lines.join('\n')}\n`;
   }
-  if (result.kind === 'release') return `${[...lines, ...release().releaseText(result)].join('\n')}\n`; // [release]
+  if (result.kind === 'release') return `${[...lines, ...release(releaseReport).releaseText(result)].join('\n')}\n`;
   lines.push(
     `Repository:   ${result.repository.name}${result.repository.id ? ` (${result.repository.id})` : ' (not known yet)'}`,
     `Plan:         ${result.plan ? `${result.plan.name} (${result.plan.id})` : 'none'}`,

@@ -4,7 +4,7 @@ import { dirname } from 'node:path';
 import { XoperoError } from '../common/errors.js';
 import { redact } from '../common/redact.js';
 import type { RunOutcome } from '../core/run.js';
-import type { HostWords } from '../settings/words.js';
+import type { HostWords } from '../common/words.js';
 
 /** The same document as the `result` output, plus the names of the repositories that needed nothing. */
 export function resultDocument({ result, requests }: RunOutcome): string {

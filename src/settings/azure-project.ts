@@ -1,7 +1,7 @@
 /** The `azure-project` input (issue 18), beside settings.ts so the other inputs stay where they were. */
 import { InputError } from '../common/errors.js';
-import type { RawInputs } from './settings.js';
-import { ACTION_WORDS, type HostWords } from './words.js';
+import type { RawInputs } from './inputs.js';
+import { ACTION_WORDS, type HostWords } from '../common/words.js';
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 

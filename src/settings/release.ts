@@ -3,7 +3,7 @@
  * `release-limit`, `github-token`. Parsed here, beside settings.ts, so the protect inputs stay where they were.
  */
 import { InputError } from '../common/errors.js';
-import type { RunMode } from './settings.js';
+import type { RunMode } from './inputs.js';
 
 /** What reclaim in a sweep releases: repositories Xopero ONE marks removed, archived ones of the GitHub organization. */
 export type ReclaimSource = 'removed' | 'archived';

@@ -6,44 +6,13 @@
 import { parseDuration } from './duration.js';
 import { InputError } from '../common/errors.js';
 import { addSecret } from '../common/redact.js';
-import { ACTION_WORDS, type HostWords } from './words.js';
+import { ACTION_WORDS, type HostWords } from '../common/words.js';
 import { parseAzureProject } from './azure-project.js';
-import { parseShard, type Shard } from '../core/shard.js';
+import { parseShard, type Shard } from './shard.js';
+import { INPUT_NAMES, type Credentials, type InputName, type RawInputs, type RunMode, type SyncMode } from './inputs.js';
 import { parseReleaseSettings, type ReleaseSettings } from './release.js';
 
-export const INPUT_NAMES = [
-  'server-url',
-  'email',
-  'password',
-  'access-token',
-  'organization',
-  'repository',
-  'repositories',
-  'plan',
-  'activate',
-  'sync',
-  'wait-timeout',
-  'dry-run',
-  'mode',
-  'max-backup-age',
-  'ca-certificate',
-  'allow-http',
-  'azure-project',
-  'shard',
-  'result-file',
-  // Licenses (src/settings/release.ts, src/core/release.ts): mode: release, and reclaim in a sweep.
-  'remove',
-  'reclaim',
-  'release-limit',
-  'github-token',
-] as const;
-
-export type InputName = (typeof INPUT_NAMES)[number];
-export type RawInputs = Partial<Record<InputName, string>>;
-
-export type Credentials = { kind: 'password'; email: string; password: string } | { kind: 'token'; token: string };
-export type SyncMode = 'auto' | 'always' | 'never';
-export type RunMode = 'ensure' | 'check';
+export { INPUT_NAMES, type Credentials, type InputName, type RawInputs, type RunMode, type SyncMode } from './inputs.js';
 
 export interface Settings extends ReleaseSettings {
   /** Base URL; endpoint paths are appended to its path (a reverse proxy may serve the API under a prefix). */

@@ -8,10 +8,12 @@ import type { AssignedPlan, Filter, Organization, Page, Repository } from './api
 import { CancelledError } from '../common/cancel.js';
 import { ApiError, XoperoError } from '../common/errors.js';
 import { addSecret } from '../common/redact.js';
-import type { Credentials } from '../settings/settings.js';
-import { ACTION_WORDS, type HostWords } from '../settings/words.js';
+import type { Credentials } from '../settings/inputs.js';
+import { ACTION_WORDS, type HostWords } from '../common/words.js';
 import { Timeline } from '../common/timing.js';
+import { mapConcurrent } from '../common/concurrency.js';
 import type { Transport } from './transport.js';
+import { ENDPOINTS, REQUEST_TIMEOUT_MS, type Endpoint } from './endpoints.js';
 import { httpError, transportError } from './http-errors.js';
 import {
   MalformedAnswerError,
@@ -26,87 +28,10 @@ import {
   repositoriesPage,
 } from './schemas.js';
 
-export interface Endpoint {
-  path: string;
-  /**
-   * Why repeating the call after a lost answer or a 429/5xx cannot do harm. Every call this client makes has
-   * such a reason; a call without one (modifygitplan, say) would need a dispatcher that does not retry.
-   */
-  retrySafe: string;
-  authenticated: boolean;
-  /** Changes state on the server; a read-only or dry run makes none of these. */
-  mutating: boolean;
-  /** The roles the documentation requires (one of them), named in a 403's message; default GitManagement. */
-  roles?: string;
-}
-
-/** Every call this client makes. /plans/modifygitplan is deliberately absent: it replaces a plan's whole list. */
-export const ENDPOINTS = {
-  login: { path: '/account/login', authenticated: false, mutating: false, retrySafe: 'a second login only issues another token' },
-  organizations: { path: '/git/organizations/getmany', authenticated: true, mutating: false, retrySafe: 'a read' },
-  repositories: { path: '/git/repositories/getmany', authenticated: true, mutating: false, retrySafe: 'a read' },
-  assignedPlans: { path: '/plans/listassignedtoorganization', authenticated: true, mutating: false, retrySafe: 'a read' },
-  activate: {
-    path: '/git/repositories/activate',
-    authenticated: true,
-    mutating: true,
-    retrySafe: 'activating an already protected repository reports success and uses no second license',
-  },
-  attach: {
-    path: '/plans/attachgitrepository',
-    authenticated: true,
-    mutating: true,
-    retrySafe: 'the server adds the repository to the plan once; attaching it again changes nothing',
-  },
-  // Releasing (src/core/release.ts): only ever called for what the user asked to release (mode: release, reclaim).
-  deactivate: {
-    path: '/git/repositories/deactivate',
-    authenticated: true,
-    mutating: true,
-    roles: 'DataRemoveManagement or GitManagement',
-    retrySafe:
-      'repeated after a lost answer, it finds the license already freed: the repository stays without a license and no other license changes (an id is counted as freed only when the answer lists it under success)',
-  },
-  detach: {
-    path: '/plans/detachgitrepository',
-    authenticated: true,
-    mutating: true,
-    retrySafe:
-      'the server drops the repository from that one plan; detaching it again changes nothing and touches no other plan or repository',
-  },
-  remove: {
-    path: '/git/repositories/remove',
-    authenticated: true,
-    mutating: true,
-    roles: 'DataRemoveManagement or GitManagement',
-    retrySafe:
-      'removedata is always false, so no backup data is ever deleted; a second remove of the same id finds nothing (GT1001, read as already removed) and removes nothing else',
-  },
-  sync: {
-    path: '/git/repositories/sync',
-    authenticated: true,
-    mutating: true,
-    retrySafe: 'a synchronization only refreshes the list; one already running is not restarted',
-  },
-  attachAzureProject: {
-    path: '/plans/attachazureproject',
-    authenticated: true,
-    mutating: true,
-    retrySafe: 'a plan holds a project once: attaching it again leaves the same selection',
-  },
-  detachAzureProject: {
-    path: '/plans/detachazureproject',
-    authenticated: true,
-    mutating: true,
-    retrySafe: 'removing a project the plan no longer holds leaves the same selection',
-  },
-} satisfies Record<string, Endpoint>;
-
 /** The server caps page sizes; asking for more costs nothing, and `pageCount` tells what is left. */
 export const PAGE_SIZE = 1000;
 /** Pages 2..n of a list are fetched this many at a time. */
 export const PAGE_CONCURRENCY = 4;
-export const REQUEST_TIMEOUT_MS = 30_000;
 
 export interface ClientOptions {
   serverUrl: URL;
@@ -409,18 +334,4 @@ function byId(answer: ActivationAnswer, repositoryIds: string[]): ActivationById
     else outcome.unconfirmed.push(id);
   }
   return outcome;
-}
-
-/** Runs `work` over `items`, at most `limit` at a time. */
-export async function mapConcurrent<T, R>(items: T[], limit: number, work: (item: T, index: number) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await work(items[index], index);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
 }

@@ -5,8 +5,8 @@
  */
 import { errors as undiciErrors, type Dispatcher } from 'undici';
 import { ApiError, XoperoError } from '../common/errors.js';
-import { ACTION_WORDS, type HostWords } from '../settings/words.js';
-import { ENDPOINTS, REQUEST_TIMEOUT_MS, type Endpoint } from './client.js';
+import { ACTION_WORDS, type HostWords } from '../common/words.js';
+import { ENDPOINTS, REQUEST_TIMEOUT_MS, type Endpoint } from './endpoints.js';
 import { displayProxy } from './proxy.js';
 import { RETRY, proxyConnectStatus } from './transport.js';
 

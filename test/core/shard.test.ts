@@ -1,6 +1,7 @@
 /** A shard's selection and its wait for shard 1's synchronization, without a server (a fake clock, a scripted client). */
 import { describe, expect, test } from '@jest/globals';
-import { shardOf, shardSelection, waitForShardSync, type ShardSync } from '../../src/core/shard.js';
+import type { ShardSync } from '../../src/core/selection.js';
+import { shardOf, shardSelection, waitForShardSync } from '../../src/core/shard.js';
 import { compilePatterns } from '../../src/core/patterns.js';
 import type { Clock } from '../../src/core/synchronize.js';
 import type { XoperoClient } from '../../src/xopero/client.js';

@@ -1,0 +1,38 @@
+/** Small wording helpers every floor may use: counts, times and near-miss names as a person reads them. */
+
+/** "1 plan", "2 plans"; "1 repository", "2 repositories" with the plural given. */
+export const plural = (count: number, noun: string, nouns = `${noun}s`) => `${count} ${count === 1 ? noun : nouns}`;
+
+/** "2026-11-27 02:00 UTC": what a person reads in a log line. */
+export function humanTime(isoTime: string): string {
+  return `${isoTime.slice(0, 10)} ${isoTime.slice(11, 16)} UTC`;
+}
+
+/** The candidate within a few typos of `wanted`, if any. */
+export function closest(wanted: string, candidates: string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Math.max(2, Math.floor(wanted.length / 3)) + 1;
+  for (const candidate of candidates) {
+    const distance = levenshtein(wanted.toLowerCase(), candidate.toLowerCase());
+    if (distance < bestDistance) {
+      best = candidate;
+      bestDistance = distance;
+    }
+  }
+  return best;
+}
+
+function levenshtein(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    previous = current;
+  }
+  return previous[b.length];
+}
+
+/** Text made safe for one Markdown table cell: a `|` would end the cell, a line break the row. */
+export const markdownCell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');

@@ -1,0 +1,64 @@
+/**
+ * What a cancelled run says: the open log group is closed (run.ts), one line says what was going on, and the
+ * outputs and summary known so far are written; the exit code is the signal's (signals.ts).
+ */
+import type { CancelledError } from '../common/cancel.js';
+import { markdownCell } from '../common/text.js';
+import { EXIT_CODES, type CancelSignal, type Received } from './signals.js';
+
+/** "Synchronize the organization" -> "synchronizing the organization". */
+export function gerund(title: string): string {
+  const [verb, ...rest] = title.split(' ');
+  const lower = verb.toLowerCase();
+  const ing = /[^e]e$/.test(lower) ? `${lower.slice(0, -1)}ing` : `${lower}ing`;
+  return [ing, ...rest].join(' ');
+}
+
+export interface Cancellation {
+  signal: CancelSignal;
+  /** The group title running when the signal came ('' outside any). */
+  step: string;
+  line: string;
+  exitCode: number;
+  changed: boolean;
+  outputs: Record<string, string>;
+}
+
+/**
+ * What to say and publish. "Nothing was left half-done" is true call by call: every call this product makes
+ * is atomic on the server and safe to repeat (client.ts, ENDPOINTS), and a synchronization started goes on by
+ * itself; a re-run does what is left.
+ */
+export function describeCancellation({ signal, step, started }: Received, error: CancelledError): Cancellation {
+  const doing = step ? gerund(step) : started ? 'finishing' : 'starting';
+  const changed = error.changesConfirmed > 0;
+  const done = changed
+    ? `${error.changesConfirmed} change${error.changesConfirmed === 1 ? ' was' : 's were'} confirmed before it`
+    : 'no change had been made';
+  const line = `Cancelled (${signal}) while ${doing}; nothing was left half-done: every call to Xopero ONE is atomic and safe to repeat, and ${done}. Re-run to finish.`;
+  const result = { cancelled: true, signal, step, changed, requests: error.requests };
+  return {
+    signal,
+    step,
+    line,
+    exitCode: EXIT_CODES[signal],
+    changed,
+    outputs: { changed: String(changed), result: JSON.stringify(result) },
+  };
+}
+
+/** The job summary of a cancelled run. */
+export function cancelledMarkdown(cancellation: Cancellation, server: string): string {
+  return [
+    '## Xopero ONE backup (cancelled)',
+    '',
+    '| | |',
+    '|---|---|',
+    `| Status | ⏹️ cancelled (${cancellation.signal}) |`,
+    `| Server | ${markdownCell(server)} |`,
+    `| Changed | ${cancellation.changed ? 'yes' : 'no'} |`,
+    '',
+    markdownCell(cancellation.line),
+    '',
+  ].join('\n');
+}
