@@ -17,9 +17,10 @@ import { safeLine, type Host } from './host.js';
 import { gitlabHost } from './gitlab.js';
 import { VERSION } from '../common/version.js';
 import { cancelledMarkdown, describeCancellation, watchSignals } from './cancel.js';
-import { CLI_WORDS, UsageError, helpText, parseCommandLine } from './cli-args.js';
+import { CLI_WORDS, EXIT, type ParsedCommandLine, UsageError, helpText, parseCommandLine } from './cli-args.js';
 import { runReportCommand } from './report-command.js';
 import { writeResultFile } from '../report/result-file.js';
+import { failureKind } from '../report/failure.js';
 import { lazyArchivedLister } from './archived-lister.js'; // [release]
 
 export interface CliIo {
@@ -35,8 +36,29 @@ export interface CliIo {
  * warnings and errors go to stderr.
  */
 export async function runCommandLine(io: CliIo): Promise<number> {
+  let parsed: ParsedCommandLine;
+  try {
+    parsed = parseCommandLine(io.argv);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    // report's errors are its own (no host, no JSON document): one line and the pointer to its help.
+    if (error.command === 'report') {
+      io.stderr(`xopero-one report: ${error.message}\nTry 'xopero-one report --help'.\n`);
+      return EXIT.usage;
+    }
+    return runEnsure(io, error);
+  }
+  if (parsed.command === 'help' || parsed.command === 'version') {
+    io.stdout(`${parsed.command === 'help' ? helpText(parsed.topic) : VERSION}\n`);
+    return EXIT.done;
+  }
   // The report subcommand (src/hosts/report-command.ts) merges result files; it talks to no server.
-  if (io.argv[0] === 'report') return runReportCommand({ ...io, argv: io.argv.slice(1) });
+  if (parsed.command === 'report') return runReportCommand(io, parsed);
+  return runEnsure(io, parsed);
+}
+
+/** The default command: one run against the server; `parsed` is the command line, or what was wrong with it. */
+async function runEnsure(io: CliIo, parsed: ParsedCommandLine | UsageError): Promise<number> {
   // The CI it runs in (GitLab CI, Azure Pipelines, Bitbucket Pipelines, else any shell; src/hosts/detect.ts):
   // its defaults, its log, its neutralizer, and how outputs, summary and failures are published. The log and
   // the host's commands go to stderr (the CI hosts read commands from both streams); stdout is for results.
@@ -46,34 +68,28 @@ export async function runCommandLine(io: CliIo): Promise<number> {
   const line = (text: string) => safeLine(host, text);
   const document = (text: string) => (host.json ?? String)(redact(text));
   // Known before parsing, so a usage error prints its document too.
-  let json = io.argv.includes('--json');
+  const json = parsed instanceof UsageError ? io.argv.includes('--json') : parsed.values.json === 'true';
+  let dotenv: string | undefined;
   const fail = (code: number, message: string, usage = false): number => {
     host.fail([message], streams);
     if (usage) io.stderr("Try 'xopero-one --help'.\n");
     if (json) io.stdout(`${document(JSON.stringify({ problems: [message] }))}\n`);
+    recordError(dotenv);
     return code;
   };
-  let parsed: ReturnType<typeof parseCommandLine>;
-  try {
-    parsed = parseCommandLine(io.argv);
-  } catch (error) {
-    return fail(2, (error as Error).message, true);
-  }
-  if (parsed.command === 'help' || parsed.command === 'version') {
-    io.stdout(`${parsed.command === 'help' ? helpText() : VERSION}\n`);
-    return 0;
-  }
+  if (parsed instanceof UsageError) return fail(EXIT.usage, parsed.message, true);
 
-  json = parsed.values.json === 'true';
   const log = host.log(io.stderr, { color: !io.env.NO_COLOR });
   host.start?.(streams, io.env);
   const timeline = new Timeline(io.env.XOPERO_TIMING === '1');
   let settings: Settings;
-  let dotenv: string | undefined;
+  const values = parsed.values;
   try {
-    settings = parseSettings(rawInputs(parsed.values, io.env, host), CLI_WORDS);
-    dotenv = parsed.values.dotenv ?? (io.env.XOPERO_DOTENV || undefined) ?? host.defaultDotenv;
-    if (dotenv) checkWritable(dotenv);
+    // The dotenv file first: a later input error is recorded in it (XOPERO_FAILURE=error) for the next jobs.
+    const dotenvWanted = values.dotenv ?? (io.env.XOPERO_DOTENV || undefined) ?? host.defaultDotenv;
+    if (dotenvWanted) checkWritable(dotenvWanted);
+    dotenv = dotenvWanted;
+    settings = parseSettings(rawInputs(values, io.env, host), CLI_WORDS);
   } catch (error) {
     let message =
       error instanceof InputError
@@ -90,31 +106,34 @@ export async function runCommandLine(io: CliIo): Promise<number> {
     ) {
       message = `${message.replace(/\.$/, '')}; CI_PROJECT_PATH is set, but GITLAB_CI is not 'true', so the GitLab defaults are off (gitlab-ci-local sets GITLAB_CI=false: add --variable GITLAB_CI=true).`;
     }
-    return fail(error instanceof InputError || error instanceof UsageError ? 2 : 1, message, error instanceof UsageError);
+    return fail(error instanceof InputError || error instanceof UsageError ? EXIT.usage : EXIT.error, message, error instanceof UsageError);
   }
   const signals = watchSignals(log);
   try {
     const listArchived = lazyArchivedLister(settings, io.env); // [release]
     const outcome = await runProtection(settings, { log, env: io.env, timeline, signal: signals.signal, listArchived });
-    const values = outputValues(outcome);
+    const outputs = outputValues(outcome);
     // The report first: if the dotenv or result file cannot be written, what the run changed is still on record.
     (json ? io.stderr : io.stdout)(textReport(singleLineValues(outcome), Date.now()).split('\n').map(line).join('\n'));
     let problems = outcome.result.problems;
     try {
-      if (dotenv) writeDotenv(dotenv, values);
+      if (dotenv) writeDotenv(dotenv, outputs);
       if (settings.resultFile) writeResultFile(settings.resultFile, outcome, CLI_WORDS);
-      host.publish?.(values, () => markdownSummary(outcome, Date.now()), streams, io.env);
+      host.publish?.(outputs, () => markdownSummary(outcome, Date.now()), streams, io.env);
     } catch (error) {
       problems = [...problems, describeError(error)];
     }
+    const failure = failureKind(outcome.result, problems);
+    // A file this host could not write (the result file) makes the run an error after the dotenv was written.
+    if (failure !== outputs.failure) recordError(dotenv, outputs);
     // The JSON document after the files, so a file that could not be written is among its problems: stdout
     // still holds exactly one document, the run's, never a second `{"problems": ...}` after it.
     if (json)
       io.stdout(
-        `${document(problems === outcome.result.problems ? values.result : JSON.stringify({ ...JSON.parse(values.result), problems }))}\n`,
+        `${document(problems === outcome.result.problems ? outputs.result : JSON.stringify({ ...JSON.parse(outputs.result), problems }))}\n`,
       );
     if (problems.length > 0) host.fail(problems, streams);
-    return problems.length > 0 ? 1 : 0;
+    return failure === 'non-compliant' ? EXIT.notCompliant : failure === 'error' ? EXIT.error : EXIT.done;
   } catch (error) {
     const signal = signals.received();
     if (error instanceof CancelledError && signal) {
@@ -131,13 +150,27 @@ export async function runCommandLine(io: CliIo): Promise<number> {
       }
       return cancellation.exitCode;
     }
-    return fail(1, describeError(error));
+    return fail(EXIT.error, describeError(error));
   } finally {
     signals.dispose();
     if (timeline.enabled) {
       timeline.mark('main finished', 0);
       io.stderr(['Timing (XOPERO_TIMING=1):', ...timeline.format(), ''].join('\n'));
     }
+  }
+}
+
+/**
+ * A run that ended before its outcome (bad input, an unreachable server) still says so to the jobs after it:
+ * XOPERO_FAILURE=error in the dotenv file, when one was asked for and found writable. Best effort: the error
+ * itself is already on stderr, and a file that cannot be written must not hide it.
+ */
+function recordError(dotenv: string | undefined, outputs: Record<string, string> = {}): void {
+  if (!dotenv) return;
+  try {
+    writeFileSync(dotenv, dotenvText({ ...outputs, failure: 'error' }));
+  } catch {
+    // Nothing more to say: the run's own error line stands.
   }
 }
 

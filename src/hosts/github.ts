@@ -91,6 +91,8 @@ export async function runGithubAction(): Promise<void> {
       exitCode = cancellation.exitCode;
     }
   } catch (error) {
+    // No outcome to report: bad input, an unreachable server, a refused login. A gate reads it as an error.
+    commands.setPlainOutput('failure', 'error');
     commands.setFailed(safeData(describeError(error)));
   } finally {
     signals.dispose();

@@ -5,6 +5,7 @@ import type { ProtectResult } from '../core/protect.js';
 import type { RunOutcome } from '../core/run.js';
 import { LISTED_ENTRIES, type SweepResult } from '../core/sweep.js';
 import { azureProjectMarkdown, azureProjectText } from './azure-project.js';
+import { failureKind } from './failure.js';
 import type * as ReleaseReport from './release.js';
 
 /** [release] The release sections, set by ./release.ts when the release code loads: a protect run never loads them. */
@@ -24,6 +25,8 @@ export function outputValues({ result, requests }: RunOutcome): Record<string, s
     'repository-id': result.kind === 'repository' || result.kind === 'release' ? result.repository.id : '', // [release]
     'plan-id': result.plan?.id ?? '',
     changed: String(result.changed),
+    // Why the run failed ('' passed, 'non-compliant', 'error'): a gate's if: tells "no" from "could not ask".
+    failure: failureKind(result),
     'last-backup': backup?.lastBackup ?? '',
     'last-successful-backup': backup?.lastSuccessfulBackup ?? '',
     'next-backup': backup?.nextBackup ?? '',
