@@ -324,8 +324,8 @@ export const SECRET_VARIABLES: Record<string, string> = {
   'github-token': 'XOPERO_GITHUB_TOKEN',
 };
 
-/** The docs of the command line, in the address form the README uses. */
-export const DOCS_URL = 'https://github.com/your-org/xopero-one-backup/blob/main/docs/cli.md';
+/** The docs of the command line, at the address the README's workflows use (uses: xopero-one/backup-action). */
+export const DOCS_URL = 'https://github.com/xopero-one/backup-action/blob/main/docs/cli.md';
 /** Every help line fits this many columns (a test checks each command's help). */
 export const HELP_WIDTH = 100;
 

@@ -23,7 +23,8 @@ export function failureKind(result: RunOutcome['result'], problems: string[] = r
 
 /** How many of the result's problems are findings of the check or of the backup-age gate. */
 function findings(result: RunOutcome['result']): number {
-  const check = result.mode === 'check' && !result.dryRun;
+  // check and release-check, with or without dry-run: the core words its findings the same either way.
+  const check = result.mode === 'check';
   switch (result.kind) {
     // Problems: a failed activation or attachment (errors), else check's findings and the stale backup.
     case 'repository':
