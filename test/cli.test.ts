@@ -749,6 +749,7 @@ describe('help on every command', () => {
     const { stdout } = await cli(['report', '--help']);
     expect(stdout).toMatch(/^ {2}--json FILE +write the merged JSON document there$/m);
     expect(stdout).not.toContain('--server-url');
+    expect(section(stdout, 'Exit status:')).toMatch(/^ {2}3 +not compliant: check mode found/m);
     for (const [args, message] of [
       [['--bogus'], /^xopero-one report: unknown option '--bogus'$/],
       [['--jnuit', 'x.xml'], /^xopero-one report: unknown option '--jnuit' \(did you mean --junit\?\)$/],

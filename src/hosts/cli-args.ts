@@ -61,7 +61,7 @@ export const COMMANDS: CommandSpec[] = [
     examples: [
       [
         'Protect acme/api (credentials in XOPERO_EMAIL and XOPERO_PASSWORD):',
-        "xopero-one --server-url https://backup.example.com --repository acme/api --plan 'Nightly'",
+        'xopero-one --server-url https://backup.example.com --repository acme/api --plan Nightly',
       ],
       ['What would change, changing nothing:', 'xopero-one --repository acme/api --plan Nightly --dry-run'],
       [
@@ -93,6 +93,12 @@ export const COMMANDS: CommandSpec[] = [
     ],
     operands: true,
     examples: [['Merge the shards, a JUnit file for the CI:', 'xopero-one report --junit junit.xml xopero-results/']],
+    exits: [
+      ['0', 'the merged sweep passed'],
+      ['1', 'error: a repository failed, a name not found, or a refusal (a shard missing, two sweeps)'],
+      ['2', 'usage error'],
+      ['3', 'not compliant: check mode found repositories not protected, or backups too old'],
+    ],
   },
   {
     name: 'help',

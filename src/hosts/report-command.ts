@@ -1,13 +1,15 @@
 /**
  * `xopero-one report FILE|DIR...`: merges the result documents of one sweep's shards (written with
  * --result-file / result-file) into a Markdown summary, and on request JSON and JUnit XML files. Exit 0 when
- * the merged sweep passed, 1 when a repository failed (one line with the count) or a refusal, 2 on usage.
+ * the merged sweep passed, 3 when it is not compliant only (check mode's findings, stale backups), 1 when a
+ * repository failed (one line with the count) or a refusal, 2 on usage.
  */
 import { describeError } from '../common/errors.js';
 import { redact } from '../common/redact.js';
+import { mergedFailureKind } from '../report/failure.js';
 import { mergedLine } from '../report/merged-markdown.js';
 import { buildReport, junitXml, mergedMarkdown, reportJson, writeReportFile } from '../report/outputs.js';
-import type { ParsedCommandLine } from './cli-args.js';
+import { EXIT, type ParsedCommandLine } from './cli-args.js';
 import type { CliIo } from './cli.js';
 
 /** Its options and help are rows of the one table in cli-args.ts; the command line arrives parsed. */
@@ -17,7 +19,7 @@ export async function runReportCommand(
 ): Promise<number> {
   if (files.length === 0) {
     io.stderr("xopero-one report: give the result files (or directories) of the sweep's shards.\nTry 'xopero-one report --help'.\n");
-    return 2;
+    return EXIT.usage;
   }
   try {
     const report = buildReport(files);
@@ -33,9 +35,10 @@ export async function runReportCommand(
       io.stderr(`${mergedLine(report)}\n`);
     }
     for (const problem of report.problems) io.stderr(`xopero-one report: ${redact(problem)}\n`);
-    return report.problems.length > 0 ? 1 : 0;
+    const failure = mergedFailureKind(report);
+    return failure === 'non-compliant' ? EXIT.notCompliant : failure === 'error' ? EXIT.error : EXIT.done;
   } catch (error) {
     io.stderr(`xopero-one report: ${redact(describeError(error))}\n`);
-    return 1;
+    return EXIT.error;
   }
 }

@@ -12,6 +12,7 @@
  * problem this code does not know of never passes for "only drift".
  */
 import type { RunOutcome } from '../core/run.js';
+import type { MergedReport } from './merge.js';
 
 export type FailureKind = '' | 'non-compliant' | 'error';
 
@@ -19,6 +20,18 @@ export type FailureKind = '' | 'non-compliant' | 'error';
 export function failureKind(result: RunOutcome['result'], problems: string[] = result.problems): FailureKind {
   if (problems.length === 0) return '';
   return findings(result) === problems.length ? 'non-compliant' : 'error';
+}
+
+/** The same for the merged report of a sharded sweep (`xopero-one report`, the report action); src/report/merge.ts verdict. */
+export function mergedFailureKind(report: MergedReport): FailureKind {
+  if (report.problems.length === 0) return '';
+  const check = report.mode === 'check';
+  const findings = [
+    report.repositories.some((entry) => entry.actions.includes('stale')),
+    check && report.counts.wouldActivate + report.counts.wouldAttach > 0,
+    check && report.notFound.length > 0,
+  ].filter(Boolean).length;
+  return findings === report.problems.length ? 'non-compliant' : 'error';
 }
 
 /** How many of the result's problems are findings of the check or of the backup-age gate. */
