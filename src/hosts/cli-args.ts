@@ -12,6 +12,7 @@ import { parseArgs } from 'node:util';
 import { closest } from '../core/lookup.js';
 import type { HostWords } from '../settings/words.js';
 
+/** A new command: its name here, a row in COMMANDS, its options' rows in OPTIONS, its dispatch in cli.ts. */
 export type CommandName = 'ensure' | 'report' | 'help' | 'version';
 
 export interface CommandSpec {
@@ -142,8 +143,8 @@ export interface OptionSpec {
   /** One paragraph; the help wraps it to fit 100 columns. */
   help: string;
   group: keyof typeof GROUPS;
-  /** The commands that take it (default: ensure). */
-  commands?: CommandName[];
+  /** The commands that take it (default: ensure; 'every': each command, present and future). */
+  commands?: CommandName[] | 'every';
 }
 
 /**
@@ -318,7 +319,7 @@ export const OPTIONS: OptionSpec[] = [
     help: 'write JUnit XML there: one test case per repository, failures for failed and stale ones',
   },
   // Every command
-  { flag: 'help', short: 'h', kind: 'switch', group: 'general', commands: ['ensure', 'report', 'help', 'version'], help: 'show this help' },
+  { flag: 'help', short: 'h', kind: 'switch', group: 'general', commands: 'every', help: 'show this help' },
   { flag: 'version', short: 'v', kind: 'switch', group: 'general', help: 'print the version' },
 ];
 
@@ -358,7 +359,8 @@ export interface ParsedCommandLine {
 
 const commandNames = COMMANDS.map((command) => command.name);
 const isCommand = (name: string): name is CommandName => commandNames.includes(name as CommandName);
-const optionsOf = (command: CommandName) => OPTIONS.filter((option) => (option.commands ?? ['ensure']).includes(command));
+const optionsOf = (command: CommandName) =>
+  OPTIONS.filter((option) => option.commands === 'every' || (option.commands ?? ['ensure']).includes(command));
 const ensureOptions = new Map(optionsOf('ensure').map((option) => [option.flag, option]));
 
 /** `xopero-one [COMMAND] [options] [operands]`; without a command, ensure. */
