@@ -388,6 +388,42 @@ describe('failures: one line, cause and remedy, exit 1', () => {
   });
 });
 
+describe('the failure output: the step fails on both, and says which', () => {
+  test("non-compliant: mode check finds the repository unprotected; '' once it is protected", async () => {
+    world = await startWorld();
+    const check = await action(world, { mode: 'check' });
+    expectOneLineFailure(check, /'acme\/api' is not license-activated and not attached to plan 'Nightly GitHub'/);
+    expect(check.outputs).toMatchObject({ failure: 'non-compliant', changed: 'false' });
+    expect(world.sim.mutatingRequests()).toHaveLength(0);
+
+    expect((await action(world)).outputs.failure).toBe('');
+    const again = await action(world, { mode: 'check' });
+    expect([again.code, again.outputs.failure]).toEqual([0, '']);
+  });
+
+  test('error: a step that failed (no free license)', async () => {
+    world = await startWorld({ licenses: 0 });
+    const run = await action(world);
+    expectOneLineFailure(run, /LI5020/);
+    expect(run.outputs.failure).toBe('error');
+  });
+
+  test('error: bad input, before any request, and written without waiting for the report code', async () => {
+    world = await startWorld();
+    const run = await action(world, { 'wait-timeout': 'soon' });
+    expectOneLineFailure(run, /Input 'wait-timeout'/);
+    expect(run.outputs).toEqual({ failure: 'error' });
+    expect(world.sim.requests).toHaveLength(0);
+  });
+
+  test('error: an unreachable server', async () => {
+    // Port 1 on loopback: nothing listens there, the connection is refused (after the client's retries).
+    const run = await runAction({ 'server-url': 'https://127.0.0.1:1', email: EMAIL, password: PASSWORD });
+    expectOneLineFailure(run, /Cannot reach Xopero ONE: 127\.0\.0\.1:1 refused the connection/);
+    expect(run.outputs).toEqual({ failure: 'error' });
+  }, 30_000);
+});
+
 describe('a flaky server', () => {
   test('429, 503, a dropped connection and a lost answer are survived', async () => {
     world = await startWorld();

@@ -231,7 +231,7 @@ describe('exit status', () => {
     [['--password', 'pw-on-the-command-line'], /--password is not accepted.*set XOPERO_PASSWORD instead/],
     [['--access-token', 'token-on-the-command-line'], /--access-token is not accepted.*set XOPERO_ACCESS_TOKEN instead/],
     [['--email', EMAIL], /--email is not accepted.*set XOPERO_EMAIL instead/],
-    [['deploy'], /unknown command 'deploy'; the commands are ensure, help, version/],
+    [['deploy'], /unknown command 'deploy'; the commands are ensure, report, help, version$/],
     [['ensur'], /unknown command 'ensur' \(did you mean 'ensure'\?\)/],
     [['ensure', 'now'], /unknown command 'ensure now'/],
     [['--sync', 'sometimes'], /--sync \/ XOPERO_SYNC: expected one of auto, always, never, got 'sometimes'/],
@@ -511,7 +511,8 @@ describe('a command line that behaves like the ones users know', () => {
     const variableColumns = new Set(rows.filter((row) => row.includes(' XOPERO_')).map((row) => row.indexOf(' XOPERO_')));
     expect(variableColumns.size).toBe(1);
     const [column] = variableColumns;
-    const descriptionColumn = rows[0].indexOf(' Xopero ONE') + 1;
+    const serverUrl = rows.find((row) => row.includes('--server-url'))!;
+    const descriptionColumn = serverUrl.indexOf(' Xopero ONE') + 1;
     for (const row of rows) {
       expect(row.slice(0, column)).toMatch(/\S/); // the flag fits before the variable column
       expect(row.slice(column, column + 1)).toBe(' ');
@@ -647,7 +648,7 @@ describe('sweeps say what they found', () => {
     expect(dry.stdout).not.toMatch(/^ {2}acme\/other:/m);
 
     const check = await sweep(world, '--repositories', 'other', '--plan', 'Nightly GitHub', '--mode', 'check', '--max-backup-age', '1d');
-    expect(check.code).toBe(1);
+    expect(check.code).toBe(3); // not compliant: a stale backup
     expect(check.stdout).toMatch(/^ {2}acme\/other: stale \('acme\/other' has never been backed up successfully/m);
     expect(errorLines(check)).toEqual([
       expect.stringMatching(/1 of 1 repositories have no successful backup within the limit; the report lists them/),
@@ -674,11 +675,161 @@ describe('check mode', () => {
       ['--server-url', world.url, '--repository', 'acme/other', '--plan', 'Nightly GitHub', '--mode', 'check', '--max-backup-age', '1d'],
       credentials(world),
     );
-    expect(run.code).toBe(1);
+    expect(run.code).toBe(3);
     expect(run.stderr).not.toMatch(/nothing to change/i);
     expect(run.stderr).toMatch(
       /Check: nothing would change, but the backup is older than --max-backup-age \/ XOPERO_MAX_BACKUP_AGE \(below\)\./,
     );
     expect(errorLines(run)).toEqual([expect.stringMatching(/'acme\/other' has never been backed up successfully/)]);
+  });
+});
+
+describe('help on every command', () => {
+  /** The first line of each command's help. */
+  const USAGE: Record<string, RegExp> = {
+    ensure: /^Usage: xopero-one \[ensure\] \[options\]\n/,
+    report: /^Usage: xopero-one report \[options\] RESULT-FILE\|DIR\.\.\.\n/,
+    help: /^Usage: xopero-one help \[COMMAND\]\n/,
+    version: /^Usage: xopero-one version\n/,
+  };
+
+  test.each(Object.keys(USAGE))('%s: -h, --help and `help COMMAND` print the same help on stdout and exit 0', async (command) => {
+    const runs = await Promise.all([
+      cli([command, '-h']),
+      cli([command, '--help']),
+      cli(['help', command]),
+      ...(command === 'ensure' ? [cli(['-h']), cli(['help']), cli(['--dry-run', '--help'])] : []),
+    ]);
+    for (const run of runs) {
+      expect([run.code, run.stderr]).toEqual([0, '']);
+      expect(run.stdout).toMatch(USAGE[command]);
+      expect(run.stdout).toBe(runs[0].stdout);
+    }
+  });
+
+  test('every line of every help fits 100 columns; each links the docs', async () => {
+    for (const command of Object.keys(USAGE)) {
+      const { stdout } = await cli(['help', command]);
+      const long = stdout.split('\n').filter((line) => line.length > 100);
+      expect([command, long]).toEqual([command, []]);
+      expect(stdout).toMatch(/^Docs: https:\/\/github\.com\/[\w.-]+\/[\w.-]+\/\S*docs\/cli\.md$/m);
+    }
+  });
+
+  test("the default command's help: commands, the option groups in order, examples, exit statuses", async () => {
+    const { stdout } = await cli(['--help']);
+    const headings = stdout.split('\n').filter((line) => /^\S.*:$/.test(line));
+    expect(headings).toEqual([
+      'Commands:',
+      'What to protect:',
+      'Where: the server, credentials, TLS and proxy:',
+      'How: mode, dry run, synchronization, timeouts, limits:',
+      'Output:',
+      'General:',
+      'Examples:',
+      'Exit status:',
+    ]);
+    for (const command of Object.keys(USAGE)) expect(stdout).toMatch(new RegExp(`^  ${command} +\\S`, 'm'));
+    // Each option in its group: the repository under what, the server under where, the mode under how.
+    const section = (heading: string) => stdout.slice(stdout.indexOf(heading)).split('\n\n')[0];
+    expect(section('What to protect:')).toMatch(/^ {2}--repository PATH +XOPERO_REPOSITORY /m);
+    expect(section('Where:')).toMatch(/^ {2}--server-url URL +XOPERO_SERVER_URL /m);
+    expect(section('Where:')).toMatch(/^ {2}--ca-certificate /m);
+    expect(section('How:')).toMatch(/^ {2}--mode MODE +XOPERO_MODE /m);
+    expect(section('Output:')).toMatch(/^ {2}--dotenv FILE +XOPERO_DOTENV /m);
+    expect(
+      section('Examples:')
+        .split('\n')
+        .filter((line) => line.startsWith('  xopero-one ')).length,
+    ).toBeGreaterThanOrEqual(3);
+    expect(section('Exit status:')).toMatch(/^ {2}3 +not compliant/m);
+  });
+
+  test('report: its own options, and its usage errors point to its help', async () => {
+    const { stdout } = await cli(['report', '--help']);
+    expect(stdout).toMatch(/^ {2}--json FILE +write the merged JSON document there$/m);
+    expect(stdout).not.toContain('--server-url');
+    expect(section(stdout, 'Exit status:')).toMatch(/^ {2}3 +not compliant: check mode found/m);
+    for (const [args, message] of [
+      [['--bogus'], /^xopero-one report: unknown option '--bogus'$/],
+      [['--jnuit', 'x.xml'], /^xopero-one report: unknown option '--jnuit' \(did you mean --junit\?\)$/],
+      [['--json'], /^xopero-one report: --json needs a value \(FILE\)$/],
+    ] as Array<[string[], RegExp]>) {
+      const run = await cli(['report', ...args]);
+      expect(run.code).toBe(2);
+      expect(run.stdout).toBe('');
+      expect(run.stderr.split('\n')).toEqual([expect.stringMatching(message), "Try 'xopero-one report --help'.", '']);
+    }
+  });
+
+  test.each([
+    [['help', 'reprt'], /^xopero-one: no help for 'reprt' \(did you mean 'report'\?\)/],
+    [['help', 'report', 'now'], /^xopero-one: no help for 'report now'/],
+    [['version', 'now'], /^xopero-one: unknown command 'version now': 'version' takes no argument/],
+  ])('%j: a usage error, exit 2', async (args, message) => {
+    const run = await cli(args);
+    expectFailure(run, 2, message);
+    expect(run.stderr).toContain("Try 'xopero-one --help'.");
+  });
+
+  test('docs/cli.md lists every exit status the help gives', async () => {
+    const { stdout } = await cli(['--help']);
+    const docs = readFileSync(join(ROOT, 'docs/cli.md'), 'utf8');
+    const codes = [...section(stdout, 'Exit status:').matchAll(/^ {2}(\S+) /gm)].map((m) => m[1]);
+    expect(codes).toEqual(['0', '1', '2', '3', '130/143']);
+    for (const code of codes) expect(docs).toMatch(new RegExp(`^\\| ${code.replace('/', '\\/')} \\|`, 'm'));
+  });
+});
+
+/** The lines of `text` from `heading` to the next blank line. */
+const section = (text: string, heading: string) => text.slice(text.indexOf(heading)).split('\n\n')[0];
+
+describe('exit status: not compliant (3), could not run (1), bad input (2)', () => {
+  const checkFlags = (w: World) => ['--server-url', w.url, '--repository', 'acme/api', '--plan', 'Nightly GitHub', '--mode', 'check'];
+
+  test('3: check mode finds the repository not protected; XOPERO_FAILURE=non-compliant; nothing changed', async () => {
+    world = await startWorld();
+    const run = await cli([...checkFlags(world), '--dotenv', 'out.env', '--json'], credentials(world));
+    expect(run.code).toBe(3);
+    expect(errorLines(run)).toEqual([
+      expect.stringMatching(/'acme\/api' is not license-activated and not attached to plan 'Nightly GitHub'/),
+    ]);
+    expect(parseDotenv(run.files['out.env'])).toMatchObject({ XOPERO_FAILURE: 'non-compliant', XOPERO_CHANGED: 'false' });
+    expect(JSON.parse(run.stdout).problems).toHaveLength(1);
+    expect(world.sim.mutatingRequests()).toHaveLength(0);
+
+    // Once protected, the same check passes: exit 0 and an empty XOPERO_FAILURE.
+    expect((await cli(flags(world), credentials(world))).code).toBe(0);
+    const again = await cli([...checkFlags(world), '--dotenv', 'out.env'], credentials(world));
+    expect(again.code).toBe(0);
+    expect(parseDotenv(again.files['out.env']).XOPERO_FAILURE).toBe('');
+  });
+
+  test('1: an unreachable server; XOPERO_FAILURE=error', async () => {
+    // Port 1 on loopback: nothing listens there, the connection is refused (after the client's retries).
+    const run = await cli(['--server-url', 'https://127.0.0.1:1', '--repository', 'acme/api', '--mode', 'check', '--dotenv', 'out.env'], {
+      XOPERO_EMAIL: EMAIL,
+      XOPERO_PASSWORD: PASSWORD,
+    });
+    expectFailure(run, 1, /Cannot reach Xopero ONE: 127\.0\.0\.1:1 refused the connection/);
+    expect(run.files['out.env']).toBe('XOPERO_FAILURE=error\n');
+  }, 30_000);
+
+  test('1, not 3: a sweep that cannot find a name it was given could not do its work: an error', async () => {
+    world = await startWorld();
+    const run = await cli(
+      ['--server-url', world.url, '--organization', 'acme', '--repositories', 'ghost', '--wait-timeout', '30', '--dotenv', 'out.env'],
+      credentials(world),
+    );
+    expect(run.code).toBe(1);
+    expect(parseDotenv(run.files['out.env']).XOPERO_FAILURE).toBe('error');
+  });
+
+  test('2: bad input, nothing sent; XOPERO_FAILURE=error in the dotenv file it asked for', async () => {
+    world = await startWorld();
+    const run = await cli([...checkFlags(world), '--sync', 'sometimes', '--dotenv', 'out.env'], credentials(world));
+    expectFailure(run, 2, /--sync \/ XOPERO_SYNC: expected one of auto, always, never, got 'sometimes'/);
+    expect(world.sim.requests).toHaveLength(0);
+    expect(run.files['out.env']).toBe('XOPERO_FAILURE=error\n');
   });
 });

@@ -61,7 +61,7 @@ interface Job {
   image: unknown;
   variables: Record<string, unknown>;
   script: unknown[];
-  artifacts: { reports: { dotenv: string } };
+  artifacts: { when?: string; reports: { dotenv: string } };
   [key: string]: unknown;
 }
 
@@ -316,7 +316,8 @@ describe('the template', () => {
     // The package reaches the launcher as a variable: its value is never parsed by the shell.
     expect(job.variables.XOPERO_PACKAGE).toBe('$[[ inputs.package ]]');
     expect(job.script.join('\n').match(/\$\[\[ inputs\.package \]\]/g)).toBeNull();
-    expect(job.artifacts).toEqual({ reports: { dotenv: 'xopero.env' } });
+    // when: always, so a failed job's XOPERO_FAILURE reaches the jobs after it.
+    expect(job.artifacts).toEqual({ when: 'always', reports: { dotenv: 'xopero.env' } });
     expect(job.stage).toBe('$[[ inputs.stage ]]');
     expect(job.image).toBe('$[[ inputs.image ]]');
     for (const name of Object.keys(spec.inputs)) expect(name).not.toMatch(/email|password|token|secret|certificate/);
@@ -550,7 +551,9 @@ describe('the job, run as a GitLab runner runs it (bash)', () => {
     expect(dry.dotenv?.XOPERO_CHANGED).toBe('false');
 
     const check = await runJob(world, { server_url: world.url, plan: 'Nightly GitHub', mode: 'check' });
-    expect(check.code).toBe(1);
+    // Not compliant: its own exit status, and said so to the jobs after it.
+    expect(check.code).toBe(3);
+    expect(check.dotenv?.XOPERO_FAILURE).toBe('non-compliant');
     expect(check.stderr).toMatch(/^xopero-one: .*acme\/api/m);
     expect(world.sim.mutatingRequests()).toHaveLength(0);
     expect(world.sim.repository('acme/api')!.isProtected).toBe(false);

@@ -5,7 +5,7 @@
  * unescaped as the agent does; Bitbucket's files are read back as a later step would.
  */
 import { afterAll, afterEach, describe, expect, test } from '@jest/globals';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CLI_ENTRY, TEST_NODE, baseEnv, runCommand, runProcess, type ProcessResult } from './harness.js';
@@ -167,13 +167,14 @@ describe('Azure Pipelines', () => {
     );
 
     // Each output once (azureOutputs would hide a repeated one).
-    expect(azureCommands(run.stderr).filter((c) => c.command === 'task.setvariable')).toHaveLength(8);
+    expect(azureCommands(run.stderr).filter((c) => c.command === 'task.setvariable')).toHaveLength(9);
     const outputs = azureOutputs(run.stderr);
     expect(outputs).toEqual({
       organization_id: world.sim.organization('contoso')!.id,
       repository_id: repo.id,
       plan_id: world.sim.plan('Nightly Azure')!.id,
       changed: 'true',
+      failure: '',
       last_backup: '',
       last_successful_backup: '',
       next_backup: '',
@@ -277,7 +278,7 @@ describe('Azure Pipelines', () => {
       azureCommands(run.stderr)
         .map((c) => c.command)
         .sort(),
-    ).toEqual([...Array(8).fill('task.setvariable'), 'task.setsecret', 'task.setsecret', 'task.uploadsummary'].sort());
+    ).toEqual([...Array(9).fill('task.setvariable'), 'task.setsecret', 'task.setsecret', 'task.uploadsummary'].sort());
   });
 
   test('--json: stdout is the JSON alone; the logging commands go with the log to stderr', async () => {
@@ -409,7 +410,7 @@ describe('Azure Pipelines: cancellation', () => {
     expect(issues).toHaveLength(1);
     expect(issues[0].properties.type).toBe('error');
     expect(issues[0].message).toMatch(/^Cancelled \(SIGTERM\) while synchronizing the organization; nothing was left half-done/);
-    expect(azureOutputs(run.stderr)).toEqual({ changed: 'true' });
+    expect(azureOutputs(run.stderr)).toEqual({ changed: 'true', failure: 'error' });
     const uploads = commands.filter((c) => c.command === 'task.uploadsummary');
     expect(uploads).toHaveLength(1);
     expect(readFileSync(uploads[0].message, 'utf8')).toMatch(/Cancelled \(SIGTERM\) while synchronizing the organization/);
@@ -579,7 +580,8 @@ describe('Bitbucket Pipelines', () => {
       /^xopero-one: Xopero ONE answered POST \/git\/organizations\/getmany with HTTP 400 \(server: GN0400: bad filter\\rhidden\)/,
     );
     expect(run.all).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f]/);
-    expect(existsSync(join(run.cwd, 'xopero.env'))).toBe(false);
+    // No result to pass on, only why: the steps after it read XOPERO_FAILURE.
+    expect(readFileSync(join(run.cwd, 'xopero.env'), 'utf8')).toBe('XOPERO_FAILURE=error\n');
     noStack(run.all);
   });
 });

@@ -169,11 +169,12 @@ describe('mode: release', () => {
       check,
       /'acme\/svc' is not released: it holds a license and is in plan 'Nightly GitHub' \(mode: release-check changes nothing/,
     );
+    expect(check.outputs.failure).toBe('non-compliant');
     expect(w.sim.mutatingRequests()).toHaveLength(0);
     expect((await action(w, { mode: 'release', repository: 'acme/svc' })).code).toBe(0);
     w.sim.resetLog();
     const passed = await action(w, { mode: 'release-check', repository: 'acme/svc' });
-    expect(passed.code).toBe(0);
+    expect([passed.code, passed.outputs.failure]).toEqual([0, '']);
     expect(w.sim.mutatingRequests()).toHaveLength(0);
   });
 
@@ -386,6 +387,7 @@ describe('reclaim in a sweep', () => {
     const { w, gh } = await reclaimWorld();
     const run = await action(w, reclaimInputs({ mode: 'check' }), { GITHUB_API_URL: gh.url });
     expect(run.code).toBe(1);
+    expect(run.outputs.failure).toBe('non-compliant');
     expect(w.sim.mutatingRequests()).toHaveLength(0);
     expect(errorLines(run.stdout)).toContainEqual(
       expect.stringMatching(/^3 archived or removed repositories still hold a license or a place in a plan; mode: check changes nothing/),

@@ -369,6 +369,16 @@ describe('xopero-one report', () => {
       expect(run.stdout).toMatch(/^## Xopero ONE organization sweep \(dry run\)/);
     }, 60_000);
 
+    test('check mode: each shard and the merged report exit 3 (not compliant), not 1', async () => {
+      const w = await shardWorld();
+      const { dir, runs } = await runShards(w, 2, ['--mode', 'check']);
+      for (const run of runs) expect(run.code).toBe(3);
+      const run = await cli(['report', dir], {});
+      expect(run.code).toBe(3);
+      expect(run.stderr).toMatch(/^xopero-one report: \d+ of 43 repositories are not fully protected; mode: check changes nothing/m);
+      expect(w.sim.mutatingRequests()).toHaveLength(0);
+    }, 60_000);
+
     test('no files is a usage error', async () => {
       const run = await cli(['report'], {});
       expect(run.code).toBe(2);
@@ -403,7 +413,12 @@ describe('xopero-one report', () => {
       expect.stringMatching(/^12 of 43 repositories failed across 2 shards: 12 × activation LI5020/),
     ]);
     expect(readFileSync(summary, 'utf8')).toMatch(/```mermaid\npie showData/);
-    expect(parseGithubOutput(readFileSync(outputFile, 'utf8'))).toMatchObject({ failed: '12', matched: '43', changed: 'true' });
+    expect(parseGithubOutput(readFileSync(outputFile, 'utf8'))).toMatchObject({
+      failed: '12',
+      matched: '43',
+      changed: 'true',
+      failure: 'error',
+    });
     expect(XMLValidator.validate(readFileSync(join(out, 'reports/junit.xml'), 'utf8'))).toBe(true);
     expect(readdirSync(join(out, 'reports'))).toEqual(['junit.xml']);
   }, 60_000);

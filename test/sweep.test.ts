@@ -120,6 +120,7 @@ describe('organization sweep', () => {
     const w = await sweepWorld();
     const run = await sweep(w, { repositories: 'ghost, svc-00' });
     expect(run.code).toBe(1);
+    expect(run.outputs.failure).toBe('error'); // a name it cannot find: it could not do its work
     expect(w.sim.repository('acme/svc-00')!.isProtected).toBe(true);
     expect(errorLines(run.stdout)[0]).toMatch(/Not found in organization 'acme': acme\/ghost/);
   });
@@ -128,6 +129,7 @@ describe('organization sweep', () => {
     const w = await sweepWorld();
     const run = await sweep(w, { repositories: 'svc-0*', mode: 'check' });
     expect(run.code).toBe(1);
+    expect(run.outputs.failure).toBe('non-compliant');
     expect(w.sim.mutatingRequests()).toHaveLength(0);
     expect(errorLines(run.stdout)[0]).toMatch(
       /10 of 10 repositories are not fully protected \(10 without a license, 10 not attached to plan 'Nightly GitHub'\)/,

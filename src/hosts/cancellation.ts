@@ -43,7 +43,8 @@ export function describeCancellation({ signal, step, started }: Received, error:
     line,
     exitCode: EXIT_CODES[signal],
     changed,
-    outputs: { changed: String(changed), result: JSON.stringify(result) },
+    // A cancelled run could not finish: an error, as a gate reads it (src/report/failure.ts).
+    outputs: { changed: String(changed), failure: 'error', result: JSON.stringify(result) },
   };
 }
 

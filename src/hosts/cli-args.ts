@@ -1,12 +1,130 @@
 /**
- * The command line's grammar: the option table (from which parsing, --help and the CLI's wording of settings
- * all come), the commands, "did you mean" for a mistyped flag, and usage errors. Behaves like the tools users
- * know: `--name value` and `--name=value`, `-h`/`--help`/`help`, `-v`/`--version`/`version`, `--` ends the
- * options, and a value option takes the next argument whatever it looks like (`--max-backup-age -5` reaches
- * the settings, which say what is wrong with -5).
+ * The command line's grammar, for every command: the command table, the option table (from which parsing, each
+ * command's --help and the CLI's wording of settings all come), "did you mean" for a mistyped flag, the exit
+ * statuses, and usage errors. Parsing is node:util's parseArgs; what it leaves to the caller in its lenient
+ * mode (unknown options, a missing value) is checked here so the message names the option and suggests the
+ * one meant. Behaves like the tools users know: `--name value` and `--name=value`, `-h`/`--help` and
+ * `help COMMAND` on every command, `-v`/`--version`/`version`, `--` ends the options, and a value option takes
+ * the next argument whatever it looks like (`--max-backup-age -5` reaches the settings, which say what is
+ * wrong with -5; parseArgs' strict mode would refuse it as "ambiguous").
  */
+import { parseArgs } from 'node:util';
 import { closest } from '../common/text.js';
 import type { HostWords } from '../common/words.js';
+
+/** A new command: its name here, a row in COMMANDS, its options' rows in OPTIONS, its dispatch in cli.ts. */
+export type CommandName = 'ensure' | 'report' | 'help' | 'version';
+
+export interface CommandSpec {
+  name: CommandName;
+  /** One line in the command list. */
+  summary: string;
+  /** The usage lines (each after `Usage: ` or its indent). */
+  usage: string[];
+  /** What it does, a few lines of the help. */
+  about: string[];
+  /** Whether it takes arguments besides options (report's files, help's command). */
+  operands: boolean;
+  /** A few command lines, each with a comment line above it. */
+  examples?: Array<[comment: string, line: string]>;
+  /** Lines after the options (secrets, proxies, where the output goes). */
+  notes?: string[];
+  /** Its exit statuses, code and meaning. */
+  exits?: Array<[code: string, meaning: string]>;
+}
+
+/**
+ * The exit statuses. "Not compliant" has a code of its own, always (not behind a flag like terraform's
+ * -detailed-exitcode): a gate script must tell "the answer is no" from "could not ask", every non-zero status
+ * still fails a CI step, and 2 was taken already by usage errors (terraform's drift code).
+ */
+export const EXIT = { done: 0, error: 1, usage: 2, notCompliant: 3 } as const;
+export const EXIT_STATUS_LINES: Array<[code: string, meaning: string]> = [
+  ['0', 'done: protected (or released), nothing failed'],
+  ['1', 'error: could not run or finish (server unreachable, login refused, a step failed)'],
+  ['2', 'usage or input error: nothing was sent to the server'],
+  ['3', 'not compliant: check or release-check found something to change, or a backup too old'],
+  ['130/143', 'cancelled (SIGINT/SIGTERM)'],
+];
+
+/** The commands, in the order the help lists them; `ensure` is the default. Add a row for a new command. */
+export const COMMANDS: CommandSpec[] = [
+  {
+    name: 'ensure',
+    summary: 'protect a repository, or sweep an organization (the default command)',
+    usage: ['xopero-one [ensure] [options]', 'xopero-one COMMAND [options]'],
+    about: [
+      'Puts a repository under backup in Xopero ONE: known (synchronizing the organization when needed),',
+      'license-activated and attached to a backup plan. Changes nothing when all of that already holds.',
+      'With --mode check it changes nothing and exits 3 when something is not so.',
+    ],
+    operands: false,
+    examples: [
+      [
+        'Protect acme/api (credentials in XOPERO_EMAIL and XOPERO_PASSWORD):',
+        'xopero-one --server-url https://backup.example.com --repository acme/api --plan Nightly',
+      ],
+      ['What would change, changing nothing:', 'xopero-one --repository acme/api --plan Nightly --dry-run'],
+      [
+        'A gate: exit 3 when not protected or the last backup is older than a day:',
+        'xopero-one --repository acme/api --mode check --max-backup-age 1d',
+      ],
+      [
+        "Sweep an organization's team-a repositories, the result as JSON:",
+        "xopero-one --organization acme --repositories 'team-a/*' --plan Nightly --json",
+      ],
+    ],
+    notes: [
+      'Each option is also read from the environment variable shown; a flag wins over its variable.',
+      'Secrets, from the environment only: XOPERO_EMAIL and XOPERO_PASSWORD, or XOPERO_ACCESS_TOKEN;',
+      'XOPERO_GITHUB_TOKEN for --reclaim archived. A proxy: HTTPS_PROXY (or HTTP_PROXY) and NO_PROXY.',
+      'Output: the result on stdout (text, or JSON with --json); the log and warnings on stderr.',
+      'NO_COLOR is honoured; XOPERO_TIMING=1 adds a timing table to stderr.',
+    ],
+    exits: EXIT_STATUS_LINES,
+  },
+  {
+    name: 'report',
+    summary: "merge the result files of a sharded sweep's jobs into one report",
+    usage: ['xopero-one report [options] RESULT-FILE|DIR...'],
+    about: [
+      "Merges the result files of one organization sweep's shards (each written with --result-file) into",
+      'one report. A directory stands for the .json files under it. Refuses results of different sweeps,',
+      'a shard given twice or missing, and files that are not result documents. Talks to no server.',
+    ],
+    operands: true,
+    examples: [['Merge the shards, a JUnit file for the CI:', 'xopero-one report --junit junit.xml xopero-results/']],
+    exits: [
+      ['0', 'the merged sweep passed'],
+      ['1', 'error: a repository failed, a name not found, or a refusal (a shard missing, two sweeps)'],
+      ['2', 'usage error'],
+      ['3', 'not compliant: check mode found repositories not protected, or backups too old'],
+    ],
+  },
+  {
+    name: 'help',
+    summary: 'show the help of a command: xopero-one help report',
+    usage: ['xopero-one help [COMMAND]'],
+    about: ['Shows the help of COMMAND (without one: of the default command, ensure).'],
+    operands: true,
+  },
+  {
+    name: 'version',
+    summary: 'print the version',
+    usage: ['xopero-one version'],
+    about: ['Prints the version of xopero-one.'],
+    operands: false,
+  },
+];
+
+/** The help's option groups, in order: what to protect, where, how, output. */
+export const GROUPS = {
+  what: 'What to protect',
+  where: 'Where: the server, credentials, TLS and proxy',
+  how: 'How: mode, dry run, synchronization, timeouts, limits',
+  output: 'Output',
+  general: 'General',
+} as const;
 
 export interface OptionSpec {
   /** The long flag without dashes. */
@@ -17,113 +135,192 @@ export interface OptionSpec {
   kind: 'switch' | 'value';
   /** The value's placeholder in --help. */
   value?: string;
-  /** The environment variable read when the flag is absent. */
+  /**
+   * The environment variable read when the flag is absent, shown in the help (for `ensure`, cli.ts reads
+   * XOPERO_<FLAG> for every settings input; a row only names it).
+   */
   env?: string;
-  /** One line, or more (each a further line of the help's last column). */
-  help: string | string[];
+  /** One paragraph; the help wraps it to fit 100 columns. */
+  help: string;
+  group: keyof typeof GROUPS;
+  /** The commands that take it (default: ensure; 'every': each command, present and future). */
+  commands?: CommandName[] | 'every';
 }
 
-/** The flags. Add a row here: parsing, the help's aligned columns and the CLI's wording follow. */
+/**
+ * The options of every command. Add a row here: parsing, each command's help (grouped, aligned, wrapped) and
+ * the CLI's wording follow. One flag may have a row per command when its meaning differs (--json).
+ */
 export const OPTIONS: OptionSpec[] = [
-  { flag: 'server-url', kind: 'value', value: 'URL', env: 'XOPERO_SERVER_URL', help: 'Xopero ONE Management Service address (required)' },
-  {
-    flag: 'organization',
-    kind: 'value',
-    value: 'NAME|ID',
-    env: 'XOPERO_ORGANIZATION',
-    help: ['default: the owner in --repository owner/name;', 'in GitLab CI: CI_PROJECT_ROOT_NAMESPACE'],
-  },
+  // What to protect
   {
     flag: 'repository',
     kind: 'value',
     value: 'PATH',
     env: 'XOPERO_REPOSITORY',
-    help: ['owner/name or name; default in GitLab CI: CI_PROJECT_PATH', '(Azure Pipelines, Bitbucket Pipelines: see the README)'],
+    group: 'what',
+    help: 'owner/name or name; default in GitLab CI: CI_PROJECT_PATH (Azure Pipelines, Bitbucket Pipelines: see the docs)',
   },
   {
-    flag: 'azure-project',
+    flag: 'organization',
     kind: 'value',
-    value: 'ID',
-    env: 'XOPERO_AZURE_PROJECT',
-    help: 'attach this Azure DevOps project (its id) to --plan instead',
+    value: 'NAME|ID',
+    env: 'XOPERO_ORGANIZATION',
+    group: 'what',
+    help: 'default: the owner in --repository owner/name; in GitLab CI: CI_PROJECT_ROOT_NAMESPACE',
   },
   {
     flag: 'repositories',
     kind: 'value',
     value: 'PATTERNS',
     env: 'XOPERO_REPOSITORIES',
-    help: 'sweep: comma-separated names or globs (*, team/*, !old-*)',
+    group: 'what',
+    help: 'sweep the organization: comma-separated names or globs (*, team/*, !old-*)',
   },
-  { flag: 'plan', kind: 'value', value: 'NAME|ID', env: 'XOPERO_PLAN', help: 'backup plan to attach to (empty: none)' },
   {
-    flag: 'activate',
+    flag: 'shard',
     kind: 'value',
-    value: 'true|false',
-    env: 'XOPERO_ACTIVATE',
-    help: 'activate the license when missing (default true)',
+    value: 'I/N',
+    env: 'XOPERO_SHARD',
+    group: 'what',
+    help: "sweep: this job's shard of N (default in GitLab CI with parallel: CI_NODE_INDEX/CI_NODE_TOTAL)",
   },
-  { flag: 'no-activate', kind: 'switch', help: 'same as --activate false' },
-  { flag: 'sync', kind: 'value', value: 'auto|always|never', env: 'XOPERO_SYNC', help: 'default auto' },
-  { flag: 'wait-timeout', kind: 'value', value: 'SECONDS', env: 'XOPERO_WAIT_TIMEOUT', help: 'wait for a synchronization (default 300)' },
-  { flag: 'dry-run', kind: 'switch', env: 'XOPERO_DRY_RUN', help: 'change nothing, report what would change' },
+  {
+    flag: 'azure-project',
+    kind: 'value',
+    value: 'ID',
+    env: 'XOPERO_AZURE_PROJECT',
+    group: 'what',
+    help: 'attach this Azure DevOps project (its id) to --plan instead',
+  },
+  { flag: 'plan', kind: 'value', value: 'NAME|ID', env: 'XOPERO_PLAN', group: 'what', help: 'backup plan to attach to (empty: none)' },
+  // Where
+  {
+    flag: 'server-url',
+    kind: 'value',
+    value: 'URL',
+    env: 'XOPERO_SERVER_URL',
+    group: 'where',
+    help: 'Xopero ONE Management Service address (required)',
+  },
+  {
+    flag: 'ca-certificate',
+    kind: 'value',
+    value: 'PEM|FILE',
+    env: 'XOPERO_CA_CERTIFICATE',
+    group: 'where',
+    help: 'CA to trust (PEM text or a file path); NODE_EXTRA_CA_CERTS works too',
+  },
+  { flag: 'allow-http', kind: 'switch', env: 'XOPERO_ALLOW_HTTP', group: 'where', help: 'allow a plain http:// server URL' },
+  // How
   {
     flag: 'mode',
     kind: 'value',
     value: 'MODE',
     env: 'XOPERO_MODE',
-    help: [
-      'ensure (default); check: change nothing, fail when not protected;',
-      'release: detach from plan (or every plan), deactivate the license;',
-      'release-check: change nothing, fail when not released',
-    ],
+    group: 'how',
+    help:
+      'ensure (default); check: change nothing, exit 3 when not protected; release: detach from plan ' +
+      '(or every plan), deactivate the license; release-check: change nothing, exit 3 when not released',
   },
+  { flag: 'dry-run', kind: 'switch', env: 'XOPERO_DRY_RUN', group: 'how', help: 'change nothing, report what would change' },
   {
-    flag: 'remove',
-    kind: 'switch',
-    env: 'XOPERO_REMOVE',
-    help: ['with --mode release: also remove it from Xopero ONE', '(backups are kept)'],
-  },
-  {
-    flag: 'reclaim',
+    flag: 'activate',
     kind: 'value',
-    value: 'removed,archived',
-    env: 'XOPERO_RECLAIM',
-    help: ['sweep: also release removed / GitHub-archived repositories', '(archived: XOPERO_GITHUB_TOKEN; GITHUB_API_URL honoured)'],
+    value: 'BOOL',
+    env: 'XOPERO_ACTIVATE',
+    group: 'how',
+    help: 'activate the license when missing: true (default) or false',
+  },
+  { flag: 'no-activate', kind: 'switch', group: 'how', help: 'same as --activate false' },
+  {
+    flag: 'sync',
+    kind: 'value',
+    value: 'WHEN',
+    env: 'XOPERO_SYNC',
+    group: 'how',
+    help: 'synchronize the organization: auto (default), always, never',
   },
   {
-    flag: 'release-limit',
+    flag: 'wait-timeout',
     kind: 'value',
-    value: 'N',
-    env: 'XOPERO_RELEASE_LIMIT',
-    help: 'fail before any change when more would be released (50)',
+    value: 'SECONDS',
+    env: 'XOPERO_WAIT_TIMEOUT',
+    group: 'how',
+    help: 'how long to wait for a synchronization (default 300)',
   },
   {
     flag: 'max-backup-age',
     kind: 'value',
     value: 'AGE',
     env: 'XOPERO_MAX_BACKUP_AGE',
-    help: 'fail when the last successful backup is older (36h, 7d)',
+    group: 'how',
+    help: 'exit 3 when the last successful backup is older (36h, 7d)',
   },
-  { flag: 'ca-certificate', kind: 'value', value: 'PEM|FILE', env: 'XOPERO_CA_CERTIFICATE', help: 'CA to trust (PEM text or a file path)' },
-  { flag: 'allow-http', kind: 'switch', env: 'XOPERO_ALLOW_HTTP', help: 'allow a plain http:// server URL' },
   {
-    flag: 'shard',
-    kind: 'value',
-    value: 'I/N',
-    env: 'XOPERO_SHARD',
-    help: ["sweep: this job's shard of N (default in GitLab CI", 'with parallel: CI_NODE_INDEX/CI_NODE_TOTAL)'],
+    flag: 'remove',
+    kind: 'switch',
+    env: 'XOPERO_REMOVE',
+    group: 'how',
+    help: 'with --mode release: also remove it from Xopero ONE (backups are kept)',
   },
-  { flag: 'result-file', kind: 'value', value: 'FILE', env: 'XOPERO_RESULT_FILE', help: "write the result document there (for 'report')" },
+  {
+    flag: 'reclaim',
+    kind: 'value',
+    value: 'SOURCES',
+    env: 'XOPERO_RECLAIM',
+    group: 'how',
+    help:
+      'sweep: also release removed and/or GitHub-archived repositories: removed,archived ' +
+      '(archived: XOPERO_GITHUB_TOKEN; GITHUB_API_URL honoured)',
+  },
+  {
+    flag: 'release-limit',
+    kind: 'value',
+    value: 'N',
+    env: 'XOPERO_RELEASE_LIMIT',
+    group: 'how',
+    help: 'fail before any change when more would be released (default 50)',
+  },
+  // Output
+  { flag: 'json', kind: 'switch', group: 'output', help: 'print the result as one JSON document on stdout' },
   {
     flag: 'dotenv',
     kind: 'value',
     value: 'FILE',
     env: 'XOPERO_DOTENV',
-    help: ['write XOPERO_* results as a dotenv file', '(default in GitLab CI and Bitbucket Pipelines: xopero.env)'],
+    group: 'output',
+    help: 'write XOPERO_* results as a dotenv file (default in GitLab CI and Bitbucket Pipelines: xopero.env)',
   },
-  { flag: 'json', kind: 'switch', help: 'print the result as one JSON document on stdout' },
-  { flag: 'help', short: 'h', kind: 'switch', help: 'show this help' },
-  { flag: 'version', short: 'v', kind: 'switch', help: 'print the version' },
+  {
+    flag: 'result-file',
+    kind: 'value',
+    value: 'FILE',
+    env: 'XOPERO_RESULT_FILE',
+    group: 'output',
+    help: "write the result document there (for 'xopero-one report')",
+  },
+  // report
+  {
+    flag: 'markdown',
+    kind: 'value',
+    value: 'FILE',
+    group: 'output',
+    commands: ['report'],
+    help: 'write the Markdown summary there (default: the GitHub job summary when GITHUB_STEP_SUMMARY is set, else stdout)',
+  },
+  { flag: 'json', kind: 'value', value: 'FILE', group: 'output', commands: ['report'], help: 'write the merged JSON document there' },
+  {
+    flag: 'junit',
+    kind: 'value',
+    value: 'FILE',
+    group: 'output',
+    commands: ['report'],
+    help: 'write JUnit XML there: one test case per repository, failures for failed and stale ones',
+  },
+  // Every command
+  { flag: 'help', short: 'h', kind: 'switch', group: 'general', commands: 'every', help: 'show this help' },
+  { flag: 'version', short: 'v', kind: 'switch', group: 'general', help: 'print the version' },
 ];
 
 /** Read only from the environment: a flag would put them in process lists and shell histories. */
@@ -134,78 +331,121 @@ export const SECRET_VARIABLES: Record<string, string> = {
   'github-token': 'XOPERO_GITHUB_TOKEN',
 };
 
-/** The commands; `ensure` is the default. */
-export const COMMANDS = ['ensure', 'help', 'version'] as const;
-export type Command = (typeof COMMANDS)[number];
-/** `report` too, for messages: it is dispatched before this parser (src/hosts/report-command.ts has its own). */
-const ALL_COMMANDS = [...COMMANDS, 'report'];
+/** The docs of the command line, at the address the README's workflows use (uses: xopero-one/backup-action). */
+export const DOCS_URL = 'https://github.com/xopero-one/backup-action/blob/main/docs/cli.md';
+/** Every help line fits this many columns (a test checks each command's help). */
+export const HELP_WIDTH = 100;
 
-/** A usage error: the CLI prints it with "Try 'xopero-one --help'." and exits 2. */
-export class UsageError extends Error {}
+/** A usage error: the CLI prints it with "Try 'xopero-one ... --help'." and exits 2. */
+export class UsageError extends Error {
+  constructor(
+    message: string,
+    /** The command whose help the user is pointed to. */
+    readonly command: CommandName = 'ensure',
+  ) {
+    super(message);
+  }
+}
 
 export interface ParsedCommandLine {
-  command: Command;
+  command: CommandName;
   /** Flag name -> value; a switch given is 'true' (or the value of `--switch=value`). */
   values: Record<string, string>;
+  /** Arguments besides options: report's files; for `help`, the command asked about. */
+  operands: string[];
+  /** For `help`: the command whose help to show. */
+  topic?: CommandName;
 }
 
-const byFlag = new Map(OPTIONS.map((option) => [option.flag, option]));
-const byShort = new Map(OPTIONS.flatMap((option) => (option.short ? [[option.short, option] as const] : [])));
+const commandNames = COMMANDS.map((command) => command.name);
+const isCommand = (name: string): name is CommandName => commandNames.includes(name as CommandName);
+const optionsOf = (command: CommandName) =>
+  OPTIONS.filter((option) => option.commands === 'every' || (option.commands ?? ['ensure']).includes(command));
+const ensureOptions = new Map(optionsOf('ensure').map((option) => [option.flag, option]));
 
+/** `xopero-one [COMMAND] [options] [operands]`; without a command, ensure. */
 export function parseCommandLine(argv: string[]): ParsedCommandLine {
-  const values: Record<string, string> = {};
-  const positionals: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    if (arg === '--') {
-      positionals.push(...argv.slice(i + 1));
-      break;
-    }
-    if (!arg.startsWith('-') || arg === '-') {
-      positionals.push(arg);
-      continue;
-    }
-    const long = arg.startsWith('--');
-    const eq = long ? arg.indexOf('=') : -1;
-    const name = long ? arg.slice(2, eq === -1 ? undefined : eq) : arg.slice(1);
-    const option = long ? byFlag.get(name) : byShort.get(name);
-    if (!option) throw unknownOption(arg.slice(0, eq === -1 ? undefined : eq), long ? name : undefined);
-    if (option.kind === 'switch') {
-      values[option.flag] = eq === -1 ? 'true' : arg.slice(eq + 1);
-      continue;
-    }
-    if (eq !== -1) values[option.flag] = arg.slice(eq + 1);
-    else if (i + 1 < argv.length) values[option.flag] = argv[++i];
-    else throw new UsageError(`--${option.flag} needs a value (${option.value})`);
+  const explicit = argv.length > 0 && isCommand(argv[0]);
+  const command: CommandName = explicit ? (argv[0] as CommandName) : 'ensure';
+  const args = explicit ? argv.slice(1) : argv;
+  const rows = new Map(optionsOf(command).map((option) => [option.flag, option]));
+  const { tokens } = parseArgs({
+    args,
+    options: Object.fromEntries(
+      [...rows.values()].map((option) => [
+        option.flag,
+        { type: option.kind === 'switch' ? ('boolean' as const) : ('string' as const), ...(option.short ? { short: option.short } : {}) },
+      ]),
+    ),
+    allowPositionals: true,
+    // Unknown options and missing values are checked below, in this CLI's words; strict mode would also
+    // refuse a value that starts with a dash.
+    strict: false,
+    tokens: true,
+  });
+  // Help wins over everything else on the line, a mistake included: it is what the user asked for.
+  if (tokens.some((token) => token.kind === 'option' && token.name === 'help' && rows.has('help'))) {
+    return { command: 'help', values: {}, operands: [], topic: command };
   }
-
-  if (values['no-activate'] !== undefined && values.activate !== undefined) {
+  const values: Record<string, string> = {};
+  const operands: string[] = [];
+  for (const token of tokens) {
+    if (token.kind === 'positional') operands.push(token.value);
+    if (token.kind !== 'option') continue;
+    const option = rows.get(token.name);
+    if (!option) throw unknownOption(token.rawName, command);
+    if (option.kind === 'value' && token.value === undefined) {
+      throw new UsageError(`--${option.flag} needs a value (${option.value})`, command);
+    }
+    values[option.flag] = token.value ?? 'true';
+  }
+  // An option before the command (`xopero-one --json ensure`): the first operand names it.
+  if (!explicit && operands.length > 0 && isCommand(operands[0])) {
+    const at = tokens.find((token) => token.kind === 'positional')?.index ?? 0;
+    return parseCommandLine([operands[0], ...args.slice(0, at), ...args.slice(at + 1)]);
+  }
+  if (values.version === 'true') return { command: 'version', values, operands: [] };
+  if (command === 'ensure' && values['no-activate'] !== undefined && values.activate !== undefined) {
     throw new UsageError('give --activate or --no-activate, not both');
   }
-  if (values.help === 'true') return { command: 'help', values };
-  if (values.version === 'true') return { command: 'version', values };
-  if (positionals.length === 0) return { command: 'ensure', values };
-  const [command, ...rest] = positionals;
-  if (!COMMANDS.includes(command as Command)) {
-    const guess = closest(command, ALL_COMMANDS);
+  const spec = COMMANDS.find((candidate) => candidate.name === command) as CommandSpec;
+  if (operands.length > 0 && !spec.operands) {
+    if (explicit) throw new UsageError(`unknown command '${[command, ...operands].join(' ')}': '${command}' takes no argument`, command);
+    const guess = closest(operands[0], commandNames);
     throw new UsageError(
-      `unknown command '${positionals.join(' ')}'${guess ? ` (did you mean '${guess}'?)` : ''}; the commands are ${ALL_COMMANDS.join(', ')}`,
+      `unknown command '${operands.join(' ')}'${guess ? ` (did you mean '${guess}'?)` : ''}; the commands are ${commandNames.join(', ')}`,
     );
   }
-  if (rest.length > 0) throw new UsageError(`unknown command '${positionals.join(' ')}': '${command}' takes no argument`);
-  return { command: command as Command, values };
+  if (command === 'help') return { command, values, operands, topic: helpTopic(operands) };
+  return { command, values, operands };
 }
 
-function unknownOption(given: string, longName: string | undefined): UsageError {
-  if (longName && SECRET_VARIABLES[longName]) {
-    return new UsageError(
-      `--${longName} is not accepted: secrets on a command line end up in process lists and logs; set ${SECRET_VARIABLES[longName]} instead`,
+/** `help`, `help COMMAND`: the command whose help is shown. */
+function helpTopic(operands: string[]): CommandName {
+  if (operands.length === 0) return 'ensure';
+  const [name, ...rest] = operands;
+  if (!isCommand(name) || rest.length > 0) {
+    const guess = closest(name, commandNames);
+    throw new UsageError(
+      `no help for '${operands.join(' ')}'${guess && !rest.length ? ` (did you mean '${guess}'?)` : ''}; the commands are ${commandNames.join(', ')}`,
+      'help',
     );
   }
+  return name;
+}
+
+function unknownOption(given: string, command: CommandName): UsageError {
   const name = given.replace(/^-+/, '');
-  const flags = OPTIONS.map((option) => option.flag);
-  const near = closest(name, flags) ?? (name.length >= 3 ? uniquePrefix(name, flags) : undefined);
-  return new UsageError(`unknown option '${given}'${near ? ` (did you mean --${near}?)` : ''}`);
+  const long = given.startsWith('--');
+  if (long && SECRET_VARIABLES[name]) {
+    return new UsageError(
+      `--${name} is not accepted: secrets on a command line end up in process lists and logs; set ${SECRET_VARIABLES[name]} instead`,
+      command,
+    );
+  }
+  const flags = optionsOf(command).map((option) => option.flag);
+  const near = long ? (closest(name, flags) ?? (name.length >= 3 ? uniquePrefix(name, flags) : undefined)) : undefined;
+  return new UsageError(`unknown option '${given}'${near ? ` (did you mean --${near}?)` : ''}`, command);
 }
 
 function uniquePrefix(prefix: string, names: string[]): string | undefined {
@@ -213,35 +453,57 @@ function uniquePrefix(prefix: string, names: string[]): string | undefined {
   return matches.length === 1 ? matches[0] : undefined;
 }
 
-/** The help text, its option columns aligned from the table. */
-export function helpText(): string {
-  const rows = OPTIONS.map((option) => {
-    const flags = [option.short ? `-${option.short}` : '', `--${option.flag}${option.value ? ` ${option.value}` : ''}`]
-      .filter(Boolean)
-      .join(', ');
-    return { flags, env: option.env ?? '', help: Array.isArray(option.help) ? option.help : [option.help] };
+/** `text` in lines of at most `width` columns, broken at spaces (a longer word stands alone). */
+function wrap(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(/\s+/).filter(Boolean)) {
+    if (line && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  return [...lines, line];
+}
+
+/**
+ * A command's help: usage, what it does, its commands (for the default command), its options by group (flag,
+ * variable and description in aligned columns, descriptions wrapped to HELP_WIDTH), notes, examples, the
+ * exit statuses and the docs link.
+ */
+export function helpText(topic: CommandName = 'ensure'): string {
+  const spec = COMMANDS.find((command) => command.name === topic) as CommandSpec;
+  const options = optionsOf(topic);
+  const flagsOf = (option: OptionSpec) =>
+    [option.short ? `-${option.short}` : '', `--${option.flag}${option.value ? ` ${option.value}` : ''}`].filter(Boolean).join(', ');
+  const flagsWidth = Math.max(...options.map((option) => flagsOf(option).length)) + 2;
+  const envWidth = options.some((option) => option.env) ? Math.max(...options.map((option) => option.env?.length ?? 0)) + 2 : 0;
+  const indent = 2 + flagsWidth + envWidth;
+  const optionLines = (option: OptionSpec) => {
+    const [first, ...more] = wrap(option.help, HELP_WIDTH - indent);
+    return [
+      `  ${flagsOf(option).padEnd(flagsWidth)}${(option.env ?? '').padEnd(envWidth)}${first}`,
+      ...more.map((line) => `${' '.repeat(indent)}${line}`),
+    ];
+  };
+  const groups = (Object.keys(GROUPS) as Array<keyof typeof GROUPS>).flatMap((group) => {
+    const rows = options.filter((option) => option.group === group);
+    return rows.length ? ['', `${GROUPS[group]}:`, ...rows.flatMap(optionLines)] : [];
   });
-  const flagsWidth = Math.max(...rows.map((row) => row.flags.length)) + 2;
-  const envWidth = Math.max(...rows.map((row) => row.env.length)) + 2;
-  const lines = rows.flatMap((row) => [
-    `  ${row.flags.padEnd(flagsWidth)}${row.env.padEnd(envWidth)}${row.help[0]}`.trimEnd(),
-    ...row.help.slice(1).map((more) => `  ${''.padEnd(flagsWidth + envWidth)}${more}`),
-  ]);
+  const commandWidth = Math.max(...commandNames.map((name) => name.length)) + 2;
   return [
-    'Usage: xopero-one [ensure] [options]',
-    '       xopero-one report [--markdown FILE] [--json FILE] [--junit FILE] RESULT-FILE|DIR...',
-    '       xopero-one help | version',
+    ...spec.usage.map((line, i) => `${i === 0 ? 'Usage: ' : '       '}${line}`),
     '',
-    'Puts a repository under backup in Xopero ONE: known (synchronizing the organization when needed),',
-    'license-activated and attached to a backup plan. Changes nothing when all of that already holds.',
+    ...spec.about,
+    ...(topic === 'ensure'
+      ? ['', 'Commands:', ...COMMANDS.map((command) => `  ${command.name.padEnd(commandWidth)}${command.summary}`)]
+      : []),
+    ...groups,
+    ...(spec.notes ? ['', ...spec.notes] : []),
+    ...(spec.examples ? ['', 'Examples:', ...spec.examples.flatMap(([comment, line]) => [`  # ${comment}`, `  ${line}`])] : []),
+    ...(spec.exits ? ['', 'Exit status:', ...spec.exits.map(([code, meaning]) => `  ${code.padEnd(9)}${meaning}`)] : []),
     '',
-    'Options (each also read from the environment variable shown; a flag wins over its variable):',
-    ...lines,
-    '',
-    `Secrets, from the environment only: ${SECRET_VARIABLES.email} and ${SECRET_VARIABLES.password}, or ${SECRET_VARIABLES['access-token']};`,
-    `${SECRET_VARIABLES['github-token']} for --reclaim archived.`,
-    'Output: the result on stdout (text, or JSON with --json); the log and warnings on stderr. NO_COLOR is honoured.',
-    'Exit status: 0 done, 1 failed, 2 usage error, 130/143 cancelled (SIGINT/SIGTERM).',
+    `Docs: ${DOCS_URL}`,
   ].join('\n');
 }
 
@@ -249,12 +511,12 @@ export function helpText(): string {
 export const CLI_WORDS: HostWords = {
   name: (input) => {
     if (SECRET_VARIABLES[input]) return SECRET_VARIABLES[input];
-    const option = byFlag.get(input);
+    const option = ensureOptions.get(input);
     return option?.env ? `--${input} / ${option.env}` : `--${input}`;
   },
   set: (input, value) => {
     if (SECRET_VARIABLES[input]) return `${SECRET_VARIABLES[input]}=${value}`;
-    const option = byFlag.get(input);
+    const option = ensureOptions.get(input);
     const flag = option?.kind === 'switch' && value === 'true' ? `--${input}` : `--${input} ${value}`;
     return option?.env ? `${flag} (or ${option.env}=${value})` : flag;
   },

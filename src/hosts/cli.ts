@@ -18,9 +18,10 @@ import { VERSION } from '../common/version.js';
 import { cancelledMarkdown } from './cancellation.js';
 import * as localRun from './local-run.js';
 import { driveRun } from './run.js';
-import { CLI_WORDS, UsageError, helpText, parseCommandLine, type CliIo } from './cli-args.js';
+import { CLI_WORDS, EXIT, type CliIo, type ParsedCommandLine, UsageError, helpText, parseCommandLine } from './cli-args.js';
 import { runReportCommand } from './report-command.js';
 import { writeResultFile } from '../report/result-file.js';
+import { failureKind } from '../report/failure.js';
 
 /**
  * stdout carries results only: the text report, or with --json exactly one JSON document, on success and on
@@ -28,8 +29,29 @@ import { writeResultFile } from '../report/result-file.js';
  * warnings and errors go to stderr.
  */
 export async function runCommandLine(io: CliIo): Promise<number> {
+  let parsed: ParsedCommandLine;
+  try {
+    parsed = parseCommandLine(io.argv);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    // report's errors are its own (no host, no JSON document): one line and the pointer to its help.
+    if (error.command === 'report') {
+      io.stderr(`xopero-one report: ${error.message}\nTry 'xopero-one report --help'.\n`);
+      return EXIT.usage;
+    }
+    return runEnsure(io, error);
+  }
+  if (parsed.command === 'help' || parsed.command === 'version') {
+    io.stdout(`${parsed.command === 'help' ? helpText(parsed.topic) : VERSION}\n`);
+    return EXIT.done;
+  }
   // The report subcommand (src/hosts/report-command.ts) merges result files; it talks to no server.
-  if (io.argv[0] === 'report') return runReportCommand({ ...io, argv: io.argv.slice(1) });
+  if (parsed.command === 'report') return runReportCommand(io, parsed);
+  return runEnsure(io, parsed);
+}
+
+/** The default command: one run against the server; `parsed` is the command line, or what was wrong with it. */
+async function runEnsure(io: CliIo, parsed: ParsedCommandLine | UsageError): Promise<number> {
   // The CI it runs in (GitLab CI, Azure Pipelines, Bitbucket Pipelines, else any shell; src/hosts/detect.ts):
   // its defaults, its log, its neutralizer, and how outputs, summary and failures are published. The log and
   // the host's commands go to stderr (the CI hosts read commands from both streams); stdout is for results.
@@ -39,29 +61,20 @@ export async function runCommandLine(io: CliIo): Promise<number> {
   const line = (text: string) => safeLine(host, text);
   const document = (text: string) => (host.json ?? String)(redact(text));
   // Known before parsing, so a usage error prints its document too.
-  let json = io.argv.includes('--json');
+  const json = parsed instanceof UsageError ? io.argv.includes('--json') : parsed.values.json === 'true';
+  let dotenv: string | undefined;
   const fail = (code: number, message: string, usage = false): number => {
     host.fail([message], streams);
     if (usage) io.stderr("Try 'xopero-one --help'.\n");
     if (json) io.stdout(`${document(JSON.stringify({ problems: [message] }))}\n`);
+    recordError(dotenv);
     return code;
   };
-  let parsed: ReturnType<typeof parseCommandLine>;
-  try {
-    parsed = parseCommandLine(io.argv);
-  } catch (error) {
-    return fail(2, (error as Error).message, true);
-  }
-  if (parsed.command === 'help' || parsed.command === 'version') {
-    io.stdout(`${parsed.command === 'help' ? helpText() : VERSION}\n`);
-    return 0;
-  }
+  if (parsed instanceof UsageError) return fail(EXIT.usage, parsed.message, true);
 
-  json = parsed.values.json === 'true';
   const values = parsed.values;
   const log = host.log(io.stderr, { color: !io.env.NO_COLOR });
   host.start?.(streams, io.env);
-  let dotenv: string | undefined;
   return driveRun({
     host,
     streams,
@@ -69,10 +82,12 @@ export async function runCommandLine(io: CliIo): Promise<number> {
     timeline: new Timeline(io.env.XOPERO_TIMING === '1'),
     env: io.env,
     words: CLI_WORDS,
-    readInputs: () => rawInputs(values, io.env, host),
-    check: () => {
-      dotenv = values.dotenv ?? (io.env.XOPERO_DOTENV || undefined) ?? host.defaultDotenv;
-      if (dotenv) checkWritable(dotenv);
+    readInputs: () => {
+      // The dotenv file first: a later input error is recorded in it (XOPERO_FAILURE=error) for the next jobs.
+      const dotenvWanted = values.dotenv ?? (io.env.XOPERO_DOTENV || undefined) ?? host.defaultDotenv;
+      if (dotenvWanted) checkWritable(dotenvWanted);
+      dotenv = dotenvWanted;
+      return rawInputs(values, io.env, host);
     },
     // The network part is in this file (src/cli.ts): the GitLab component runs it alone.
     loadLocalRun: async () => localRun,
@@ -89,6 +104,8 @@ export async function runCommandLine(io: CliIo): Promise<number> {
       } catch (error) {
         problems = [...problems, describeError(error)];
       }
+      // A file this host could not write (the result file) makes the run an error after the dotenv was written.
+      if (failureKind(outcome.result, problems) !== outputs.failure) recordError(dotenv, outputs);
       // The JSON document after the files, so a file that could not be written is among its problems: stdout
       // still holds exactly one document, the run's, never a second `{"problems": ...}` after it.
       if (json)
@@ -97,6 +114,10 @@ export async function runCommandLine(io: CliIo): Promise<number> {
         );
       return problems;
     },
+    exitCode: (outcome, problems) => {
+      const failure = failureKind(outcome.result, problems);
+      return failure === 'non-compliant' ? EXIT.notCompliant : failure === 'error' ? EXIT.error : EXIT.done;
+    },
     reportCancellation: async (cancellation, settings) => {
       // The cancelled run's document, with the line as its problem like every other failure's.
       if (json) io.stdout(`${document(JSON.stringify({ ...JSON.parse(cancellation.outputs.result), problems: [cancellation.line] }))}\n`);
@@ -104,7 +125,7 @@ export async function runCommandLine(io: CliIo): Promise<number> {
       host.publish?.(cancellation.outputs, () => cancelledMarkdown(cancellation, settings.serverUrl.origin), streams, io.env);
     },
     stopped: (error, during) => {
-      if (during === 'run') return fail(1, describeError(error));
+      if (during === 'run') return fail(EXIT.error, describeError(error));
       let message =
         error instanceof InputError
           ? CLI_WORDS.inputError(error.input, error.problem)
@@ -120,10 +141,28 @@ export async function runCommandLine(io: CliIo): Promise<number> {
       ) {
         message = `${message.replace(/\.$/, '')}; CI_PROJECT_PATH is set, but GITLAB_CI is not 'true', so the GitLab defaults are off (gitlab-ci-local sets GITLAB_CI=false: add --variable GITLAB_CI=true).`;
       }
-      return fail(error instanceof InputError || error instanceof UsageError ? 2 : 1, message, error instanceof UsageError);
+      return fail(
+        error instanceof InputError || error instanceof UsageError ? EXIT.usage : EXIT.error,
+        message,
+        error instanceof UsageError,
+      );
     },
     timing: (lines) => io.stderr([...lines, ''].join('\n')),
   });
+}
+
+/**
+ * A run that ended before its outcome (bad input, an unreachable server) still says so to the jobs after it:
+ * XOPERO_FAILURE=error in the dotenv file, when one was asked for and found writable. Best effort: the error
+ * itself is already on stderr, and a file that cannot be written must not hide it.
+ */
+function recordError(dotenv: string | undefined, outputs: Record<string, string> = {}): void {
+  if (!dotenv) return;
+  try {
+    writeFileSync(dotenv, dotenvText({ ...outputs, failure: 'error' }));
+  } catch {
+    // Nothing more to say: the run's own error line stands.
+  }
 }
 
 /**

@@ -6,6 +6,7 @@
  * after the answers (outputs with their file-command delimiters, the job summary): github.ts evaluates it
  * while the requests are in flight, and a run that fails on its inputs never evaluates it.
  */
+import { appendFileSync } from 'node:fs';
 import { EOL } from 'node:os';
 
 /** @actions/core's getInput: INPUT_ and the name upper-cased, spaces as underscores; trimmed unless asked not to. */
@@ -25,6 +26,15 @@ export const error = (line: string) => command('error', line);
 export const setSecret = (secret: string) => command('add-mask', secret);
 export const startGroup = (title: string) => command('group', title);
 export const endGroup = () => command('endgroup', '');
+
+/**
+ * A one-line output known before the answers (the failure of a run that never got them), without loading
+ * @actions/core: a `name=value` line in GITHUB_OUTPUT, the file command's plain form (the runner reads both
+ * it and @actions/core's heredoc form). Only for values this code writes itself, never one with a line break.
+ */
+export function setPlainOutput(name: string, value: string): void {
+  if (process.env.GITHUB_OUTPUT) appendFileSync(process.env.GITHUB_OUTPUT, `${name}=${value}${EOL}`);
+}
 
 /** @actions/core's setFailed: an error annotation, and exit status 1. */
 export function setFailed(message: string): void {

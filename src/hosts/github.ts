@@ -105,6 +105,8 @@ export async function runGithubAction(): Promise<void> {
     },
     reportCancellation: async (cancellation, settings) => (await loadReport()).reportCancellation(cancellation, settings),
     stopped: (error) => {
+      // No outcome to report: bad input, an unreachable server, a refused login. A gate reads it as an error.
+      commands.setPlainOutput('failure', 'error');
       commands.setFailed(safeData(describeError(error)));
       return 1;
     },

@@ -76,6 +76,8 @@ export interface RunFace {
   openEarlyConnection?(settings: Settings): Promise<Socket | undefined>;
   /** Outputs, summary and files the face's way; returns the problems that fail the run (the result's, a file not written). */
   report(outcome: RunOutcome, settings: Settings): Promise<string[]>;
+  /** The exit status for a run that reported (default: 1 when there are problems, else 0); the CLI tells drift (3) apart. */
+  exitCode?(outcome: RunOutcome, problems: string[]): number;
   /** After the cancellation's line: the outputs and summary known so far. */
   reportCancellation(cancellation: Cancellation, settings: Settings): Promise<void>;
   /** The run stopped on an error (bad input, `during: 'settings'`, or an unexpected one): says it, returns the exit code. */

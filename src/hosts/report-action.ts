@@ -5,9 +5,12 @@
  */
 import * as core from '@actions/core';
 import { describeError } from '../common/errors.js';
+import { mergedFailureKind, type FailureKind } from '../report/failure.js';
 import { mergeReport } from '../report/outputs.js';
 
 export async function runReportAction(): Promise<void> {
+  // What a refusal (a shard missing, results of two sweeps) or an unreadable file leaves it at.
+  let failure: FailureKind = 'error';
   try {
     const results = core
       .getMultilineInput('results', { required: true })
@@ -25,9 +28,12 @@ export async function runReportAction(): Promise<void> {
     core.setOutput('failed', String(report.outcomes.failed));
     core.setOutput('stale', String(report.outcomes.stale));
     core.setOutput('changed', String(report.changed));
+    failure = mergedFailureKind(report);
     for (const problem of report.problems.slice(1)) core.error(problem);
     if (report.problems.length > 0) core.setFailed(report.problems[0]);
   } catch (error) {
     core.setFailed(describeError(error));
+  } finally {
+    core.setOutput('failure', failure);
   }
 }

@@ -1,52 +1,23 @@
 /**
  * `xopero-one report FILE|DIR...`: merges the result documents of one sweep's shards (written with
  * --result-file / result-file) into a Markdown summary, and on request JSON and JUnit XML files. Exit 0 when
- * the merged sweep passed, 1 when a repository failed (one line with the count) or a refusal, 2 on usage.
+ * the merged sweep passed, 3 when it is not compliant only (check mode's findings, stale backups), 1 when a
+ * repository failed (one line with the count) or a refusal, 2 on usage.
  */
-import { parseArgs } from 'node:util';
 import { describeError } from '../common/errors.js';
 import { redact } from '../common/redact.js';
+import { mergedFailureKind } from '../report/failure.js';
 import { mergeReport, writeReportFile } from '../report/outputs.js';
-import type { CliIo } from './cli-args.js';
+import { type CliIo, EXIT, type ParsedCommandLine } from './cli-args.js';
 
-const HELP = `Usage: xopero-one report [options] RESULT-FILE|DIR...
-
-Merges the result files of one organization sweep's shards (each written with --result-file) into one report.
-A directory stands for the .json files under it. Refuses results of different sweeps, a shard given twice
-or missing, and files that are not result documents.
-
-Options:
-  --markdown FILE   write the Markdown summary there (default: the GitHub job summary when
-                    GITHUB_STEP_SUMMARY is set, else standard output)
-  --json FILE       write the merged JSON document there
-  --junit FILE      write JUnit XML there: one test case per repository, failures for failed and stale ones
-  --help
-
-Exit status: 0 passed, 1 a repository failed (or a refusal), 2 usage error.`;
-
-export async function runReportCommand(io: CliIo): Promise<number> {
-  let values: { markdown?: string; json?: string; junit?: string; help?: boolean };
-  let files: string[];
-  try {
-    const parsed = parseArgs({
-      args: io.argv,
-      options: { markdown: { type: 'string' }, json: { type: 'string' }, junit: { type: 'string' }, help: { type: 'boolean' } },
-      allowPositionals: true,
-      strict: true,
-    });
-    values = parsed.values;
-    files = parsed.positionals;
-  } catch (error) {
-    io.stderr(`xopero-one report: ${(error as Error).message.split('\n')[0]}\nTry 'xopero-one report --help'.\n`);
-    return 2;
-  }
-  if (values.help) {
-    io.stdout(`${HELP}\n`);
-    return 0;
-  }
+/** Its options and help are rows of the one table in cli-args.ts; the command line arrives parsed. */
+export async function runReportCommand(
+  io: CliIo,
+  { values, operands: files }: Pick<ParsedCommandLine, 'values' | 'operands'>,
+): Promise<number> {
   if (files.length === 0) {
     io.stderr("xopero-one report: give the result files (or directories) of the sweep's shards.\nTry 'xopero-one report --help'.\n");
-    return 2;
+    return EXIT.usage;
   }
   try {
     // The Markdown goes to --markdown, else appended to the GitHub job summary, else to standard output.
@@ -64,9 +35,10 @@ export async function runReportCommand(io: CliIo): Promise<number> {
       io.stderr(`${line}\n`);
     }
     for (const problem of report.problems) io.stderr(`xopero-one report: ${redact(problem)}\n`);
-    return report.problems.length > 0 ? 1 : 0;
+    const failure = mergedFailureKind(report);
+    return failure === 'non-compliant' ? EXIT.notCompliant : failure === 'error' ? EXIT.error : EXIT.done;
   } catch (error) {
     io.stderr(`xopero-one report: ${redact(describeError(error))}\n`);
-    return 1;
+    return EXIT.error;
   }
 }

@@ -55,7 +55,7 @@ export async function driveRun(face: RunFace): Promise<number> {
       const outcome = await operation({ log, env: face.env, timeline, signal: signals.signal });
       const problems = await face.report(outcome, settings);
       if (problems.length > 0) face.host.fail(problems, face.streams);
-      return problems.length > 0 ? 1 : 0;
+      return face.exitCode ? face.exitCode(outcome, problems) : problems.length > 0 ? 1 : 0;
     } catch (error) {
       const signal = signals.received();
       if (!(error instanceof CancelledError) || !signal) return face.stopped(error, 'run');

@@ -6,6 +6,7 @@ import type { ProtectResult } from '../core/protect.js';
 import type { RunOutcome } from '../core/run.js';
 import { LISTED_ENTRIES, type SweepResult } from '../core/sweep.js';
 import { azureProjectMarkdown, azureProjectText } from './azure-project.js';
+import { failureKind } from './failure.js';
 
 /**
  * The release sections (./release.ts): a release result or a sweep with a reclaim needs them, a protect run
@@ -33,6 +34,8 @@ export function outputValues({ result, requests }: RunOutcome): Record<string, s
     'repository-id': result.kind === 'repository' || result.kind === 'release' ? result.repository.id : '',
     'plan-id': result.plan?.id ?? '',
     changed: String(result.changed),
+    // Why the run failed ('' passed, 'non-compliant', 'error'): a gate's if: tells "no" from "could not ask".
+    failure: failureKind(result),
     'last-backup': backup?.lastBackup ?? '',
     'last-successful-backup': backup?.lastSuccessfulBackup ?? '',
     'next-backup': backup?.nextBackup ?? '',
