@@ -5,7 +5,6 @@
  * SIGINT/SIGTERM during the synchronization wait.
  */
 import { afterAll, afterEach, describe, expect, test } from '@jest/globals';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,6 +17,8 @@ import {
   parseGithubOutput,
   runAction,
   runProcess,
+  startCommand,
+  TEST_NODE,
   type ActionResult,
 } from './harness.js';
 import { EMAIL, PASSWORD, count, startWorld, type World } from './fixtures.js';
@@ -289,41 +290,18 @@ describe('answers that break the documented shape', () => {
   });
 });
 
-/** Spawns an entry, sends `signal` once `ready(log)` holds (checked as output comes and every 20 ms); the CLI logs on stderr. */
-function runAndSignal(
+/** Runs an entry and sends `signal` once `ready(log)` holds, checked as output comes; the CLI logs on stderr. */
+async function runAndSignal(
   args: string[],
   env: Record<string, string>,
-  ready: (stdout: string) => boolean,
+  ready: (log: string) => boolean,
   signal: NodeJS.Signals,
   cwd: string,
 ) {
-  return new Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>((resolve, reject) => {
-    const child = spawn(process.execPath, args, { env, cwd, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    let sent = false;
-    const check = () => {
-      if (sent || !ready(stdout + stderr)) return;
-      sent = true;
-      child.kill(signal);
-    };
-    const poll = setInterval(check, 20);
-    child.stdout.on('data', (chunk) => {
-      stdout += chunk;
-      check();
-    });
-    child.stderr.on('data', (chunk) => {
-      stderr += chunk;
-      check();
-    });
-    const timer = setTimeout(() => child.kill('SIGKILL'), 50_000);
-    child.on('error', reject);
-    child.on('close', (code, sig) => {
-      clearTimeout(timer);
-      clearInterval(poll);
-      resolve({ code, signal: sig, stdout, stderr });
-    });
-  });
+  const running = startCommand(TEST_NODE, args, env, { cwd, timeoutMs: 50_000 });
+  await running.waitForOutput((stdout, stderr) => ready(stdout + stderr));
+  running.kill(signal);
+  return running.result;
 }
 
 const started = (stdout: string) => stdout.includes('Started a synchronization');

@@ -56,6 +56,13 @@ export interface RunOptions {
   /** The child is killed (SIGKILL) after this long: 60 s unless given (120 s for `runCommand`). */
   timeoutMs?: number;
   onSpawn?: (pid: number) => void;
+  /** Written to the child's stdin, which is then closed; without it stdin is /dev/null. */
+  stdin?: string;
+  /**
+   * The child leads a process group of its own, and `kill` signals the whole group: for a command that starts
+   * others (`npm run` -> shell -> tsx -> node) and must be stopped with all of them.
+   */
+  group?: boolean;
 }
 
 export interface ActionResult extends ProcessResult {
@@ -76,31 +83,121 @@ export function baseEnv(extra: Record<string, string | undefined> = {}): Record<
   return env;
 }
 
-/** The one process runner: `command` with exactly `env`, output collected, timed from spawn to exit. */
-export function runCommand(command: string, args: string[], env: Record<string, string>, options: RunOptions = {}): Promise<TimedResult> {
-  return new Promise((resolvePromise, reject) => {
-    const started = performance.now();
-    const spawnedAtEpochMs = performance.timeOrigin + started;
-    let exitedAt = 0;
-    const child = spawn(command, args, { env, cwd: options.cwd ?? ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-    if (child.pid !== undefined) options.onSpawn?.(child.pid);
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 120_000);
+/** A child that is still running: its output so far, a kill handle, a wait on its output, and its end. */
+export interface RunningProcess {
+  readonly pid: number | undefined;
+  /** What it has printed so far. */
+  readonly stdout: string;
+  readonly stderr: string;
+  /** Sends `signal` to the child (to its whole group with `group: true`); nothing once it has exited. */
+  kill(signal: NodeJS.Signals): void;
+  /**
+   * Resolves as soon as `ready(stdout, stderr)` holds, checked on every piece of output as it arrives (an
+   * event, not a poll); rejects if the child exits first. `ready` may start more work (e.g. change the
+   * simulator) before it answers true.
+   */
+  waitForOutput(ready: (stdout: string, stderr: string) => boolean): Promise<void>;
+  /** Settles when the child has exited and its output is closed. */
+  readonly result: Promise<TimedResult>;
+}
+
+/**
+ * The one process runner: `command` with exactly `env`, output collected as it comes, timed from spawn to
+ * exit. `runCommand` waits for the end; this returns at once, for tests that talk to a running child
+ * (signal it once it printed something, stop a server they started).
+ */
+export function startCommand(command: string, args: string[], env: Record<string, string>, options: RunOptions = {}): RunningProcess {
+  const started = performance.now();
+  const spawnedAtEpochMs = performance.timeOrigin + started;
+  let exitedAt = 0;
+  let exited = false;
+  const child = spawn(command, args, {
+    env,
+    cwd: options.cwd ?? ROOT,
+    stdio: [options.stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+    detached: options.group ?? false,
+  });
+  if (child.pid !== undefined) options.onSpawn?.(child.pid);
+  if (options.stdin !== undefined) child.stdin!.end(options.stdin);
+  let stdout = '';
+  let stderr = '';
+  const watchers = new Set<() => void>();
+  const changed = () => {
+    for (const watcher of [...watchers]) watcher();
+  };
+  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
+    stdout += chunk;
+    changed();
+  });
+  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => {
+    stderr += chunk;
+    changed();
+  });
+  const kill = (signal: NodeJS.Signals) => {
+    if (child.pid === undefined) return;
+    if (!options.group) {
+      if (!exited) child.kill(signal);
+      return;
+    }
+    try {
+      process.kill(-child.pid, signal); // the group may outlive its leader: signal it even after the exit
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error; // no member left
+    }
+  };
+  const timer = setTimeout(() => kill('SIGKILL'), options.timeoutMs ?? 120_000);
+  const result = new Promise<TimedResult>((resolvePromise, reject) => {
     child.on('error', (error) => {
       clearTimeout(timer);
       reject(error);
     });
     child.on('exit', () => {
+      exited = true;
       exitedAt = performance.now();
     });
     child.on('close', (code, signal) => {
       clearTimeout(timer);
+      changed(); // a waiter still waiting learns that nothing more will come
       resolvePromise({ code: code ?? -1, signal, stdout, stderr, wallMs: (exitedAt || performance.now()) - started, spawnedAtEpochMs });
     });
   });
+  let closed = false;
+  result.then(
+    () => (closed = true),
+    () => (closed = true),
+  );
+  const waitForOutput = (ready: (stdout: string, stderr: string) => boolean) =>
+    new Promise<void>((resolvePromise, reject) => {
+      const check = () => {
+        if (ready(stdout, stderr)) {
+          watchers.delete(check);
+          resolvePromise();
+        } else if (closed) {
+          watchers.delete(check);
+          reject(new Error(`${command} exited before printing what was awaited:\n${stdout}\n${stderr}`));
+        }
+      };
+      watchers.add(check);
+      result.finally(check).catch(() => undefined);
+      check();
+    });
+  return {
+    pid: child.pid,
+    get stdout() {
+      return stdout;
+    },
+    get stderr() {
+      return stderr;
+    },
+    kill,
+    waitForOutput,
+    result,
+  };
+}
+
+/** `startCommand`, awaited to the end. */
+export function runCommand(command: string, args: string[], env: Record<string, string>, options: RunOptions = {}): Promise<TimedResult> {
+  return startCommand(command, args, env, options).result;
 }
 
 /** This node running `args` (a script and its arguments). */
