@@ -290,16 +290,21 @@ describe('answers that break the documented shape', () => {
   });
 });
 
-/** Runs an entry and sends `signal` once `ready(log)` holds, checked as output comes; the CLI logs on stderr. */
+/**
+ * Runs an entry and sends `signal` once `ready(log)` holds, checked as output comes (the CLI logs on stderr),
+ * and then `andThen` has settled: a wait on the server's side, for a signal that must come at a set moment.
+ */
 async function runAndSignal(
   args: string[],
   env: Record<string, string>,
   ready: (log: string) => boolean,
   signal: NodeJS.Signals,
   cwd: string,
+  andThen?: () => Promise<void>,
 ) {
   const running = startCommand(TEST_NODE, args, env, { cwd, timeoutMs: 50_000 });
   await running.waitForOutput((stdout, stderr) => ready(stdout + stderr));
+  await andThen?.();
   running.kill(signal);
   return running.result;
 }
@@ -368,15 +373,21 @@ describe('cancellation during the synchronization wait', () => {
     const cwd = mkdtempSync(join(scratch, 'cli-'));
     const env = baseEnv({ XOPERO_EMAIL: EMAIL, XOPERO_PASSWORD: PASSWORD, NODE_EXTRA_CA_CERTS: sim.caCertPath });
     let hanging: RequestRecord | undefined;
-    // Once the synchronization started, the next poll hangs at the server: the signal comes while it is out.
-    const ready = (stdout: string) => {
-      if (!started(stdout)) return false;
-      sim.latencyMs = 30_000;
-      hanging = sim.requests.find((r) => r.path === REPOS && r.status === 0);
-      return hanging !== undefined;
-    };
+    // Once the synchronization started, the next poll is held at the server: the signal comes while it is out.
+    const pollHeld = () =>
+      new Promise<void>((arrived) => {
+        sim.addFault({
+          path: REPOS,
+          hold: () => {
+            hanging = [...sim.requests].reverse().find((r) => r.path === REPOS && r.status === 0);
+            arrived();
+            return new Promise<void>(() => {}); // never answered; sim.stop() closes its connection
+          },
+        });
+      });
 
-    const run = await runAndSignal([CLI_ENTRY, ...cliFlags(world, 'acme/new-service'), '--json'], env, ready, 'SIGTERM', cwd);
+    const args = [CLI_ENTRY, ...cliFlags(world, 'acme/new-service'), '--json'];
+    const run = await runAndSignal(args, env, started, 'SIGTERM', cwd, pollHeld);
 
     expect(run.code).toBe(143);
     expect(run.stderr).toMatch(/^xopero-one: Cancelled \(SIGTERM\) while synchronizing the organization; nothing was left half-done/m);
