@@ -9,7 +9,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
@@ -27,11 +27,38 @@ export function bundleChunks(dir: 'dist' | 'dist/cli'): string[] {
 }
 
 /**
- * Which of those load on demand only: octokit and the release code (mode: release, reclaim). The action's other
- * files (its network part and its report) load in every run that gets past its inputs.
+ * A module hook (node:module `register`) that appends the URL of every file a child resolves to the file named
+ * by XOPERO_IMPORT_LOG: which files an entry loads, learnt from Node's module resolution, so no test has to
+ * recognise a bundle file by its contents. Passed as data: URLs in NODE_OPTIONS, so no file has to exist.
  */
-export function isOnDemandChunk(dir: 'dist' | 'dist/cli', file: string): boolean {
-  return /octokit|includes all repositories of the organization, so it cannot drop/i.test(readFileSync(join(ROOT, dir, file), 'utf8'));
+const IMPORT_HOOKS = [
+  "import { appendFileSync } from 'node:fs';",
+  'export async function resolve(specifier, context, next) {',
+  '  const resolved = await next(specifier, context);',
+  "  if (resolved.url.startsWith('file:')) appendFileSync(process.env.XOPERO_IMPORT_LOG, `${resolved.url}\\n`);",
+  '  return resolved;',
+  '}',
+].join('\n');
+const dataUrl = (code: string) => `data:text/javascript,${encodeURIComponent(code)}`;
+const IMPORT_TRACE = `--import=${dataUrl(`import { register } from 'node:module'; register(${JSON.stringify(dataUrl(IMPORT_HOOKS))});`)}`;
+
+/**
+ * The files of `dir` beside its entry (`NNN.index.js`) that a child loaded while `run` ran: `run` gets the
+ * variables to add to the child's environment (they replace NODE_OPTIONS). Sorted by name.
+ */
+export async function chunksLoadedBy(dir: 'dist' | 'dist/cli', run: (traceEnv: Record<string, string>) => Promise<unknown>): Promise<string[]> {
+  return withTempDir('xopero-import-trace-', async (traceDir) => {
+    const log = join(traceDir, 'imports.log');
+    writeFileSync(log, '');
+    await run({ NODE_OPTIONS: IMPORT_TRACE, XOPERO_IMPORT_LOG: log });
+    const chunks = new Set(bundleChunks(dir));
+    const loaded = readFileSync(log, 'utf8')
+      .split('\n')
+      .filter((url) => url.startsWith('file:'))
+      .map((url) => fileURLToPath(url))
+      .filter((file) => resolve(file, '..') === join(ROOT, dir) && chunks.has(basename(file)));
+    return [...new Set(loaded.map((file) => basename(file)))].sort();
+  });
 }
 
 export const TEST_NODE = process.env.XOPERO_TEST_NODE || process.execPath;
