@@ -46,7 +46,10 @@ const IMPORT_TRACE = `--import=${dataUrl(`import { register } from 'node:module'
  * The files of `dir` beside its entry (`NNN.index.js`) that a child loaded while `run` ran: `run` gets the
  * variables to add to the child's environment (they replace NODE_OPTIONS). Sorted by name.
  */
-export async function chunksLoadedBy(dir: 'dist' | 'dist/cli', run: (traceEnv: Record<string, string>) => Promise<unknown>): Promise<string[]> {
+export async function chunksLoadedBy(
+  dir: 'dist' | 'dist/cli',
+  run: (traceEnv: Record<string, string>) => Promise<unknown>,
+): Promise<string[]> {
   return withTempDir('xopero-import-trace-', async (traceDir) => {
     const log = join(traceDir, 'imports.log');
     writeFileSync(log, '');

@@ -307,6 +307,10 @@ describe('reclaim in a sweep', () => {
     const run = await action(w, reclaimInputs(), { GITHUB_API_URL: gh.url });
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
+    // octokit's requests through undici carry no body: never a FormData, whose code the build leaves out
+    // (test/undici-parts.test.ts).
+    expect(gh.requests.length).toBeGreaterThan(0);
+    expect(gh.requests.filter((r) => r.method !== 'GET' || r.hasBody)).toEqual([]);
     for (const repo of [repos.oldRemoved, repos.arch1, repos.both]) {
       expect(repo.isProtected).toBe(false);
       expect(plansOf(w.sim, repo.id)).toEqual([]);
@@ -494,7 +498,9 @@ describe('the files loaded on demand', () => {
     const left = await releaseChunks();
     expect(left.length).toBeGreaterThanOrEqual(2);
     const { w } = await releaseWorld();
-    const loaded = await chunksLoadedBy('dist', async (env) => expect((await action(w, { mode: 'release', repository: 'acme/svc' }, env)).code).toBe(0));
+    const loaded = await chunksLoadedBy('dist', async (env) =>
+      expect((await action(w, { mode: 'release', repository: 'acme/svc' }, env)).code).toBe(0),
+    );
     expect(loaded.filter((file) => left.includes(file)).length).toBeGreaterThanOrEqual(1);
     expect(readFileSync(ACTION_ENTRY, 'utf8')).not.toMatch(/octokit/i);
   });
