@@ -11,7 +11,7 @@ import { startSlowRelay } from './relay.js';
 import { rootCertificates } from 'node:tls';
 import { ACTION_ENTRY, ROOT, actionEnv, errorLines, runAction, runProcess, withTempDir, type ActionResult } from './harness.js';
 import { expectOneLineFailure } from './expectations.js';
-import { EMAIL, PASSWORD, count, startWorld, type World } from './fixtures.js';
+import { EMAIL, PASSWORD, count, holdTogether, startWorld, type World } from './fixtures.js';
 
 let world: World | undefined;
 afterEach(async () => {
@@ -42,9 +42,9 @@ describe('a new repository', () => {
     const { sim } = world;
     sim.addRepository(world.orgId, { name: 'acme/new-service', pendingSync: true, isProtected: false });
 
-    // Both calls are held 2 s: sent together, each arrives while the other is still in flight; sent one after
-    // the other, they cannot overlap (a margin no scheduling delay of a loaded machine comes near).
-    for (const path of ['/git/repositories/activate', '/plans/attachgitrepository']) sim.addFault({ path, delayMs: 2000 });
+    // Both calls are held until both have arrived: sent together, they overlap; sent one after the other, they
+    // cannot (fixtures holdTogether: an event, not a duration).
+    holdTogether(sim, ['/git/repositories/activate', '/plans/attachgitrepository']);
     const run = await action(world, {}, { repository: 'acme/new-service' });
 
     expect(run.stderr).toBe('');
@@ -120,9 +120,9 @@ describe('a new repository', () => {
     expect(first.code).toBe(0);
     expect(first.outputs.changed).toBe('true');
     world.sim.resetLog();
-    // Each lookup is held 1.5 s: the two overlap in the request log unless they went out one after the other
-    // (a margin no scheduling delay of a loaded machine comes near; 100 ms of latency alone did).
-    for (const path of ['/git/repositories/getmany', '/plans/listassignedtoorganization']) world.sim.addFault({ path, delayMs: 1500 });
+    // Each lookup is held until both have arrived: the two overlap in the request log unless they went out one
+    // after the other (fixtures holdTogether; 100 ms of latency alone did not show it on a busy machine).
+    holdTogether(world.sim, ['/git/repositories/getmany', '/plans/listassignedtoorganization']);
 
     const again = await action(world);
 
