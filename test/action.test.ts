@@ -3,7 +3,7 @@
  * over HTTPS with its own CA. Each story asserts the simulator's end state and its request log.
  */
 import { afterEach, describe, expect, test } from '@jest/globals';
-import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Agent, request } from 'undici';
 import { startBystander } from './bystander.js';
@@ -11,7 +11,7 @@ import { startSlowRelay } from './relay.js';
 import { rootCertificates } from 'node:tls';
 import { ACTION_ENTRY, ROOT, actionEnv, errorLines, runAction, runProcess, withTempDir, type ActionResult } from './harness.js';
 import { expectOneLineFailure } from './expectations.js';
-import { EMAIL, PASSWORD, count, startWorld, type World } from './fixtures.js';
+import { EMAIL, PASSWORD, count, holdTogether, startWorld, type World } from './fixtures.js';
 
 let world: World | undefined;
 afterEach(async () => {
@@ -42,9 +42,9 @@ describe('a new repository', () => {
     const { sim } = world;
     sim.addRepository(world.orgId, { name: 'acme/new-service', pendingSync: true, isProtected: false });
 
-    // Both calls are held 2 s: sent together, each arrives while the other is still in flight; sent one after
-    // the other, they cannot overlap (a margin no scheduling delay of a loaded machine comes near).
-    for (const path of ['/git/repositories/activate', '/plans/attachgitrepository']) sim.addFault({ path, delayMs: 2000 });
+    // Both calls are held until both have arrived: sent together, they overlap; sent one after the other, they
+    // cannot (fixtures holdTogether: an event, not a duration).
+    holdTogether(sim, ['/git/repositories/activate', '/plans/attachgitrepository']);
     const run = await action(world, {}, { repository: 'acme/new-service' });
 
     expect(run.stderr).toBe('');
@@ -85,9 +85,23 @@ describe('a new repository', () => {
   });
 
   test('a synchronization already running that began before the repository existed is followed by one of ours', async () => {
-    world = await startWorld({ syncDurationMs: 1500 });
+    world = await startWorld();
     const { sim } = world;
-    sim.startSync(world.orgId); // someone else's, started before the repository was created
+    // Someone else's, started before the repository was created. It runs until the action has seen it
+    // running (its first repository lookup, which reports the sync), then ends: an event, where a fixed duration would bet that node
+    // starts, logs in and lists in time on a busy machine. The action's own sync keeps the short default.
+    const ownDuration = sim.syncDurationMs;
+    sim.syncDurationMs = 600_000;
+    sim.startSync(world.orgId);
+    sim.syncDurationMs = ownDuration;
+    const org = sim.organization(world.orgId)!;
+    sim.addFault({
+      path: '/git/repositories/getmany',
+      transform: (answer) => {
+        org.syncEndsAt = Date.now(); // answered "in progress"; settled at the next read
+        return answer;
+      },
+    });
     sim.addRepository(world.orgId, { name: 'acme/just-created', isProtected: false, pendingSync: true, createdAt: Date.now() + 1 });
 
     const run = await action(world, {}, { repository: 'acme/just-created' });
@@ -106,9 +120,9 @@ describe('a new repository', () => {
     expect(first.code).toBe(0);
     expect(first.outputs.changed).toBe('true');
     world.sim.resetLog();
-    // Each lookup is held 1.5 s: the two overlap in the request log unless they went out one after the other
-    // (a margin no scheduling delay of a loaded machine comes near; 100 ms of latency alone did).
-    for (const path of ['/git/repositories/getmany', '/plans/listassignedtoorganization']) world.sim.addFault({ path, delayMs: 1500 });
+    // Each lookup is held until both have arrived: the two overlap in the request log unless they went out one
+    // after the other (fixtures holdTogether; 100 ms of latency alone did not show it on a busy machine).
+    holdTogether(world.sim, ['/git/repositories/getmany', '/plans/listassignedtoorganization']);
 
     const again = await action(world);
 
@@ -274,9 +288,10 @@ describe('failures: one line, cause and remedy, exit 1', () => {
   test('a synchronization that ends without the repository fails early', async () => {
     world = await startWorld({ syncDurationMs: 100 });
     const started = Date.now();
-    const run = await action(world, { 'wait-timeout': '60' }, { repository: 'acme/ghost' });
+    // An hour of wait-timeout: "early" is then any time jest's own timeout allows, with room for a busy machine.
+    const run = await action(world, { 'wait-timeout': '3600' }, { repository: 'acme/ghost' });
     expectOneLineFailure(run, /Synchronization of 'acme' finished, but 'acme\/ghost' is not among its repositories/);
-    expect(Date.now() - started).toBeLessThan(20_000);
+    expect(Date.now() - started).toBeLessThan(50_000);
   });
 
   test('wait-timeout passes', async () => {
@@ -559,6 +574,21 @@ describe('what loads when', () => {
       require('node:fs').writeFileSync(process.env.PROBE_OUT, JSON.stringify(seen));
     });`;
 
+  /** Touches PROBE_CORE once child_process (@actions/core) has loaded; the watch keeps no run alive. */
+  const CORE_WATCH = `
+    const watch = setInterval(() => {
+      if (!loaded('child_process')) return;
+      clearInterval(watch);
+      require('node:fs').writeFileSync(process.env.PROBE_CORE, '');
+    }, 5);
+    watch.unref();`;
+
+  /** Resolves once `file` exists, or after `limitMs` (the caller's assertions then say what did not happen). */
+  async function fileAppears(file: string, limitMs: number): Promise<void> {
+    const limit = Date.now() + limitMs;
+    while (!existsSync(file) && Date.now() < limit) await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+
   test('a run that fails on its inputs needs dist/index.js alone and loads neither the network part nor @actions/core', async () => {
     await withTempDir('xopero-entry-alone-', async (dir) => {
       mkdirSync(join(dir, 'dist'));
@@ -584,14 +614,23 @@ describe('what loads when', () => {
 
   test('@actions/core loads after the first request is sent and before its answer; node:http2 never loads', async () => {
     world = await startWorld();
-    // The first request's answer takes 1.5 s: ample time for the report to load, so "loaded by then" is no race.
-    world.sim.addFault({ path: '/account/login', delayMs: 1500 });
     await withTempDir('xopero-probe-', async (dir) => {
-      writeFileSync(join(dir, 'probe.cjs'), PROBE);
+      // The first answer is held until the probe has seen @actions/core load (it touches PROBE_CORE), so
+      // "loaded by then" is no race with a busy machine. If core never loads while the request waits, the
+      // answer goes after 30 s, and coreAtFirstAnswer below fails.
+      const coreFile = join(dir, 'core-loaded');
+      world!.sim.addFault({ path: '/account/login', hold: () => fileAppears(coreFile, 30_000) });
+      writeFileSync(join(dir, 'probe.cjs'), `${PROBE}${CORE_WATCH}`);
       const run = await action(
         world!,
         {},
-        { env: { NODE_OPTIONS: `--require ${join(dir, 'probe.cjs')}`, PROBE_OUT: join(dir, 'probe.json') } },
+        {
+          env: {
+            NODE_OPTIONS: `--require ${join(dir, 'probe.cjs')}`,
+            PROBE_OUT: join(dir, 'probe.json'),
+            PROBE_CORE: coreFile,
+          },
+        },
       );
       expect(run.code).toBe(0);
       expect(run.outputs.changed).toBe('true');

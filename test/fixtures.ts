@@ -46,3 +46,30 @@ export async function startWorld(options: SimulatorOptions = {}): Promise<World>
 /** Paths of the requests the simulator saw, in order. */
 export const paths = (sim: Simulator) => sim.requests.map((request) => request.path);
 export const count = (sim: Simulator, path: string) => sim.requests.filter((request) => request.path === path).length;
+
+/**
+ * Holds the next request to each of `paths` until all of them have arrived, then answers them: requests sent
+ * together overlap in the request log whatever the machine's load, with no duration to bet on. Requests sent
+ * one after the other cannot all arrive, so the first is answered after `limitMs` alone, and does not overlap
+ * the next: the caller's overlap assertion then fails, rather than the test hanging.
+ */
+export function holdTogether(sim: Simulator, paths: string[], limitMs = 30_000): void {
+  let arrived = 0;
+  let release = () => {};
+  const all = new Promise<void>((resolve) => (release = resolve));
+  const limit = setTimeout(() => release(), limitMs);
+  limit.unref();
+  for (const path of paths) {
+    sim.addFault({
+      path,
+      hold: () => {
+        arrived += 1;
+        if (arrived === paths.length) {
+          clearTimeout(limit);
+          release();
+        }
+        return all;
+      },
+    });
+  }
+}

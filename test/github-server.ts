@@ -14,6 +14,9 @@ export interface GithubRepo {
 }
 
 export interface GithubRequest {
+  method: string;
+  /** Whether the request carried a body (a length or a chunked one): octokit's reads carry none. */
+  hasBody: boolean;
   path: string;
   query: Record<string, string>;
   authorization?: string;
@@ -67,7 +70,15 @@ export class GithubServer {
   private handle(req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse) {
     const url = new URL(req.url ?? '/', this.url);
     const query = Object.fromEntries(url.searchParams);
-    const record: GithubRequest = { path: url.pathname, query, authorization: req.headers.authorization, status: 0 };
+    const hasBody = Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
+    const record: GithubRequest = {
+      method: req.method ?? '',
+      hasBody,
+      path: url.pathname,
+      query,
+      authorization: req.headers.authorization,
+      status: 0,
+    };
     this.requests.push(record);
     const send = (status: number, body: unknown, headers: Record<string, string> = {}) => {
       record.status = status;

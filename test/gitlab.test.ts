@@ -7,7 +7,6 @@
  * the sha512 pinned in the template. The server is the simulator over HTTPS.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, test } from '@jest/globals';
-import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import {
   copyFileSync,
@@ -28,7 +27,7 @@ import { dirname, join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { bundleDigest, documentationFiles, pinnedDigest } from '../scripts/release.js';
 import { INPUT_NAMES } from '../src/settings/settings.js';
-import { CLI_ENTRY, ROOT, baseEnv, runProcess, type ProcessResult } from './harness.js';
+import { CLI_ENTRY, ROOT, baseEnv, expandGitlabVariable, gitlabVariables, parseDotenv, runCommand, runProcess } from './harness.js';
 import { EMAIL, PASSWORD, startWorld, type World } from './fixtures.js';
 
 const TEMPLATE = join(ROOT, 'templates/xopero-backup.yml');
@@ -179,24 +178,8 @@ function variablesSet(job: Job): Map<string, string> {
 
 // ---- processes ----------------------------------------------------------------------------------
 
-function runCommand(command: string, args: string[], env: Record<string, string>, cwd: string, timeoutMs = 60_000): Promise<ProcessResult> {
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn(command, args, { env, cwd, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => (stdout += chunk));
-    child.stderr.on('data', (chunk) => (stderr += chunk));
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolvePromise({ code: code ?? -1, stdout, stderr });
-    });
-  });
-}
-
 async function mustRun(command: string, args: string[], env: Record<string, string>, cwd: string): Promise<string> {
-  const result = await runCommand(command, args, env, cwd);
+  const result = await runCommand(command, args, env, { cwd, timeoutMs: 60_000 });
   if (result.code !== 0) throw new Error(`${command} ${args.join(' ')} failed (${result.code}):\n${result.stdout}\n${result.stderr}`);
   return result.stdout;
 }
@@ -459,31 +442,6 @@ describe('interpolation, by GitLab rules', () => {
   });
 });
 
-/** The variables GitLab sets for a job of project acme/api. */
-function gitlabVariables(projectDir: string): Record<string, string> {
-  return {
-    CI: 'true',
-    GITLAB_CI: 'true',
-    CI_SERVER_URL: 'https://gitlab.example.com',
-    CI_PROJECT_ROOT_NAMESPACE: 'acme',
-    CI_PROJECT_NAMESPACE: 'acme',
-    CI_PROJECT_NAME: 'api',
-    CI_PROJECT_PATH: 'acme/api',
-    CI_PROJECT_DIR: projectDir,
-    CI_JOB_ID: '7001',
-    CI_JOB_NAME: JOB_NAME,
-    CI_JOB_STAGE: '.pre',
-    CI_PIPELINE_ID: '9001',
-    CI_COMMIT_REF_NAME: 'main',
-  };
-}
-
-/** `$NAME`, `${NAME}` and `$$` in a variable's value, as GitLab expands them. */
-const expand = (value: string, env: Record<string, string>) =>
-  value.replace(/\$\$|\$\{(\w+)\}|\$(\w+)/g, (all, braced?: string, bare?: string) =>
-    all === '$$' ? '$' : (env[braced ?? bare ?? ''] ?? ''),
-  );
-
 /**
  * Runs the interpolated job the way a GitLab runner's shell executor does: the predefined variables, the
  * project's CI/CD variables (the secrets), the job's `variables:`, then its script lines in one bash with
@@ -495,24 +453,20 @@ async function runJob(w: World, inputs: Record<string, unknown>, projectVariable
   const env: Record<string, string> = {
     ...toolEnv,
     PATH: jobPath,
-    ...gitlabVariables(projectDir),
+    ...gitlabVariables(projectDir, 'acme/api', JOB_NAME),
     XOPERO_EMAIL: EMAIL,
     XOPERO_PASSWORD: PASSWORD,
     NODE_EXTRA_CA_CERTS: w.sim.caCertPath,
     ...projectVariables,
   };
-  for (const [name, value] of Object.entries(job.variables)) env[name] = expand(String(value), env);
+  for (const [name, value] of Object.entries(job.variables)) env[name] = expandGitlabVariable(String(value), env);
   const scriptFile = join(projectDir, '..', `${JOB_NAME}-${projectDir.slice(-6)}.sh`);
   writeFileSync(scriptFile, ['set -eo pipefail', ...job.script.map(String), ''].join('\n'));
-  const result = await runCommand('bash', [scriptFile], env, projectDir);
+  const { code, stdout, stderr } = await runCommand('bash', [scriptFile], env, { cwd: projectDir, timeoutMs: 60_000 });
+  const result = { code, stdout, stderr };
   const dotenvFile = join(projectDir, job.artifacts.reports.dotenv);
   const dotenv = existsSync(dotenvFile) ? parseDotenv(readFileSync(dotenvFile, 'utf8')) : undefined;
   return { ...result, all: result.stdout + result.stderr, dotenv, job };
-}
-
-function parseDotenv(text: string): Record<string, string> {
-  const lines = text.split('\n').filter(Boolean);
-  return Object.fromEntries(lines.map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]));
 }
 
 function expectProtected(w: World, name: string, plan = 'Nightly GitHub') {
@@ -746,7 +700,7 @@ describe("the sharded sweep's merge job (docs/sharding.md) gets the CLI as the c
       npm_config_cache: join(project, '.npm'),
       npm_config_update_notifier: 'false',
     };
-    const run = await runCommand('bash', ['-e', '-o', 'pipefail', '-c', [fetch, check].join('\n')], env, project);
+    const run = await runCommand('bash', ['-e', '-o', 'pipefail', '-c', [fetch, check].join('\n')], env, { cwd: project });
     return { ...run, project };
   }
 

@@ -5,7 +5,6 @@
  * SIGINT/SIGTERM during the synchronization wait.
  */
 import { afterAll, afterEach, describe, expect, test } from '@jest/globals';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,6 +17,8 @@ import {
   parseGithubOutput,
   runAction,
   runProcess,
+  startCommand,
+  TEST_NODE,
   type ActionResult,
 } from './harness.js';
 import { EMAIL, PASSWORD, count, startWorld, type World } from './fixtures.js';
@@ -289,41 +290,23 @@ describe('answers that break the documented shape', () => {
   });
 });
 
-/** Spawns an entry, sends `signal` once `ready(log)` holds (checked as output comes and every 20 ms); the CLI logs on stderr. */
-function runAndSignal(
+/**
+ * Runs an entry and sends `signal` once `ready(log)` holds, checked as output comes (the CLI logs on stderr),
+ * and then `andThen` has settled: a wait on the server's side, for a signal that must come at a set moment.
+ */
+async function runAndSignal(
   args: string[],
   env: Record<string, string>,
-  ready: (stdout: string) => boolean,
+  ready: (log: string) => boolean,
   signal: NodeJS.Signals,
   cwd: string,
+  andThen?: () => Promise<void>,
 ) {
-  return new Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>((resolve, reject) => {
-    const child = spawn(process.execPath, args, { env, cwd, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    let sent = false;
-    const check = () => {
-      if (sent || !ready(stdout + stderr)) return;
-      sent = true;
-      child.kill(signal);
-    };
-    const poll = setInterval(check, 20);
-    child.stdout.on('data', (chunk) => {
-      stdout += chunk;
-      check();
-    });
-    child.stderr.on('data', (chunk) => {
-      stderr += chunk;
-      check();
-    });
-    const timer = setTimeout(() => child.kill('SIGKILL'), 50_000);
-    child.on('error', reject);
-    child.on('close', (code, sig) => {
-      clearTimeout(timer);
-      clearInterval(poll);
-      resolve({ code, signal: sig, stdout, stderr });
-    });
-  });
+  const running = startCommand(TEST_NODE, args, env, { cwd, timeoutMs: 50_000 });
+  await running.waitForOutput((stdout, stderr) => ready(stdout + stderr));
+  await andThen?.();
+  running.kill(signal);
+  return running.result;
 }
 
 const started = (stdout: string) => stdout.includes('Started a synchronization');
@@ -390,15 +373,21 @@ describe('cancellation during the synchronization wait', () => {
     const cwd = mkdtempSync(join(scratch, 'cli-'));
     const env = baseEnv({ XOPERO_EMAIL: EMAIL, XOPERO_PASSWORD: PASSWORD, NODE_EXTRA_CA_CERTS: sim.caCertPath });
     let hanging: RequestRecord | undefined;
-    // Once the synchronization started, the next poll hangs at the server: the signal comes while it is out.
-    const ready = (stdout: string) => {
-      if (!started(stdout)) return false;
-      sim.latencyMs = 30_000;
-      hanging = sim.requests.find((r) => r.path === REPOS && r.status === 0);
-      return hanging !== undefined;
-    };
+    // Once the synchronization started, the next poll is held at the server: the signal comes while it is out.
+    const pollHeld = () =>
+      new Promise<void>((arrived) => {
+        sim.addFault({
+          path: REPOS,
+          hold: () => {
+            hanging = [...sim.requests].reverse().find((r) => r.path === REPOS && r.status === 0);
+            arrived();
+            return new Promise<void>(() => {}); // never answered; sim.stop() closes its connection
+          },
+        });
+      });
 
-    const run = await runAndSignal([CLI_ENTRY, ...cliFlags(world, 'acme/new-service'), '--json'], env, ready, 'SIGTERM', cwd);
+    const args = [CLI_ENTRY, ...cliFlags(world, 'acme/new-service'), '--json'];
+    const run = await runAndSignal(args, env, started, 'SIGTERM', cwd, pollHeld);
 
     expect(run.code).toBe(143);
     expect(run.stderr).toMatch(/^xopero-one: Cancelled \(SIGTERM\) while synchronizing the organization; nothing was left half-done/m);

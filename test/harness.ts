@@ -9,7 +9,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
@@ -27,11 +27,41 @@ export function bundleChunks(dir: 'dist' | 'dist/cli'): string[] {
 }
 
 /**
- * Which of those load on demand only: octokit and the release code (mode: release, reclaim). The action's other
- * files (its network part and its report) load in every run that gets past its inputs.
+ * A module hook (node:module `register`) that appends the URL of every file a child resolves to the file named
+ * by XOPERO_IMPORT_LOG: which files an entry loads, learnt from Node's module resolution, so no test has to
+ * recognise a bundle file by its contents. Passed as data: URLs in NODE_OPTIONS, so no file has to exist.
  */
-export function isOnDemandChunk(dir: 'dist' | 'dist/cli', file: string): boolean {
-  return /octokit|includes all repositories of the organization, so it cannot drop/i.test(readFileSync(join(ROOT, dir, file), 'utf8'));
+const IMPORT_HOOKS = [
+  "import { appendFileSync } from 'node:fs';",
+  'export async function resolve(specifier, context, next) {',
+  '  const resolved = await next(specifier, context);',
+  "  if (resolved.url.startsWith('file:')) appendFileSync(process.env.XOPERO_IMPORT_LOG, `${resolved.url}\\n`);",
+  '  return resolved;',
+  '}',
+].join('\n');
+const dataUrl = (code: string) => `data:text/javascript,${encodeURIComponent(code)}`;
+const IMPORT_TRACE = `--import=${dataUrl(`import { register } from 'node:module'; register(${JSON.stringify(dataUrl(IMPORT_HOOKS))});`)}`;
+
+/**
+ * The files of `dir` beside its entry (`NNN.index.js`) that a child loaded while `run` ran: `run` gets the
+ * variables to add to the child's environment (they replace NODE_OPTIONS). Sorted by name.
+ */
+export async function chunksLoadedBy(
+  dir: 'dist' | 'dist/cli',
+  run: (traceEnv: Record<string, string>) => Promise<unknown>,
+): Promise<string[]> {
+  return withTempDir('xopero-import-trace-', async (traceDir) => {
+    const log = join(traceDir, 'imports.log');
+    writeFileSync(log, '');
+    await run({ NODE_OPTIONS: IMPORT_TRACE, XOPERO_IMPORT_LOG: log });
+    const chunks = new Set(bundleChunks(dir));
+    const loaded = readFileSync(log, 'utf8')
+      .split('\n')
+      .filter((url) => url.startsWith('file:'))
+      .map((url) => fileURLToPath(url))
+      .filter((file) => resolve(file, '..') === join(ROOT, dir) && chunks.has(basename(file)));
+    return [...new Set(loaded.map((file) => basename(file)))].sort();
+  });
 }
 
 export const TEST_NODE = process.env.XOPERO_TEST_NODE || process.execPath;
@@ -56,6 +86,13 @@ export interface RunOptions {
   /** The child is killed (SIGKILL) after this long: 60 s unless given (120 s for `runCommand`). */
   timeoutMs?: number;
   onSpawn?: (pid: number) => void;
+  /** Written to the child's stdin, which is then closed; without it stdin is /dev/null. */
+  stdin?: string;
+  /**
+   * The child leads a process group of its own, and `kill` signals the whole group: for a command that starts
+   * others (`npm run` -> shell -> tsx -> node) and must be stopped with all of them.
+   */
+  group?: boolean;
 }
 
 export interface ActionResult extends ProcessResult {
@@ -76,31 +113,121 @@ export function baseEnv(extra: Record<string, string | undefined> = {}): Record<
   return env;
 }
 
-/** The one process runner: `command` with exactly `env`, output collected, timed from spawn to exit. */
-export function runCommand(command: string, args: string[], env: Record<string, string>, options: RunOptions = {}): Promise<TimedResult> {
-  return new Promise((resolvePromise, reject) => {
-    const started = performance.now();
-    const spawnedAtEpochMs = performance.timeOrigin + started;
-    let exitedAt = 0;
-    const child = spawn(command, args, { env, cwd: options.cwd ?? ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-    if (child.pid !== undefined) options.onSpawn?.(child.pid);
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 120_000);
+/** A child that is still running: its output so far, a kill handle, a wait on its output, and its end. */
+export interface RunningProcess {
+  readonly pid: number | undefined;
+  /** What it has printed so far. */
+  readonly stdout: string;
+  readonly stderr: string;
+  /** Sends `signal` to the child (to its whole group with `group: true`); nothing once it has exited. */
+  kill(signal: NodeJS.Signals): void;
+  /**
+   * Resolves as soon as `ready(stdout, stderr)` holds, checked on every piece of output as it arrives (an
+   * event, not a poll); rejects if the child exits first. `ready` may start more work (e.g. change the
+   * simulator) before it answers true.
+   */
+  waitForOutput(ready: (stdout: string, stderr: string) => boolean): Promise<void>;
+  /** Settles when the child has exited and its output is closed. */
+  readonly result: Promise<TimedResult>;
+}
+
+/**
+ * The one process runner: `command` with exactly `env`, output collected as it comes, timed from spawn to
+ * exit. `runCommand` waits for the end; this returns at once, for tests that talk to a running child
+ * (signal it once it printed something, stop a server they started).
+ */
+export function startCommand(command: string, args: string[], env: Record<string, string>, options: RunOptions = {}): RunningProcess {
+  const started = performance.now();
+  const spawnedAtEpochMs = performance.timeOrigin + started;
+  let exitedAt = 0;
+  let exited = false;
+  const child = spawn(command, args, {
+    env,
+    cwd: options.cwd ?? ROOT,
+    stdio: [options.stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+    detached: options.group ?? false,
+  });
+  if (child.pid !== undefined) options.onSpawn?.(child.pid);
+  if (options.stdin !== undefined) child.stdin!.end(options.stdin);
+  let stdout = '';
+  let stderr = '';
+  const watchers = new Set<() => void>();
+  const changed = () => {
+    for (const watcher of [...watchers]) watcher();
+  };
+  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
+    stdout += chunk;
+    changed();
+  });
+  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => {
+    stderr += chunk;
+    changed();
+  });
+  const kill = (signal: NodeJS.Signals) => {
+    if (child.pid === undefined) return;
+    if (!options.group) {
+      if (!exited) child.kill(signal);
+      return;
+    }
+    try {
+      process.kill(-child.pid, signal); // the group may outlive its leader: signal it even after the exit
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error; // no member left
+    }
+  };
+  const timer = setTimeout(() => kill('SIGKILL'), options.timeoutMs ?? 120_000);
+  const result = new Promise<TimedResult>((resolvePromise, reject) => {
     child.on('error', (error) => {
       clearTimeout(timer);
       reject(error);
     });
     child.on('exit', () => {
+      exited = true;
       exitedAt = performance.now();
     });
     child.on('close', (code, signal) => {
       clearTimeout(timer);
+      changed(); // a waiter still waiting learns that nothing more will come
       resolvePromise({ code: code ?? -1, signal, stdout, stderr, wallMs: (exitedAt || performance.now()) - started, spawnedAtEpochMs });
     });
   });
+  let closed = false;
+  result.then(
+    () => (closed = true),
+    () => (closed = true),
+  );
+  const waitForOutput = (ready: (stdout: string, stderr: string) => boolean) =>
+    new Promise<void>((resolvePromise, reject) => {
+      const check = () => {
+        if (ready(stdout, stderr)) {
+          watchers.delete(check);
+          resolvePromise();
+        } else if (closed) {
+          watchers.delete(check);
+          reject(new Error(`${command} exited before printing what was awaited:\n${stdout}\n${stderr}`));
+        }
+      };
+      watchers.add(check);
+      result.finally(check).catch(() => undefined);
+      check();
+    });
+  return {
+    pid: child.pid,
+    get stdout() {
+      return stdout;
+    },
+    get stderr() {
+      return stderr;
+    },
+    kill,
+    waitForOutput,
+    result,
+  };
+}
+
+/** `startCommand`, awaited to the end. */
+export function runCommand(command: string, args: string[], env: Record<string, string>, options: RunOptions = {}): Promise<TimedResult> {
+  return startCommand(command, args, env, options).result;
 }
 
 /** This node running `args` (a script and its arguments). */

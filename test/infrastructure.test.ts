@@ -5,7 +5,7 @@
 import { describe, expect, test } from '@jest/globals';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { STAMP_FILE, sourceHash, staleDistReason } from './global-setup.js';
+import { STAMP_FILE, sourceHash, staleDistReason } from '../scripts/dist-stamp.mjs';
 import { ROOT, baseEnv, runProcess, withTempDir } from './harness.js';
 
 describe('dist/ matches the sources', () => {

@@ -13,6 +13,7 @@ import { INPUT_GROUPS, OTHER_GROUP, componentSpec, groupedInputsTable, readSourc
 import { documentationFiles, documentedPins, openRelease, releaseNotes, versionsFound } from '../scripts/release.js';
 import { INPUT_NAMES } from '../src/settings/settings.js';
 import { VERSION } from '../src/common/version.js';
+import { outputValues } from '../src/report/report.js';
 import { ROOT, runCommand, runProcess, baseEnv, withTempDir } from './harness.js';
 
 const read = (path: string) => readFileSync(join(ROOT, path), 'utf8');
@@ -47,13 +48,10 @@ describe('action.yml, README and code agree', () => {
     expect([...INPUT_NAMES].sort()).toEqual(Object.keys(action.inputs).sort());
   });
 
-  test('every output of action.yml is written by the code, and the code writes no other', async () => {
-    const report = read('src/report/report.ts');
-    const written = [
-      ...report
-        .slice(report.indexOf('export function outputValues'), report.indexOf('const OUTCOME_WORDS'))
-        .matchAll(/^\s+'?([a-z-]+)'?:/gm),
-    ].map((m) => m[1]);
+  test('every output of action.yml is written by the code, and the code writes no other', () => {
+    // Called, not read: the names a run publishes do not depend on the result's kind or values.
+    const outcome = { result: { kind: 'sweep', organization: { id: 'org' }, changed: false }, requests: 0 };
+    const written = Object.keys(outputValues(outcome as unknown as Parameters<typeof outputValues>[0]));
     expect(written.sort()).toEqual(Object.keys(action.outputs).sort());
   });
 

@@ -6,11 +6,11 @@
  * Also: `npm run demo` prints no ANSI escape when piped or with NO_COLOR, and explains the plan's last run.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, test } from '@jest/globals';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { ROOT, baseEnv, type ProcessResult } from './harness.js';
+import { ROOT, baseEnv, runCommand, startCommand, type ProcessResult, type RunningProcess } from './harness.js';
 import { TRY_LOCALLY_PAGE, tryGitlabSnippet } from '../scripts/gitlab-local.js';
 
 const PAGE = readFileSync(join(ROOT, TRY_LOCALLY_PAGE), 'utf8');
@@ -44,27 +44,11 @@ afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 /** Runs one shell line of the page in bash, after the pasted export lines. */
 function shell(line: string, exports: string[], options: { cwd?: string; extraEnv?: Record<string, string> } = {}): Promise<ProcessResult> {
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn('bash', ['-c', ['set -e', ...exports, line].join('\n')], {
-      cwd: options.cwd ?? ROOT,
-      env: { ...env, ...options.extraEnv },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => (stdout += chunk));
-    child.stderr.on('data', (chunk) => (stderr += chunk));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 120_000);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolvePromise({ code: code ?? -1, stdout, stderr });
-    });
-  });
+  return runCommand('bash', ['-c', ['set -e', ...exports, line].join('\n')], { ...env, ...options.extraEnv }, { cwd: options.cwd });
 }
 
 interface RunningSimulator {
-  child: ChildProcess;
+  process: RunningProcess;
   output: string;
   exports: string[];
   url: string;
@@ -74,43 +58,24 @@ interface RunningSimulator {
 let simulator: RunningSimulator | undefined;
 afterEach(async () => {
   if (!simulator) return;
-  const { child } = simulator;
+  const running = simulator.process;
   simulator = undefined;
-  const exited = new Promise((resolvePromise) => child.once('exit', resolvePromise));
-  process.kill(-child.pid!, 'SIGTERM'); // npm, its shell, tsx and node: the whole group
-  await exited;
+  running.kill('SIGTERM'); // npm, its shell, tsx and node: the whole group
+  await running.result;
 });
 
 /** The page's first shell: `npm run simulator`, until it has printed everything. */
 async function startSimulator(): Promise<RunningSimulator> {
   const line = block('simulator').find((command) => command.startsWith('npm run simulator'));
   if (!line) throw new Error("The page's simulator block has no 'npm run simulator' line");
-  const child = spawn('bash', ['-c', line], {
-    cwd: ROOT,
-    env: { ...env, XOPERO_SIMULATOR_PORT: '0' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-    detached: true,
-  });
-  let output = '';
-  let errors = '';
-  child.stderr!.on('data', (chunk) => (errors += chunk));
-  await new Promise<void>((resolvePromise, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error(`the simulator printed no 'Then, for example' within 60 s:\n${output}\n${errors}`)),
-      60_000,
-    );
-    child.stdout!.on('data', (chunk) => {
-      output += chunk;
-      if (output.includes('Then, for example:') && output.endsWith('\n')) {
-        clearTimeout(timer);
-        resolvePromise();
-      }
-    });
-    child.once('exit', (code) => reject(new Error(`the simulator exited (${code}):\n${output}\n${errors}`)));
-  });
-  const exports = output.split('\n').filter((l) => l.startsWith('export '));
+  const running = startCommand('bash', ['-c', line], { ...env, XOPERO_SIMULATOR_PORT: '0' }, { group: true });
+  // Known to afterEach at once: stopped even if the wait below fails.
+  simulator = { process: running, output: '', exports: [], url: '', port: '' };
+  // No clock here: jest's test timeout bounds the wait; an early exit rejects with what it printed.
+  await running.waitForOutput((stdout) => stdout.includes('Then, for example:') && stdout.endsWith('\n'));
+  const output = running.stdout;
   const url = /^export XOPERO_SERVER_URL='(.+)'$/m.exec(output)![1];
-  simulator = { child, output, exports, url, port: new URL(url).port };
+  Object.assign(simulator, { output, exports: output.split('\n').filter((l) => l.startsWith('export ')), url, port: new URL(url).port });
   return simulator;
 }
 
@@ -134,9 +99,23 @@ describe('the simulator', () => {
         .trimEnd();
       expect(printed).toContain(expected);
     }
-    // The fixed default port the page and .env.example name.
-    expect(readFileSync(join(ROOT, 'test/simulator/main.ts'), 'utf8')).toMatch(/const DEFAULT_PORT = '8443'/);
     expect(PAGE).toContain('`https://127.0.0.1:8443`');
+  });
+
+  test('without a port it listens on 8443, the port the README and .env.example name', async () => {
+    // Behaviour, not its source: with 8443 taken (here, or by anyone else), it stops and names that port.
+    const blocker = createServer();
+    const held = await new Promise<boolean>((resolvePromise) => {
+      blocker.once('error', () => resolvePromise(false));
+      blocker.listen(8443, '127.0.0.1', () => resolvePromise(true));
+    });
+    try {
+      const run = await shell('npm run --silent simulator', []);
+      expect(run.code).toBe(2);
+      expect(run.stderr).toMatch(/\b8443\b/);
+    } finally {
+      if (held) await new Promise((resolvePromise) => blocker.close(resolvePromise));
+    }
   });
 });
 

@@ -362,6 +362,7 @@ export class Simulator {
     if (fault?.revokeTokens) this.revokeAllTokens();
     const jitter = this.jitterMs > 0 ? Math.floor(this.random() * (this.jitterMs + 1)) : 0;
     await sleep(this.latencyMs + jitter + (fault?.delayMs ?? 0));
+    if (fault?.hold) await fault.hold();
     if (req.socket.destroyed) return; // the client gave up, or stop() was called
 
     const disruptive = fault && (fault.drop || fault.status !== undefined);

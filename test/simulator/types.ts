@@ -110,6 +110,11 @@ export interface Fault {
   drop?: boolean;
   /** Extra delay on top of latencyMs; a fault with only a delay is then processed normally. */
   delayMs?: number;
+  /**
+   * Held until this settles (after any delay), then processed normally: a wait on an event of the test's
+   * choosing rather than on the clock ("answer once the client has loaded X").
+   */
+  hold?: () => Promise<unknown>;
   /** How many matching requests this fault applies to (default 1). */
   times?: number;
   /** Process the request (state changes) before dropping/replacing the answer: a lost response. */
