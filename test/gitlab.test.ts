@@ -26,6 +26,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { bundleDigest, pinnedDigest } from '../scripts/release.js';
+import { flagOfInput } from '../src/hosts/cli-args.js';
 import { INPUT_NAMES } from '../src/settings/settings.js';
 import { CLI_ENTRY, ROOT, baseEnv, runProcess, type ProcessResult } from './harness.js';
 import { EMAIL, PASSWORD, startWorld, type World } from './fixtures.js';
@@ -294,6 +295,8 @@ describe('the template', () => {
       allow_http: { type: 'boolean', default: false },
       shard: { type: 'string', default: '' },
       result_file: { type: 'string', default: '' },
+      html_file: { type: 'string', default: '' },
+      badge_file: { type: 'string', default: '' },
       remove: { type: 'boolean', default: false },
       reclaim: { type: 'string', default: '' },
       release_limit: { type: 'number', default: 50 },
@@ -334,16 +337,16 @@ describe('the template', () => {
 
     const optionInputs = Object.keys(spec.inputs).filter((name) => !JOB_INPUTS.includes(name));
     for (const input of optionInputs) {
-      const flag = input.replace(/_/g, '-');
+      const flag = flagOfInput(input.replace(/_/g, '-'));
       expect(help.stdout).toMatch(new RegExp(`^  --${flag} `, 'm'));
-      expect(cliInputs).toContain(flag);
+      expect(cliInputs).toContain(input.replace(/_/g, '-'));
       // The job hands this input to the CLI through the flag's variable, and through nothing else.
       const variable = envName(flag);
       expect([input, set.get(variable)]).toEqual([input, `$[[ inputs.${input} ]]`]);
       expect(help.stdout).toMatch(new RegExp(`--${flag} .*${variable}`));
     }
     // Every variable the job sets is one the CLI reads; every CLI option but the secrets and CA is an input.
-    for (const variable of set.keys()) expect(cliInputs.map(envName)).toContain(variable);
+    for (const variable of set.keys()) expect(cliInputs.map((name) => envName(flagOfInput(name)))).toContain(variable);
     expect(optionInputs.map((input) => input.replace(/_/g, '-')).sort()).toEqual([...cliInputs].sort());
   });
 });

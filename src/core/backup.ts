@@ -17,23 +17,24 @@ export interface BackupStatus {
   plan?: { lastStatus?: PlanStatus; finished: string; isRunning: boolean };
 }
 
-const iso = (epochMs: number | undefined) => (epochMs && epochMs > 0 ? new Date(epochMs).toISOString() : '');
+/** ISO 8601 UTC of an epoch-ms time from the server, or '' for none (0 or absent). */
+export const isoTime = (epochMs: number | undefined) => (epochMs && epochMs > 0 ? new Date(epochMs).toISOString() : '');
 
 export function backupStatus(repository: Repository, plan: OrganizationPlan | undefined, nowMs: number): BackupStatus {
   const last = repository.lastSuccessfulBackup;
   return {
-    lastBackup: iso(repository.lastBackup),
-    lastSuccessfulBackup: iso(last),
-    nextBackup: iso(repository.nextBackup),
+    lastBackup: isoTime(repository.lastBackup),
+    lastSuccessfulBackup: isoTime(last),
+    nextBackup: isoTime(repository.nextBackup),
     ageSeconds: last > 0 ? Math.max(0, Math.floor((nowMs - last) / 1000)) : undefined,
     lastBackupTaskStatus: repository.lastBackupTaskStatus,
-    plan: plan && { lastStatus: plan.lastStatus, finished: iso(plan.planFinishedTime), isRunning: Boolean(plan.isRunning) },
+    plan: plan && { lastStatus: plan.lastStatus, finished: isoTime(plan.planFinishedTime), isRunning: Boolean(plan.isRunning) },
   };
 }
 
 /** "2026-11-27 02:00 UTC": what a person reads in a log line. */
-export function humanTime(isoTime: string): string {
-  return `${isoTime.slice(0, 10)} ${isoTime.slice(11, 16)} UTC`;
+export function humanTime(time: string): string {
+  return `${time.slice(0, 10)} ${time.slice(11, 16)} UTC`;
 }
 
 /** The gate: undefined when the backup is fresh enough, else the one line that says why not. */

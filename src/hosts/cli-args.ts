@@ -114,6 +114,8 @@ export const OPTIONS: OptionSpec[] = [
     help: ["sweep: this job's shard of N (default in GitLab CI", 'with parallel: CI_NODE_INDEX/CI_NODE_TOTAL)'],
   },
   { flag: 'result-file', kind: 'value', value: 'FILE', env: 'XOPERO_RESULT_FILE', help: "write the result document there (for 'report')" },
+  { flag: 'html', kind: 'value', value: 'FILE', env: 'XOPERO_HTML', help: 'sweep: write one self-contained HTML page there' },
+  { flag: 'badge', kind: 'value', value: 'FILE', env: 'XOPERO_BADGE', help: 'sweep: write a shields.io endpoint badge (JSON) there' },
   {
     flag: 'dotenv',
     kind: 'value',
@@ -125,6 +127,10 @@ export const OPTIONS: OptionSpec[] = [
   { flag: 'help', short: 'h', kind: 'switch', help: 'show this help' },
   { flag: 'version', short: 'v', kind: 'switch', help: 'print the version' },
 ];
+
+/** Inputs whose flag is not the input's name: the action's html-file is --html (XOPERO_HTML) here. */
+export const FLAG_OF_INPUT: Record<string, string> = { 'html-file': 'html', 'badge-file': 'badge' };
+export const flagOfInput = (input: string) => FLAG_OF_INPUT[input] ?? input;
 
 /** Read only from the environment: a flag would put them in process lists and shell histories. */
 export const SECRET_VARIABLES: Record<string, string> = {
@@ -229,7 +235,7 @@ export function helpText(): string {
   ]);
   return [
     'Usage: xopero-one [ensure] [options]',
-    '       xopero-one report [--markdown FILE] [--json FILE] [--junit FILE] RESULT-FILE|DIR...',
+    '       xopero-one report [--markdown FILE] [--json FILE] [--junit FILE] [--html FILE] [--badge FILE] RESULT-FILE|DIR...',
     '       xopero-one help | version',
     '',
     'Puts a repository under backup in Xopero ONE: known (synchronizing the organization when needed),',
@@ -249,13 +255,13 @@ export function helpText(): string {
 export const CLI_WORDS: HostWords = {
   name: (input) => {
     if (SECRET_VARIABLES[input]) return SECRET_VARIABLES[input];
-    const option = byFlag.get(input);
-    return option?.env ? `--${input} / ${option.env}` : `--${input}`;
+    const option = byFlag.get(flagOfInput(input));
+    return option?.env ? `--${flagOfInput(input)} / ${option.env}` : `--${flagOfInput(input)}`;
   },
   set: (input, value) => {
     if (SECRET_VARIABLES[input]) return `${SECRET_VARIABLES[input]}=${value}`;
-    const option = byFlag.get(input);
-    const flag = option?.kind === 'switch' && value === 'true' ? `--${input}` : `--${input} ${value}`;
+    const option = byFlag.get(flagOfInput(input));
+    const flag = option?.kind === 'switch' && value === 'true' ? `--${flagOfInput(input)}` : `--${flagOfInput(input)} ${value}`;
     return option?.env ? `${flag} (or ${option.env}=${value})` : flag;
   },
   inputError: (input, problem) => `${CLI_WORDS.name(input)}: ${problem}`,

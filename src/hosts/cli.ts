@@ -17,9 +17,10 @@ import { safeLine, type Host } from './host.js';
 import { gitlabHost } from './gitlab.js';
 import { VERSION } from '../common/version.js';
 import { cancelledMarkdown, describeCancellation, watchSignals } from './cancel.js';
-import { CLI_WORDS, UsageError, helpText, parseCommandLine } from './cli-args.js';
+import { CLI_WORDS, UsageError, flagOfInput, helpText, parseCommandLine } from './cli-args.js';
 import { runReportCommand } from './report-command.js';
 import { writeResultFile } from '../report/result-file.js';
+import { writeSweepPages } from '../report/sweep-pages.js';
 import { lazyArchivedLister } from './archived-lister.js'; // [release]
 
 export interface CliIo {
@@ -103,6 +104,7 @@ export async function runCommandLine(io: CliIo): Promise<number> {
     try {
       if (dotenv) writeDotenv(dotenv, values);
       if (settings.resultFile) writeResultFile(settings.resultFile, outcome, CLI_WORDS);
+      writeSweepPages(outcome, settings, CLI_WORDS);
       host.publish?.(values, () => markdownSummary(outcome, Date.now()), streams, io.env);
     } catch (error) {
       problems = [...problems, describeError(error)];
@@ -168,7 +170,7 @@ const envName = (input: string) => input.toUpperCase().replace(/-/g, '_');
 /** Flag, else XOPERO_* variable, else the host's default (GitLab CI, Azure Pipelines, Bitbucket Pipelines). */
 function rawInputs(values: Record<string, string>, env: NodeJS.ProcessEnv, host: Host): RawInputs {
   const raw: RawInputs = {};
-  for (const name of INPUT_NAMES) raw[name] = values[name] ?? env[`XOPERO_${envName(name)}`];
+  for (const name of INPUT_NAMES) raw[name] = values[flagOfInput(name)] ?? env[`XOPERO_${envName(flagOfInput(name))}`];
   if (values['no-activate'] === 'true') raw.activate = 'false';
   // Both given, one would be silently ignored: the sweep takes no single repository.
   if (raw.repository?.trim() && raw.repositories?.trim()) {

@@ -5,7 +5,7 @@
  */
 import * as core from '@actions/core';
 import { describeError } from '../common/errors.js';
-import { buildReport, junitXml, mergedMarkdown, reportJson, writeReportFile } from '../report/outputs.js';
+import { badgeJson, buildReport, htmlReport, junitXml, mergedMarkdown, reportJson, writeReportFile } from '../report/outputs.js';
 import { mergedLine } from '../report/merged-markdown.js';
 
 export async function runReportAction(): Promise<void> {
@@ -19,8 +19,12 @@ export async function runReportAction(): Promise<void> {
     const json = core.getInput('json-file');
     const junit = core.getInput('junit-file');
     const markdownFile = core.getInput('markdown-file');
+    const html = core.getInput('html-file');
+    const badge = core.getInput('badge-file');
     if (json) writeReportFile(json, reportJson(report), 'JSON report (json-file)');
     if (junit) writeReportFile(junit, junitXml(report), 'JUnit report (junit-file)');
+    if (html) writeReportFile(html, htmlReport(report), 'HTML report (html-file)');
+    if (badge) writeReportFile(badge, badgeJson(report), 'badge (badge-file)');
     const markdown = mergedMarkdown(report);
     if (markdownFile) writeReportFile(markdownFile, markdown, 'Markdown report (markdown-file)');
     if (process.env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(markdown).write();

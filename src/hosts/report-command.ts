@@ -7,7 +7,7 @@ import { parseArgs } from 'node:util';
 import { describeError } from '../common/errors.js';
 import { redact } from '../common/redact.js';
 import { mergedLine } from '../report/merged-markdown.js';
-import { buildReport, junitXml, mergedMarkdown, reportJson, writeReportFile } from '../report/outputs.js';
+import { badgeJson, buildReport, htmlReport, junitXml, mergedMarkdown, reportJson, writeReportFile } from '../report/outputs.js';
 import type { CliIo } from './cli.js';
 
 const HELP = `Usage: xopero-one report [options] RESULT-FILE|DIR...
@@ -21,17 +21,26 @@ Options:
                     GITHUB_STEP_SUMMARY is set, else standard output)
   --json FILE       write the merged JSON document there
   --junit FILE      write JUnit XML there: one test case per repository, failures for failed and stale ones
+  --html FILE       write one self-contained HTML page there: search, filter and sort every repository
+  --badge FILE      write a shields.io endpoint badge (JSON) there: the share of repositories protected
   --help
 
 Exit status: 0 passed, 1 a repository failed (or a refusal), 2 usage error.`;
 
 export async function runReportCommand(io: CliIo): Promise<number> {
-  let values: { markdown?: string; json?: string; junit?: string; help?: boolean };
+  let values: { markdown?: string; json?: string; junit?: string; html?: string; badge?: string; help?: boolean };
   let files: string[];
   try {
     const parsed = parseArgs({
       args: io.argv,
-      options: { markdown: { type: 'string' }, json: { type: 'string' }, junit: { type: 'string' }, help: { type: 'boolean' } },
+      options: {
+        markdown: { type: 'string' },
+        json: { type: 'string' },
+        junit: { type: 'string' },
+        html: { type: 'string' },
+        badge: { type: 'string' },
+        help: { type: 'boolean' },
+      },
       allowPositionals: true,
       strict: true,
     });
@@ -53,6 +62,8 @@ export async function runReportCommand(io: CliIo): Promise<number> {
     const report = buildReport(files);
     if (values.json) writeReportFile(values.json, reportJson(report), 'JSON report');
     if (values.junit) writeReportFile(values.junit, junitXml(report), 'JUnit report');
+    if (values.html) writeReportFile(values.html, htmlReport(report), 'HTML report');
+    if (values.badge) writeReportFile(values.badge, badgeJson(report), 'badge');
     const markdown = redact(mergedMarkdown(report));
     const summaryFile = values.markdown ?? io.env.GITHUB_STEP_SUMMARY;
     if (summaryFile) {

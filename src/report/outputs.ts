@@ -1,6 +1,8 @@
-/** The merged report's files: JSON, JUnit XML, Markdown; shared by the CLI's `report` and the report action. */
+/** The merged report's files: JSON, JUnit XML, Markdown, HTML, badge; shared by the CLI's `report` and the report action. */
 import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { badgeJson } from './badge.js';
+import { htmlReport } from './html.js';
 import { junitXml } from './junit.js';
 import { ReportError, expandInputs, loadResult, mergeResults, type MergedReport } from './merge.js';
 import { mergedMarkdown } from './merged-markdown.js';
@@ -26,4 +28,4 @@ export function writeReportFile(path: string, text: string, what: string, append
   }
 }
 
-export { junitXml, mergedMarkdown };
+export { badgeJson, htmlReport, junitXml, mergedMarkdown };
