@@ -129,7 +129,9 @@ describe('the HTML report of 100,000 repositories over 10 shards', () => {
             const start = performance.now();
             input.value = q;
             input.dispatchEvent(new Event('input', { bubbles: true }));
-            requestAnimationFrame(() => resolve({ ms: performance.now() - start, shown: document.getElementById('shown')?.textContent ?? '' }));
+            requestAnimationFrame(() =>
+              resolve({ ms: performance.now() - start, shown: document.getElementById('shown')?.textContent ?? '' }),
+            );
           }),
         query,
       );

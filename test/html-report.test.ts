@@ -9,7 +9,15 @@ import { afterAll, afterEach, describe, expect, test } from '@jest/globals';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CLI_ENTRY, ROOT, baseEnv, runProcess } from './harness.js';
+import { CLI_ENTRY, ROOT, baseEnv, runAction, runProcess } from './harness.js';
+
+const REPORT_ENTRY = join(ROOT, 'dist/report/index.js');
+/** The page's data block, parsed. */
+const pageData = (html: string) =>
+  JSON.parse(/<script type="application\/json" id="report-data">(.*?)<\/script>/s.exec(html)?.[1] ?? 'null') as {
+    rows: unknown[][];
+    shards: number;
+  };
 import { EMAIL, PASSWORD, startWorld, type World } from './fixtures.js';
 import { openInChromium, type WatchedPage } from './browser.js';
 
@@ -141,6 +149,20 @@ describe('the HTML report of a sharded sweep, in Chromium', () => {
     expect(html).not.toContain('<img');
     expect(html).not.toContain('</script><script>alert');
 
+    // The report action (html-file, badge-file) writes the same page and badge from the same files.
+    const action = await runProcess(
+      [REPORT_ENTRY],
+      baseEnv({
+        GITHUB_ACTIONS: 'true',
+        INPUT_RESULTS: join(dir, 'results'),
+        'INPUT_HTML-FILE': join(dir, 'action/report.html'),
+        'INPUT_BADGE-FILE': join(dir, 'action/badge.json'),
+      }),
+    );
+    expect(action.code).toBe(1);
+    expect(readFileSync(join(dir, 'action/report.html'), 'utf8')).toBe(html);
+    expect(readFileSync(join(dir, 'action/badge.json'), 'utf8')).toBe(readFileSync(join(dir, 'badge.json'), 'utf8'));
+
     opened = await openInChromium(join(dir, 'report.html'));
     const { page } = opened;
     for (const [outcome, value] of Object.entries(report.outcomes))
@@ -205,4 +227,55 @@ describe('the HTML report of a sharded sweep, in Chromium', () => {
     expect(opened.consoleErrors).toEqual([]);
     expect(opened.requests).toEqual([]);
   }, 120_000);
+
+  test('a whole sweep writes its own page and badge (--html, XOPERO_BADGE); a shard or a single repository is refused', async () => {
+    world = await startWorld();
+    const dir = mkdtempSync(join(scratch, 'single-'));
+    const flags = ['--server-url', world.url, '--organization', 'acme', '--plan', 'Nightly GitHub'];
+    const run = await runProcess(
+      [CLI_ENTRY, ...flags, '--repositories', '*', '--html', 'out/page.html'],
+      baseEnv({
+        XOPERO_EMAIL: EMAIL,
+        XOPERO_PASSWORD: PASSWORD,
+        NODE_EXTRA_CA_CERTS: world.sim.caCertPath,
+        XOPERO_BADGE: 'out/badge.json',
+      }),
+      { cwd: dir },
+    );
+    expect(run.code).toBe(0);
+    const data = pageData(readFileSync(join(dir, 'out/page.html'), 'utf8'));
+    expect(data.shards).toBe(1);
+    expect(data.rows.map((row) => row[0])).toEqual(['acme/api', 'acme/api-gateway', 'acme/other']);
+    expect(JSON.parse(readFileSync(join(dir, 'out/badge.json'), 'utf8'))).toEqual({
+      schemaVersion: 1,
+      label: 'backup',
+      message: '100% protected',
+      color: 'brightgreen',
+    });
+
+    // The action's html-file: the same repositories, now all already protected (outcome 5) by the run before.
+    const action = await runAction(
+      { ...world.inputs, repositories: '*', 'html-file': join(dir, 'action/page.html') },
+      { env: { NODE_EXTRA_CA_CERTS: world.sim.caCertPath } },
+    );
+    expect(action.code).toBe(0);
+    expect(pageData(readFileSync(join(dir, 'action/page.html'), 'utf8')).rows.map((row) => [row[0], row[1]])).toEqual(
+      data.rows.map((row) => [row[0], 5]),
+    );
+
+    const requestsBefore = world.sim.requests.length;
+    const refused = async (args: string[]) => {
+      const result = await cli([...flags, ...args], dir);
+      expect(result.code).toBe(2);
+      return result.stderr.trim();
+    };
+    expect(await refused(['--repositories', '*', '--shard', '1/2', '--html', 'x.html'])).toMatch(
+      /^xopero-one: --html \/ XOPERO_HTML: describes the whole sweep, and this job runs one of 2 shards: write it when merging/,
+    );
+    expect(await refused(['--repository', 'acme/api', '--badge', 'x.json'])).toMatch(
+      /^xopero-one: --badge \/ XOPERO_BADGE: is written for an organization sweep; set --repositories \/ XOPERO_REPOSITORIES/,
+    );
+    // Refused before the first request.
+    expect(world.sim.requests).toHaveLength(requestsBefore);
+  }, 60_000);
 });
