@@ -231,8 +231,17 @@ footer { padding: 12px 24px; color: var(--muted); font-size: 12px; }
     requestAnimationFrame(function () { pending = false; render(); });
   });
   window.addEventListener('resize', function () { lastFirst = -1; render(); });
-  window.addEventListener('beforeprint', function () { printing = true; render(); });
-  window.addEventListener('afterprint', function () { printing = false; lastFirst = -1; render(); });
+  // Printing shows every row of the current search and filter: on the print dialog's events, and on the
+  // print media query (a PDF export or an emulated print medium fires only that).
+  function setPrinting(on) {
+    if (printing === on) return;
+    printing = on;
+    lastFirst = -1;
+    render();
+  }
+  window.addEventListener('beforeprint', function () { setPrinting(true); });
+  window.addEventListener('afterprint', function () { setPrinting(false); });
+  window.matchMedia('print').addEventListener('change', function (event) { setPrinting(event.matches); });
 
   var search = byId('search');
   search.addEventListener('input', function () {

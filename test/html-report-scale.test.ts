@@ -146,6 +146,14 @@ describe('the HTML report of 100,000 repositories over 10 shards', () => {
     // The failures filter and a scroll to the end: the virtual rows follow.
     await page.click('button[data-filter="failures"]');
     expect(await page.textContent('#shown')).toBe(`Showing ${totals.failed + totals.stale} of 100000 repositories`);
+    const rendered = () => page.$$eval('#rows tr:not(.spacer)', (rows) => rows.length);
+    expect(await rendered()).toBeLessThan(200);
+    // Printed, every row of the filter is there and the controls are not; back on screen, a screenful again.
+    await page.emulateMedia({ media: 'print' });
+    await page.waitForFunction((n) => document.querySelectorAll('#rows tr:not(.spacer)').length === n, totals.failed + totals.stale);
+    expect(await page.$eval('.controls', (controls) => getComputedStyle(controls).display)).toBe('none');
+    await page.emulateMedia({ media: 'screen' });
+    await page.waitForFunction(() => document.querySelectorAll('#rows tr:not(.spacer)').length < 200);
     await page.click('button[data-filter="all"]');
     await page.$eval('#scroller', (scroller) => {
       scroller.scrollTop = scroller.scrollHeight;
