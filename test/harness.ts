@@ -27,11 +27,14 @@ export function bundleChunks(dir: 'dist' | 'dist/cli'): string[] {
 }
 
 /**
- * Which of those load on demand only: octokit and the release code (mode: release, reclaim). The action's other
- * files (its network part and its report) load in every run that gets past its inputs.
+ * Which of those load on demand only: octokit, the release code (mode: release, reclaim) and a sweep's HTML page
+ * and badge (html-file, badge-file). The action's other files (its network part and its report) load in every
+ * run that gets past its inputs.
  */
 export function isOnDemandChunk(dir: 'dist' | 'dist/cli', file: string): boolean {
-  return /octokit|includes all repositories of the organization, so it cannot drop/i.test(readFileSync(join(ROOT, dir, file), 'utf8'));
+  return /octokit|includes all repositories of the organization, so it cannot drop|this page loads nothing from anywhere/i.test(
+    readFileSync(join(ROOT, dir, file), 'utf8'),
+  );
 }
 
 export const TEST_NODE = process.env.XOPERO_TEST_NODE || process.execPath;

@@ -9,7 +9,6 @@ import { redact } from '../common/redact.js';
 import type { RunOutcome } from '../core/run.js';
 import { markdownSummary, outputValues } from '../report/report.js';
 import { writeResultFile } from '../report/result-file.js';
-import { writeSweepPages } from '../report/sweep-pages.js';
 import type { Settings } from '../settings/settings.js';
 import { cancelledMarkdown, type Cancellation } from './cancel.js';
 
@@ -17,7 +16,9 @@ export async function reportOutcome(outcome: RunOutcome, settings: Settings): Pr
   await publish(outputValues(outcome), () => markdownSummary(outcome, Date.now()));
   // After the outputs and the summary: a file that cannot be written fails the step, what the run did is on record.
   if (settings.resultFile) writeResultFile(settings.resultFile, outcome, settings.words);
-  writeSweepPages(outcome, settings, settings.words);
+  // Loaded only when asked for: the page's code (and the merge) stays out of every other run.
+  if (settings.htmlFile || settings.badgeFile)
+    (await import('../report/sweep-pages.js')).writeSweepPages(outcome, settings, settings.words);
 }
 
 export async function reportCancellation(cancellation: Cancellation, settings: Settings): Promise<void> {
