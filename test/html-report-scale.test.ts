@@ -120,21 +120,17 @@ describe('the HTML report of 100,000 repositories over 10 shards', () => {
     const readyMs = Number(await page.getAttribute('html', 'data-ready-ms'));
     expect(await page.textContent('#shown')).toBe(`Showing ${REPOSITORIES} of ${REPOSITORIES} repositories`);
 
-    // A search: from the keystroke's input event to the next frame with the new rows.
+    // A search: from the keystroke's input event to the next frame with the new rows. Page-side code is given as
+    // text: the tests are typed without the DOM's names.
     const search = (query: string) =>
-      page.evaluate(
-        (q) =>
-          new Promise<{ ms: number; shown: string }>((resolve) => {
-            const input = document.getElementById('search') as HTMLInputElement;
-            const start = performance.now();
-            input.value = q;
-            input.dispatchEvent(new Event('input', { bubbles: true }));
-            requestAnimationFrame(() =>
-              resolve({ ms: performance.now() - start, shown: document.getElementById('shown')?.textContent ?? '' }),
-            );
-          }),
-        query,
-      );
+      page.evaluate(`new Promise((resolve) => {
+        const input = document.getElementById('search');
+        const start = performance.now();
+        input.value = ${JSON.stringify(query)};
+        input.dispatchEvent(new Event('input', { bubbles: true }));
+        requestAnimationFrame(() => resolve({ ms: performance.now() - start, shown: document.getElementById('shown').textContent }));
+      })`) as Promise<{ ms: number; shown: string }>;
+    const renderedRows = "document.querySelectorAll('#rows tr:not(.spacer)')";
     const first = await search('service-04210');
     expect(first.shown).toBe('Showing 10 of 100000 repositories'); // service-042100 .. service-042109
     const broad = await search('team-07');
@@ -150,18 +146,15 @@ describe('the HTML report of 100,000 repositories over 10 shards', () => {
     expect(await rendered()).toBeLessThan(200);
     // Printed, every row of the filter is there and the controls are not; back on screen, a screenful again.
     await page.emulateMedia({ media: 'print' });
-    await page.waitForFunction((n) => document.querySelectorAll('#rows tr:not(.spacer)').length === n, totals.failed + totals.stale);
-    expect(await page.$eval('.controls', (controls) => getComputedStyle(controls).display)).toBe('none');
+    await page.waitForFunction(`${renderedRows}.length === ${totals.failed + totals.stale}`);
+    expect(await page.isVisible('.controls')).toBe(false);
     await page.emulateMedia({ media: 'screen' });
-    await page.waitForFunction(() => document.querySelectorAll('#rows tr:not(.spacer)').length < 200);
+    await page.waitForFunction(`${renderedRows}.length < 200`);
     await page.click('button[data-filter="all"]');
     await page.$eval('#scroller', (scroller) => {
       scroller.scrollTop = scroller.scrollHeight;
     });
-    await page.waitForFunction(() => {
-      const cells = document.querySelectorAll('#rows tr:not(.spacer) td:first-child');
-      return cells[cells.length - 1]?.textContent === 'bigcorp/team-39/service-099999';
-    });
+    await page.waitForFunction(`[...${renderedRows}].pop()?.firstChild.textContent === 'bigcorp/team-39/service-099999'`);
 
     console.log(
       `HTML report, ${REPOSITORIES} repositories over ${SHARDS} shards: file ${(bytes / MIB).toFixed(2)} MiB; ` +
