@@ -137,7 +137,7 @@ describe('the HTML report of a sharded sweep, in Chromium', () => {
     expect(JSON.parse(readFileSync(join(dir, 'badge.json'), 'utf8'))).toEqual({
       schemaVersion: 1,
       label: 'backup',
-      message: `${Math.floor((protectedCount / 30) * 1000) / 10}% protected`,
+      message: `${Math.floor((protectedCount * 1000) / 30) / 10}% protected`,
       color: 'red',
     });
 

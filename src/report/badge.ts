@@ -21,7 +21,7 @@ export function endpointBadge(report: MergedReport): EndpointBadge {
   if (total === 0) return { schemaVersion: 1, label: 'backup', message: 'no repositories', color: 'lightgrey' };
   const o = report.outcomes;
   const protectedCount = o['already-protected'] + o.activated + o.attached;
-  const share = Math.floor((protectedCount / total) * 1000) / 10;
+  const share = Math.floor((protectedCount * 1000) / total) / 10; // integers first: 289/1000 is 28.9, not 28.8
   return { schemaVersion: 1, label: 'backup', message: `${formatShare(share)}% protected`, color: colourOf(share) };
 }
 
