@@ -175,7 +175,7 @@ footer { padding: 12px 24px; color: var(--muted); font-size: 12px; }
     badge.textContent = labels[r[1]];
     outcome.appendChild(badge);
     cell(tr, planWords(r));
-    cell(tr, r[3] === null || r[3] === undefined ? 'not known' : r[3] < 0 ? 'never' : when(r[3]));
+    cell(tr, r[3] === null || r[3] === undefined ? 'not known' : r[3] < 0 ? 'never' : when(r[3]).slice(0, -4)); // UTC: in the header
     cell(tr, ageWords(ageOf(r)));
     var cause = cell(tr, r[4] || '', r[4] ? r[4] + (r[5] ? ' (' + r[5] + ')' : '') : '');
     if (r[5]) {
@@ -327,7 +327,7 @@ ${HTML_OUTCOMES.map((outcome,index)=>`<button type="button" data-filter="${index
 <table class="repos">
 <colgroup><col class="c-name"><col class="c-outcome"><col class="c-plan"><col class="c-last"><col class="c-age"><col class="c-cause"></colgroup>
 <thead><tr>
-${["Repository","Outcome","Plan","Last successful backup","Age","Cause"].map((title,index)=>`<th scope="col" data-column="${index}"${index===0?' aria-sort="ascending"':""}><button type="button">${title}</button></th>`).join(`
+${["Repository","Outcome","Plan","Last successful backup (UTC)","Age","Cause"].map((title,index)=>`<th scope="col" data-column="${index}"${index===0?' aria-sort="ascending"':""}><button type="button">${title}</button></th>`).join(`
 `)}
 </tr></thead>
 <tbody id="rows"></tbody>

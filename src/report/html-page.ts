@@ -187,7 +187,7 @@ export const PAGE_SCRIPT = `
     badge.textContent = labels[r[1]];
     outcome.appendChild(badge);
     cell(tr, planWords(r));
-    cell(tr, r[3] === null || r[3] === undefined ? 'not known' : r[3] < 0 ? 'never' : when(r[3]));
+    cell(tr, r[3] === null || r[3] === undefined ? 'not known' : r[3] < 0 ? 'never' : when(r[3]).slice(0, -4)); // UTC: in the header
     cell(tr, ageWords(ageOf(r)));
     var cause = cell(tr, r[4] || '', r[4] ? r[4] + (r[5] ? ' (' + r[5] + ')' : '') : '');
     if (r[5]) {

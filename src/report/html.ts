@@ -103,7 +103,7 @@ ${HTML_OUTCOMES.map((outcome, index) => `<button type="button" data-filter="${in
 <table class="repos">
 <colgroup><col class="c-name"><col class="c-outcome"><col class="c-plan"><col class="c-last"><col class="c-age"><col class="c-cause"></colgroup>
 <thead><tr>
-${['Repository', 'Outcome', 'Plan', 'Last successful backup', 'Age', 'Cause'].map((title, index) => `<th scope="col" data-column="${index}"${index === 0 ? ' aria-sort="ascending"' : ''}><button type="button">${title}</button></th>`).join('\n')}
+${['Repository', 'Outcome', 'Plan', 'Last successful backup (UTC)', 'Age', 'Cause'].map((title, index) => `<th scope="col" data-column="${index}"${index === 0 ? ' aria-sort="ascending"' : ''}><button type="button">${title}</button></th>`).join('\n')}
 </tr></thead>
 <tbody id="rows"></tbody>
 </table>
