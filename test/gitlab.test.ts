@@ -506,7 +506,7 @@ async function runJob(w: World, inputs: Record<string, unknown>, projectVariable
   const result = await runCommand('bash', [scriptFile], env, projectDir);
   const dotenvFile = join(projectDir, job.artifacts.reports.dotenv);
   const dotenv = existsSync(dotenvFile) ? parseDotenv(readFileSync(dotenvFile, 'utf8')) : undefined;
-  return { ...result, all: result.stdout + result.stderr, dotenv, job };
+  return { ...result, all: result.stdout + result.stderr, dotenv, job, projectDir };
 }
 
 function parseDotenv(text: string): Record<string, string> {
@@ -570,6 +570,23 @@ describe('the job, run as a GitLab runner runs it (bash)', () => {
       XOPERO_PLAN_ID: '',
     });
     expect(world.sim.repository('acme/api')!.isProtected).toBe(false);
+  });
+
+  test('html_file and badge_file: a sweep writes its HTML page and badge with the CLI file alone', async () => {
+    world = await startWorld();
+    const run = await runJob(world, {
+      server_url: world.url,
+      plan: 'Nightly GitHub',
+      repositories: '*',
+      html_file: 'xopero-report/index.html',
+      badge_file: 'xopero-report/badge.json',
+    });
+    expect(run.stderr).not.toMatch(/^xopero-one: /m);
+    expect(run.code).toBe(0);
+    const html = readFileSync(join(run.projectDir, 'xopero-report/index.html'), 'utf8');
+    expect(html).toMatch(/^<!DOCTYPE html>/);
+    expect(html).toContain('"acme/api-gateway"');
+    expect(JSON.parse(readFileSync(join(run.projectDir, 'xopero-report/badge.json'), 'utf8'))).toMatchObject({ message: '100% protected' });
   });
 });
 

@@ -20,6 +20,9 @@ import { cancelledMarkdown, describeCancellation, watchSignals } from './cancel.
 import { CLI_WORDS, UsageError, flagOfInput, helpText, parseCommandLine } from './cli-args.js';
 import { runReportCommand } from './report-command.js';
 import { writeResultFile } from '../report/result-file.js';
+// Imported, not loaded on demand: the GitLab component runs dist/cli/index.js alone, and the report command
+// brings the merge and the page into this bundle anyway.
+import { writeSweepPages } from '../report/sweep-pages.js';
 import { lazyArchivedLister } from './archived-lister.js'; // [release]
 
 export interface CliIo {
@@ -103,8 +106,7 @@ export async function runCommandLine(io: CliIo): Promise<number> {
     try {
       if (dotenv) writeDotenv(dotenv, values);
       if (settings.resultFile) writeResultFile(settings.resultFile, outcome, CLI_WORDS);
-      // Loaded only when asked for: the page's code (and the merge) stays out of every other run.
-      if (settings.htmlFile || settings.badgeFile) (await import('../report/sweep-pages.js')).writeSweepPages(outcome, settings, CLI_WORDS);
+      writeSweepPages(outcome, settings, CLI_WORDS);
       host.publish?.(values, () => markdownSummary(outcome, Date.now()), streams, io.env);
     } catch (error) {
       problems = [...problems, describeError(error)];
