@@ -7,6 +7,7 @@ import { afterAll, afterEach, describe, expect, test } from '@jest/globals';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { flagOfInput } from '../src/hosts/cli-args.js';
 import { INPUT_NAMES } from '../src/settings/settings.js';
 import { ROOT, runCli, type CliResult } from './harness.js';
 import { EMAIL, PASSWORD, count, startWorld, type World } from './fixtures.js';
@@ -179,7 +180,7 @@ describe('--help and --version', () => {
     expect(run.stderr).toBe('');
     expect(run.stdout).toMatch(/^Usage: xopero-one \[ensure\] \[options\]/);
     for (const input of INPUT_NAMES.filter((name) => !SECRET_INPUTS.includes(name))) {
-      expect(run.stdout).toMatch(new RegExp(`^  --${input} .*${envName(input)}`, 'm'));
+      expect(run.stdout).toMatch(new RegExp(`^  --${flagOfInput(input)} .*${envName(flagOfInput(input))}`, 'm'));
     }
     for (const flag of ['--no-activate', '--dotenv', '--json', '--help', '--version']) {
       expect(run.stdout).toMatch(new RegExp(`^  ${flag}\\b|, ${flag}\\b`, 'm'));

@@ -26,6 +26,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { bundleDigest, documentationFiles, pinnedDigest } from '../scripts/release.js';
+import { flagOfInput } from '../src/hosts/cli-args.js';
 import { INPUT_NAMES } from '../src/settings/settings.js';
 import { CLI_ENTRY, ROOT, baseEnv, expandGitlabVariable, gitlabVariables, parseDotenv, runCommand, runProcess } from './harness.js';
 import { EMAIL, PASSWORD, startWorld, type World } from './fixtures.js';
@@ -278,6 +279,8 @@ describe('the template', () => {
       allow_http: { type: 'boolean', default: false },
       shard: { type: 'string', default: '' },
       result_file: { type: 'string', default: '' },
+      html_file: { type: 'string', default: '' },
+      badge_file: { type: 'string', default: '' },
       remove: { type: 'boolean', default: false },
       reclaim: { type: 'string', default: '' },
       release_limit: { type: 'number', default: 50 },
@@ -319,16 +322,16 @@ describe('the template', () => {
 
     const optionInputs = Object.keys(spec.inputs).filter((name) => !JOB_INPUTS.includes(name));
     for (const input of optionInputs) {
-      const flag = input.replace(/_/g, '-');
+      const flag = flagOfInput(input.replace(/_/g, '-'));
       expect(help.stdout).toMatch(new RegExp(`^  --${flag} `, 'm'));
-      expect(cliInputs).toContain(flag);
+      expect(cliInputs).toContain(input.replace(/_/g, '-'));
       // The job hands this input to the CLI through the flag's variable, and through nothing else.
       const variable = envName(flag);
       expect([input, set.get(variable)]).toEqual([input, `$[[ inputs.${input} ]]`]);
       expect(help.stdout).toMatch(new RegExp(`--${flag} .*${variable}`));
     }
     // Every variable the job sets is one the CLI reads; every CLI option but the secrets and CA is an input.
-    for (const variable of set.keys()) expect(cliInputs.map(envName)).toContain(variable);
+    for (const variable of set.keys()) expect(cliInputs.map((name) => envName(flagOfInput(name)))).toContain(variable);
     expect(optionInputs.map((input) => input.replace(/_/g, '-')).sort()).toEqual([...cliInputs].sort());
   });
 });
@@ -466,7 +469,7 @@ async function runJob(w: World, inputs: Record<string, unknown>, projectVariable
   const result = { code, stdout, stderr };
   const dotenvFile = join(projectDir, job.artifacts.reports.dotenv);
   const dotenv = existsSync(dotenvFile) ? parseDotenv(readFileSync(dotenvFile, 'utf8')) : undefined;
-  return { ...result, all: result.stdout + result.stderr, dotenv, job };
+  return { ...result, all: result.stdout + result.stderr, dotenv, job, projectDir };
 }
 
 function expectProtected(w: World, name: string, plan = 'Nightly GitHub') {
@@ -527,6 +530,23 @@ describe('the job, run as a GitLab runner runs it (bash)', () => {
       XOPERO_PLAN_ID: '',
     });
     expect(world.sim.repository('acme/api')!.isProtected).toBe(false);
+  });
+
+  test('html_file and badge_file: a sweep writes its HTML page and badge with the CLI file alone', async () => {
+    world = await startWorld();
+    const run = await runJob(world, {
+      server_url: world.url,
+      plan: 'Nightly GitHub',
+      repositories: '*',
+      html_file: 'xopero-report/index.html',
+      badge_file: 'xopero-report/badge.json',
+    });
+    expect(run.stderr).not.toMatch(/^xopero-one: /m);
+    expect(run.code).toBe(0);
+    const html = readFileSync(join(run.projectDir, 'xopero-report/index.html'), 'utf8');
+    expect(html).toMatch(/^<!DOCTYPE html>/);
+    expect(html).toContain('"acme/api-gateway"');
+    expect(JSON.parse(readFileSync(join(run.projectDir, 'xopero-report/badge.json'), 'utf8'))).toMatchObject({ message: '100% protected' });
   });
 });
 

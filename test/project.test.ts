@@ -50,7 +50,7 @@ describe('action.yml, README and code agree', () => {
 
   test('every output of action.yml is written by the code, and the code writes no other', () => {
     // Called, not read: the names a run publishes do not depend on the result's kind or values.
-    const outcome = { result: { kind: 'sweep', organization: { id: 'org' }, changed: false }, requests: 0 };
+    const outcome = { result: { kind: 'sweep', organization: { id: 'org' }, changed: false, problems: [] }, requests: 0 };
     const written = Object.keys(outputValues(outcome as unknown as Parameters<typeof outputValues>[0]));
     expect(written.sort()).toEqual(Object.keys(action.outputs).sort());
   });

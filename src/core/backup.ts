@@ -18,17 +18,18 @@ export interface BackupStatus {
   plan?: { lastStatus?: PlanStatus; finished: string; isRunning: boolean };
 }
 
-const iso = (epochMs: number | undefined) => (epochMs && epochMs > 0 ? new Date(epochMs).toISOString() : '');
+/** ISO 8601 UTC of an epoch-ms time from the server, or '' for none (0 or absent). */
+export const isoTime = (epochMs: number | undefined) => (epochMs && epochMs > 0 ? new Date(epochMs).toISOString() : '');
 
 export function backupStatus(repository: Repository, plan: OrganizationPlan | undefined, nowMs: number): BackupStatus {
   const last = repository.lastSuccessfulBackup;
   return {
-    lastBackup: iso(repository.lastBackup),
-    lastSuccessfulBackup: iso(last),
-    nextBackup: iso(repository.nextBackup),
+    lastBackup: isoTime(repository.lastBackup),
+    lastSuccessfulBackup: isoTime(last),
+    nextBackup: isoTime(repository.nextBackup),
     ageSeconds: last > 0 ? Math.max(0, Math.floor((nowMs - last) / 1000)) : undefined,
     lastBackupTaskStatus: repository.lastBackupTaskStatus,
-    plan: plan && { lastStatus: plan.lastStatus, finished: iso(plan.planFinishedTime), isRunning: Boolean(plan.isRunning) },
+    plan: plan && { lastStatus: plan.lastStatus, finished: isoTime(plan.planFinishedTime), isRunning: Boolean(plan.isRunning) },
   };
 }
 

@@ -5,6 +5,7 @@
  */
 import type { Settings } from '../settings/settings.js';
 import { explainErrorCode } from '../xopero/error-codes.js';
+import { isoTime } from './backup.js';
 import type { Failure } from './apply.js';
 import { compareNames, tallyCauses } from './changes.js';
 import { plural } from '../common/text.js';
@@ -63,6 +64,11 @@ export interface SweepResult {
   problems: string[];
   /** Matched repositories this run left as they were, nothing to do (names, by name): the report's passing test cases. */
   unchanged: string[];
+  /**
+   * Every matched repository's last successful backup (ISO 8601 UTC, '' for never), by name: for the HTML report.
+   * Like `unchanged`, in the result file only (src/report/report.ts leaves it out of the `result` output).
+   */
+  lastBackups?: Record<string, string>;
   /** reclaim: what was released (absent when reclaim is off). */
   reclaim?: ReclaimResult;
 }
@@ -179,6 +185,7 @@ export function sweepResult(settings: Settings, run: ProtectionRun, patterns: st
     .filter((repo) => !entries.has(repo.name))
     .map((repo) => repo.name)
     .sort(compareNames);
+  result.lastBackups = Object.fromEntries(state.repositories.map((repo) => [repo.name, isoTime(repo.lastSuccessfulBackup)]));
   result.counts.failed = [...entries.values()].filter((entry) => entry.failures.length > 0).length;
   result.counts.stale = list.findings.length;
   result.changed ||= result.counts.activated + result.counts.attached > 0;

@@ -300,6 +300,22 @@ export const OPTIONS: OptionSpec[] = [
     group: 'output',
     help: "write the result document there (for 'xopero-one report')",
   },
+  {
+    flag: 'html',
+    kind: 'value',
+    value: 'FILE',
+    env: 'XOPERO_HTML',
+    group: 'output',
+    help: 'a whole sweep: write one self-contained HTML page there (search, filter, sort every repository)',
+  },
+  {
+    flag: 'badge',
+    kind: 'value',
+    value: 'FILE',
+    env: 'XOPERO_BADGE',
+    group: 'output',
+    help: 'a whole sweep: write a shields.io endpoint badge (JSON) there: the share of repositories protected',
+  },
   // report
   {
     flag: 'markdown',
@@ -318,10 +334,30 @@ export const OPTIONS: OptionSpec[] = [
     commands: ['report'],
     help: 'write JUnit XML there: one test case per repository, failures for failed and stale ones',
   },
+  {
+    flag: 'html',
+    kind: 'value',
+    value: 'FILE',
+    group: 'output',
+    commands: ['report'],
+    help: 'write one self-contained HTML page there: search, filter and sort every repository',
+  },
+  {
+    flag: 'badge',
+    kind: 'value',
+    value: 'FILE',
+    group: 'output',
+    commands: ['report'],
+    help: 'write a shields.io endpoint badge (JSON) there: the share of repositories protected',
+  },
   // Every command
   { flag: 'help', short: 'h', kind: 'switch', group: 'general', commands: 'every', help: 'show this help' },
   { flag: 'version', short: 'v', kind: 'switch', group: 'general', help: 'print the version' },
 ];
+
+/** Inputs whose flag is not the input's name: the action's html-file is --html (XOPERO_HTML) here. */
+export const FLAG_OF_INPUT: Record<string, string> = { 'html-file': 'html', 'badge-file': 'badge' };
+export const flagOfInput = (input: string) => FLAG_OF_INPUT[input] ?? input;
 
 /** Read only from the environment: a flag would put them in process lists and shell histories. */
 export const SECRET_VARIABLES: Record<string, string> = {
@@ -511,13 +547,13 @@ export function helpText(topic: CommandName = 'ensure'): string {
 export const CLI_WORDS: HostWords = {
   name: (input) => {
     if (SECRET_VARIABLES[input]) return SECRET_VARIABLES[input];
-    const option = ensureOptions.get(input);
-    return option?.env ? `--${input} / ${option.env}` : `--${input}`;
+    const option = ensureOptions.get(flagOfInput(input));
+    return option?.env ? `--${flagOfInput(input)} / ${option.env}` : `--${flagOfInput(input)}`;
   },
   set: (input, value) => {
     if (SECRET_VARIABLES[input]) return `${SECRET_VARIABLES[input]}=${value}`;
-    const option = ensureOptions.get(input);
-    const flag = option?.kind === 'switch' && value === 'true' ? `--${input}` : `--${input} ${value}`;
+    const option = ensureOptions.get(flagOfInput(input));
+    const flag = option?.kind === 'switch' && value === 'true' ? `--${flagOfInput(input)}` : `--${flagOfInput(input)} ${value}`;
     return option?.env ? `${flag} (or ${option.env}=${value})` : flag;
   },
   inputError: (input, problem) => `${CLI_WORDS.name(input)}: ${problem}`,

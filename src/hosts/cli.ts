@@ -18,10 +18,13 @@ import { VERSION } from '../common/version.js';
 import { cancelledMarkdown } from './cancellation.js';
 import * as localRun from './local-run.js';
 import { driveRun } from './run.js';
-import { CLI_WORDS, EXIT, type CliIo, type ParsedCommandLine, UsageError, helpText, parseCommandLine } from './cli-args.js';
+import { CLI_WORDS, EXIT, type CliIo, type ParsedCommandLine, UsageError, flagOfInput, helpText, parseCommandLine } from './cli-args.js';
 import { runReportCommand } from './report-command.js';
 import { writeResultFile } from '../report/result-file.js';
 import { failureKind } from '../report/failure.js';
+// Imported, not loaded on demand: the GitLab component runs dist/cli/index.js alone, and the report command
+// brings the merge and the page into this bundle anyway.
+import { writeSweepPages } from '../report/sweep-pages.js';
 
 /**
  * stdout carries results only: the text report, or with --json exactly one JSON document, on success and on
@@ -100,6 +103,7 @@ async function runEnsure(io: CliIo, parsed: ParsedCommandLine | UsageError): Pro
       try {
         if (dotenv) writeDotenv(dotenv, outputs);
         if (settings.resultFile) writeResultFile(settings.resultFile, outcome, CLI_WORDS);
+        writeSweepPages(outcome, settings, CLI_WORDS);
         host.publish?.(outputs, () => markdownSummary(outcome, Date.now(), releaseReport), streams, io.env);
       } catch (error) {
         problems = [...problems, describeError(error)];
@@ -192,7 +196,7 @@ const envName = (input: string) => input.toUpperCase().replace(/-/g, '_');
 /** Flag, else XOPERO_* variable, else the host's default (GitLab CI, Azure Pipelines, Bitbucket Pipelines). */
 function rawInputs(values: Record<string, string>, env: NodeJS.ProcessEnv, host: Host): RawInputs {
   const raw: RawInputs = {};
-  for (const name of INPUT_NAMES) raw[name] = values[name] ?? env[`XOPERO_${envName(name)}`];
+  for (const name of INPUT_NAMES) raw[name] = values[flagOfInput(name)] ?? env[`XOPERO_${envName(flagOfInput(name))}`];
   if (values['no-activate'] === 'true') raw.activate = 'false';
   // Both given, one would be silently ignored: the sweep takes no single repository.
   if (raw.repository?.trim() && raw.repositories?.trim()) {

@@ -17,6 +17,9 @@ export async function reportOutcome(outcome: RunOutcome, settings: Settings): Pr
   await publish(outputValues(outcome), () => markdownSummary(outcome, Date.now(), releaseReport));
   // After the outputs and the summary: a file that cannot be written fails the step, what the run did is on record.
   if (settings.resultFile) writeResultFile(settings.resultFile, outcome, settings.words);
+  // Loaded only when asked for: the page's code (and the merge) stays out of every other run.
+  if (settings.htmlFile || settings.badgeFile)
+    (await import('../report/sweep-pages.js')).writeSweepPages(outcome, settings, settings.words);
 }
 
 export async function reportCancellation(cancellation: Cancellation, settings: Settings): Promise<void> {

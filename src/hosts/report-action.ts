@@ -19,8 +19,20 @@ export async function runReportAction(): Promise<void> {
       .filter(Boolean);
     const { report, markdown, line } = mergeReport(
       results,
-      { json: core.getInput('json-file'), junit: core.getInput('junit-file'), markdown: core.getInput('markdown-file') },
-      { json: 'JSON report (json-file)', junit: 'JUnit report (junit-file)', markdown: 'Markdown report (markdown-file)' },
+      {
+        json: core.getInput('json-file'),
+        junit: core.getInput('junit-file'),
+        markdown: core.getInput('markdown-file'),
+        html: core.getInput('html-file'),
+        badge: core.getInput('badge-file'),
+      },
+      {
+        json: 'JSON report (json-file)',
+        junit: 'JUnit report (junit-file)',
+        markdown: 'Markdown report (markdown-file)',
+        html: 'HTML report (html-file)',
+        badge: 'badge (badge-file)',
+      },
     );
     if (process.env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(markdown).write();
     core.info(line);

@@ -23,8 +23,8 @@ export async function runReportCommand(
     // The Markdown goes to --markdown, else appended to the GitHub job summary, else to standard output.
     const { report, markdown, line } = mergeReport(
       files,
-      { json: values.json, junit: values.junit, markdown: values.markdown },
-      { json: 'JSON report', junit: 'JUnit report', markdown: 'Markdown report' },
+      { json: values.json, junit: values.junit, markdown: values.markdown, html: values.html, badge: values.badge },
+      { json: 'JSON report', junit: 'JUnit report', markdown: 'Markdown report', html: 'HTML report', badge: 'badge' },
     );
     const summaryFile = values.markdown ? undefined : io.env.GITHUB_STEP_SUMMARY;
     if (summaryFile) writeReportFile(summaryFile, markdown, 'job summary (GITHUB_STEP_SUMMARY)', true);

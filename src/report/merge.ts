@@ -18,6 +18,8 @@ export class ReportError extends XoperoError {}
 
 export interface ResultDocument extends SweepResult {
   requests?: { total: number; mutating: number };
+  /** When the result file was written (ISO 8601); absent in files of older versions. */
+  writtenAt?: string;
 }
 
 export interface LoadedResult {
@@ -42,6 +44,8 @@ export interface ReportEntry extends Omit<SweepEntry, 'id'> {
   /** The shard whose result named it (`i/n`), or '' for an unsharded sweep. */
   shard: string;
   outcome: Outcome;
+  /** Its last successful backup (ISO 8601, '' never); absent when the result file did not say (older versions). */
+  lastSuccessfulBackup?: string;
 }
 
 export interface MergedReport {
@@ -55,6 +59,10 @@ export interface MergedReport {
   patterns: string[];
   /** Number of shards merged (1 for an unsharded sweep). */
   shards: number;
+  /** When the last shard's result file was written (ISO 8601); absent when none said. */
+  finishedAt?: string;
+  /** [release] Repositories reclaim released, over all shards. */
+  released: number;
   counts: SweepResult['counts'];
   outcomes: Record<Outcome, number>;
   changed: boolean;
@@ -209,8 +217,11 @@ function combine(results: LoadedResult[]): MergedReport {
     for (const key of Object.keys(counts) as Array<keyof typeof counts>) counts[key] += Number(doc.counts[key] ?? 0);
     requests.total += doc.requests?.total ?? 0;
     requests.mutating += doc.requests?.mutating ?? 0;
-    for (const entry of doc.entries) repositories.push({ ...entry, shard, outcome: outcomeOf(entry.actions) });
-    for (const name of doc.unchanged) repositories.push({ repository: name, actions: [], shard, outcome: 'already-protected' });
+    const last = (name: string) =>
+      doc.lastBackups && Object.hasOwn(doc.lastBackups, name) ? { lastSuccessfulBackup: doc.lastBackups[name] } : {};
+    for (const entry of doc.entries) repositories.push({ ...entry, shard, outcome: outcomeOf(entry.actions), ...last(entry.repository) });
+    for (const name of doc.unchanged)
+      repositories.push({ repository: name, actions: [], shard, outcome: 'already-protected', ...last(name) });
     // Every shard reads the whole organization, so each names the same missing names; each name counts in its own shard.
     for (const name of doc.notFound ?? [])
       if (!doc.shard || shardOf(name, doc.shard.total) === doc.shard.index) notFound.set(name.toLowerCase(), name);
@@ -218,6 +229,10 @@ function combine(results: LoadedResult[]): MergedReport {
   repositories.sort((a, b) => compareNames(a.repository, b.repository));
   const outcomes: Record<Outcome, number> = { failed: 0, stale: 0, 'not-protected': 0, activated: 0, attached: 0, 'already-protected': 0 };
   for (const entry of repositories) outcomes[entry.outcome] += 1;
+  const finishedAt = results
+    .map(({ doc }) => doc.writtenAt ?? '')
+    .sort()
+    .pop();
   const report: MergedReport = {
     kind: 'sweep-report',
     formatVersion: RESULT_FORMAT_VERSION,
@@ -228,6 +243,8 @@ function combine(results: LoadedResult[]): MergedReport {
     ...(head.plan ? { plan: head.plan } : {}),
     patterns: head.patterns,
     shards: results.length,
+    ...(finishedAt ? { finishedAt } : {}),
+    released: results.reduce((sum, { doc }) => sum + (doc.reclaim?.released.length ?? 0), 0),
     counts,
     outcomes,
     changed: results.some(({ doc }) => doc.changed),

@@ -1,7 +1,9 @@
-/** The merged report's files: JSON, JUnit XML, Markdown; shared by the CLI's `report` and the report action. */
+/** The merged report's files: JSON, JUnit XML, Markdown, HTML, badge; shared by the CLI's `report` and the report action. */
 import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { redact } from '../common/redact.js';
+import { badgeJson } from './badge.js';
+import { htmlReport } from './html.js';
 import { junitXml } from './junit.js';
 import { ReportError, expandInputs, loadResult, mergeResults, type MergedReport } from './merge.js';
 import { mergedLine, mergedMarkdown } from './merged-markdown.js';
@@ -32,12 +34,16 @@ export interface ReportFiles {
   json?: string;
   junit?: string;
   markdown?: string;
+  /** One self-contained HTML page (src/report/html.ts). */
+  html?: string;
+  /** A shields.io endpoint badge (src/report/badge.ts). */
+  badge?: string;
 }
 export type ReportFileNames = Record<keyof ReportFiles, string>;
 
 /**
  * The one merge both faces run (the CLI's `report`, the report action): the shards' result documents merged,
- * the JSON, JUnit and Markdown files asked for written, and the Markdown and the closing line returned for the
+ * the JSON, JUnit, Markdown, HTML and badge files asked for written, and the Markdown and the closing line returned for the
  * face to publish its way. Markdown is redacted (the CLI may have secrets registered; the action has none).
  */
 export function mergeReport(
@@ -48,6 +54,8 @@ export function mergeReport(
   const report = buildReport(paths);
   if (files.json) writeReportFile(files.json, reportJson(report), names.json);
   if (files.junit) writeReportFile(files.junit, junitXml(report), names.junit);
+  if (files.html) writeReportFile(files.html, htmlReport(report), names.html);
+  if (files.badge) writeReportFile(files.badge, badgeJson(report), names.badge);
   const markdown = redact(mergedMarkdown(report));
   if (files.markdown) writeReportFile(files.markdown, markdown, names.markdown);
   return { report, markdown, line: mergedLine(report) };

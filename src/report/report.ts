@@ -40,8 +40,9 @@ export function outputValues({ result, requests }: RunOutcome): Record<string, s
     'last-successful-backup': backup?.lastSuccessfulBackup ?? '',
     'next-backup': backup?.nextBackup ?? '',
     'backup-age': backup?.ageSeconds === undefined ? '' : String(backup.ageSeconds),
-    // The names of the unchanged repositories go to the result file only (result-file): they make a large sweep's output large.
-    result: JSON.stringify({ ...result, ...(result.kind === 'sweep' ? { unchanged: undefined } : {}), requests }),
+    // The names of the unchanged repositories and every one's last backup go to the result file only (result-file):
+    // they make a large sweep's output large.
+    result: JSON.stringify({ ...result, ...(result.kind === 'sweep' ? { unchanged: undefined, lastBackups: undefined } : {}), requests }),
   };
 }
 

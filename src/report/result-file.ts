@@ -6,9 +6,13 @@ import { redact } from '../common/redact.js';
 import type { RunOutcome } from '../core/run.js';
 import type { HostWords } from '../common/words.js';
 
-/** The same document as the `result` output, plus the names of the repositories that needed nothing. */
-export function resultDocument({ result, requests }: RunOutcome): string {
-  return `${JSON.stringify({ ...result, requests }, null, 1)}\n`;
+/**
+ * The same document as the `result` output, plus the names of the repositories that needed nothing, every
+ * one's last backup, and when it was written (the HTML report's "when"; the result itself stays a function
+ * of the server's state and the inputs).
+ */
+export function resultDocument({ result, requests }: RunOutcome, now = new Date()): string {
+  return `${JSON.stringify({ ...result, requests, writtenAt: now.toISOString() }, null, 1)}\n`;
 }
 
 /**

@@ -22,6 +22,9 @@ export const INPUT_NAMES = [
   'azure-project',
   'shard',
   'result-file',
+  // The sweep's HTML page and badge (src/report/html.ts, badge.ts); the CLI's flags are --html and --badge.
+  'html-file',
+  'badge-file',
   // Licenses (src/settings/release.ts, src/core/release.ts and reclaim.ts): mode: release, and reclaim in a sweep.
   'remove',
   'reclaim',

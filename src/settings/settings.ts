@@ -44,6 +44,10 @@ export interface Settings extends ReleaseSettings {
   shard?: Shard;
   /** Where to write the result document (for `xopero-one report`); undefined: nowhere. */
   resultFile?: string;
+  /** Where to write the sweep's HTML page; undefined: nowhere. */
+  htmlFile?: string;
+  /** Where to write the sweep's shields.io endpoint badge; undefined: nowhere. */
+  badgeFile?: string;
 }
 
 const MAX_WAIT_SECONDS = 6 * 3600;
@@ -90,6 +94,8 @@ export function parseSettings(given: RawInputs, words: HostWords = ACTION_WORDS)
     azureProject,
     shard: parseShard(get('shard')),
     resultFile: get('result-file') || undefined,
+    htmlFile: get('html-file') || undefined,
+    badgeFile: get('badge-file') || undefined,
   };
   if (settings.shard && !repositories) {
     throw new InputError(
@@ -97,7 +103,22 @@ export function parseSettings(given: RawInputs, words: HostWords = ACTION_WORDS)
       `splits an organization sweep over several jobs; set ${words.name('repositories')} (e.g. *), or leave ${words.name('shard')} empty for a single repository.`,
     );
   }
+  rejectMisplacedPages(settings, words);
   return settings;
+}
+
+/** The HTML page and the badge describe a whole sweep: not a single repository, nor one shard of several. */
+function rejectMisplacedPages(settings: Settings, words: HostWords): void {
+  for (const input of ['html-file', 'badge-file'] as const) {
+    if (!(input === 'html-file' ? settings.htmlFile : settings.badgeFile)) continue;
+    if (!settings.repositories)
+      throw new InputError(input, `is written for an organization sweep; set ${words.name('repositories')} (e.g. *), or leave it empty.`);
+    if (settings.shard && settings.shard.total > 1)
+      throw new InputError(
+        input,
+        `describes the whole sweep, and this job runs one of ${settings.shard.total} shards: write it when merging the shards' result files (xopero-one report, or the report action), and leave it empty here.`,
+      );
+  }
 }
 
 /**

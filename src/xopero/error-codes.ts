@@ -11,8 +11,13 @@ const MEANINGS: Record<string, string> = {
   AU1403: 'the account lacks the role this call needs (DataRemoveManagement or GitManagement)',
 };
 
+/** What the code means in words, or undefined when it is not documented. */
+export function errorCodeMeaning(code: string): string | undefined {
+  return Object.hasOwn(MEANINGS, code.toUpperCase()) ? MEANINGS[code.toUpperCase()] : undefined;
+}
+
 /** "LI5020 (no free license: ...)" or the raw code when its meaning is not documented. */
 export function explainErrorCode(code: string): string {
-  const meaning = MEANINGS[code.toUpperCase()];
+  const meaning = errorCodeMeaning(code);
   return meaning ? `${code} (${meaning})` : `${code} (see the Xopero ONE documentation for this code)`;
 }
