@@ -1,0 +1,36 @@
+// Mutation testing of the pure core and settings: `npm run mutation` (docs/mutation-testing.md says how long it
+// takes and what survives). It runs the unit tests only (jest.stryker.config.js), under ts-jest as native ES
+// modules like `npm test`, hence --experimental-vm-modules for the jest child processes.
+/** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
+export default {
+  // What is mutated: the one list to update when modules move (e.g. shard parsing into settings/).
+  mutate: [
+    'src/core/changes.ts',
+    'src/core/shard.ts',
+    'src/core/backup.ts',
+    'src/core/patterns.ts',
+    'src/settings/*.ts',
+    'src/xopero/schemas.ts',
+    'src/common/neutralize.ts',
+  ],
+  testRunner: 'jest',
+  testRunnerNodeArgs: ['--experimental-vm-modules'],
+  jest: { configFile: 'jest.stryker.config.js', enableFindRelatedTests: false },
+  // Mutants that do not type-check are discarded before any test runs (they could not ship).
+  checkers: ['typescript'],
+  tsconfigFile: 'tsconfig.json',
+  coverageAnalysis: 'perTest',
+  // The machine is shared: two test processes at most.
+  concurrency: 2,
+  // Reruns test only the mutants whose code or covering tests changed (the file is kept between runs, git-ignored).
+  incremental: true,
+  incrementalFile: 'reports/stryker-incremental.json',
+  reporters: ['clear-text', 'progress', 'html', 'json'],
+  htmlReporter: { fileName: 'reports/mutation/mutation.html' },
+  jsonReporter: { fileName: 'reports/mutation/mutation.json' },
+  tempDirName: '.stryker-tmp',
+  // The sandbox needs src/, test/ and the configs; not the bundles or the benchmark's output.
+  ignorePatterns: ['dist', '.bench', 'reports', 'coverage', 'lib', 'templates'],
+  thresholds: { high: 90, low: 85, break: null },
+  timeoutMS: 10000,
+};
