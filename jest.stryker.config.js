@@ -14,6 +14,7 @@ export default {
   testMatch: [
     '<rootDir>/test/core/**/*.test.ts',
     '<rootDir>/test/settings/**/*.test.ts',
+    '<rootDir>/test/common/**/*.test.ts',
     '<rootDir>/test/patterns.test.ts',
     '<rootDir>/test/schemas.test.ts',
     '<rootDir>/test/settings.test.ts',
