@@ -10,7 +10,12 @@ async function wait(states: State[], seconds: number, startedAt = 1_000_000) {
   let now = startedAt;
   let calls = 0;
   const client = { synchronizationState: async () => states[Math.min(calls++, states.length - 1)] } as unknown as XoperoClient;
-  const clock = { now: () => now, sleep: async (ms: number) => void (now += ms) };
+  const clock = {
+    now: () => now,
+    sleep: async (ms: number) => {
+      now += ms;
+    },
+  };
   const log = { info: () => undefined, warning: () => undefined, group: async <T>(_t: string, work: () => Promise<T>) => work() };
   const organization = { id: 'org', name: 'acme' } as Parameters<typeof waitForShardSync>[2];
   const sync = { shard: { index: 2, total: 3 }, startedAt, otherLiterals: [] };
