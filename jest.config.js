@@ -8,6 +8,8 @@ export default {
     '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'test/tsconfig.json', diagnostics: { ignoreCodes: [151002] } }],
   },
   testMatch: ['<rootDir>/test/**/*.test.ts'],
+  // Stryker's sandbox (npm run mutation) holds a copy of the project while it runs.
+  modulePathIgnorePatterns: ['<rootDir>/.stryker-tmp/'],
   // dist/ must match src/, and the run gets its own TMPDIR that must be empty at the end: see the two files.
   globalSetup: '<rootDir>/test/global-setup.ts',
   globalTeardown: '<rootDir>/test/global-teardown.ts',

@@ -5,7 +5,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { ensureCertificates } from './certs.js';
 import {
   ApiError,
@@ -98,10 +98,13 @@ export class Simulator {
   // Indexes, so 100,000 repositories and many clients at once stay quick (see knownSorted, planHas).
   /** Bumped whenever the set of known repositories can change: insert, remove, a synchronization completing. */
   private repoVersion = 0;
-  private readonly knownCache = new Map<string, { version: number; sorted: SimRepo[]; removed: number }>();
+  private readonly knownCache = new Map<string, { version: number; sorted: SimRepo[]; listed: SimRepo[]; removed: number }>();
   private readonly memberIndex = new WeakMap<string[], { length: number; ids: Set<string> }>();
   private readonly sessions = new Map<string, Session>();
   private faults: Array<{ fault: Fault; remaining: number }> = [];
+  private requestWaiters: RequestWaiter[] = [];
+  /** Requests whose body was read, so waiters have seen them. */
+  private readonly announced = new WeakSet<RequestRecord>();
   private readonly random: () => number;
   /** Per-repository refusals by lower-cased full name: the same repositories fail in every run. */
   private readonly rejections = new Map<string, RepositoryRejection>();
@@ -322,6 +325,31 @@ export class Simulator {
     return this.requests.filter((r) => !READ_ONLY_PATHS.has(r.path));
   }
 
+  /**
+   * The first `count` requests that `matches`, received already or still to come (each passed to `matches` once
+   * its body is read, before any fault applies): to wait on an event, never on the clock.
+   */
+  whenRequests(matches: (request: RequestRecord) => boolean, count = 1): Promise<RequestRecord[]> {
+    return new Promise((resolve) => {
+      const waiter: RequestWaiter = { matches, count, seen: [], resolve };
+      for (const record of this.requests) if (this.announced.has(record)) this.offer(waiter, record);
+      if (waiter.seen.length >= count) resolve(waiter.seen);
+      else this.requestWaiters.push(waiter);
+    });
+  }
+
+  private offer(waiter: RequestWaiter, record: RequestRecord): void {
+    if (waiter.seen.length < waiter.count && waiter.matches(record)) waiter.seen.push(record);
+  }
+
+  private notifyWaiters(record: RequestRecord): void {
+    this.announced.add(record);
+    for (const waiter of this.requestWaiters) this.offer(waiter, record);
+    const done = this.requestWaiters.filter((waiter) => waiter.seen.length >= waiter.count);
+    this.requestWaiters = this.requestWaiters.filter((waiter) => waiter.seen.length < waiter.count);
+    for (const waiter of done) waiter.resolve(waiter.seen);
+  }
+
   resetLog(): void {
     this.requests.length = 0;
     this.connections = 0;
@@ -358,7 +386,9 @@ export class Simulator {
     const raw = await readBody(req);
     const parsed = parseJson(raw);
     record.body = parsed.kind === 'json' ? parsed.value : undefined;
+    this.notifyWaiters(record);
     const fault = this.takeFault(record.path);
+    if (fault?.holdUntil) await fault.holdUntil;
     if (fault?.revokeTokens) this.revokeAllTokens();
     const jitter = this.jitterMs > 0 ? Math.floor(this.random() * (this.jitterMs + 1)) : 0;
     await sleep(this.latencyMs + jitter + (fault?.delayMs ?? 0));
@@ -455,8 +485,8 @@ export class Simulator {
 
   private listRepositories(body: unknown): Reply {
     const org = this.requireOrg(text(body, 'id'));
-    const { sorted, removed } = this.knownSorted(org);
-    const selected = this.filters(body).length > 0 ? sorted.filter(this.repositoryFilter(body)) : sorted;
+    const { listed, removed } = this.knownSorted(org);
+    const selected = this.filters(body).length > 0 ? listed.filter(this.repositoryFilter(body)) : listed;
     const page = paginate(isDescending(body) ? [...selected].reverse() : selected, body, this.pageCap);
     return ok({
       ...page.info,
@@ -670,14 +700,15 @@ export class Simulator {
    * otherwise sort 100,000 names 10,000 times. Names, pendingSync and isRemoved of a stored repository are
    * fixed after insertion (a test that changes one directly must re-add the repository instead).
    */
-  private knownSorted(org: SimOrg): { sorted: SimRepo[]; removed: number } {
+  private knownSorted(org: SimOrg): { sorted: SimRepo[]; listed: SimRepo[]; removed: number } {
     const cached = this.knownCache.get(org.id);
     if (cached && cached.version === this.repoVersion) return cached;
     const sorted = sortByName(
       this.reposByOrg.get(org.id)!.filter((repo) => !repo.pendingSync),
       false,
     );
-    const entry = { version: this.repoVersion, sorted, removed: sorted.filter((repo) => repo.isRemoved).length };
+    const listed = this.options.listOrder === 'scrambled' ? scrambled(sorted, this.options.seed ?? 1) : sorted;
+    const entry = { version: this.repoVersion, sorted, listed, removed: sorted.filter((repo) => repo.isRemoved).length };
     this.knownCache.set(org.id, entry);
     return entry;
   }
@@ -868,6 +899,21 @@ export interface RepositoryRejection {
   activation?: string;
   /** An error status, code and message for /plans/attachgitrepository. */
   attachment?: { status: number; code: string; message: string };
+}
+
+/** The listOrder 'scrambled': by a hash of seed and id, the same on every page and every read of one simulator. */
+function scrambled(repos: SimRepo[], seed: number): SimRepo[] {
+  const key = (repo: SimRepo) => createHash('sha256').update(`${seed}:${repo.id.toLowerCase()}`).digest('hex');
+  const keyed = repos.map((repo) => ({ key: key(repo), repo }));
+  keyed.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  return keyed.map(({ repo }) => repo);
+}
+
+interface RequestWaiter {
+  matches: (request: RequestRecord) => boolean;
+  count: number;
+  seen: RequestRecord[];
+  resolve: (requests: RequestRecord[]) => void;
 }
 
 /** A small seeded PRNG: the same seed gives the same delays, a new seed other ones. */

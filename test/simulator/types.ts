@@ -27,6 +27,12 @@ export interface SimulatorOptions {
   syncDurationMs?: number;
   host?: string;
   port?: number;
+  /**
+   * How /git/repositories/getmany orders repositories: 'name' (default) as asked (orderby Name), or 'scrambled':
+   * an order fixed for this simulator's life and set by `seed`, unrelated to the names, as a server with another
+   * collation or an index that ignores orderby would give. Nothing in the product may depend on the listing order.
+   */
+  listOrder?: 'name' | 'scrambled';
 }
 
 /** State objects are live: a test may change a field directly (e.g. `repo.isProtected = false`). */
@@ -125,6 +131,12 @@ export interface Fault {
   transform?: (answer: unknown) => unknown;
   /** Invalidate every token when this request arrives (before it is authorized): a revocation while requests are in flight. */
   revokeTokens?: boolean;
+  /**
+   * Hold the request, once arrived and matched, until this settles, then go on (revokeTokens, delay, answer).
+   * With `Simulator.whenRequests` a test orders answers by events: "answer these once N are in flight", "answer
+   * this one only after a request with another token came in".
+   */
+  holdUntil?: PromiseLike<unknown>;
 }
 
 export interface RequestRecord {
