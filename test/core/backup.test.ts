@@ -1,6 +1,7 @@
 /** The backup gate on a fixed clock: a backup is stale only when it is older than max-backup-age. */
 import { describe, expect, test } from '@jest/globals';
-import { backupStatus, humanTime, staleBackupProblem } from '../../src/core/backup.js';
+import { humanTime } from '../../src/common/text.js';
+import { backupStatus, staleBackupProblem } from '../../src/core/backup.js';
 import { listChanges } from '../../src/core/changes.js';
 import type { OrganizationPlan, Repository } from '../../src/xopero/api-types.js';
 

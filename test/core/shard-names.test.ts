@@ -4,7 +4,8 @@
  * the low bits of FNV-1a do not depend on letter case (bit 0x20), so only other counts show a missing lower-casing.
  */
 import { describe, expect, test } from '@jest/globals';
-import { MAX_SHARDS, formatShard, parseShard, shardOf, startsSynchronization } from '../../src/core/shard.js';
+import { shardOf, startsSynchronization } from '../../src/core/shard.js';
+import { MAX_SHARDS, formatShard, parseShard } from '../../src/settings/shard.js';
 
 /** The README's one-liner, as a user would run it. */
 function readmeShard(name: string, total: number): number {

@@ -1,6 +1,7 @@
 /** Shards 2..n waiting for shard 1's synchronization, at the edges of the window and of the deadline (a fake clock). */
 import { expect, test } from '@jest/globals';
-import { parseShard, waitForShardSync } from '../../src/core/shard.js';
+import { waitForShardSync } from '../../src/core/shard.js';
+import { parseShard } from '../../src/settings/shard.js';
 import type { XoperoClient } from '../../src/xopero/client.js';
 
 type State = { inProgress: boolean; lastStartTime?: number };
