@@ -3,7 +3,7 @@
  * Xopero ONE shows them; ids match exactly. The server is asked to filter, but its answer is checked here.
  */
 import type { AssignedPlan, Organization, OrganizationPlan, Repository } from '../xopero/api-types.js';
-import type { XoperoClient } from '../xopero/client.js';
+import type { XoperoApi } from '../xopero/client.js';
 import { XoperoError } from '../common/errors.js';
 import { ACTION_WORDS, type HostWords } from '../settings/words.js';
 
@@ -66,7 +66,7 @@ export function pickRepository(repositories: Repository[], fullName: string): { 
 }
 
 /** One lookup of one repository: the server filters by name, this checks the names and follows pageCount. */
-export async function lookupRepository(client: XoperoClient, organization: Organization, fullName: string) {
+export async function lookupRepository(client: XoperoApi, organization: Organization, fullName: string) {
   const { repositories, synchronizationInProgress } = await client.listRepositories(organization.id, [
     { property: 'Name', operator: 'eq', value: fullName },
   ]);

@@ -15,7 +15,7 @@
  * a separate file, so the protect run neither carries nor evaluates it.
  */
 import type { AssignedPlan, Organization, OrganizationPlan, Repository } from '../xopero/api-types.js';
-import { mapConcurrent, type XoperoClient } from '../xopero/client.js';
+import { mapConcurrent, type XoperoApi } from '../xopero/client.js';
 import { explainErrorCode } from '../xopero/error-codes.js';
 import { ApiError, XoperoError, describeError } from '../common/errors.js';
 import { CancelledError } from '../common/cancel.js';
@@ -166,7 +166,7 @@ export function planReclaim(input: {
  * Outcomes are recorded at each change's index, so they come back in list order whatever order the answers
  * arrive in. A cancellation ends the run; any other failure is recorded and the rest goes on.
  */
-export async function applyRelease(client: XoperoClient, changes: ReleaseChange[]): Promise<ReleaseStep[]> {
+export async function applyRelease(client: XoperoApi, changes: ReleaseChange[]): Promise<ReleaseStep[]> {
   const steps: ReleaseStep[] = changes.map((change) => ({ ...change, outcome: 'done' }));
   const indexes = (action: ReleaseAction) => changes.flatMap((change, index) => (change.action === action ? [index] : []));
   const fail = (index: number, reason: string) => {

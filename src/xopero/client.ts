@@ -129,6 +129,30 @@ export interface ActivationById {
   unconfirmed: string[];
 }
 
+/**
+ * What the core asks of Xopero ONE: a run's own client, or one caller's share of the broker's shared session
+ * (shared-session.ts), which answers the same calls from shared reads and batches.
+ */
+export type XoperoApi = Pick<
+  XoperoClient,
+  | 'login'
+  | 'listOrganizations'
+  | 'listRepositories'
+  | 'synchronizationInProgress'
+  | 'synchronizationState'
+  | 'listAssignedPlans'
+  | 'activate'
+  | 'attach'
+  | 'attachAzureProject'
+  | 'detachAzureProject'
+  | 'deactivate'
+  | 'detach'
+  | 'remove'
+  | 'synchronize'
+  | 'progress'
+  | 'requestCount'
+>;
+
 /** Errors after which the run must stop at once rather than go on with the next repository. */
 export function stopsTheRun(error: unknown): boolean {
   return error instanceof MalformedAnswerError || error instanceof CancelledError;

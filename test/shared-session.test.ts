@@ -1,0 +1,182 @@
+/**
+ * The broker's shared session (src/xopero/shared-session.ts) under a burst, against the HTTPS simulator: many
+ * single-repository runs of the core at once, each with its own client, and the requests Xopero ONE receives
+ * bounded by the organization, not by the number of callers. The session's clock is a fake one the tests move,
+ * so "fresh" and "stale" are decided by the test, never by how busy the machine is.
+ */
+import { afterEach, describe, expect, test } from '@jest/globals';
+import { SharedSession } from '../src/xopero/shared-session.js';
+import { BURST_ORGANIZATION, BURST_PLAN, burstClients, protectAll, seedBurstOrganization, type BurstClients } from './burst.js';
+import { EMAIL, PASSWORD } from './fixtures.js';
+import { Simulator, type SimRepo } from './simulator/index.js';
+
+let sim: Simulator | undefined;
+let clients: BurstClients | undefined;
+
+afterEach(async () => {
+  await clients?.transport.destroy();
+  await sim?.stop();
+  sim = undefined;
+  clients = undefined;
+});
+
+/** A clock that stands still until the test moves it. */
+function fakeClock() {
+  let now = Date.parse('2026-12-07T09:00:00Z');
+  return { now: () => now, advance: (ms: number) => (now += ms) };
+}
+
+async function burstWorld(size: number, targets: number, options: ConstructorParameters<typeof Simulator>[0] = {}) {
+  sim = new Simulator({ users: [{ email: EMAIL, password: PASSWORD, roles: ['SystemAdministrator', 'GitManagement'] }], ...options });
+  const seeded = seedBurstOrganization(sim, size, targets);
+  await sim.start();
+  return { sim, ...seeded, token: sim.issueToken(EMAIL) };
+}
+
+const byPath = (s: Simulator) => {
+  const counts: Record<string, number> = {};
+  for (const request of s.requests) counts[request.path] = (counts[request.path] ?? 0) + 1;
+  return counts;
+};
+
+function expectProtectedAndAttached(s: Simulator, repos: SimRepo[]): void {
+  const plan = s.plan(BURST_PLAN)!;
+  expect(repos.filter((repo) => !s.repository(repo.id)!.isProtected).map((repo) => repo.name)).toEqual([]);
+  expect(repos.filter((repo) => !plan.repositoryIds.includes(repo.id)).map((repo) => repo.name)).toEqual([]);
+  expect(new Set(plan.repositoryIds).size).toBe(plan.repositoryIds.length);
+}
+
+describe('a burst of runs for distinct repositories', () => {
+  test('200 runs at once: one listing, one membership read, full activation batches, one attachment each', async () => {
+    const w = await burstWorld(1_000, 200);
+    const clock = fakeClock();
+    // A window longer than any test: batches go out when they hold 100 ids, so the count is exact.
+    clients = burstClients(w.sim, { kind: 'token', token: w.token }, new SharedSession({ now: clock.now, activationWindowMs: 60_000 }));
+    const runs = await protectAll(
+      clients,
+      w.targets.map((repo) => repo.name),
+    );
+
+    expect(runs.filter((run) => run.error).map((run) => String(run.error))).toEqual([]);
+    for (const run of runs) {
+      expect(run.result).toMatchObject({ activation: 'activated', attachment: 'attached', changed: true, problems: [] });
+    }
+    expectProtectedAndAttached(w.sim, w.targets);
+    expect(byPath(w.sim)).toEqual({
+      '/git/organizations/getmany': 1,
+      '/git/repositories/getmany': 10, // 1,000 repositories, 100 a page (the server's cap)
+      '/plans/listassignedtoorganization': 1,
+      '/git/repositories/activate': 2,
+      '/plans/attachgitrepository': 200,
+    });
+    // Each request is counted on exactly one caller: the counts add up to what the server received.
+    expect(runs.reduce((sum, run) => sum + run.requests.total, 0)).toBe(w.sim.requests.length);
+  });
+
+  test('each caller gets its own ids of a shared activation: a refused one fails alone', async () => {
+    const w = await burstWorld(300, 30);
+    const refused = w.targets[7];
+    w.sim.rejectRepository(refused.name, { activation: 'LI5020' });
+    // 30 ids never fill a batch: the window sends them, in one call or two (when the window closes mid-burst).
+    clients = burstClients(w.sim, { kind: 'token', token: w.token }, new SharedSession({ now: fakeClock().now, activationWindowMs: 50 }));
+    const runs = await protectAll(
+      clients,
+      w.targets.map((repo) => repo.name),
+    );
+
+    const failed = runs.filter((run) => run.result?.activation === 'failed');
+    expect(failed.map((run) => run.name)).toEqual([refused.name]);
+    expect(failed[0].result?.problems.join(' ')).toMatch(/License activation of '.+' failed: .*LI5020/);
+    expect(runs.filter((run) => run.result?.activation === 'activated')).toHaveLength(29);
+    // Still attached: it is backed up once a license is free.
+    expect(runs.every((run) => run.result?.attachment === 'attached')).toBe(true);
+    const activations = w.sim.requests.filter((r) => r.path === '/git/repositories/activate');
+    expect(activations.length).toBeLessThanOrEqual(2);
+    expect(activations.flatMap((r) => (r.body as { Ids: string[] }).Ids).sort()).toEqual(w.targets.map((repo) => repo.id).sort());
+  });
+});
+
+describe('the same runs again', () => {
+  test('within the freshness bound: answered from what the first burst read and changed, no request at all', async () => {
+    const w = await burstWorld(1_000, 100);
+    const clock = fakeClock();
+    clients = burstClients(w.sim, { kind: 'token', token: w.token }, new SharedSession({ now: clock.now, activationWindowMs: 60_000 }));
+    const names = w.targets.map((repo) => repo.name);
+    await protectAll(clients, names);
+    w.sim.resetLog();
+
+    clock.advance(3_000);
+    const again = await protectAll(clients, names);
+
+    expect(w.sim.requests).toEqual([]);
+    for (const run of again) expect(run.result).toMatchObject({ activation: 'already', attachment: 'already', changed: false });
+  });
+
+  test('past the bound: one read of each kind for all of them, nothing changed', async () => {
+    const w = await burstWorld(1_000, 100);
+    const clock = fakeClock();
+    clients = burstClients(w.sim, { kind: 'token', token: w.token }, new SharedSession({ now: clock.now, activationWindowMs: 60_000 }));
+    const names = w.targets.map((repo) => repo.name);
+    await protectAll(clients, names);
+    w.sim.resetLog();
+
+    clock.advance(4_001);
+    const again = await protectAll(clients, names);
+
+    expect(byPath(w.sim)).toEqual({
+      '/git/organizations/getmany': 1,
+      '/git/repositories/getmany': 10,
+      '/plans/listassignedtoorganization': 1,
+    });
+    for (const run of again) expect(run.result).toMatchObject({ activation: 'already', attachment: 'already', changed: false });
+  });
+
+  test('a change made behind the session shows once the bound has passed, not before', async () => {
+    const w = await burstWorld(100, 10);
+    const clock = fakeClock();
+    clients = burstClients(w.sim, { kind: 'token', token: w.token }, new SharedSession({ now: clock.now, activationWindowMs: 10 }));
+    const name = w.targets[0].name;
+    await protectAll(clients, [name]);
+    // Someone detaches it in Xopero ONE.
+    w.sim.plan(BURST_PLAN)!.repositoryIds = w.sim.plan(BURST_PLAN)!.repositoryIds.filter((id) => id !== w.targets[0].id);
+
+    const [cached] = await protectAll(clients, [name]);
+    expect(cached.result?.attachment).toBe('already');
+
+    clock.advance(4_001);
+    const [fresh] = await protectAll(clients, [name]);
+    expect(fresh.result?.attachment).toBe('attached');
+    expect(w.sim.plan(BURST_PLAN)!.repositoryIds).toContain(w.targets[0].id);
+  });
+});
+
+describe('repositories Xopero ONE does not know yet', () => {
+  test('20 runs waiting for 20 new repositories share one synchronization', async () => {
+    sim = new Simulator({
+      syncDurationMs: 200,
+      users: [{ email: EMAIL, password: PASSWORD, roles: ['SystemAdministrator', 'GitManagement'] }],
+    });
+    const { all } = seedBurstOrganization(sim, 100, 1);
+    const fresh = Array.from({ length: 20 }, (_, i) =>
+      sim!.addRepository(BURST_ORGANIZATION, { name: `${BURST_ORGANIZATION}/new-${i}`, isProtected: false, pendingSync: true }),
+    );
+    await sim.start();
+    clients = burstClients(
+      sim,
+      { kind: 'token', token: sim.issueToken(EMAIL) },
+      new SharedSession({ now: fakeClock().now, activationWindowMs: 20, syncWindowMs: 200 }),
+    );
+    const runs = await protectAll(
+      clients,
+      fresh.map((repo) => repo.name),
+    );
+
+    expect(runs.filter((run) => run.error).map((run) => String(run.error))).toEqual([]);
+    for (const run of runs) {
+      expect(run.result).toMatchObject({ synchronization: 'synchronized', activation: 'activated', attachment: 'attached' });
+    }
+    expect(byPath(sim)['/git/repositories/sync']).toBe(1);
+    expectProtectedAndAttached(sim, fresh);
+    expect(all).toHaveLength(100);
+  });
+});
