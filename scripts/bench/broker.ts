@@ -1,0 +1,336 @@
+/**
+ * The broker under a burst (issue 25): `npm run bench:broker [-- --in-process] [--page-cap N] [--json FILE]`.
+ *
+ * A fresh HTTPS simulator in this process, 5 ms per request, holds organization `acme` with 10,000 repositories
+ * and plan `Nightly`: 1,000 of them (spread evenly through the list) neither license-activated nor attached, the
+ * others both. Then 1,000 requests, one for each of the 1,000, arrive evenly within 1 s; once all are answered,
+ * the same 1,000 again. Measured: the answers (every one a result that says protected and attached, and the
+ * simulator's own records agreeing), the requests Xopero ONE received by kind (from the simulator's log), the
+ * answer time of each request (p50, p99, max), the broker's peak RSS, and for every answer how old the newest
+ * complete read of each kind (organizations, the repository listing, the plan membership) was when it was
+ * given, from the simulator's log as well: a read is as old as its first request.
+ *
+ * Through the real broker (default): `node dist/broker/index.js --config FILE` under GNU time (peak RSS), the
+ * requests POST /v1/protect with identity tokens of a fake issuer (test/oidc-issuer.ts) for each repository.
+ * `--in-process`: the same burst through the shared session in this process (test/burst.ts), without the
+ * broker's HTTP and token checks; RSS is then this process's, simulator included.
+ *
+ * Page cap: the server caps page sizes and the docs name no cap; the simulator's default is 100. The issue's
+ * budget (50 requests besides activations and attachments, and 50 in all for the second 1,000) covers reading
+ * 10,000 repositories only when a page holds 1,000 (10 pages a read), which is what the client asks for:
+ * `--page-cap` (default 1000) sets it; at 100 a read of the listing alone is 100 requests.
+ * It is a report: it exits 0 whether or not the targets are met (2 only when it cannot run at all).
+ */
+import { writeFileSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
+import { parseArgs } from 'node:util';
+import { EMAIL, PASSWORD } from '../../test/fixtures.js';
+import { BURST_PLAN, burstClients, protectAll, seedBurstOrganization } from '../../test/burst.js';
+import { Simulator, type RequestRecord, type SimRepo } from '../../test/simulator/index.js';
+import { quantile, targetLines, type Target } from './stats.js';
+
+export interface BrokerBenchOptions {
+  size: number;
+  requests: number;
+  latencyMs: number;
+  pageCap: number;
+  spreadMs: number;
+  inProcess: boolean;
+}
+
+export const BROKER_BENCH_DEFAULTS: BrokerBenchOptions = {
+  size: 10_000,
+  requests: 1_000,
+  latencyMs: 5,
+  pageCap: 1_000,
+  spreadMs: 1_000,
+  inProcess: false,
+};
+
+const TARGETS = {
+  firstOthers: 50,
+  firstActivations: 20,
+  secondTotal: 50,
+  firstP99Ms: 5_000,
+  secondP99Ms: 1_000,
+  peakRssMiB: 150,
+  readAgeMs: 5_000,
+};
+
+/** One request's answer, as the driver saw it. */
+export interface Answer {
+  name: string;
+  sentAt: number;
+  answeredAt: number;
+  /** The result says protected and attached (already or by this run). */
+  protectedAndAttached: boolean;
+  /** Why not, in one line, when it is not. */
+  problem?: string;
+}
+
+/** Sends one request per name at its arrival time and collects the answers. */
+export type Driver = (names: string[], arrivalOffsetsMs: number[]) => Promise<Answer[]>;
+
+interface PassFigures {
+  label: string;
+  answers: Answer[];
+  byPath: Record<string, number>;
+  total: number;
+  activations: number;
+  attachments: number;
+  others: number;
+  p50: number;
+  p99: number;
+  max: number;
+  failed: Answer[];
+  /** Oldest read an answer was based on, per kind: ms between the read's first request and the answer. */
+  readAge: Record<ReadKind, number>;
+  wallMs: number;
+}
+
+type ReadKind = 'organizations' | 'listing' | 'membership';
+const READ_PATHS: Record<ReadKind, string> = {
+  organizations: '/git/organizations/getmany',
+  listing: '/git/repositories/getmany',
+  membership: '/plans/listassignedtoorganization',
+};
+
+/** Complete reads of one kind from the log: a read is page 1 and the pages after it, as old as page 1's start. */
+function readsOf(log: RequestRecord[], path: string): Array<{ startedAt: number; endedAt: number }> {
+  const reads: Array<{ startedAt: number; endedAt: number; pages: number; seen: number }> = [];
+  for (const request of log.filter((r) => r.path === path && r.status === 200)) {
+    const page = Number((request.body as { page?: unknown; Page?: unknown })?.page ?? 1);
+    if (page === 1) reads.push({ startedAt: request.startedAt, endedAt: request.endedAt, pages: 0, seen: 0 });
+    const read = reads.at(-1);
+    if (read) read.endedAt = Math.max(read.endedAt, request.endedAt);
+  }
+  return reads;
+}
+
+/** For each answer, the newest read that had ended before it: how old (ms) that read was at the answer. */
+function oldestReadAge(answers: Answer[], reads: Array<{ startedAt: number; endedAt: number }>): number {
+  let oldest = 0;
+  for (const answer of answers) {
+    const before = reads.filter((read) => read.endedAt <= answer.answeredAt);
+    if (before.length === 0) return Number.POSITIVE_INFINITY;
+    const newest = Math.max(...before.map((read) => read.startedAt));
+    oldest = Math.max(oldest, answer.answeredAt - newest);
+  }
+  return oldest;
+}
+
+async function pass(sim: Simulator, label: string, names: string[], offsets: number[], drive: Driver, allLog: RequestRecord[]): Promise<PassFigures> {
+  const before = sim.requests.length;
+  const started = performance.now();
+  const answers = await drive(names, offsets);
+  const wallMs = performance.now() - started;
+  // Every answer has gone out once the server's log has no request in flight.
+  while (sim.requests.some((r) => r.endedAt === 0)) await new Promise((resolve) => setTimeout(resolve, 5));
+  const log = sim.requests.slice(before);
+  allLog.push(...log);
+  const byPath: Record<string, number> = {};
+  for (const request of log) byPath[request.path] = (byPath[request.path] ?? 0) + 1;
+  const activations = byPath['/git/repositories/activate'] ?? 0;
+  const attachments = byPath['/plans/attachgitrepository'] ?? 0;
+  const latencies = answers.map((answer) => answer.answeredAt - answer.sentAt);
+  // Reads of earlier passes count too: an answer may rest on one.
+  const readAge = Object.fromEntries(
+    (Object.keys(READ_PATHS) as ReadKind[]).map((kind) => [kind, oldestReadAge(answers, readsOf(allLog, READ_PATHS[kind]))]),
+  ) as Record<ReadKind, number>;
+  return {
+    label,
+    answers,
+    byPath,
+    total: log.length,
+    activations,
+    attachments,
+    others: log.length - activations - attachments,
+    p50: quantile(latencies, 0.5),
+    p99: quantile(latencies, 0.99),
+    max: Math.max(...latencies),
+    failed: answers.filter((answer) => !answer.protectedAndAttached),
+    readAge,
+    wallMs,
+  };
+}
+
+/** The burst through the shared session in this process (test/burst.ts), each run started at its arrival time. */
+function inProcessDriver(sim: Simulator): { drive: Driver; close: () => Promise<void> } {
+  const clients = burstClients(sim, { kind: 'password', email: EMAIL, password: PASSWORD });
+  const drive: Driver = async (names, offsets) => {
+    const start = Date.now();
+    const runs = await Promise.all(
+      names.map(async (name, i) => {
+        await new Promise((resolve) => setTimeout(resolve, Math.max(0, start + offsets[i] - Date.now())));
+        const sentAt = Date.now();
+        const [run] = await protectAll(clients, [name]);
+        const result = run.result;
+        const ok = Boolean(result && result.problems.length === 0 && result.repository.protected && result.attachment !== 'failed');
+        const problem = run.error ? String(run.error) : result?.problems.join(' ');
+        return { name, sentAt, answeredAt: Date.now(), protectedAndAttached: ok, problem: ok ? undefined : problem };
+      }),
+    );
+    return runs;
+  };
+  return { drive, close: () => clients.transport.destroy() };
+}
+
+export interface BrokerBenchResult {
+  lines: string[];
+  targets: Target[];
+  json: Record<string, unknown>;
+}
+
+export async function runBrokerBench(options: BrokerBenchOptions): Promise<BrokerBenchResult> {
+  const sim = new Simulator({
+    latencyMs: options.latencyMs,
+    pageCap: options.pageCap,
+    // Exactly the licenses the burst needs: one spent twice would show as a failure.
+    licenses: options.requests,
+    users: [{ email: EMAIL, password: PASSWORD, roles: ['SystemAdministrator', 'GitManagement'] }],
+  });
+  const { targets: repos } = seedBurstOrganization(sim, options.size, options.requests);
+  await sim.start();
+  const names = repos.map((repo) => repo.name);
+  const offsets = names.map((_, i) => (i * options.spreadMs) / names.length);
+  const driver = inProcessDriver(sim);
+  const allLog: RequestRecord[] = [];
+  let first: PassFigures;
+  let second: PassFigures;
+  try {
+    process.stderr.write(`bench: broker, ${options.requests} new repositories\n`);
+    first = await pass(sim, `${fmt(options.requests)} new`, names, offsets, driver.drive, allLog);
+    process.stderr.write(`bench: broker, the same ${options.requests} again\n`);
+    second = await pass(sim, `${fmt(options.requests)} again`, names, offsets, driver.drive, allLog);
+  } finally {
+    await driver.close();
+    await sim.stop();
+  }
+  const peakRssKiB = process.resourceUsage().maxRSS;
+  const state = endState(sim, repos);
+  return report(options, first, second, state, peakRssKiB);
+}
+
+function endState(sim: Simulator, repos: SimRepo[]) {
+  const plan = sim.plan(BURST_PLAN);
+  const inPlan = new Set(plan?.repositoryIds.map((id) => id.toLowerCase()));
+  return {
+    protectedCount: repos.filter((repo) => repo.isProtected).length,
+    attachedCount: repos.filter((repo) => inPlan.has(repo.id.toLowerCase())).length,
+    duplicates: (plan?.repositoryIds.length ?? 0) - inPlan.size,
+    licensesLeft: sim.freeLicenses,
+  };
+}
+
+function report(
+  options: BrokerBenchOptions,
+  first: PassFigures,
+  second: PassFigures,
+  state: ReturnType<typeof endState>,
+  peakRssKiB: number,
+): BrokerBenchResult {
+  const n = options.requests;
+  const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+  const oldest = (p: PassFigures) => Math.max(...Object.values(p.readAge));
+  const targets: Target[] = [
+    {
+      name: `first ${fmt(n)}: all protected and attached`,
+      target: `${fmt(n)} / ${fmt(n)}`,
+      value: `${fmt(n - first.failed.length)} answers; ${fmt(state.protectedCount)} protected, ${fmt(state.attachedCount)} attached`,
+      met: first.failed.length === 0 && state.protectedCount === n && state.attachedCount === n && state.duplicates === 0,
+    },
+    { name: 'first: attachments', target: `<= ${fmt(n)}`, value: String(first.attachments), met: first.attachments <= n },
+    {
+      name: 'first: activation calls',
+      target: `<= ${TARGETS.firstActivations}`,
+      value: String(first.activations),
+      met: first.activations <= TARGETS.firstActivations,
+    },
+    { name: 'first: other requests', target: `<= ${TARGETS.firstOthers}`, value: String(first.others), met: first.others <= TARGETS.firstOthers },
+    { name: 'first: p99 answer', target: `< ${seconds(TARGETS.firstP99Ms)}`, value: seconds(first.p99), met: first.p99 < TARGETS.firstP99Ms },
+    {
+      name: `peak RSS (${options.inProcess ? 'this process, simulator included' : 'broker'})`,
+      target: `< ${TARGETS.peakRssMiB} MiB`,
+      value: `${(peakRssKiB / 1024).toFixed(1)} MiB`,
+      met: peakRssKiB / 1024 < TARGETS.peakRssMiB,
+    },
+    {
+      name: 'again: all protected and attached',
+      target: `${fmt(n)} / ${fmt(n)}`,
+      value: `${fmt(n - second.failed.length)} answers`,
+      met: second.failed.length === 0,
+    },
+    { name: 'again: requests in all', target: `<= ${TARGETS.secondTotal}`, value: String(second.total), met: second.total <= TARGETS.secondTotal },
+    { name: 'again: p99 answer', target: `< ${seconds(TARGETS.secondP99Ms)}`, value: seconds(second.p99), met: second.p99 < TARGETS.secondP99Ms },
+    {
+      name: 'again: oldest read behind an answer',
+      target: `<= ${seconds(TARGETS.readAgeMs)}`,
+      value: seconds(oldest(second)),
+      met: oldest(second) <= TARGETS.readAgeMs,
+    },
+  ];
+  const out: string[] = [];
+  const print = (line = '') => out.push(line);
+  print(
+    `Broker under a burst (${options.inProcess ? 'in process: the shared session without the broker' : 'dist/broker/index.js'}); simulator: HTTPS, ${options.latencyMs} ms per request, page cap ${options.pageCap},`,
+  );
+  print(
+    `  organization of ${fmt(options.size)} repositories; ${fmt(n)} requests for ${fmt(n)} distinct repositories neither activated nor attached, arriving evenly within ${seconds(options.spreadMs)}`,
+  );
+  print();
+  const header = `${pad('pass', 14)}${padLeft('wall', 9)}${padLeft('requests', 10)}${padLeft('activate', 10)}${padLeft('attach', 8)}${padLeft('others', 8)}${padLeft('p50', 9)}${padLeft('p99', 9)}${padLeft('max', 9)}${padLeft('failed', 8)}`;
+  print(header);
+  print('-'.repeat(header.length));
+  for (const p of [first, second]) {
+    print(
+      `${pad(p.label, 14)}${padLeft(seconds(p.wallMs), 9)}${padLeft(String(p.total), 10)}${padLeft(String(p.activations), 10)}${padLeft(String(p.attachments), 8)}${padLeft(String(p.others), 8)}` +
+        `${padLeft(seconds(p.p50), 9)}${padLeft(seconds(p.p99), 9)}${padLeft(seconds(p.max), 9)}${padLeft(String(p.failed.length), 8)}`,
+    );
+  }
+  print();
+  print('Requests by path:');
+  for (const path of [...new Set([...Object.keys(first.byPath), ...Object.keys(second.byPath)])].sort())
+    print(`  ${pad(path, 40)}${padLeft(String(first.byPath[path] ?? 0), 8)}${padLeft(String(second.byPath[path] ?? 0), 8)}`);
+  print();
+  print('Oldest read an answer rested on (answer time minus the first request of the newest complete read before it):');
+  for (const p of [first, second])
+    print(`  ${pad(p.label, 14)}${(Object.keys(READ_PATHS) as ReadKind[]).map((kind) => `${kind} ${seconds(p.readAge[kind])}`).join(', ')}`);
+  print(
+    `End state (simulator): ${fmt(state.protectedCount)} protected, ${fmt(state.attachedCount)} attached, ${state.duplicates} duplicate ids in the plan, ${state.licensesLeft} licenses left.`,
+  );
+  for (const failed of [...first.failed, ...second.failed].slice(0, 5)) print(`  NOT PROTECTED: ${failed.name}: ${failed.problem ?? ''}`);
+  print();
+  print('Targets:');
+  out.push(...targetLines(targets));
+  const json = { options, first: summary(first), second: summary(second), state, peakRssKiB, targets };
+  return { lines: out, targets, json };
+}
+
+function summary(p: PassFigures) {
+  const { answers: _answers, failed, ...rest } = p;
+  return { ...rest, failed: failed.length };
+}
+
+const fmt = (value: number) => value.toLocaleString('en-US');
+const pad = (text: string, width: number) => text.padEnd(width);
+const padLeft = (text: string, width: number) => text.padStart(width);
+
+// ---- run as a script ------------------------------------------------------------------------------------
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const { values } = parseArgs({
+    options: {
+      'in-process': { type: 'boolean', default: false },
+      'page-cap': { type: 'string', default: String(BROKER_BENCH_DEFAULTS.pageCap) },
+      json: { type: 'string' },
+    },
+  });
+  const pageCap = Number(values['page-cap']);
+  if (!Number.isInteger(pageCap) || pageCap < 1) {
+    console.error(`bench: --page-cap must be a positive integer, got '${values['page-cap']}'`);
+    process.exit(2);
+  }
+  const result = await runBrokerBench({ ...BROKER_BENCH_DEFAULTS, pageCap, inProcess: values['in-process'] });
+  console.log(result.lines.join('\n'));
+  if (values.json) writeFileSync(values.json, `${JSON.stringify(result.json, null, 2)}\n`);
+}
