@@ -8,13 +8,25 @@ import { EXIT_CODES } from './hosts/cancel.js';
 // release core (mode: release, reclaim) is bundled into it here; only octokit (reclaim: archived) stays apart.
 import './core/release.js';
 
-const code = await runCommandLine({
-  argv: process.argv.slice(2),
-  env: process.env,
-  stdout: (text) => process.stdout.write(text),
-  stderr: (text) => process.stderr.write(text),
-});
-// A cancelled run exits at once: the abandoned core may still sit in a poll delay.
-if (Object.values(EXIT_CODES).includes(code)) process.exit(code);
-process.exitCode = code;
-exitWhenFlushed();
+// `xopero-one broker`: the server is its own bundle (dist/broker/index.js), loaded from a computed path so ncc
+// leaves it out of this file, which the GitLab component pins. It reads process.argv and runs until stopped.
+if (process.argv[2] === 'broker') {
+  const brokerEntry = new URL('../broker/index.js', import.meta.url).href;
+  // Settles once the broker has stopped; it then ends the process itself.
+  await import(/* webpackIgnore: true */ brokerEntry);
+} else {
+  await runCli();
+}
+
+async function runCli(): Promise<void> {
+  const code = await runCommandLine({
+    argv: process.argv.slice(2),
+    env: process.env,
+    stdout: (text) => process.stdout.write(text),
+    stderr: (text) => process.stderr.write(text),
+  });
+  // A cancelled run exits at once: the abandoned core may still sit in a poll delay.
+  if (Object.values(EXIT_CODES).includes(code)) process.exit(code);
+  process.exitCode = code;
+  exitWhenFlushed();
+}

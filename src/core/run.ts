@@ -56,18 +56,7 @@ export async function runProtection(
     words: settings.words,
   });
   try {
-    const context = { client, settings, log, clock, listArchived }; // [release] listArchived
-    // An Azure DevOps project is its own target: the whole project joins (or, with mode: release, leaves) the plan.
-    const work: Promise<RunOutcome['result']> = settings.azureProject
-      ? runAzureProject(context)
-      : // [release] loaded only in this mode (ncc emits it as a separate file): the protect run does not carry it.
-        settings.operation === 'release'
-        ? import('./release.js').then((release) => release.releaseRepository(context))
-        : settings.repositories
-          ? sweepOrganization(context)
-          : protectRepository(context);
-    const result = await untilCancelled(work, signal, () => client.progress());
-    return { result, requests: { ...client.requestCount } };
+    return await runWithClient(settings, client, { log, clock, signal, listArchived });
   } finally {
     // destroy, not close: nothing is in flight any more (or a cancellation aborts it), and idle keep-alive
     // sockets must not hold the exit.
@@ -75,6 +64,29 @@ export async function runProtection(
     // outputs and the summary, which do not depend on them.
     transport.destroy().catch(() => undefined);
   }
+}
+
+/**
+ * The core on a client the caller built: the run above (a client of its own per run), and the broker (one
+ * shared sign-in for every request, src/hosts/broker/xopero.ts). The caller closes the transport.
+ */
+export async function runWithClient(
+  settings: Settings,
+  client: XoperoClient,
+  { log, clock = systemClock, signal, listArchived }: Pick<RunOptions, 'log' | 'clock' | 'signal' | 'listArchived'>,
+): Promise<RunOutcome> {
+  const context = { client, settings, log, clock, listArchived }; // [release] listArchived
+  // An Azure DevOps project is its own target: the whole project joins (or, with mode: release, leaves) the plan.
+  const work: Promise<RunOutcome['result']> = settings.azureProject
+    ? runAzureProject(context)
+    : // [release] loaded only in this mode (ncc emits it as a separate file): the protect run does not carry it.
+      settings.operation === 'release'
+      ? import('./release.js').then((release) => release.releaseRepository(context))
+      : settings.repositories
+        ? sweepOrganization(context)
+        : protectRepository(context);
+  const result = await untilCancelled(work, signal, () => client.progress());
+  return { result, requests: { ...client.requestCount } };
 }
 
 /**

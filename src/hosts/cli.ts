@@ -21,6 +21,8 @@ import { CLI_WORDS, UsageError, helpText, parseCommandLine } from './cli-args.js
 import { runReportCommand } from './report-command.js';
 import { writeResultFile } from '../report/result-file.js';
 import { lazyArchivedLister } from './archived-lister.js'; // [release]
+import { parseBrokerClientSettings, type BrokerClientSettings } from '../settings/broker-client.js';
+import { identityToken, runThroughBroker } from './broker-client.js';
 
 export interface CliIo {
   argv: string[];
@@ -68,10 +70,16 @@ export async function runCommandLine(io: CliIo): Promise<number> {
   const log = host.log(io.stderr, { color: !io.env.NO_COLOR });
   host.start?.(streams, io.env);
   const timeline = new Timeline(io.env.XOPERO_TIMING === '1');
-  let settings: Settings;
+  let settings: Settings | BrokerClientSettings;
+  let idToken: string | undefined;
   let dotenv: string | undefined;
   try {
-    settings = parseSettings(rawInputs(parsed.values, io.env, host), CLI_WORDS);
+    // With a broker, the broker holds the credential and names the repository (src/hosts/broker-client.ts).
+    const brokerUrl = parsed.values['broker-url'] ?? (io.env.XOPERO_BROKER_URL || undefined);
+    if (brokerUrl) {
+      settings = parseBrokerClientSettings(brokerUrl, rawInputs(parsed.values, io.env, withResultFileDefaultOnly(host)), CLI_WORDS);
+      idToken = identityToken(io.env, CLI_WORDS);
+    } else settings = parseSettings(rawInputs(parsed.values, io.env, host), CLI_WORDS);
     dotenv = parsed.values.dotenv ?? (io.env.XOPERO_DOTENV || undefined) ?? host.defaultDotenv;
     if (dotenv) checkWritable(dotenv);
   } catch (error) {
@@ -94,8 +102,20 @@ export async function runCommandLine(io: CliIo): Promise<number> {
   }
   const signals = watchSignals(log);
   try {
-    const listArchived = lazyArchivedLister(settings, io.env); // [release]
-    const outcome = await runProtection(settings, { log, env: io.env, timeline, signal: signals.signal, listArchived });
+    const outcome =
+      'brokerUrl' in settings
+        ? await runThroughBroker(settings, idToken ?? '', {
+            env: io.env,
+            signal: signals.signal,
+            onRetry: (reason) => log.warning(`Retrying the broker after ${reason}.`),
+          })
+        : await runProtection(settings, {
+            log,
+            env: io.env,
+            timeline,
+            signal: signals.signal,
+            listArchived: lazyArchivedLister(settings, io.env),
+          }); // [release] listArchived
     const values = outputValues(outcome);
     // The report first: if the dotenv or result file cannot be written, what the run changed is still on record.
     (json ? io.stderr : io.stdout)(textReport(singleLineValues(outcome), Date.now()).split('\n').map(line).join('\n'));
@@ -181,6 +201,21 @@ function rawInputs(values: Record<string, string>, env: NodeJS.ProcessEnv, host:
   addSecret(raw['github-token']); // [release]
   raw['ca-certificate'] = readCaCertificate(raw['ca-certificate']);
   return raw;
+}
+
+/**
+ * Through the broker, the host's defaults for the repository and organization do not apply (the identity
+ * token names them); its default result file does (Bitbucket's xopero-result.json for later steps).
+ */
+function withResultFileDefaultOnly(host: Host): Host {
+  return {
+    ...host,
+    applyDefaults: (raw, env) => {
+      const defaults: RawInputs = {};
+      host.applyDefaults(defaults, env);
+      if (raw['result-file'] === undefined && defaults['result-file'] !== undefined) raw['result-file'] = defaults['result-file'];
+    },
+  };
 }
 
 /** GitLab file variables hold a path; a plain variable holds the PEM itself. */

@@ -1,0 +1,1 @@
+module.exports = eval("require")("../broker/index.js");
