@@ -7,7 +7,7 @@ import { silentLog } from '../src/core/log.js';
 import { protectRepository, type ProtectResult } from '../src/core/protect.js';
 import { systemClock, type Clock } from '../src/core/synchronize.js';
 import { parseSettings, type Credentials } from '../src/settings/settings.js';
-import { XoperoClient } from '../src/xopero/client.js';
+import { XoperoClient, type LoginSession } from '../src/xopero/client.js';
 import { SharedSession } from '../src/xopero/shared-session.js';
 import { createTransport, type Transport } from '../src/xopero/transport.js';
 import type { Simulator, SimRepo } from './simulator/index.js';
@@ -37,11 +37,21 @@ export interface BurstClients {
   transport: Transport;
 }
 
-/** The session and the way to make each run's client, against the simulator (its CA trusted). */
+/**
+ * The session and the way to make each run's client against the simulator (its CA trusted), as the broker makes
+ * them (src/hosts/broker/xopero.ts): one transport and one sign-in (LoginSession) under every client.
+ */
 export function burstClients(sim: Simulator, credentials: Credentials, session = new SharedSession()): BurstClients {
   const serverUrl = new URL(sim.url);
   const transport = createTransport({ serverUrl, caCertificate: sim.caCert });
-  return { session, serverUrl, credentials, transport, client: () => new XoperoClient({ serverUrl, credentials, transport }) };
+  const signIn: LoginSession = {};
+  return {
+    session,
+    serverUrl,
+    credentials,
+    transport,
+    client: () => new XoperoClient({ serverUrl, credentials, transport, session: signIn }),
+  };
 }
 
 export interface CallerRun {

@@ -47,11 +47,15 @@ function expectProtectedAndAttached(s: Simulator, repos: SimRepo[]): void {
 }
 
 describe('a burst of runs for distinct repositories', () => {
-  test('200 runs at once: one listing, one membership read, full activation batches, one attachment each', async () => {
+  test('200 runs at once: one login, one listing, one membership read, full activation batches, one attachment each', async () => {
     const w = await burstWorld(1_000, 200);
     const clock = fakeClock();
     // A window longer than any test: batches go out when they hold 100 ids, so the count is exact.
-    clients = burstClients(w.sim, { kind: 'token', token: w.token }, new SharedSession({ now: clock.now, activationWindowMs: 60_000 }));
+    clients = burstClients(
+      w.sim,
+      { kind: 'password', email: EMAIL, password: PASSWORD },
+      new SharedSession({ now: clock.now, activationWindowMs: 60_000 }),
+    );
     const runs = await protectAll(
       clients,
       w.targets.map((repo) => repo.name),
@@ -63,6 +67,7 @@ describe('a burst of runs for distinct repositories', () => {
     }
     expectProtectedAndAttached(w.sim, w.targets);
     expect(byPath(w.sim)).toEqual({
+      '/account/login': 1,
       '/git/organizations/getmany': 1,
       '/git/repositories/getmany': 10, // 1,000 repositories, 100 a page (the server's cap)
       '/plans/listassignedtoorganization': 1,
@@ -129,6 +134,27 @@ describe('the same runs again', () => {
       '/plans/listassignedtoorganization': 1,
     });
     for (const run of again) expect(run.result).toMatchObject({ activation: 'already', attachment: 'already', changed: false });
+  });
+
+  test('a token revoked under the burst: one login again for all of them', async () => {
+    const w = await burstWorld(1_000, 100);
+    const clock = fakeClock();
+    clients = burstClients(
+      w.sim,
+      { kind: 'password', email: EMAIL, password: PASSWORD },
+      new SharedSession({ now: clock.now, activationWindowMs: 60_000 }),
+    );
+    const names = w.targets.map((repo) => repo.name);
+    await protectAll(clients, names);
+    w.sim.resetLog();
+
+    clock.advance(4_001);
+    w.sim.revokeAllTokens();
+    const again = await protectAll(clients, names);
+
+    expect(again.filter((run) => run.error)).toEqual([]);
+    expect(byPath(w.sim)['/account/login']).toBe(1);
+    expect(w.sim.mutatingRequests()).toEqual([]);
   });
 
   test('a change made behind the session shows once the bound has passed, not before', async () => {

@@ -1,6 +1,6 @@
 /** One run, whatever the host: build the transport and client from the settings, run the core, close. */
 import type { Socket } from 'node:net';
-import { XoperoClient } from '../xopero/client.js';
+import { XoperoClient, type XoperoApi } from '../xopero/client.js';
 import { runAzureProject, type AzureProjectResult } from './azure-project.js';
 import type { Log } from './log.js';
 import { displayProxy, type ProxyChoice } from '../xopero/proxy.js';
@@ -72,7 +72,7 @@ export async function runProtection(
  */
 export async function runWithClient(
   settings: Settings,
-  client: XoperoClient,
+  client: XoperoApi,
   { log, clock = systemClock, signal, listArchived }: Pick<RunOptions, 'log' | 'clock' | 'signal' | 'listArchived'>,
 ): Promise<RunOutcome> {
   const context = { client, settings, log, clock, listArchived }; // [release] listArchived

@@ -4,16 +4,18 @@
  * one single-flight re-login on 401). Each request gets a client of its own over them, so its request count,
  * its malformed-answer stop and its result stay its own.
  *
- * This file is the one place that decides how requests reach Xopero ONE: a shared session with caches and
- * batching replaces `createBrokerXopero` here and nothing else changes.
+ * Over them, the shared session (src/xopero/shared-session.ts) lets the requests of a burst share their reads
+ * (organizations, the repository listing, plan membership; none older than 5 s at the answer), their
+ * activations (batched) and their synchronizations: each request's client is one caller of it.
  */
 import type { Settings } from '../../settings/settings.js';
-import { XoperoClient, type LoginSession } from '../../xopero/client.js';
+import { XoperoClient, type LoginSession, type XoperoApi } from '../../xopero/client.js';
+import { SharedSession } from '../../xopero/shared-session.js';
 import { createTransport } from '../../xopero/transport.js';
 
 export interface BrokerXopero {
   /** A client for one request's run (settings built from the config, the caller's claims and the body). */
-  clientFor(settings: Settings): XoperoClient;
+  clientFor(settings: Settings): XoperoApi;
   /** Drops the pool's connections (graceful stop, after the last run). */
   close(): Promise<void>;
 }
@@ -27,9 +29,12 @@ export function createBrokerXopero(base: Settings, env: NodeJS.ProcessEnv, onRet
     onRetry: (reason) => onRetry?.(reason),
   });
   const session: LoginSession = {};
+  const shared = new SharedSession();
   return {
     clientFor: (settings) =>
-      new XoperoClient({ serverUrl: base.serverUrl, credentials: base.credentials, transport, words: settings.words, session }),
+      shared.caller(
+        new XoperoClient({ serverUrl: base.serverUrl, credentials: base.credentials, transport, words: settings.words, session }),
+      ),
     close: () => transport.destroy(),
   };
 }
