@@ -119,7 +119,14 @@ function oldestReadAge(answers: Answer[], reads: Array<{ startedAt: number; ende
   return oldest;
 }
 
-async function pass(sim: Simulator, label: string, names: string[], offsets: number[], drive: Driver, allLog: RequestRecord[]): Promise<PassFigures> {
+async function pass(
+  sim: Simulator,
+  label: string,
+  names: string[],
+  offsets: number[],
+  drive: Driver,
+  allLog: RequestRecord[],
+): Promise<PassFigures> {
   const before = sim.requests.length;
   const started = performance.now();
   const answers = await drive(names, offsets);
@@ -246,8 +253,18 @@ function report(
       value: String(first.activations),
       met: first.activations <= TARGETS.firstActivations,
     },
-    { name: 'first: other requests', target: `<= ${TARGETS.firstOthers}`, value: String(first.others), met: first.others <= TARGETS.firstOthers },
-    { name: 'first: p99 answer', target: `< ${seconds(TARGETS.firstP99Ms)}`, value: seconds(first.p99), met: first.p99 < TARGETS.firstP99Ms },
+    {
+      name: 'first: other requests',
+      target: `<= ${TARGETS.firstOthers}`,
+      value: String(first.others),
+      met: first.others <= TARGETS.firstOthers,
+    },
+    {
+      name: 'first: p99 answer',
+      target: `< ${seconds(TARGETS.firstP99Ms)}`,
+      value: seconds(first.p99),
+      met: first.p99 < TARGETS.firstP99Ms,
+    },
     {
       name: `peak RSS (${options.inProcess ? 'this process, simulator included' : 'broker'})`,
       target: `< ${TARGETS.peakRssMiB} MiB`,
@@ -260,8 +277,18 @@ function report(
       value: `${fmt(n - second.failed.length)} answers`,
       met: second.failed.length === 0,
     },
-    { name: 'again: requests in all', target: `<= ${TARGETS.secondTotal}`, value: String(second.total), met: second.total <= TARGETS.secondTotal },
-    { name: 'again: p99 answer', target: `< ${seconds(TARGETS.secondP99Ms)}`, value: seconds(second.p99), met: second.p99 < TARGETS.secondP99Ms },
+    {
+      name: 'again: requests in all',
+      target: `<= ${TARGETS.secondTotal}`,
+      value: String(second.total),
+      met: second.total <= TARGETS.secondTotal,
+    },
+    {
+      name: 'again: p99 answer',
+      target: `< ${seconds(TARGETS.secondP99Ms)}`,
+      value: seconds(second.p99),
+      met: second.p99 < TARGETS.secondP99Ms,
+    },
     {
       name: 'again: oldest read behind an answer',
       target: `<= ${seconds(TARGETS.readAgeMs)}`,
@@ -294,7 +321,9 @@ function report(
   print();
   print('Oldest read an answer rested on (answer time minus the first request of the newest complete read before it):');
   for (const p of [first, second])
-    print(`  ${pad(p.label, 14)}${(Object.keys(READ_PATHS) as ReadKind[]).map((kind) => `${kind} ${seconds(p.readAge[kind])}`).join(', ')}`);
+    print(
+      `  ${pad(p.label, 14)}${(Object.keys(READ_PATHS) as ReadKind[]).map((kind) => `${kind} ${seconds(p.readAge[kind])}`).join(', ')}`,
+    );
   print(
     `End state (simulator): ${fmt(state.protectedCount)} protected, ${fmt(state.attachedCount)} attached, ${state.duplicates} duplicate ids in the plan, ${state.licensesLeft} licenses left.`,
   );
