@@ -81,9 +81,20 @@ export function planMembership(plans: AssignedPlan[], planId: string): (reposito
   const plan = plans.find((candidate) => sameId(candidate.id, planId));
   if (!plan) return () => false; // A plan with no repositories yet is not listed at all.
   if (plan.includeAllRepositories) return () => true;
-  const ids = new Set((plan.repositoryIds ?? []).map((id) => id.toLowerCase()));
+  let ids = memberSets.get(plan);
+  if (!ids) {
+    ids = new Set((plan.repositoryIds ?? []).map((id) => id.toLowerCase()));
+    memberSets.set(plan, ids);
+  }
   return (repositoryId) => ids.has(repositoryId.toLowerCase());
 }
+
+/**
+ * A plan's ids as a set, once per plan object: the broker's runs of a burst share one read of the membership
+ * (src/xopero/shared-session.ts), and 1,000 runs would otherwise each index the same 10,000 ids. A plan object
+ * is never changed once read (a confirmed attachment gives a new one), so its set stays true.
+ */
+const memberSets = new WeakMap<AssignedPlan, Set<string>>();
 
 export function isAttached(plans: AssignedPlan[], planId: string, repositoryId: string): boolean {
   return planMembership(plans, planId)(repositoryId);

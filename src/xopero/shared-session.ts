@@ -170,6 +170,49 @@ function listingOf(repositories: Repository[], synchronizationInProgress: boolea
   return { byId, byName, synchronizationInProgress };
 }
 
+/**
+ * An organization's plan membership as one read gave it, plus what attachments confirmed since. The plans a
+ * caller gets are built once per change and then shared (the core indexes a plan's ids once per plan object,
+ * lookup.ts planMembership), and a confirmed attachment costs a set lookup, not a copy of the plan's list.
+ */
+class Membership {
+  private readonly added = new Map<string, { name: string; ids: string[] }>();
+  private readonly members = new Map<string, Set<string>>();
+  private built?: AssignedPlan[];
+
+  constructor(private readonly read: AssignedPlan[]) {
+    for (const plan of read) this.members.set(lower(plan.id), new Set(plan.repositoryIds.map(lower)));
+  }
+
+  add(planId: string, planName: string, repositoryId: string): void {
+    let members = this.members.get(lower(planId));
+    if (!members) {
+      members = new Set();
+      this.members.set(lower(planId), members);
+    }
+    if (members.has(lower(repositoryId))) return;
+    members.add(lower(repositoryId));
+    const added = this.added.get(lower(planId)) ?? { name: planName, ids: [] };
+    added.ids.push(repositoryId);
+    this.added.set(lower(planId), added);
+    this.built = undefined;
+  }
+
+  plans(): AssignedPlan[] {
+    this.built ??= [
+      ...this.read.map((plan) => {
+        const added = this.added.get(lower(plan.id));
+        return added ? { ...plan, repositoryIds: [...plan.repositoryIds, ...added.ids] } : plan;
+      }),
+      // A plan with no repositories yet is not listed at all: now it has some.
+      ...[...this.added]
+        .filter(([id]) => !this.read.some((plan) => lower(plan.id) === id))
+        .map(([id, { name, ids }]) => ({ id, name, includeAllRepositories: false, repositoryIds: [...ids] })),
+    ];
+    return this.built;
+  }
+}
+
 /** The one Name filter a single-repository lookup sends (lookup.ts): answered from the listing. */
 function nameEquals(filters: Filter[] | undefined): string | undefined {
   if (filters?.length !== 1) return undefined;
@@ -211,7 +254,7 @@ export class SharedSession {
   private seq = 0;
   private readonly organizations: SharedRead<Organization[]>;
   private readonly listings = new Map<string, SharedRead<Listing>>();
-  private readonly memberships = new Map<string, SharedRead<AssignedPlan[]>>();
+  private readonly memberships = new Map<string, SharedRead<Membership>>();
   private readonly syncs = new Map<string, SyncRound>();
   private activationQueue: ActivationWaiter[] = [];
   private activationTimer?: NodeJS.Timeout;
@@ -246,10 +289,10 @@ export class SharedSession {
     return this.listingOf(organizationId).get(client, after);
   }
 
-  membershipRead(client: XoperoClient, organizationId: string, after: number): Promise<Stamped<AssignedPlan[]>> {
+  membershipRead(client: XoperoClient, organizationId: string, after: number): Promise<Stamped<Membership>> {
     let read = this.memberships.get(lower(organizationId));
     if (!read) {
-      read = new SharedRead(this, (c) => c.listAssignedPlans(organizationId));
+      read = new SharedRead(this, async (c) => new Membership(await c.listAssignedPlans(organizationId)));
       this.memberships.set(lower(organizationId), read);
     }
     return read.get(client, after);
@@ -376,13 +419,7 @@ export class SharedSession {
       return;
     }
     const name = organization.plans?.find((plan) => lower(plan.id) === lower(planId))?.name ?? '';
-    membership.record((plans) => {
-      const index = plans.findIndex((plan) => lower(plan.id) === lower(planId));
-      // A plan with no repositories yet is not listed at all: now it has one.
-      if (index < 0) plans.push({ id: planId, name, includeAllRepositories: false, repositoryIds: [repositoryId] });
-      else if (!plans[index].repositoryIds.some((id) => lower(id) === lower(repositoryId)))
-        plans[index] = { ...plans[index], repositoryIds: [...plans[index].repositoryIds, repositoryId] };
-    });
+    membership.record((value) => value.add(planId, name, repositoryId));
   }
 
   private organizationOfPlan(planId: string): Organization | undefined {
@@ -478,7 +515,7 @@ class SessionCaller implements XoperoApi {
 
   async listAssignedPlans(organizationId: string): Promise<AssignedPlan[]> {
     const key = `plans ${lower(organizationId)}`;
-    return [...this.served(key, await this.session.membershipRead(this.client, organizationId, this.after(key)))];
+    return [...this.served(key, await this.session.membershipRead(this.client, organizationId, this.after(key))).plans()];
   }
 
   activate(repositoryIds: string[]): Promise<ActivationById> {
