@@ -21,12 +21,18 @@
  * `--page-cap` (default 1000) sets it; at 100 a read of the listing alone is 100 requests.
  * It is a report: it exits 0 whether or not the targets are met (2 only when it cannot run at all).
  */
-import { writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
+import { Agent } from 'undici';
+import type { ProtectResult } from '../../src/core/protect.js';
 import { EMAIL, PASSWORD } from '../../test/fixtures.js';
-import { BURST_PLAN, burstClients, protectAll, seedBurstOrganization } from '../../test/burst.js';
-import { Simulator, type RequestRecord, type SimRepo } from '../../test/simulator/index.js';
+import { BURST_ORGANIZATION, BURST_PLAN, burstClients, protectAll, seedBurstOrganization } from '../../test/burst.js';
+import { ROOT, TEST_NODE, baseEnv, runCommand } from '../../test/harness.js';
+import { FakeIssuer, githubClaims } from '../../test/oidc-issuer.js';
+import { DEFAULT_CERT_DIR, Simulator, type RequestRecord, type SimRepo } from '../../test/simulator/index.js';
 import { quantile, targetLines, type Target } from './stats.js';
 
 export interface BrokerBenchOptions {
@@ -162,24 +168,139 @@ async function pass(
 }
 
 /** The burst through the shared session in this process (test/burst.ts), each run started at its arrival time. */
-function inProcessDriver(sim: Simulator): { drive: Driver; close: () => Promise<void> } {
+function inProcessDriver(sim: Simulator): { drive: Driver; close: () => Promise<number | undefined> } {
   const clients = burstClients(sim, { kind: 'password', email: EMAIL, password: PASSWORD });
-  const drive: Driver = async (names, offsets) => {
-    const start = Date.now();
-    const runs = await Promise.all(
-      names.map(async (name, i) => {
-        await new Promise((resolve) => setTimeout(resolve, Math.max(0, start + offsets[i] - Date.now())));
-        const sentAt = Date.now();
-        const [run] = await protectAll(clients, [name]);
-        const result = run.result;
-        const ok = Boolean(result && result.problems.length === 0 && result.repository.protected && result.attachment !== 'failed');
-        const problem = run.error ? String(run.error) : result?.problems.join(' ');
-        return { name, sentAt, answeredAt: Date.now(), protectedAndAttached: ok, problem: ok ? undefined : problem };
-      }),
-    );
-    return runs;
+  const drive: Driver = (names, offsets) =>
+    atArrivals(names, offsets, async (name) => {
+      const sentAt = Date.now();
+      const [run] = await protectAll(clients, [name]);
+      return judge(name, sentAt, run.result, run.error === undefined ? undefined : String(run.error));
+    });
+  return {
+    drive,
+    close: async () => {
+      await clients.transport.destroy();
+      return process.resourceUsage().maxRSS;
+    },
   };
-  return { drive, close: () => clients.transport.destroy() };
+}
+
+const BROKER_ENTRY = join(ROOT, 'dist/broker/index.js');
+const AUDIENCE = 'https://xopero-broker.bench';
+const GNU_TIME = '/usr/bin/time';
+/**
+ * Runs at once in the broker (limits.maxConcurrent). A run of a burst mostly waits (for the shared reads, the
+ * activation window, its attachment), and an activation batch can only hold the runs that are waiting for one:
+ * with 32 at once (the broker's default) no batch holds more than 32 ids, and 1,000 need over 30 calls.
+ */
+const BURST_CONCURRENCY = 1_000;
+
+/** Whether an answer's result says protected and attached, and if not, why. */
+function judge(name: string, sentAt: number, result: ProtectResult | undefined, failure?: string): Answer {
+  const ok = Boolean(
+    result && result.problems.length === 0 && result.repository.protected && ['already', 'attached'].includes(result.attachment),
+  );
+  const problem = failure ?? result?.problems.join(' ') ?? 'no result';
+  return { name, sentAt, answeredAt: Date.now(), protectedAndAttached: ok, problem: ok ? undefined : problem };
+}
+
+/** Each request started at its offset from now; the answers in the names' order. */
+function atArrivals(names: string[], offsets: number[], send: (name: string, i: number) => Promise<Answer>): Promise<Answer[]> {
+  const start = Date.now();
+  return Promise.all(
+    names.map(async (name, i) => {
+      await new Promise((resolve) => setTimeout(resolve, Math.max(0, start + offsets[i] - Date.now())));
+      return send(name, i);
+    }),
+  );
+}
+
+/**
+ * The real broker: `node dist/broker/index.js --config FILE` under GNU time (its peak RSS), HTTPS with the test
+ * CA's certificate, tokens of a fake issuer for each repository (signed before each pass, so signing is not in
+ * the answer times). Every request opens its own TLS connection, as separate pipelines do.
+ */
+async function brokerDriver(sim: Simulator, workDir: string): Promise<{ drive: Driver; close: () => Promise<number | undefined> }> {
+  const issuer = await FakeIssuer.start();
+  const configFile = join(workDir, 'broker.json');
+  writeFileSync(
+    configFile,
+    JSON.stringify({
+      listen: { host: '127.0.0.1', port: 0 },
+      tls: { certFile: join(DEFAULT_CERT_DIR, 'server.crt'), keyFile: join(DEFAULT_CERT_DIR, 'server.key') },
+      audience: AUDIENCE,
+      xopero: {
+        serverUrl: sim.url,
+        caCertificateFile: sim.caCertPath,
+        emailVariable: 'BROKER_XOPERO_EMAIL',
+        passwordVariable: 'BROKER_XOPERO_PASSWORD',
+      },
+      issuers: [{ issuer: issuer.url, kind: 'github', owners: [BURST_ORGANIZATION] }],
+      plans: [{ repositories: [`${BURST_ORGANIZATION}/*`], allowed: [BURST_PLAN], default: BURST_PLAN }],
+      limits: { maxConcurrent: BURST_CONCURRENCY, maxQueued: 1_000 },
+    }),
+  );
+  const timeFile = join(workDir, 'broker-time');
+  writeFileSync(timeFile, '');
+  let stderr = '';
+  let listening: (url: string) => void = () => undefined;
+  const url = new Promise<string>((resolve) => (listening = resolve));
+  const env = baseEnv({ BROKER_XOPERO_EMAIL: EMAIL, BROKER_XOPERO_PASSWORD: PASSWORD, NODE_EXTRA_CA_CERTS: sim.caCertPath });
+  let pid = 0;
+  const exit = runCommand(GNU_TIME, ['-f', '%M', '-o', timeFile, TEST_NODE, BROKER_ENTRY, '--config', configFile], env, {
+    timeoutMs: 600_000,
+    onSpawn: (id) => {
+      pid = id;
+    },
+    onOutput: (stream, text) => {
+      if (stream !== 'stderr') return;
+      stderr += text;
+      const found = /listening on (\S+)/.exec(stderr);
+      if (found) listening(found[1]);
+    },
+  });
+  const started = await Promise.race([url, exit.then((result) => `exited: ${result.stderr.trim()}`)]);
+  if (!started.startsWith('https://')) throw new Error(`the broker did not start: ${started}`);
+  const http = new Agent({ connect: { ca: sim.caCert }, pipelining: 0 });
+  const drive: Driver = async (names, offsets) => {
+    const tokens = await Promise.all(names.map((name) => issuer.token(githubClaims(name, AUDIENCE))));
+    return atArrivals(names, offsets, async (name, i) => {
+      const sentAt = Date.now();
+      try {
+        const response = await http.request({
+          origin: started,
+          path: '/v1/protect',
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${tokens[i]}` },
+          body: '{}',
+        });
+        const text = await response.body.text();
+        if (response.statusCode !== 200) return judge(name, sentAt, undefined, `HTTP ${response.statusCode}: ${text.slice(0, 200)}`);
+        return judge(name, sentAt, (JSON.parse(text) as { outcome: { result: ProtectResult } }).outcome.result);
+      } catch (error) {
+        return judge(name, sentAt, undefined, String(error));
+      }
+    });
+  };
+  const close = async () => {
+    await http.close();
+    // The broker's own process is the child of GNU time: SIGTERM stops it gracefully, time then writes its figure.
+    for (const child of childrenOf(pid)) process.kill(child, 'SIGTERM');
+    await exit;
+    await issuer.stop();
+    const kib = Number(readFileSync(timeFile, 'utf8').trim().split('\n').pop());
+    return Number.isFinite(kib) && kib > 0 ? kib : undefined;
+  };
+  return { drive, close };
+}
+
+/** The process ids whose parent is `pid` (the broker under GNU time). */
+function childrenOf(pid: number): number[] {
+  try {
+    return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+  } catch {
+    return [];
+  }
 }
 
 export interface BrokerBenchResult {
@@ -200,20 +321,22 @@ export async function runBrokerBench(options: BrokerBenchOptions): Promise<Broke
   await sim.start();
   const names = repos.map((repo) => repo.name);
   const offsets = names.map((_, i) => (i * options.spreadMs) / names.length);
-  const driver = inProcessDriver(sim);
+  const workDir = mkdtempSync(join(tmpdir(), 'xopero-bench-broker-'));
   const allLog: RequestRecord[] = [];
   let first: PassFigures;
   let second: PassFigures;
+  let peakRssKiB: number | undefined;
+  const driver = options.inProcess ? inProcessDriver(sim) : await brokerDriver(sim, workDir);
   try {
     process.stderr.write(`bench: broker, ${options.requests} new repositories\n`);
     first = await pass(sim, `${fmt(options.requests)} new`, names, offsets, driver.drive, allLog);
     process.stderr.write(`bench: broker, the same ${options.requests} again\n`);
     second = await pass(sim, `${fmt(options.requests)} again`, names, offsets, driver.drive, allLog);
   } finally {
-    await driver.close();
+    peakRssKiB = await driver.close();
     await sim.stop();
+    rmSync(workDir, { recursive: true, force: true });
   }
-  const peakRssKiB = process.resourceUsage().maxRSS;
   const state = endState(sim, repos);
   return report(options, first, second, state, peakRssKiB);
 }
@@ -234,7 +357,7 @@ function report(
   first: PassFigures,
   second: PassFigures,
   state: ReturnType<typeof endState>,
-  peakRssKiB: number,
+  peakRssKiB: number | undefined,
 ): BrokerBenchResult {
   const n = options.requests;
   const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
@@ -268,8 +391,8 @@ function report(
     {
       name: `peak RSS (${options.inProcess ? 'this process, simulator included' : 'broker'})`,
       target: `< ${TARGETS.peakRssMiB} MiB`,
-      value: `${(peakRssKiB / 1024).toFixed(1)} MiB`,
-      met: peakRssKiB / 1024 < TARGETS.peakRssMiB,
+      value: peakRssKiB === undefined ? '-' : `${(peakRssKiB / 1024).toFixed(1)} MiB`,
+      met: peakRssKiB === undefined ? undefined : peakRssKiB / 1024 < TARGETS.peakRssMiB,
     },
     {
       name: 'again: all protected and attached',
