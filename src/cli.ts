@@ -8,10 +8,15 @@ import { EXIT_CODES } from './hosts/cancel.js';
 // release core (mode: release, reclaim) is bundled into it here; only octokit (reclaim: archived) stays apart.
 import './core/release.js';
 
-// `xopero-one broker`: the server is its own bundle (dist/broker/index.js), loaded from a computed path so ncc
-// leaves it out of this file, which the GitLab component pins. It reads process.argv and runs until stopped.
+// `xopero-one broker`: the server is its own bundle (dist/broker/index.js beside dist/cli/), loaded from a path
+// found at run time from this script's own path (process.argv[1], through the bin's symlink): ncc's asset
+// relocator copies whatever a path built on import.meta.url names into dist/cli/, and this file, which the
+// GitLab component pins, must not carry the server. It reads process.argv and runs until stopped.
 if (process.argv[2] === 'broker') {
-  const brokerEntry = new URL('../broker/index.js', import.meta.url).href;
+  const { realpathSync } = await import('node:fs');
+  const { dirname, join } = await import('node:path');
+  const { pathToFileURL } = await import('node:url');
+  const brokerEntry = pathToFileURL(join(dirname(dirname(realpathSync(process.argv[1] ?? ''))), 'broker', 'index.js')).href;
   // Settles once the broker has stopped; it then ends the process itself.
   await import(/* webpackIgnore: true */ brokerEntry);
 } else {

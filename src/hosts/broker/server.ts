@@ -104,6 +104,13 @@ export async function startBroker(config: BrokerConfig, io: BrokerIo): Promise<R
       return send(res, 200, { audience: config.audience, version: VERSION });
     }
     inFlight += 1;
+    // The audit line is written before the answer is sent: whoever has the answer can find its line.
+    const answer = (status: number, document: unknown) => {
+      audit.status = status;
+      audit.durationMs = Date.now() - started;
+      io.stdout(auditLine(audit));
+      send(res, status, document);
+    };
     try {
       if (path !== '/v1/protect') throw new Refusal(404, 'not_found', `There is nothing at ${path}: the broker serves POST /v1/protect.`);
       if (req.method !== 'POST') throw new Refusal(405, 'method_not_allowed', 'Use POST for /v1/protect.');
@@ -113,19 +120,16 @@ export async function startBroker(config: BrokerConfig, io: BrokerIo): Promise<R
       audit.changed = outcome.result.changed;
       audit.problems = outcome.result.problems.length;
       audit.xoperoRequests = outcome.requests;
-      send(res, 200, { outcome });
+      answer(200, { outcome });
     } catch (error) {
       const refusal = asRefusal(error);
       audit.code = refusal.code;
       audit.decision = refusal.status >= 500 && refusal.status !== 503 ? 'failed' : 'refused';
       if (refusal.retryAfterSeconds !== undefined) res.setHeader('retry-after', String(refusal.retryAfterSeconds));
-      // A body the broker did not read (too large) must not be taken for the next request on this connection.
+      // A body the broker did not read to its end must not be taken for the next request on this connection.
       if (refusal.status === 413) res.setHeader('connection', 'close');
-      send(res, refusal.status, { error: { code: refusal.code, message: redact(refusal.message) } });
+      answer(refusal.status, { error: { code: refusal.code, message: redact(refusal.message) } });
     } finally {
-      audit.status = res.statusCode;
-      audit.durationMs = Date.now() - started;
-      io.stdout(auditLine(audit));
       inFlight -= 1;
       if (stopping && inFlight === 0) drained?.();
     }
