@@ -1,5 +1,5 @@
 /**
- * The broker under a burst (issue 25): `npm run bench:broker [-- --in-process] [--page-cap N] [--json FILE]`.
+ * The broker under a burst (issue 25): `npm run bench:broker [-- --in-process | --plain-http] [--page-cap N] [--json FILE]`.
  *
  * A fresh HTTPS simulator in this process, 5 ms per request, holds organization `acme` with 10,000 repositories
  * and plan `Nightly`: 1,000 of them (spread evenly through the list) neither license-activated nor attached, the
@@ -12,7 +12,8 @@
  *
  * Through the real broker (default): `node dist/broker/index.js --config FILE` under GNU time (peak RSS), the
  * requests POST /v1/protect with identity tokens of a fake issuer (test/oidc-issuer.ts) for each repository.
- * `--in-process`: the same burst through the shared session in this process (test/burst.ts), without the
+ * `--plain-http`: the broker listens on plain HTTP on loopback (behind a reverse proxy that ends TLS), so its
+ * figures leave out the TLS handshakes of 2,000 connections. `--in-process`: the same burst through the shared session in this process (test/burst.ts), without the
  * broker's HTTP and token checks; RSS is then this process's, simulator included.
  *
  * Page cap: the server caps page sizes and the docs name no cap; the simulator's default is 100. The issue's
@@ -22,7 +23,7 @@
  * It is a report: it exits 0 whether or not the targets are met (2 only when it cannot run at all).
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
@@ -42,6 +43,8 @@ export interface BrokerBenchOptions {
   pageCap: number;
   spreadMs: number;
   inProcess: boolean;
+  /** The broker listens on plain HTTP (loopback, behind a reverse proxy that ends TLS) instead of HTTPS. */
+  plainHttp: boolean;
 }
 
 export const BROKER_BENCH_DEFAULTS: BrokerBenchOptions = {
@@ -51,6 +54,7 @@ export const BROKER_BENCH_DEFAULTS: BrokerBenchOptions = {
   pageCap: 1_000,
   spreadMs: 1_000,
   inProcess: false,
+  plainHttp: false,
 };
 
 const TARGETS = {
@@ -168,7 +172,13 @@ async function pass(
 }
 
 /** The burst through the shared session in this process (test/burst.ts), each run started at its arrival time. */
-function inProcessDriver(sim: Simulator): { drive: Driver; close: () => Promise<number | undefined> } {
+/** Peak RSS (KiB) and CPU seconds of the process that served the burst. */
+interface Usage {
+  peakRssKiB?: number;
+  cpuSeconds?: number;
+}
+
+function inProcessDriver(sim: Simulator): { drive: Driver; close: () => Promise<Usage> } {
   const clients = burstClients(sim, { kind: 'password', email: EMAIL, password: PASSWORD });
   const drive: Driver = (names, offsets) =>
     atArrivals(names, offsets, async (name) => {
@@ -180,7 +190,8 @@ function inProcessDriver(sim: Simulator): { drive: Driver; close: () => Promise<
     drive,
     close: async () => {
       await clients.transport.destroy();
-      return process.resourceUsage().maxRSS;
+      const { maxRSS, userCPUTime, systemCPUTime } = process.resourceUsage();
+      return { peakRssKiB: maxRSS, cpuSeconds: (userCPUTime + systemCPUTime) / 1e6 };
     },
   };
 }
@@ -220,14 +231,16 @@ function atArrivals(names: string[], offsets: number[], send: (name: string, i: 
  * CA's certificate, tokens of a fake issuer for each repository (signed before each pass, so signing is not in
  * the answer times). Every request opens its own TLS connection, as separate pipelines do.
  */
-async function brokerDriver(sim: Simulator, workDir: string): Promise<{ drive: Driver; close: () => Promise<number | undefined> }> {
+async function brokerDriver(sim: Simulator, workDir: string, plainHttp: boolean): Promise<{ drive: Driver; close: () => Promise<Usage> }> {
   const issuer = await FakeIssuer.start();
   const configFile = join(workDir, 'broker.json');
   writeFileSync(
     configFile,
     JSON.stringify({
       listen: { host: '127.0.0.1', port: 0 },
-      tls: { certFile: join(DEFAULT_CERT_DIR, 'server.crt'), keyFile: join(DEFAULT_CERT_DIR, 'server.key') },
+      ...(plainHttp
+        ? { allowPlainHttpOnLoopback: true }
+        : { tls: { certFile: join(DEFAULT_CERT_DIR, 'server.crt'), keyFile: join(DEFAULT_CERT_DIR, 'server.key') } }),
       audience: AUDIENCE,
       xopero: {
         serverUrl: sim.url,
@@ -247,7 +260,7 @@ async function brokerDriver(sim: Simulator, workDir: string): Promise<{ drive: D
   const url = new Promise<string>((resolve) => (listening = resolve));
   const env = baseEnv({ BROKER_XOPERO_EMAIL: EMAIL, BROKER_XOPERO_PASSWORD: PASSWORD, NODE_EXTRA_CA_CERTS: sim.caCertPath });
   let pid = 0;
-  const exit = runCommand(GNU_TIME, ['-f', '%M', '-o', timeFile, TEST_NODE, BROKER_ENTRY, '--config', configFile], env, {
+  const exit = runCommand(GNU_TIME, ['-f', '%M %U %S', '-o', timeFile, TEST_NODE, BROKER_ENTRY, '--config', configFile], env, {
     timeoutMs: 600_000,
     onSpawn: (id) => {
       pid = id;
@@ -260,7 +273,7 @@ async function brokerDriver(sim: Simulator, workDir: string): Promise<{ drive: D
     },
   });
   const started = await Promise.race([url, exit.then((result) => `exited: ${result.stderr.trim()}`)]);
-  if (!started.startsWith('https://')) throw new Error(`the broker did not start: ${started}`);
+  if (!/^https?:\/\//.test(started)) throw new Error(`the broker did not start: ${started}`);
   const http = new Agent({ connect: { ca: sim.caCert }, pipelining: 0 });
   const drive: Driver = async (names, offsets) => {
     const tokens = await Promise.all(names.map((name) => issuer.token(githubClaims(name, AUDIENCE))));
@@ -288,8 +301,8 @@ async function brokerDriver(sim: Simulator, workDir: string): Promise<{ drive: D
     for (const child of childrenOf(pid)) process.kill(child, 'SIGTERM');
     await exit;
     await issuer.stop();
-    const kib = Number(readFileSync(timeFile, 'utf8').trim().split('\n').pop());
-    return Number.isFinite(kib) && kib > 0 ? kib : undefined;
+    const [kib, user, system] = (readFileSync(timeFile, 'utf8').trim().split('\n').pop() ?? '').split(/\s+/).map(Number);
+    return { peakRssKiB: kib > 0 ? kib : undefined, cpuSeconds: Number.isFinite(user + system) ? user + system : undefined };
   };
   return { drive, close };
 }
@@ -325,20 +338,21 @@ export async function runBrokerBench(options: BrokerBenchOptions): Promise<Broke
   const allLog: RequestRecord[] = [];
   let first: PassFigures;
   let second: PassFigures;
-  let peakRssKiB: number | undefined;
-  const driver = options.inProcess ? inProcessDriver(sim) : await brokerDriver(sim, workDir);
+  let usage: Usage = {};
+  const loadBefore = loadavg()[0];
+  const driver = options.inProcess ? inProcessDriver(sim) : await brokerDriver(sim, workDir, options.plainHttp);
   try {
     process.stderr.write(`bench: broker, ${options.requests} new repositories\n`);
     first = await pass(sim, `${fmt(options.requests)} new`, names, offsets, driver.drive, allLog);
     process.stderr.write(`bench: broker, the same ${options.requests} again\n`);
     second = await pass(sim, `${fmt(options.requests)} again`, names, offsets, driver.drive, allLog);
   } finally {
-    peakRssKiB = await driver.close();
+    usage = await driver.close();
     await sim.stop();
     rmSync(workDir, { recursive: true, force: true });
   }
   const state = endState(sim, repos);
-  return report(options, first, second, state, peakRssKiB);
+  return report(options, first, second, state, usage, [loadBefore, loadavg()[0]]);
 }
 
 function endState(sim: Simulator, repos: SimRepo[]) {
@@ -357,8 +371,10 @@ function report(
   first: PassFigures,
   second: PassFigures,
   state: ReturnType<typeof endState>,
-  peakRssKiB: number | undefined,
+  usage: Usage,
+  load: number[],
 ): BrokerBenchResult {
+  const { peakRssKiB } = usage;
   const n = options.requests;
   const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
   const oldest = (p: PassFigures) => Math.max(...Object.values(p.readAge));
@@ -422,10 +438,13 @@ function report(
   const out: string[] = [];
   const print = (line = '') => out.push(line);
   print(
-    `Broker under a burst (${options.inProcess ? 'in process: the shared session without the broker' : 'dist/broker/index.js'}); simulator: HTTPS, ${options.latencyMs} ms per request, page cap ${options.pageCap},`,
+    `Broker under a burst (${options.inProcess ? 'in process: the shared session without the broker' : `dist/broker/index.js, ${options.plainHttp ? 'plain HTTP on loopback' : 'HTTPS'}`}); simulator: HTTPS, ${options.latencyMs} ms per request, page cap ${options.pageCap},`,
   );
   print(
     `  organization of ${fmt(options.size)} repositories; ${fmt(n)} requests for ${fmt(n)} distinct repositories neither activated nor attached, arriving evenly within ${seconds(options.spreadMs)}`,
+  );
+  print(
+    `  ${cpus().length} cores, load average ${load.map((l) => l.toFixed(1)).join(' -> ')} (before -> after); ${options.inProcess ? 'this process' : 'broker'} CPU ${usage.cpuSeconds === undefined ? '-' : `${usage.cpuSeconds.toFixed(1)} s`} for both passes`,
   );
   print();
   const header = `${pad('pass', 14)}${padLeft('wall', 9)}${padLeft('requests', 10)}${padLeft('activate', 10)}${padLeft('attach', 8)}${padLeft('others', 8)}${padLeft('p50', 9)}${padLeft('p99', 9)}${padLeft('max', 9)}${padLeft('failed', 8)}`;
@@ -454,7 +473,7 @@ function report(
   print();
   print('Targets:');
   out.push(...targetLines(targets));
-  const json = { options, first: summary(first), second: summary(second), state, peakRssKiB, targets };
+  const json = { options, first: summary(first), second: summary(second), state, usage, load, targets };
   return { lines: out, targets, json };
 }
 
@@ -474,6 +493,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     options: {
       'in-process': { type: 'boolean', default: false },
       'page-cap': { type: 'string', default: String(BROKER_BENCH_DEFAULTS.pageCap) },
+      'plain-http': { type: 'boolean', default: false },
       json: { type: 'string' },
     },
   });
@@ -482,7 +502,12 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     console.error(`bench: --page-cap must be a positive integer, got '${values['page-cap']}'`);
     process.exit(2);
   }
-  const result = await runBrokerBench({ ...BROKER_BENCH_DEFAULTS, pageCap, inProcess: values['in-process'] });
+  const result = await runBrokerBench({
+    ...BROKER_BENCH_DEFAULTS,
+    pageCap,
+    inProcess: values['in-process'],
+    plainHttp: values['plain-http'],
+  });
   console.log(result.lines.join('\n'));
   if (values.json) writeFileSync(values.json, `${JSON.stringify(result.json, null, 2)}\n`);
 }
