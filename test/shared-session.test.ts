@@ -5,7 +5,7 @@
  * so "fresh" and "stale" are decided by the test, never by how busy the machine is.
  */
 import { afterEach, describe, expect, test } from '@jest/globals';
-import { SharedSession } from '../src/xopero/shared-session.js';
+import { READ_MAX_AGE_MS, SharedSession } from '../src/xopero/shared-session.js';
 import { BURST_ORGANIZATION, BURST_PLAN, burstClients, protectAll, seedBurstOrganization, type BurstClients } from './burst.js';
 import { EMAIL, PASSWORD } from './fixtures.js';
 import { Simulator, type SimRepo } from './simulator/index.js';
@@ -110,7 +110,7 @@ describe('the same runs again', () => {
     await protectAll(clients, names);
     w.sim.resetLog();
 
-    clock.advance(3_000);
+    clock.advance(READ_MAX_AGE_MS);
     const again = await protectAll(clients, names);
 
     expect(w.sim.requests).toEqual([]);
@@ -125,7 +125,7 @@ describe('the same runs again', () => {
     await protectAll(clients, names);
     w.sim.resetLog();
 
-    clock.advance(4_001);
+    clock.advance(READ_MAX_AGE_MS + 1);
     const again = await protectAll(clients, names);
 
     expect(byPath(w.sim)).toEqual({
@@ -148,7 +148,7 @@ describe('the same runs again', () => {
     await protectAll(clients, names);
     w.sim.resetLog();
 
-    clock.advance(4_001);
+    clock.advance(READ_MAX_AGE_MS + 1);
     w.sim.revokeAllTokens();
     const again = await protectAll(clients, names);
 
@@ -169,7 +169,7 @@ describe('the same runs again', () => {
     const [cached] = await protectAll(clients, [name]);
     expect(cached.result?.attachment).toBe('already');
 
-    clock.advance(4_001);
+    clock.advance(READ_MAX_AGE_MS + 1);
     const [fresh] = await protectAll(clients, [name]);
     expect(fresh.result?.attachment).toBe('attached');
     expect(w.sim.plan(BURST_PLAN)!.repositoryIds).toContain(w.targets[0].id);

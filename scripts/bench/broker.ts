@@ -96,6 +96,11 @@ interface PassFigures {
   /** Oldest read an answer was based on, per kind: ms between the read's first request and the answer. */
   readAge: Record<ReadKind, number>;
   wallMs: number;
+  /** Per path, the first request's start and the last one's end, ms from the pass's start: where the time goes. */
+  spans: Record<string, [number, number]>;
+  /** When the first and the last request reached the broker (sent), and the last answer came, ms from the start. */
+  sentSpan: [number, number];
+  lastAnswer: number;
 }
 
 type ReadKind = 'organizations' | 'listing' | 'membership';
@@ -139,6 +144,7 @@ async function pass(
 ): Promise<PassFigures> {
   const before = sim.requests.length;
   const started = performance.now();
+  const startedAt = Date.now();
   const answers = await drive(names, offsets);
   const wallMs = performance.now() - started;
   // Every answer has gone out once the server's log has no request in flight.
@@ -154,7 +160,16 @@ async function pass(
   const readAge = Object.fromEntries(
     (Object.keys(READ_PATHS) as ReadKind[]).map((kind) => [kind, oldestReadAge(answers, readsOf(allLog, READ_PATHS[kind]))]),
   ) as Record<ReadKind, number>;
+  const spans: Record<string, [number, number]> = {};
+  for (const request of log) {
+    const [from, to] = spans[request.path] ?? [Number.POSITIVE_INFINITY, 0];
+    spans[request.path] = [Math.min(from, request.startedAt - startedAt), Math.max(to, request.endedAt - startedAt)];
+  }
+  const sent = answers.map((answer) => answer.sentAt - startedAt);
   return {
+    spans,
+    sentSpan: [Math.min(...sent), Math.max(...sent)],
+    lastAnswer: Math.max(...answers.map((answer) => answer.answeredAt - startedAt)),
     label,
     answers,
     byPath,
@@ -457,9 +472,16 @@ function report(
     );
   }
   print();
-  print('Requests by path:');
+  print('Requests by path, and when (ms from the pass start: first request sent - last answered):');
+  const span = (p: PassFigures, path: string) => (p.spans[path] ? `${p.spans[path][0].toFixed(0)}-${p.spans[path][1].toFixed(0)}` : '-');
   for (const path of [...new Set([...Object.keys(first.byPath), ...Object.keys(second.byPath)])].sort())
-    print(`  ${pad(path, 40)}${padLeft(String(first.byPath[path] ?? 0), 8)}${padLeft(String(second.byPath[path] ?? 0), 8)}`);
+    print(
+      `  ${pad(path, 40)}${padLeft(String(first.byPath[path] ?? 0), 8)}${padLeft(String(second.byPath[path] ?? 0), 8)}${padLeft(span(first, path), 14)}${padLeft(span(second, path), 14)}`,
+    );
+  for (const p of [first, second])
+    print(
+      `  ${pad(p.label, 14)} requests to the broker sent ${p.sentSpan[0].toFixed(0)}-${p.sentSpan[1].toFixed(0)} ms, last answer at ${p.lastAnswer.toFixed(0)} ms`,
+    );
   print();
   print('Oldest read an answer rested on (answer time minus the first request of the newest complete read before it):');
   for (const p of [first, second])
