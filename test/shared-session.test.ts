@@ -5,7 +5,7 @@
  * so "fresh" and "stale" are decided by the test, never by how busy the machine is.
  */
 import { afterEach, describe, expect, test } from '@jest/globals';
-import { READ_MAX_AGE_MS, SharedSession } from '../src/xopero/shared-session.js';
+import { READ_MAX_AGE_MS, SharedSession, type SessionTuning } from '../src/xopero/shared-session.js';
 import { BURST_ORGANIZATION, BURST_PLAN, burstClients, protectAll, seedBurstOrganization, type BurstClients } from './burst.js';
 import { EMAIL, PASSWORD } from './fixtures.js';
 import { Simulator, type SimRepo } from './simulator/index.js';
@@ -26,11 +26,38 @@ function fakeClock() {
   return { now: () => now, advance: (ms: number) => (now += ms) };
 }
 
-async function burstWorld(size: number, targets: number, options: ConstructorParameters<typeof Simulator>[0] = {}) {
-  sim = new Simulator({ users: [{ email: EMAIL, password: PASSWORD, roles: ['SystemAdministrator', 'GitManagement'] }], ...options });
+const USERS = [{ email: EMAIL, password: PASSWORD, roles: ['SystemAdministrator', 'GitManagement'] }];
+
+/**
+ * The simulator with the burst organization (`size` repositories, `targets` of them neither activated nor
+ * attached; `before` adds more before it starts), a session on a fake clock, and the clients of its runs
+ * (email and password: one sign-in for all). The default activation window is longer than any test: batches
+ * then go out when they hold 100 ids, so their count is exact.
+ */
+async function burstWorld(
+  size: number,
+  targets: number,
+  { session = {}, before }: { session?: Partial<SessionTuning>; before?: (s: Simulator) => void } = {},
+) {
+  sim = new Simulator({ syncDurationMs: 200, users: USERS });
   const seeded = seedBurstOrganization(sim, size, targets);
+  before?.(sim);
   await sim.start();
-  return { sim, ...seeded, token: sim.issueToken(EMAIL) };
+  const clock = fakeClock();
+  clients = burstClients(
+    sim,
+    { kind: 'password', email: EMAIL, password: PASSWORD },
+    new SharedSession({ now: clock.now, activationWindowMs: 60_000, ...session }),
+  );
+  return { sim, clients, clock, ...seeded, names: seeded.targets.map((repo) => repo.name) };
+}
+
+/** The burst world after a first burst over its targets, with the request log emptied. */
+async function afterFirstBurst(size: number, targets: number) {
+  const w = await burstWorld(size, targets);
+  await protectAll(w.clients, w.names);
+  w.sim.resetLog();
+  return w;
 }
 
 const byPath = (s: Simulator) => {
@@ -49,17 +76,7 @@ function expectProtectedAndAttached(s: Simulator, repos: SimRepo[]): void {
 describe('a burst of runs for distinct repositories', () => {
   test('200 runs at once: one login, one listing, one membership read, full activation batches, one attachment each', async () => {
     const w = await burstWorld(1_000, 200);
-    const clock = fakeClock();
-    // A window longer than any test: batches go out when they hold 100 ids, so the count is exact.
-    clients = burstClients(
-      w.sim,
-      { kind: 'password', email: EMAIL, password: PASSWORD },
-      new SharedSession({ now: clock.now, activationWindowMs: 60_000 }),
-    );
-    const runs = await protectAll(
-      clients,
-      w.targets.map((repo) => repo.name),
-    );
+    const runs = await protectAll(w.clients, w.names);
 
     expect(runs.filter((run) => run.error).map((run) => String(run.error))).toEqual([]);
     for (const run of runs) {
@@ -79,15 +96,11 @@ describe('a burst of runs for distinct repositories', () => {
   });
 
   test('each caller gets its own ids of a shared activation: a refused one fails alone', async () => {
-    const w = await burstWorld(300, 30);
+    // 30 ids never fill a batch: the window sends them, in one call or two (when the window closes mid-burst).
+    const w = await burstWorld(300, 30, { session: { activationWindowMs: 50 } });
     const refused = w.targets[7];
     w.sim.rejectRepository(refused.name, { activation: 'LI5020' });
-    // 30 ids never fill a batch: the window sends them, in one call or two (when the window closes mid-burst).
-    clients = burstClients(w.sim, { kind: 'token', token: w.token }, new SharedSession({ now: fakeClock().now, activationWindowMs: 50 }));
-    const runs = await protectAll(
-      clients,
-      w.targets.map((repo) => repo.name),
-    );
+    const runs = await protectAll(w.clients, w.names);
 
     const failed = runs.filter((run) => run.result?.activation === 'failed');
     expect(failed.map((run) => run.name)).toEqual([refused.name]);
@@ -103,30 +116,20 @@ describe('a burst of runs for distinct repositories', () => {
 
 describe('the same runs again', () => {
   test('within the freshness bound: answered from what the first burst read and changed, no request at all', async () => {
-    const w = await burstWorld(1_000, 100);
-    const clock = fakeClock();
-    clients = burstClients(w.sim, { kind: 'token', token: w.token }, new SharedSession({ now: clock.now, activationWindowMs: 60_000 }));
-    const names = w.targets.map((repo) => repo.name);
-    await protectAll(clients, names);
-    w.sim.resetLog();
+    const w = await afterFirstBurst(1_000, 100);
 
-    clock.advance(READ_MAX_AGE_MS);
-    const again = await protectAll(clients, names);
+    w.clock.advance(READ_MAX_AGE_MS);
+    const again = await protectAll(w.clients, w.names);
 
     expect(w.sim.requests).toEqual([]);
     for (const run of again) expect(run.result).toMatchObject({ activation: 'already', attachment: 'already', changed: false });
   });
 
   test('past the bound: one read of each kind for all of them, nothing changed', async () => {
-    const w = await burstWorld(1_000, 100);
-    const clock = fakeClock();
-    clients = burstClients(w.sim, { kind: 'token', token: w.token }, new SharedSession({ now: clock.now, activationWindowMs: 60_000 }));
-    const names = w.targets.map((repo) => repo.name);
-    await protectAll(clients, names);
-    w.sim.resetLog();
+    const w = await afterFirstBurst(1_000, 100);
 
-    clock.advance(READ_MAX_AGE_MS + 1);
-    const again = await protectAll(clients, names);
+    w.clock.advance(READ_MAX_AGE_MS + 1);
+    const again = await protectAll(w.clients, w.names);
 
     expect(byPath(w.sim)).toEqual({
       '/git/organizations/getmany': 1,
@@ -137,20 +140,11 @@ describe('the same runs again', () => {
   });
 
   test('a token revoked under the burst: one login again for all of them', async () => {
-    const w = await burstWorld(1_000, 100);
-    const clock = fakeClock();
-    clients = burstClients(
-      w.sim,
-      { kind: 'password', email: EMAIL, password: PASSWORD },
-      new SharedSession({ now: clock.now, activationWindowMs: 60_000 }),
-    );
-    const names = w.targets.map((repo) => repo.name);
-    await protectAll(clients, names);
-    w.sim.resetLog();
+    const w = await afterFirstBurst(1_000, 100);
 
-    clock.advance(READ_MAX_AGE_MS + 1);
+    w.clock.advance(READ_MAX_AGE_MS + 1);
     w.sim.revokeAllTokens();
-    const again = await protectAll(clients, names);
+    const again = await protectAll(w.clients, w.names);
 
     expect(again.filter((run) => run.error)).toEqual([]);
     expect(byPath(w.sim)['/account/login']).toBe(1);
@@ -158,19 +152,17 @@ describe('the same runs again', () => {
   });
 
   test('a change made behind the session shows once the bound has passed, not before', async () => {
-    const w = await burstWorld(100, 10);
-    const clock = fakeClock();
-    clients = burstClients(w.sim, { kind: 'token', token: w.token }, new SharedSession({ now: clock.now, activationWindowMs: 10 }));
-    const name = w.targets[0].name;
-    await protectAll(clients, [name]);
+    const w = await burstWorld(100, 10, { session: { activationWindowMs: 10 } });
+    const name = w.names[0];
+    await protectAll(w.clients, [name]);
     // Someone detaches it in Xopero ONE.
     w.sim.plan(BURST_PLAN)!.repositoryIds = w.sim.plan(BURST_PLAN)!.repositoryIds.filter((id) => id !== w.targets[0].id);
 
-    const [cached] = await protectAll(clients, [name]);
+    const [cached] = await protectAll(w.clients, [name]);
     expect(cached.result?.attachment).toBe('already');
 
-    clock.advance(READ_MAX_AGE_MS + 1);
-    const [fresh] = await protectAll(clients, [name]);
+    w.clock.advance(READ_MAX_AGE_MS + 1);
+    const [fresh] = await protectAll(w.clients, [name]);
     expect(fresh.result?.attachment).toBe('attached');
     expect(w.sim.plan(BURST_PLAN)!.repositoryIds).toContain(w.targets[0].id);
   });
@@ -178,22 +170,17 @@ describe('the same runs again', () => {
 
 describe('repositories Xopero ONE does not know yet', () => {
   test('20 runs waiting for 20 new repositories share one synchronization', async () => {
-    sim = new Simulator({
-      syncDurationMs: 200,
-      users: [{ email: EMAIL, password: PASSWORD, roles: ['SystemAdministrator', 'GitManagement'] }],
+    let fresh: SimRepo[] = [];
+    const w = await burstWorld(100, 1, {
+      session: { activationWindowMs: 20, syncWindowMs: 200 },
+      before: (s) => {
+        fresh = Array.from({ length: 20 }, (_, i) =>
+          s.addRepository(BURST_ORGANIZATION, { name: `${BURST_ORGANIZATION}/new-${i}`, isProtected: false, pendingSync: true }),
+        );
+      },
     });
-    const { all } = seedBurstOrganization(sim, 100, 1);
-    const fresh = Array.from({ length: 20 }, (_, i) =>
-      sim!.addRepository(BURST_ORGANIZATION, { name: `${BURST_ORGANIZATION}/new-${i}`, isProtected: false, pendingSync: true }),
-    );
-    await sim.start();
-    clients = burstClients(
-      sim,
-      { kind: 'token', token: sim.issueToken(EMAIL) },
-      new SharedSession({ now: fakeClock().now, activationWindowMs: 20, syncWindowMs: 200 }),
-    );
     const runs = await protectAll(
-      clients,
+      w.clients,
       fresh.map((repo) => repo.name),
     );
 
@@ -201,8 +188,7 @@ describe('repositories Xopero ONE does not know yet', () => {
     for (const run of runs) {
       expect(run.result).toMatchObject({ synchronization: 'synchronized', activation: 'activated', attachment: 'attached' });
     }
-    expect(byPath(sim)['/git/repositories/sync']).toBe(1);
-    expectProtectedAndAttached(sim, fresh);
-    expect(all).toHaveLength(100);
+    expect(byPath(w.sim)['/git/repositories/sync']).toBe(1);
+    expectProtectedAndAttached(w.sim, fresh);
   });
 });
