@@ -16,6 +16,7 @@
  * 3,000 of them unprotected, at 5 ms per request, a second idempotent sweep, and 1,000 for memory growth.
  * `--sweep-only` runs just the sweep case, `--no-sweep` skips it. Then the sharded sweep (scripts/bench/shards.ts):
  * 100,000 repositories over 10 shards at once; `--shards-only` runs just that, `--no-shards` skips it.
+ * `--broker` adds the broker under a burst (scripts/bench/broker.ts; alone: `npm run bench:broker`).
  * Each case reports wall time (median, p10–p90), requests and mutating requests per run and round trips on
  * the critical path, all from the simulator's request log, and the ratio to the baseline of the same run. Every
  * action run has XOPERO_TIMING=1 and a --require probe, so each case also reports the time from the action's
@@ -48,6 +49,7 @@ import type { RequestRecord } from '../test/simulator/index.js';
 import { runSweepBench, type SweepBenchResult } from './bench/sweep.js';
 import { runShardBench, type ShardBenchResult } from './bench/shards.js';
 import { runGitlabBench } from './bench/gitlab.js';
+import { BROKER_BENCH_DEFAULTS, runBrokerBench } from './bench/broker.js';
 import { startSlowRelay } from '../test/relay.js';
 import { criticalPath, median, range, spread, targetLines, type Spread, type Target } from './bench/stats.js';
 
@@ -70,13 +72,14 @@ const { values: args } = parseArgs({
     node24: { type: 'string' },
     'no-node24': { type: 'boolean', default: false },
     'no-gitlab': { type: 'boolean', default: false },
+    broker: { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
   },
 });
 
 if (args.help) {
   console.log(
-    'usage: npm run bench -- [--latency MS] [--runs N] [--latencies 5,40,100] [--rtt MS] [--warmup N] [--sync-duration MS] [--json FILE] [--sweep-only | --no-sweep] [--shards-only | --no-shards] [--shards-size N] [--node24 PATH | --no-node24]',
+    'usage: npm run bench -- [--latency MS] [--runs N] [--latencies 5,40,100] [--rtt MS] [--warmup N] [--sync-duration MS] [--json FILE] [--sweep-only | --no-sweep] [--shards-only | --no-shards] [--shards-size N] [--node24 PATH | --no-node24] [--broker]',
   );
   process.exit(0);
 }
@@ -675,6 +678,8 @@ const sweep: SweepBenchResult | undefined = args['no-sweep'] ? undefined : await
 const shardBench: ShardBenchResult | undefined = args['no-shards'] ? undefined : await runShardBench(shardOptions());
 // The GitLab component's job under gitlab-ci-local against node dist/cli/index.js (scripts/bench/gitlab.ts); --no-gitlab skips it.
 const gitlab = args['no-gitlab'] ? undefined : await runGitlabBench();
+// The broker under a burst (scripts/bench/broker.ts, also `npm run bench:broker`): optional, --broker adds it.
+const brokerBench = args.broker ? await runBrokerBench(BROKER_BENCH_DEFAULTS) : undefined;
 
 const totalSeconds = (performance.now() - benchStarted) / 1000;
 const loadAfter = loadavg()[0];
@@ -923,6 +928,7 @@ if (shardBench) {
   for (const line of shardBench.lines) print(line);
 }
 if (gitlab) print(['', ...gitlab.lines].join('\n'));
+if (brokerBench) print(['', ...brokerBench.lines].join('\n'));
 print();
 print(`Total bench time ${totalSeconds.toFixed(1)} s.`);
 
@@ -991,6 +997,7 @@ if (args.json) {
     sweep: sweep?.json ?? null,
     shards: shardBench?.json ?? null,
     gitlab: gitlab?.json ?? null,
+    broker: brokerBench?.json ?? null,
     totalSeconds: round(totalSeconds),
   };
   writeFileSync(args.json, `${JSON.stringify(report, null, 2)}\n`);

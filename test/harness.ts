@@ -56,6 +56,8 @@ export interface RunOptions {
   /** The child is killed (SIGKILL) after this long: 60 s unless given (120 s for `runCommand`). */
   timeoutMs?: number;
   onSpawn?: (pid: number) => void;
+  /** Each piece of output as it arrives (a long-running child, e.g. the broker, is watched through it). */
+  onOutput?: (stream: 'stdout' | 'stderr', text: string) => void;
 }
 
 export interface ActionResult extends ProcessResult {
@@ -86,8 +88,14 @@ export function runCommand(command: string, args: string[], env: Record<string, 
     if (child.pid !== undefined) options.onSpawn?.(child.pid);
     let stdout = '';
     let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      stdout += chunk;
+      options.onOutput?.('stdout', chunk);
+    });
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+      stderr += chunk;
+      options.onOutput?.('stderr', chunk);
+    });
     const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 120_000);
     child.on('error', (error) => {
       clearTimeout(timer);

@@ -56,6 +56,13 @@ export const OPTIONS: OptionSpec[] = [
   },
   { flag: 'plan', kind: 'value', value: 'NAME|ID', env: 'XOPERO_PLAN', help: 'backup plan to attach to (empty: none)' },
   {
+    flag: 'broker-url',
+    kind: 'value',
+    value: 'URL',
+    env: 'XOPERO_BROKER_URL',
+    help: ['ask this broker instead of Xopero ONE (no credential here;', 'identity token from XOPERO_ID_TOKEN; see docs/broker.md)'],
+  },
+  {
     flag: 'activate',
     kind: 'value',
     value: 'true|false',
@@ -137,8 +144,8 @@ export const SECRET_VARIABLES: Record<string, string> = {
 /** The commands; `ensure` is the default. */
 export const COMMANDS = ['ensure', 'help', 'version'] as const;
 export type Command = (typeof COMMANDS)[number];
-/** `report` too, for messages: it is dispatched before this parser (src/hosts/report-command.ts has its own). */
-const ALL_COMMANDS = [...COMMANDS, 'report'];
+/** `report` and `broker` too, for messages: they are dispatched before this parser (each has its own). */
+const ALL_COMMANDS = [...COMMANDS, 'report', 'broker'];
 
 /** A usage error: the CLI prints it with "Try 'xopero-one --help'." and exits 2. */
 export class UsageError extends Error {}
@@ -230,6 +237,7 @@ export function helpText(): string {
   return [
     'Usage: xopero-one [ensure] [options]',
     '       xopero-one report [--markdown FILE] [--json FILE] [--junit FILE] RESULT-FILE|DIR...',
+    '       xopero-one broker --config FILE   (the broker server: docs/broker.md)',
     '       xopero-one help | version',
     '',
     'Puts a repository under backup in Xopero ONE: known (synchronizing the organization when needed),',

@@ -360,6 +360,8 @@ export class Simulator {
     record.body = parsed.kind === 'json' ? parsed.value : undefined;
     const fault = this.takeFault(record.path);
     if (fault?.revokeTokens) this.revokeAllTokens();
+    fault?.onArrival?.();
+    if (fault?.hold) await fault.hold;
     const jitter = this.jitterMs > 0 ? Math.floor(this.random() * (this.jitterMs + 1)) : 0;
     await sleep(this.latencyMs + jitter + (fault?.delayMs ?? 0));
     if (req.socket.destroyed) return; // the client gave up, or stop() was called

@@ -120,6 +120,10 @@ export interface Fault {
   transform?: (answer: unknown) => unknown;
   /** Invalidate every token when this request arrives (before it is authorized): a revocation while requests are in flight. */
   revokeTokens?: boolean;
+  /** Called when the request arrives: a test learns, without polling, that a client is now waiting on it. */
+  onArrival?: () => void;
+  /** The request is held until this settles, then processed: a request kept in flight for as long as a test needs. */
+  hold?: Promise<unknown>;
 }
 
 export interface RequestRecord {
