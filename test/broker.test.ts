@@ -5,7 +5,7 @@
  * code, one audit line, and not one request to Xopero ONE; SIGTERM lets a run in flight finish, then exits 0.
  */
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SignJWT, UnsecuredJWT, base64url } from 'jose';
@@ -17,6 +17,12 @@ import { DEFAULT_CERT_DIR } from './simulator/index.js';
 
 const BROKER_ENTRY = join(ROOT, 'dist/broker/index.js');
 const AUDIENCE = 'https://xopero-broker.test';
+
+/** The broker's answer: the outcome, or the error document (broker-protocol.md). */
+interface BrokerAnswer {
+  outcome?: { result: { repository?: { name: string }; changed: boolean }; requests: { total: number } };
+  error?: { code: string; message: string };
+}
 
 interface AuditRecord {
   status: number;
@@ -132,7 +138,7 @@ async function post(
   url: string,
   token: string | undefined,
   body: unknown = {},
-): Promise<{ status: number; document: any; headers: Record<string, unknown> }> {
+): Promise<{ status: number; document: BrokerAnswer; headers: Record<string, unknown> }> {
   const target = new URL('/v1/protect', url);
   const text = typeof body === 'string' ? body : JSON.stringify(body);
   const response = await http.request({
@@ -143,7 +149,7 @@ async function post(
     body: text,
   });
   const answer = await response.body.text();
-  return { status: response.statusCode, document: JSON.parse(answer), headers: response.headers };
+  return { status: response.statusCode, document: JSON.parse(answer) as BrokerAnswer, headers: response.headers };
 }
 
 describe('the broker in front of the simulator', () => {
@@ -307,8 +313,8 @@ describe('the broker in front of the simulator', () => {
       const answer = await post(broker.url, token, body ?? {});
 
       expect(answer.status).toBe(status);
-      expect(answer.document.error.code).toBe(code);
-      expect(answer.document.error.message).not.toContain('\n');
+      expect(answer.document.error?.code).toBe(code);
+      expect(answer.document.error?.message).not.toContain('\n');
       const lines = await broker.auditLines(before + 1);
       expect(lines).toHaveLength(before + 1);
       expect(lines[before]).toMatchObject({ status, code, decision: 'refused', xoperoRequests: { total: 0, mutating: 0 } });
@@ -323,7 +329,7 @@ describe('the broker in front of the simulator', () => {
       world.sim.resetLog();
       const second = await post(broker.url, token, { mode: 'check' });
       expect(second.status).toBe(401);
-      expect(second.document.error.code).toBe('token_replayed');
+      expect(second.document.error?.code).toBe('token_replayed');
       expect(world.sim.requests).toHaveLength(0);
     });
   });
@@ -390,6 +396,15 @@ describe('the CLI with --broker-url, before any request', () => {
   });
 });
 
+test('the CLI bundle the GitLab component pins does not carry the server: it loads dist/broker/ at run time', () => {
+  const cli = readFileSync(CLI_ENTRY, 'utf8');
+  const server = readFileSync(BROKER_ENTRY, 'utf8');
+  for (const part of ['/.well-known/xopero-broker', 'ERR_JWKS_NO_MATCHING_KEY', 'request_field_not_allowed']) {
+    expect(server).toContain(part);
+    expect(cli).not.toContain(part);
+  }
+});
+
 describe('starting and stopping', () => {
   test('a bad config fails in one line naming the field (through the CLI: xopero-one broker)', async () => {
     const world = await startWorld();
@@ -415,7 +430,7 @@ describe('starting and stopping', () => {
     const agent = new Agent({ connect: { ca: world.sim.caCert } });
     try {
       const broker = await startBroker([CLI_ENTRY, 'broker', '--config', writeConfig(world, issuer)], brokerEnv(world));
-      let release = () => undefined as void;
+      let release: () => void = () => undefined;
       const arrived = new Promise<void>((resolve) => {
         world.sim.addFault({ path: '/account/login', onArrival: resolve, hold: new Promise<void>((done) => (release = done)) });
       });
@@ -428,7 +443,7 @@ describe('starting and stopping', () => {
           headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
           body: '{}',
         })
-        .then(async (response) => ({ status: response.statusCode, document: (await response.body.json()) as any }));
+        .then(async (response) => ({ status: response.statusCode, document: (await response.body.json()) as BrokerAnswer }));
       await arrived;
 
       process.kill(broker.pid, 'SIGTERM');
@@ -440,7 +455,7 @@ describe('starting and stopping', () => {
 
       const finished = await answer;
       expect(finished.status).toBe(200);
-      expect(finished.document.outcome.result).toMatchObject({ repository: { name: 'acme/api' }, changed: true });
+      expect(finished.document.outcome?.result).toMatchObject({ repository: { name: 'acme/api' }, changed: true });
       const exit = await broker.exit;
       expect(exit.code).toBe(0);
       expect(broker.stderr()).toContain('stopped');
