@@ -13,6 +13,9 @@ import { Agent } from 'undici';
 import { CLI_ENTRY, ROOT, TEST_NODE, baseEnv, runCli, runCommand, type TimedResult } from './harness.js';
 import { EMAIL, PASSWORD, startWorld, type World } from './fixtures.js';
 import { FakeIssuer, githubClaims, newSigningKey } from './oidc-issuer.js';
+import { fetchBrokerAudience } from '../src/hosts/broker-client.js';
+import { parseBrokerClientSettings } from '../src/settings/broker-client.js';
+import { ACTION_WORDS } from '../src/settings/words.js';
 import { DEFAULT_CERT_DIR } from './simulator/index.js';
 
 const BROKER_ENTRY = join(ROOT, 'dist/broker/index.js');
@@ -200,6 +203,9 @@ describe('the broker in front of the simulator', () => {
     };
     expect(await get('/.well-known/xopero-broker')).toEqual({ status: 200, document: { audience: AUDIENCE, version: expect.any(String) } });
     expect(await get('/healthz')).toEqual({ status: 200, document: { status: 'ok' } });
+    // What the GitHub Action asks before getIDToken(audience).
+    const settings = parseBrokerClientSettings(broker.url, { 'ca-certificate': world.sim.caCert }, ACTION_WORDS);
+    expect(await fetchBrokerAudience(settings)).toBe(AUDIENCE);
   });
 
   describe('refused with its code, one audit line, and no request to Xopero ONE', () => {
@@ -334,7 +340,7 @@ describe('the broker in front of the simulator', () => {
     });
   });
 
-  test('10,000 requests with bad tokens: not one request to Xopero ONE, and the keys fetched at most twice', async () => {
+  test('10,000 requests with bad tokens: not one request to Xopero ONE, and the keys refetched at most once per 30 s', async () => {
     const tokens = [
       await issuer.token(
         githubClaims('acme/api', AUDIENCE, { iat: Math.floor(Date.now() / 1000) - 900, exp: Math.floor(Date.now() / 1000) - 120 }),
@@ -356,11 +362,13 @@ describe('the broker in front of the simulator', () => {
         statuses.set(status, (statuses.get(status) ?? 0) + 1);
       }
     };
+    const started = Date.now();
     await Promise.all(Array.from({ length: 16 }, worker));
 
     expect(Object.fromEntries(statuses)).toEqual({ 401: 10_000 });
     expect(world.sim.requests).toHaveLength(0);
-    expect(issuer.keyFetches - keyFetchesBefore).toBeLessThanOrEqual(2);
+    // An unknown kid refetches the keys at most once per 30 s cooldown, however many tokens carry one.
+    expect(issuer.keyFetches - keyFetchesBefore).toBeLessThanOrEqual(1 + Math.ceil((Date.now() - started) / 30_000));
   });
 
   test('a refusal reaches the CLI as one line with the broker code; exit 1', async () => {
@@ -399,9 +407,9 @@ describe('the CLI with --broker-url, before any request', () => {
 test('the CLI bundle the GitLab component pins does not carry the server: it loads dist/broker/ at run time', () => {
   const cli = readFileSync(CLI_ENTRY, 'utf8');
   const server = readFileSync(BROKER_ENTRY, 'utf8');
-  for (const part of ['/.well-known/xopero-broker', 'ERR_JWKS_NO_MATCHING_KEY', 'request_field_not_allowed']) {
-    expect(server).toContain(part);
-    expect(cli).not.toContain(part);
+  // Words of the server alone (the client, in the CLI, knows the protocol's paths, not its checks).
+  for (const part of ['ERR_JWKS_NO_MATCHING_KEY', 'request_field_not_allowed', 'body_too_large']) {
+    expect({ part, inServer: server.includes(part), inCli: cli.includes(part) }).toEqual({ part, inServer: true, inCli: false });
   }
 });
 
@@ -449,7 +457,10 @@ describe('starting and stopping', () => {
       process.kill(broker.pid, 'SIGTERM');
       await broker.stderrHas('stopping');
       const fresh = new Agent({ connect: { ca: world.sim.caCert } });
-      await expect(fresh.request({ origin: broker.url, path: '/healthz', method: 'GET' })).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+      // Refused, or reset when it reached the backlog in the instant before the listening socket closed: never served.
+      await expect(fresh.request({ origin: broker.url, path: '/healthz', method: 'GET' })).rejects.toMatchObject({
+        code: expect.stringMatching(/^(ECONNREFUSED|ECONNRESET)$/),
+      });
       await fresh.close();
       release();
 
