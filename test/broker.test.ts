@@ -432,6 +432,46 @@ describe('starting and stopping', () => {
     }
   });
 
+  test('the per-repository rate limit: 429 with Retry-After, no Xopero ONE request; another repository is not held up', async () => {
+    const world = await startWorld();
+    const issuer = await FakeIssuer.start();
+    const agent = new Agent({ connect: { ca: world.sim.caCert } });
+    const broker = await startBroker(
+      [BROKER_ENTRY, '--config', writeConfig(world, issuer, { limits: { perRepository: { requests: 1, windowSeconds: 3600 } } })],
+      brokerEnv(world),
+    );
+    try {
+      const ask = async (repository: string) => {
+        const token = await issuer.token(githubClaims(repository, AUDIENCE));
+        const response = await agent.request({
+          origin: broker.url,
+          path: '/v1/protect',
+          method: 'POST',
+          headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ mode: 'check' }),
+        });
+        return {
+          status: response.statusCode,
+          retryAfter: response.headers['retry-after'],
+          document: (await response.body.json()) as BrokerAnswer,
+        };
+      };
+      expect((await ask('acme/api')).status).toBe(200);
+      world.sim.resetLog();
+      const limited = await ask('acme/api');
+      expect(limited).toMatchObject({ status: 429, document: { error: { code: 'rate_limited' } } });
+      expect(Number(limited.retryAfter)).toBeGreaterThan(3500);
+      expect(world.sim.requests).toHaveLength(0);
+      expect((await ask('acme/other')).status).toBe(200);
+    } finally {
+      process.kill(broker.pid, 'SIGTERM');
+      await broker.exit;
+      await agent.close();
+      await issuer.stop();
+      await world.sim.stop();
+    }
+  });
+
   test('SIGTERM: no new connection is accepted, the run in flight finishes, then exit 0', async () => {
     const world = await startWorld();
     const issuer = await FakeIssuer.start();
