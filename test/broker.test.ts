@@ -5,21 +5,18 @@
  * code, one audit line, and not one request to Xopero ONE; SIGTERM lets a run in flight finish, then exits 0.
  */
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SignJWT, UnsecuredJWT, base64url } from 'jose';
 import { Agent } from 'undici';
-import { CLI_ENTRY, ROOT, TEST_NODE, baseEnv, runCli, runCommand, type TimedResult } from './harness.js';
+import { CLI_ENTRY, TEST_NODE, runCli, runCommand } from './harness.js';
 import { EMAIL, PASSWORD, startWorld, type World } from './fixtures.js';
 import { FakeIssuer, githubClaims, newSigningKey } from './oidc-issuer.js';
 import { fetchBrokerAudience } from '../src/hosts/broker-client.js';
 import { parseBrokerClientSettings } from '../src/settings/broker-client.js';
-import { ACTION_WORDS } from '../src/settings/words.js';
-import { DEFAULT_CERT_DIR } from './simulator/index.js';
-
-const BROKER_ENTRY = join(ROOT, 'dist/broker/index.js');
-const AUDIENCE = 'https://xopero-broker.test';
+import { ACTION_WORDS } from '../src/common/words.js';
+import { AUDIENCE, BROKER_ENTRY, brokerEnv, startBroker, writeBrokerConfig, type BrokerProcess } from './broker-process.js';
 
 /** The broker's answer: the outcome, or the error document (broker-protocol.md). */
 interface BrokerAnswer {
@@ -27,112 +24,10 @@ interface BrokerAnswer {
   error?: { code: string; message: string };
 }
 
-interface AuditRecord {
-  status: number;
-  decision: string;
-  code?: string;
-  repository?: string;
-  plan?: string;
-  changed?: boolean;
-  xoperoRequests: { total: number; mutating: number };
-}
-
-/** A broker process: its URL once it listens, its audit lines as they arrive, its exit. */
-interface BrokerProcess {
-  url: string;
-  pid: number;
-  audit: AuditRecord[];
-  stderr: () => string;
-  /** Resolves once `count` audit lines have arrived in all. */
-  auditLines(count: number): Promise<AuditRecord[]>;
-  /** Resolves once stderr holds `text`. */
-  stderrHas(text: string): Promise<void>;
-  exit: Promise<TimedResult>;
-}
-
-function startBroker(args: string[], env: Record<string, string>): Promise<BrokerProcess> {
-  const audit: AuditRecord[] = [];
-  let stderr = '';
-  let stdoutRest = '';
-  const waiters = new Set<() => void>();
-  const changed = () => {
-    for (const waiter of waiters) waiter();
-  };
-  const until = <T>(ready: () => T | undefined): Promise<T> =>
-    new Promise((resolve) => {
-      const check = () => {
-        const value = ready();
-        if (value === undefined) return;
-        waiters.delete(check);
-        resolve(value);
-      };
-      waiters.add(check);
-      check();
-    });
-  let pid = 0;
-  const exit = runCommand(TEST_NODE, args, env, {
-    timeoutMs: 240_000,
-    onSpawn: (id) => {
-      pid = id;
-    },
-    onOutput: (stream, text) => {
-      if (stream === 'stderr') stderr += text;
-      else {
-        const lines = (stdoutRest + text).split('\n');
-        stdoutRest = lines.pop() ?? '';
-        for (const line of lines) audit.push(JSON.parse(line) as AuditRecord);
-      }
-      changed();
-    },
-  });
-  void exit.then(changed);
-  let exited = false;
-  void exit.then(() => {
-    exited = true;
-    changed();
-  });
-  const listening = until(() => /listening on (\S+)/.exec(stderr)?.[1] ?? (exited ? 'exited' : undefined));
-  return listening.then((url) => {
-    if (url === 'exited') throw new Error(`the broker did not start: ${stderr}`);
-    return {
-      url,
-      pid,
-      audit,
-      stderr: () => stderr,
-      auditLines: (count) => until(() => (audit.length >= count ? audit.slice(0, count) : undefined)),
-      stderrHas: (text) => until(() => (stderr.includes(text) ? true : undefined)).then(() => undefined),
-      exit,
-    };
-  });
-}
-
 const scratch = mkdtempSync(join(tmpdir(), 'xopero-broker-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
-
-function writeConfig(world: World, issuer: FakeIssuer, overrides: Record<string, unknown> = {}): string {
-  const file = join(scratch, `config-${Math.random().toString(36).slice(2)}.json`);
-  const config = {
-    listen: { host: '127.0.0.1', port: 0 },
-    tls: { certFile: join(DEFAULT_CERT_DIR, 'server.crt'), keyFile: join(DEFAULT_CERT_DIR, 'server.key') },
-    audience: AUDIENCE,
-    xopero: {
-      serverUrl: world.url,
-      caCertificateFile: world.sim.caCertPath,
-      emailVariable: 'BROKER_XOPERO_EMAIL',
-      passwordVariable: 'BROKER_XOPERO_PASSWORD',
-    },
-    issuers: [{ issuer: issuer.url, kind: 'github', owners: ['acme'] }],
-    plans: [{ repositories: ['acme/*'], allowed: ['Nightly GitHub', 'Weekly'], default: 'Nightly GitHub' }],
-    limits: { perRepository: { requests: 1000, windowSeconds: 60 }, waitTimeoutSeconds: 10 },
-    ...overrides,
-  };
-  writeFileSync(file, JSON.stringify(config, null, 2));
-  return file;
-}
-
-/** The broker's environment: the credential under the names the config gives, the test CA for the issuer's keys. */
-const brokerEnv = (world: World) =>
-  baseEnv({ BROKER_XOPERO_EMAIL: EMAIL, BROKER_XOPERO_PASSWORD: PASSWORD, NODE_EXTRA_CA_CERTS: world.sim.caCertPath });
+const writeConfig = (world: World, issuer: FakeIssuer, overrides: Record<string, unknown> = {}) =>
+  writeBrokerConfig(scratch, world, issuer, overrides);
 
 /** One HTTP client for the tests' own requests to the broker: keep-alive, the test CA trusted. */
 let http: Agent;
@@ -400,7 +295,7 @@ describe('the CLI with --broker-url, before any request', () => {
   test('no identity token: one line naming the variable to set', async () => {
     const run = await runCli([], { XOPERO_BROKER_URL: 'https://127.0.0.1:9' });
     expect(run.code).toBe(1);
-    expect(run.stderr).toMatch(/^xopero-one: .*there is no identity token: set XOPERO_ID_TOKEN/m);
+    expect(run.stderr).toMatch(/^xopero-one: .*has no identity token: set XOPERO_ID_TOKEN/m);
   });
 });
 

@@ -38,7 +38,7 @@ const JOB_KEY = '$[[ inputs.as ]]';
 const JOB_NAME = 'xopero-backup';
 const PACKAGE = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { name: string; version: string; dependencies?: object };
 /** Inputs that configure the job itself rather than the CLI. */
-const JOB_INPUTS = ['as', 'stage', 'image', 'package'];
+const JOB_INPUTS = ['as', 'stage', 'image', 'package', 'broker_audience'];
 /**
  * CLI inputs the component must not expose: secrets, and the CA (both come from project CI/CD variables); and
  * azure-project: a GitLab project's pipeline protects GitLab repositories, not an Azure DevOps project.

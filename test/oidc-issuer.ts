@@ -94,3 +94,16 @@ export function githubClaims(repository: string, audience: string, extra: JWTPay
     ...extra,
   };
 }
+
+/** The claims of a GitLab CI job token (id_tokens) for the project `path` (group/name). */
+export function gitlabClaims(path: string, audience: string, extra: JWTPayload = {}): JWTPayload {
+  return {
+    aud: audience,
+    sub: `project_path:${path}:ref_type:branch:ref:main`,
+    project_path: path,
+    namespace_path: path.split('/').slice(0, -1).join('/'),
+    ref: 'main',
+    ref_type: 'branch',
+    ...extra,
+  };
+}

@@ -1,5 +1,7 @@
 /**
- * Asking the broker instead of running the core: the one function a host calls when `broker-url` is set. It
+ * Asking the broker instead of running the core: what the run driver (run.ts, chooseOperation) loads when
+ * `broker-url` is set, as it loads local-run.ts otherwise (the Action in a file of its own, beside
+ * dist/index.js; the command line has it in its file). It
  * sends the CI job's identity token (only in the Authorization header) and the body the protocol allows (mode,
  * dryRun, plan), and returns the broker's RunOutcome, which the host renders exactly as a local run's (report,
  * outputs, summary, dotenv, exit code). A refusal becomes one line with the broker's code.
@@ -12,14 +14,15 @@
 import { CancelledError } from '../common/cancel.js';
 import { XoperoError } from '../common/errors.js';
 import { addSecret } from '../common/redact.js';
-import type { RunOutcome } from '../core/run.js';
+import type { RunOptions, RunOutcome } from '../core/run.js';
+import type { IdTokenHost } from './id-token.js';
 import type { BrokerClientSettings } from '../settings/broker-client.js';
+
+// The settings of a broker run are parsed from this part too: the Action's start-up file does not carry them.
+export { parseBrokerClientSettings } from '../settings/broker-client.js';
 import type { HostWords } from '../common/words.js';
 import { transportError } from '../xopero/http-errors.js';
 import { createTransport } from '../xopero/transport.js';
-
-/** Where the identity token is read from, first found wins. */
-export const ID_TOKEN_VARIABLES = ['XOPERO_ID_TOKEN', 'BITBUCKET_STEP_OIDC_TOKEN'] as const;
 
 /** The whole run through the broker may take the core's synchronization wait and more; the broker bounds it itself. */
 const BROKER_ANSWER_TIMEOUT_MS = 15 * 60_000;
@@ -36,18 +39,24 @@ export class BrokerRefusal extends XoperoError {
   }
 }
 
-/** The CI job's identity token from the environment, masked at once; a missing one is one line naming the variable. */
-export function identityToken(env: NodeJS.ProcessEnv, words: HostWords): string {
-  for (const name of ID_TOKEN_VARIABLES) {
-    const token = env[name]?.trim();
-    if (token) {
-      addSecret(token);
-      return token;
-    }
-  }
-  throw new XoperoError(
-    `${words.name('broker-url')} is set but there is no identity token: set XOPERO_ID_TOKEN (GitLab: id_tokens: XOPERO_ID_TOKEN: aud: <the broker's audience>), or enable oidc: true on the Bitbucket step (BITBUCKET_STEP_OIDC_TOKEN).`,
-  );
+/**
+ * The run driver's broker operation (run.ts, chooseOperation): the host's identity token first (a job that
+ * cannot have one stops there, before any request), then the broker's RunOutcome.
+ */
+export async function askBroker(
+  { host, env, words }: { host: IdTokenHost; env: NodeJS.ProcessEnv; words: HostWords },
+  settings: BrokerClientSettings,
+  { log, signal }: Pick<RunOptions, 'log' | 'signal'>,
+): Promise<RunOutcome> {
+  if (!host.idToken) throw new XoperoError(`${words.name('broker-url')} is set, but ${host.name} gives this run no identity token.`);
+  const audience = () => fetchBrokerAudience(settings, { env, signal });
+  const idToken = await host.idToken({ audience, env, words });
+  return runThroughBroker(settings, idToken, {
+    env,
+    signal,
+    onRetry: (reason, attempt, delayMs) =>
+      log.warning(`Retrying the broker after ${reason} (retry ${attempt}, in ${(delayMs / 1000).toFixed(1)} s).`),
+  });
 }
 
 export interface BrokerRunOptions {

@@ -17,6 +17,7 @@ import { gitlabHost } from './gitlab.js';
 import { VERSION } from '../common/version.js';
 import { cancelledMarkdown } from './cancellation.js';
 import * as localRun from './local-run.js';
+import * as brokerRun from './broker-client.js';
 import { driveRun } from './run.js';
 import { CLI_WORDS, UsageError, helpText, parseCommandLine, type CliIo } from './cli-args.js';
 import { runReportCommand } from './report-command.js';
@@ -69,13 +70,16 @@ export async function runCommandLine(io: CliIo): Promise<number> {
     timeline: new Timeline(io.env.XOPERO_TIMING === '1'),
     env: io.env,
     words: CLI_WORDS,
-    readInputs: () => rawInputs(values, io.env, host),
+    // Through the broker the identity token names the repository: the host's defaults for it do not apply.
+    readInputs: () =>
+      rawInputs(values, io.env, (values['broker-url'] ?? io.env.XOPERO_BROKER_URL)?.trim() ? withResultFileDefaultOnly(host) : host),
     check: () => {
       dotenv = values.dotenv ?? (io.env.XOPERO_DOTENV || undefined) ?? host.defaultDotenv;
       if (dotenv) checkWritable(dotenv);
     },
     // The network part is in this file (src/cli.ts): the GitLab component runs it alone.
     loadLocalRun: async () => localRun,
+    loadBrokerRun: async () => brokerRun,
     report: async (outcome, settings) => {
       const outputs = outputValues(outcome);
       const releaseReport = await loadReleaseReport(outcome);
@@ -197,4 +201,19 @@ function singleLineValues(outcome: RunOutcome): RunOutcome {
   return JSON.parse(
     JSON.stringify(outcome, (_key, value: unknown) => (typeof value === 'string' ? plainText(value) : value)),
   ) as RunOutcome;
+}
+
+/**
+ * Through the broker, the host's defaults for the repository and organization do not apply (the identity
+ * token names them); its default result file does (Bitbucket's xopero-result.json for later steps).
+ */
+function withResultFileDefaultOnly(host: Host): Host {
+  return {
+    ...host,
+    applyDefaults: (raw, env) => {
+      const defaults: RawInputs = {};
+      host.applyDefaults(defaults, env);
+      if (raw['result-file'] === undefined && defaults['result-file'] !== undefined) raw['result-file'] = defaults['result-file'];
+    },
+  };
 }

@@ -9,17 +9,17 @@ import { redact } from '../common/redact.js';
 import type { RunOutcome } from '../core/run.js';
 import { loadReleaseReport, markdownSummary, outputValues } from '../report/report.js';
 import { writeResultFile } from '../report/result-file.js';
-import type { Settings } from '../settings/settings.js';
+import type { RunSettings } from './host.js';
 import { cancelledMarkdown, type Cancellation } from './cancellation.js';
 
-export async function reportOutcome(outcome: RunOutcome, settings: Settings): Promise<void> {
+export async function reportOutcome(outcome: RunOutcome, settings: RunSettings): Promise<void> {
   const releaseReport = await loadReleaseReport(outcome);
   await publish(outputValues(outcome), () => markdownSummary(outcome, Date.now(), releaseReport));
   // After the outputs and the summary: a file that cannot be written fails the step, what the run did is on record.
   if (settings.resultFile) writeResultFile(settings.resultFile, outcome, settings.words);
 }
 
-export async function reportCancellation(cancellation: Cancellation, settings: Settings): Promise<void> {
+export async function reportCancellation(cancellation: Cancellation, settings: RunSettings): Promise<void> {
   await publish(cancellation.outputs, () => cancelledMarkdown(cancellation, settings.serverUrl.origin));
 }
 

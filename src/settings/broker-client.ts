@@ -5,6 +5,7 @@
  * http only when allowed); a credential or a setting only the broker decides is an input error, not ignored.
  */
 import { InputError } from '../common/errors.js';
+import { addSecret } from '../common/redact.js';
 import { parseBoolean, parseCaCertificate, type InputName, type RawInputs } from './settings.js';
 import type { HostWords } from '../common/words.js';
 
@@ -38,9 +39,26 @@ const DECIDED_BY_THE_BROKER: InputName[] = [
   'release-limit',
 ];
 
+/**
+ * The defaults of the settings above: given as they are, they ask for nothing the broker would not do, so
+ * they are not refused. The GitHub runner passes action.yml's defaults as if the job had given them
+ * (test/project.test.ts keeps these equal to action.yml's).
+ */
+export const DEFAULTS: Partial<Record<InputName, string>> = {
+  activate: 'true',
+  sync: 'auto',
+  'wait-timeout': '300',
+  remove: 'false',
+  'release-limit': '50',
+};
+
 /** `raw` holds what the user gave (flags, variables, inputs), without a host's defaults. */
 export function parseBrokerClientSettings(brokerUrlText: string, raw: RawInputs, words: HostWords): BrokerClientSettings {
   const get = (name: InputName) => (raw[name] ?? '').trim();
+  // Refused below, but masked first (as parseSettings does): no later line can carry them.
+  addSecret(raw.password);
+  addSecret(get('access-token'));
+  addSecret(get('github-token'));
   const credentials = (['email', 'password', 'access-token'] as const).filter((name) => get(name));
   if (credentials.length > 0) {
     throw new InputError(
@@ -48,7 +66,7 @@ export function parseBrokerClientSettings(brokerUrlText: string, raw: RawInputs,
       `is set, and so is ${credentials.map((name) => words.name(name)).join(' and ')}: the broker holds the Xopero ONE credential; unset ${credentials.length > 1 ? 'them' : 'it'}, or unset ${words.name('broker-url')}.`,
     );
   }
-  const decided = DECIDED_BY_THE_BROKER.find((name) => get(name));
+  const decided = DECIDED_BY_THE_BROKER.find((name) => get(name) && get(name).toLowerCase() !== DEFAULTS[name]);
   if (decided) {
     throw new InputError(
       decided,
