@@ -12,6 +12,7 @@ import { parse, parseDocument } from 'yaml';
 import { INPUT_GROUPS, OTHER_GROUP, componentSpec, groupedInputsTable, readSources, renderTables, updateReadme } from '../scripts/docs.js';
 import { documentationFiles, documentedPins, openRelease, releaseNotes, versionsFound } from '../scripts/release.js';
 import { INPUT_NAMES } from '../src/settings/settings.js';
+import { DECIDED_BY_THE_BROKER as BROKER_DECIDED, DEFAULTS as BROKER_TOLERATED_DEFAULTS } from '../src/settings/broker-client.js';
 import { VERSION } from '../src/common/version.js';
 import { ROOT, runCommand, runProcess, baseEnv, withTempDir } from './harness.js';
 
@@ -45,6 +46,14 @@ describe('action.yml, README and code agree', () => {
 
   test('every input of action.yml is read by the code, and the code reads no other', () => {
     expect([...INPUT_NAMES].sort()).toEqual(Object.keys(action.inputs).sort());
+  });
+
+  test("through the broker, action.yml's defaults of the settings the broker decides are not refused as given (src/settings/broker-client.ts)", () => {
+    for (const [name, value] of Object.entries(BROKER_TOLERATED_DEFAULTS))
+      expect([name, String(action.inputs[name].default)]).toEqual([name, value]);
+    // Every other input the broker decides has no default in action.yml but the repository, which the Action drops itself.
+    for (const name of BROKER_DECIDED.filter((input) => !(input in BROKER_TOLERATED_DEFAULTS) && input !== 'repository'))
+      expect([name, String(action.inputs[name].default ?? '')]).toEqual([name, '']);
   });
 
   test('every output of action.yml is written by the code, and the code writes no other', async () => {
@@ -342,8 +351,9 @@ describe('GitLab pipelines', () => {
       'unknown input server_ur',
       'wait_timeout: a number, not a string',
       'mode: fix is not one of its options',
-      'server_url is required',
     ]);
+    // server_url has a default since broker_url (docs/broker.md) needs none: no input is required.
+    expect(includeProblems({ wait_timeout: '600' })).toEqual([]);
   });
 
   test.each([
@@ -362,7 +372,11 @@ describe('GitLab pipelines', () => {
 
   test('there are snippets to check, and a typo in one is caught', async () => {
     expect(gitlabSnippets.length).toBeGreaterThanOrEqual(5);
-    const preview = await previewGitlabPipeline(gitlabSnippets[0].text.replace('server_url:', 'server_ur:'));
+    // A misspelled option (gitlab-ci-local, like GitLab, refuses it; it lets an unknown input name pass, and no
+    // input is required any more since broker_url: server_url has a default).
+    const typo = gitlabSnippets[0].text.replace(/^(\s+)inputs:\n/m, (line, indent: string) => `${line}${indent}  mode: ensur\n`);
+    expect(typo).toContain('mode: ensur');
+    const preview = await previewGitlabPipeline(typo);
     expect(preview.code).not.toBe(0);
   }, 60_000);
 });

@@ -23,7 +23,7 @@ export interface BrokerClientSettings {
 }
 
 /** Settings the broker decides; given with broker-url they would be ignored, so they are refused. */
-const DECIDED_BY_THE_BROKER: InputName[] = [
+export const DECIDED_BY_THE_BROKER: InputName[] = [
   'server-url',
   'organization',
   'repository',
