@@ -181,15 +181,19 @@ describe('GitLab pipelines', () => {
 });
 
 describe('the npm package', () => {
-  test('holds only what runs: the CLI bundle, no dependencies to download', async () => {
+  test('holds only what runs: the CLI bundle and the broker bundle, no dependencies to download', async () => {
     const pack = await runNpm(['pack', '--dry-run', '--json']);
     expect(pack.code).toBe(0);
     const [info] = JSON.parse(pack.stdout) as Array<{ files: Array<{ path: string }> }>;
     const files = info.files.map((file) => file.path).sort();
-    // NNN.index.js: octokit (reclaim: archived), loaded on demand, which ncc emits beside the entry.
-    expect(files.filter((file) => !/^dist\/cli\/\d+\.index\.js$/.test(file))).toEqual([
+    // NNN.index.js: octokit (reclaim: archived), loaded on demand, which ncc emits beside the entry; the
+    // broker's (its release core, which it never runs but the shared run function names) likewise.
+    expect(files.filter((file) => !/^dist\/(cli|broker)\/\d+\.index\.js$/.test(file))).toEqual([
       'LICENSE',
       'README.md',
+      'dist/broker/index.js',
+      'dist/broker/licenses.txt',
+      'dist/broker/package.json',
       'dist/cli/index.js',
       'dist/cli/licenses.txt',
       'dist/cli/package.json',

@@ -97,6 +97,43 @@ export async function runThroughBroker(
   }
 }
 
+/**
+ * The audience the broker expects (`GET /.well-known/xopero-broker`), for hosts that choose the token's audience at
+ * run time (the GitHub Action: getIDToken(audience)). A GET that changes nothing: retried like any read.
+ */
+export async function fetchBrokerAudience(
+  settings: BrokerClientSettings,
+  options: Pick<BrokerRunOptions, 'env' | 'signal'> = {},
+): Promise<string> {
+  const transport = createTransport({ serverUrl: settings.brokerUrl, env: options.env ?? {}, caCertificate: settings.caCertificate });
+  const url = new URL(`${settings.brokerUrl.href.replace(/\/+$/, '')}/.well-known/xopero-broker`);
+  try {
+    let answer: { statusCode: number; text: string };
+    try {
+      const response = await transport.retrying.request({ origin: url.origin, path: url.pathname, method: 'GET', signal: options.signal });
+      answer = { statusCode: response.statusCode, text: await response.body.text() };
+    } catch (error) {
+      throw brokerTransportError(error, url, transport.proxy.url, transport.caPinned, settings.words);
+    }
+    let audience: unknown;
+    try {
+      audience = (JSON.parse(answer.text) as { audience?: unknown }).audience;
+    } catch {
+      audience = undefined;
+    }
+    if (answer.statusCode !== 200 || typeof audience !== 'string' || !audience) {
+      throw new BrokerRefusal(
+        answer.statusCode,
+        'no_audience',
+        `${url.origin} did not name its audience at ${url.pathname} (HTTP ${answer.statusCode}): is ${settings.words.name('broker-url')} the broker's address?`,
+      );
+    }
+    return audience;
+  } finally {
+    transport.destroy().catch(() => undefined);
+  }
+}
+
 /** 200 with the outcome, or the broker's error document as one line. */
 function readAnswer(status: number, text: string, brokerUrl: URL): RunOutcome {
   let document: unknown;

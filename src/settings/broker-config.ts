@@ -282,7 +282,7 @@ function parseLimits(value: unknown): BrokerLimits {
   const pick = (name: Exclude<keyof BrokerLimits, 'perRepository'>, min: number, max: number) =>
     limits[name] === undefined ? DEFAULT_LIMITS[name] : integer(limits[name], `limits.${name}`, min, max);
   const perRepository = object(limits.perRepository ?? {}, 'limits.perRepository', ['requests', 'windowSeconds']);
-  return {
+  const parsed: BrokerLimits = {
     maxBodyBytes: pick('maxBodyBytes', 256, MAX_BODY_BYTES),
     headersTimeoutMs: pick('headersTimeoutMs', 1000, 120_000),
     requestTimeoutMs: pick('requestTimeoutMs', 1000, 3_600_000),
@@ -301,6 +301,10 @@ function parseLimits(value: unknown): BrokerLimits {
     maxTokenLifetimeSeconds: pick('maxTokenLifetimeSeconds', 60, 86_400),
     waitTimeoutSeconds: pick('waitTimeoutSeconds', 0, 6 * 3600),
   };
+  // node:http refuses a headers timeout longer than the request timeout.
+  if (parsed.headersTimeoutMs > parsed.requestTimeoutMs)
+    fail('limits.headersTimeoutMs', `must not exceed limits.requestTimeoutMs (${parsed.requestTimeoutMs}).`);
+  return parsed;
 }
 
 // ---- small checkers: each fails with the field's path ------------------------------------------------------

@@ -68,9 +68,10 @@ export class TokenVerifier {
     }
     const issuer = this.config.issuers.find((entry) => entry.issuer === iss);
     if (!issuer) {
+      // The caller's own text, shortened: it is echoed back, never trusted.
       throw tokenRefusal(
         'token_issuer',
-        `The identity token's issuer '${String(iss)}' is not one the broker trusts: ask its operator to add it, or use a token of a listed CI.`,
+        `The identity token's issuer '${String(iss).slice(0, 120)}' is not one the broker trusts: ask its operator to add it, or use a token of a listed CI.`,
       );
     }
     let payload: JWTPayload;
