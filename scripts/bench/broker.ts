@@ -147,8 +147,12 @@ async function pass(
   const startedAt = Date.now();
   const answers = await drive(names, offsets);
   const wallMs = performance.now() - started;
-  // Every answer has gone out once the server's log has no request in flight.
-  while (sim.requests.some((r) => r.endedAt === 0)) await new Promise((resolve) => setTimeout(resolve, 5));
+  // The pass is over once Xopero ONE has seen no new request for a while and none is in flight: a read the
+  // broker renews in the background after the last answer counts for this pass too.
+  for (let seen = -1; seen !== sim.requests.length || sim.requests.some((r) => r.endedAt === 0); ) {
+    seen = sim.requests.length;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
   const log = sim.requests.slice(before);
   allLog.push(...log);
   const byPath: Record<string, number> = {};
