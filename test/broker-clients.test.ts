@@ -1,5 +1,6 @@
 /**
- * The GitHub Action as a client of the broker (issue #25): dist/index.js run as the runner runs it, with
+ * The broker's clients (issue #25). The CLI's hosts word a missing identity token each their own way. The
+ * GitHub Action as a client of the broker: dist/index.js run as the runner runs it, with
  * `broker-url` and no credential. The runner's token service is a test endpoint (ACTIONS_ID_TOKEN_REQUEST_URL
  * and _TOKEN, as the runner sets them for a job with `permissions: id-token: write`) that has the fake issuer
  * sign a GitHub-shaped token for the audience asked; the broker (its real entry) stands in front of the
@@ -12,7 +13,7 @@ import type { AddressInfo } from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runAction, type ActionResult } from './harness.js';
+import { runAction, runCli, type ActionResult } from './harness.js';
 import { expectOneLineFailure } from './expectations.js';
 import { EMAIL, PASSWORD, startWorld, type World } from './fixtures.js';
 import { FakeIssuer, githubClaims } from './oidc-issuer.js';
@@ -173,5 +174,31 @@ describe('the action through the broker', () => {
     expectOneLineFailure(run, /^Input 'broker-url': is set, and so is access-token: the broker holds the Xopero ONE credential/);
     expect(run.stdout).toContain('::add-mask::xo-token-never-shown');
     expect(shown(run)).not.toContain('xo-token-never-shown');
+  });
+});
+
+describe("the CLI's hosts without an identity token: one line in that CI's words, exit 1, before any request", () => {
+  test.each([
+    [
+      'GitLab CI',
+      { GITLAB_CI: 'true', CI_PROJECT_PATH: 'acme/api' },
+      /add `id_tokens: \{ XOPERO_ID_TOKEN: \{ aud: <the broker's audience> \} \}` to the job/,
+    ],
+    ['Bitbucket Pipelines', { BITBUCKET_BUILD_NUMBER: '7', BITBUCKET_REPO_FULL_NAME: 'acme/api' }, /add `oidc: true` to the step/],
+    ['Azure Pipelines', { TF_BUILD: 'True' }, /Azure Pipelines mints no token the broker accepts; set XOPERO_ID_TOKEN/],
+    ['a plain shell', {}, /set XOPERO_ID_TOKEN to the CI job's OIDC identity token/],
+  ])('%s', async (_host, env, remedy) => {
+    const recorder = await startRecorder(async () => ({ status: 200, body: { audience: AUDIENCE } }));
+    try {
+      const run = await runCli(['--allow-http'], { ...env, XOPERO_BROKER_URL: recorder.url });
+      expect(run.code).toBe(1);
+      const lines = run.all.split('\n').filter((line) => /has no identity token/.test(line));
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toMatch(/--broker-url \/ XOPERO_BROKER_URL is set but this job has no identity token: /);
+      expect(lines[0]).toMatch(remedy);
+      expect(recorder.requests).toEqual([]);
+    } finally {
+      await recorder.stop();
+    }
   });
 });
