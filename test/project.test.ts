@@ -12,7 +12,7 @@ import { parse, parseDocument } from 'yaml';
 import { INPUT_GROUPS, OTHER_GROUP, componentSpec, groupedInputsTable, readSources, renderTables, updateReadme } from '../scripts/docs.js';
 import { documentationFiles, documentedPins, openRelease, releaseNotes, versionsFound } from '../scripts/release.js';
 import { INPUT_NAMES } from '../src/settings/settings.js';
-import { DECIDED_BY_THE_BROKER as BROKER_DECIDED, DEFAULTS as BROKER_TOLERATED_DEFAULTS } from '../src/settings/broker-client.js';
+import { DECIDED_BY_THE_BROKER as BROKER_DECIDED, DEFAULTS_NOT_REFUSED as BROKER_TOLERATED_DEFAULTS } from '../src/settings/broker-client.js';
 import { VERSION } from '../src/common/version.js';
 import { ROOT, runCommand, runProcess, baseEnv, withTempDir } from './harness.js';
 

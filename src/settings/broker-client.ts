@@ -44,7 +44,7 @@ export const DECIDED_BY_THE_BROKER: InputName[] = [
  * they are not refused. The GitHub runner passes action.yml's defaults as if the job had given them
  * (test/project.test.ts keeps these equal to action.yml's).
  */
-export const DEFAULTS: Partial<Record<InputName, string>> = {
+export const DEFAULTS_NOT_REFUSED: Partial<Record<InputName, string>> = {
   activate: 'true',
   sync: 'auto',
   'wait-timeout': '300',
@@ -66,7 +66,7 @@ export function parseBrokerClientSettings(brokerUrlText: string, raw: RawInputs,
       `is set, and so is ${credentials.map((name) => words.name(name)).join(' and ')}: the broker holds the Xopero ONE credential; unset ${credentials.length > 1 ? 'them' : 'it'}, or unset ${words.name('broker-url')}.`,
     );
   }
-  const decided = DECIDED_BY_THE_BROKER.find((name) => get(name) && get(name).toLowerCase() !== DEFAULTS[name]);
+  const decided = DECIDED_BY_THE_BROKER.find((name) => get(name) && get(name).toLowerCase() !== DEFAULTS_NOT_REFUSED[name]);
   if (decided) {
     throw new InputError(
       decided,
