@@ -23,7 +23,7 @@
  * `--rtt MS` (default 20, 0 leaves it out) adds the re-run and its baseline through a TCP relay with that round-trip time
  * (test/relay.ts), where the handshakes cost round trips as on a real network.
  * The cases live in scripts/bench/: action.ts (and action-report.ts, its report), sweep.ts, shards.ts and
- * gitlab.ts; options.ts reads the flags. This file runs them in that order and prints one report.
+ * gitlab.ts; `--broker` adds the broker under a burst (broker.ts; alone: `npm run bench:broker`); options.ts reads the flags. This file runs them in that order and prints one report.
  * Adding an action case: see scripts/bench/action.ts.
  * It is a report: it exits 0 whether or not the targets are met (2 only when it cannot run at all).
  */
@@ -34,6 +34,7 @@ import { performance } from 'node:perf_hooks';
 import { ACTION_ENTRY, CLI_ENTRY, ROOT } from '../test/harness.js';
 import { measureActionCases } from './bench/action.js';
 import { actionReport } from './bench/action-report.js';
+import { BROKER_BENCH_DEFAULTS, runBrokerBench } from './bench/broker.js';
 import { runGitlabBench } from './bench/gitlab.js';
 import { SWEEP_OPTIONS, args, newestMtime, shardOptions, usage } from './bench/options.js';
 import { runShardBench, type ShardBenchResult } from './bench/shards.js';
@@ -103,6 +104,8 @@ const sweep: SweepBenchResult | undefined = args['no-sweep'] ? undefined : await
 const shardBench: ShardBenchResult | undefined = args['no-shards'] ? undefined : await runShardBench(shardOptions());
 // The GitLab component's job under gitlab-ci-local against node dist/cli/index.js (scripts/bench/gitlab.ts); --no-gitlab skips it.
 const gitlab = args['no-gitlab'] ? undefined : await runGitlabBench();
+// The broker under a burst (scripts/bench/broker.ts, also `npm run bench:broker`): optional, --broker adds it.
+const brokerBench = args.broker ? await runBrokerBench(BROKER_BENCH_DEFAULTS) : undefined;
 
 const totalSeconds = (performance.now() - benchStarted) / 1000;
 const loadAfter = loadavg()[0];
@@ -119,6 +122,7 @@ if (shardBench) {
   for (const line of shardBench.lines) print(line);
 }
 if (gitlab) print(['', ...gitlab.lines].join('\n'));
+if (brokerBench) print(['', ...brokerBench.lines].join('\n'));
 print();
 print(`Total bench time ${totalSeconds.toFixed(1)} s.`);
 
@@ -132,6 +136,7 @@ if (args.json) {
     sweep: sweep?.json ?? null,
     shards: shardBench?.json ?? null,
     gitlab: gitlab?.json ?? null,
+    broker: brokerBench?.json ?? null,
     totalSeconds: round(totalSeconds),
   };
   writeFileSync(args.json, `${JSON.stringify(json, null, 2)}\n`);

@@ -41,7 +41,7 @@ export const INPUT_GROUPS: ReadonlyArray<{ title: string; inputs: readonly strin
   { title: 'Job', inputs: ['as', 'stage', 'image', 'package'] },
   {
     title: 'Server and credentials',
-    inputs: ['server-url', 'email', 'password', 'access-token', 'broker-url', 'ca-certificate', 'allow-http'],
+    inputs: ['server-url', 'email', 'password', 'access-token', 'broker-url', 'broker-audience', 'ca-certificate', 'allow-http'],
   },
   {
     title: 'Protect',

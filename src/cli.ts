@@ -10,13 +10,30 @@ import { EXIT_CODES } from './hosts/signals.js';
 import './core/release.js';
 import './core/reclaim.js';
 
-const code = await runCommandLine({
-  argv: process.argv.slice(2),
-  env: process.env,
-  stdout: (text) => process.stdout.write(text),
-  stderr: (text) => process.stderr.write(text),
-});
-// A cancelled run exits at once: the abandoned core may still sit in a poll delay.
-if (Object.values(EXIT_CODES).includes(code)) process.exit(code);
-process.exitCode = code;
-exitWhenFlushed();
+// `xopero-one broker`: the server is its own bundle (dist/broker/index.js beside dist/cli/), loaded from a path
+// found at run time from this script's own path (process.argv[1], through the bin's symlink): ncc's asset
+// relocator copies whatever a path built on import.meta.url names into dist/cli/, and this file, which the
+// GitLab component pins, must not carry the server. It reads process.argv and runs until stopped.
+if (process.argv[2] === 'broker') {
+  const { realpathSync } = await import('node:fs');
+  const { dirname, join } = await import('node:path');
+  const { pathToFileURL } = await import('node:url');
+  const brokerEntry = pathToFileURL(join(dirname(dirname(realpathSync(process.argv[1] ?? ''))), 'broker', 'index.js')).href;
+  // Settles once the broker has stopped; it then ends the process itself.
+  await import(/* webpackIgnore: true */ brokerEntry);
+} else {
+  await runCli();
+}
+
+async function runCli(): Promise<void> {
+  const code = await runCommandLine({
+    argv: process.argv.slice(2),
+    env: process.env,
+    stdout: (text) => process.stdout.write(text),
+    stderr: (text) => process.stderr.write(text),
+  });
+  // A cancelled run exits at once: the abandoned core may still sit in a poll delay.
+  if (Object.values(EXIT_CODES).includes(code)) process.exit(code);
+  process.exitCode = code;
+  exitWhenFlushed();
+}

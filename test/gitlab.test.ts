@@ -30,6 +30,8 @@ import { flagOfInput } from '../src/hosts/cli-args.js';
 import { INPUT_NAMES } from '../src/settings/settings.js';
 import { CLI_ENTRY, ROOT, baseEnv, expandGitlabVariable, gitlabVariables, parseDotenv, runCommand, runProcess } from './harness.js';
 import { EMAIL, PASSWORD, startWorld, type World } from './fixtures.js';
+import { AUDIENCE, BROKER_ENTRY, brokerEnv, startBroker, writeBrokerConfig } from './broker-process.js';
+import { FakeIssuer, gitlabClaims } from './oidc-issuer.js';
 
 const TEMPLATE = join(ROOT, 'templates/xopero-backup.yml');
 /** The job's key in the template: its name is the `as` input. */
@@ -38,7 +40,7 @@ const JOB_KEY = '$[[ inputs.as ]]';
 const JOB_NAME = 'xopero-backup';
 const PACKAGE = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { name: string; version: string; dependencies?: object };
 /** Inputs that configure the job itself rather than the CLI. */
-const JOB_INPUTS = ['as', 'stage', 'image', 'package'];
+const JOB_INPUTS = ['as', 'stage', 'image', 'package', 'broker_audience'];
 /**
  * CLI inputs the component must not expose: secrets, and the CA (both come from project CI/CD variables); and
  * azure-project: a GitLab project's pipeline protects GitLab repositories, not an Azure DevOps project.
@@ -265,7 +267,7 @@ describe('the template', () => {
       stage: { type: 'string', default: '.pre' },
       image: { type: 'string', default: 'node:24-alpine' },
       package: { type: 'string', default: `${PACKAGE.name}@${PACKAGE.version}` },
-      server_url: { type: 'string' }, // no default: required
+      server_url: { type: 'string', default: '' }, // required unless broker_url: checked by the CLI
       organization: { type: 'string', default: '' },
       repository: { type: 'string', default: '' },
       repositories: { type: 'string', default: '' },
@@ -284,6 +286,9 @@ describe('the template', () => {
       remove: { type: 'boolean', default: false },
       reclaim: { type: 'string', default: '' },
       release_limit: { type: 'number', default: 50 },
+      broker_url: { type: 'string', default: '' },
+      // GitLab needs a non-empty aud in every job, broker or not; docs/broker.md recommends the broker's URL.
+      broker_audience: { type: 'string', default: 'xopero-one-broker' },
     });
   });
 
@@ -434,7 +439,7 @@ describe('interpolation, by GitLab rules', () => {
 
   const url = 'https://backup.example.com';
   test.each([
-    [{}, /`server_url` input: required value has not been provided/],
+    [{ broker_url: 443 }, /`broker_url` input: provided value is not a string/],
     [{ server_url: url, sync: 'sometimes' }, /`sync` input: `sometimes` cannot be used/],
     [{ server_url: url, mode: 'fix' }, /`mode` input: `fix` cannot be used/],
     [{ server_url: url, dry_run: 'yes' }, /`dry_run` input: provided value is not a boolean/],
@@ -763,13 +768,36 @@ describe('the job under gitlab-ci-local', () => {
     expect(PACKAGE.dependencies).toBeUndefined(); // the tarball installs offline: nothing to fetch
   });
 
-  test('a pipeline including the component twice: both jobs run; the project ends protected; a later job gets the dotenv values', async () => {
-    world = await startWorld();
+  /**
+   * `pipeline` (a .gitlab-ci.yml including templates/xopero-backup.yml locally) run by gitlab-ci-local with the
+   * shell executor in a fresh git repository whose origin is acme/api, with `variables` as CI/CD variables.
+   */
+  async function runPipeline(pipeline: string, variables: Record<string, string>) {
     const repo = mkdtempSync(join(scratch, 'repo-'));
     mkdirSync(join(repo, 'templates'));
     copyFileSync(TEMPLATE, join(repo, 'templates/xopero-backup.yml'));
-    writeFileSync(
-      join(repo, '.gitlab-ci.yml'),
+    writeFileSync(join(repo, '.gitlab-ci.yml'), pipeline);
+    const git = (...args: string[]) => mustRun('git', ['-c', 'user.name=CI', '-c', 'user.email=ci@example.com', ...args], toolEnv, repo);
+    await git('init', '-q', '-b', 'main');
+    await git('config', 'user.name', 'CI');
+    await git('config', 'user.email', 'ci@example.com');
+    await git('add', '-A');
+    await git('commit', '-q', '-m', 'pipeline');
+    // gitlab-ci-local derives CI_PROJECT_PATH (acme/api) and CI_PROJECT_ROOT_NAMESPACE (acme) from origin.
+    await git('remote', 'add', 'origin', 'https://gitlab.example.com/acme/api.git');
+    await git('symbolic-ref', 'refs/remotes/origin/HEAD', 'refs/remotes/origin/main');
+    // gitlab-ci-local sets GITLAB_CI=false so pipelines can tell; the CLI's GitLab mode needs what GitLab sets.
+    const args = [GITLAB_CI_LOCAL, '--force-shell-executor', '--ignore-predefined-vars', 'GITLAB_CI', '--no-color'];
+    for (const [name, value] of Object.entries({ GITLAB_CI: 'true', ...variables })) args.push('--variable', `${name}=${value}`);
+    // gitlab-ci-local makes a directory for file variables under TMPDIR: inside scratch, removed with it.
+    const tmp = mkdtempSync(join(scratch, 'tmp-'));
+    const run = await runProcess(args, { ...toolEnv, TMPDIR: tmp }, { cwd: repo });
+    return { ...run, all: run.stdout + run.stderr };
+  }
+
+  test('a pipeline including the component twice: both jobs run; the project ends protected; a later job gets the dotenv values', async () => {
+    world = await startWorld();
+    const run = await runPipeline(
       [
         'include:',
         '  - local: templates/xopero-backup.yml',
@@ -798,31 +826,14 @@ describe('the job under gitlab-ci-local', () => {
         '    - echo "organization=$XOPERO_ORGANIZATION_ID repository=$XOPERO_REPOSITORY_ID plan=$XOPERO_PLAN_ID changed=$XOPERO_CHANGED"',
         '',
       ].join('\n'),
+      {
+        XOPERO_URL: world.url,
+        XOPERO_EMAIL: EMAIL,
+        XOPERO_PASSWORD: PASSWORD,
+        NODE_EXTRA_CA_CERTS: world.sim.caCertPath,
+      },
     );
-    const git = (...args: string[]) => mustRun('git', ['-c', 'user.name=CI', '-c', 'user.email=ci@example.com', ...args], toolEnv, repo);
-    await git('init', '-q', '-b', 'main');
-    await git('config', 'user.name', 'CI');
-    await git('config', 'user.email', 'ci@example.com');
-    await git('add', '-A');
-    await git('commit', '-q', '-m', 'pipeline');
-    // gitlab-ci-local derives CI_PROJECT_PATH (acme/api) and CI_PROJECT_ROOT_NAMESPACE (acme) from origin.
-    await git('remote', 'add', 'origin', 'https://gitlab.example.com/acme/api.git');
-    await git('symbolic-ref', 'refs/remotes/origin/HEAD', 'refs/remotes/origin/main');
-
-    const variables = {
-      // gitlab-ci-local sets GITLAB_CI=false so pipelines can tell; the CLI's GitLab mode needs what GitLab sets.
-      GITLAB_CI: 'true',
-      XOPERO_URL: world.url,
-      XOPERO_EMAIL: EMAIL,
-      XOPERO_PASSWORD: PASSWORD,
-      NODE_EXTRA_CA_CERTS: world.sim.caCertPath,
-    };
-    const args = [GITLAB_CI_LOCAL, '--force-shell-executor', '--ignore-predefined-vars', 'GITLAB_CI', '--no-color'];
-    for (const [name, value] of Object.entries(variables)) args.push('--variable', `${name}=${value}`);
-    // gitlab-ci-local makes a directory for file variables under TMPDIR: inside scratch, removed with it.
-    const tmp = mkdtempSync(join(scratch, 'tmp-'));
-    const run = await runProcess(args, { ...toolEnv, TMPDIR: tmp }, { cwd: repo });
-    const all = run.stdout + run.stderr;
+    const all = run.all;
 
     expect([run.code, all]).toEqual([0, expect.stringContaining('PASS  xopero-backup')]);
     expect(all).toContain('PASS  xopero-check-other');
@@ -832,5 +843,39 @@ describe('the job under gitlab-ci-local', () => {
     expect(all).toMatch(/PASS\s+report/);
     expect(all).toContain(`organization=${world.orgId} repository=${api.id} plan=${world.nightlyId} changed=true`);
     expect(all).not.toContain(PASSWORD);
+  });
+  test('through the broker: the job sends its ID token (GitLab-shaped, for broker_audience) and no credential; the project ends protected', async () => {
+    world = await startWorld();
+    const issuer = await FakeIssuer.start();
+    const config = writeBrokerConfig(scratch, world, issuer, { issuers: [{ issuer: issuer.url, kind: 'gitlab', owners: ['acme'] }] });
+    const broker = await startBroker([BROKER_ENTRY, '--config', config], brokerEnv(world));
+    try {
+      // gitlab-ci-local mints no id_tokens: the token GitLab would put in XOPERO_ID_TOKEN comes as a variable.
+      const token = await issuer.token(gitlabClaims('acme/api', AUDIENCE));
+      const run = await runPipeline(
+        [
+          'include:',
+          '  - local: templates/xopero-backup.yml',
+          '    inputs:',
+          '      broker_url: $BROKER_URL',
+          `      broker_audience: ${AUDIENCE}`,
+          '      plan: Nightly GitHub',
+          `      package: ${JSON.stringify(tarball)}`,
+          '',
+        ].join('\n'),
+        { BROKER_URL: broker.url, XOPERO_ID_TOKEN: token, NODE_EXTRA_CA_CERTS: world.sim.caCertPath },
+      );
+
+      expect([run.code, run.all]).toEqual([0, expect.stringContaining('PASS  xopero-backup')]);
+      expectProtected(world, 'acme/api');
+      expect(run.all).toMatch(/activation: activated; attachment: attached; changed: true/);
+      expect(run.all).not.toContain(token);
+      const [line] = (await broker.auditLines(1)).slice(-1);
+      expect(line).toMatchObject({ status: 200, decision: 'ran', repository: 'acme/api', changed: true });
+    } finally {
+      process.kill(broker.pid, 'SIGTERM');
+      await broker.exit;
+      await issuer.stop();
+    }
   });
 });

@@ -22,7 +22,7 @@ export const CLI_ENTRY = join(ROOT, 'dist/cli/index.js');
  * action.yml declares, for a second pass of the action's tests), else the node running the tests.
  */
 /** The files ncc emits beside an entry (`dist/NNN.index.js`, `dist/cli/NNN.index.js`), by name. */
-export function bundleChunks(dir: 'dist' | 'dist/cli'): string[] {
+export function bundleChunks(dir: 'dist' | 'dist/cli' | 'dist/broker'): string[] {
   return readdirSync(join(ROOT, dir)).filter((file) => /^\d+\.index\.js$/.test(file));
 }
 
@@ -93,6 +93,8 @@ export interface RunOptions {
    * others (`npm run` -> shell -> tsx -> node) and must be stopped with all of them.
    */
   group?: boolean;
+  /** Each piece of output as it arrives (a long-running child, e.g. the broker, is watched through it). */
+  onOutput?: (stream: 'stdout' | 'stderr', text: string) => void;
 }
 
 export interface ActionResult extends ProcessResult {
@@ -157,10 +159,12 @@ export function startCommand(command: string, args: string[], env: Record<string
   };
   child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
     stdout += chunk;
+    options.onOutput?.('stdout', chunk);
     changed();
   });
   child.stderr!.setEncoding('utf8').on('data', (chunk: string) => {
     stderr += chunk;
+    options.onOutput?.('stderr', chunk);
     changed();
   });
   const kill = (signal: NodeJS.Signals) => {

@@ -12,6 +12,10 @@ import { parse, parseDocument } from 'yaml';
 import { INPUT_GROUPS, OTHER_GROUP, componentSpec, groupedInputsTable, readSources, renderTables, updateReadme } from '../scripts/docs.js';
 import { documentationFiles, documentedPins, openRelease, releaseNotes, versionsFound } from '../scripts/release.js';
 import { INPUT_NAMES } from '../src/settings/settings.js';
+import {
+  DECIDED_BY_THE_BROKER as BROKER_DECIDED,
+  DEFAULTS_NOT_REFUSED as BROKER_TOLERATED_DEFAULTS,
+} from '../src/settings/broker-client.js';
 import { VERSION } from '../src/common/version.js';
 import { outputValues } from '../src/report/report.js';
 import { ROOT, runCommand, runProcess, baseEnv, withTempDir } from './harness.js';
@@ -46,6 +50,14 @@ describe('action.yml, README and code agree', () => {
 
   test('every input of action.yml is read by the code, and the code reads no other', () => {
     expect([...INPUT_NAMES].sort()).toEqual(Object.keys(action.inputs).sort());
+  });
+
+  test("through the broker, action.yml's defaults of the settings the broker decides are not refused as given (src/settings/broker-client.ts)", () => {
+    for (const [name, value] of Object.entries(BROKER_TOLERATED_DEFAULTS))
+      expect([name, String(action.inputs[name].default)]).toEqual([name, value]);
+    // Every other input the broker decides has no default in action.yml but the repository, which the Action drops itself.
+    for (const name of BROKER_DECIDED.filter((input) => !(input in BROKER_TOLERATED_DEFAULTS) && input !== 'repository'))
+      expect([name, String(action.inputs[name].default ?? '')]).toEqual([name, '']);
   });
 
   test('every output of action.yml is written by the code, and the code writes no other', () => {
@@ -340,8 +352,9 @@ describe('GitLab pipelines', () => {
       'unknown input server_ur',
       'wait_timeout: a number, not a string',
       'mode: fix is not one of its options',
-      'server_url is required',
     ]);
+    // server_url has a default since broker_url (docs/broker.md) needs none: no input is required.
+    expect(includeProblems({ wait_timeout: '600' })).toEqual([]);
   });
 
   test.each([
@@ -360,21 +373,29 @@ describe('GitLab pipelines', () => {
 
   test('there are snippets to check, and a typo in one is caught', async () => {
     expect(gitlabSnippets.length).toBeGreaterThanOrEqual(5);
-    const preview = await previewGitlabPipeline(gitlabSnippets[0].text.replace('server_url:', 'server_ur:'));
+    // A misspelled option (gitlab-ci-local, like GitLab, refuses it; it lets an unknown input name pass, and no
+    // input is required any more since broker_url: server_url has a default).
+    const typo = gitlabSnippets[0].text.replace(/^(\s+)inputs:\n/m, (line, indent: string) => `${line}${indent}  mode: ensur\n`);
+    expect(typo).toContain('mode: ensur');
+    const preview = await previewGitlabPipeline(typo);
     expect(preview.code).not.toBe(0);
   }, 60_000);
 });
 
 describe('the npm package', () => {
-  test('holds only what runs: the CLI bundle, no dependencies to download', async () => {
+  test('holds only what runs: the CLI bundle and the broker bundle, no dependencies to download', async () => {
     const pack = await runNpm(['pack', '--dry-run', '--json']);
     expect(pack.code).toBe(0);
     const [info] = JSON.parse(pack.stdout) as Array<{ files: Array<{ path: string }> }>;
     const files = info.files.map((file) => file.path).sort();
-    // NNN.index.js: octokit (reclaim: archived), loaded on demand, which ncc emits beside the entry.
-    expect(files.filter((file) => !/^dist\/cli\/\d+\.index\.js$/.test(file))).toEqual([
+    // NNN.index.js: octokit (reclaim: archived), loaded on demand, which ncc emits beside the entry; the
+    // broker's (its release core, which it never runs but the shared run function names) likewise.
+    expect(files.filter((file) => !/^dist\/(cli|broker)\/\d+\.index\.js$/.test(file))).toEqual([
       'LICENSE',
       'README.md',
+      'dist/broker/index.js',
+      'dist/broker/licenses.txt',
+      'dist/broker/package.json',
       'dist/cli/index.js',
       'dist/cli/licenses.txt',
       'dist/cli/package.json',

@@ -103,9 +103,10 @@ test('the bundles leave the fetch code out, and require it at run time from nowh
  * stands for a copy: it is in every undici since 5.
  */
 test('each bundle, with the files it loads beside it, holds exactly one undici', () => {
-  const copies = (dir: 'dist' | 'dist/cli' | 'dist/report', files: string[]) =>
+  const copies = (dir: 'dist' | 'dist/cli' | 'dist/report' | 'dist/broker', files: string[]) =>
     files.reduce((sum, file) => sum + readFileSync(join(ROOT, dir, file), 'utf8').split('Symbol("connected")').length - 1, 0);
   expect(copies('dist', ['index.js', ...bundleChunks('dist')])).toBe(1);
   expect(copies('dist/cli', ['index.js', ...bundleChunks('dist/cli')])).toBe(1);
   expect(copies('dist/report', ['index.js'])).toBe(1);
+  expect(copies('dist/broker', ['index.js', ...bundleChunks('dist/broker')])).toBe(1);
 });

@@ -23,13 +23,14 @@ export const { values: args } = parseArgs({
     node24: { type: 'string' },
     'no-node24': { type: 'boolean', default: false },
     'no-gitlab': { type: 'boolean', default: false },
+    broker: { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
   },
 });
 
 if (args.help) {
   console.log(
-    'usage: npm run bench -- [--latency MS] [--runs N] [--latencies 5,40,100] [--rtt MS] [--warmup N] [--sync-duration MS] [--json FILE] [--sweep-only | --no-sweep] [--shards-only | --no-shards] [--shards-size N] [--node24 PATH | --no-node24]',
+    'usage: npm run bench -- [--latency MS] [--runs N] [--latencies 5,40,100] [--rtt MS] [--warmup N] [--sync-duration MS] [--json FILE] [--sweep-only | --no-sweep] [--shards-only | --no-shards] [--shards-size N] [--node24 PATH | --no-node24] [--broker]',
   );
   process.exit(0);
 }

@@ -3,7 +3,7 @@
  * its change's place in the list, so the outcomes come back in list order whatever order the answers arrive.
  */
 import { describeError } from '../common/errors.js';
-import type { ActivationById, XoperoClient } from '../xopero/client.js';
+import type { ActivationById, XoperoApi } from '../xopero/client.js';
 import { mapConcurrent } from '../common/concurrency.js';
 import { CancelledError } from '../common/cancel.js';
 import type { Change } from './changes.js';
@@ -41,7 +41,7 @@ export interface ApplyOptions {
  * Activations and attachments are independent: both go out at once, and one failing does not hide the other.
  * A repository whose activation fails is still attached: it is backed up as soon as a license is free.
  */
-export async function applyChanges(client: XoperoClient, changes: Change[], options: ApplyOptions = {}): Promise<Outcome[]> {
+export async function applyChanges(client: XoperoApi, changes: Change[], options: ApplyOptions = {}): Promise<Outcome[]> {
   const outcomes: Outcome[] = new Array(changes.length);
   const indexed = changes.map((change, index) => ({ change, index }));
   const activations = indexed.filter(({ change }) => change.kind === 'activate');

@@ -3,7 +3,7 @@
  * Xopero ONE shows them; ids match exactly. The server is asked to filter, but its answer is checked here.
  */
 import type { AssignedPlan, Organization, OrganizationPlan, Repository } from '../xopero/api-types.js';
-import type { XoperoClient } from '../xopero/client.js';
+import type { XoperoApi } from '../xopero/client.js';
 import { XoperoError } from '../common/errors.js';
 import { closest } from '../common/text.js';
 import { ACTION_WORDS, type HostWords } from '../common/words.js';
@@ -67,7 +67,7 @@ export function pickRepository(repositories: Repository[], fullName: string): { 
 }
 
 /** One lookup of one repository: the server filters by name, this checks the names and follows pageCount. */
-export async function lookupRepository(client: XoperoClient, organization: Organization, fullName: string) {
+export async function lookupRepository(client: XoperoApi, organization: Organization, fullName: string) {
   const { repositories, synchronizationInProgress } = await client.listRepositories(organization.id, [
     { property: 'Name', operator: 'eq', value: fullName },
   ]);
@@ -82,9 +82,20 @@ export function planMembership(plans: AssignedPlan[], planId: string): (reposito
   const plan = plans.find((candidate) => sameId(candidate.id, planId));
   if (!plan) return () => false; // A plan with no repositories yet is not listed at all.
   if (plan.includeAllRepositories) return () => true;
-  const ids = new Set((plan.repositoryIds ?? []).map((id) => id.toLowerCase()));
+  let ids = memberSets.get(plan);
+  if (!ids) {
+    ids = new Set((plan.repositoryIds ?? []).map((id) => id.toLowerCase()));
+    memberSets.set(plan, ids);
+  }
   return (repositoryId) => ids.has(repositoryId.toLowerCase());
 }
+
+/**
+ * A plan's ids as a set, once per plan object: the broker's runs of a burst share one read of the membership
+ * (src/xopero/shared-session.ts), and 1,000 runs would otherwise each index the same 10,000 ids. A plan object
+ * is never changed once read (a confirmed attachment gives a new one), so its set stays true.
+ */
+const memberSets = new WeakMap<AssignedPlan, Set<string>>();
 
 export function isAttached(plans: AssignedPlan[], planId: string, repositoryId: string): boolean {
   return planMembership(plans, planId)(repositoryId);

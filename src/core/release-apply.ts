@@ -9,7 +9,7 @@
 import { CancelledError } from '../common/cancel.js';
 import { mapConcurrent } from '../common/concurrency.js';
 import { ApiError, describeError } from '../common/errors.js';
-import type { XoperoClient } from '../xopero/client.js';
+import type { XoperoApi } from '../xopero/client.js';
 import { explainErrorCode } from '../xopero/error-codes.js';
 import { idVerdicts, inBatches } from './apply.js';
 import { sameId, type ReleaseAction, type ReleaseChange, type ReleaseStep } from './release-changes.js';
@@ -26,7 +26,7 @@ const REMOVE_CONCURRENCY = 4;
  * Outcomes are recorded at each change's index, so they come back in list order whatever order the answers
  * arrive in. A cancellation ends the run; any other failure is recorded and the rest goes on.
  */
-export async function applyReleaseChanges(client: XoperoClient, changes: ReleaseChange[]): Promise<ReleaseStep[]> {
+export async function applyReleaseChanges(client: XoperoApi, changes: ReleaseChange[]): Promise<ReleaseStep[]> {
   const steps: ReleaseStep[] = changes.map((change) => ({ ...change, outcome: 'done' }));
   const indexes = (action: ReleaseAction) => changes.flatMap((change, index) => (change.action === action ? [index] : []));
   const fail = (index: number, reason: string) => {

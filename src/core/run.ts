@@ -1,6 +1,6 @@
 /** One run, whatever the host: build the transport and client from the settings, run the core, close. */
 import type { Socket } from 'node:net';
-import { XoperoClient } from '../xopero/client.js';
+import { XoperoClient, type XoperoApi } from '../xopero/client.js';
 import { runAzureProject, type AzureProjectResult } from './azure-project.js';
 import type { Log } from './log.js';
 import { displayProxy, type ProxyChoice } from '../xopero/proxy.js';
@@ -57,18 +57,7 @@ export async function runOperation(
     words: settings.words,
   });
   try {
-    const context = { client, settings, log, clock, listArchived };
-    // An Azure DevOps project is its own target: the whole project joins (or, with mode: release, leaves) the plan.
-    const work: Promise<RunOutcome['result']> = settings.azureProject
-      ? runAzureProject(context)
-      : // Loaded only in this mode (ncc emits it as a separate file): the protect run does not carry it.
-        settings.operation === 'release'
-        ? import('./release.js').then((release) => release.releaseRepository(context))
-        : settings.repositories
-          ? sweepOrganization(context)
-          : protectRepository(context);
-    const result = await untilCancelled(work, signal, () => client.progress());
-    return { result, requests: { ...client.requestCount } };
+    return await runWithClient(settings, client, { log, clock, signal, listArchived });
   } finally {
     // destroy, not close: nothing is in flight any more (or a cancellation aborts it), and idle keep-alive
     // sockets must not hold the exit.
@@ -76,6 +65,29 @@ export async function runOperation(
     // outputs and the summary, which do not depend on them.
     transport.destroy().catch(() => undefined);
   }
+}
+
+/**
+ * The core on a client the caller built: the run above (a client of its own per run), and the broker (one
+ * shared sign-in for every request, src/hosts/broker/xopero.ts). The caller closes the transport.
+ */
+export async function runWithClient(
+  settings: Settings,
+  client: XoperoApi,
+  { log, clock = systemClock, signal, listArchived }: Pick<RunOptions, 'log' | 'clock' | 'signal' | 'listArchived'>,
+): Promise<RunOutcome> {
+  const context = { client, settings, log, clock, listArchived };
+  // An Azure DevOps project is its own target: the whole project joins (or, with mode: release, leaves) the plan.
+  const work: Promise<RunOutcome['result']> = settings.azureProject
+    ? runAzureProject(context)
+    : // Loaded only in this mode (ncc emits it as a separate file): the protect run does not carry it.
+      settings.operation === 'release'
+      ? import('./release.js').then((release) => release.releaseRepository(context))
+      : settings.repositories
+        ? sweepOrganization(context)
+        : protectRepository(context);
+  const result = await untilCancelled(work, signal, () => client.progress());
+  return { result, requests: { ...client.requestCount } };
 }
 
 /**

@@ -14,7 +14,7 @@ import { XoperoError } from '../common/errors.js';
 import { formatShard, type Shard } from '../settings/shard.js';
 import type { Organization } from '../xopero/api-types.js';
 // Types only: the report bundle stays without the client and the core.
-import type { XoperoClient } from '../xopero/client.js';
+import type { XoperoApi } from '../xopero/client.js';
 import type { Selection, ShardSync } from './selection.js';
 import type { Log } from './log.js';
 import type { Clock } from './synchronize.js';
@@ -81,7 +81,7 @@ const WAIT_POLL_MS = [500, 1000, 2000, 3000, 5000];
  * The server's clock is compared with ours; wait-timeout is the slack, so a skew of a few seconds is harmless.
  */
 export async function waitForShardSync(
-  { client, log, clock, waitTimeoutSeconds }: { client: XoperoClient; log: Log; clock: Clock; waitTimeoutSeconds: number },
+  { client, log, clock, waitTimeoutSeconds }: { client: XoperoApi; log: Log; clock: Clock; waitTimeoutSeconds: number },
   { shard, startedAt }: ShardSync,
   organization: Organization,
 ): Promise<void> {

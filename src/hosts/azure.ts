@@ -21,6 +21,7 @@ import { onSecret, redact } from '../common/redact.js';
 import type { RawInputs } from '../settings/settings.js';
 import { groupedLog, type HostLog } from './log.js';
 import { safeLine, type Env, type Host, type Write } from './host.js';
+import { idTokenFromEnvironment } from './id-token.js';
 
 /** A message (the text after `]`): the agent decodes these three, so a value can never end the line early. */
 export function escapeData(text: string): string {
@@ -117,6 +118,13 @@ export const azureHost: Host = {
     for (const problem of problems) write(`##vso[task.logissue type=error]${commandData(problem)}\n`);
     write('##vso[task.complete result=Failed;]\n');
   },
+  // The broker accepts no Azure Pipelines issuer of its own (issue #25 names GitHub, GitLab and Bitbucket).
+  idToken: async ({ env, words }) =>
+    idTokenFromEnvironment(
+      env,
+      words,
+      "Azure Pipelines mints no token the broker accepts; set XOPERO_ID_TOKEN to one from an issuer the broker trusts, or give the Xopero ONE credential instead of the broker's address.",
+    ),
 };
 
 /**

@@ -14,6 +14,7 @@
 import { cliLogLine } from '../common/neutralize.js';
 import type { RawInputs } from '../settings/settings.js';
 import { plainFail, plainLog, type Env, type Host } from './host.js';
+import { idTokenFromEnvironment } from './id-token.js';
 
 /** The workspace is the organization; BITBUCKET_REPO_FULL_NAME is `workspace/repo-slug`. */
 export const RESULT_FILE = 'xopero-result.json';
@@ -33,4 +34,6 @@ export const bitbucketHost: Host = {
   logLine: cliLogLine,
   log: (write) => plainLog(write, cliLogLine),
   fail: (problems, streams) => plainFail(bitbucketHost)(problems, streams),
+  idToken: async ({ env, words }) =>
+    idTokenFromEnvironment(env, words, 'add `oidc: true` to the step (Bitbucket then sets BITBUCKET_STEP_OIDC_TOKEN).'),
 };

@@ -13,7 +13,7 @@ import { closest } from '../common/text.js';
 import type { HostWords } from '../common/words.js';
 
 /** A new command: its name here, a row in COMMANDS, its options' rows in OPTIONS, its dispatch in cli.ts. */
-export type CommandName = 'ensure' | 'report' | 'help' | 'version';
+export type CommandName = 'ensure' | 'report' | 'broker' | 'help' | 'version';
 
 export interface CommandSpec {
   name: CommandName;
@@ -99,6 +99,23 @@ export const COMMANDS: CommandSpec[] = [
       ['1', 'error: a repository failed, a name not found, or a refusal (a shard missing, two sweeps)'],
       ['2', 'usage error'],
       ['3', 'not compliant: check mode found repositories not protected, or backups too old'],
+    ],
+  },
+  {
+    name: 'broker',
+    summary: "run the broker: protects the repository a CI job's identity token names (docs/broker.md)",
+    usage: ['xopero-one broker --config FILE'],
+    about: [
+      "The HTTPS service that holds the Xopero ONE credential, so no pipeline does: it verifies each CI job's",
+      'OIDC identity token and protects only the repository the token names. It runs until SIGTERM or SIGINT,',
+      'then finishes the requests in flight. One JSON audit line per request on stdout; its log on stderr.',
+    ],
+    operands: false,
+    examples: [['Start it (the credential comes from the variables the file names):', 'xopero-one broker --config broker.json']],
+    exits: [
+      ['0', 'stopped on SIGTERM or SIGINT'],
+      ['1', 'could not start (a bad config, a port in use)'],
+      ['2', 'usage error'],
     ],
   },
   {
@@ -195,6 +212,16 @@ export const OPTIONS: OptionSpec[] = [
   },
   { flag: 'plan', kind: 'value', value: 'NAME|ID', env: 'XOPERO_PLAN', group: 'what', help: 'backup plan to attach to (empty: none)' },
   // Where
+  {
+    flag: 'broker-url',
+    kind: 'value',
+    value: 'URL',
+    env: 'XOPERO_BROKER_URL',
+    group: 'where',
+    help:
+      'ask this broker instead of Xopero ONE: no credential here; the identity token comes from XOPERO_ID_TOKEN ' +
+      '(or BITBUCKET_STEP_OIDC_TOKEN); see docs/broker.md',
+  },
   {
     flag: 'server-url',
     kind: 'value',
@@ -349,6 +376,15 @@ export const OPTIONS: OptionSpec[] = [
     group: 'output',
     commands: ['report'],
     help: 'write a shields.io endpoint badge (JSON) there: the share of repositories protected',
+  },
+  // broker
+  {
+    flag: 'config',
+    kind: 'value',
+    value: 'FILE',
+    group: 'general',
+    commands: ['broker'],
+    help: "the broker's JSON configuration (docs/broker.md)",
   },
   // Every command
   { flag: 'help', short: 'h', kind: 'switch', group: 'general', commands: 'every', help: 'show this help' },

@@ -17,6 +17,7 @@ import { gitlabHost } from './gitlab.js';
 import { VERSION } from '../common/version.js';
 import { cancelledMarkdown } from './cancellation.js';
 import * as localRun from './local-run.js';
+import * as brokerRun from './broker-client.js';
 import { driveRun } from './run.js';
 import { CLI_WORDS, EXIT, type CliIo, type ParsedCommandLine, UsageError, flagOfInput, helpText, parseCommandLine } from './cli-args.js';
 import { runReportCommand } from './report-command.js';
@@ -50,6 +51,11 @@ export async function runCommandLine(io: CliIo): Promise<number> {
   }
   // The report subcommand (src/hosts/report-command.ts) merges result files; it talks to no server.
   if (parsed.command === 'report') return runReportCommand(io, parsed);
+  // src/cli.ts starts the broker (its own bundle) before this parser; here only when called without it.
+  if (parsed.command === 'broker') {
+    io.stderr('xopero-one broker: run it as `xopero-one broker --config FILE` (dist/cli/index.js loads dist/broker/).\n');
+    return EXIT.usage;
+  }
   return runEnsure(io, parsed);
 }
 
@@ -85,15 +91,18 @@ async function runEnsure(io: CliIo, parsed: ParsedCommandLine | UsageError): Pro
     timeline: new Timeline(io.env.XOPERO_TIMING === '1'),
     env: io.env,
     words: CLI_WORDS,
+    // Through the broker the identity token names the repository: the host's defaults for it do not apply.
     readInputs: () => {
       // The dotenv file first: a later input error is recorded in it (XOPERO_FAILURE=error) for the next jobs.
       const dotenvWanted = values.dotenv ?? (io.env.XOPERO_DOTENV || undefined) ?? host.defaultDotenv;
       if (dotenvWanted) checkWritable(dotenvWanted);
       dotenv = dotenvWanted;
-      return rawInputs(values, io.env, host);
+      const throughBroker = (values['broker-url'] ?? io.env.XOPERO_BROKER_URL)?.trim();
+      return rawInputs(values, io.env, throughBroker ? withResultFileDefaultOnly(host) : host);
     },
     // The network part is in this file (src/cli.ts): the GitLab component runs it alone.
     loadLocalRun: async () => localRun,
+    loadBrokerRun: async () => brokerRun,
     report: async (outcome, settings) => {
       const outputs = outputValues(outcome);
       const releaseReport = await loadReleaseReport(outcome);
@@ -103,7 +112,8 @@ async function runEnsure(io: CliIo, parsed: ParsedCommandLine | UsageError): Pro
       try {
         if (dotenv) writeDotenv(dotenv, outputs);
         if (settings.resultFile) writeResultFile(settings.resultFile, outcome, CLI_WORDS);
-        writeSweepPages(outcome, settings, CLI_WORDS);
+        // A sweep's page and badge; a broker run is one repository, never a sweep.
+        if ('htmlFile' in settings) writeSweepPages(outcome, settings, CLI_WORDS);
         host.publish?.(outputs, () => markdownSummary(outcome, Date.now(), releaseReport), streams, io.env);
       } catch (error) {
         problems = [...problems, describeError(error)];
@@ -240,4 +250,19 @@ function singleLineValues(outcome: RunOutcome): RunOutcome {
   return JSON.parse(
     JSON.stringify(outcome, (_key, value: unknown) => (typeof value === 'string' ? plainText(value) : value)),
   ) as RunOutcome;
+}
+
+/**
+ * Through the broker, the host's defaults for the repository and organization do not apply (the identity
+ * token names them); its default result file does (Bitbucket's xopero-result.json for later steps).
+ */
+function withResultFileDefaultOnly(host: Host): Host {
+  return {
+    ...host,
+    applyDefaults: (raw, env) => {
+      const defaults: RawInputs = {};
+      host.applyDefaults(defaults, env);
+      if (raw['result-file'] === undefined && defaults['result-file'] !== undefined) raw['result-file'] = defaults['result-file'];
+    },
+  };
 }

@@ -9,20 +9,21 @@ import { redact } from '../common/redact.js';
 import type { RunOutcome } from '../core/run.js';
 import { loadReleaseReport, markdownSummary, outputValues } from '../report/report.js';
 import { writeResultFile } from '../report/result-file.js';
-import type { Settings } from '../settings/settings.js';
+import type { RunSettings } from './host.js';
 import { cancelledMarkdown, type Cancellation } from './cancellation.js';
 
-export async function reportOutcome(outcome: RunOutcome, settings: Settings): Promise<void> {
+export async function reportOutcome(outcome: RunOutcome, settings: RunSettings): Promise<void> {
   const releaseReport = await loadReleaseReport(outcome);
   await publish(outputValues(outcome), () => markdownSummary(outcome, Date.now(), releaseReport));
   // After the outputs and the summary: a file that cannot be written fails the step, what the run did is on record.
   if (settings.resultFile) writeResultFile(settings.resultFile, outcome, settings.words);
   // Loaded only when asked for: the page's code (and the merge) stays out of every other run.
-  if (settings.htmlFile || settings.badgeFile)
+  // A broker run is one repository, never a sweep: it has neither.
+  if ('htmlFile' in settings && (settings.htmlFile || settings.badgeFile))
     (await import('../report/sweep-pages.js')).writeSweepPages(outcome, settings, settings.words);
 }
 
-export async function reportCancellation(cancellation: Cancellation, settings: Settings): Promise<void> {
+export async function reportCancellation(cancellation: Cancellation, settings: RunSettings): Promise<void> {
   await publish(cancellation.outputs, () => cancelledMarkdown(cancellation, settings.serverUrl.origin));
 }
 

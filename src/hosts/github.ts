@@ -25,6 +25,8 @@ import { EXIT_CODES } from './signals.js';
  *     answer, when the main thread has nothing else to do (first-request.ts).
  */
 const loadNetwork = () => import('./local-run.js');
+/** A run through the broker (broker-url) loads its client instead (undici, no core). */
+const loadBroker = () => import('./broker-client.js');
 /** Inside dist/index.js ("eager"), evaluated only once the inputs are valid: with node:tls, node:net, the proxy rules. */
 const loadEarlyConnection = () => import(/* webpackMode: "eager" */ '../xopero/early-connection.js');
 
@@ -65,6 +67,8 @@ export const githubHost: Host = {
     for (const problem of problems.slice(0, -1)) commands.error(safeData(problem));
     if (problems.length > 0) commands.setFailed(safeData(problems[problems.length - 1]));
   },
+  // @actions/core's getIDToken (github-id-token.ts), loaded only for a run through the broker.
+  idToken: async (request) => (await import('./github-id-token.js')).githubIdToken(request),
 };
 
 export async function runGithubAction(): Promise<void> {
@@ -88,11 +92,15 @@ export async function runGithubAction(): Promise<void> {
     readInputs: () => {
       const raw: RawInputs = {};
       for (const name of INPUT_NAMES) raw[name] = commands.getInput(name, { trimWhitespace: name !== 'password' });
-      githubHost.applyDefaults(raw, env);
+      // Through the broker the token names the repository: action.yml's default for it is no choice of the job.
+      if (raw['broker-url'] && raw.repository === env.GITHUB_REPOSITORY) raw.repository = '';
+      else githubHost.applyDefaults(raw, env);
       return raw;
     },
     openEarlyConnection: ({ serverUrl, caCertificate }) =>
       loadEarlyConnection().then((early) => early.openEarlyConnection({ serverUrl, caCertificate, env })),
+    // The report loads when the answer is in (loadReport): the broker's one request leaves no wait to fill.
+    loadBrokerRun: loadBroker,
     loadLocalRun: async () => {
       const network = await loadNetwork();
       report = loadAfterFirstRequest(() => import('./github-report.js'));

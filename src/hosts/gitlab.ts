@@ -4,6 +4,7 @@ import { redactAround } from '../common/redact.js';
 import { groupedLog, type HostLog } from './log.js';
 import type { RawInputs } from '../settings/settings.js';
 import { plainFail, type Host } from './host.js';
+import { idTokenFromEnvironment } from './id-token.js';
 
 /** The project running the pipeline, from GitLab's predefined variables, where no flag or XOPERO_* gave one. */
 export function applyGitlabDefaults(raw: RawInputs, env: NodeJS.ProcessEnv): void {
@@ -49,4 +50,11 @@ export const gitlabHost: Host = {
   logLine: gitlabLogLine,
   log: gitlabLog,
   fail: (problems, streams) => plainFail(gitlabHost)(problems, streams),
+  // GitLab mints a job's tokens only as the job names them: the CI/CD component does it when broker_url is set.
+  idToken: async ({ env, words }) =>
+    idTokenFromEnvironment(
+      env,
+      words,
+      "add `id_tokens: { XOPERO_ID_TOKEN: { aud: <the broker's audience> } }` to the job (the CI/CD component adds it when broker_url is set).",
+    ),
 };

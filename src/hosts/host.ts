@@ -15,8 +15,10 @@ import { redactAround } from '../common/redact.js';
 import type { Timeline } from '../common/timing.js';
 import type { HostWords } from '../common/words.js';
 import type { RunOutcome } from '../core/run.js';
+import type { BrokerClientSettings } from '../settings/broker-client.js';
 import type { RawInputs, Settings } from '../settings/settings.js';
 import type { Cancellation } from './cancellation.js';
+import { idTokenFromEnvironment, type IdTokenRequest } from './id-token.js';
 import { groupedLog, type HostLog } from './log.js';
 
 export type Write = (text: string) => void;
@@ -50,11 +52,21 @@ export interface Host {
   publish?(values: Record<string, string>, summary: () => string, streams: HostStreams, env: Env): void;
   /** The run failed: one line per problem, as given (the host redacts and neutralizes them). */
   fail(problems: string[], streams: HostStreams): void;
-  // Later (the broker, issue #25): idToken?(audience: string): Promise<string>, the CI's OIDC identity token.
+  /**
+   * The CI job's OIDC identity token for a run through the broker (issue #25), masked the moment it exists;
+   * a job that cannot have one fails in one line saying what to add to it. `audience` asks the broker which
+   * audience it expects: only a host that chooses the token's audience at run time calls it (GitHub's
+   * getIDToken); the others read a token minted for the audience written in the job (GitLab's id_tokens).
+   */
+  idToken?(request: IdTokenRequest): Promise<string>;
 }
 
 /** The network part of a run done here (src/hosts/local-run.ts): the core, the client, undici. */
 export type LocalRun = typeof import('./local-run.js');
+/** The part of a run through the broker (src/hosts/broker-client.ts): its settings, its client, undici. */
+export type BrokerRun = typeof import('./broker-client.js');
+/** What a face reports from: a local run's settings or a broker run's (both name the result file and the server). */
+export type RunSettings = Settings | BrokerClientSettings;
 
 /** What an entry point gives the run driver (run.ts): a host, and what is the entry point's own. */
 export interface RunFace {
@@ -69,17 +81,19 @@ export interface RunFace {
   /** The raw inputs (flags and XOPERO_* variables, or INPUT_*; then the host's defaults); may throw a usage error. */
   readInputs(): RawInputs;
   /** The face's own checks before anything is sent (the CLI's dotenv path); throws to refuse. */
-  check?(settings: Settings): void;
+  check?(settings: RunSettings): void;
   /** The network part: the CLI has it in its file, the Action loads it once the inputs are valid. */
   loadLocalRun(): Promise<LocalRun>;
+  /** The broker's part, loaded only when broker-url is set (the CLI has it in its file). */
+  loadBrokerRun(): Promise<BrokerRun>;
   /** A first connection opened while the network part loads (the Action: src/xopero/early-connection.ts). */
   openEarlyConnection?(settings: Settings): Promise<Socket | undefined>;
   /** Outputs, summary and files the face's way; returns the problems that fail the run (the result's, a file not written). */
-  report(outcome: RunOutcome, settings: Settings): Promise<string[]>;
+  report(outcome: RunOutcome, settings: RunSettings): Promise<string[]>;
   /** The exit status for a run that reported (default: 1 when there are problems, else 0); the CLI tells drift (3) apart. */
   exitCode?(outcome: RunOutcome, problems: string[]): number;
   /** After the cancellation's line: the outputs and summary known so far. */
-  reportCancellation(cancellation: Cancellation, settings: Settings): Promise<void>;
+  reportCancellation(cancellation: Cancellation, settings: RunSettings): Promise<void>;
   /** The run stopped on an error (bad input, `during: 'settings'`, or an unexpected one): says it, returns the exit code. */
   stopped(error: unknown, during: 'settings' | 'run'): number;
   /** The timing footer (XOPERO_TIMING=1), the face's way. */
@@ -117,4 +131,6 @@ export const plainHost: Host = {
   logLine: cliLogLine,
   log: (write) => plainLog(write),
   fail: (problems, streams) => plainFail(plainHost)(problems, streams),
+  idToken: async ({ env, words }) =>
+    idTokenFromEnvironment(env, words, "set XOPERO_ID_TOKEN to the CI job's OIDC identity token, minted for the broker's audience."),
 };

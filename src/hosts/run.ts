@@ -13,21 +13,23 @@
 import { CancelledError } from '../common/cancel.js';
 import { describeError } from '../common/errors.js';
 import type { RunOptions, RunOutcome } from '../core/run.js';
-import { parseSettings, type Settings } from '../settings/settings.js';
+import { parseSettings } from '../settings/settings.js';
 import { describeCancellation } from './cancellation.js';
-import type { RunFace } from './host.js';
+import type { RunFace, RunSettings } from './host.js';
 import { watchSignals } from './signals.js';
 
-/** How the RunOutcome is obtained: run the operation here, or later (issue #25) ask a broker that runs it. */
+/** How the RunOutcome is obtained: run the operation here, or ask a broker that runs it (issue #25). */
 type Operation = (options: RunOptions) => Promise<RunOutcome>;
 
 /**
- * The seam for a second way to run the same operation. Today there is one: the core runs here. A broker
- * (a `brokerUrl` setting) would select an operation that POSTs the host's OIDC identity token (an optional
- * `idToken(audience)` on the Host) to the broker and returns the RunOutcome JSON it answers; everything after
- * (reporting, failing, cancelling) stays as it is.
+ * The one place a RunOutcome comes from. With `broker-url` (a broker run's settings carry `brokerUrl`), the
+ * host's OIDC identity token goes to the broker (src/hosts/broker-client.ts), which runs the same core for the
+ * repository the token names and answers with its RunOutcome; otherwise the core runs here. Everything after
+ * (reporting, failing, cancelling) is the same for both.
  */
-function chooseOperation(face: RunFace, settings: Settings): Operation {
+function chooseOperation(face: RunFace, settings: RunSettings): Operation {
+  // The broker's part (its client, the token's request) is loaded in this case only: dist/index.js stays small.
+  if ('brokerUrl' in settings) return async (options) => (await face.loadBrokerRun()).askBroker(face, settings, options);
   return async (options) => {
     // The handshakes go on over the network while the network part loads.
     const earlyConnection = face.openEarlyConnection?.(settings);
@@ -38,14 +40,25 @@ function chooseOperation(face: RunFace, settings: Settings): Operation {
   };
 }
 
+/**
+ * A broker run's settings (broker-url given) or a local run's. The broker's parser comes with the broker's
+ * part (loaded only then), so the Action's start-up file carries neither.
+ */
+async function readSettings(face: RunFace): Promise<RunSettings> {
+  const raw = face.readInputs();
+  const brokerUrl = raw['broker-url']?.trim();
+  if (!brokerUrl) return parseSettings(raw, face.words);
+  return (await face.loadBrokerRun()).parseBrokerClientSettings(brokerUrl, raw, face.words);
+}
+
 /** Runs one operation for a face; resolves to the process's exit code (a cancellation's: 130 or 143). */
 export async function driveRun(face: RunFace): Promise<number> {
   const { log, timeline } = face;
   const signals = watchSignals(log);
   try {
-    let settings: Settings;
+    let settings: RunSettings;
     try {
-      settings = parseSettings(face.readInputs(), face.words);
+      settings = await readSettings(face);
       face.check?.(settings);
     } catch (error) {
       return face.stopped(error, 'settings');

@@ -30,6 +30,8 @@ export const INPUT_NAMES = [
   'reclaim',
   'release-limit',
   'github-token',
+  // A run through the broker (issue #25, src/settings/broker-client.ts): no credential here, only its address.
+  'broker-url',
 ] as const;
 
 export type InputName = (typeof INPUT_NAMES)[number];

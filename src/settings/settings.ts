@@ -242,7 +242,7 @@ function parsePatterns(value: string): string[] | undefined {
 const TRUE = ['true', 'yes', 'on', '1'];
 const FALSE = ['false', 'no', 'off', '0'];
 
-function parseBoolean(input: InputName, value: string, fallback: boolean): boolean {
+export function parseBoolean(input: InputName, value: string, fallback: boolean): boolean {
   if (!value) return fallback;
   const lower = value.toLowerCase();
   if (TRUE.includes(lower)) return true;
@@ -276,7 +276,7 @@ function parseMaxBackupAge(value: string): number | undefined {
   return seconds;
 }
 
-function parseCaCertificate(value: string): string | undefined {
+export function parseCaCertificate(value: string): string | undefined {
   const pem = value.trim();
   if (!pem) return undefined;
   if (!/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/.test(pem)) {

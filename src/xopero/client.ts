@@ -42,6 +42,18 @@ export interface ClientOptions {
   signal?: AbortSignal;
   /** How the host names settings in remedies ("check server-url" / "check --server-url / XOPERO_SERVER_URL"). */
   words?: HostWords;
+  /**
+   * The sign-in state, shared by clients that serve one account: the broker hands every request a client of its
+   * own (its own count, cancellation and malformed-answer stop) over one session, so all of them use one token
+   * and one single-flight re-login. Default: a session of this client's own.
+   */
+  session?: LoginSession;
+}
+
+/** The access token and the login in progress: what clients of one account share. */
+export interface LoginSession {
+  token?: string;
+  loginInFlight?: Promise<void>;
 }
 
 /** What one activate call did, id by id (ids as the caller spelled them). */
@@ -54,14 +66,37 @@ export interface ActivationById {
   unconfirmed: string[];
 }
 
+/**
+ * What the core asks of Xopero ONE: a run's own client, or one caller's share of the broker's shared session
+ * (shared-session.ts), which answers the same calls from shared reads and batches.
+ */
+export type XoperoApi = Pick<
+  XoperoClient,
+  | 'login'
+  | 'listOrganizations'
+  | 'listRepositories'
+  | 'synchronizationInProgress'
+  | 'synchronizationState'
+  | 'listAssignedPlans'
+  | 'activate'
+  | 'attach'
+  | 'attachAzureProject'
+  | 'detachAzureProject'
+  | 'deactivate'
+  | 'detach'
+  | 'remove'
+  | 'synchronize'
+  | 'progress'
+  | 'requestCount'
+>;
+
 /** Errors after which the run must stop at once rather than go on with the next repository. */
 export function stopsTheRun(error: unknown): boolean {
   return error instanceof MalformedAnswerError || error instanceof CancelledError;
 }
 
 export class XoperoClient {
-  private token?: string;
-  private loginInFlight?: Promise<void>;
+  private readonly session: LoginSession;
   /** Set by the first malformed answer: every request after it fails with it, so nothing changes after it. */
   private malformed?: MalformedAnswerError;
   private readonly timeline: Timeline;
@@ -72,14 +107,15 @@ export class XoperoClient {
 
   constructor(private readonly options: ClientOptions) {
     this.timeline = options.timeline ?? new Timeline(false);
-    if (options.credentials.kind === 'token') this.token = options.credentials.token;
+    this.session = options.session ?? {};
+    if (options.credentials.kind === 'token') this.session.token = options.credentials.token;
   }
 
-  /** Logs in with email and password (no-op with an access token). */
+  /** Logs in with email and password (no-op with an access token, or when the shared session already holds one). */
   async login(): Promise<void> {
     const { credentials } = this.options;
-    if (credentials.kind === 'token') return;
-    this.loginInFlight ??= (async () => {
+    if (credentials.kind === 'token' || this.session.token) return;
+    this.session.loginInFlight ??= (async () => {
       const text = await this.send(ENDPOINTS.login, {
         email: credentials.email,
         password: credentials.password,
@@ -87,11 +123,11 @@ export class XoperoClient {
       });
       const { accessToken } = this.parse(ENDPOINTS.login, text, loginAnswer);
       addSecret(accessToken);
-      this.token = accessToken;
+      this.session.token = accessToken;
     })().finally(() => {
-      this.loginInFlight = undefined;
+      this.session.loginInFlight = undefined;
     });
-    return this.loginInFlight;
+    return this.session.loginInFlight;
   }
 
   async listOrganizations(): Promise<Organization[]> {
@@ -237,7 +273,7 @@ export class XoperoClient {
       if (!expired || this.options.credentials.kind === 'token') throw error;
       // Only the first request of the wave clears the token (and so starts the login); the others find it
       // cleared or already replaced. A request refused again with the new token fails: no second login.
-      if (this.token === token) this.token = undefined;
+      if (this.session.token === token) this.session.token = undefined;
       return this.sendOnce(endpoint, body, await this.currentToken());
     }
   }
@@ -245,11 +281,11 @@ export class XoperoClient {
   /** The token to send with: waits for a login in progress, or logs in when there is no token. */
   private async currentToken(): Promise<string> {
     this.checkUsable();
-    if (this.loginInFlight) await this.loginInFlight;
-    if (!this.token) await this.login();
-    if (!this.token)
+    if (this.session.loginInFlight) await this.session.loginInFlight;
+    if (!this.session.token) await this.login();
+    if (!this.session.token)
       throw new XoperoError('Signing in to Xopero ONE gave no access token: re-run; if it persists, check the Management Service log.');
-    return this.token;
+    return this.session.token;
   }
 
   /** No request after a cancellation or a malformed answer. */

@@ -22,6 +22,11 @@ export interface TransportOptions {
   earlyConnection?: Promise<Socket | undefined>;
   /** Test hook: scales every backoff delay (the simulator's tests use tiny delays). */
   retryDelayScale?: number;
+  /**
+   * Narrower retry rules than RETRY's, for a server where not every failure is safe to repeat (the broker: an
+   * answer lost after it consumed the identity token cannot be asked again with the same token).
+   */
+  retryOn?: { statusCodes: number[]; errorCodes: string[] };
 }
 
 export interface Transport {
@@ -81,8 +86,8 @@ export function createTransport(options: TransportOptions): Transport {
     // and every endpoint in client.ts ENDPOINTS states why repeating it is safe.
     methods: ['POST'],
     maxRetries: RETRY.maxRetries,
-    statusCodes: RETRY.statusCodes,
-    errorCodes: RETRY.errorCodes,
+    statusCodes: options.retryOn?.statusCodes ?? RETRY.statusCodes,
+    errorCodes: options.retryOn?.errorCodes ?? RETRY.errorCodes,
     retry: backoffWithJitter(options),
   });
   const destroy = () => {
@@ -108,8 +113,9 @@ function backoffWithJitter(options: TransportOptions): RetryCallback {
     // The TLS error may come wrapped (a tunnel's socket error carrying it as its cause).
     const causeCode = (err as Error & { cause?: { code?: string } }).cause?.code;
     const hopeless = [code, causeCode].some((c) => c !== undefined && NEVER_RETRIED.test(c));
-    const retryableCode = !hopeless && (!code || code === 'UND_ERR_REQ_RETRY' || proxied || RETRY.errorCodes.includes(code));
-    const retryableStatus = statusCode === undefined || RETRY.statusCodes.includes(statusCode);
+    const { statusCodes, errorCodes } = options.retryOn ?? RETRY;
+    const retryableCode = !hopeless && (!code || code === 'UND_ERR_REQ_RETRY' || proxied || errorCodes.includes(code));
+    const retryableStatus = statusCode === undefined || statusCodes.includes(statusCode);
     if (!retryableCode || !retryableStatus || state.counter > RETRY.maxRetries) {
       callback(err);
       return;

@@ -390,6 +390,7 @@ export class Simulator {
     const fault = this.takeFault(record.path);
     if (fault?.holdUntil) await fault.holdUntil;
     if (fault?.revokeTokens) this.revokeAllTokens();
+    fault?.onArrival?.();
     const jitter = this.jitterMs > 0 ? Math.floor(this.random() * (this.jitterMs + 1)) : 0;
     await sleep(this.latencyMs + jitter + (fault?.delayMs ?? 0));
     if (fault?.hold) await fault.hold();

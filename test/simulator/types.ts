@@ -137,6 +137,8 @@ export interface Fault {
    * this one only after a request with another token came in".
    */
   holdUntil?: PromiseLike<unknown>;
+  /** Called when the request arrives: a test learns, without polling, that a client is now waiting on it. */
+  onArrival?: () => void;
 }
 
 export interface RequestRecord {

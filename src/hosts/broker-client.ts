@@ -1,0 +1,188 @@
+/**
+ * Asking the broker instead of running the core: what the run driver (run.ts, chooseOperation) loads when
+ * `broker-url` is set, as it loads local-run.ts otherwise (the Action in a file of its own, beside
+ * dist/index.js; the command line has it in its file). It
+ * sends the CI job's identity token (only in the Authorization header) and the body the protocol allows (mode,
+ * dryRun, plan), and returns the broker's RunOutcome, which the host renders exactly as a local run's (report,
+ * outputs, summary, dotenv, exit code). A refusal becomes one line with the broker's code.
+ *
+ * Transport: the product's (undici; TLS verification on, ca-certificate honoured, HTTPS_PROXY/NO_PROXY). Retries
+ * only where the broker did nothing with the token: 429 and 503 (it records a token as used only when the core
+ * starts) and connection failures before the request was sent. An answer lost after the core ran is not
+ * repeated: the broker would refuse the same token again (token_replayed), and the run changed nothing twice.
+ */
+import { CancelledError } from '../common/cancel.js';
+import { XoperoError } from '../common/errors.js';
+import { addSecret } from '../common/redact.js';
+import type { RunOptions, RunOutcome } from '../core/run.js';
+import type { IdTokenHost } from './id-token.js';
+import type { BrokerClientSettings } from '../settings/broker-client.js';
+
+// The settings of a broker run are parsed from this part too: the Action's start-up file does not carry them.
+export { parseBrokerClientSettings } from '../settings/broker-client.js';
+import type { HostWords } from '../common/words.js';
+import { transportError } from '../xopero/http-errors.js';
+import { createTransport } from '../xopero/transport.js';
+
+/** The whole run through the broker may take the core's synchronization wait and more; the broker bounds it itself. */
+const BROKER_ANSWER_TIMEOUT_MS = 15 * 60_000;
+const PROTECT_PATH = '/v1/protect';
+
+/** A refusal or failure the broker reported: one line, with its code. */
+export class BrokerRefusal extends XoperoError {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * The run driver's broker operation (run.ts, chooseOperation): the host's identity token first (a job that
+ * cannot have one stops there, before any request), then the broker's RunOutcome.
+ */
+export async function askBroker(
+  { host, env, words }: { host: IdTokenHost; env: NodeJS.ProcessEnv; words: HostWords },
+  settings: BrokerClientSettings,
+  { log, signal }: Pick<RunOptions, 'log' | 'signal'>,
+): Promise<RunOutcome> {
+  if (!host.idToken) throw new XoperoError(`${words.name('broker-url')} is set, but ${host.name} gives this run no identity token.`);
+  const audience = () => fetchBrokerAudience(settings, { env, signal });
+  const idToken = await host.idToken({ audience, env, words });
+  return runThroughBroker(settings, idToken, {
+    env,
+    signal,
+    onRetry: (reason, attempt, delayMs) =>
+      log.warning(`Retrying the broker after ${reason} (retry ${attempt}, in ${(delayMs / 1000).toFixed(1)} s).`),
+  });
+}
+
+export interface BrokerRunOptions {
+  /** HTTPS_PROXY / NO_PROXY are read from here. */
+  env?: Record<string, string | undefined>;
+  /** Aborts the wait (the host's SIGINT/SIGTERM); the broker finishes what it started. */
+  signal?: AbortSignal;
+  onRetry?: (reason: string, attempt: number, delayMs: number) => void;
+}
+
+export async function runThroughBroker(
+  settings: BrokerClientSettings,
+  idToken: string,
+  options: BrokerRunOptions = {},
+): Promise<RunOutcome> {
+  addSecret(idToken);
+  const transport = createTransport({
+    serverUrl: settings.brokerUrl,
+    env: options.env ?? {},
+    caCertificate: settings.caCertificate,
+    onRetry: options.onRetry,
+    retryOn: { statusCodes: [429, 503], errorCodes: ['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'UND_ERR_CONNECT_TIMEOUT'] },
+  });
+  const url = new URL(`${settings.brokerUrl.href.replace(/\/+$/, '')}${PROTECT_PATH}`);
+  const body = { mode: settings.mode, dryRun: settings.dryRun, ...(settings.plan ? { plan: settings.plan } : {}) };
+  try {
+    let answer: { statusCode: number; text: string };
+    try {
+      const response = await transport.retrying.request({
+        origin: url.origin,
+        path: url.pathname,
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'application/json', authorization: `Bearer ${idToken}` },
+        body: JSON.stringify(body),
+        headersTimeout: BROKER_ANSWER_TIMEOUT_MS,
+        bodyTimeout: BROKER_ANSWER_TIMEOUT_MS,
+        signal: options.signal,
+      });
+      answer = { statusCode: response.statusCode, text: await response.body.text() };
+    } catch (error) {
+      if (options.signal?.aborted) throw new CancelledError({ total: 0, mutating: 0 }, 0);
+      throw brokerTransportError(error, url, transport.proxy.url, transport.caPinned, settings.words);
+    }
+    return readAnswer(answer.statusCode, answer.text, settings.brokerUrl);
+  } finally {
+    transport.destroy().catch(() => undefined);
+  }
+}
+
+/**
+ * The audience the broker expects (`GET /.well-known/xopero-broker`), for hosts that choose the token's audience at
+ * run time (the GitHub Action: getIDToken(audience)). A GET that changes nothing: retried like any read.
+ */
+export async function fetchBrokerAudience(
+  settings: BrokerClientSettings,
+  options: Pick<BrokerRunOptions, 'env' | 'signal'> = {},
+): Promise<string> {
+  const transport = createTransport({ serverUrl: settings.brokerUrl, env: options.env ?? {}, caCertificate: settings.caCertificate });
+  const url = new URL(`${settings.brokerUrl.href.replace(/\/+$/, '')}/.well-known/xopero-broker`);
+  try {
+    let answer: { statusCode: number; text: string };
+    try {
+      const response = await transport.retrying.request({ origin: url.origin, path: url.pathname, method: 'GET', signal: options.signal });
+      answer = { statusCode: response.statusCode, text: await response.body.text() };
+    } catch (error) {
+      throw brokerTransportError(error, url, transport.proxy.url, transport.caPinned, settings.words);
+    }
+    let audience: unknown;
+    try {
+      audience = (JSON.parse(answer.text) as { audience?: unknown }).audience;
+    } catch {
+      audience = undefined;
+    }
+    if (answer.statusCode !== 200 || typeof audience !== 'string' || !audience) {
+      throw new BrokerRefusal(
+        answer.statusCode,
+        'no_audience',
+        `${url.origin} did not name its audience at ${url.pathname} (HTTP ${answer.statusCode}): is ${settings.words.name('broker-url')} the broker's address?`,
+      );
+    }
+    return audience;
+  } finally {
+    transport.destroy().catch(() => undefined);
+  }
+}
+
+/** 200 with the outcome, or the broker's error document as one line. */
+function readAnswer(status: number, text: string, brokerUrl: URL): RunOutcome {
+  let document: unknown;
+  try {
+    document = JSON.parse(text);
+  } catch {
+    throw new BrokerRefusal(
+      status,
+      'not_json',
+      `${brokerUrl.origin} answered HTTP ${status} with something other than JSON: is the broker URL right (not a proxy's or a login page)?`,
+    );
+  }
+  if (status === 200) {
+    const outcome = (document as { outcome?: RunOutcome }).outcome;
+    if (
+      !outcome ||
+      typeof outcome.result !== 'object' ||
+      !Array.isArray(outcome.result?.problems) ||
+      typeof outcome.requests?.total !== 'number'
+    ) {
+      throw new BrokerRefusal(
+        status,
+        'malformed_answer',
+        `${brokerUrl.origin} answered 200 without a run outcome: is it a Xopero ONE broker of this version?`,
+      );
+    }
+    return outcome;
+  }
+  const error = (document as { error?: { code?: unknown; message?: unknown } }).error;
+  const code = typeof error?.code === 'string' ? error.code : `http_${status}`;
+  const message = typeof error?.message === 'string' ? error.message.split('\n')[0] : `HTTP ${status}`;
+  throw new BrokerRefusal(status, code, `The broker refused the run (${code}, HTTP ${status}): ${message}`);
+}
+
+/** The product's transport errors, naming the broker and its setting instead of Xopero ONE's. */
+function brokerTransportError(error: unknown, url: URL, proxy: URL | undefined, caPinned: boolean, words: HostWords): XoperoError {
+  const brokerWords: HostWords = { ...words, name: (input) => words.name(input === 'server-url' ? 'broker-url' : input) };
+  const endpoint = { path: PROTECT_PATH, authenticated: false, mutating: true, retrySafe: 'see the file comment' };
+  const message = transportError(error, url, endpoint, proxy, caPinned, brokerWords)
+    .message.replace(/Xopero ONE/g, 'the broker')
+    .replace('the Management Service is running', 'the broker is running');
+  return new XoperoError(message);
+}

@@ -1,0 +1,53 @@
+/**
+ * What a verified caller may ask for: its owner must be listed for its issuer, its workflow must match when
+ * the issuer lists workflows, and the plan must be one its repository's rule allows (the rule's default when
+ * the request names none). The repository itself is the token's; nothing in the request can change it.
+ */
+import { globToRegExp } from '../../core/patterns.js';
+import type { IssuerConfig, PlanRule } from '../../settings/broker-config.js';
+import { policyRefusal } from './refusal.js';
+import type { Caller } from './verify.js';
+
+/** `acme` admits acme/x and acme/sub/x; `acme/sub` admits acme/sub/x and deeper only. Case is ignored. */
+export function checkOwner(caller: Caller, issuer: IssuerConfig): void {
+  const path = caller.repository.toLowerCase();
+  if (!issuer.owners.some((owner) => path.startsWith(`${owner.toLowerCase().replace(/\/+$/, '')}/`))) {
+    throw policyRefusal(
+      'owner_not_allowed',
+      `${caller.repository} is not under an owner this broker serves for ${issuer.issuer}: ask its operator to add the owner.`,
+    );
+  }
+}
+
+export function checkWorkflow(caller: Caller, issuer: IssuerConfig): void {
+  if (!issuer.workflows) return;
+  const workflow = caller.workflow;
+  if (!workflow || !issuer.workflows.some((pattern) => globToRegExp(pattern).test(workflow))) {
+    throw policyRefusal(
+      'workflow_not_allowed',
+      `The calling workflow ${caller.workflow ? `'${caller.workflow}'` : '(none named in the token)'} is not one the broker accepts: run the backup from the required workflow.`,
+    );
+  }
+}
+
+/** The plan to use: the requested one if the repository's rule allows it, else the rule's default. */
+export function choosePlan(repository: string, requested: string | undefined, rules: PlanRule[]): string {
+  const rule = rules.find((candidate) => matchesAll(candidate.repositories, repository));
+  if (!rule) throw policyRefusal('plan_not_allowed', `No plan rule of the broker covers ${repository}: ask its operator to add one.`);
+  if (requested === undefined) return rule.default;
+  const allowed = rule.allowed.find((plan) => plan.toLowerCase() === requested.toLowerCase());
+  if (!allowed)
+    throw policyRefusal(
+      'plan_not_allowed',
+      `${repository} may not ask for plan '${requested}'; allowed: ${rule.allowed.join(', ')} (default ${rule.default}).`,
+    );
+  return allowed;
+}
+
+/** Includes and `!` excludes, as the sweep's patterns: some include matches and no exclude does. */
+function matchesAll(patterns: string[], repository: string): boolean {
+  const test = (pattern: string) => globToRegExp(pattern).test(repository);
+  const includes = patterns.filter((p) => !p.startsWith('!'));
+  const excludes = patterns.filter((p) => p.startsWith('!')).map((p) => p.slice(1));
+  return includes.some(test) && !excludes.some(test);
+}

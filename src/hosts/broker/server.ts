@@ -1,0 +1,318 @@
+/**
+ * The broker's HTTPS server (broker-protocol.md): `GET /healthz`, `GET /.well-known/xopero-broker` and
+ * `POST /v1/protect`. A protect request passes, in this order: the body limit, the token (verify.ts), the body's
+ * fields, the replay cache, the policy (policy.ts), the repository's rate limit and a run slot (limits.ts); only
+ * then is the token recorded as used and the core run, for exactly the repository the token names, with
+ * ensure or check and at most a dry run. A request refused anywhere before the core makes no Xopero ONE request.
+ *
+ * Why the token is recorded only just before the core runs: a 429 or 503 did nothing, so the client may repeat
+ * the same request with the same token; an answer lost after the core ran cannot be repeated (token_replayed).
+ */
+import { randomUUID } from 'node:crypto';
+import http from 'node:http';
+import https from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { InputError, XoperoError, describeError } from '../../common/errors.js';
+import { redact } from '../../common/redact.js';
+import { VERSION } from '../../common/version.js';
+import type { Log } from '../../core/log.js';
+import { runWithClient, type RunOutcome } from '../../core/run.js';
+import type { BrokerConfig } from '../../settings/broker-config.js';
+import { parseSettings, type RawInputs, type Settings } from '../../settings/settings.js';
+import type { HostWords } from '../../common/words.js';
+import { auditLine, type AuditLine } from './audit.js';
+import { ReplayCache, RepositoryRateLimit, RunSlots } from './limits.js';
+import { checkOwner, checkWorkflow, choosePlan } from './policy.js';
+import { Refusal, tokenRefusal } from './refusal.js';
+import { TokenVerifier } from './verify.js';
+import { createBrokerXopero } from './xopero.js';
+
+export interface BrokerIo {
+  env: NodeJS.ProcessEnv;
+  /** Audit lines. */
+  stdout: (text: string) => void;
+  /** The broker's own log (start, stop, warnings). */
+  stderr: (text: string) => void;
+}
+
+export interface RunningBroker {
+  url: string;
+  /** Stops accepting, lets the requests in flight finish, closes the connections to Xopero ONE and the issuers. */
+  stop(): Promise<void>;
+}
+
+/** The body's fields (broker-protocol.md); any other field is refused, never read. */
+interface ProtectRequest {
+  mode: 'ensure' | 'check';
+  dryRun: boolean;
+  plan?: string;
+}
+
+/** The broker's words for settings: the server-side ones are its config's fields; the others as the protocol names them. */
+const BROKER_WORDS: HostWords = {
+  name: (input) => CONFIG_FIELDS[input] ?? input,
+  set: (input, value) => `${CONFIG_FIELDS[input] ?? input}: ${value}`,
+  inputError: (input, problem) => `${CONFIG_FIELDS[input] ?? input}: ${problem}`,
+  secrets: {
+    credentials: "the broker's xopero.emailVariable and xopero.passwordVariable",
+    token: "the broker's xopero.accessTokenVariable",
+  },
+};
+const CONFIG_FIELDS: Record<string, string> = {
+  'server-url': "the broker's xopero.serverUrl",
+  'ca-certificate': "the broker's xopero.caCertificateFile",
+  'allow-http': "the broker's xopero.allowHttp",
+  'access-token': "the broker's xopero.accessTokenVariable",
+  email: "the broker's xopero.emailVariable",
+  password: "the broker's xopero.passwordVariable",
+  'wait-timeout': "the broker's limits.waitTimeoutSeconds",
+};
+
+export async function startBroker(config: BrokerConfig, io: BrokerIo): Promise<RunningBroker> {
+  // The Xopero ONE half of the settings, checked now: a bad server URL fails the start, not every request.
+  const baseSettings = brokerSettings(config, { repository: 'owner/name', plan: undefined, mode: 'ensure', dryRun: false });
+  const xopero = createBrokerXopero(baseSettings, io.env, (reason) =>
+    io.stderr(`xopero-one broker: retrying a Xopero ONE request after ${reason}\n`),
+  );
+  const verifier = new TokenVerifier(config, io.env);
+  const replays = new ReplayCache();
+  const rateLimit = new RepositoryRateLimit(config.limits.perRepository);
+  const slots = new RunSlots({ concurrent: config.limits.maxConcurrent, queued: config.limits.maxQueued });
+  let stopping = false;
+  let inFlight = 0;
+  let drained: (() => void) | undefined;
+
+  const handle = async (req: http.IncomingMessage, res: http.ServerResponse) => {
+    const started = Date.now();
+    const path = (req.url ?? '/').split('?')[0] ?? '/';
+    const audit: AuditLine = {
+      time: new Date(started).toISOString(),
+      id: randomUUID(),
+      method: req.method ?? '',
+      path,
+      remote: req.socket.remoteAddress,
+      status: 0,
+      decision: 'refused',
+      xoperoRequests: { total: 0, mutating: 0 },
+      durationMs: 0,
+    };
+    if (stopping) res.setHeader('connection', 'close');
+    if (req.method === 'GET' && path === '/healthz') {
+      return send(res, stopping ? 503 : 200, { status: stopping ? 'stopping' : 'ok' });
+    }
+    if (req.method === 'GET' && path === '/.well-known/xopero-broker') {
+      return send(res, 200, { audience: config.audience, version: VERSION });
+    }
+    inFlight += 1;
+    // The audit line is written before the answer is sent: whoever has the answer can find its line.
+    const answer = (status: number, document: unknown) => {
+      audit.status = status;
+      audit.durationMs = Date.now() - started;
+      io.stdout(auditLine(audit));
+      send(res, status, document);
+    };
+    try {
+      if (path !== '/v1/protect') throw new Refusal(404, 'not_found', `There is nothing at ${path}: the broker serves POST /v1/protect.`);
+      if (req.method !== 'POST') throw new Refusal(405, 'method_not_allowed', 'Use POST for /v1/protect.');
+      if (stopping) throw new Refusal(503, 'stopping', 'The broker is stopping: retry; another copy or the restarted one answers.', 1);
+      const outcome = await protect(req, audit);
+      audit.decision = 'ran';
+      audit.changed = outcome.result.changed;
+      audit.problems = outcome.result.problems.length;
+      audit.xoperoRequests = outcome.requests;
+      answer(200, { outcome });
+    } catch (error) {
+      const refusal = asRefusal(error);
+      audit.code = refusal.code;
+      audit.decision = refusal.status >= 500 && refusal.status !== 503 ? 'failed' : 'refused';
+      if (refusal.retryAfterSeconds !== undefined) res.setHeader('retry-after', String(refusal.retryAfterSeconds));
+      // A body the broker did not read to its end must not be taken for the next request on this connection.
+      if (refusal.status === 413) res.setHeader('connection', 'close');
+      answer(refusal.status, { error: { code: refusal.code, message: redact(refusal.message) } });
+    } finally {
+      inFlight -= 1;
+      if (stopping && inFlight === 0) drained?.();
+    }
+  };
+
+  /** Every check, then the core; fills the audit line as it learns who asks for what. */
+  const protect = async (req: http.IncomingMessage, audit: AuditLine): Promise<RunOutcome> => {
+    const body = await readBody(req, config.limits.maxBodyBytes);
+    const token = bearerToken(req.headers.authorization);
+    const { caller, issuer } = await verifier.verify(token);
+    Object.assign(audit, {
+      issuer: caller.issuer,
+      subject: caller.subject,
+      repository: caller.repository,
+      ref: caller.ref,
+      workflow: caller.workflow,
+    });
+    const request = parseRequest(body);
+    Object.assign(audit, { mode: request.mode, dryRun: request.dryRun });
+    if (replays.has(caller.replayKey)) {
+      throw tokenRefusal('token_replayed', 'This identity token was used already: request a fresh one for every call.');
+    }
+    checkOwner(caller, issuer);
+    checkWorkflow(caller, issuer);
+    const plan = choosePlan(caller.repository, request.plan, config.plans);
+    audit.plan = plan;
+    rateLimit.take(caller.repository);
+    return slots.run(async () => {
+      // Checked again: a request with the same token may have been admitted while this one waited.
+      if (replays.has(caller.replayKey))
+        throw tokenRefusal('token_replayed', 'This identity token was used already: request a fresh one for every call.');
+      replays.add(caller.replayKey, caller.expiresAtMs);
+      const settings = brokerSettings(config, { repository: caller.repository, plan, mode: request.mode, dryRun: request.dryRun });
+      try {
+        return await runWithClient(settings, xopero.clientFor(settings), { log: warningsTo(io.stderr, audit.id) });
+      } catch (error) {
+        // The core could not finish (Xopero ONE unreachable, refused the broker's credential, ...): its one line.
+        throw new Refusal(502, 'xopero_failed', describeError(error));
+      }
+    });
+  };
+
+  const server = config.tls
+    ? https.createServer({ cert: config.tls.cert, key: config.tls.key }, (req, res) => void handle(req, res))
+    : http.createServer((req, res) => void handle(req, res));
+  server.headersTimeout = config.limits.headersTimeoutMs;
+  server.requestTimeout = config.limits.requestTimeoutMs;
+  server.keepAliveTimeout = 5_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.listen.port, config.listen.host, () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  const host = config.listen.host.includes(':') ? `[${config.listen.host}]` : config.listen.host;
+  const url = `${config.tls ? 'https' : 'http'}://${host}:${port}`;
+
+  return {
+    url,
+    stop: async () => {
+      if (stopping) return;
+      stopping = true;
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      // Idle keep-alive connections end now; busy ones after their answer (sent with connection: close).
+      server.closeIdleConnections();
+      if (inFlight > 0) await new Promise<void>((resolve) => (drained = resolve));
+      server.closeIdleConnections();
+      await closed;
+      await Promise.all([xopero.close(), verifier.close()]);
+    },
+  };
+}
+
+/** The run's settings through the same parseSettings as every host: config + the token's repository + the body. */
+function brokerSettings(config: BrokerConfig, request: { repository: string; plan?: string; mode: string; dryRun: boolean }): Settings {
+  const raw: RawInputs = {
+    ...config.xopero,
+    repository: request.repository,
+    plan: request.plan,
+    mode: request.mode,
+    'dry-run': String(request.dryRun),
+    'wait-timeout': String(config.limits.waitTimeoutSeconds),
+    activate: 'true',
+    sync: 'auto',
+  };
+  try {
+    return parseSettings(raw, BROKER_WORDS);
+  } catch (error) {
+    if (error instanceof InputError && error.input === 'repository') {
+      throw new Refusal(400, 'repository_invalid', `The token's repository '${request.repository}' is not a repository path.`);
+    }
+    throw error;
+  }
+}
+
+function bearerToken(header: string | undefined): string {
+  if (!header) throw tokenRefusal('token_missing', 'No identity token: send the CI job\'s OIDC token as "Authorization: Bearer <token>".');
+  const match = /^Bearer +(\S+)$/i.exec(header.trim());
+  if (!match?.[1]) throw tokenRefusal('token_malformed', 'The Authorization header is not "Bearer <token>".');
+  return match[1];
+}
+
+/**
+ * The body, at most `limit` bytes. A larger one is refused with 413 once it has been read to its end (and
+ * dropped), so the client, still sending, reads the answer instead of a reset connection; past DRAIN_LIMIT the
+ * broker answers at once and the connection closes.
+ */
+function readBody(req: http.IncomingMessage, limit: number): Promise<string> {
+  const tooLarge = () =>
+    new Refusal(413, 'body_too_large', `The request body is larger than ${limit} bytes; send only mode, dryRun and plan.`);
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= limit) chunks.push(chunk);
+      else if (size > DRAIN_LIMIT) {
+        req.off('data', onData).off('end', onEnd);
+        req.pause();
+        reject(tooLarge());
+      }
+    };
+    const onEnd = () => (size > limit ? reject(tooLarge()) : resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('data', onData).on('end', onEnd).on('error', reject);
+  });
+}
+const DRAIN_LIMIT = 1024 * 1024;
+
+function parseRequest(text: string): ProtectRequest {
+  let body: unknown = {};
+  if (text.trim()) {
+    try {
+      body = JSON.parse(text);
+    } catch {
+      throw new Refusal(
+        400,
+        'request_invalid',
+        'The body is not JSON: send {"mode": "ensure"|"check", "dryRun": true|false, "plan": "<name>"}.',
+      );
+    }
+  }
+  if (typeof body !== 'object' || body === null || Array.isArray(body))
+    throw new Refusal(400, 'request_invalid', 'The body must be a JSON object.');
+  const fields = body as Record<string, unknown>;
+  const unknown = Object.keys(fields).filter((key) => !['mode', 'dryRun', 'plan'].includes(key));
+  if (unknown.length > 0) {
+    throw new Refusal(
+      400,
+      'request_field_not_allowed',
+      `The body may hold only mode, dryRun and plan, not ${unknown.map((key) => `'${key}'`).join(', ')}: the repository comes from the identity token alone.`,
+    );
+  }
+  const mode = fields.mode ?? 'ensure';
+  if (mode !== 'ensure' && mode !== 'check')
+    throw new Refusal(400, 'mode_not_allowed', `mode '${String(mode)}' is not offered by the broker: use ensure or check.`);
+  const dryRun = fields.dryRun ?? false;
+  if (typeof dryRun !== 'boolean') throw new Refusal(400, 'request_invalid', 'dryRun must be true or false.');
+  const plan = fields.plan;
+  if (plan !== undefined && (typeof plan !== 'string' || !plan.trim()))
+    throw new Refusal(400, 'request_invalid', 'plan must be a non-empty string.');
+  return { mode, dryRun, plan: plan?.trim() };
+}
+
+function asRefusal(error: unknown): Refusal {
+  if (error instanceof Refusal) return error;
+  if (error instanceof XoperoError) return new Refusal(500, 'broker_error', error.message);
+  return new Refusal(500, 'broker_error', describeError(error));
+}
+
+function send(res: http.ServerResponse, status: number, document: unknown): void {
+  const body = JSON.stringify(document);
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(body),
+    'cache-control': 'no-store',
+  });
+  res.end(body);
+}
+
+/** The core's log for one request: info lines are dropped (the audit line says what happened), warnings kept. */
+function warningsTo(stderr: (text: string) => void, id: string): Log {
+  return {
+    info: () => undefined,
+    warning: (line) => stderr(`xopero-one broker: [${id}] warning: ${redact(line)}\n`),
+    group: (_title, work) => work(),
+  };
+}

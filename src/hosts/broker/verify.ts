@@ -1,0 +1,267 @@
+/**
+ * Identity tokens in, a verified caller out: which issuer, which repository (from the claims only), which ref
+ * and workflow. Every check is jose's (`jwtVerify`, `createRemoteJWKSet`); no JWT is parsed or checked by hand
+ * beyond reading the header's `alg` and the payload's `iss` to choose the key set (both are then verified).
+ *
+ * - algorithms: the configured asymmetric ones; `none` and HS* are refused before any key is looked at, so an
+ *   HS256 token "signed" with the issuer's public key never meets that key.
+ * - issuer: exactly one of the configured list; its JWKS comes from the configured URL or OIDC discovery.
+ * - keys: jose's remote key set caches them (10 min) and refetches on an unknown `kid` at most once per 30 s,
+ *   so a flood of tokens with invented key ids costs the issuer one request per 30 s.
+ * - aud equal to the configured audience; exp, nbf and iat with 60 s of clock skew; exp - iat at most the
+ *   configured lifetime (the replay cache keeps each token that long at most).
+ */
+import { createHash } from 'node:crypto';
+import { createRemoteJWKSet, customFetch, decodeJwt, decodeProtectedHeader, errors, jwtVerify, type JWTPayload } from 'jose';
+import type { BrokerConfig, IssuerConfig } from '../../settings/broker-config.js';
+import { createTransport, type Transport } from '../../xopero/transport.js';
+import { tokenRefusal, Refusal } from './refusal.js';
+
+/** Clock skew accepted on exp, nbf and iat. */
+export const CLOCK_SKEW_SECONDS = 60;
+/** How long a failed discovery is remembered, so bad tokens for a listed issuer cannot hammer it. */
+const DISCOVERY_RETRY_MS = 30_000;
+const JWKS_TIMEOUT_MS = 5_000;
+
+export interface Caller {
+  issuer: string;
+  kind: IssuerConfig['kind'];
+  subject: string;
+  /** The repository's full path (owner/name, group/subgroup/name, workspace/slug). */
+  repository: string;
+  ref?: string;
+  /** GitHub job_workflow_ref, GitLab ci_config_ref_uri. */
+  workflow?: string;
+  /** Replay key: issuer and jti (or, for a token without jti, a hash of the token). */
+  replayKey: string;
+  /** Epoch ms when the token expires: how long its replay entry must be kept. */
+  expiresAtMs: number;
+}
+
+export class TokenVerifier {
+  private readonly keySets = new Map<string, Promise<ReturnType<typeof createRemoteJWKSet>>>();
+  private readonly transports: Transport[] = [];
+
+  constructor(
+    private readonly config: Pick<BrokerConfig, 'issuers' | 'audience' | 'algorithms' | 'limits'>,
+    private readonly env: NodeJS.ProcessEnv,
+  ) {}
+
+  /** The verified caller, or a Refusal (401; 502 when the issuer's keys cannot be fetched). */
+  async verify(token: string): Promise<{ caller: Caller; issuer: IssuerConfig }> {
+    let alg: string | undefined;
+    let iss: unknown;
+    try {
+      alg = decodeProtectedHeader(token).alg;
+      iss = decodeJwt(token).iss;
+    } catch {
+      throw tokenRefusal(
+        'token_malformed',
+        'The identity token is not a JWT: send the CI job\'s OIDC token as "Authorization: Bearer <token>".',
+      );
+    }
+    if (!alg || !this.config.algorithms.includes(alg)) {
+      throw tokenRefusal(
+        'token_algorithm',
+        `The identity token is signed with '${alg ?? 'none'}', which the broker does not accept (${this.config.algorithms.join(', ')}).`,
+      );
+    }
+    const issuer = this.config.issuers.find((entry) => entry.issuer === iss);
+    if (!issuer) {
+      // The caller's own text, shortened: it is echoed back, never trusted.
+      throw tokenRefusal(
+        'token_issuer',
+        `The identity token's issuer '${String(iss).slice(0, 120)}' is not one the broker trusts: ask its operator to add it, or use a token of a listed CI.`,
+      );
+    }
+    let payload: JWTPayload;
+    try {
+      ({ payload } = await jwtVerify(token, await this.keySet(issuer), {
+        issuer: issuer.issuer,
+        audience: this.config.audience,
+        algorithms: this.config.algorithms,
+        clockTolerance: CLOCK_SKEW_SECONDS,
+        maxTokenAge: this.config.limits.maxTokenLifetimeSeconds,
+        requiredClaims: ['exp', 'iat', 'sub'],
+      }));
+    } catch (error) {
+      throw refusalFor(error, this.config.audience);
+    }
+    const lifetime = (payload.exp ?? 0) - (payload.iat ?? 0);
+    if (lifetime > this.config.limits.maxTokenLifetimeSeconds) {
+      throw tokenRefusal(
+        'token_lifetime',
+        `The identity token lives ${lifetime} s, more than the broker accepts (${this.config.limits.maxTokenLifetimeSeconds} s): request a shorter-lived token.`,
+      );
+    }
+    const claims = repositoryClaims(payload, issuer);
+    const replayId =
+      typeof payload.jti === 'string' && payload.jti ? `jti:${payload.jti}` : `sha256:${createHash('sha256').update(token).digest('hex')}`;
+    return {
+      issuer,
+      caller: {
+        issuer: issuer.issuer,
+        kind: issuer.kind,
+        subject: String(payload.sub),
+        ...claims,
+        replayKey: `${issuer.issuer}\n${replayId}`,
+        expiresAtMs: (payload.exp ?? 0) * 1000 + CLOCK_SKEW_SECONDS * 1000,
+      },
+    };
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.transports.map((transport) => transport.destroy()));
+  }
+
+  /** The issuer's remote key set, made once; a failed discovery is retried after DISCOVERY_RETRY_MS. */
+  private keySet(issuer: IssuerConfig): Promise<ReturnType<typeof createRemoteJWKSet>> {
+    let set = this.keySets.get(issuer.issuer);
+    if (!set) {
+      set = this.jwksUrl(issuer).then((url) =>
+        createRemoteJWKSet(url, {
+          timeoutDuration: JWKS_TIMEOUT_MS,
+          cooldownDuration: 30_000,
+          cacheMaxAge: 600_000,
+          [customFetch]: this.fetcher(issuer, url),
+        }),
+      );
+      this.keySets.set(issuer.issuer, set);
+      set.catch(() => setTimeout(() => this.keySets.delete(issuer.issuer), DISCOVERY_RETRY_MS).unref());
+    }
+    return set;
+  }
+
+  private async jwksUrl(issuer: IssuerConfig): Promise<URL> {
+    if (issuer.jwksUrl) return issuer.jwksUrl;
+    const discovery = new URL(`${issuer.issuer.replace(/\/$/, '')}/.well-known/openid-configuration`);
+    const answer = await this.fetcher(issuer, discovery)(discovery.href, { method: 'GET', headers: { accept: 'application/json' } });
+    const document = (answer.status === 200 ? await answer.json().catch(() => undefined) : undefined) as { jwks_uri?: unknown } | undefined;
+    const jwksUri = typeof document?.jwks_uri === 'string' ? document.jwks_uri : undefined;
+    if (!jwksUri?.startsWith('https://')) {
+      throw new Refusal(
+        502,
+        'issuer_unreachable',
+        `The issuer ${issuer.issuer} published no https jwks_uri at ${discovery.href} (HTTP ${answer.status}): set jwksUrl for it in the broker's config.`,
+      );
+    }
+    return new URL(jwksUri);
+  }
+
+  /**
+   * GET over the product's transport (TLS verification on, the issuer's CA if configured, HTTPS_PROXY and
+   * NO_PROXY honoured), shaped as the fetch jose calls. A GET of public keys is safe to repeat: retries on.
+   */
+  private fetcher(issuer: IssuerConfig, url: URL) {
+    const transport = createTransport({ serverUrl: url, env: this.env, caCertificate: issuer.caCertificate });
+    this.transports.push(transport);
+    return async (href: string, options: { method?: string; headers?: ConstructorParameters<typeof Headers>[0]; signal?: AbortSignal }) => {
+      const target = new URL(href);
+      const answer = await transport.retrying.request({
+        origin: target.origin,
+        path: `${target.pathname}${target.search}`,
+        method: 'GET',
+        headers: Object.fromEntries(new Headers(options.headers).entries()),
+        signal: options.signal,
+        headersTimeout: JWKS_TIMEOUT_MS,
+        bodyTimeout: JWKS_TIMEOUT_MS,
+      });
+      const text = await answer.body.text();
+      return { status: answer.statusCode, json: async () => JSON.parse(text) as unknown } as unknown as Response;
+    };
+  }
+}
+
+/** jose's error -> the protocol's code and one line saying what to do. */
+function refusalFor(error: unknown, audience: string): Refusal {
+  if (error instanceof Refusal) return error;
+  if (error instanceof errors.JWTExpired) {
+    return error.claim === 'iat'
+      ? tokenRefusal('token_lifetime', 'The identity token was issued too long ago: request a fresh one in the job that calls the broker.')
+      : tokenRefusal('token_expired', 'The identity token has expired: request a fresh one just before calling the broker.');
+  }
+  if (error instanceof errors.JWTClaimValidationFailed) {
+    if (error.claim === 'aud')
+      return tokenRefusal(
+        'token_audience',
+        `The identity token's audience is not this broker's: request it for the audience '${audience}'.`,
+      );
+    if (error.claim === 'iss') return tokenRefusal('token_issuer', 'The identity token names another issuer than the one that signed it.');
+    if (error.claim === 'nbf' || (error.claim === 'iat' && error.reason === 'check_failed')) {
+      return tokenRefusal(
+        'token_not_yet_valid',
+        "The identity token is not valid yet (nbf or iat in the future): check the runner's clock.",
+      );
+    }
+    return tokenRefusal(
+      'token_claims',
+      `The identity token's '${error.claim}' claim is ${error.reason === 'missing' ? 'missing' : 'invalid'}: use the CI's own OIDC identity token.`,
+    );
+  }
+  if (error instanceof errors.JOSEAlgNotAllowed)
+    return tokenRefusal('token_algorithm', 'The identity token is signed with an algorithm the broker does not accept.');
+  if (error instanceof errors.JWKSNoMatchingKey) {
+    return tokenRefusal(
+      'token_unknown_key',
+      "The identity token's key id is not among the issuer's published keys: use a token the CI issued just now.",
+    );
+  }
+  if (error instanceof errors.JWSSignatureVerificationFailed) {
+    return tokenRefusal(
+      'token_signature',
+      "The identity token's signature does not verify: the token was altered or signed by someone else.",
+    );
+  }
+  if (error instanceof errors.JWSInvalid || error instanceof errors.JWTInvalid || error instanceof errors.JOSENotSupported) {
+    return tokenRefusal('token_malformed', 'The identity token is not a well-formed signed JWT.');
+  }
+  // The key set could not be fetched (network, timeout, not JSON): not the caller's fault.
+  const cause = error instanceof Error ? error.message.split('\n')[0] : String(error);
+  return new Refusal(
+    502,
+    'issuer_unreachable',
+    `The issuer's signing keys could not be fetched (${cause}): try again; if it persists, the broker's operator checks its network.`,
+  );
+}
+
+/** The repository, ref and workflow the token names, by the CI's own claims. */
+function repositoryClaims(payload: JWTPayload, issuer: IssuerConfig): Pick<Caller, 'repository' | 'ref' | 'workflow'> {
+  const claim = (name: string): string | undefined =>
+    typeof payload[name] === 'string' && payload[name] ? (payload[name] as string) : undefined;
+  const needed = (name: string): string => {
+    const value = claim(name);
+    if (!value)
+      throw tokenRefusal(
+        'token_claims',
+        `The identity token has no '${name}' claim, which a ${issuer.kind} token carries: use the CI's own OIDC token.`,
+      );
+    return value;
+  };
+  if (issuer.kind === 'github') {
+    const repository = needed('repository');
+    if (!repository.toLowerCase().startsWith(`${needed('repository_owner').toLowerCase()}/`)) {
+      throw tokenRefusal('token_claims', "The identity token's repository is not under its repository_owner.");
+    }
+    return { repository, ref: claim('ref'), workflow: claim('job_workflow_ref') };
+  }
+  if (issuer.kind === 'gitlab') {
+    const repository = needed('project_path');
+    if (!repository.toLowerCase().startsWith(`${needed('namespace_path').toLowerCase()}/`)) {
+      throw tokenRefusal('token_claims', "The identity token's project_path is not under its namespace_path.");
+    }
+    return { repository, ref: claim('ref'), workflow: claim('ci_config_ref_uri') };
+  }
+  // Bitbucket's token names the repository by UUID only; the config maps it to workspace/slug (no Bitbucket
+  // API call, which would need another credential). An unmapped repository is refused, never guessed.
+  const uuid = needed('repositoryUuid');
+  const normalized = (value: string) => value.replace(/[{}]/g, '').toLowerCase();
+  const mapped = Object.entries(issuer.repositories ?? {}).find(([key]) => normalized(key) === normalized(uuid))?.[1];
+  if (!mapped) {
+    throw new Refusal(
+      403,
+      'repository_not_mapped',
+      `The repository ${uuid} is not in the broker's Bitbucket repository map: ask its operator to add it.`,
+    );
+  }
+  return { repository: mapped, ref: claim('branchName') };
+}
