@@ -232,7 +232,7 @@ describe('exit status', () => {
     [['--password', 'pw-on-the-command-line'], /--password is not accepted.*set XOPERO_PASSWORD instead/],
     [['--access-token', 'token-on-the-command-line'], /--access-token is not accepted.*set XOPERO_ACCESS_TOKEN instead/],
     [['--email', EMAIL], /--email is not accepted.*set XOPERO_EMAIL instead/],
-    [['deploy'], /unknown command 'deploy'; the commands are ensure, report, help, version$/],
+    [['deploy'], /unknown command 'deploy'; the commands are ensure, report, broker, help, version$/],
     [['ensur'], /unknown command 'ensur' \(did you mean 'ensure'\?\)/],
     [['ensure', 'now'], /unknown command 'ensure now'/],
     [['--sync', 'sometimes'], /--sync \/ XOPERO_SYNC: expected one of auto, always, never, got 'sometimes'/],
