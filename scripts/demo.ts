@@ -4,8 +4,8 @@
  * a new repository (synchronize, wait, activate, attach), the re-run (no change), and a dry run.
  */
 import { existsSync } from 'node:fs';
-import { ACTION_ENTRY, runAction } from '../test/harness.js';
-import { Simulator, seedDemo } from '../test/simulator/index.js';
+import { ACTION_ENTRY, runAction } from '../testbed/harness.js';
+import { Simulator, seedDemo } from '../testbed/simulator/index.js';
 
 const USER = { email: 'admin@example.com', password: 'correct horse battery staple' };
 

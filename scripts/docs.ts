@@ -10,7 +10,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
-import { ROOT } from '../test/harness.js';
+import { ROOT } from '../testbed/harness.js';
 
 interface ActionYaml {
   inputs: Record<string, { description: string; required?: boolean; default?: string }>;

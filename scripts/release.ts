@@ -14,7 +14,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import { ROOT } from '../test/harness.js';
+import { ROOT } from '../testbed/harness.js';
 
 const read = (path: string) => readFileSync(join(ROOT, path), 'utf8');
 

@@ -5,7 +5,7 @@
 import { statSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
-import { ACTION_ENTRY, CLI_ENTRY, ROOT, bundleChunks } from '../../test/harness.js';
+import { ACTION_ENTRY, CLI_ENTRY, ROOT, bundleChunks } from '../../testbed/harness.js';
 import {
   BASELINE_POLL_SECONDS,
   CASES,

@@ -10,7 +10,7 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { EMAIL, PASSWORD, startWorld, type World } from '../../test/fixtures.js';
+import { EMAIL, PASSWORD, startWorld, type World } from '../../testbed/fixtures.js';
 import {
   ACTION_ENTRY,
   ROOT,
@@ -21,9 +21,9 @@ import {
   parseGithubOutput,
   runCommand as timedRun,
   type TimedResult,
-} from '../../test/harness.js';
-import type { RequestRecord } from '../../test/simulator/index.js';
-import { startSlowRelay } from '../../test/relay.js';
+} from '../../testbed/harness.js';
+import type { RequestRecord } from '../../testbed/simulator/index.js';
+import { startSlowRelay } from '../../testbed/relay.js';
 import { EXTRA_LATENCIES, LATENCY, RTT, RUNS, SYNC_MS, WARMUP, args } from './options.js';
 import { criticalPath, spread, type Spread } from './stats.js';
 

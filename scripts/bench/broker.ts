@@ -11,9 +11,9 @@
  * given, from the simulator's log as well: a read is as old as its first request.
  *
  * Through the real broker (default): `node dist/broker/index.js --config FILE` under GNU time (peak RSS), the
- * requests POST /v1/protect with identity tokens of a fake issuer (test/oidc-issuer.ts) for each repository.
+ * requests POST /v1/protect with identity tokens of a fake issuer (testbed/oidc-issuer.ts) for each repository.
  * `--plain-http`: the broker listens on plain HTTP on loopback (behind a reverse proxy that ends TLS), so its
- * figures leave out the TLS handshakes of 2,000 connections. `--in-process`: the same burst through the shared session in this process (test/burst.ts), without the
+ * figures leave out the TLS handshakes of 2,000 connections. `--in-process`: the same burst through the shared session in this process (testbed/burst.ts), without the
  * broker's HTTP and token checks; RSS is then this process's, simulator included.
  *
  * Page cap: the server caps page sizes and the docs name no cap; the simulator's default is 100. The issue's
@@ -29,11 +29,11 @@ import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { Agent } from 'undici';
 import type { ProtectResult } from '../../src/core/protect.js';
-import { EMAIL, PASSWORD } from '../../test/fixtures.js';
-import { BURST_ORGANIZATION, BURST_PLAN, burstClients, protectAll, seedBurstOrganization } from '../../test/burst.js';
-import { ROOT, TEST_NODE, baseEnv, runCommand } from '../../test/harness.js';
-import { FakeIssuer, githubClaims } from '../../test/oidc-issuer.js';
-import { DEFAULT_CERT_DIR, Simulator, type RequestRecord, type SimRepo } from '../../test/simulator/index.js';
+import { EMAIL, PASSWORD } from '../../testbed/fixtures.js';
+import { BURST_ORGANIZATION, BURST_PLAN, burstClients, protectAll, seedBurstOrganization } from '../../testbed/burst.js';
+import { ROOT, TEST_NODE, baseEnv, runCommand } from '../../testbed/harness.js';
+import { FakeIssuer, githubClaims } from '../../testbed/oidc-issuer.js';
+import { DEFAULT_CERT_DIR, Simulator, type RequestRecord, type SimRepo } from '../../testbed/simulator/index.js';
 import { quantile, targetLines, type Target } from './stats.js';
 
 export interface BrokerBenchOptions {
@@ -190,7 +190,7 @@ async function pass(
   };
 }
 
-/** The burst through the shared session in this process (test/burst.ts), each run started at its arrival time. */
+/** The burst through the shared session in this process (testbed/burst.ts), each run started at its arrival time. */
 /** Peak RSS (KiB) and CPU seconds of the process that served the burst. */
 interface Usage {
   peakRssKiB?: number;

@@ -26,8 +26,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-import { EMAIL, PASSWORD, startWorld } from '../../test/fixtures.js';
-import { CLI_ENTRY, ROOT, baseEnv, runCommand as timedRun } from '../../test/harness.js';
+import { EMAIL, PASSWORD, startWorld } from '../../testbed/fixtures.js';
+import { CLI_ENTRY, ROOT, baseEnv, runCommand as timedRun } from '../../testbed/harness.js';
 import { range, spread, targetLines, type Spread, type Target } from './stats.js';
 
 export const GITLAB_TARGET_GAP_MS = 150;

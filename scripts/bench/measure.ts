@@ -4,7 +4,7 @@
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROOT, baseEnv, runCommand as timedRun, type TimedResult } from '../../test/harness.js';
+import { ROOT, baseEnv, runCommand as timedRun, type TimedResult } from '../../testbed/harness.js';
 
 const GNU_TIME = '/usr/bin/time';
 

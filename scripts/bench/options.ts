@@ -47,7 +47,7 @@ export function usage(message: string): never {
 }
 
 export const LATENCY = nonNegativeInteger('latency', args.latency);
-/** The network round trip of the --rtt cases (a TCP relay, test/relay.ts); 0 leaves them out. */
+/** The network round trip of the --rtt cases (a TCP relay, testbed/relay.ts); 0 leaves them out. */
 export const RTT = nonNegativeInteger('rtt', args.rtt);
 export const RUNS = Math.max(1, nonNegativeInteger('runs', args.runs));
 export const WARMUP = nonNegativeInteger('warmup', args.warmup);

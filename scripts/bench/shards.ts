@@ -16,9 +16,9 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { EMAIL, PASSWORD } from '../../test/fixtures.js';
-import { CLI_ENTRY, ROOT, baseEnv, runCommand as timedRun, type TimedResult } from '../../test/harness.js';
-import { Simulator, type SimRepo } from '../../test/simulator/index.js';
+import { EMAIL, PASSWORD } from '../../testbed/fixtures.js';
+import { CLI_ENTRY, ROOT, baseEnv, runCommand as timedRun, type TimedResult } from '../../testbed/harness.js';
+import { Simulator, type SimRepo } from '../../testbed/simulator/index.js';
 import { measuredRun, rssMethod } from './measure.js';
 import { targetLines, type Target } from './stats.js';
 

@@ -16,9 +16,9 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { EMAIL, PASSWORD } from '../../test/fixtures.js';
-import { ACTION_ENTRY, actionEnv, baseEnv, parseGithubOutput, type TimedResult } from '../../test/harness.js';
-import { Simulator, repositoryView, type RequestRecord, type SimRepo } from '../../test/simulator/index.js';
+import { EMAIL, PASSWORD } from '../../testbed/fixtures.js';
+import { ACTION_ENTRY, actionEnv, baseEnv, parseGithubOutput, type TimedResult } from '../../testbed/harness.js';
+import { Simulator, repositoryView, type RequestRecord, type SimRepo } from '../../testbed/simulator/index.js';
 import { measuredRun, rssMethod } from './measure.js';
 import { criticalPath, targetLines, type Target } from './stats.js';
 

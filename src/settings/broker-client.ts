@@ -42,7 +42,7 @@ export const DECIDED_BY_THE_BROKER: InputName[] = [
 /**
  * The defaults of the settings above: given as they are, they ask for nothing the broker would not do, so
  * they are not refused. The GitHub runner passes action.yml's defaults as if the job had given them
- * (test/project.test.ts keeps these equal to action.yml's).
+ * (test/e2e/project.test.ts keeps these equal to action.yml's).
  */
 export const DEFAULTS_NOT_REFUSED: Partial<Record<InputName, string>> = {
   activate: 'true',

@@ -8,7 +8,7 @@
  * a require of node:http2 gets the constants undici reads and a `connect` that loads the real module on first
  * use, so even an h2 connection would still work. The hook is on the CommonJS loader's `Module._load` (what
  * the bundle's require of a built-in goes through, on Node 20 and Node 24), only for that span, only for
- * node:http2; test/undici-parts.test.ts checks the constants against the real module's.
+ * node:http2; test/unit/undici-parts.test.ts checks the constants against the real module's.
  */
 import Module, { createRequire } from 'node:module';
 

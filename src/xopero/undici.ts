@@ -11,7 +11,7 @@
  *     require '../web/fetch/body.js' only to send a FormData body, which no request of this product has (the
  *     client sends JSON text). `ncc -e ../web/fetch/body.js` leaves that require to run time, where it would
  *     fail, instead of bundling the fetch code; every run paid 5-7 ms to read and parse it (measured, Node 20).
- *     test/undici-parts.test.ts checks that undici still requires it only in the FormData branch.
+ *     test/unit/undici-parts.test.ts checks that undici still requires it only in the FormData branch.
  *   - node:http2, while these modules load (lazy-http2.ts).
  */
 import type * as Undici from 'undici/types/index.js';

@@ -1,4 +1,4 @@
-// Run only by test/infrastructure.test.ts, in a jest of its own: a test that leaves a directory and a file in
+// Run only by test/e2e/infrastructure.test.ts, in a jest of its own: a test that leaves a directory and a file in
 // the temporary directory, which the global teardown must refuse.
 import { expect, test } from '@jest/globals';
 import { mkdtempSync, writeFileSync } from 'node:fs';

@@ -1,0 +1,419 @@
+/**
+ * The broker end to end: `node dist/broker/index.js --config FILE` (and `dist/cli/index.js broker`) as an
+ * operator starts it, in front of the simulator, with a fake OIDC issuer serving its keys over HTTPS. The CLI
+ * protects its own repository through it; every token or request the broker must refuse is refused with its
+ * code, one audit line, and not one request to Xopero ONE; SIGTERM lets a run in flight finish, then exits 0.
+ */
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SignJWT, UnsecuredJWT, base64url } from 'jose';
+import { Agent } from 'undici';
+import { CLI_ENTRY, TEST_NODE, runCli, runCommand } from '../../testbed/harness.js';
+import { EMAIL, PASSWORD, startWorld, type World } from '../../testbed/fixtures.js';
+import { FakeIssuer, githubClaims, newSigningKey } from '../../testbed/oidc-issuer.js';
+import { fetchBrokerAudience } from '../../src/hosts/broker-client.js';
+import { parseBrokerClientSettings } from '../../src/settings/broker-client.js';
+import { ACTION_WORDS } from '../../src/common/words.js';
+import { AUDIENCE, BROKER_ENTRY, brokerEnv, startBroker, writeBrokerConfig, type BrokerProcess } from '../../testbed/broker-process.js';
+
+/** The broker's answer: the outcome, or the error document (broker-protocol.md). */
+interface BrokerAnswer {
+  outcome?: { result: { repository?: { name: string }; changed: boolean }; requests: { total: number } };
+  error?: { code: string; message: string };
+}
+
+const scratch = mkdtempSync(join(tmpdir(), 'xopero-broker-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+const writeConfig = (world: World, issuer: FakeIssuer, overrides: Record<string, unknown> = {}) =>
+  writeBrokerConfig(scratch, world, issuer, overrides);
+
+/** One HTTP client for the tests' own requests to the broker: keep-alive, the test CA trusted. */
+let http: Agent;
+
+async function post(
+  url: string,
+  token: string | undefined,
+  body: unknown = {},
+): Promise<{ status: number; document: BrokerAnswer; headers: Record<string, unknown> }> {
+  const target = new URL('/v1/protect', url);
+  const text = typeof body === 'string' ? body : JSON.stringify(body);
+  const response = await http.request({
+    origin: target.origin,
+    path: target.pathname,
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: text,
+  });
+  const answer = await response.body.text();
+  return { status: response.statusCode, document: JSON.parse(answer) as BrokerAnswer, headers: response.headers };
+}
+
+describe('the broker in front of the simulator', () => {
+  let world: World;
+  let issuer: FakeIssuer;
+  let broker: BrokerProcess;
+
+  beforeAll(async () => {
+    world = await startWorld();
+    issuer = await FakeIssuer.start();
+    http = new Agent({ connections: 8, connect: { ca: world.sim.caCert } });
+    broker = await startBroker([BROKER_ENTRY, '--config', writeConfig(world, issuer)], brokerEnv(world));
+  });
+
+  afterAll(async () => {
+    if (broker) {
+      process.kill(broker.pid, 'SIGTERM');
+      await broker.exit;
+    }
+    await http?.close();
+    await issuer?.stop();
+    await world?.sim.stop();
+  });
+
+  test('the CLI protects its own repository through the broker, with no Xopero ONE credential of its own', async () => {
+    const token = await issuer.token(githubClaims('acme/api', AUDIENCE));
+    const run = await runCli(['--broker-url', broker.url, '--json'], { XOPERO_ID_TOKEN: token, NODE_EXTRA_CA_CERTS: world.sim.caCertPath });
+
+    expect(run.code).toBe(0);
+    const repo = world.sim.repository('acme/api');
+    expect(repo?.isProtected).toBe(true);
+    expect(world.sim.plan('Nightly GitHub')?.repositoryIds).toContain(repo?.id);
+    // The same document a local run prints.
+    const result = JSON.parse(run.stdout) as { repository: { name: string }; changed: boolean; problems: string[] };
+    expect(result).toMatchObject({ repository: { name: 'acme/api' }, changed: true, problems: [] });
+    expect(run.stderr).toMatch(/activation: activated; attachment: attached; changed: true/);
+    expect(run.all).not.toContain(token);
+    const [line] = (await broker.auditLines(broker.audit.length)).slice(-1);
+    expect(line).toMatchObject({ status: 200, decision: 'ran', repository: 'acme/api', plan: 'Nightly GitHub', changed: true });
+    expect(line?.xoperoRequests.mutating).toBe(2);
+    expect(broker.audit.map((entry) => JSON.stringify(entry)).join('\n')).not.toContain(token);
+  });
+
+  test('the well-known document names the audience; /healthz answers ok', async () => {
+    const get = async (path: string) => {
+      const response = await http.request({ origin: broker.url, path, method: 'GET' });
+      return { status: response.statusCode, document: await response.body.json() };
+    };
+    expect(await get('/.well-known/xopero-broker')).toEqual({ status: 200, document: { audience: AUDIENCE, version: expect.any(String) } });
+    expect(await get('/healthz')).toEqual({ status: 200, document: { status: 'ok' } });
+    // What the GitHub Action asks before getIDToken(audience).
+    const settings = parseBrokerClientSettings(broker.url, { 'ca-certificate': world.sim.caCert }, ACTION_WORDS);
+    expect(await fetchBrokerAudience(settings)).toBe(AUDIENCE);
+  });
+
+  describe('refused with its code, one audit line, and no request to Xopero ONE', () => {
+    const now = () => Math.floor(Date.now() / 1000);
+    const cases: Array<[string, () => Promise<{ token?: string; body?: unknown }>, number, string]> = [
+      ['no token', async () => ({ token: undefined }), 401, 'token_missing'],
+      [
+        'an expired token',
+        async () => ({ token: await issuer.token(githubClaims('acme/api', AUDIENCE, { iat: now() - 900, exp: now() - 120 })) }),
+        401,
+        'token_expired',
+      ],
+      [
+        'a token not yet valid',
+        async () => ({ token: await issuer.token(githubClaims('acme/api', AUDIENCE, { nbf: now() + 600 })) }),
+        401,
+        'token_not_yet_valid',
+      ],
+      [
+        'a token for another audience',
+        async () => ({ token: await issuer.token(githubClaims('acme/api', 'https://elsewhere.test')) }),
+        401,
+        'token_audience',
+      ],
+      [
+        'a token of an issuer not listed',
+        async () => ({ token: await issuer.token(githubClaims('acme/api', AUDIENCE, { iss: 'https://evil.test' })) }),
+        401,
+        'token_issuer',
+      ],
+      [
+        'alg none',
+        async () => ({
+          token: new UnsecuredJWT({ ...githubClaims('acme/api', AUDIENCE), iss: issuer.url, jti: 'none-1' })
+            .setIssuedAt()
+            .setExpirationTime('5m')
+            .encode(),
+        }),
+        401,
+        'token_algorithm',
+      ],
+      [
+        "HS256 signed with the issuer's public key",
+        async () => ({
+          token: await new SignJWT({ ...githubClaims('acme/api', AUDIENCE), iss: issuer.url })
+            .setProtectedHeader({ alg: 'HS256', kid: issuer.key.kid })
+            .setIssuedAt()
+            .setExpirationTime('5m')
+            .sign(new TextEncoder().encode(JSON.stringify(issuer.key.publicJwk))),
+        }),
+        401,
+        'token_algorithm',
+      ],
+      [
+        'an unknown key id',
+        async () => ({ token: await issuer.token(githubClaims('acme/api', AUDIENCE), await newSigningKey('unknown-kid')) }),
+        401,
+        'token_unknown_key',
+      ],
+      [
+        "another key's signature under the issuer's key id",
+        async () => ({ token: await issuer.token(githubClaims('acme/api', AUDIENCE), await newSigningKey(issuer.key.kid)) }),
+        401,
+        'token_signature',
+      ],
+      [
+        'a tampered payload (another repository)',
+        async () => {
+          const [header, payload, signature] = (await issuer.token(githubClaims('acme/api', AUDIENCE))).split('.');
+          const claims = JSON.parse(new TextDecoder().decode(base64url.decode(payload ?? ''))) as Record<string, unknown>;
+          const forged = base64url.encode(JSON.stringify({ ...claims, repository: 'acme/other' }));
+          return { token: `${header}.${forged}.${signature}` };
+        },
+        401,
+        'token_signature',
+      ],
+      ['an owner not allowed', async () => ({ token: await issuer.token(githubClaims('globex/api', AUDIENCE)) }), 403, 'owner_not_allowed'],
+      [
+        'a plan not allowed',
+        async () => ({ token: await issuer.token(githubClaims('acme/api', AUDIENCE)), body: { plan: 'Everything' } }),
+        403,
+        'plan_not_allowed',
+      ],
+      [
+        'a body naming another repository',
+        async () => ({ token: await issuer.token(githubClaims('acme/api', AUDIENCE)), body: { repository: 'acme/other', plan: 'Weekly' } }),
+        400,
+        'request_field_not_allowed',
+      ],
+      [
+        'a mode the broker does not offer',
+        async () => ({ token: await issuer.token(githubClaims('acme/api', AUDIENCE)), body: { mode: 'release' } }),
+        400,
+        'mode_not_allowed',
+      ],
+      [
+        'an oversized body',
+        async () => ({
+          token: await issuer.token(githubClaims('acme/api', AUDIENCE)),
+          body: JSON.stringify({ plan: 'x'.repeat(17 * 1024) }),
+        }),
+        413,
+        'body_too_large',
+      ],
+    ];
+
+    test.each(cases)('%s', async (_name, make, status, code) => {
+      const { token, body } = await make();
+      world.sim.resetLog();
+      const before = (await broker.auditLines(broker.audit.length)).length;
+      const answer = await post(broker.url, token, body ?? {});
+
+      expect(answer.status).toBe(status);
+      expect(answer.document.error?.code).toBe(code);
+      expect(answer.document.error?.message).not.toContain('\n');
+      const lines = await broker.auditLines(before + 1);
+      expect(lines).toHaveLength(before + 1);
+      expect(lines[before]).toMatchObject({ status, code, decision: 'refused', xoperoRequests: { total: 0, mutating: 0 } });
+      expect(world.sim.requests).toHaveLength(0);
+      if (token) expect(JSON.stringify(lines[before])).not.toContain(token);
+    });
+
+    test('a replayed token: the first use runs, the second is refused', async () => {
+      const token = await issuer.token(githubClaims('acme/api', AUDIENCE));
+      const first = await post(broker.url, token, { mode: 'check' });
+      expect(first.status).toBe(200);
+      world.sim.resetLog();
+      const second = await post(broker.url, token, { mode: 'check' });
+      expect(second.status).toBe(401);
+      expect(second.document.error?.code).toBe('token_replayed');
+      expect(world.sim.requests).toHaveLength(0);
+    });
+  });
+
+  test('10,000 requests with bad tokens: not one request to Xopero ONE, and the keys refetched at most once per 30 s', async () => {
+    const tokens = [
+      await issuer.token(
+        githubClaims('acme/api', AUDIENCE, { iat: Math.floor(Date.now() / 1000) - 900, exp: Math.floor(Date.now() / 1000) - 120 }),
+      ),
+      await issuer.token(githubClaims('acme/api', 'https://elsewhere.test')),
+      await issuer.token(githubClaims('acme/api', AUDIENCE), await newSigningKey('flood-kid')),
+      await issuer.token(githubClaims('acme/api', AUDIENCE), await newSigningKey(issuer.key.kid)),
+      new UnsecuredJWT({ ...githubClaims('acme/api', AUDIENCE), iss: issuer.url }).setIssuedAt().setExpirationTime('5m').encode(),
+      'not-a-jwt',
+    ];
+    world.sim.resetLog();
+    const keyFetchesBefore = issuer.keyFetches;
+    const statuses = new Map<number, number>();
+    let next = 0;
+    const worker = async () => {
+      while (next < 10_000) {
+        const token = tokens[next++ % tokens.length];
+        const { status } = await post(broker.url, token, { plan: 'Weekly' });
+        statuses.set(status, (statuses.get(status) ?? 0) + 1);
+      }
+    };
+    const started = Date.now();
+    await Promise.all(Array.from({ length: 16 }, worker));
+
+    expect(Object.fromEntries(statuses)).toEqual({ 401: 10_000 });
+    expect(world.sim.requests).toHaveLength(0);
+    // An unknown kid refetches the keys at most once per 30 s cooldown, however many tokens carry one.
+    expect(issuer.keyFetches - keyFetchesBefore).toBeLessThanOrEqual(1 + Math.ceil((Date.now() - started) / 30_000));
+  });
+
+  test('a refusal reaches the CLI as one line with the broker code; exit 1', async () => {
+    const token = await issuer.token(githubClaims('globex/api', AUDIENCE));
+    const run = await runCli(['--broker-url', broker.url], { XOPERO_ID_TOKEN: token, NODE_EXTRA_CA_CERTS: world.sim.caCertPath });
+    expect(run.code).toBe(1);
+    const errors = run.stderr.split('\n').filter((line) => line.startsWith('xopero-one: '));
+    expect(errors).toEqual([
+      expect.stringMatching(/^xopero-one: The broker refused the run \(owner_not_allowed, HTTP 403\): globex\/api is not under an owner/),
+    ]);
+    expect(run.all).not.toContain(token);
+  });
+});
+
+describe('the CLI with --broker-url, before any request', () => {
+  test('a Xopero ONE credential as well is an input error (exit 2, one line)', async () => {
+    const run = await runCli(['--broker-url', 'https://127.0.0.1:9'], {
+      XOPERO_PASSWORD: PASSWORD,
+      XOPERO_EMAIL: EMAIL,
+      XOPERO_ID_TOKEN: 'x.y.z',
+    });
+    expect(run.code).toBe(2);
+    expect(run.stderr.split('\n').filter((line) => line.startsWith('xopero-one: '))).toEqual([
+      expect.stringMatching(/^xopero-one: --broker-url \/ XOPERO_BROKER_URL: is set, and so is XOPERO_EMAIL and XOPERO_PASSWORD/),
+    ]);
+    expect(run.all).not.toContain(PASSWORD);
+  });
+
+  test('no identity token: one line naming the variable to set', async () => {
+    const run = await runCli([], { XOPERO_BROKER_URL: 'https://127.0.0.1:9' });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/^xopero-one: .*has no identity token: set XOPERO_ID_TOKEN/m);
+  });
+});
+
+test('the CLI bundle the GitLab component pins does not carry the server: it loads dist/broker/ at run time', () => {
+  const cli = readFileSync(CLI_ENTRY, 'utf8');
+  const server = readFileSync(BROKER_ENTRY, 'utf8');
+  // Words of the server alone (the client, in the CLI, knows the protocol's paths, not its checks).
+  for (const part of ['ERR_JWKS_NO_MATCHING_KEY', 'request_field_not_allowed', 'body_too_large']) {
+    expect({ part, inServer: server.includes(part), inCli: cli.includes(part) }).toEqual({ part, inServer: true, inCli: false });
+  }
+});
+
+describe('starting and stopping', () => {
+  test('a bad config fails in one line naming the field (through the CLI: xopero-one broker)', async () => {
+    const world = await startWorld();
+    const issuer = await FakeIssuer.start();
+    try {
+      const file = writeConfig(world, issuer, { issuers: [{ issuer: issuer.url, kind: 'gitea', owners: ['acme'] }] });
+      const run = await runCommand(TEST_NODE, [CLI_ENTRY, 'broker', '--config', file], brokerEnv(world), { timeoutMs: 60_000 });
+      expect(run.code).toBe(1);
+      expect(run.stderr.trim().split('\n')).toEqual([
+        expect.stringMatching(
+          /^xopero-one broker: Broker config '.*': issuers\[0\]\.kind: expected github, gitlab or bitbucket, got 'gitea'\.$/,
+        ),
+      ]);
+    } finally {
+      await issuer.stop();
+      await world.sim.stop();
+    }
+  });
+
+  test('the per-repository rate limit: 429 with Retry-After, no Xopero ONE request; another repository is not held up', async () => {
+    const world = await startWorld();
+    const issuer = await FakeIssuer.start();
+    const agent = new Agent({ connect: { ca: world.sim.caCert } });
+    const broker = await startBroker(
+      [BROKER_ENTRY, '--config', writeConfig(world, issuer, { limits: { perRepository: { requests: 1, windowSeconds: 3600 } } })],
+      brokerEnv(world),
+    );
+    try {
+      const ask = async (repository: string) => {
+        const token = await issuer.token(githubClaims(repository, AUDIENCE));
+        const response = await agent.request({
+          origin: broker.url,
+          path: '/v1/protect',
+          method: 'POST',
+          headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ mode: 'check' }),
+        });
+        return {
+          status: response.statusCode,
+          retryAfter: response.headers['retry-after'],
+          document: (await response.body.json()) as BrokerAnswer,
+        };
+      };
+      expect((await ask('acme/api')).status).toBe(200);
+      world.sim.resetLog();
+      const limited = await ask('acme/api');
+      expect(limited).toMatchObject({ status: 429, document: { error: { code: 'rate_limited' } } });
+      expect(Number(limited.retryAfter)).toBeGreaterThan(3500);
+      expect(world.sim.requests).toHaveLength(0);
+      expect((await ask('acme/other')).status).toBe(200);
+    } finally {
+      process.kill(broker.pid, 'SIGTERM');
+      await broker.exit;
+      await agent.close();
+      await issuer.stop();
+      await world.sim.stop();
+    }
+  });
+
+  test('SIGTERM: no new connection is accepted, the run in flight finishes, then exit 0', async () => {
+    const world = await startWorld();
+    const issuer = await FakeIssuer.start();
+    const agent = new Agent({ connect: { ca: world.sim.caCert } });
+    try {
+      const broker = await startBroker([CLI_ENTRY, 'broker', '--config', writeConfig(world, issuer)], brokerEnv(world));
+      let release: () => void = () => undefined;
+      const held = new Promise<void>((done) => {
+        release = done;
+      });
+      const arrived = new Promise<void>((resolve) => {
+        world.sim.addFault({ path: '/account/login', onArrival: resolve, hold: () => held });
+      });
+      const token = await issuer.token(githubClaims('acme/api', AUDIENCE));
+      const answer = agent
+        .request({
+          origin: broker.url,
+          path: '/v1/protect',
+          method: 'POST',
+          headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+          body: '{}',
+        })
+        .then(async (response) => ({ status: response.statusCode, document: (await response.body.json()) as BrokerAnswer }));
+      await arrived;
+
+      process.kill(broker.pid, 'SIGTERM');
+      await broker.stderrHas('stopping');
+      const fresh = new Agent({ connect: { ca: world.sim.caCert } });
+      // Refused, or reset when it reached the backlog in the instant before the listening socket closed: never served.
+      await expect(fresh.request({ origin: broker.url, path: '/healthz', method: 'GET' })).rejects.toMatchObject({
+        code: expect.stringMatching(/^(ECONNREFUSED|ECONNRESET)$/),
+      });
+      await fresh.close();
+      release();
+
+      const finished = await answer;
+      expect(finished.status).toBe(200);
+      expect(finished.document.outcome?.result).toMatchObject({ repository: { name: 'acme/api' }, changed: true });
+      const exit = await broker.exit;
+      expect(exit.code).toBe(0);
+      expect(broker.stderr()).toContain('stopped');
+      expect(broker.audit).toEqual([expect.objectContaining({ status: 200, decision: 'ran', repository: 'acme/api' })]);
+      expect(world.sim.repository('acme/api')?.isProtected).toBe(true);
+    } finally {
+      await agent.close();
+      await issuer.stop();
+      await world.sim.stop();
+    }
+  });
+});

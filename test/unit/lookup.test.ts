@@ -1,0 +1,76 @@
+import { describe, expect, test } from '@jest/globals';
+import type { Organization, Repository } from '../../src/xopero/api-types.js';
+import { closest } from '../../src/common/text.js';
+import { findOrganization, findPlan, fullRepositoryName, isAttached, pickRepository } from '../../src/core/lookup.js';
+
+const org = (name: string, id: string, plans: Array<{ id: string; name: string }> = []): Organization => ({ id, name, plans });
+const repo = (name: string, id: string, isRemoved = false): Repository => ({
+  id,
+  name,
+  isRemoved,
+  isProtected: false,
+  lastBackup: 0,
+  lastSuccessfulBackup: 0,
+  nextBackup: 0,
+});
+
+describe('finding things by name', () => {
+  const orgs = [org('Acme', 'A1'), org('globex', 'G1'), org('Initech', 'I1')];
+
+  test('organization by name, case-insensitively, or by id', () => {
+    expect(findOrganization(orgs, 'acme').id).toBe('A1');
+    expect(findOrganization(orgs, 'g1').name).toBe('globex');
+  });
+
+  test('unknown organization names the visible ones and the closest', () => {
+    expect(() => findOrganization(orgs, 'acne')).toThrow(
+      /Organization 'acne' not found \(did you mean 'Acme'\?\); the account sees: 'Acme', 'globex', 'Initech'/,
+    );
+    expect(() => findOrganization(orgs, 'zzzzzzzz')).toThrow(/not found; the account sees/);
+    expect(() => findOrganization([], 'acme')).toThrow(/sees no organizations/);
+  });
+
+  test('two organizations with one name: ask for the id', () => {
+    expect(() => findOrganization([org('acme', 'A1'), org('ACME', 'A2')], 'acme')).toThrow(
+      /2 organizations are named 'acme' \(ids A1, A2\).*id/,
+    );
+  });
+
+  test('plan by name or id; unknown lists the plans', () => {
+    const acme = org('acme', 'A1', [
+      { id: 'P1', name: 'Nightly GitHub' },
+      { id: 'P2', name: 'Weekly' },
+    ]);
+    expect(findPlan(acme, 'nightly github').id).toBe('P1');
+    expect(findPlan(acme, 'p2').name).toBe('Weekly');
+    expect(() => findPlan(acme, 'Nightly')).toThrow(/Plan 'Nightly' not found in organization 'acme'.*'Nightly GitHub', 'Weekly'/);
+    expect(() => findPlan(org('acme', 'A1'), 'x')).toThrow(/has no backup plans/);
+  });
+
+  test('repository full name', () => {
+    expect(fullRepositoryName('api', org('acme', 'A1'))).toBe('acme/api');
+    expect(fullRepositoryName('acme/team-a/api', org('acme', 'A1'))).toBe('acme/team-a/api');
+  });
+
+  test('a live repository wins over removed ones; near-matches are not matches', () => {
+    const list = [repo('acme/api', 'R0', true), repo('acme/api-gateway', 'R9'), repo('ACME/API', 'R1')];
+    expect(pickRepository(list, 'acme/api')).toEqual({ live: list[2], removed: list[0] });
+    expect(pickRepository([repo('acme/api-gateway', 'R9')], 'acme/api')).toEqual({ live: undefined, removed: undefined });
+  });
+
+  test('attached through repositoryIds or includeAllRepositories; an unlisted plan has none', () => {
+    const plans = [
+      { id: 'P1', name: 'a', includeAllRepositories: false, repositoryIds: ['r1'] },
+      { id: 'P2', name: 'b', includeAllRepositories: true, repositoryIds: [] },
+    ];
+    expect(isAttached(plans, 'P1', 'R1')).toBe(true);
+    expect(isAttached(plans, 'P1', 'R2')).toBe(false);
+    expect(isAttached(plans, 'P2', 'R2')).toBe(true);
+    expect(isAttached(plans, 'P3', 'R1')).toBe(false);
+  });
+
+  test('closest', () => {
+    expect(closest('nightly', ['Nightly GitHub', 'nighty'])).toBe('nighty');
+    expect(closest('abc', ['xyz'])).toBeUndefined();
+  });
+});

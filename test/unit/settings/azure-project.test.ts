@@ -1,0 +1,71 @@
+/** The azure-project input, through parseSettings: what it accepts, and the combinations refused before any request. */
+import { describe, expect, test } from '@jest/globals';
+import { InputError } from '../../../src/common/errors.js';
+import { parseSettings, type RawInputs } from '../../../src/settings/settings.js';
+import { CLI_WORDS } from '../../../src/hosts/cli-args.js';
+
+const PROJECT = '0F8FAD5B-D9CB-469F-A165-70867728950E';
+const valid: RawInputs = {
+  'server-url': 'https://backup.example.com/',
+  email: 'ci@example.com',
+  password: 'pw-secret-1',
+  organization: 'acme',
+  repository: 'acme/api',
+  plan: 'Azure nightly',
+  'azure-project': PROJECT,
+};
+
+function refusal(overrides: RawInputs, words = undefined as typeof CLI_WORDS | undefined) {
+  try {
+    parseSettings({ ...valid, ...overrides }, words);
+  } catch (error) {
+    expect(error).toBeInstanceOf(InputError);
+    return { input: (error as InputError).input, message: (error as Error).message };
+  }
+  throw new Error('expected an InputError');
+}
+
+describe('azure-project', () => {
+  test('a project id, lower-cased; the repository is not the subject (no owner check); empty: none', () => {
+    const settings = parseSettings({ ...valid, organization: 'other-org', mode: 'ensure' });
+    expect(settings.azureProject).toBe(PROJECT.toLowerCase());
+    expect(settings.organization).toBe('other-org');
+    expect(parseSettings({ ...valid, 'azure-project': '' }).azureProject).toBeUndefined();
+    expect(parseSettings({ ...valid, 'azure-project': '  ', plan: '' }).azureProject).toBeUndefined();
+    expect(parseSettings({ ...valid, mode: 'release' }).azureProject).toBe(PROJECT.toLowerCase());
+  });
+
+  test.each([
+    [
+      { 'azure-project': 'My Project' },
+      'azure-project',
+      /^Input 'azure-project': 'My Project' is not a project id \(a GUID such as .*copy its id from the Xopero ONE console\.$/,
+    ],
+    [{ 'azure-project': `${PROJECT}0` }, 'azure-project', /is not a project id/],
+    [{ 'azure-project': `x${PROJECT}` }, 'azure-project', /is not a project id/],
+    [
+      { plan: '' },
+      'plan',
+      /^Input 'plan': is required with azure-project: name the plan the project joins \(or, with mode: release, leaves\)\.$/,
+    ],
+    [{ plan: '   ' }, 'plan', /is required with azure-project/],
+    [{ repositories: '*' }, 'azure-project', /^Input 'azure-project': give azure-project or repositories, not both\.$/],
+    [{ mode: 'check' }, 'mode', /^Input 'mode': check cannot verify an Azure DevOps project: .*Use mode: ensure to attach it\.$/],
+    [{ mode: 'CHECK' }, 'mode', /^Input 'mode': check cannot verify/],
+    [{ mode: 'release-check' }, 'mode', /^Input 'mode': release-check cannot verify an Azure DevOps project/],
+    [
+      { 'max-backup-age': '1d' },
+      'max-backup-age',
+      /^Input 'max-backup-age': gates one repository's backup; it does not apply to azure-project\.$/,
+    ],
+  ])('%j is refused, naming %s', (overrides, input, message) => {
+    const failure = refusal(overrides as RawInputs);
+    expect(failure.input).toBe(input);
+    expect(failure.message).toMatch(message as RegExp);
+  });
+
+  test("the CLI's words in the remedies", () => {
+    expect(refusal({ plan: '' }, CLI_WORDS).message).toMatch(/--azure-project/);
+    expect(refusal({ mode: 'check' }, CLI_WORDS).message).toMatch(/--mode ensure/);
+  });
+});
