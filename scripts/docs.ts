@@ -152,27 +152,43 @@ export function readSources(): Sources {
   return { action: read('action.yml'), reportAction: read('report/action.yml'), component: read('templates/xopero-backup.yml') };
 }
 
-export function updateReadme(readme: string, tables: Record<string, string>): string {
-  let text = readme;
+/** Where each table stands: the front page has the action's and the component's; the report action's, used only
+ * by a sharded sweep, stands on that page. */
+export const TABLE_FILES: Record<string, string> = {
+  inputs: 'README.md',
+  outputs: 'README.md',
+  'component-inputs': 'README.md',
+  'report-inputs': 'docs/sharding.md',
+  'report-outputs': 'docs/sharding.md',
+};
+
+/** `text` (the file `file`) with the tables that stand in it written between their markers. */
+export function updateTables(file: string, text: string, tables: Record<string, string>): string {
+  let updated = text;
   for (const [key, table] of Object.entries(tables)) {
+    if (TABLE_FILES[key] !== file) continue;
     const pattern = new RegExp(`(<!-- ${key}:start -->)[\\s\\S]*?(<!-- ${key}:end -->)`);
-    if (!pattern.test(text)) throw new Error(`README.md has no <!-- ${key}:start --> ... <!-- ${key}:end --> markers`);
-    text = text.replace(pattern, (_, start: string, end: string) => `${start}\n${table}\n${end}`);
+    if (!pattern.test(updated)) throw new Error(`${file} has no <!-- ${key}:start --> ... <!-- ${key}:end --> markers`);
+    updated = updated.replace(pattern, (_, start: string, end: string) => `${start}\n${table}\n${end}`);
   }
-  return text;
+  return updated;
 }
 
 const isMain = process.argv[1] && import.meta.url.endsWith(process.argv[1].replace(/\\/g, '/').split('/').pop() ?? '');
 if (isMain) {
-  const readmePath = join(ROOT, 'README.md');
-  const readme = readFileSync(readmePath, 'utf8');
-  const updated = updateReadme(readme, renderTables(readSources()));
-  if (process.argv.includes('--check')) {
-    if (updated !== readme) {
-      console.error('README.md tables are stale: run `npm run docs`.');
-      process.exit(1);
+  const tables = renderTables(readSources());
+  let stale = false;
+  for (const file of new Set(Object.values(TABLE_FILES))) {
+    const path = join(ROOT, file);
+    const text = readFileSync(path, 'utf8');
+    const updated = updateTables(file, text, tables);
+    if (updated === text) continue;
+    if (process.argv.includes('--check')) {
+      console.error(`${file}: the tables are stale: run \`npm run docs\`.`);
+      stale = true;
+    } else {
+      writeFileSync(path, updated);
     }
-  } else {
-    writeFileSync(readmePath, updated);
   }
+  if (stale) process.exit(1);
 }

@@ -185,7 +185,12 @@ export function sweepResult(settings: Settings, run: ProtectionRun, patterns: st
     .filter((repo) => !entries.has(repo.name))
     .map((repo) => repo.name)
     .sort(compareNames);
-  result.lastBackups = Object.fromEntries(state.repositories.map((repo) => [repo.name, isoTime(repo.lastSuccessfulBackup)]));
+  // By name, like every list of the result: the server's listing order must not change the document.
+  result.lastBackups = Object.fromEntries(
+    state.repositories
+      .map((repo): [string, string] => [repo.name, isoTime(repo.lastSuccessfulBackup)])
+      .sort(([a], [b]) => compareNames(a, b)),
+  );
   result.counts.failed = [...entries.values()].filter((entry) => entry.failures.length > 0).length;
   result.counts.stale = list.findings.length;
   result.changed ||= result.counts.activated + result.counts.attached > 0;

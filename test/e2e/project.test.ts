@@ -16,7 +16,8 @@ import {
   groupedInputsTable,
   readSources,
   renderTables,
-  updateReadme,
+  TABLE_FILES,
+  updateTables,
 } from '../../scripts/docs.js';
 import { documentationFiles, documentedPins, openRelease, releaseNotes, versionsFound } from '../../scripts/release.js';
 import { INPUT_NAMES } from '../../src/settings/settings.js';
@@ -35,7 +36,6 @@ const action = parse(read('action.yml')) as {
   runs: { using: string; main: string };
   branding: { icon: string; color: string };
 };
-const readme = read('README.md');
 const reportAction = parse(read('report/action.yml')) as typeof action;
 const spec = componentSpec(read('templates/xopero-backup.yml'));
 
@@ -75,15 +75,18 @@ describe('action.yml, README and code agree', () => {
     expect(written.sort()).toEqual(Object.keys(action.outputs).sort());
   });
 
-  test("the README's input and output tables are generated from action.yml, report/action.yml and the component's spec, and current", () => {
-    expect(updateReadme(readme, renderTables(readSources()))).toBe(readme);
+  test("the input and output tables (README, docs/sharding.md) are generated from action.yml, report/action.yml and the component's spec, and current", () => {
+    const tables = renderTables(readSources());
+    const pages = new Map([...new Set(Object.values(TABLE_FILES))].map((file) => [file, read(file)]));
+    for (const [file, text] of pages) expect(updateTables(file, text, tables)).toBe(text);
+    const home = (marker: string) => pages.get(TABLE_FILES[marker]) ?? '';
     /** The rows of the table between a marker pair, by input or output name. */
     const rows = (marker: string) => {
-      const table = new RegExp(`<!-- ${marker}:start -->\\n([\\s\\S]*?)<!-- ${marker}:end -->`).exec(readme)?.[1] ?? '';
+      const table = new RegExp(`<!-- ${marker}:start -->\\n([\\s\\S]*?)<!-- ${marker}:end -->`).exec(home(marker))?.[1] ?? '';
       return new Map([...table.matchAll(/^\|[^|]*\| `([\w-]+)` \|(.*)$/gm)].map((m) => [m[1], m[2]]));
     };
     const outputRows = (marker: string) => {
-      const table = new RegExp(`<!-- ${marker}:start -->\\n([\\s\\S]*?)<!-- ${marker}:end -->`).exec(readme)?.[1] ?? '';
+      const table = new RegExp(`<!-- ${marker}:start -->\\n([\\s\\S]*?)<!-- ${marker}:end -->`).exec(home(marker))?.[1] ?? '';
       return [...table.matchAll(/^\| `([\w-]+)` \|/gm)].map((m) => m[1]);
     };
     for (const [marker, inputs] of [
