@@ -1,6 +1,9 @@
 #!/usr/bin/env node
 /** The command line's entry point: `dist/cli/index.js` (the `xopero-one` bin), built from here by ncc. */
-import './common/wasm-tiering.js';
+// The proxy transport (undici) is in this one file too, unlike the Action's files: the GitLab component runs
+// the file alone (see below). It comes first: it sets V8's WebAssembly flag after loading the built-ins it
+// needs (wasm-tiering.ts says why the order matters).
+import './xopero/proxy-transport.js';
 import { exitWhenFlushed } from './common/exit.js';
 import { runCommandLine } from './hosts/cli.js';
 import { EXIT_CODES } from './hosts/signals.js';

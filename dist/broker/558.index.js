@@ -12,7 +12,7 @@ export const modules = {
 /* harmony import */ var _common_cancel_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(551);
 /* harmony import */ var _common_concurrency_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(6858);
 /* harmony import */ var _common_errors_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(1922);
-/* harmony import */ var _xopero_error_codes_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(6755);
+/* harmony import */ var _xopero_error_codes_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(9136);
 /* harmony import */ var _apply_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(4367);
 /* harmony import */ var _release_changes_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(7858);
 /**

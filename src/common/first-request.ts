@@ -3,31 +3,34 @@
  *
  * From then on the run waits for the server (one round trip at least), and the main thread is idle: code loaded
  * then costs no wall time. Loaded earlier, it would delay the first request; loaded when needed, after the last
- * answer, it would add its load time to the run. undici announces a request whose body has been written on the
- * diagnostics channel below (undici's docs/api/DiagnosticsChannel.md); a run that never gets that far (a refused
- * connection, a cancelled run) loads it when first asked.
+ * answer, it would add its load time to the run. The direct transport announces a request whose body has been
+ * written on REQUEST_SENT_CHANNEL; undici (the proxy transport) on its own channel (undici's
+ * docs/api/DiagnosticsChannel.md). A run that never gets that far (a refused connection, a cancelled run) loads
+ * it when first asked.
  */
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 
-const REQUEST_SENT = 'undici:request:bodySent';
+/** Published by direct-transport.ts when a request's body is on the wire. */
+export const REQUEST_SENT_CHANNEL = 'xopero-one:request:sent';
+const CHANNELS = [REQUEST_SENT_CHANNEL, 'undici:request:bodySent'];
 
 /** `load` once, when the first request has been sent or when the returned function is first called. */
 export function loadAfterFirstRequest<T>(load: () => Promise<T>): () => Promise<T> {
   let loading: Promise<T> | undefined;
   const start = (): Promise<T> => {
     if (!loading) {
-      unsubscribe(REQUEST_SENT, onSent);
+      for (const channel of CHANNELS) unsubscribe(channel, onSent);
       loading = load();
       // Until someone awaits it, a failed load must not be an unhandled rejection (the await reports it).
       loading.catch(() => undefined);
     }
     return loading;
   };
-  // The channel calls subscribers synchronously inside undici's write (and unsubscribing there would upset its
+  // The channel calls subscribers synchronously inside the transport's write (and unsubscribing there would upset its
   // loop over them): the load, and the unsubscribing, start a turn of the event loop later.
   const onSent = () => {
     setImmediate(start);
   };
-  subscribe(REQUEST_SENT, onSent);
+  for (const channel of CHANNELS) subscribe(channel, onSent);
   return start;
 }

@@ -2,7 +2,23 @@
  * Where a run's time goes (XOPERO_TIMING=1): process start to main, the first connection, each request,
  * and the end. Everything is relative to the process's own start (performance.timeOrigin).
  */
-import { subscribe } from 'node:diagnostics_channel';
+import { channel, subscribe } from 'node:diagnostics_channel';
+
+/** A connection set up by this product's own connectors (direct-transport.ts, early-connection.ts). */
+export interface ConnectTiming {
+  host: string;
+  startMs: number;
+  endMs: number;
+  what: string;
+}
+export const CONNECT_CHANNEL = channel('xopero-one:connect');
+
+/** Called when a connection is ready; times it only when a Timeline listens (performance loads perf_hooks). */
+export function connectTimer(host: string, what: string): () => void {
+  if (!CONNECT_CHANNEL.hasSubscribers) return () => undefined;
+  const startMs = performance.now();
+  return () => CONNECT_CHANNEL.publish({ host, startMs, endMs: performance.now(), what } satisfies ConnectTiming);
+}
 
 export interface TimingEntry {
   label: string;
@@ -18,7 +34,8 @@ export class Timeline {
   constructor(readonly enabled: boolean) {
     if (!enabled) return;
     this.mark('load (process start to main)', 0);
-    // undici reports connection set-up (TCP + TLS) on these channels; subscribe only when asked to.
+    // undici (the proxy transport) and this product's connectors report connection set-up (TCP + TLS) on these
+    // channels; subscribe only when asked to.
     const key = (message: unknown) => (message as { connectParams: { host?: string } }).connectParams.host ?? '';
     subscribe('undici:client:beforeConnect', (message) => {
       this.connectStarts.set(key(message), performance.now());
@@ -26,6 +43,10 @@ export class Timeline {
     subscribe('undici:client:connected', (message) => {
       const start = this.connectStarts.get(key(message));
       if (start !== undefined) this.add(`connect ${key(message)} (TCP+TLS)`, start, performance.now());
+    });
+    CONNECT_CHANNEL.subscribe((message) => {
+      const { host, startMs, endMs, what } = message as ConnectTiming;
+      this.add(`connect ${host} (${what})`, startMs, endMs);
     });
   }
 

@@ -85,17 +85,15 @@ export async function runThroughBroker(
   try {
     let answer: { statusCode: number; text: string };
     try {
-      const response = await transport.retrying.request({
+      answer = await transport.send({
         origin: url.origin,
         path: url.pathname,
         method: 'POST',
         headers: { 'content-type': 'application/json', accept: 'application/json', authorization: `Bearer ${idToken}` },
         body: JSON.stringify(body),
-        headersTimeout: BROKER_ANSWER_TIMEOUT_MS,
-        bodyTimeout: BROKER_ANSWER_TIMEOUT_MS,
+        timeoutMs: BROKER_ANSWER_TIMEOUT_MS,
         signal: options.signal,
       });
-      answer = { statusCode: response.statusCode, text: await response.body.text() };
     } catch (error) {
       if (options.signal?.aborted) throw new CancelledError({ total: 0, mutating: 0 }, 0);
       throw brokerTransportError(error, url, transport.proxy.url, transport.caPinned, settings.words);
@@ -119,8 +117,13 @@ export async function fetchBrokerAudience(
   try {
     let answer: { statusCode: number; text: string };
     try {
-      const response = await transport.retrying.request({ origin: url.origin, path: url.pathname, method: 'GET', signal: options.signal });
-      answer = { statusCode: response.statusCode, text: await response.body.text() };
+      answer = await transport.send({
+        origin: url.origin,
+        path: url.pathname,
+        method: 'GET',
+        timeoutMs: BROKER_ANSWER_TIMEOUT_MS,
+        signal: options.signal,
+      });
     } catch (error) {
       throw brokerTransportError(error, url, transport.proxy.url, transport.caPinned, settings.words);
     }

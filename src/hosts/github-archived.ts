@@ -5,12 +5,12 @@
  *
  * octokit is loaded with a dynamic import() only when this runs: ncc emits it as a separate file, so the
  * normal run's bundle and start-up do not carry it. Requests go through this product's own transport (the
- * same undici pool, proxy choice and TLS trust as the Xopero ONE calls; no redirect is followed, so the
- * token goes nowhere else) instead of @actions/github's fetch, which would load all of undici.
+ * same connections, proxy choice, TLS trust and retries as the Xopero ONE calls; no redirect is followed, so
+ * the token goes nowhere else) instead of @actions/github's fetch, which would load all of undici.
  */
 import type { ArchivedLister } from '../core/reclaim.js';
 import { XoperoError } from '../common/errors.js';
-import { createTransport } from '../xopero/transport.js';
+import { createTransport, type Transport } from '../xopero/transport.js';
 import { getOctokit } from '@actions/github';
 
 export interface GithubApiOptions {
@@ -23,8 +23,6 @@ export interface GithubApiOptions {
 }
 
 const PER_PAGE = 100;
-/** GETs are safe to repeat: a lost answer or a 502/503/504 is tried again this many times. */
-const ATTEMPTS = 3;
 
 export function githubArchivedLister(options: GithubApiOptions): ArchivedLister {
   return async (owner) => {
@@ -40,7 +38,7 @@ export function githubArchivedLister(options: GithubApiOptions): ArchivedLister 
     const transport = createTransport({ serverUrl: base, env: options.env, caCertificate: options.caCertificate });
     try {
       // This whole module is loaded on demand (archived-lister.ts), so octokit stays out of the main bundle.
-      const octokit = getOctokit(options.token, { baseUrl: apiUrl, request: { fetch: transportFetch(transport.retrying) } });
+      const octokit = getOctokit(options.token, { baseUrl: apiUrl, request: { fetch: transportFetch(transport) } });
       const archived = (repos: Array<{ full_name: string; archived?: boolean }>) =>
         repos.filter((repo) => repo.archived === true).map((repo) => repo.full_name);
       try {
@@ -58,43 +56,36 @@ export function githubArchivedLister(options: GithubApiOptions): ArchivedLister 
   };
 }
 
-type Dispatcher = ReturnType<typeof createTransport>['retrying'];
-
-/** The part of fetch octokit uses, over an undici dispatcher. */
-function transportFetch(dispatcher: Dispatcher): typeof fetch {
+/**
+ * The part of fetch octokit uses, over the product's transport. GETs are safe to repeat: the transport retries
+ * a lost answer or a 429/502/503/504 as it does every request (retry.ts).
+ */
+function transportFetch(transport: Transport): typeof fetch {
   const fetchLike = async (input: string | URL, init: { method?: string; headers?: Record<string, string>; body?: string } = {}) => {
     const url = new URL(String(input));
-    for (let attempt = 1; ; attempt++) {
-      try {
-        const response = await dispatcher.request({
-          origin: url.origin,
-          path: `${url.pathname}${url.search}`,
-          method: (init.method ?? 'GET') as 'GET',
-          headers: init.headers,
-          body: init.body,
-          headersTimeout: 30_000,
-          bodyTimeout: 30_000,
-        });
-        const body = Buffer.from(await response.body.arrayBuffer());
-        if ([502, 503, 504].includes(response.statusCode) && attempt < ATTEMPTS && (init.method ?? 'GET') === 'GET') continue;
-        const headers = new Headers();
-        for (const [name, value] of Object.entries(response.headers)) {
-          for (const one of Array.isArray(value) ? value : value === undefined ? [] : [value]) headers.append(name, one);
-        }
-        return {
-          status: response.statusCode,
-          statusText: String(response.statusCode),
-          url: url.href,
-          headers,
-          body: null,
-          text: async () => body.toString('utf8'),
-          json: async () => JSON.parse(body.toString('utf8')) as unknown,
-          arrayBuffer: async () => body.buffer.slice(body.byteOffset, body.byteOffset + body.byteLength),
-        };
-      } catch (error) {
-        if (attempt >= ATTEMPTS || (init.method ?? 'GET') !== 'GET') throw error;
-      }
+    const response = await transport.send({
+      origin: url.origin,
+      path: `${url.pathname}${url.search}`,
+      method: (init.method ?? 'GET') as 'GET',
+      headers: init.headers,
+      body: init.body,
+      timeoutMs: 30_000,
+    });
+    const headers = new Headers();
+    for (const [name, value] of Object.entries(response.headers)) {
+      for (const one of Array.isArray(value) ? value : value === undefined ? [] : [value]) headers.append(name, one);
     }
+    const body = Buffer.from(response.text, 'utf8');
+    return {
+      status: response.statusCode,
+      statusText: String(response.statusCode),
+      url: url.href,
+      headers,
+      body: null,
+      text: async () => response.text,
+      json: async () => JSON.parse(response.text) as unknown,
+      arrayBuffer: async () => body.buffer.slice(body.byteOffset, body.byteOffset + body.byteLength),
+    };
   };
   return fetchLike as unknown as typeof fetch;
 }

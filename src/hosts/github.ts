@@ -8,6 +8,7 @@ import { githubLogLine, plainText } from '../common/neutralize.js';
 import { onSecret, redactAround } from '../common/redact.js';
 import { Timeline } from '../common/timing.js';
 import { ACTION_WORDS } from '../common/words.js';
+import { openEarlyConnection } from '../xopero/early-connection.js';
 import { INPUT_NAMES, type RawInputs } from '../settings/settings.js';
 import * as commands from './github-commands.js';
 import type { Host } from './host.js';
@@ -27,8 +28,6 @@ import { EXIT_CODES } from './signals.js';
 const loadNetwork = () => import('./local-run.js');
 /** A run through the broker (broker-url) loads its client instead (undici, no core). */
 const loadBroker = () => import('./broker-client.js');
-/** Inside dist/index.js ("eager"), evaluated only once the inputs are valid: with node:tls, node:net, the proxy rules. */
-const loadEarlyConnection = () => import(/* webpackMode: "eager" */ '../xopero/early-connection.js');
 
 /** Redacted, then neutralized (no runner command, no escape sequence), then redacted again. */
 const safe = (text: string) => redactAround(githubLogLine, text);
@@ -97,8 +96,9 @@ export async function runGithubAction(): Promise<void> {
       else githubHost.applyDefaults(raw, env);
       return raw;
     },
-    openEarlyConnection: ({ serverUrl, caCertificate }) =>
-      loadEarlyConnection().then((early) => early.openEarlyConnection({ serverUrl, caCertificate, env })),
+    // Called synchronously once the inputs are valid, before the network part's files are read (node:tls is
+    // loaded then, not at start-up: early-connection.ts).
+    openEarlyConnection: ({ serverUrl, caCertificate }) => openEarlyConnection({ serverUrl, caCertificate, env }),
     // The report loads when the answer is in (loadReport): the broker's one request leaves no wait to fill.
     loadBrokerRun: loadBroker,
     loadLocalRun: async () => {

@@ -4,7 +4,6 @@
  * dist/index.js), so a run that fails on its inputs never loads it; the CLI has it in its one file. The
  * WebAssembly setting (wasm-tiering.ts) comes first, before undici compiles its parser.
  */
-import '../common/wasm-tiering.js';
 
 export { runOperation } from '../core/run.js';
 export { lazyArchivedLister } from './archived-lister.js';

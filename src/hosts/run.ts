@@ -31,8 +31,11 @@ function chooseOperation(face: RunFace, settings: RunSettings): Operation {
   // The broker's part (its client, the token's request) is loaded in this case only: dist/index.js stays small.
   if ('brokerUrl' in settings) return async (options) => (await face.loadBrokerRun()).askBroker(face, settings, options);
   return async (options) => {
-    // The handshakes go on over the network while the network part loads.
+    // The handshakes go on over the network while the network part loads. One turn of the event loop first:
+    // a TCP connection to a near server is up by then, and the TLS client hello goes out before the loading
+    // (synchronous compiling) holds the thread; the server's answer then waits for us, not we for it.
     const earlyConnection = face.openEarlyConnection?.(settings);
+    if (earlyConnection) await new Promise((resolve) => setImmediate(resolve));
     const local = await face.loadLocalRun();
     // reclaim: archived reads GitHub (octokit loads only when it runs).
     const listArchived = local.lazyArchivedLister(settings, face.env);
@@ -60,6 +63,7 @@ export async function driveRun(face: RunFace): Promise<number> {
     try {
       settings = await readSettings(face);
       face.check?.(settings);
+      timeline.mark('inputs checked', 0);
     } catch (error) {
       return face.stopped(error, 'settings');
     }

@@ -3,7 +3,6 @@
  * timeout, retry policy, re-login on 401, no redirects, errors carrying the server's code); typed wrappers
  * per endpoint sit on top.
  */
-import type { Dispatcher } from 'undici';
 import type { AssignedPlan, Filter, Organization, Page, Repository } from './api-types.js';
 import { CancelledError } from '../common/cancel.js';
 import { ApiError, XoperoError } from '../common/errors.js';
@@ -12,7 +11,7 @@ import type { Credentials } from '../settings/inputs.js';
 import { ACTION_WORDS, type HostWords } from '../common/words.js';
 import { Timeline } from '../common/timing.js';
 import { mapConcurrent } from '../common/concurrency.js';
-import type { Transport } from './transport.js';
+import type { Transport, TransportAnswer } from './transport.js';
 import { ENDPOINTS, REQUEST_TIMEOUT_MS, type Endpoint } from './endpoints.js';
 import { httpError, transportError } from './http-errors.js';
 import {
@@ -309,21 +308,18 @@ export class XoperoClient {
     this.requestCount.total += 1;
     if (endpoint.mutating) this.requestCount.mutating += 1;
     const { signal } = this.options;
-    let response: Dispatcher.ResponseData;
-    let text: string;
+    let response: TransportAnswer;
     try {
-      // The dispatcher follows no redirect (undici's default): the next hop would receive the bearer token.
-      response = await this.options.transport.retrying.request({
+      // The transport follows no redirect: the next hop would receive the bearer token.
+      response = await this.options.transport.send({
         origin: url.origin,
         path: url.pathname,
         method: 'POST',
         headers,
         body: JSON.stringify(body),
-        headersTimeout: REQUEST_TIMEOUT_MS,
-        bodyTimeout: REQUEST_TIMEOUT_MS,
+        timeoutMs: REQUEST_TIMEOUT_MS,
         signal,
       });
-      text = await response.body.text();
     } catch (error) {
       if (signal?.aborted) throw this.progress();
       throw transportError(
@@ -335,15 +331,15 @@ export class XoperoClient {
         this.options.words ?? ACTION_WORDS,
       );
     }
-    // undici hands the connection back to its pool just after the body ends; a request sent in the same tick
-    // would find it busy and open a second TLS connection. One macrotask later it is reused.
+    // The pool takes the connection back just after the body ends; a request sent in the same tick would find
+    // it busy and open a second TLS connection. One macrotask later it is reused.
     await new Promise((resolve) => setImmediate(resolve));
     this.timeline.add(`POST ${endpoint.path} -> ${response.statusCode}`, started, this.timeline.now());
     if (response.statusCode >= 200 && response.statusCode < 300) {
       if (endpoint.mutating) this.changesConfirmed += 1;
-      return text;
+      return response.text;
     }
-    throw httpError(response.statusCode, response.headers, text, url, endpoint, this.options.words ?? ACTION_WORDS);
+    throw httpError(response.statusCode, response.headers, response.text, url, endpoint, this.options.words ?? ACTION_WORDS);
   }
 
   /** The typed calls parse through here, so the first malformed answer stops every later request. */

@@ -3,12 +3,11 @@
  * what to do, with the server's own error code where it gave one. Split off the client so the client reads as
  * the sending of requests.
  */
-import { errors as undiciErrors, type Dispatcher } from 'undici';
 import { ApiError, XoperoError } from '../common/errors.js';
 import { ACTION_WORDS, type HostWords } from '../common/words.js';
 import { ENDPOINTS, REQUEST_TIMEOUT_MS, type Endpoint } from './endpoints.js';
 import { displayProxy } from './proxy.js';
-import { RETRY, proxyConnectStatus } from './transport.js';
+import { RETRY, RetriesExhaustedError, proxyConnectStatus, type Answer } from './retry.js';
 
 /** The server's own error code and message, from the shapes ASP.NET services use. */
 function serverError(text: string): { code?: string; message?: string } {
@@ -28,7 +27,7 @@ function serverError(text: string): { code?: string; message?: string } {
 
 export function httpError(
   status: number,
-  headers: Dispatcher.ResponseData['headers'],
+  headers: Answer['headers'],
   text: string,
   url: URL,
   endpoint: Endpoint,
@@ -105,7 +104,7 @@ export function transportError(
     const failure = proxyFailure(err, url, proxy);
     if (failure) return new XoperoError(failure);
   }
-  if (err instanceof undiciErrors.RequestRetryError && err.statusCode) {
+  if (err instanceof RetriesExhaustedError) {
     return new ApiError(
       `Xopero ONE answered POST ${endpoint.path} with HTTP ${err.statusCode} on every one of ${1 + RETRY.maxRetries} attempts: the server (or a proxy in front of it) is unavailable; try again later.`,
       err.statusCode,

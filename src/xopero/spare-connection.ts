@@ -14,10 +14,11 @@
  * handed out first, like a spare, and the spare is opened once it has been taken.
  */
 import type { Socket } from 'node:net';
+import type { ConnectionOptions } from 'node:tls';
 import { ignoreError as ignore } from './early-connection.js';
-import type { buildConnector } from 'undici/types/index.js';
 
-type Connector = buildConnector.connector;
+/** Opens a connection with Node's connection options and hands it over once it is ready (or the failure). */
+export type Connector = (options: ConnectionOptions, callback: (error: Error | null, socket?: Socket) => void) => void;
 
 export interface SpareConnector {
   connect: Connector;
@@ -32,7 +33,7 @@ export function withSpareConnection(connect: Connector, early?: Promise<Socket |
   // While held, the spare must neither keep the process alive nor crash it with an unheard 'error' event
   // (`ignore`, shared with the early connection, which is held the same way).
 
-  const openSpare = (options: buildConnector.Options) => {
+  const openSpare = (options: ConnectionOptions) => {
     spare = new Promise((resolve) => {
       connect({ ...options }, (error, socket) => {
         if (error || !socket) return resolve(undefined);
@@ -48,7 +49,7 @@ export function withSpareConnection(connect: Connector, early?: Promise<Socket |
   };
 
   // After the first connection is up and its request is on its way: one spare, once per run.
-  const openSpareOnce = (options: buildConnector.Options) => {
+  const openSpareOnce = (options: ConnectionOptions) => {
     if (opened || closed) return;
     opened = true;
     openSpare(options);

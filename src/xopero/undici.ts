@@ -1,5 +1,5 @@
 /**
- * The parts of undici this product uses, loaded from undici's own modules rather than its index. The index
+ * The part of undici this product uses (ProxyAgent: proxy-transport.ts, and @actions/http-client's import), loaded from undici's own modules rather than its index. The index
  * evaluates all of undici at start-up (fetch, WebSocket, caches, mocks): 17 ms of every run, measured, for
  * code a run never calls. The build maps the bare specifier 'undici' to this file (tsconfig.json `paths`,
  * which ncc applies to every import in the bundle, @actions/http-client's included), so the bundle holds one
@@ -17,13 +17,9 @@
 import type * as Undici from 'undici/types/index.js';
 // First: node:http2 stays unloaded while undici's modules load (lazy-http2.ts says why).
 import { restoreHttp2 } from './lazy-http2.js';
-import AgentImpl from 'undici/lib/dispatcher/agent.js';
 import DispatcherImpl from 'undici/lib/dispatcher/dispatcher.js';
 import ProxyAgentImpl from 'undici/lib/dispatcher/proxy-agent.js';
-import RetryAgentImpl from 'undici/lib/dispatcher/retry-agent.js';
 import api from 'undici/lib/api/index.js';
-import errorsImpl from 'undici/lib/core/errors.js';
-import buildConnectorImpl from 'undici/lib/core/connect.js';
 
 restoreHttp2();
 
@@ -31,9 +27,5 @@ restoreHttp2();
 // the other API methods.
 Object.assign(DispatcherImpl.prototype, api);
 
-export const Agent = AgentImpl as typeof Undici.Agent;
 export const ProxyAgent = ProxyAgentImpl as typeof Undici.ProxyAgent;
-export const RetryAgent = RetryAgentImpl as typeof Undici.RetryAgent;
-export const errors = errorsImpl as typeof Undici.errors;
-export const buildConnector = buildConnectorImpl as typeof Undici.buildConnector;
-export type { Dispatcher, RetryHandler } from 'undici/types/index.js';
+export type { Dispatcher } from 'undici/types/index.js';

@@ -569,8 +569,12 @@ describe('what loads when', () => {
     const { subscribe } = require('node:diagnostics_channel');
     const loaded = (name) => process.moduleLoadList.includes('NativeModule ' + name);
     const seen = {};
-    subscribe('undici:request:bodySent', () => { if (!('coreAtFirstSend' in seen)) seen.coreAtFirstSend = loaded('child_process'); });
-    subscribe('undici:request:headers', () => { if (!('coreAtFirstAnswer' in seen)) seen.coreAtFirstAnswer = loaded('child_process'); });
+    // A request on the wire, and its answer: the direct transport's channel and Node's http client's (undici's
+    // own channels, for a run through a proxy).
+    const sent = () => { if (!('coreAtFirstSend' in seen)) seen.coreAtFirstSend = loaded('child_process'); };
+    const answered = () => { if (!('coreAtFirstAnswer' in seen)) seen.coreAtFirstAnswer = loaded('child_process'); };
+    for (const name of ['xopero-one:request:sent', 'undici:request:bodySent']) subscribe(name, sent);
+    for (const name of ['http.client.response.finish', 'undici:request:headers']) subscribe(name, answered);
     process.on('exit', () => {
       Object.assign(seen, { http2: loaded('http2'), tls: loaded('tls'), core: loaded('child_process') });
       require('node:fs').writeFileSync(process.env.PROBE_OUT, JSON.stringify(seen));

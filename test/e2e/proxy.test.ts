@@ -6,7 +6,9 @@
  */
 import { afterEach, describe, expect, test } from '@jest/globals';
 import net from 'node:net';
-import { errorLines, runAction, runCli } from '../../testbed/harness.js';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ROOT, bundleChunks, chunksLoadedBy, errorLines, runAction, runCli } from '../../testbed/harness.js';
 import { expectOneLineFailure } from '../../testbed/expectations.js';
 import { EMAIL, PASSWORD, startWorld, type World } from '../../testbed/fixtures.js';
 import { ForwardProxy, type ForwardProxyOptions } from '../../testbed/proxy/forward-proxy.js';
@@ -370,5 +372,30 @@ describe('the CLI', () => {
     ).toEqual([
       expect.stringMatching(new RegExp(`^xopero-one: The proxy ${escapeRegExp(s.proxyUrl)} requires authentication \\(HTTP 407\\)`)),
     ]);
+  });
+});
+
+/**
+ * undici carries only the runs a proxy carries (src/xopero/transport.ts): a direct run never loads the file
+ * that holds it, a run through HTTPS_PROXY does. undici's symbols module (`Symbol("connected")`) marks it.
+ */
+describe('which transport loads', () => {
+  const undiciFiles = () =>
+    bundleChunks('dist').filter((file) => readFileSync(join(ROOT, 'dist', file), 'utf8').includes('Symbol("connected")'));
+
+  test('a direct run loads no undici; a run through the proxy does', async () => {
+    const s = await setup();
+    expect(undiciFiles()).toHaveLength(1);
+    const direct = await chunksLoadedBy('dist', async (env) => {
+      const run = await runAction(s.world.inputs, { env: { NODE_EXTRA_CA_CERTS: s.world.sim.caCertPath, ...env } });
+      expect(run.code).toBe(0);
+    });
+    expect(direct.length).toBeGreaterThanOrEqual(1);
+    expect(direct).not.toContain(undiciFiles()[0]);
+    const proxied = await chunksLoadedBy('dist', async (env) =>
+      expect((await action(s, { HTTPS_PROXY: s.proxyUrl, ...env })).code).toBe(0),
+    );
+    expect(proxied).toContain(undiciFiles()[0]);
+    expect(s.proxy.tunnels).toBeGreaterThanOrEqual(1);
   });
 });

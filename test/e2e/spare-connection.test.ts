@@ -5,10 +5,10 @@
  */
 import { afterEach, describe, expect, test } from '@jest/globals';
 import type { Socket } from 'node:net';
-import { buildConnector } from 'undici';
+import { connect } from 'node:tls';
 import { Timeline } from '../../src/common/timing.js';
 import { XoperoClient } from '../../src/xopero/client.js';
-import { withSpareConnection } from '../../src/xopero/spare-connection.js';
+import { type Connector, withSpareConnection } from '../../src/xopero/spare-connection.js';
 import { createTransport, type Transport } from '../../src/xopero/transport.js';
 import { EMAIL, PASSWORD, startWorld, type World } from '../../testbed/fixtures.js';
 
@@ -59,14 +59,17 @@ describe('spare connection', () => {
     world = await startWorld();
     const url = new URL(world.url);
     const sockets: Socket[] = [];
-    const real = buildConnector({ ca: world.sim.caCert, timeout: 10_000 });
-    const recording: buildConnector.connector = (options, callback) =>
-      real(options, (...result) => {
-        if (result[1]) sockets.push(result[1]);
-        callback(...result);
+    // Node's own TLS connection, as the direct transport opens them, recording every socket it hands out.
+    const recording: Connector = (options, callback) => {
+      const socket = connect(options);
+      socket.once('secureConnect', () => {
+        sockets.push(socket);
+        callback(null, socket);
       });
+      socket.once('error', (error) => callback(error));
+    };
     const spare = withSpareConnection(recording);
-    const options = { hostname: url.hostname, host: url.host, protocol: url.protocol, port: url.port };
+    const options = { host: url.hostname, port: Number(url.port), ca: world.sim.caCert };
     const first = await new Promise<Socket>((resolve, reject) =>
       spare.connect(options, (error, socket) => (error ? reject(error) : resolve(socket!))),
     );

@@ -157,17 +157,15 @@ export class TokenVerifier {
     this.transports.push(transport);
     return async (href: string, options: { method?: string; headers?: ConstructorParameters<typeof Headers>[0]; signal?: AbortSignal }) => {
       const target = new URL(href);
-      const answer = await transport.retrying.request({
+      const answer = await transport.send({
         origin: target.origin,
         path: `${target.pathname}${target.search}`,
         method: 'GET',
         headers: Object.fromEntries(new Headers(options.headers).entries()),
         signal: options.signal,
-        headersTimeout: JWKS_TIMEOUT_MS,
-        bodyTimeout: JWKS_TIMEOUT_MS,
+        timeoutMs: JWKS_TIMEOUT_MS,
       });
-      const text = await answer.body.text();
-      return { status: answer.statusCode, json: async () => JSON.parse(text) as unknown } as unknown as Response;
+      return { status: answer.statusCode, json: async () => JSON.parse(answer.text) as unknown } as unknown as Response;
     };
   }
 }

@@ -1,0 +1,44 @@
+/**
+ * The transport through a forward proxy (HTTPS_PROXY, unless NO_PROXY excludes the server; proxy.ts decides):
+ * undici's ProxyAgent opens a CONNECT tunnel (Proxy-Authorization from the proxy URL's user and password) and
+ * runs TLS to the server inside it, with the same trust settings as a direct connection. Its tunnels are
+ * pooled and kept alive like direct connections: a run opens about as many as it has requests in flight.
+ * Loaded by transport.ts only when a proxy applies, as a file of its own beside the bundle.
+ */
+// First: V8's WebAssembly setting, before undici compiles its HTTP parser (wasm-tiering.ts says why).
+import '../common/wasm-tiering.js';
+import { ProxyAgent } from './undici.js';
+import { withRetries } from './retry.js';
+import type { TransportCore, TransportOptions } from './transport-types.js';
+import { CONNECT_TIMEOUT_MS, trust } from './trust.js';
+
+export function createProxyTransport(options: TransportOptions, proxyUrl: URL): TransportCore {
+  const tls = { timeout: CONNECT_TIMEOUT_MS, ...trust(options.caCertificate) };
+  const agent = new ProxyAgent({
+    uri: String(proxyUrl),
+    keepAliveTimeout: 10_000,
+    requestTls: tls,
+    proxyTls: { timeout: CONNECT_TIMEOUT_MS },
+  });
+  return {
+    // undici follows no redirect by default: the next hop would receive the bearer token.
+    send: (request) =>
+      withRetries(
+        async () => {
+          const answer = await agent.request({
+            origin: request.origin,
+            path: request.path,
+            method: request.method,
+            headers: request.headers,
+            body: request.body,
+            headersTimeout: request.timeoutMs,
+            bodyTimeout: request.timeoutMs,
+            signal: request.signal,
+          });
+          return { statusCode: answer.statusCode, headers: answer.headers, text: await answer.body.text() };
+        },
+        { ...options, signal: request.signal },
+      ),
+    destroy: () => agent.destroy(),
+  };
+}

@@ -1,0 +1,159 @@
+/**
+ * The retry policy of every transport (direct-transport.ts, proxy-transport.ts): which failures are worth a
+ * second attempt, how long to wait, and the loop around one attempt.
+ *
+ * Every request is retried, POST included: this API is all POST, and each endpoint in endpoints.ts states why
+ * repeating it is safe (reads change nothing; an activation or attachment already done is not done twice). The
+ * broker's client narrows the rules (`retryOn`): an answer lost after the broker consumed the identity token
+ * cannot be asked for again with the same token.
+ *
+ * One loop for both transports rather than undici's RetryAgent: the direct transport is Node's own http client
+ * (direct-transport.ts says why), and one policy in one place keeps the two from drifting apart.
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+
+export const RETRY = {
+  maxRetries: 4,
+  minTimeoutMs: 300,
+  maxTimeoutMs: 10_000,
+  /** Retry-After above this is clamped: a CI step should not sleep for minutes on one request. */
+  maxRetryAfterMs: 30_000,
+  statusCodes: [429, 502, 503, 504],
+  errorCodes: [
+    'ECONNRESET',
+    'ECONNREFUSED',
+    'ENOTFOUND',
+    'EAI_AGAIN',
+    'ENETDOWN',
+    'ENETUNREACH',
+    'EHOSTDOWN',
+    'EHOSTUNREACH',
+    'EPIPE',
+    'ETIMEDOUT',
+    'UND_ERR_SOCKET',
+    'UND_ERR_CONNECT_TIMEOUT',
+    'UND_ERR_HEADERS_TIMEOUT',
+    'UND_ERR_BODY_TIMEOUT',
+  ],
+};
+
+/**
+ * The codes of the transports' own failures. Both use undici's names for them (the proxy transport's errors
+ * come from undici; the direct transport gives its timeouts the same codes), so one list above and one
+ * translation in http-errors.ts serve both.
+ */
+export const FAILURE_CODES = {
+  connectTimeout: 'UND_ERR_CONNECT_TIMEOUT',
+  headersTimeout: 'UND_ERR_HEADERS_TIMEOUT',
+  bodyTimeout: 'UND_ERR_BODY_TIMEOUT',
+} as const;
+
+/** Narrower rules than RETRY's, for a server where not every failure is safe to repeat (see the file comment). */
+export interface RetryRules {
+  statusCodes: number[];
+  errorCodes: string[];
+}
+
+export interface RetryOptions {
+  retryOn?: RetryRules;
+  /** Called before each retry, so the log says why the run waits. */
+  onRetry?: (reason: string, attempt: number, delayMs: number) => void;
+  /** Test hook: scales every backoff delay (the simulator's tests use tiny delays). */
+  retryDelayScale?: number;
+  signal?: AbortSignal;
+}
+
+/** What one attempt ended with: an answer (any status), or a failure before a whole answer arrived. */
+export interface Answer {
+  statusCode: number;
+  headers: Record<string, string | string[] | undefined>;
+  text: string;
+}
+
+/** A retryable status on every attempt: the server (or a proxy in front of it) stays unavailable. */
+export class RetriesExhaustedError extends Error {
+  constructor(
+    readonly statusCode: number,
+    readonly headers: Answer['headers'],
+  ) {
+    super(`HTTP ${statusCode} on every one of ${1 + RETRY.maxRetries} attempts`);
+    this.name = 'RetriesExhaustedError';
+  }
+}
+
+/**
+ * TLS failures a retry cannot mend: a plain-HTTP answer to an https:// URL (OpenSSL says "wrong version
+ * number"), an untrusted or mismatched certificate. They fail at once, with the remedy.
+ */
+const NEVER_RETRIED = /^ERR_SSL_|CERT|SELF_SIGNED|UNABLE_TO_(VERIFY|GET)/;
+
+/** `attempt` up to 1 + RETRY.maxRetries times, waiting between attempts as `retryDelay` says. */
+export async function withRetries(attempt: () => Promise<Answer>, options: RetryOptions): Promise<Answer> {
+  const rules = options.retryOn ?? RETRY;
+  for (let retry = 1; ; retry++) {
+    let failure: { error: unknown } | { answer: Answer };
+    try {
+      const answer = await attempt();
+      if (!rules.statusCodes.includes(answer.statusCode)) return answer;
+      failure = { answer };
+    } catch (error) {
+      failure = { error };
+    }
+    const delayMs = retryDelay(failure, retry, rules);
+    if (delayMs === undefined || options.signal?.aborted) {
+      if ('error' in failure) throw failure.error;
+      throw new RetriesExhaustedError(failure.answer.statusCode, failure.answer.headers);
+    }
+    options.onRetry?.(retryReason(failure), retry, delayMs);
+    await sleep(delayMs * (options.retryDelayScale ?? 1), undefined, { signal: options.signal });
+  }
+}
+
+/**
+ * How long to wait before retry number `retry` (1-based), or undefined to give up. No fixed schedule: with many
+ * pipelines hitting one server after an outage, synchronized retries would arrive together, so the backoff has
+ * jitter; a Retry-After of the server's is honoured (clamped).
+ */
+export function retryDelay(failure: { error: unknown } | { answer: Answer }, retry: number, rules: RetryRules): number | undefined {
+  if (retry > RETRY.maxRetries) return undefined;
+  let headers: Answer['headers'] | undefined;
+  if ('answer' in failure) {
+    if (!rules.statusCodes.includes(failure.answer.statusCode)) return undefined;
+    headers = failure.answer.headers;
+  } else {
+    const err = failure.error as Error & { code?: string; cause?: { code?: string } };
+    // A proxy that cannot reach the server answers its CONNECT with 502/503: retried like the server's own.
+    const proxyStatus = proxyConnectStatus(err);
+    if (proxyStatus !== undefined && !rules.statusCodes.includes(proxyStatus)) return undefined;
+    // The TLS error may come wrapped (a tunnel's socket error carrying it as its cause).
+    const hopeless = [err.code, err.cause?.code].some((c) => c !== undefined && NEVER_RETRIED.test(c));
+    if (hopeless) return undefined;
+    if (proxyStatus === undefined && err.code !== undefined && !rules.errorCodes.includes(err.code)) return undefined;
+  }
+  const retryAfterMs = parseRetryAfter(headers?.['retry-after']);
+  if (retryAfterMs !== undefined) return Math.min(retryAfterMs, RETRY.maxRetryAfterMs);
+  const backoffMs = Math.min(RETRY.minTimeoutMs * 2 ** (retry - 1), RETRY.maxTimeoutMs);
+  return Math.round(backoffMs * (0.5 + Math.random() * 0.5));
+}
+
+function retryReason(failure: { error: unknown } | { answer: Answer }): string {
+  if ('answer' in failure) return `HTTP ${failure.answer.statusCode}`;
+  const err = failure.error as Error & { code?: string };
+  const proxyStatus = proxyConnectStatus(err);
+  return proxyStatus !== undefined ? `the proxy's HTTP ${proxyStatus}` : (err.code ?? err.message);
+}
+
+export function parseRetryAfter(value: string | string[] | undefined): number | undefined {
+  const text = Array.isArray(value) ? value[0] : value;
+  if (!text) return undefined;
+  const seconds = Number(text);
+  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+  const date = Date.parse(text);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
+}
+
+/** undici reports a refused CONNECT only in its message: "Proxy response (407) !== 200 when HTTP Tunneling". */
+export function proxyConnectStatus(error: unknown): number | undefined {
+  const match = /Proxy response \((\d{3})\) !== 200/.exec((error as Error)?.message ?? '');
+  return match ? Number(match[1]) : undefined;
+}
