@@ -12,6 +12,8 @@ import { EXIT_CODES } from './hosts/signals.js';
 // import); only octokit (reclaim: archived) stays apart.
 import './core/release.js';
 import './core/reclaim.js';
+import './core/sweep.js';
+import './core/azure-project.js';
 
 // `xopero-one broker`: the server is its own bundle (dist/broker/index.js beside dist/cli/), loaded from a path
 // found at run time from this script's own path (process.argv[1], through the bin's symlink): ncc's asset

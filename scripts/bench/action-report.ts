@@ -92,6 +92,12 @@ export function actionReport(
       };
     };
     const overhead = startupOverhead(r);
+    // Issue #28: medians over the password re-runs (NODE_EXTRA_CA_CERTS and PEM together).
+    const timed = (pick: (f: CaseFigures) => number[]) => [plain, pem].flatMap((f) => (f ? pick(f) : []));
+    const networkAfterMain = timed((f) => f.networkAfterMain);
+    const firstExtra = timed((f) => f.firstRequestExtra);
+    const medianOrNaN = (values: number[]) => (values.length ? median(values) : Number.NaN);
+    const ratioLimit = TARGETS.rerunRatio[r];
     return [
       {
         name: `re-run requests (password, PEM)${on}`,
@@ -123,8 +129,20 @@ export function actionReport(
         value: range(tokenRun.criticalPath),
         met: worst(tokenRun.criticalPath) <= TARGETS.rerunCriticalPathToken,
       },
-      ratio(plain, TARGETS.rerunRatio, 're-run (NODE_EXTRA_CA_CERTS)'),
-      ratio(pem, TARGETS.rerunRatio, 're-run (ca-certificate PEM)'),
+      ratio(plain, ratioLimit, 're-run (NODE_EXTRA_CA_CERTS)'),
+      ratio(pem, ratioLimit, 're-run (ca-certificate PEM)'),
+      {
+        name: `network code loaded after main (median)${on}`,
+        target: r === 'node24' ? `<= ${TARGETS.networkAfterMainMs} ms` : `reported (the target is Node 24's)`,
+        value: `${medianOrNaN(networkAfterMain).toFixed(1)} ms`,
+        met: r === 'node24' && networkAfterMain.length ? medianOrNaN(networkAfterMain) <= TARGETS.networkAfterMainMs : undefined,
+      },
+      {
+        name: `first request slower than the later ones by (median)${on}`,
+        target: `<= ${TARGETS.firstRequestExtraMs} ms`,
+        value: `${medianOrNaN(firstExtra).toFixed(1)} ms`,
+        met: firstExtra.length ? medianOrNaN(firstExtra) <= TARGETS.firstRequestExtraMs : undefined,
+      },
       ratio(tokenRun, TARGETS.rerunRatioToken, 're-run (access-token)'),
       afterMain(plain, 're-run'),
       afterMain(tokenRun, 'access-token re-run'),
@@ -261,7 +279,7 @@ export function actionReport(
     for (const l of latencyFigures) {
       const target =
         l.latencyMs === TARGETS.rerunRatioAtLatency
-          ? `<= ${TARGETS.rerunRatio} ${l.ratio !== undefined && l.ratio <= TARGETS.rerunRatio ? 'met' : 'MISSED'}`
+          ? `<= ${TARGETS.rerunRatio.current} ${l.ratio !== undefined && l.ratio <= TARGETS.rerunRatio.current ? 'met' : 'MISSED'} (node ${versions.node})`
           : '';
       print(
         `${padLeft(`${l.latencyMs} ms`, 9)}${padLeft(ms(l.rerun.wall.median), 15)}${padLeft(ms(l.baseline.wall.median), 11)}${padLeft(l.ratio === undefined ? '-' : l.ratio.toFixed(3), 8)}  ${target}`,

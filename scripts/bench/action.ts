@@ -25,7 +25,7 @@ import {
 import type { RequestRecord } from '../../testbed/simulator/index.js';
 import { startSlowRelay } from '../../testbed/relay.js';
 import { EXTRA_LATENCIES, LATENCY, RTT, RUNS, SYNC_MS, WARMUP, args } from './options.js';
-import { criticalPath, spread, type Spread } from './stats.js';
+import { criticalPath, median, spread, type Spread } from './stats.js';
 
 export const BASELINE = join(ROOT, 'scripts/baseline.sh');
 export const BASH = '/bin/bash';
@@ -101,6 +101,10 @@ export interface Sample {
   log: Array<{ path: string; connectionId: number; startMs: number; endMs: number }>;
   /** From the action's 'main finished' to the process being gone; NaN where there is none (baseline, start-up). */
   afterMainMs: number;
+  /** From main to 'network code loaded' (XOPERO_TIMING=1); NaN where there is none. */
+  networkAfterMainMs: number;
+  /** The first request's time (the login; with a token, the organizations) minus the median of the later ones'. */
+  firstRequestExtraMs: number;
 }
 
 interface Invocation {
@@ -123,6 +127,8 @@ export interface CaseFigures {
   criticalPath: number[];
   connections: number[];
   afterMain: number[];
+  networkAfterMain: number[];
+  firstRequestExtra: number[];
   ratio?: number;
 }
 
@@ -213,6 +219,22 @@ export async function measureActionCases(): Promise<ActionMeasurements> {
     if (!finished || !probe) return Number.NaN;
     const spawnToStartMs = Number(probe[1]) - result.spawnedAtEpochMs;
     return result.wallMs - spawnToStartMs - Number(finished[1]);
+  }
+
+  /** From the action's own timing lines (XOPERO_TIMING=1): the network part's loading and the first request's extra. */
+  function requestTimings(stdout: string): Pick<Sample, 'networkAfterMainMs' | 'firstRequestExtraMs'> {
+    const at = (label: string) => Number(new RegExp(`([\\d.]+) ms +\\+[\\d.]+ ms {2}${label}`).exec(stdout)?.[1] ?? Number.NaN);
+    const requests = [...stdout.matchAll(/([\d.]+) ms +\+([\d.]+) ms {2}POST \S+/g)].map((m) => ({
+      endMs: Number(m[1]),
+      durationMs: Number(m[2]),
+    }));
+    // In the order they were sent (the lines are sorted by start): the first, and the ones after it.
+    requests.sort((a, b) => a.endMs - a.durationMs - (b.endMs - b.durationMs));
+    const [first, ...later] = requests;
+    return {
+      networkAfterMainMs: at('network code loaded') - at('load \\(process start to main\\)'),
+      firstRequestExtraMs: first && later.length ? first.durationMs - median(later.map((r) => r.durationMs)) : Number.NaN,
+    };
   }
 
   /** What every child gets, both sides of every comparison alike; the simulator's CA only, not the system bundle. */
@@ -385,6 +407,7 @@ export async function measureActionCases(): Promise<ActionMeasurements> {
         endMs: r.endedAt - (log[0]?.startedAt ?? 0),
       })),
       afterMainMs: afterMainFinished(result),
+      ...requestTimings(result.stdout),
     };
     const failure = run.check(result);
     return { sample, failure };
@@ -403,6 +426,8 @@ export async function measureActionCases(): Promise<ActionMeasurements> {
       criticalPath: samples.map((s) => s.criticalPath),
       connections: samples.map((s) => s.connections),
       afterMain: samples.map((s) => s.afterMainMs).filter(Number.isFinite),
+      networkAfterMain: samples.map((s) => s.networkAfterMainMs).filter(Number.isFinite),
+      firstRequestExtra: samples.map((s) => s.firstRequestExtraMs).filter(Number.isFinite),
     };
   }
 

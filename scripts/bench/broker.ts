@@ -27,7 +27,8 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-import { Agent } from 'undici';
+// undici's full index: tsconfig.json maps the bare 'undici' to the bundles' lazy ProxyAgent (tsx applies it here too).
+import { Agent } from 'undici/index.js';
 import type { ProtectResult } from '../../src/core/protect.js';
 import { EMAIL, PASSWORD } from '../../testbed/fixtures.js';
 import { BURST_ORGANIZATION, BURST_PLAN, burstClients, protectAll, seedBurstOrganization } from '../../testbed/burst.js';

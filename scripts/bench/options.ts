@@ -68,8 +68,13 @@ export const TARGETS = {
   rerunCriticalPath: 3,
   rerunCriticalPathToken: 2,
   startupOverheadMs: 45,
-  rerunRatio: 0.6,
+  /** Issue #28: the re-run at most 0.60x curl + jq on Node 20, 0.55x on Node 24 (action.yml's runtime). */
+  rerunRatio: { current: 0.6, node24: 0.55 },
   rerunRatioToken: 0.5,
+  /** Issue #28: the network code loaded at most this long after main (Node 24; reported for both). */
+  networkAfterMainMs: 15,
+  /** Issue #28: the first request (the login) no slower than the later ones by more than this. */
+  firstRequestExtraMs: 5,
   rerunRatioAtLatency: 40,
   afterMainMs: 15,
 };

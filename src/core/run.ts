@@ -1,12 +1,12 @@
 /** One run, whatever the host: build the transport and client from the settings, run the core, close. */
 import type { Socket } from 'node:net';
 import { XoperoClient, type XoperoApi } from '../xopero/client.js';
-import { runAzureProject, type AzureProjectResult } from './azure-project.js';
+import type { AzureProjectResult } from './azure-project.js';
 import type { Log } from './log.js';
 import { displayProxy, type ProxyChoice } from '../xopero/proxy.js';
 import { protectRepository, type ProtectResult } from './protect.js';
 import type { Settings } from '../settings/settings.js';
-import { sweepOrganization, type SweepResult } from './sweep.js';
+import type { SweepResult } from './sweep.js';
 import { Timeline } from '../common/timing.js';
 import { createTransport } from '../xopero/transport.js';
 import { systemClock, type Clock } from './synchronize.js';
@@ -78,13 +78,15 @@ export async function runWithClient(
 ): Promise<RunOutcome> {
   const context = { client, settings, log, clock, listArchived };
   // An Azure DevOps project is its own target: the whole project joins (or, with mode: release, leaves) the plan.
+  // Each mode but the one-repository protect run is loaded only when asked for (ncc emits each as a file of
+  // its own beside the Action's entry; the command line bundles them in its one file): the run every pipeline
+  // makes compiles none of them.
   const work: Promise<RunOutcome['result']> = settings.azureProject
-    ? runAzureProject(context)
-    : // Loaded only in this mode (ncc emits it as a separate file): the protect run does not carry it.
-      settings.operation === 'release'
+    ? import('./azure-project.js').then((azure) => azure.runAzureProject(context))
+    : settings.operation === 'release'
       ? import('./release.js').then((release) => release.releaseRepository(context))
       : settings.repositories
-        ? sweepOrganization(context)
+        ? import('./sweep.js').then((sweep) => sweep.sweepOrganization(context))
         : protectRepository(context);
   const result = await untilCancelled(work, signal, () => client.progress());
   return { result, requests: { ...client.requestCount } };

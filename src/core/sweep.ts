@@ -17,8 +17,6 @@ import { RESULT_FORMAT_VERSION, shardSelection } from './shard.js';
 import { formatShard, type Shard } from '../settings/shard.js';
 import type { ReclaimResult, ReleaseHost } from './reclaim.js';
 
-/** The summary's table lists this many changes and failures; the rest are counted. */
-export const LISTED_ENTRIES = 300;
 /** Failures named one by one in the log (the first by name); the summary lists more. */
 const LOGGED_FAILURES = 20;
 

@@ -4,7 +4,7 @@ import { humanTime } from '../common/text.js';
 import { formatDuration } from '../settings/duration.js';
 import type { ProtectResult } from '../core/protect.js';
 import type { RunOutcome } from '../core/run.js';
-import { LISTED_ENTRIES, type SweepResult } from '../core/sweep.js';
+import type { SweepResult } from '../core/sweep.js';
 import { azureProjectMarkdown, azureProjectText } from './azure-project.js';
 import { failureKind } from './failure.js';
 
@@ -167,6 +167,8 @@ function sweepMarkdown(result: SweepResult, releaseReport: ReleaseReport | undef
 
 /** Repositories the CLI's text report names one by one; --json has them all. */
 const TEXT_LISTED_ENTRIES = 50;
+/** The summary's table lists this many changes and failures; the rest are counted. */
+const LISTED_ENTRIES = 300;
 
 /** The CLI's closing report: a few plain lines. */
 export function textReport({ result }: RunOutcome, nowMs: number, releaseReport?: ReleaseReport): string {
