@@ -1,10 +1,9 @@
 /**
- * The part of undici this product uses (ProxyAgent: proxy-transport.ts, and @actions/http-client's import), loaded from undici's own modules rather than its index. The index
- * evaluates all of undici at start-up (fetch, WebSocket, caches, mocks): 17 ms of every run, measured, for
- * code a run never calls. The build maps the bare specifier 'undici' to this file (tsconfig.json `paths`,
- * which ncc applies to every import in the bundle, @actions/http-client's included), so the bundle holds one
- * copy of undici and evaluates only these modules. Tests that import src/ directly get the full index, which
- * exports the same names.
+ * The part of undici this product uses: ProxyAgent, for the runs a forward proxy carries (proxy-transport.ts),
+ * and for @actions/http-client through undici-for-libraries.ts. Loaded from undici's own modules rather than its
+ * index: the index evaluates all of undici (fetch, WebSocket, caches, mocks), 17 ms measured, for code a run
+ * never calls. Each bundle holds one copy of undici, in a file of its own loaded only when a proxy applies.
+ * Tests that import src/ directly get the full index (test/tsconfig.json), which exports the same names.
  *
  * Two more things stay out of the bundles (package.json `build`):
  *   - undici's fetch implementation (undici/lib/web/fetch, 141 KB of source): its HTTP/1 and HTTP/2 clients
