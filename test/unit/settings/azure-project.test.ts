@@ -64,6 +64,14 @@ describe('azure-project', () => {
     expect(failure.message).toMatch(message as RegExp);
   });
 
+  test('blank repositories and max-backup-age are not given; a plan never given is missing', () => {
+    expect(parseSettings({ ...valid, repositories: '  ' }).azureProject).toBe(PROJECT.toLowerCase());
+    expect(parseSettings({ ...valid, 'max-backup-age': ' \n ' }).azureProject).toBe(PROJECT.toLowerCase());
+    const withoutPlan = { ...valid };
+    delete withoutPlan.plan;
+    expect(() => parseSettings(withoutPlan)).toThrow("Input 'plan': is required with azure-project");
+  });
+
   test("the CLI's words in the remedies", () => {
     expect(refusal({ plan: '' }, CLI_WORDS).message).toMatch(/--azure-project/);
     expect(refusal({ mode: 'check' }, CLI_WORDS).message).toMatch(/--mode ensure/);
