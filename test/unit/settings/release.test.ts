@@ -4,8 +4,8 @@
  * broader tests in test/unit/release-plan.test.ts let live (docs/mutation-testing.md).
  */
 import { describe, expect, test } from '@jest/globals';
-import { InputError } from '../../../src/common/errors.js';
 import { parseSettings, type RawInputs } from '../../../src/settings/settings.js';
+import { refusal as refusalOf } from './helpers.js';
 
 const valid: RawInputs = {
   'server-url': 'https://backup.example.com',
@@ -16,15 +16,7 @@ const valid: RawInputs = {
 const sweep: RawInputs = { repositories: '*' };
 const parse = (overrides: RawInputs) => parseSettings({ ...valid, ...overrides });
 
-function refusal(overrides: RawInputs): { input: string; message: string } {
-  try {
-    parse(overrides);
-  } catch (error) {
-    expect(error).toBeInstanceOf(InputError);
-    return { input: (error as InputError).input, message: (error as Error).message };
-  }
-  throw new Error('expected an InputError');
-}
+const refusal = (overrides: RawInputs) => refusalOf({ ...valid, ...overrides });
 
 describe('release settings to the letter', () => {
   test.each<[RawInputs, string, string]>([

@@ -9,28 +9,14 @@ import { InputError } from '../../../src/common/errors.js';
 import { redact } from '../../../src/common/redact.js';
 import { ACTION_WORDS } from '../../../src/common/words.js';
 import { parseCaCertificate, parseSettings, type RawInputs } from '../../../src/settings/settings.js';
+import { VALID_INPUTS, refusal as refusalOf } from './helpers.js';
 
-const valid: RawInputs = {
-  'server-url': 'https://backup.example.com/',
-  email: 'ci@example.com',
-  password: 'pw-secret-1',
-  organization: 'acme',
-  repository: 'acme/api',
-};
+const valid = VALID_INPUTS;
 const sweep: RawInputs = { repositories: '*' };
 
 const parse = (overrides: RawInputs) => parseSettings({ ...valid, ...overrides });
 
-/** The refusal's input and its whole message (the Action's form). */
-function refusal(overrides: RawInputs): { input: string; message: string } {
-  try {
-    parse(overrides);
-  } catch (error) {
-    expect(error).toBeInstanceOf(InputError);
-    return { input: (error as InputError).input, message: (error as Error).message };
-  }
-  throw new Error('expected an InputError');
-}
+const refusal = (overrides: RawInputs) => refusalOf({ ...valid, ...overrides });
 
 const PEM = [
   '-----BEGIN CERTIFICATE-----',
