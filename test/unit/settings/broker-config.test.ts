@@ -183,6 +183,9 @@ describe('a good config', () => {
       '127.example.com',
       'localhost.example.com',
       'a::1',
+      ':[:1]',
+      '::]1',
+      'local]host',
     ]) {
       expect(isLoopback(host)).toBe(false);
     }
