@@ -176,12 +176,17 @@ describe('whole messages', () => {
     expect(refusal(path, text, check)).toBe(malformed(path, middle));
   });
 
-  test('a long text value is cut at 60 characters in "got"', () => {
-    const name = 'n'.repeat(61);
-    const message = refusal(ORGS, page([{ id: 'o1', name, plans: 'x' }]), organizationsPage);
-    expect(message).toContain(`result[0].plans: expected a list, got 'x' (in: `);
-    const long = refusal(REPOS, repos({ ...repo, isRemoved: name }), repositoriesPage);
-    expect(long).toContain(`isRemoved: expected true or false, got '${'n'.repeat(60)}…' (in: `);
+  test('a text value is shown whole up to 60 characters in "got", then cut', () => {
+    const sixty = 'n'.repeat(60);
+    expect(refusal(REPOS, repos({ ...repo, isRemoved: sixty }), repositoriesPage)).toContain(
+      `isRemoved: expected true or false, got '${sixty}' (in: `,
+    );
+    expect(refusal(REPOS, repos({ ...repo, isRemoved: `${sixty}n` }), repositoriesPage)).toContain(
+      `isRemoved: expected true or false, got '${sixty}…' (in: `,
+    );
+    expect(refusal(ORGS, page([{ id: 'o1', name: 'acme', plans: 1234567 }]), organizationsPage)).toContain(
+      'result[0].plans: expected a list, got a number (1234567) (in: ',
+    );
   });
 
   test("the remedy names the host's server setting", () => {
