@@ -1,7 +1,7 @@
 // Jest for mutation testing (stryker.config.mjs): the unit tests of the pure core and settings only. They start
 // no process and no server, so a mutant costs milliseconds. The dist/ check and the TMPDIR check of the full run
 // (test/global-setup.ts, test/global-teardown.ts) are left out: Stryker mutates src/ in its sandbox, so dist/
-// never matches it there, and these tests create no temporary files.
+// never matches it there, and these tests leave no temporary files (broker-config.test.ts removes its scratch directory).
 import base from './jest.config.js';
 
 const { globalSetup, globalTeardown, ...rest } = base;

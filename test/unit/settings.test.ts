@@ -1,27 +1,14 @@
 import { describe, expect, test } from '@jest/globals';
-import { InputError } from '../../src/common/errors.js';
+import type { InputError } from '../../src/common/errors.js';
 import { parseSettings, type RawInputs } from '../../src/settings/settings.js';
 import { CLI_WORDS } from '../../src/hosts/cli-args.js';
+import { VALID_INPUTS, refusal } from './settings/helpers.js';
 import { formatDuration, parseDuration } from '../../src/settings/duration.js';
 
-const valid: RawInputs = {
-  'server-url': 'https://backup.example.com/',
-  email: 'ci@example.com',
-  password: 'pw-secret-1',
-  organization: 'acme',
-  repository: 'acme/api',
-};
+const valid = VALID_INPUTS;
 
 const parse = (overrides: RawInputs) => parseSettings({ ...valid, ...overrides });
-const inputOf = (overrides: RawInputs) => {
-  try {
-    parse(overrides);
-  } catch (error) {
-    expect(error).toBeInstanceOf(InputError);
-    return { input: (error as InputError).input, message: (error as Error).message };
-  }
-  throw new Error('expected an InputError');
-};
+const inputOf = (overrides: RawInputs) => refusal({ ...valid, ...overrides });
 
 describe('settings', () => {
   test('defaults', () => {

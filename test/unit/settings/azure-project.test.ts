@@ -1,29 +1,17 @@
 /** The azure-project input, through parseSettings: what it accepts, and the combinations refused before any request. */
 import { describe, expect, test } from '@jest/globals';
-import { InputError } from '../../../src/common/errors.js';
 import { parseSettings, type RawInputs } from '../../../src/settings/settings.js';
 import { CLI_WORDS } from '../../../src/hosts/cli-args.js';
+import { VALID_INPUTS, refusal as refusalOf } from './helpers.js';
 
 const PROJECT = '0F8FAD5B-D9CB-469F-A165-70867728950E';
 const valid: RawInputs = {
-  'server-url': 'https://backup.example.com/',
-  email: 'ci@example.com',
-  password: 'pw-secret-1',
-  organization: 'acme',
-  repository: 'acme/api',
+  ...VALID_INPUTS,
   plan: 'Azure nightly',
   'azure-project': PROJECT,
 };
 
-function refusal(overrides: RawInputs, words = undefined as typeof CLI_WORDS | undefined) {
-  try {
-    parseSettings({ ...valid, ...overrides }, words);
-  } catch (error) {
-    expect(error).toBeInstanceOf(InputError);
-    return { input: (error as InputError).input, message: (error as Error).message };
-  }
-  throw new Error('expected an InputError');
-}
+const refusal = (overrides: RawInputs, words?: typeof CLI_WORDS) => refusalOf({ ...valid, ...overrides }, words);
 
 describe('azure-project', () => {
   test('a project id, lower-cased; the repository is not the subject (no owner check); empty: none', () => {
@@ -62,6 +50,14 @@ describe('azure-project', () => {
     const failure = refusal(overrides as RawInputs);
     expect(failure.input).toBe(input);
     expect(failure.message).toMatch(message as RegExp);
+  });
+
+  test('blank repositories and max-backup-age are not given; a plan never given is missing', () => {
+    expect(parseSettings({ ...valid, repositories: '  ' }).azureProject).toBe(PROJECT.toLowerCase());
+    expect(parseSettings({ ...valid, 'max-backup-age': ' \n ' }).azureProject).toBe(PROJECT.toLowerCase());
+    const withoutPlan = { ...valid };
+    delete withoutPlan.plan;
+    expect(() => parseSettings(withoutPlan)).toThrow("Input 'plan': is required with azure-project");
   });
 
   test("the CLI's words in the remedies", () => {

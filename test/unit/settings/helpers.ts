@@ -1,0 +1,25 @@
+/** What the settings tests share: a valid set of inputs, and one way to look at a refusal (its input and whole message). */
+import { expect } from '@jest/globals';
+import { InputError } from '../../../src/common/errors.js';
+import type { HostWords } from '../../../src/common/words.js';
+import { parseSettings, type RawInputs } from '../../../src/settings/settings.js';
+
+/** A single-repository run with email and password: each test changes what it is about. */
+export const VALID_INPUTS: RawInputs = {
+  'server-url': 'https://backup.example.com/',
+  email: 'ci@example.com',
+  password: 'pw-secret-1',
+  organization: 'acme',
+  repository: 'acme/api',
+};
+
+/** parseSettings(raw) must refuse with an InputError: its input and its message (the Action's form). */
+export function refusal(raw: RawInputs, words?: HostWords): { input: string; message: string } {
+  try {
+    parseSettings(raw, words);
+  } catch (error) {
+    expect(error).toBeInstanceOf(InputError);
+    return { input: (error as InputError).input, message: (error as Error).message };
+  }
+  throw new Error('expected an InputError');
+}

@@ -1,0 +1,217 @@
+/**
+ * parseSettings to the letter: the whole message of each refusal (the input it names, the remedy), the inputs
+ * that are passed on as given, the secrets registered before anything can fail, and the boundaries. Written
+ * for the mutants of src/settings/settings.ts that the broader tests in test/unit/settings.test.ts let live
+ * (docs/mutation-testing.md).
+ */
+import { describe, expect, test } from '@jest/globals';
+import { InputError } from '../../../src/common/errors.js';
+import { redact } from '../../../src/common/redact.js';
+import { ACTION_WORDS } from '../../../src/common/words.js';
+import { parseCaCertificate, parseSettings, type RawInputs } from '../../../src/settings/settings.js';
+import { VALID_INPUTS, refusal as refusalOf } from './helpers.js';
+
+const valid = VALID_INPUTS;
+const sweep: RawInputs = { repositories: '*' };
+
+const parse = (overrides: RawInputs) => parseSettings({ ...valid, ...overrides });
+
+const refusal = (overrides: RawInputs) => refusalOf({ ...valid, ...overrides });
+
+const PEM = [
+  '-----BEGIN CERTIFICATE-----',
+  'MIIBszCCAVmgAwIBAgIUQ2VydGlmaWNhdGUgZm9yIHRlc3Rz',
+  'MAoGCCqGSM49BAMCMBUxEzARBgNVBAMMCnRlc3QtY2EtMDEw',
+  '-----END CERTIFICATE-----',
+].join('\n');
+
+describe('inputs passed on as given', () => {
+  test('plan, shard, result-file, html-file and badge-file are kept; empty ones are undefined', () => {
+    const settings = parse({
+      ...sweep,
+      plan: ' Nightly ',
+      shard: '1/1',
+      'result-file': ' out/result.json ',
+      'html-file': 'out/sweep.html',
+      'badge-file': 'out/badge.json',
+    });
+    expect(settings).toMatchObject({
+      plan: 'Nightly',
+      shard: { index: 1, total: 1 },
+      resultFile: 'out/result.json',
+      htmlFile: 'out/sweep.html',
+      badgeFile: 'out/badge.json',
+    });
+    const none = parse({ plan: '', shard: '', 'result-file': '', 'html-file': '', 'badge-file': '' });
+    expect(none.plan).toBeUndefined();
+    expect(none.shard).toBeUndefined();
+    expect(none.resultFile).toBeUndefined();
+    expect(none.htmlFile).toBeUndefined();
+    expect(none.badgeFile).toBeUndefined();
+  });
+
+  test('a sharded sweep keeps its shard; a sweep keeps the repository the Action passes (not the subject)', () => {
+    const settings = parse({ ...sweep, shard: '2/3', repository: 'acme/some-repo' });
+    expect(settings.shard).toEqual({ index: 2, total: 3 });
+    expect(settings.repository).toBe('acme/some-repo');
+  });
+
+  test('github-token: a real token is kept; an unevaluated ${{ github.token }} counts as none', () => {
+    expect(parse({ 'github-token': 'ghs_realtoken123' }).githubToken).toBe('ghs_realtoken123');
+    expect(parse({ 'github-token': '${{ github.token }}' }).githubToken).toBeUndefined();
+    expect(parse({ 'github-token': '${{ github.token }}' }).repository).toBe('acme/api');
+  });
+});
+
+describe('secrets are registered before anything can fail', () => {
+  test('the access token and the GitHub token are hidden from then on, even when the settings are refused', () => {
+    expect(() => parse({ 'access-token': ' tok-registered-7a1 ', 'server-url': '' })).toThrow(InputError);
+    expect(redact('token tok-registered-7a1 used')).toBe('token *** used');
+    expect(() => parse({ 'github-token': ' ghs_registered_b22 ', 'server-url': '' })).toThrow(InputError);
+    expect(redact('token ghs_registered_b22 used')).toBe('token *** used');
+  });
+
+  test('password and access-token may hold ${{ (they are secrets, not expressions to name)', () => {
+    expect(parse({ password: 'pw${{x}}-secret' }).credentials).toEqual({
+      kind: 'password',
+      email: 'ci@example.com',
+      password: 'pw${{x}}-secret',
+    });
+    expect(parse({ email: '', password: '', 'access-token': 'tok${{y}}-secret' }).credentials).toEqual({
+      kind: 'token',
+      token: 'tok${{y}}-secret',
+    });
+    expect(refusal({ plan: 'a ${{ vars.plan }}' })).toEqual({
+      input: 'plan',
+      message:
+        "Input 'plan': 'a ${{ vars.plan }}' is an expression nobody evaluated (only a GitHub runner evaluates action.yml defaults); give the value itself.",
+    });
+  });
+});
+
+describe('refusals, word for word', () => {
+  test.each<[string, RawInputs, string, string]>([
+    [
+      'a shard without a sweep',
+      { shard: '1/2' },
+      'shard',
+      "Input 'shard': splits an organization sweep over several jobs; set repositories (e.g. *), or leave shard empty for a single repository.",
+    ],
+    [
+      'a shard of one without a sweep',
+      { shard: '1/1' },
+      'shard',
+      "Input 'shard': splits an organization sweep over several jobs; set repositories (e.g. *), or leave shard empty for a single repository.",
+    ],
+    [
+      'html-file for a single repository',
+      { 'html-file': 'sweep.html' },
+      'html-file',
+      "Input 'html-file': is written for an organization sweep; set repositories (e.g. *), or leave it empty.",
+    ],
+    [
+      'badge-file for a single repository',
+      { 'badge-file': 'badge.json' },
+      'badge-file',
+      "Input 'badge-file': is written for an organization sweep; set repositories (e.g. *), or leave it empty.",
+    ],
+    [
+      'html-file in one shard of three',
+      { ...sweep, shard: '2/3', 'html-file': 'sweep.html' },
+      'html-file',
+      "Input 'html-file': describes the whole sweep, and this job runs one of 3 shards: write it when merging the shards' result files (xopero-one report, or the report action), and leave it empty here.",
+    ],
+    [
+      'badge-file in one shard of two',
+      { ...sweep, shard: '1/2', 'badge-file': 'badge.json' },
+      'badge-file',
+      "Input 'badge-file': describes the whole sweep, and this job runs one of 2 shards: write it when merging the shards' result files (xopero-one report, or the report action), and leave it empty here.",
+    ],
+    [
+      'a user name in server-url',
+      { 'server-url': 'https://ci@backup.example.com' },
+      'server-url',
+      "Input 'server-url': must not contain credentials; use email and password, or access-token.",
+    ],
+    [
+      'a password alone in server-url',
+      { 'server-url': 'https://:pw-in-url@backup.example.com' },
+      'server-url',
+      "Input 'server-url': must not contain credentials; use email and password, or access-token.",
+    ],
+    [
+      'a query in server-url',
+      { 'server-url': 'https://backup.example.com/?tenant=1' },
+      'server-url',
+      "Input 'server-url': must not contain a query or fragment; give the base address only.",
+    ],
+    [
+      'a fragment in server-url',
+      { 'server-url': 'https://backup.example.com/#top' },
+      'server-url',
+      "Input 'server-url': must not contain a query or fragment; give the base address only.",
+    ],
+    [
+      'an access token with a password and no email',
+      { 'access-token': 'tok-123456', email: '' },
+      'access-token',
+      "Input 'access-token': give either access-token, or email and password, not both: unset password, or unset access-token.",
+    ],
+    [
+      'a repository with a leading slash',
+      { repository: '/acme/api' },
+      'repository',
+      "Input 'repository': '/acme/api' is not a repository path; give owner/name or name.",
+    ],
+    [
+      'a repository with a trailing slash',
+      { repository: 'acme/api/' },
+      'repository',
+      "Input 'repository': 'acme/api/' is not a repository path; give owner/name or name.",
+    ],
+    [
+      'wait-timeout one second over 6 hours',
+      { 'wait-timeout': '21601' },
+      'wait-timeout',
+      "Input 'wait-timeout': is at most 21600 seconds (6 hours).",
+    ],
+  ])('%s', (_name, overrides, input, message) => {
+    expect(refusal(overrides)).toEqual({ input, message });
+  });
+});
+
+describe('what is accepted at the edges', () => {
+  test('html-file and badge-file: a sweep, unsharded or in one shard of one', () => {
+    expect(parse({ ...sweep, 'html-file': 'a.html', 'badge-file': 'b.json' })).toMatchObject({ htmlFile: 'a.html', badgeFile: 'b.json' });
+    expect(parse({ ...sweep, shard: '1/1', 'html-file': 'a.html', 'badge-file': 'b.json' })).toMatchObject({
+      htmlFile: 'a.html',
+      badgeFile: 'b.json',
+    });
+  });
+
+  test('every trailing slash of server-url goes', () => {
+    expect(parse({ 'server-url': 'https://backup.example.com/xopero/api//' }).serverUrl.pathname).toBe('/xopero/api');
+  });
+
+  test('wait-timeout: exactly 6 hours is allowed', () => {
+    expect(parse({ 'wait-timeout': '21600' }).waitTimeoutSeconds).toBe(21600);
+    expect(parse({ 'wait-timeout': '6h' }).waitTimeoutSeconds).toBe(21600);
+  });
+
+  test('ca-certificate: a PEM, trimmed; blank is none', () => {
+    expect(parse({ 'ca-certificate': `\n  ${PEM}\n\n` }).caCertificate).toBe(PEM);
+    expect(parseCaCertificate(`  ${PEM}  `)).toBe(PEM);
+    expect(parseCaCertificate('  \n ')).toBeUndefined();
+    expect(parseCaCertificate('')).toBeUndefined();
+    const two = `${PEM}\n${PEM}`;
+    expect(parseCaCertificate(two)).toBe(two);
+  });
+});
+
+describe("the Action's words", () => {
+  test('an InputError reads as the Action words it', () => {
+    const { input, problem, message } = new InputError('server-url', 'is required but empty.');
+    expect(ACTION_WORDS.inputError(input, problem)).toBe("Input 'server-url': is required but empty.");
+    expect(ACTION_WORDS.inputError(input, problem)).toBe(message);
+  });
+});
