@@ -25,16 +25,16 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createSecureContext } from 'node:tls';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-import { Agent } from 'undici';
 import type { ProtectResult } from '../../src/core/protect.js';
+import { BROKER_NODE_OPTIONS } from '../../src/hosts/broker/runtime.js';
 import { EMAIL, PASSWORD } from '../../testbed/fixtures.js';
 import { BURST_ORGANIZATION, BURST_PLAN, burstClients, protectAll, seedBurstOrganization } from '../../testbed/burst.js';
 import { ROOT, TEST_NODE, baseEnv, runCommand } from '../../testbed/harness.js';
 import { FakeIssuer, githubClaims } from '../../testbed/oidc-issuer.js';
 import { DEFAULT_CERT_DIR, Simulator, type RequestRecord, type SimRepo } from '../../testbed/simulator/index.js';
+import { startPipelines } from './pipelines.js';
 import { quantile, targetLines, type Target } from './stats.js';
 
 export interface BrokerBenchOptions {
@@ -46,7 +46,10 @@ export interface BrokerBenchOptions {
   inProcess: boolean;
   /** The broker listens on plain HTTP (loopback, behind a reverse proxy that ends TLS) instead of HTTPS. */
   plainHttp: boolean;
-  /** Extra node options for the broker's process (e.g. `--cpu-prof`, to see where its time goes). */
+  /**
+   * Extra node options for the broker's process, after the shipped ones (BROKER_NODE_OPTIONS): `--cpu-prof` to
+   * see where its time goes, `--max-semi-space-size=16` to measure without the shipped young-generation size.
+   */
   brokerNodeOptions: string[];
 }
 
@@ -87,6 +90,8 @@ export type Driver = (names: string[], arrivalOffsetsMs: number[]) => Promise<An
 
 /** A way to run the burst: its driver, the broker's own time per request so far (its audit lines), its end. */
 interface BurstDriver {
+  /** Work before the pass's clock starts (signing the pass's tokens), so it is neither in the answer times nor late arrivals. */
+  prepare?: (names: string[]) => Promise<void>;
   drive: Driver;
   /** durationMs of every audit line of POST /v1/protect so far, in the order written (the real broker only). */
   brokerTimes?: () => number[];
@@ -118,6 +123,15 @@ interface PassFigures {
    * answer, so without the TLS handshake and the wait for the connection to be accepted): p50 and p99.
    */
   brokerTime?: { p50: number; p99: number };
+  /** CPU seconds this process (the clients, the simulator, the issuer) used during the pass: taken from the broker's cores. */
+  benchCpuSeconds: number;
+  /**
+   * Connections the kernel dropped during the pass because a listening socket's accept queue was full
+   * (TcpExt ListenOverflows, machine-wide): each costs its client a retransmission, 1 s or more.
+   */
+  listenOverflows?: number;
+  /** The pass's shared reads by kind: each read's first request sent and last page answered, ms from the start. */
+  reads: Record<ReadKind, Array<[number, number]>>;
 }
 
 type ReadKind = 'organizations' | 'listing' | 'membership';
@@ -159,12 +173,17 @@ async function pass(
   driver: BurstDriver,
   allLog: RequestRecord[],
 ): Promise<PassFigures> {
+  await driver.prepare?.(names);
   const before = sim.requests.length;
   const auditBefore = driver.brokerTimes?.().length ?? 0;
+  const cpuBefore = process.cpuUsage();
+  const overflowsBefore = listenOverflows();
   const started = performance.now();
   const startedAt = Date.now();
   const answers = await driver.drive(names, offsets);
   const wallMs = performance.now() - started;
+  const cpu = process.cpuUsage(cpuBefore);
+  const overflowsAfter = listenOverflows();
   // The pass is over once Xopero ONE has seen no new request for a while and none is in flight: a read the
   // broker renews in the background after the last answer counts for this pass too.
   for (let seen = -1; seen !== sim.requests.length || sim.requests.some((r) => r.endedAt === 0); ) {
@@ -182,6 +201,12 @@ async function pass(
   const readAge = Object.fromEntries(
     (Object.keys(READ_PATHS) as ReadKind[]).map((kind) => [kind, oldestReadAge(answers, readsOf(allLog, READ_PATHS[kind]))]),
   ) as Record<ReadKind, number>;
+  const reads = Object.fromEntries(
+    (Object.keys(READ_PATHS) as ReadKind[]).map((kind) => [
+      kind,
+      readsOf(log, READ_PATHS[kind]).map((read): [number, number] => [read.startedAt - startedAt, read.endedAt - startedAt]),
+    ]),
+  ) as Record<ReadKind, Array<[number, number]>>;
   const spans: Record<string, [number, number]> = {};
   for (const request of log) {
     const [from, to] = spans[request.path] ?? [Number.POSITIVE_INFINITY, 0];
@@ -191,6 +216,9 @@ async function pass(
   // Read after the wait above: an audit line is written before its answer, and its pipe has delivered it by now.
   const brokerTimes = driver.brokerTimes?.().slice(auditBefore);
   return {
+    reads,
+    benchCpuSeconds: (cpu.user + cpu.system) / 1e6,
+    listenOverflows: overflowsBefore === undefined || overflowsAfter === undefined ? undefined : overflowsAfter - overflowsBefore,
     brokerTime: brokerTimes?.length ? { p50: quantile(brokerTimes, 0.5), p99: quantile(brokerTimes, 0.99) } : undefined,
     spans,
     sentSpan: [Math.min(...sent), Math.max(...sent)],
@@ -209,6 +237,20 @@ async function pass(
     readAge,
     wallMs,
   };
+}
+
+/** The machine's count of connections dropped for a full accept queue (Linux: TcpExt ListenOverflows), if readable. */
+function listenOverflows(): number | undefined {
+  try {
+    const [names, values] = readFileSync('/proc/net/netstat', 'utf8')
+      .split('\n')
+      .filter((line) => line.startsWith('TcpExt:'))
+      .map((line) => line.split(/\s+/));
+    const at = names?.indexOf('ListenOverflows') ?? -1;
+    return at > 0 && values ? Number(values[at]) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** The burst through the shared session in this process (testbed/burst.ts), each run started at its arrival time. */
@@ -247,12 +289,12 @@ const GNU_TIME = '/usr/bin/time';
 const BURST_CONCURRENCY = 1_000;
 
 /** Whether an answer's result says protected and attached, and if not, why. */
-function judge(name: string, sentAt: number, result: ProtectResult | undefined, failure?: string): Answer {
+function judge(name: string, sentAt: number, result: ProtectResult | undefined, failure?: string, answeredAt = Date.now()): Answer {
   const ok = Boolean(
     result && result.problems.length === 0 && result.repository.protected && ['already', 'attached'].includes(result.attachment),
   );
   const problem = failure ?? result?.problems.join(' ') ?? 'no result';
-  return { name, sentAt, answeredAt: Date.now(), protectedAndAttached: ok, problem: ok ? undefined : problem };
+  return { name, sentAt, answeredAt, protectedAndAttached: ok, problem: ok ? undefined : problem };
 }
 
 /** Each request started at its offset from now; the answers in the names' order. */
@@ -304,7 +346,7 @@ async function brokerDriver(sim: Simulator, workDir: string, plainHttp: boolean,
   let pid = 0;
   const exit = runCommand(
     GNU_TIME,
-    ['-f', '%M %U %S', '-o', timeFile, TEST_NODE, ...nodeOptions, BROKER_ENTRY, '--config', configFile],
+    ['-f', '%M %U %S', '-o', timeFile, TEST_NODE, ...BROKER_NODE_OPTIONS, ...nodeOptions, BROKER_ENTRY, '--config', configFile],
     env,
     {
       timeoutMs: 600_000,
@@ -330,37 +372,32 @@ async function brokerDriver(sim: Simulator, workDir: string, plainHttp: boolean,
   );
   const started = await Promise.race([url, exit.then((result) => `exited: ${result.stderr.trim()}`)]);
   if (!/^https?:\/\//.test(started)) throw new Error(`the broker did not start: ${started}`);
-  // The clients are separate pipelines on separate machines: a full TLS handshake on a new connection each
-  // (pipelining 0: no keep-alive; no TLS session cache: no resumption, which would spare the broker its
-  // certificate signature). Only the client's own work is made cheaper, since its CPU here is taken from the
-  // broker's two cores: one trust store for all connections instead of one built per connection (measured:
-  // 0.43 ms of the client's 2.4 ms CPU per request went into building it; the broker does the same handshake).
-  const http = new Agent({
-    connect: { secureContext: createSecureContext({ ca: sim.caCert }), maxCachedSessions: 0 },
-    pipelining: 0,
-  });
+  // The clients are separate pipelines on separate machines: each request on a connection of its own with a
+  // full TLS handshake (no keep-alive, no TLS session resumption, which would spare the broker its certificate
+  // signature). They run in a worker thread (pipelines.ts), so their 1,000 handshakes do not queue up this
+  // thread's simulator and issuer, which stand for servers of their own; and they are made cheap, since their
+  // CPU is taken from the broker's two cores: one trust store for all and a bare HTTP/1.1 exchange.
+  const pipelines = startPipelines({ origin: started, ca: plainHttp ? undefined : sim.caCert });
+  let tokens: string[] = [];
+  const prepare = async (names: string[]) => {
+    tokens = await Promise.all(names.map((name) => issuer.token(githubClaims(name, AUDIENCE))));
+  };
   const drive: Driver = async (names, offsets) => {
-    const tokens = await Promise.all(names.map((name) => issuer.token(githubClaims(name, AUDIENCE))));
-    return atArrivals(names, offsets, async (name, i) => {
-      const sentAt = Date.now();
-      try {
-        const response = await http.request({
-          origin: started,
-          path: '/v1/protect',
-          method: 'POST',
-          headers: { 'content-type': 'application/json', authorization: `Bearer ${tokens[i]}` },
-          body: '{}',
-        });
-        const text = await response.body.text();
-        if (response.statusCode !== 200) return judge(name, sentAt, undefined, `HTTP ${response.statusCode}: ${text.slice(0, 200)}`);
-        return judge(name, sentAt, (JSON.parse(text) as { outcome: { result: ProtectResult } }).outcome.result);
-      } catch (error) {
-        return judge(name, sentAt, undefined, String(error));
-      }
+    const exchanges = await pipelines.send(
+      tokens.map((token) => `Bearer ${token}`),
+      offsets,
+    );
+    return exchanges.map((exchange, i) => {
+      const { sentAt, answeredAt } = exchange;
+      if (exchange.error !== undefined) return judge(names[i], sentAt, undefined, exchange.error, answeredAt);
+      if (exchange.status !== 200)
+        return judge(names[i], sentAt, undefined, `HTTP ${exchange.status}: ${exchange.body.slice(0, 200)}`, answeredAt);
+      const { outcome } = JSON.parse(exchange.body) as { outcome: { result: ProtectResult } };
+      return judge(names[i], sentAt, outcome.result, undefined, answeredAt);
     });
   };
   const close = async () => {
-    await http.close();
+    await pipelines.stop();
     // The broker's own process is the child of GNU time: SIGTERM stops it gracefully, time then writes its figure.
     for (const child of childrenOf(pid)) process.kill(child, 'SIGTERM');
     await exit;
@@ -368,7 +405,7 @@ async function brokerDriver(sim: Simulator, workDir: string, plainHttp: boolean,
     const [kib, user, system] = (readFileSync(timeFile, 'utf8').trim().split('\n').pop() ?? '').split(/\s+/).map(Number);
     return { peakRssKiB: kib > 0 ? kib : undefined, cpuSeconds: Number.isFinite(user + system) ? user + system : undefined };
   };
-  return { drive, close, brokerTimes: () => brokerTimes };
+  return { prepare, drive, close, brokerTimes: () => brokerTimes };
 }
 
 /** The process ids whose parent is `pid` (the broker under GNU time). */
@@ -529,12 +566,20 @@ function report(
     );
   for (const p of [first, second])
     print(
-      `  ${pad(p.label, 14)} requests to the broker sent ${p.sentSpan[0].toFixed(0)}-${p.sentSpan[1].toFixed(0)} ms, last answer at ${p.lastAnswer.toFixed(0)} ms` +
+      `  ${pad(p.label, 14)} requests to the broker sent ${p.sentSpan[0].toFixed(0)}-${p.sentSpan[1].toFixed(0)} ms, last answer at ${p.lastAnswer.toFixed(0)} ms; this process's CPU ${p.benchCpuSeconds.toFixed(1)} s` +
+        (p.listenOverflows === undefined ? '' : `; accept queue overflows ${p.listenOverflows}`) +
         (p.brokerTime
           ? `; in the broker (audit durationMs, headers read to answer) p50 ${seconds(p.brokerTime.p50)}, p99 ${seconds(p.brokerTime.p99)}`
           : ''),
     );
   print();
+  print('Shared reads (first request sent - last page answered, ms from the pass start):');
+  for (const p of [first, second])
+    print(
+      `  ${pad(p.label, 14)}${(Object.keys(READ_PATHS) as ReadKind[])
+        .map((kind) => `${kind} ${p.reads[kind].map(([from, to]) => `${from.toFixed(0)}-${to.toFixed(0)}`).join(', ') || '-'}`)
+        .join('; ')}`,
+    );
   print('Oldest read an answer rested on (answer time minus the first request of the newest complete read before it):');
   for (const p of [first, second])
     print(
