@@ -1,5 +1,5 @@
 /**
- * The broker under a burst (issue 25): `npm run bench:broker [-- --in-process | --plain-http] [--page-cap N] [--json FILE]`.
+ * The broker under a burst (issue 25): `npm run bench:broker [-- --in-process | --plain-http] [--page-cap N] [--broker-node-options="..."] [--json FILE]`.
  *
  * A fresh HTTPS simulator in this process, 5 ms per request, holds organization `acme` with 10,000 repositories
  * and plan `Nightly`: 1,000 of them (spread evenly through the list) neither license-activated nor attached, the
@@ -10,8 +10,10 @@
  * complete read of each kind (organizations, the repository listing, the plan membership) was when it was
  * given, from the simulator's log as well: a read is as old as its first request.
  *
- * Through the real broker (default): `node dist/broker/index.js --config FILE` under GNU time (peak RSS), the
- * requests POST /v1/protect with identity tokens of a fake issuer (testbed/oidc-issuer.ts) for each repository.
+ * Through the real broker (default): `node dist/broker/index.js --config FILE` under GNU time (peak RSS), with
+ * the node options it ships with (src/hosts/broker/runtime.ts) and any of `--broker-node-options="..."`; the
+ * requests POST /v1/protect with identity tokens of a fake issuer (testbed/oidc-issuer.ts) for each repository,
+ * from pipelines in a worker thread (pipelines.ts), so their handshakes do not delay the simulator's answers.
  * `--plain-http`: the broker listens on plain HTTP on loopback (behind a reverse proxy that ends TLS), so its
  * figures leave out the TLS handshakes of 2,000 connections. `--in-process`: the same burst through the shared session in this process (testbed/burst.ts), without the
  * broker's HTTP and token checks; RSS is then this process's, simulator included.
