@@ -1,5 +1,5 @@
 /**
- * The broker under a burst (issue 25): `npm run bench:broker [-- --in-process | --plain-http] [--page-cap N] [--json FILE]`.
+ * The broker under a burst (issue 25): `npm run bench:broker [-- --in-process | --plain-http] [--page-cap N] [--broker-node-options="..."] [--json FILE]`.
  *
  * A fresh HTTPS simulator in this process, 5 ms per request, holds organization `acme` with 10,000 repositories
  * and plan `Nightly`: 1,000 of them (spread evenly through the list) neither license-activated nor attached, the
@@ -10,8 +10,10 @@
  * complete read of each kind (organizations, the repository listing, the plan membership) was when it was
  * given, from the simulator's log as well: a read is as old as its first request.
  *
- * Through the real broker (default): `node dist/broker/index.js --config FILE` under GNU time (peak RSS), the
- * requests POST /v1/protect with identity tokens of a fake issuer (testbed/oidc-issuer.ts) for each repository.
+ * Through the real broker (default): `node dist/broker/index.js --config FILE` under GNU time (peak RSS), with
+ * the node options it ships with (src/hosts/broker/runtime.ts) and any of `--broker-node-options="..."`; the
+ * requests POST /v1/protect with identity tokens of a fake issuer (testbed/oidc-issuer.ts) for each repository,
+ * from pipelines in a worker thread (pipelines.ts), so their handshakes do not delay the simulator's answers.
  * `--plain-http`: the broker listens on plain HTTP on loopback (behind a reverse proxy that ends TLS), so its
  * figures leave out the TLS handshakes of 2,000 connections. `--in-process`: the same burst through the shared session in this process (testbed/burst.ts), without the
  * broker's HTTP and token checks; RSS is then this process's, simulator included.
@@ -27,14 +29,14 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-// undici's full index: tsconfig.json maps the bare 'undici' to the bundles' lazy ProxyAgent (tsx applies it here too).
-import { Agent } from 'undici/index.js';
 import type { ProtectResult } from '../../src/core/protect.js';
+import { BROKER_NODE_OPTIONS } from '../../src/hosts/broker/runtime.js';
 import { EMAIL, PASSWORD } from '../../testbed/fixtures.js';
 import { BURST_ORGANIZATION, BURST_PLAN, burstClients, protectAll, seedBurstOrganization } from '../../testbed/burst.js';
 import { ROOT, TEST_NODE, baseEnv, runCommand } from '../../testbed/harness.js';
 import { FakeIssuer, githubClaims } from '../../testbed/oidc-issuer.js';
 import { DEFAULT_CERT_DIR, Simulator, type RequestRecord, type SimRepo } from '../../testbed/simulator/index.js';
+import { startPipelines } from './pipelines.js';
 import { quantile, targetLines, type Target } from './stats.js';
 
 export interface BrokerBenchOptions {
@@ -46,6 +48,11 @@ export interface BrokerBenchOptions {
   inProcess: boolean;
   /** The broker listens on plain HTTP (loopback, behind a reverse proxy that ends TLS) instead of HTTPS. */
   plainHttp: boolean;
+  /**
+   * Extra node options for the broker's process, after the shipped ones (BROKER_NODE_OPTIONS): `--cpu-prof` to
+   * see where its time goes, `--max-semi-space-size=16` to measure without the shipped young-generation size.
+   */
+  brokerNodeOptions: string[];
 }
 
 export const BROKER_BENCH_DEFAULTS: BrokerBenchOptions = {
@@ -56,6 +63,7 @@ export const BROKER_BENCH_DEFAULTS: BrokerBenchOptions = {
   spreadMs: 1_000,
   inProcess: false,
   plainHttp: false,
+  brokerNodeOptions: [],
 };
 
 const TARGETS = {
@@ -82,6 +90,16 @@ export interface Answer {
 /** Sends one request per name at its arrival time and collects the answers. */
 export type Driver = (names: string[], arrivalOffsetsMs: number[]) => Promise<Answer[]>;
 
+/** A way to run the burst: its driver, the broker's own time per request so far (its audit lines), its end. */
+interface BurstDriver {
+  /** Work before the pass's clock starts (signing the pass's tokens), so it is neither in the answer times nor late arrivals. */
+  prepare?: (names: string[]) => Promise<void>;
+  drive: Driver;
+  /** durationMs of every audit line of POST /v1/protect so far, in the order written (the real broker only). */
+  brokerTimes?: () => number[];
+  close: () => Promise<Usage>;
+}
+
 interface PassFigures {
   label: string;
   answers: Answer[];
@@ -102,6 +120,20 @@ interface PassFigures {
   /** When the first and the last request reached the broker (sent), and the last answer came, ms from the start. */
   sentSpan: [number, number];
   lastAnswer: number;
+  /**
+   * The broker's own time per request (its audit line's durationMs: from the request's headers read to the
+   * answer, so without the TLS handshake and the wait for the connection to be accepted): p50 and p99.
+   */
+  brokerTime?: { p50: number; p99: number };
+  /** CPU seconds this process (the clients, the simulator, the issuer) used during the pass: taken from the broker's cores. */
+  benchCpuSeconds: number;
+  /**
+   * Connections the kernel dropped during the pass because a listening socket's accept queue was full
+   * (TcpExt ListenOverflows, machine-wide): each costs its client a retransmission, 1 s or more.
+   */
+  listenOverflows?: number;
+  /** The pass's shared reads by kind: each read's first request sent and last page answered, ms from the start. */
+  reads: Record<ReadKind, Array<[number, number]>>;
 }
 
 type ReadKind = 'organizations' | 'listing' | 'membership';
@@ -140,14 +172,20 @@ async function pass(
   label: string,
   names: string[],
   offsets: number[],
-  drive: Driver,
+  driver: BurstDriver,
   allLog: RequestRecord[],
 ): Promise<PassFigures> {
+  await driver.prepare?.(names);
   const before = sim.requests.length;
+  const auditBefore = driver.brokerTimes?.().length ?? 0;
+  const cpuBefore = process.cpuUsage();
+  const overflowsBefore = listenOverflows();
   const started = performance.now();
   const startedAt = Date.now();
-  const answers = await drive(names, offsets);
+  const answers = await driver.drive(names, offsets);
   const wallMs = performance.now() - started;
+  const cpu = process.cpuUsage(cpuBefore);
+  const overflowsAfter = listenOverflows();
   // The pass is over once Xopero ONE has seen no new request for a while and none is in flight: a read the
   // broker renews in the background after the last answer counts for this pass too.
   for (let seen = -1; seen !== sim.requests.length || sim.requests.some((r) => r.endedAt === 0); ) {
@@ -165,13 +203,25 @@ async function pass(
   const readAge = Object.fromEntries(
     (Object.keys(READ_PATHS) as ReadKind[]).map((kind) => [kind, oldestReadAge(answers, readsOf(allLog, READ_PATHS[kind]))]),
   ) as Record<ReadKind, number>;
+  const reads = Object.fromEntries(
+    (Object.keys(READ_PATHS) as ReadKind[]).map((kind) => [
+      kind,
+      readsOf(log, READ_PATHS[kind]).map((read): [number, number] => [read.startedAt - startedAt, read.endedAt - startedAt]),
+    ]),
+  ) as Record<ReadKind, Array<[number, number]>>;
   const spans: Record<string, [number, number]> = {};
   for (const request of log) {
     const [from, to] = spans[request.path] ?? [Number.POSITIVE_INFINITY, 0];
     spans[request.path] = [Math.min(from, request.startedAt - startedAt), Math.max(to, request.endedAt - startedAt)];
   }
   const sent = answers.map((answer) => answer.sentAt - startedAt);
+  // Read after the wait above: an audit line is written before its answer, and its pipe has delivered it by now.
+  const brokerTimes = driver.brokerTimes?.().slice(auditBefore);
   return {
+    reads,
+    benchCpuSeconds: (cpu.user + cpu.system) / 1e6,
+    listenOverflows: overflowsBefore === undefined || overflowsAfter === undefined ? undefined : overflowsAfter - overflowsBefore,
+    brokerTime: brokerTimes?.length ? { p50: quantile(brokerTimes, 0.5), p99: quantile(brokerTimes, 0.99) } : undefined,
     spans,
     sentSpan: [Math.min(...sent), Math.max(...sent)],
     lastAnswer: Math.max(...answers.map((answer) => answer.answeredAt - startedAt)),
@@ -191,6 +241,20 @@ async function pass(
   };
 }
 
+/** The machine's count of connections dropped for a full accept queue (Linux: TcpExt ListenOverflows), if readable. */
+function listenOverflows(): number | undefined {
+  try {
+    const [names, values] = readFileSync('/proc/net/netstat', 'utf8')
+      .split('\n')
+      .filter((line) => line.startsWith('TcpExt:'))
+      .map((line) => line.split(/\s+/));
+    const at = names?.indexOf('ListenOverflows') ?? -1;
+    return at > 0 && values ? Number(values[at]) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** The burst through the shared session in this process (testbed/burst.ts), each run started at its arrival time. */
 /** Peak RSS (KiB) and CPU seconds of the process that served the burst. */
 interface Usage {
@@ -198,7 +262,7 @@ interface Usage {
   cpuSeconds?: number;
 }
 
-function inProcessDriver(sim: Simulator): { drive: Driver; close: () => Promise<Usage> } {
+function inProcessDriver(sim: Simulator): BurstDriver {
   const clients = burstClients(sim, { kind: 'password', email: EMAIL, password: PASSWORD });
   const drive: Driver = (names, offsets) =>
     atArrivals(names, offsets, async (name) => {
@@ -227,12 +291,12 @@ const GNU_TIME = '/usr/bin/time';
 const BURST_CONCURRENCY = 1_000;
 
 /** Whether an answer's result says protected and attached, and if not, why. */
-function judge(name: string, sentAt: number, result: ProtectResult | undefined, failure?: string): Answer {
+function judge(name: string, sentAt: number, result: ProtectResult | undefined, failure?: string, answeredAt = Date.now()): Answer {
   const ok = Boolean(
     result && result.problems.length === 0 && result.repository.protected && ['already', 'attached'].includes(result.attachment),
   );
   const problem = failure ?? result?.problems.join(' ') ?? 'no result';
-  return { name, sentAt, answeredAt: Date.now(), protectedAndAttached: ok, problem: ok ? undefined : problem };
+  return { name, sentAt, answeredAt, protectedAndAttached: ok, problem: ok ? undefined : problem };
 }
 
 /** Each request started at its offset from now; the answers in the names' order. */
@@ -251,7 +315,7 @@ function atArrivals(names: string[], offsets: number[], send: (name: string, i: 
  * CA's certificate, tokens of a fake issuer for each repository (signed before each pass, so signing is not in
  * the answer times). Every request opens its own TLS connection, as separate pipelines do.
  */
-async function brokerDriver(sim: Simulator, workDir: string, plainHttp: boolean): Promise<{ drive: Driver; close: () => Promise<Usage> }> {
+async function brokerDriver(sim: Simulator, workDir: string, plainHttp: boolean, nodeOptions: string[]): Promise<BurstDriver> {
   const issuer = await FakeIssuer.start();
   const configFile = join(workDir, 'broker.json');
   writeFileSync(
@@ -276,47 +340,66 @@ async function brokerDriver(sim: Simulator, workDir: string, plainHttp: boolean)
   const timeFile = join(workDir, 'broker-time');
   writeFileSync(timeFile, '');
   let stderr = '';
+  let stdout = '';
+  const brokerTimes: number[] = [];
   let listening: (url: string) => void = () => undefined;
   const url = new Promise<string>((resolve) => (listening = resolve));
   const env = baseEnv({ BROKER_XOPERO_EMAIL: EMAIL, BROKER_XOPERO_PASSWORD: PASSWORD, NODE_EXTRA_CA_CERTS: sim.caCertPath });
   let pid = 0;
-  const exit = runCommand(GNU_TIME, ['-f', '%M %U %S', '-o', timeFile, TEST_NODE, BROKER_ENTRY, '--config', configFile], env, {
-    timeoutMs: 600_000,
-    onSpawn: (id) => {
-      pid = id;
+  const exit = runCommand(
+    GNU_TIME,
+    ['-f', '%M %U %S', '-o', timeFile, TEST_NODE, ...BROKER_NODE_OPTIONS, ...nodeOptions, BROKER_ENTRY, '--config', configFile],
+    env,
+    {
+      timeoutMs: 600_000,
+      onSpawn: (id) => {
+        pid = id;
+      },
+      onOutput: (stream, text) => {
+        if (stream === 'stdout') {
+          // The audit lines, one JSON object each: the broker's own time per protect request.
+          const lines = (stdout + text).split('\n');
+          stdout = lines.pop() ?? '';
+          for (const line of lines) {
+            const audit = JSON.parse(line) as { path?: string; durationMs?: number };
+            if (audit.path === '/v1/protect' && typeof audit.durationMs === 'number') brokerTimes.push(audit.durationMs);
+          }
+          return;
+        }
+        stderr += text;
+        const found = /listening on (\S+)/.exec(stderr);
+        if (found) listening(found[1]);
+      },
     },
-    onOutput: (stream, text) => {
-      if (stream !== 'stderr') return;
-      stderr += text;
-      const found = /listening on (\S+)/.exec(stderr);
-      if (found) listening(found[1]);
-    },
-  });
+  );
   const started = await Promise.race([url, exit.then((result) => `exited: ${result.stderr.trim()}`)]);
   if (!/^https?:\/\//.test(started)) throw new Error(`the broker did not start: ${started}`);
-  const http = new Agent({ connect: { ca: sim.caCert }, pipelining: 0 });
+  // The clients are separate pipelines on separate machines: each request on a connection of its own with a
+  // full TLS handshake (no keep-alive, no TLS session resumption, which would spare the broker its certificate
+  // signature). They run in a worker thread (pipelines.ts), so their 1,000 handshakes do not queue up this
+  // thread's simulator and issuer, which stand for servers of their own; and they are made cheap, since their
+  // CPU is taken from the broker's two cores: one trust store for all and a bare HTTP/1.1 exchange.
+  const pipelines = startPipelines({ origin: started, ca: plainHttp ? undefined : sim.caCert });
+  let tokens: string[] = [];
+  const prepare = async (names: string[]) => {
+    tokens = await Promise.all(names.map((name) => issuer.token(githubClaims(name, AUDIENCE))));
+  };
   const drive: Driver = async (names, offsets) => {
-    const tokens = await Promise.all(names.map((name) => issuer.token(githubClaims(name, AUDIENCE))));
-    return atArrivals(names, offsets, async (name, i) => {
-      const sentAt = Date.now();
-      try {
-        const response = await http.request({
-          origin: started,
-          path: '/v1/protect',
-          method: 'POST',
-          headers: { 'content-type': 'application/json', authorization: `Bearer ${tokens[i]}` },
-          body: '{}',
-        });
-        const text = await response.body.text();
-        if (response.statusCode !== 200) return judge(name, sentAt, undefined, `HTTP ${response.statusCode}: ${text.slice(0, 200)}`);
-        return judge(name, sentAt, (JSON.parse(text) as { outcome: { result: ProtectResult } }).outcome.result);
-      } catch (error) {
-        return judge(name, sentAt, undefined, String(error));
-      }
+    const exchanges = await pipelines.send(
+      tokens.map((token) => `Bearer ${token}`),
+      offsets,
+    );
+    return exchanges.map((exchange, i) => {
+      const { sentAt, answeredAt } = exchange;
+      if (exchange.error !== undefined) return judge(names[i], sentAt, undefined, exchange.error, answeredAt);
+      if (exchange.status !== 200)
+        return judge(names[i], sentAt, undefined, `HTTP ${exchange.status}: ${exchange.body.slice(0, 200)}`, answeredAt);
+      const { outcome } = JSON.parse(exchange.body) as { outcome: { result: ProtectResult } };
+      return judge(names[i], sentAt, outcome.result, undefined, answeredAt);
     });
   };
   const close = async () => {
-    await http.close();
+    await pipelines.stop();
     // The broker's own process is the child of GNU time: SIGTERM stops it gracefully, time then writes its figure.
     for (const child of childrenOf(pid)) process.kill(child, 'SIGTERM');
     await exit;
@@ -324,7 +407,7 @@ async function brokerDriver(sim: Simulator, workDir: string, plainHttp: boolean)
     const [kib, user, system] = (readFileSync(timeFile, 'utf8').trim().split('\n').pop() ?? '').split(/\s+/).map(Number);
     return { peakRssKiB: kib > 0 ? kib : undefined, cpuSeconds: Number.isFinite(user + system) ? user + system : undefined };
   };
-  return { drive, close };
+  return { prepare, drive, close, brokerTimes: () => brokerTimes };
 }
 
 /** The process ids whose parent is `pid` (the broker under GNU time). */
@@ -360,12 +443,12 @@ export async function runBrokerBench(options: BrokerBenchOptions): Promise<Broke
   let second: PassFigures;
   let usage: Usage = {};
   const loadBefore = loadavg()[0];
-  const driver = options.inProcess ? inProcessDriver(sim) : await brokerDriver(sim, workDir, options.plainHttp);
+  const driver = options.inProcess ? inProcessDriver(sim) : await brokerDriver(sim, workDir, options.plainHttp, options.brokerNodeOptions);
   try {
     process.stderr.write(`bench: broker, ${options.requests} new repositories\n`);
-    first = await pass(sim, `${fmt(options.requests)} new`, names, offsets, driver.drive, allLog);
+    first = await pass(sim, `${fmt(options.requests)} new`, names, offsets, driver, allLog);
     process.stderr.write(`bench: broker, the same ${options.requests} again\n`);
-    second = await pass(sim, `${fmt(options.requests)} again`, names, offsets, driver.drive, allLog);
+    second = await pass(sim, `${fmt(options.requests)} again`, names, offsets, driver, allLog);
   } finally {
     usage = await driver.close();
     await sim.stop();
@@ -485,9 +568,20 @@ function report(
     );
   for (const p of [first, second])
     print(
-      `  ${pad(p.label, 14)} requests to the broker sent ${p.sentSpan[0].toFixed(0)}-${p.sentSpan[1].toFixed(0)} ms, last answer at ${p.lastAnswer.toFixed(0)} ms`,
+      `  ${pad(p.label, 14)} requests to the broker sent ${p.sentSpan[0].toFixed(0)}-${p.sentSpan[1].toFixed(0)} ms, last answer at ${p.lastAnswer.toFixed(0)} ms; this process's CPU ${p.benchCpuSeconds.toFixed(1)} s` +
+        (p.listenOverflows === undefined ? '' : `; accept queue overflows ${p.listenOverflows}`) +
+        (p.brokerTime
+          ? `; in the broker (audit durationMs, headers read to answer) p50 ${seconds(p.brokerTime.p50)}, p99 ${seconds(p.brokerTime.p99)}`
+          : ''),
     );
   print();
+  print('Shared reads (first request sent - last page answered, ms from the pass start):');
+  for (const p of [first, second])
+    print(
+      `  ${pad(p.label, 14)}${(Object.keys(READ_PATHS) as ReadKind[])
+        .map((kind) => `${kind} ${p.reads[kind].map(([from, to]) => `${from.toFixed(0)}-${to.toFixed(0)}`).join(', ') || '-'}`)
+        .join('; ')}`,
+    );
   print('Oldest read an answer rested on (answer time minus the first request of the newest complete read before it):');
   for (const p of [first, second])
     print(
@@ -521,6 +615,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
       'in-process': { type: 'boolean', default: false },
       'page-cap': { type: 'string', default: String(BROKER_BENCH_DEFAULTS.pageCap) },
       'plain-http': { type: 'boolean', default: false },
+      'broker-node-options': { type: 'string', default: '' },
       json: { type: 'string' },
     },
   });
@@ -534,6 +629,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     pageCap,
     inProcess: values['in-process'],
     plainHttp: values['plain-http'],
+    brokerNodeOptions: values['broker-node-options'].split(/\s+/).filter(Boolean),
   });
   console.log(result.lines.join('\n'));
   if (values.json) writeFileSync(values.json, `${JSON.stringify(result.json, null, 2)}\n`);

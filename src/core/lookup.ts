@@ -4,6 +4,7 @@
  */
 import type { AssignedPlan, Organization, OrganizationPlan, Repository } from '../xopero/api-types.js';
 import type { XoperoApi } from '../xopero/client.js';
+import { memberLookup } from '../xopero/plan-members.js';
 import { XoperoError } from '../common/errors.js';
 import { closest } from '../common/text.js';
 import { ACTION_WORDS, type HostWords } from '../common/words.js';
@@ -75,27 +76,16 @@ export async function lookupRepository(client: XoperoApi, organization: Organiza
 }
 
 /**
- * A test of plan membership, built once: a repository is attached when the plan lists its id, or the plan
- * includes all repositories. The ids go into a set, so a sweep of 10,000 repositories stays linear.
+ * A test of plan membership: a repository is attached when the plan lists its id, or the plan includes all
+ * repositories. The ids are indexed once per plan object (xopero/plan-members.ts).
  */
 export function planMembership(plans: AssignedPlan[], planId: string): (repositoryId: string) => boolean {
   const plan = plans.find((candidate) => sameId(candidate.id, planId));
   if (!plan) return () => false; // A plan with no repositories yet is not listed at all.
   if (plan.includeAllRepositories) return () => true;
-  let ids = memberSets.get(plan);
-  if (!ids) {
-    ids = new Set((plan.repositoryIds ?? []).map((id) => id.toLowerCase()));
-    memberSets.set(plan, ids);
-  }
-  return (repositoryId) => ids.has(repositoryId.toLowerCase());
+  const has = memberLookup(plan);
+  return (repositoryId) => has(repositoryId.toLowerCase());
 }
-
-/**
- * A plan's ids as a set, once per plan object: the broker's runs of a burst share one read of the membership
- * (src/xopero/shared-session.ts), and 1,000 runs would otherwise each index the same 10,000 ids. A plan object
- * is never changed once read (a confirmed attachment gives a new one), so its set stays true.
- */
-const memberSets = new WeakMap<AssignedPlan, Set<string>>();
 
 export function isAttached(plans: AssignedPlan[], planId: string, repositoryId: string): boolean {
   return planMembership(plans, planId)(repositoryId);

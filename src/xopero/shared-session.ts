@@ -30,6 +30,7 @@
  */
 import type { AssignedPlan, Filter, Organization, Repository } from './api-types.js';
 import type { ActivationById, XoperoApi, XoperoClient } from './client.js';
+import { giveMemberLookup } from './plan-members.js';
 
 /**
  * A shared read serves a caller while it is at most this old (from the moment its first request went out). The
@@ -186,29 +187,34 @@ function listingOf(repositories: Repository[], synchronizationInProgress: boolea
 
 /**
  * An organization's plan membership as one read gave it, plus what attachments confirmed since. The plans a
- * caller gets are built once per change and then shared (the core indexes a plan's ids once per plan object,
- * lookup.ts planMembership), and a confirmed attachment costs a set lookup, not a copy of the plan's list.
+ * caller gets are built once per change and then shared, each with its member lookup (plan-members.ts): the
+ * read's ids indexed once per read, and the few ids confirmed since, so a confirmed attachment costs a set
+ * lookup and a copy of the plan's id list, not a new index of it.
  */
 class Membership {
   private readonly added = new Map<string, { name: string; ids: string[] }>();
-  private readonly members = new Map<string, Set<string>>();
+  /** Each read plan's ids, lowercased, by plan id (lowercased): indexed once per read, never changed. */
+  private readonly readMembers = new Map<string, Set<string>>();
+  /** The ids confirmed since the read, lowercased, by plan id (lowercased). */
+  private readonly addedMembers = new Map<string, Set<string>>();
   private built?: AssignedPlan[];
 
   constructor(private readonly read: AssignedPlan[]) {
-    for (const plan of read) this.members.set(lower(plan.id), new Set(plan.repositoryIds.map(lower)));
+    for (const plan of read) {
+      const members = new Set(plan.repositoryIds.map(lower));
+      this.readMembers.set(lower(plan.id), members);
+      giveMemberLookup(plan, (id) => members.has(id));
+    }
   }
 
   add(planId: string, planName: string, repositoryId: string): void {
-    let members = this.members.get(lower(planId));
-    if (!members) {
-      members = new Set();
-      this.members.set(lower(planId), members);
-    }
-    if (members.has(lower(repositoryId))) return;
-    members.add(lower(repositoryId));
-    const added = this.added.get(lower(planId)) ?? { name: planName, ids: [] };
+    const plan = lower(planId);
+    const id = lower(repositoryId);
+    if (this.readMembers.get(plan)?.has(id) || this.addedMembers.get(plan)?.has(id)) return;
+    this.addedMembers.set(plan, (this.addedMembers.get(plan) ?? new Set()).add(id));
+    const added = this.added.get(plan) ?? { name: planName, ids: [] };
     added.ids.push(repositoryId);
-    this.added.set(lower(planId), added);
+    this.added.set(plan, added);
     this.built = undefined;
   }
 
@@ -216,14 +222,22 @@ class Membership {
     this.built ??= [
       ...this.read.map((plan) => {
         const added = this.added.get(lower(plan.id));
-        return added ? { ...plan, repositoryIds: [...plan.repositoryIds, ...added.ids] } : plan;
+        return added ? this.withLookup({ ...plan, repositoryIds: [...plan.repositoryIds, ...added.ids] }) : plan;
       }),
       // A plan with no repositories yet is not listed at all: now it has some.
       ...[...this.added]
-        .filter(([id]) => !this.read.some((plan) => lower(plan.id) === id))
-        .map(([id, { name, ids }]) => ({ id, name, includeAllRepositories: false, repositoryIds: [...ids] })),
+        .filter(([id]) => !this.readMembers.has(id))
+        .map(([id, { name, ids }]) => this.withLookup({ id, name, includeAllRepositories: false, repositoryIds: [...ids] })),
     ];
     return this.built;
+  }
+
+  /** A plan built now: its lookup is the read's set and a copy of the ids added so far (its own list's ids). */
+  private withLookup(plan: AssignedPlan): AssignedPlan {
+    const read = this.readMembers.get(lower(plan.id));
+    const since = new Set(this.addedMembers.get(lower(plan.id)));
+    giveMemberLookup(plan, (id) => since.has(id) || (read?.has(id) ?? false));
+    return plan;
   }
 }
 

@@ -8,6 +8,7 @@ import { afterEach, describe, expect, test } from '@jest/globals';
 import { READ_MAX_AGE_MS, REFRESH_AHEAD_MS, SharedSession, type SessionTuning } from '../../src/xopero/shared-session.js';
 import { BURST_ORGANIZATION, BURST_PLAN, burstClients, protectAll, seedBurstOrganization, type BurstClients } from '../../testbed/burst.js';
 import { EMAIL, PASSWORD } from '../../testbed/fixtures.js';
+import { planMembership } from '../../src/core/lookup.js';
 import { Simulator, type SimRepo } from '../../testbed/simulator/index.js';
 
 let sim: Simulator | undefined;
@@ -111,6 +112,30 @@ describe('a burst of runs for distinct repositories', () => {
     const activations = w.sim.requests.filter((r) => r.path === '/git/repositories/activate');
     expect(activations.length).toBeLessThanOrEqual(2);
     expect(activations.flatMap((r) => (r.body as { Ids: string[] }).Ids).sort()).toEqual(w.targets.map((repo) => repo.id).sort());
+  });
+});
+
+describe('plan membership under a burst', () => {
+  test('every plan a caller is served answers membership as its own list says, before and after attachments', async () => {
+    // A first burst over half the targets (a full activation batch); the other half is in no plan yet.
+    const w = await burstWorld(300, 200);
+    await protectAll(w.clients, w.names.slice(0, 100));
+    const caller = w.clients.session.caller(w.clients.client());
+    const organization = (await caller.listOrganizations()).find((org) => org.name === BURST_ORGANIZATION)!;
+    const planId = organization.plans!.find((plan) => plan.name === BURST_PLAN)!.id;
+    const [read] = await caller.listAssignedPlans(organization.id);
+    const others = w.targets.slice(100);
+    expect(others.filter((repo) => read.repositoryIds.includes(repo.id))).toEqual([]);
+    // Confirmed attachments after the read: each caller gets a plan with its list and a lookup agreeing with it.
+    for (const repo of others.slice(0, 3)) await caller.attach(planId, repo.id);
+    const next = w.clients.session.caller(w.clients.client());
+    const [plan] = await next.listAssignedPlans(organization.id);
+    expect(plan.repositoryIds).toHaveLength(read.repositoryIds.length + 3);
+    const isMember = planMembership([plan], planId);
+    for (const repo of w.all) expect(isMember(repo.id.toUpperCase())).toBe(plan.repositoryIds.includes(repo.id));
+    // The plan served before the attachments still says what its own list says.
+    const wasMember = planMembership([read], planId);
+    for (const repo of others.slice(0, 3)) expect(wasMember(repo.id)).toBe(false);
   });
 });
 
