@@ -6,7 +6,7 @@
  * dryRun, plan), and returns the broker's RunOutcome, which the host renders exactly as a local run's (report,
  * outputs, summary, dotenv, exit code). A refusal becomes one line with the broker's code.
  *
- * Transport: the product's (undici; TLS verification on, ca-certificate honoured, HTTPS_PROXY/NO_PROXY). Retries
+ * Transport: the product's (TLS verification on, ca-certificate honoured, HTTPS_PROXY/NO_PROXY). Retries
  * only where the broker did nothing with the token: 429 and 503 (it records a token as used only when the core
  * starts) and connection failures before the request was sent. An answer lost after the core ran is not
  * repeated: the broker would refuse the same token again (token_replayed), and the run changed nothing twice.

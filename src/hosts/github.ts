@@ -20,7 +20,7 @@ import { EXIT_CODES } from './signals.js';
  * dist/index.js holds what every run needs before it can send its first request: reading the inputs, checking
  * them, the log. The rest comes in two files ncc emits beside it (measured: dist/index.js with everything in it
  * took 87 ms over bare node to start, and a run that fails on its inputs paid all of it):
- *   - the network part (undici, the client, the core): loaded once the inputs are valid, while the first
+ *   - the network part (the transport, the client, the core): loaded once the inputs are valid, while the first
  *     connection to the server is opened (early-connection.ts);
  *   - the report (@actions/core, the outputs, the job summary): loaded while the first request waits for its
  *     answer, when the main thread has nothing else to do (first-request.ts).

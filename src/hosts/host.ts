@@ -61,9 +61,9 @@ export interface Host {
   idToken?(request: IdTokenRequest): Promise<string>;
 }
 
-/** The network part of a run done here (src/hosts/local-run.ts): the core, the client, undici. */
+/** The network part of a run done here (src/hosts/local-run.ts): the core, the client, the transport. */
 export type LocalRun = typeof import('./local-run.js');
-/** The part of a run through the broker (src/hosts/broker-client.ts): its settings, its client, undici. */
+/** The part of a run through the broker (src/hosts/broker-client.ts): its settings, its client, the transport. */
 export type BrokerRun = typeof import('./broker-client.js');
 /** What a face reports from: a local run's settings or a broker run's (both name the result file and the server). */
 export type RunSettings = Settings | BrokerClientSettings;

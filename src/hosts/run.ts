@@ -7,7 +7,7 @@
  * how it reads its inputs, how it refuses them, how it publishes, and how it gets the network part.
  *
  * This module is in dist/index.js, which must stay small (src/hosts/github.ts explains the start-up): it
- * imports the settings, the signals and the log layer, and nothing of undici, the client, the core or
+ * imports the settings, the signals and the log layer, and nothing of the transport, the client, the core or
  * @actions/core (types only from those).
  */
 import { CancelledError } from '../common/cancel.js';

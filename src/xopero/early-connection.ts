@@ -1,16 +1,16 @@
 /**
  * The first connection to the server, opened as soon as the settings are known, while the code that will use
- * it (undici, the client, the core: the action's network part) is still loading.
+ * it (the transport, the client, the core: the action's network part) is still loading.
  *
- * Loading that code takes the main thread 50-70 ms; the TCP and TLS handshakes, on a real network, take two
+ * Loading that code takes the main thread 10-20 ms; the TCP and TLS handshakes, on a real network, take two
  * round trips to the server. Started first, the handshakes go on over the network while the code loads, and
  * the first request finds its connection ready or nearly so. The transport takes it as its first connection
  * (spare-connection.ts), exactly as it takes the spare one.
  *
- * It is opened the way undici's own connector (undici/lib/core/connect.js) opens one, with the transport's trust
- * settings: same host, port, server name, ALPN (http/1.1 only), no-delay and keep-alive, the same connect timeout.
+ * It is opened the way the direct transport's connector (direct-transport.ts) opens one, with the transport's
+ * trust settings: same host, port, server name, ALPN (http/1.1 only), no-delay, the same connect timeout.
  * Only for direct https:// connections: through a proxy each connection is a tunnel the transport opens itself.
- * Any failure (refused, untrusted, timed out) is dropped here: undici then connects by itself, fails the same way,
+ * Any failure (refused, untrusted, timed out) is dropped here: the transport then connects by itself, fails the same way,
  * and the run reports it with the remedy as always.
  */
 import { isIP } from 'node:net';
