@@ -163,3 +163,10 @@ describe('secrets are masked before a refusal can name anything', () => {
     expect(redact('pw-broker-mask-1 tok-broker-mask-2 ghs_broker_mask_3')).toBe('*** *** ***');
   });
 });
+
+test('allow-http that is neither true nor false is refused, named', () => {
+  expect(refusal({ 'allow-http': 'maybe' })).toEqual({
+    input: 'allow-http',
+    message: "Input 'allow-http': expected true or false, got 'maybe'.",
+  });
+});

@@ -450,5 +450,25 @@ describe('the file', () => {
       message = (error as Error).message;
     }
     expect(message).toMatch(new RegExp(`^The broker config '${broken}' is not JSON: [^\\n]+\\.$`));
+    // The parser's own first line, whole (this Node's wording).
+    let parserSaid = '';
+    try {
+      JSON.parse('{ "audience": ');
+    } catch (error) {
+      parserSaid = (error as Error).message.split('\n')[0];
+    }
+    expect(message).toBe(`The broker config '${broken}' is not JSON: ${parserSaid}.`);
+  });
+});
+
+describe('a value of the wrong type names its field', () => {
+  test.each<[string, Record<string, unknown>, string]>([
+    ['an issuer URL that is a number', config({ issuers: [{ ...ISSUER, issuer: 5 }] }), 'issuers[0].issuer: expected a non-empty string.'],
+    ['a kind that is a number', config({ issuers: [{ ...ISSUER, kind: 5 }] }), 'issuers[0].kind: expected a non-empty string.'],
+    ['repositories as text', config({ plans: [{ ...PLAN, repositories: 'acme/*' }] }), 'plans[0].repositories: expected a list.'],
+    ['allowed plans as text', config({ plans: [{ ...PLAN, allowed: 'Nightly' }] }), 'plans[0].allowed: expected a list.'],
+    ['a second plan rule that is text', config({ plans: [PLAN, 'x'] }), 'plans[1]: expected an object.'],
+  ])('%s', (_, value, expected) => {
+    expect(problem(value)).toBe(expected);
   });
 });

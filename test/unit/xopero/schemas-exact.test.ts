@@ -277,3 +277,9 @@ describe('the remove answer', () => {
     );
   });
 });
+
+test('a value of another type is described by its type and its text', () => {
+  expect(() => parseAnswer('/git/organizations/getmany', '{"pageCount": true, "result": []}', organizationsPage)).toThrow(
+    /: pageCount: expected a whole number, got a boolean \(true\) \(the answer began:/,
+  );
+});
