@@ -195,7 +195,7 @@ export async function runGitlabBench(options: GitlabBenchOptions = {}): Promise<
 
       rmSync(timesFile, { force: true });
       world.sim.resetLog();
-      // TMPDIR inside scratch: gitlab-ci-local's directory for file variables goes with it.
+      // TMPDIR inside scratch, removed with it (gitlab-ci-local's file variables use a fixed /tmp path, removed after the job).
       const g = await timedRun(process.execPath, gclArgs, { ...toolEnv, TMPDIR: join(scratch, 'tmp') }, { cwd: repo, timeoutMs: 300_000 });
       const times = existsSync(timesFile) ? readFileSync(timesFile, 'utf8').trim().split(/\s+/).map(Number) : [];
       const dotenvFile = join(repo, '.gitlab-ci-local/artifacts', JOB, '.gitlab-ci-reports/dotenv/xopero.env');

@@ -798,7 +798,8 @@ describe('the job under gitlab-ci-local', () => {
     // gitlab-ci-local sets GITLAB_CI=false so pipelines can tell; the CLI's GitLab mode needs what GitLab sets.
     const args = [GITLAB_CI_LOCAL, '--force-shell-executor', '--ignore-predefined-vars', 'GITLAB_CI', '--no-color'];
     for (const [name, value] of Object.entries({ GITLAB_CI: 'true', ...variables })) args.push('--variable', `${name}=${value}`);
-    // gitlab-ci-local makes a directory for file variables under TMPDIR: inside scratch, removed with it.
+    // TMPDIR inside scratch, removed with it. (Its file variables go to a fixed /tmp/gitlab-ci-local-file-variables-* path,
+    // which a job run removes at its end.)
     const tmp = mkdtempSync(join(scratch, 'tmp-'));
     const run = await runProcess(args, { ...toolEnv, TMPDIR: tmp }, { cwd: repo });
     return { ...run, all: run.stdout + run.stderr };

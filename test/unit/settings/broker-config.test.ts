@@ -3,8 +3,9 @@
  * filled, the credential read from the variables it names), and each refusal word for word, with the field's
  * path. The PEM files it reads are written to a scratch directory removed at the end.
  */
-import { afterAll, describe, expect, test } from '@jest/globals';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { randomUUID } from 'node:crypto';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { redact } from '../../../src/common/redact.js';
@@ -16,17 +17,26 @@ import {
   parseBrokerConfig,
 } from '../../../src/settings/broker-config.js';
 
-const scratch = mkdtempSync(join(tmpdir(), 'xopero-broker-config-'));
-afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+// The scratch directory's path is known when the test tables are built; it is made in beforeAll and removed in
+// afterAll. Made at load, it stayed behind whenever a runner loaded this file but ran none of its tests (jest
+// then runs no hook; a mutation-testing run does that for each mutant these tests do not reach).
+const scratch = join(tmpdir(), `xopero-broker-config-${process.pid}-${randomUUID()}`);
+const path = (name: string) => join(scratch, name);
 const file = (name: string, text: string) => {
-  const path = join(scratch, name);
-  writeFileSync(path, text);
-  return path;
+  writeFileSync(path(name), text);
+  return path(name);
 };
-const CERT = file('server.crt', '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n');
-const KEY = file('server.key', '-----BEGIN PRIVATE KEY-----\nMIIE\n-----END PRIVATE KEY-----\n');
-const NOT_PEM = file('not.pem', 'just text\n');
-const MISSING = join(scratch, 'missing.crt');
+const CERT = path('server.crt');
+const KEY = path('server.key');
+const NOT_PEM = path('not.pem');
+const MISSING = path('missing.crt');
+beforeAll(() => {
+  mkdirSync(scratch);
+  file('server.crt', '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n');
+  file('server.key', '-----BEGIN PRIVATE KEY-----\nMIIE\n-----END PRIVATE KEY-----\n');
+  file('not.pem', 'just text\n');
+});
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 const ENV = { XOPERO_ACCESS_TOKEN: 'xo-broker-config-token-1', XO_EMAIL: ' ops@example.com ', XO_PASSWORD: 'xo-broker-config-pw-2' };
 const XOPERO = { serverUrl: 'https://backup.test', accessTokenVariable: 'XOPERO_ACCESS_TOKEN' };
