@@ -91,15 +91,26 @@ function main(): number {
     // take for a tarball): the package goes on the command line, where it is no secret.
     const args = [...GITLAB_CI_LOCAL_FLAGS, '--variable', `XOPERO_PACKAGE=${tarball}`, ...(env.NO_COLOR ? ['--no-color'] : [])];
     process.stderr.write(`gitlab-local: in ${project}: gitlab-ci-local ${args.join(' ')}\n`);
-    const pipeline = spawnSync(process.execPath, [join(ROOT, 'node_modules/gitlab-ci-local/dist/index.js'), ...args], {
-      cwd: project,
-      env,
-      stdio: 'inherit',
-    });
-    return pipeline.status ?? 1;
+    const before = new Set(fileVariableDirs());
+    try {
+      const pipeline = spawnSync(process.execPath, [join(ROOT, 'node_modules/gitlab-ci-local/dist/index.js'), ...args], {
+        cwd: project,
+        env,
+        stdio: 'inherit',
+      });
+      return pipeline.status ?? 1;
+    } finally {
+      // gitlab-ci-local 4.73.0 writes file variables to a fixed /tmp/gitlab-ci-local-file-variables-<slug>-<job id>
+      // (not TMPDIR) and leaves that directory behind after this job: the ones that appeared during it go.
+      for (const left of fileVariableDirs()) if (!before.has(left)) rmSync(join('/tmp', left), { recursive: true, force: true });
+    }
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
+}
+
+function fileVariableDirs(): string[] {
+  return existsSync('/tmp') ? readdirSync('/tmp').filter((name) => name.startsWith('gitlab-ci-local-file-variables-')) : [];
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) process.exit(main());

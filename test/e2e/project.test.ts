@@ -6,7 +6,7 @@
  */
 import { describe, expect, test } from '@jest/globals';
 import { createHash } from 'node:crypto';
-import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse, parseDocument } from 'yaml';
 import {
@@ -323,18 +323,9 @@ function previewGitlabPipeline(pipeline: string) {
     await git('commit', '-q', '-m', 'pipeline');
     await git('remote', 'add', 'origin', 'https://gitlab.example.com/acme/api.git');
     await git('symbolic-ref', 'refs/remotes/origin/HEAD', 'refs/remotes/origin/main');
-    // gitlab-ci-local 4.73.0 writes file variables to /tmp/gitlab-ci-local-file-variables-<slug>-<job id>, a
-    // fixed /tmp path (not TMPDIR), and --preview leaves the directory behind: removed here, the ones that appeared.
-    const before = new Set(fileVariableDirs());
-    try {
-      return await runProcess([join(ROOT, 'node_modules/gitlab-ci-local/dist/index.js'), '--preview'], baseEnv(), { cwd: dir });
-    } finally {
-      for (const left of fileVariableDirs()) if (!before.has(left)) rmSync(join('/tmp', left), { recursive: true, force: true });
-    }
+    return runProcess([join(ROOT, 'node_modules/gitlab-ci-local/dist/index.js'), '--preview'], baseEnv(), { cwd: dir });
   });
 }
-
-const fileVariableDirs = () => readdirSync('/tmp').filter((name) => name.startsWith('gitlab-ci-local-file-variables-undefined-'));
 
 const gitlabSnippets = snippets.filter(({ text }) => /^include:/m.test(text) && text.includes('xopero-backup@'));
 /** Every include of the component in the docs, published (`component: …/xopero-backup@…`) or from a clone (`local:`). */
