@@ -37,6 +37,10 @@ function chooseOperation(face: RunFace, settings: RunSettings): Operation {
     const earlyConnection = face.openEarlyConnection?.(settings);
     if (earlyConnection) await new Promise((resolve) => setImmediate(resolve));
     const local = await face.loadLocalRun();
+    // And one more turn once it is in: the server's answer to the client hello, which arrived while the part
+    // was compiling, is taken now, so the handshake is done before the core builds its first request instead of
+    // after (3-4 ms of the thread either way, but no longer counted in the first request's wait).
+    if (earlyConnection) await new Promise((resolve) => setImmediate(resolve));
     // reclaim: archived reads GitHub (octokit loads only when it runs).
     const listArchived = local.lazyArchivedLister(settings, face.env);
     return local.runOperation(settings, { ...options, listArchived, earlyConnection });

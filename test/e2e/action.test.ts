@@ -682,6 +682,55 @@ describe('the first connection', () => {
     });
   });
 
+  test('starts its TCP connection before node:tls loads, and TLS over that same socket', async () => {
+    world = await startWorld();
+    await withTempDir('xopero-tcp-probe-', async (dir) => {
+      // The first net connection of the run: whether node:tls was loaded when it started, and whether the first
+      // TLS connection was made over an existing socket (the `socket` option) rather than a connection of its own.
+      writeFileSync(
+        join(dir, 'probe.cjs'),
+        `const net = require('node:net'); const seen = {};
+        const connect = net.connect;
+        net.connect = function (...args) {
+          seen.tlsLoadedAtFirstTcp ??= process.moduleLoadList.includes('NativeModule tls');
+          return connect.apply(this, args);
+        };
+        require('node:module').syncBuiltinESMExports();
+        process.on('exit', () => {
+          require('node:fs').writeFileSync(process.env.PROBE_OUT, JSON.stringify(seen));
+        });
+        // node:tls is wrapped when something first asks for it (loading it here would spoil the first check).
+        const probeTls = (exported) => {
+          if (exported.__probed) return exported;
+          const tlsConnect = exported.connect;
+          exported.connect = function (options, ...more) {
+            seen.firstTlsOverSocket ??= Boolean(options && options.socket);
+            return tlsConnect.call(this, options, ...more);
+          };
+          exported.__probed = true;
+          require('node:module').syncBuiltinESMExports();
+          return exported;
+        };
+        const getBuiltin = process.getBuiltinModule;
+        process.getBuiltinModule = (id) => (id === 'node:tls' || id === 'tls' ? probeTls(getBuiltin(id)) : getBuiltin(id));
+        const { Module } = require('node:module');
+        const load = Module._load;
+        Module._load = function (request, ...rest) {
+          const exported = load.call(this, request, ...rest);
+          return request === 'node:tls' || request === 'tls' ? probeTls(exported) : exported;
+        };`,
+      );
+      const run = await action(
+        world!,
+        {},
+        { env: { NODE_OPTIONS: `--require ${join(dir, 'probe.cjs')}`, PROBE_OUT: join(dir, 'probe.json') } },
+      );
+      expect(run.code).toBe(0);
+      expect(JSON.parse(readFileSync(join(dir, 'probe.json'), 'utf8'))).toEqual({ tlsLoadedAtFirstTcp: false, firstTlsOverSocket: true });
+      expect(world!.sim.connections).toBe(2);
+    });
+  });
+
   test('a run whose first request waits for it to finish its handshakes runs to the end', async () => {
     world = await startWorld();
     // 150 ms each way: the handshakes outlast the network part's loading, so undici waits for the connection.
