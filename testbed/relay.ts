@@ -1,7 +1,8 @@
 /**
  * A TCP relay to a local server that holds every chunk `delayMs` before passing it on, each way: a network
- * with a round-trip time of 2 x delayMs, for the TCP and TLS handshakes as for the requests (the simulator's
- * own latency applies per request only). Used by the action's tests (an early connection still handshaking)
+ * with a round-trip time of 2 x delayMs, for the TLS handshake as for the requests (the simulator's own latency
+ * applies per request only). Not for the TCP handshake: the kernel accepts a connection to the relay at once, and
+ * a relay in user space cannot hold the SYN (this machine's kernel has no netem queueing discipline either). Used by the action's tests (an early connection still handshaking)
  * and by `npm run bench` (the re-run over a real-world round trip).
  */
 import { connect, createServer, type Socket } from 'node:net';
