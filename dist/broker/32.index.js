@@ -157,12 +157,12 @@ var trust = __webpack_require__(1499);
 
 
 function createProxyTransport(options, proxyUrl) {
-    const tls = { timeout: trust/* CONNECT_TIMEOUT_MS */.c, ...(0,trust/* trust */.t)(options.caCertificate) };
+    const tls = { timeout: trust/* CONNECT_TIMEOUT_MS */.cC, ...(0,trust/* trust */.tY)(options.caCertificate) };
     const agent = new ProxyAgent({
         uri: String(proxyUrl),
         keepAliveTimeout: 10_000,
         requestTls: tls,
-        proxyTls: { timeout: trust/* CONNECT_TIMEOUT_MS */.c },
+        proxyTls: { timeout: trust/* CONNECT_TIMEOUT_MS */.cC },
     });
     return {
         // undici follows no redirect by default: the next hop would receive the bearer token.

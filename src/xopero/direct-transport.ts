@@ -28,7 +28,7 @@ import { connectTimer } from '../common/timing.js';
 import { FAILURE_CODES, withRetries, type Answer } from './retry.js';
 import { type Connector, withSpareConnection } from './spare-connection.js';
 import type { TransportCore, TransportOptions, TransportRequest } from './transport-types.js';
-import { CONNECT_TIMEOUT_MS, trust } from './trust.js';
+import { settleConnection, trust } from './trust.js';
 
 const requestSent = channel(REQUEST_SENT_CHANNEL);
 
@@ -68,7 +68,7 @@ function keepAliveAgent(Base: AgentClass, connect: Connector, tlsOptions: { ca?:
   return agent;
 }
 
-/** A TLS connection, handed over once its handshake is done; ETIMEDOUT-like failure after CONNECT_TIMEOUT_MS. */
+/** A TLS connection, handed over once its handshake is done (settleConnection: the timeout and failures). */
 const connectTls: Connector = (options, callback) => {
   const timed = connectTimer(`${options.host}:${options.port}`, 'TCP+TLS');
   const socket = tls.connect({ ...options, ALPNProtocols: ['http/1.1'] });
@@ -83,27 +83,6 @@ const connectPlain: Connector = (options, callback) => {
   const socket = net.connect({ host: options.host ?? undefined, port: Number(options.port) });
   settleConnection(socket, 'connect', callback);
 };
-
-function settleConnection(socket: Socket, ready: 'connect' | 'secureConnect', callback: Parameters<Connector>[1]): void {
-  let settled = false;
-  const settle = (error: Error | null) => {
-    if (settled) return;
-    settled = true;
-    clearTimeout(timer);
-    socket.off('error', settle);
-    if (error) {
-      socket.destroy();
-      callback(error);
-    } else callback(null, socket);
-  };
-  const timer = setTimeout(() => {
-    const error = Object.assign(new Error(`Connect Timeout Error (${CONNECT_TIMEOUT_MS} ms)`), { code: FAILURE_CODES.connectTimeout });
-    settle(error);
-  }, CONNECT_TIMEOUT_MS);
-  socket.setNoDelay(true);
-  socket.once(ready, () => settle(null));
-  socket.once('error', settle);
-}
 
 /** One attempt: the whole answer as text, or the failure. */
 function sendOnce(agent: http.Agent, request: TransportRequest): Promise<Answer> {

@@ -23,7 +23,7 @@ import { connect as connectTcp, isIP } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import { connectTimer } from '../common/timing.js';
 import { chooseProxy } from './proxy.js';
-import { CONNECT_TIMEOUT_MS, trust } from './trust.js';
+import { settleConnection, trust } from './trust.js';
 
 export interface EarlyConnectionOptions {
   serverUrl: URL;
@@ -53,21 +53,19 @@ export function openEarlyConnection({ serverUrl, caCertificate, env }: EarlyConn
         servername: isIP(host) ? undefined : host,
         ALPNProtocols: ['http/1.1'],
       });
-      socket.setKeepAlive(true, 60_000).setNoDelay(true);
-      const timer = setTimeout(() => socket.destroy(), CONNECT_TIMEOUT_MS).unref();
-      socket.on('error', ignoreError);
-      socket.once('secureConnect', () => {
+      socket.setKeepAlive(true, 60_000);
+      // The same readiness rules as the transport's own connections (trust.ts); a failure is dropped here.
+      settleConnection(socket, 'secureConnect', (error) => {
+        if (error) {
+          tcp.destroy();
+          return resolve(undefined);
+        }
         timed();
-        clearTimeout(timer);
-        // Held from here on without keeping the process alive; while it connects it must, or a run waiting
-        // for it would find nothing left to wait on and end.
+        // Held from here on without keeping the process alive (while it connected it had to, or a run
+        // waiting for it would find nothing left to wait on and end), and without crashing it on an error.
+        socket.on('error', ignoreError);
         socket.unref();
         resolve(socket);
-      });
-      socket.once('close', () => {
-        clearTimeout(timer);
-        tcp.destroy();
-        resolve(undefined);
       });
     });
   // Synchronously where Node hands out built-ins that way (process.getBuiltinModule: Node 20.16 and later): an

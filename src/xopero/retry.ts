@@ -11,6 +11,7 @@
  * (direct-transport.ts says why), and one policy in one place keeps the two from drifting apart.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
+import { CONNECT_TIMEOUT_CODE } from './trust.js';
 
 export const RETRY = {
   maxRetries: 4,
@@ -43,7 +44,7 @@ export const RETRY = {
  * translation in http-errors.ts serve both.
  */
 export const FAILURE_CODES = {
-  connectTimeout: 'UND_ERR_CONNECT_TIMEOUT',
+  connectTimeout: CONNECT_TIMEOUT_CODE,
   headersTimeout: 'UND_ERR_HEADERS_TIMEOUT',
   bodyTimeout: 'UND_ERR_BODY_TIMEOUT',
 } as const;

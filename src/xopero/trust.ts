@@ -1,6 +1,40 @@
-/** How the server is trusted and how long a connection may take: shared by the transport and the early connection. */
+/** How the server is trusted and how a connection is made ready: shared by the transport and the early connection. */
+import type { Socket } from 'node:net';
 
 export const CONNECT_TIMEOUT_MS = 10_000;
+/** undici's code for a connect timeout, which both transports report (retry.ts, http-errors.ts translate it). */
+export const CONNECT_TIMEOUT_CODE = 'UND_ERR_CONNECT_TIMEOUT';
+
+/**
+ * Hands `socket` over once `ready` fires ('connect' for TCP, 'secureConnect' for TLS), or the failure: its
+ * error, its close, or a timeout after CONNECT_TIMEOUT_MS; a failed socket is destroyed. No-delay is on: every
+ * request is one write that waits for its answer.
+ */
+export function settleConnection(
+  socket: Socket,
+  ready: 'connect' | 'secureConnect',
+  callback: (error: Error | null, socket?: Socket) => void,
+): void {
+  let settled = false;
+  const closedEarly = () => settle(new Error('The connection closed before it was ready'));
+  const settle = (error: Error | null) => {
+    if (settled) return;
+    settled = true;
+    clearTimeout(timer);
+    socket.off('error', settle).off('close', closedEarly);
+    if (error) {
+      socket.destroy();
+      callback(error);
+    } else callback(null, socket);
+  };
+  const timer = setTimeout(() => {
+    settle(Object.assign(new Error(`Connect Timeout Error (${CONNECT_TIMEOUT_MS} ms)`), { code: CONNECT_TIMEOUT_CODE }));
+  }, CONNECT_TIMEOUT_MS);
+  socket.setNoDelay(true);
+  socket.once(ready, () => settle(null));
+  socket.once('error', settle);
+  socket.once('close', closedEarly);
+}
 
 /**
  * TLS trust for the Xopero ONE server. Verification is always on.
