@@ -68,9 +68,15 @@ export function openEarlyConnection({ serverUrl, caCertificate, env }: EarlyConn
         resolve(socket);
       });
     });
-  // Synchronously where Node hands out built-ins that way (process.getBuiltinModule: Node 20.16 and later): an
-  // import() of node:tls resolves only after the network part's files are in (measured on Node 24: the
-  // handshake began 23 ms after main instead of at once).
-  const tls = process.getBuiltinModule?.('node:tls');
-  return tls ? connect(tls) : import('node:tls').then(connect);
+  // node:net sends the SYN in its next tick (for an address; a name's DNS lookup starts at once, in the thread
+  // pool), so TLS is loaded in the tick after that one: loaded here and now, it would hold the SYN back until
+  // it is done. Then synchronously where Node hands out built-ins that way (process.getBuiltinModule: Node
+  // 20.16 and later): an import() of node:tls resolves only after the network part's files are in (measured on
+  // Node 24: the handshake began 23 ms after main instead of at once).
+  return new Promise((resolve) =>
+    process.nextTick(() => {
+      const tls = process.getBuiltinModule?.('node:tls');
+      resolve(tls ? connect(tls) : import('node:tls').then(connect));
+    }),
+  );
 }

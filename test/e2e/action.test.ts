@@ -682,7 +682,7 @@ describe('the first connection', () => {
     });
   });
 
-  test('starts its TCP connection before node:tls loads, and TLS over that same socket', async () => {
+  test('has its TCP connection under way before node:tls loads, and TLS over that same socket', async () => {
     world = await startWorld();
     await withTempDir('xopero-tcp-probe-', async (dir) => {
       // The first net connection of the run: whether node:tls was loaded when it started, and whether the first
@@ -691,9 +691,12 @@ describe('the first connection', () => {
         join(dir, 'probe.cjs'),
         `const net = require('node:net'); const seen = {};
         const connect = net.connect;
+        let firstTcp;
         net.connect = function (...args) {
           seen.tlsLoadedAtFirstTcp ??= process.moduleLoadList.includes('NativeModule tls');
-          return connect.apply(this, args);
+          const socket = connect.apply(this, args);
+          firstTcp ??= socket;
+          return socket;
         };
         require('node:module').syncBuiltinESMExports();
         process.on('exit', () => {
@@ -702,6 +705,11 @@ describe('the first connection', () => {
         // node:tls is wrapped when something first asks for it (loading it here would spoil the first check).
         const probeTls = (exported) => {
           if (exported.__probed) return exported;
+          // Whether the kernel had the connection (a local port) when node:tls was asked for: net.connect only
+          // schedules it, and a synchronous load right after would hold it back.
+          const local = {};
+          firstTcp?._handle?.getsockname?.(local);
+          seen.tcpUnderWayAtTlsLoad = (local.port ?? 0) > 0;
           const tlsConnect = exported.connect;
           exported.connect = function (options, ...more) {
             seen.firstTlsOverSocket ??= Boolean(options && options.socket);
@@ -726,7 +734,11 @@ describe('the first connection', () => {
         { env: { NODE_OPTIONS: `--require ${join(dir, 'probe.cjs')}`, PROBE_OUT: join(dir, 'probe.json') } },
       );
       expect(run.code).toBe(0);
-      expect(JSON.parse(readFileSync(join(dir, 'probe.json'), 'utf8'))).toEqual({ tlsLoadedAtFirstTcp: false, firstTlsOverSocket: true });
+      expect(JSON.parse(readFileSync(join(dir, 'probe.json'), 'utf8'))).toEqual({
+        tlsLoadedAtFirstTcp: false,
+        tcpUnderWayAtTlsLoad: true,
+        firstTlsOverSocket: true,
+      });
       expect(world!.sim.connections).toBe(2);
     });
   });
