@@ -21,7 +21,7 @@
  * action run has XOPERO_TIMING=1 and a --require probe, so each case also reports the time from the action's
  * 'main finished' to the process being gone (seen from here); both cost the action side, not the baseline.
  * `--rtt MS` (default 20, 0 leaves it out) adds the re-run and its baseline through a TCP relay with that round-trip time
- * (testbed/relay.ts), where the TLS handshake and the requests cost round trips as on a real network (the TCP handshake does not).
+ * (testbed/relay.ts), where the TCP and TLS handshakes and the requests cost round trips as on a real network.
  * The cases live in scripts/bench/: action.ts (and action-report.ts, its report), sweep.ts, shards.ts and
  * gitlab.ts; `--broker` adds the broker under a burst (broker.ts; alone: `npm run bench:broker`); options.ts reads the flags. This file runs them in that order and prints one report.
  * Adding an action case: see scripts/bench/action.ts.

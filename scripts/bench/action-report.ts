@@ -169,7 +169,7 @@ export function actionReport(
   );
   if (relay) {
     print(
-      `                the ${RTT} ms round-trip cases go through a TCP relay holding every chunk ${RTT / 2} ms each way (--rtt; the TLS handshake pays it too, the TCP handshake does not)`,
+      `                the ${RTT} ms round-trip cases go through a TCP relay holding every chunk ${RTT / 2} ms each way (--rtt; the TCP and TLS handshakes pay it too)`,
     );
   }
   print(

@@ -183,9 +183,9 @@ export async function measureActionCases(): Promise<ActionMeasurements> {
   const machineExtraCa = process.env.NODE_EXTRA_CA_CERTS;
   const caPem = readFileSync(caPath, 'utf8');
   /**
-   * The --rtt cases reach the simulator through a relay that delays every chunk RTT / 2 each way, so that the TLS
-   * handshake and every request cost a round trip as on a real network (the simulator's latency applies per request
-   * only). The TCP handshake does not: the relay's kernel accepts the connection at once (testbed/relay.ts).
+   * The --rtt cases reach the simulator through a relay that delays every chunk RTT / 2 each way, so that the TCP
+   * and TLS handshakes and every request cost a round trip as on a real network (the simulator's latency applies
+   * per request only; the TCP handshake is modelled: testbed/relay.ts).
    */
   const relay = RTT > 0 ? await startSlowRelay(Number(new URL(url).port), RTT / 2) : undefined;
 
