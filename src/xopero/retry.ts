@@ -13,6 +13,17 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CONNECT_TIMEOUT_CODE } from './trust.js';
 
+/**
+ * The codes of the transports' own failures. Both use undici's names for them (the proxy transport's errors
+ * come from undici; the direct transport gives its timeouts the same codes), so one list below and one
+ * translation in http-errors.ts serve both.
+ */
+export const FAILURE_CODES = {
+  connectTimeout: CONNECT_TIMEOUT_CODE,
+  headersTimeout: 'UND_ERR_HEADERS_TIMEOUT',
+  bodyTimeout: 'UND_ERR_BODY_TIMEOUT',
+} as const;
+
 export const RETRY = {
   maxRetries: 4,
   minTimeoutMs: 300,
@@ -32,22 +43,9 @@ export const RETRY = {
     'EPIPE',
     'ETIMEDOUT',
     'UND_ERR_SOCKET',
-    'UND_ERR_CONNECT_TIMEOUT',
-    'UND_ERR_HEADERS_TIMEOUT',
-    'UND_ERR_BODY_TIMEOUT',
+    ...Object.values(FAILURE_CODES),
   ],
 };
-
-/**
- * The codes of the transports' own failures. Both use undici's names for them (the proxy transport's errors
- * come from undici; the direct transport gives its timeouts the same codes), so one list above and one
- * translation in http-errors.ts serve both.
- */
-export const FAILURE_CODES = {
-  connectTimeout: CONNECT_TIMEOUT_CODE,
-  headersTimeout: 'UND_ERR_HEADERS_TIMEOUT',
-  bodyTimeout: 'UND_ERR_BODY_TIMEOUT',
-} as const;
 
 /** Narrower rules than RETRY's, for a server where not every failure is safe to repeat (see the file comment). */
 export interface RetryRules {
