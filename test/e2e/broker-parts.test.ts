@@ -7,12 +7,13 @@ import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BrokerConfigError, parseBrokerConfig, type BrokerConfig, type IssuerConfig } from '../../src/settings/broker-config.js';
+import { parseBrokerConfig, type BrokerConfig, type IssuerConfig } from '../../src/settings/broker-config.js';
 import { checkOwner, checkWorkflow, choosePlan } from '../../src/hosts/broker/policy.js';
 import { ReplayCache, RepositoryRateLimit, RunSlots } from '../../src/hosts/broker/limits.js';
 import { Refusal } from '../../src/hosts/broker/refusal.js';
 import { TokenVerifier, type Caller } from '../../src/hosts/broker/verify.js';
 import { FakeIssuer } from '../../testbed/oidc-issuer.js';
+import { brokerConfigProblem } from '../unit/settings/helpers.js';
 import { DEFAULT_CERT_DIR, ensureCertificates } from '../../testbed/simulator/index.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'xopero-broker-parts-'));
@@ -32,15 +33,7 @@ function config(overrides: Record<string, unknown> = {}): Record<string, unknown
 }
 
 /** The one line a bad config fails with. */
-function problem(value: Record<string, unknown>, env: NodeJS.ProcessEnv = ENV): string {
-  try {
-    parseBrokerConfig(value, env);
-  } catch (error) {
-    expect(error).toBeInstanceOf(BrokerConfigError);
-    return (error as Error).message;
-  }
-  throw new Error('the config was accepted');
-}
+const problem = (value: Record<string, unknown>, env: NodeJS.ProcessEnv = ENV) => brokerConfigProblem(value, env);
 
 describe('the config file', () => {
   beforeAll(() => ensureCertificates());

@@ -16,6 +16,7 @@ import {
   loadBrokerConfig,
   parseBrokerConfig,
 } from '../../../src/settings/broker-config.js';
+import { brokerConfigProblem } from './helpers.js';
 
 // The scratch directory's path is known when the test tables are built; it is made in beforeAll and removed in
 // afterAll. Made at load, it stayed behind whenever a runner loaded this file but ran none of its tests (jest
@@ -54,15 +55,7 @@ const config = (overrides: Record<string, unknown> = {}): Record<string, unknown
 });
 
 /** The one line a bad config fails with. */
-function problem(value: unknown, env: NodeJS.ProcessEnv = ENV): string {
-  try {
-    parseBrokerConfig(value, env);
-  } catch (error) {
-    expect(error).toBeInstanceOf(BrokerConfigError);
-    return (error as Error).message;
-  }
-  throw new Error('the config was accepted');
-}
+const problem = (value: unknown, env: NodeJS.ProcessEnv = ENV) => brokerConfigProblem(value, env);
 
 const DEFAULT_LIMITS = {
   maxBodyBytes: 16384,

@@ -1,7 +1,11 @@
-/** What the settings tests share: a valid set of inputs, and one way to look at a refusal (its input and whole message). */
+/**
+ * What the settings tests share: a valid set of inputs, and one way to look at a refusal (its input and whole
+ * message); for the broker's config file (src/settings/broker-config.ts), its one line.
+ */
 import { expect } from '@jest/globals';
 import { InputError } from '../../../src/common/errors.js';
 import type { HostWords } from '../../../src/common/words.js';
+import { BrokerConfigError, parseBrokerConfig } from '../../../src/settings/broker-config.js';
 import { parseSettings, type RawInputs } from '../../../src/settings/settings.js';
 
 /** A single-repository run with email and password: each test changes what it is about. */
@@ -22,4 +26,15 @@ export function refusal(raw: RawInputs, words?: HostWords): { input: string; mes
     return { input: (error as InputError).input, message: (error as Error).message };
   }
   throw new Error('expected an InputError');
+}
+
+/** parseBrokerConfig(value, env) must refuse with a BrokerConfigError: the one line it fails with. */
+export function brokerConfigProblem(value: unknown, env: NodeJS.ProcessEnv): string {
+  try {
+    parseBrokerConfig(value, env);
+  } catch (error) {
+    expect(error).toBeInstanceOf(BrokerConfigError);
+    return (error as Error).message;
+  }
+  throw new Error('the config was accepted');
 }
