@@ -143,7 +143,7 @@ export function transportError(
       case 'CERT_HAS_EXPIRED':
         return `the TLS certificate of ${host} has expired: renew it on the server`;
       default:
-        return `the connection to ${host} failed on POST ${endpoint.path} (${code ?? err.message})`;
+        return `the connection to ${host} failed on POST ${endpoint.path} (${code ?? err.message}): re-run; if it persists, check ${serverUrl} and the network between this runner and the server`;
     }
   })();
   return new XoperoError(`Cannot reach Xopero ONE: ${reason}.`);

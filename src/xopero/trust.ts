@@ -16,7 +16,8 @@ export function settleConnection(
   callback: (error: Error | null, socket?: Socket) => void,
 ): void {
   let settled = false;
-  const closedEarly = () => settle(new Error('The connection closed before it was ready'));
+  // Named as Node names a connection dropped during the TLS handshake: retried, and reported, as that is.
+  const closedEarly = () => settle(Object.assign(new Error('The connection closed before it was ready'), { code: 'ECONNRESET' }));
   const settle = (error: Error | null) => {
     if (settled) return;
     settled = true;
