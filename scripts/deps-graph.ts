@@ -1,12 +1,13 @@
 /**
  * Draws src/'s imports collapsed to its folders (docs/architecture-imports.md, a Mermaid flowchart): one arrow
- * per pair of folders that import each other, labelled with the number of imports. The entry files
- * (src/index.ts, cli.ts, main.ts, report-entry.ts) are one box, "entry". `npm run deps:graph` writes it;
- * `npm run deps` (dependency-cruiser with .dependency-cruiser.cjs) is the check that fails on an upward import
- * or a circle.
+ * per pair of folders that import each other, labelled with the number of imports. The files directly in src/
+ * (the entry files) are one box, "entry"; a file in a nested folder (src/hosts/broker/) counts for its top folder.
+ * `npm run deps:graph` writes it; `npm run deps:graph -- --check` (run by .ci/run) fails when the file is not what
+ * the code draws, so the picture cannot go stale. `npm run deps` (dependency-cruiser with
+ * .dependency-cruiser.cjs) is the check that fails on an upward import or a circle.
  */
 import { execFileSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const ROOT = join(import.meta.dirname, '..');
@@ -17,10 +18,14 @@ interface Cruise {
 }
 
 const floorOf = (path: string) => {
-  const match = /^src\/(?:([^/]+)\/)?[^/]+$/.exec(path);
+  const match = /^src\/(?:([^/]+)\/)?(?:[^/]+\/)*[^/]+$/.exec(path);
   if (!match) return undefined;
   return match[1] ?? 'entry';
 };
+const entryFiles = readdirSync(join(ROOT, 'src'), { withFileTypes: true })
+  .filter((entry) => entry.isFile() && entry.name.endsWith('.ts'))
+  .map((entry) => entry.name)
+  .sort();
 
 const json = execFileSync(
   join(ROOT, 'node_modules/.bin/depcruise'),
@@ -49,7 +54,8 @@ const lines = [
   '',
   'Written by `npm run deps:graph` (dependency-cruiser, collapsed to the folders by scripts/deps-graph.ts); do not edit.',
   '`npm run deps` fails on an import that goes up this stack or on any circle. An arrow is labelled with the number of',
-  'import statements it stands for; "entry" is src/index.ts, cli.ts, main.ts and report-entry.ts.',
+  `import statements it stands for (a nested folder such as hosts/broker/ counts for its top folder); "entry" is`,
+  `the files directly in src/: ${entryFiles.join(', ')}.`,
   '',
   '```mermaid',
   'flowchart TD',
@@ -59,5 +65,14 @@ const lines = [
   '',
 ];
 const target = join(ROOT, 'docs/architecture-imports.md');
-writeFileSync(target, lines.join('\n'));
-console.log(`wrote ${target}: ${sorted.length} folder-to-folder arrows`);
+const drawn = lines.join('\n');
+if (process.argv.includes('--check')) {
+  if (readFileSync(target, 'utf8') !== drawn) {
+    console.error(`${target} is stale: the imports changed. Run 'npm run deps:graph' and commit it.`);
+    process.exit(1);
+  }
+  console.log(`${target} is up to date: ${sorted.length} folder-to-folder arrows`);
+} else {
+  writeFileSync(target, drawn);
+  console.log(`wrote ${target}: ${sorted.length} folder-to-folder arrows`);
+}

@@ -228,7 +228,7 @@ export const OPTIONS: OptionSpec[] = [
     value: 'URL',
     env: 'XOPERO_SERVER_URL',
     group: 'where',
-    help: 'Xopero ONE Management Service address (required)',
+    help: 'Xopero ONE Management Service address (required unless --broker-url)',
   },
   {
     flag: 'ca-certificate',

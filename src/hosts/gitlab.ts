@@ -50,11 +50,12 @@ export const gitlabHost: Host = {
   logLine: gitlabLogLine,
   log: gitlabLog,
   fail: (problems, streams) => plainFail(gitlabHost)(problems, streams),
-  // GitLab mints a job's tokens only as the job names them: the CI/CD component does it when broker_url is set.
+  // GitLab mints a job's tokens only as the job names them: the CI/CD component's job does (id_tokens:), a job
+  // of the user's own that runs the CLI must.
   idToken: async ({ env, words }) =>
     idTokenFromEnvironment(
       env,
       words,
-      "add `id_tokens: { XOPERO_ID_TOKEN: { aud: <the broker's audience> } }` to the job (the CI/CD component adds it when broker_url is set).",
+      "add `id_tokens: { XOPERO_ID_TOKEN: { aud: <the broker's audience> } }` to the job (the CI/CD component's job has it).",
     ),
 };

@@ -81,7 +81,7 @@ export interface BrokerConfig {
 export class BrokerConfigError extends XoperoError {}
 
 export const ASYMMETRIC_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'];
-/** The protocol's body limit (broker-protocol: over 16 KiB -> 413). */
+/** The protocol's body limit (docs/broker.md, Configuration reference: over 16 KiB -> 413). */
 export const MAX_BODY_BYTES = 16 * 1024;
 
 const DEFAULT_LIMITS: BrokerLimits = {

@@ -1,4 +1,4 @@
-/** A request the broker answers with an error document (broker-protocol.md): status, snake_case code, one line. */
+/** A request the broker answers with an error document (docs/broker.md, How it works): status, snake_case code, one line. */
 export class Refusal extends Error {
   constructor(
     readonly status: number,

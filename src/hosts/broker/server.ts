@@ -1,5 +1,5 @@
 /**
- * The broker's HTTPS server (broker-protocol.md): `GET /healthz`, `GET /.well-known/xopero-broker` and
+ * The broker's HTTPS server (docs/broker.md, How it works): `GET /healthz`, `GET /.well-known/xopero-broker` and
  * `POST /v1/protect`. A protect request passes, in this order: the body limit, the token (verify.ts), the body's
  * fields, the replay cache, the policy (policy.ts), the repository's rate limit and a run slot (limits.ts); only
  * then is the token recorded as used and the core run, for exactly the repository the token names, with
@@ -41,7 +41,7 @@ export interface RunningBroker {
   stop(): Promise<void>;
 }
 
-/** The body's fields (broker-protocol.md); any other field is refused, never read. */
+/** The body's fields (docs/broker.md, How it works); any other field is refused, never read. */
 interface ProtectRequest {
   mode: 'ensure' | 'check';
   dryRun: boolean;
