@@ -31,8 +31,22 @@ export async function openInChromium(file: string, viewport = { width: 1280, hei
   const profile = join(dir, 'p');
   const temp = join(dir, 't');
   mkdirSync(temp);
+  // A launch or a page that fails (or times out) must not leave Chromium running or its directory behind: the
+  // caller gets no WatchedPage to close then.
+  let context: BrowserContext | undefined;
+  try {
+    context = await launch(profile, temp, viewport);
+    return await watch(context, file, dir);
+  } catch (error) {
+    await context?.close().catch(() => undefined);
+    rmSync(dir, { recursive: true, force: true });
+    throw error;
+  }
+}
+
+function launch(profile: string, temp: string, viewport: { width: number; height: number }): Promise<BrowserContext> {
   // Playwright takes the profile directory as an argument and passes it as --user-data-dir itself.
-  const context = await chromium.launchPersistentContext(profile, {
+  return chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless: true,
     viewport,
@@ -47,6 +61,10 @@ export async function openInChromium(file: string, viewport = { width: 1280, hei
       '--no-first-run',
     ],
   });
+}
+
+/** Opens `file` in `context`, everything it does on record; closing it closes the browser and removes `dir`. */
+async function watch(context: BrowserContext, file: string, dir: string): Promise<WatchedPage> {
   const url = pathToFileURL(file).href;
   const watched: WatchedPage = {
     page: context.pages()[0] ?? (await context.newPage()),

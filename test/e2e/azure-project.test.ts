@@ -7,9 +7,8 @@
  * that mode, so the detach is driven through runOperation (the core every host calls) with the settings that
  * mode gives (`operation: 'release'`). Once the release modes are in, these become CLI runs like the others.
  */
-import { afterAll, afterEach, describe, expect, test } from '@jest/globals';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { afterEach, describe, expect, test } from '@jest/globals';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CLI_ENTRY, baseEnv, errorLines, runAction, runProcess, type ProcessResult } from '../../testbed/harness.js';
 import { EMAIL, PASSWORD, startWorld, type World } from '../../testbed/fixtures.js';
@@ -19,6 +18,7 @@ import { silentLog } from '../../src/core/log.js';
 import { runOperation } from '../../src/core/run.js';
 import { textReport } from '../../src/report/report.js';
 import { parseSettings, type Settings } from '../../src/settings/settings.js';
+import { scratchFolder } from '../scratch.js';
 
 let world: World | undefined;
 afterEach(async () => {
@@ -26,8 +26,7 @@ afterEach(async () => {
   world = undefined;
 });
 
-const scratch = mkdtempSync(join(tmpdir(), 'xopero-azure-project-'));
-afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+const scratch = scratchFolder('xopero-azure-project-');
 
 interface ProjectWorld extends World {
   project: SimAzureProject;
@@ -47,7 +46,7 @@ async function cli(w: World, args: string[], env: Record<string, string> = {}): 
   const result = await runProcess(
     [CLI_ENTRY, '--server-url', w.url, '--organization', 'contoso', ...args],
     baseEnv({ XOPERO_EMAIL: EMAIL, XOPERO_PASSWORD: PASSWORD, NODE_EXTRA_CA_CERTS: w.sim.caCertPath, ...env }),
-    { cwd: mkdtempSync(join(scratch, 'run-')) },
+    { cwd: mkdtempSync(join(scratch(), 'run-')) },
   );
   return { ...result, all: result.stdout + result.stderr };
 }

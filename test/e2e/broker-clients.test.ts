@@ -10,14 +10,12 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { runAction, runCli, type ActionResult } from '../../testbed/harness.js';
 import { expectOneLineFailure } from '../../testbed/expectations.js';
 import { EMAIL, PASSWORD, startWorld, type World } from '../../testbed/fixtures.js';
 import { FakeIssuer, githubClaims } from '../../testbed/oidc-issuer.js';
 import { AUDIENCE, BROKER_ENTRY, brokerEnv, startBroker, writeBrokerConfig, type BrokerProcess } from '../../testbed/broker-process.js';
+import { scratchFolder } from '../scratch.js';
 
 const REQUEST_TOKEN = 'runner-request-token-of-the-test';
 
@@ -79,7 +77,7 @@ const shown = (run: ActionResult) =>
   ].join('\n');
 
 describe('the action through the broker', () => {
-  const scratch = mkdtempSync(join(tmpdir(), 'xopero-action-broker-'));
+  const scratch = scratchFolder('xopero-action-broker-');
   let world: World;
   let issuer: FakeIssuer;
   let broker: BrokerProcess;
@@ -89,7 +87,7 @@ describe('the action through the broker', () => {
     world = await startWorld();
     issuer = await FakeIssuer.start();
     tokens = await startTokenService(issuer);
-    broker = await startBroker([BROKER_ENTRY, '--config', writeBrokerConfig(scratch, world, issuer)], brokerEnv(world));
+    broker = await startBroker([BROKER_ENTRY, '--config', writeBrokerConfig(scratch(), world, issuer)], brokerEnv(world));
   });
 
   afterAll(async () => {
@@ -100,7 +98,6 @@ describe('the action through the broker', () => {
     await tokens?.stop();
     await issuer?.stop();
     await world?.sim.stop();
-    rmSync(scratch, { recursive: true, force: true });
   });
 
   const brokerRun = (env: Record<string, string> = tokens.env()) =>

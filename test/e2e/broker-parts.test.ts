@@ -4,8 +4,7 @@
  * and Bitbucket's claims name the repository (tokens from the fake issuer, verified by the real verifier).
  */
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseBrokerConfig, type BrokerConfig, type IssuerConfig } from '../../src/settings/broker-config.js';
 import { checkOwner, checkWorkflow, choosePlan } from '../../src/hosts/broker/policy.js';
@@ -15,9 +14,9 @@ import { TokenVerifier, type Caller } from '../../src/hosts/broker/verify.js';
 import { FakeIssuer } from '../../testbed/oidc-issuer.js';
 import { brokerConfigProblem } from '../unit/settings/helpers.js';
 import { DEFAULT_CERT_DIR, ensureCertificates } from '../../testbed/simulator/index.js';
+import { scratchFolder } from '../scratch.js';
 
-const scratch = mkdtempSync(join(tmpdir(), 'xopero-broker-parts-'));
-afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+const scratch = scratchFolder('xopero-broker-parts-');
 
 const ENV = { XOPERO_ACCESS_TOKEN: 'xo-access-token-for-tests' };
 
@@ -103,7 +102,7 @@ describe('the config file', () => {
 
   test('a file that is not JSON fails in one line naming the file', async () => {
     const { loadBrokerConfig } = await import('../../src/settings/broker-config.js');
-    const file = join(scratch, 'broken.json');
+    const file = join(scratch(), 'broken.json');
     writeFileSync(file, '{ "audience": ');
     expect(() => loadBrokerConfig(file, ENV)).toThrow(new RegExp(`^The broker config '${file}' is not JSON: `));
   });

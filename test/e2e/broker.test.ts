@@ -5,9 +5,7 @@
  * code, one audit line, and not one request to Xopero ONE; SIGTERM lets a run in flight finish, then exits 0.
  */
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { SignJWT, UnsecuredJWT, base64url } from 'jose';
 import { Agent } from 'undici';
 import { CLI_ENTRY, TEST_NODE, runCli, runCommand } from '../../testbed/harness.js';
@@ -17,6 +15,7 @@ import { fetchBrokerAudience } from '../../src/hosts/broker-client.js';
 import { parseBrokerClientSettings } from '../../src/settings/broker-client.js';
 import { ACTION_WORDS } from '../../src/common/words.js';
 import { AUDIENCE, BROKER_ENTRY, brokerEnv, startBroker, writeBrokerConfig, type BrokerProcess } from '../../testbed/broker-process.js';
+import { scratchFolder } from '../scratch.js';
 
 /** The broker's answer: the outcome, or the error document (broker-protocol.md). */
 interface BrokerAnswer {
@@ -24,10 +23,9 @@ interface BrokerAnswer {
   error?: { code: string; message: string };
 }
 
-const scratch = mkdtempSync(join(tmpdir(), 'xopero-broker-'));
-afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+const scratch = scratchFolder('xopero-broker-');
 const writeConfig = (world: World, issuer: FakeIssuer, overrides: Record<string, unknown> = {}) =>
-  writeBrokerConfig(scratch, world, issuer, overrides);
+  writeBrokerConfig(scratch(), world, issuer, overrides);
 
 /** One HTTP client for the tests' own requests to the broker: keep-alive, the test CA trusted. */
 let http: Agent;

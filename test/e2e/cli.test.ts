@@ -3,14 +3,14 @@
  * runs it, against the simulator over HTTPS with its own CA. Flags and XOPERO_* variables in; a text report
  * or --json out; exit 0 done, 1 failed, 2 usage error; GitLab CI defaults, sections and the dotenv file.
  */
-import { afterAll, afterEach, describe, expect, test } from '@jest/globals';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { afterEach, describe, expect, test } from '@jest/globals';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { flagOfInput } from '../../src/hosts/cli-args.js';
 import { INPUT_NAMES } from '../../src/settings/settings.js';
 import { ROOT, runCli, type CliResult } from '../../testbed/harness.js';
 import { EMAIL, PASSWORD, count, startWorld, type World } from '../../testbed/fixtures.js';
+import { scratchFolder } from '../scratch.js';
 
 let world: World | undefined;
 afterEach(async () => {
@@ -18,10 +18,9 @@ afterEach(async () => {
   world = undefined;
 });
 
-const scratch = mkdtempSync(join(tmpdir(), 'xopero-cli-'));
-afterAll(() => rmSync(scratch, { recursive: true, force: true }));
-/** A fresh directory under this file's scratch directory. */
-const freshDir = () => mkdtempSync(join(scratch, 'run-'));
+const scratch = scratchFolder('xopero-cli-');
+/** A fresh directory under this file's scratch() directory. */
+const freshDir = () => mkdtempSync(join(scratch(), 'run-'));
 
 const SECRET_INPUTS = ['email', 'password', 'access-token', 'github-token'];
 const VERSION = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;

@@ -4,9 +4,8 @@
  * flight, names carrying runner commands or terminal escapes, answers that break the documented shapes, and
  * SIGINT/SIGTERM during the synchronization wait.
  */
-import { afterAll, afterEach, describe, expect, test } from '@jest/globals';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { afterEach, describe, expect, test } from '@jest/globals';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   ACTION_ENTRY,
@@ -23,14 +22,14 @@ import {
 } from '../../testbed/harness.js';
 import { EMAIL, PASSWORD, count, startWorld, type World } from '../../testbed/fixtures.js';
 import type { RequestRecord } from '../../testbed/simulator/index.js';
+import { scratchFolder } from '../scratch.js';
 
 let world: World | undefined;
 afterEach(async () => {
   await world?.sim.stop();
   world = undefined;
 });
-const scratch = mkdtempSync(join(tmpdir(), 'xopero-hardening-'));
-afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+const scratch = scratchFolder('xopero-hardening-');
 
 const ACTIVATE = '/git/repositories/activate';
 const ATTACH = '/plans/attachgitrepository';
@@ -42,7 +41,7 @@ async function action(w: World, inputs: Record<string, string> = {}, repository?
 }
 
 async function cli(w: World, args: string[], env: Record<string, string> = {}) {
-  const cwd = mkdtempSync(join(scratch, 'cli-'));
+  const cwd = mkdtempSync(join(scratch(), 'cli-'));
   const run = await runProcess(
     [CLI_ENTRY, ...args],
     baseEnv({ XOPERO_EMAIL: EMAIL, XOPERO_PASSWORD: PASSWORD, NODE_EXTRA_CA_CERTS: w.sim.caCertPath, ...env }),
@@ -315,7 +314,7 @@ describe('cancellation during the synchronization wait', () => {
   test('action, SIGTERM: the group is closed, one line says so, outputs and summary written, exit 143', async () => {
     world = await startWorld({ syncDurationMs: 120_000 });
     world.sim.addRepository(world.orgId, { name: 'acme/new-service', pendingSync: true, isProtected: false });
-    const dir = mkdtempSync(join(scratch, 'action-'));
+    const dir = mkdtempSync(join(scratch(), 'action-'));
     const outputFile = join(dir, 'output');
     const summaryFile = join(dir, 'summary');
     writeFileSync(outputFile, '');
@@ -346,7 +345,7 @@ describe('cancellation during the synchronization wait', () => {
   test('CLI in GitLab, SIGINT: the section is closed, one line says so, exit 130', async () => {
     world = await startWorld({ syncDurationMs: 120_000 });
     world.sim.addRepository(world.orgId, { name: 'acme/new-service', pendingSync: true, isProtected: false });
-    const cwd = mkdtempSync(join(scratch, 'cli-'));
+    const cwd = mkdtempSync(join(scratch(), 'cli-'));
     const env = baseEnv({
       XOPERO_EMAIL: EMAIL,
       XOPERO_PASSWORD: PASSWORD,
@@ -370,7 +369,7 @@ describe('cancellation during the synchronization wait', () => {
     world = await startWorld({ syncDurationMs: 120_000 });
     const { sim } = world;
     sim.addRepository(world.orgId, { name: 'acme/new-service', pendingSync: true, isProtected: false });
-    const cwd = mkdtempSync(join(scratch, 'cli-'));
+    const cwd = mkdtempSync(join(scratch(), 'cli-'));
     const env = baseEnv({ XOPERO_EMAIL: EMAIL, XOPERO_PASSWORD: PASSWORD, NODE_EXTRA_CA_CERTS: sim.caCertPath });
     let hanging: RequestRecord | undefined;
     // Once the synchronization started, the next poll is held at the server: the signal comes while it is out.

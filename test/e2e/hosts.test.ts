@@ -4,15 +4,15 @@
  * the host makes of the output is read the way the host reads it: Azure's logging commands are parsed and
  * unescaped as the agent does; Bitbucket's files are read back as a later step would.
  */
-import { afterAll, afterEach, describe, expect, test } from '@jest/globals';
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { afterEach, describe, expect, test } from '@jest/globals';
+import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { CLI_ENTRY, TEST_NODE, baseEnv, runCommand, runProcess, type ProcessResult } from '../../testbed/harness.js';
 import { EMAIL, PASSWORD, startWorld, type World } from '../../testbed/fixtures.js';
 import { applyAzureDefaults, escapeData, escapeProperty, organizationFromCollectionUri } from '../../src/hosts/azure.js';
 import { azureLogLine } from '../../src/common/neutralize.js';
 import type { RawInputs } from '../../src/settings/settings.js';
+import { scratchFolder } from '../scratch.js';
 
 let world: World | undefined;
 afterEach(async () => {
@@ -20,9 +20,8 @@ afterEach(async () => {
   world = undefined;
 });
 
-const scratch = mkdtempSync(join(tmpdir(), 'xopero-hosts-'));
-afterAll(() => rmSync(scratch, { recursive: true, force: true }));
-const freshDir = () => mkdtempSync(join(scratch, 'run-'));
+const scratch = scratchFolder('xopero-hosts-');
+const freshDir = () => mkdtempSync(join(scratch(), 'run-'));
 
 interface HostRun extends ProcessResult {
   cwd: string;

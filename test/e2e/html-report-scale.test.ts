@@ -10,14 +10,14 @@
  * The bounds are generous, for a loaded 2-core machine; the figures measured are printed and kept in
  * docs/html-report.md.
  */
-import { afterAll, afterEach, describe, expect, test } from '@jest/globals';
-import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { afterEach, describe, expect, test } from '@jest/globals';
+import { mkdirSync, mkdtempSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { RESULT_FORMAT_VERSION, shardOf } from '../../src/core/shard.js';
 import { CLI_ENTRY, baseEnv, runProcess } from '../../testbed/harness.js';
 import { openInChromium, type WatchedPage } from '../../testbed/browser.js';
+import { scratchFolder } from '../scratch.js';
 
 const REPOSITORIES = 100_000;
 const SHARDS = 10;
@@ -29,8 +29,7 @@ afterEach(async () => {
   await opened?.close();
   opened = undefined;
 });
-const scratch = mkdtempSync(join(tmpdir(), 'xopero-html-scale-'));
-afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+const scratch = scratchFolder('xopero-html-scale-');
 
 type Kind = 'failed' | 'stale' | 'activated' | 'attached' | 'unchanged';
 
@@ -99,7 +98,7 @@ function writeResultFiles(dir: string, now: number): { failed: number; stale: nu
 
 describe('the HTML report of 100,000 repositories over 10 shards', () => {
   test('at most 8 MiB, interactive soon after opening, a search updates quickly', async () => {
-    const dir = mkdtempSync(join(scratch, 'run-'));
+    const dir = mkdtempSync(join(scratch(), 'run-'));
     const totals = writeResultFiles(dir, Date.now());
     const started = performance.now();
     const merged = await runProcess([CLI_ENTRY, 'report', '--html', 'report.html', '--markdown', 'report.md', 'results'], baseEnv(), {

@@ -5,9 +5,8 @@
  * age work by mouse and keyboard, names that look like markup stay text, and the page makes no request and
  * logs no error. The screenshot in docs/images/html-report.png is made here (with XOPERO_SCREENSHOT=1).
  */
-import { afterAll, afterEach, describe, expect, test } from '@jest/globals';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { afterEach, describe, expect, test } from '@jest/globals';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CLI_ENTRY, ROOT, baseEnv, runAction, runProcess } from '../../testbed/harness.js';
 
@@ -20,6 +19,7 @@ const pageData = (html: string) =>
   };
 import { EMAIL, PASSWORD, startWorld, type World } from '../../testbed/fixtures.js';
 import { openInChromium, type WatchedPage } from '../../testbed/browser.js';
+import { scratchFolder } from '../scratch.js';
 
 const HOUR = 3600_000;
 const IMG_NAME = 'acme/<img src=x onerror=alert(1)>';
@@ -46,8 +46,7 @@ afterEach(async () => {
   await world?.sim.stop();
   world = undefined;
 });
-const scratch = mkdtempSync(join(tmpdir(), 'xopero-html-'));
-afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+const scratch = scratchFolder('xopero-html-');
 
 const cli = (args: string[], cwd: string) =>
   runProcess(
@@ -102,7 +101,7 @@ function byAge(report: JsonReport, descending = false): string[] {
 describe('the HTML report of a sharded sweep, in Chromium', () => {
   test('counts, search, failures filter, sort by age, markup names as text, no request, no error; screenshot', async () => {
     world = await reportWorld();
-    const dir = mkdtempSync(join(scratch, 'sharded-'));
+    const dir = mkdtempSync(join(scratch(), 'sharded-'));
     const sweep = (shard: number) => [
       '--server-url',
       world!.url,
@@ -236,7 +235,7 @@ describe('the HTML report of a sharded sweep, in Chromium', () => {
 
   test('a whole sweep writes its own page and badge (--html, XOPERO_BADGE); a shard or a single repository is refused', async () => {
     world = await startWorld();
-    const dir = mkdtempSync(join(scratch, 'single-'));
+    const dir = mkdtempSync(join(scratch(), 'single-'));
     const flags = ['--server-url', world.url, '--organization', 'acme', '--plan', 'Nightly GitHub'];
     const run = await runProcess(
       [CLI_ENTRY, ...flags, '--repositories', '*', '--html', 'out/page.html'],

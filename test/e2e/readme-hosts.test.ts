@@ -12,21 +12,20 @@
  *   logging commands on both streams (the command line writes them to stderr with its log), so both are read.
  * - Bitbucket: each step starts in a fresh clone directory holding only the artifacts earlier steps declared.
  */
-import { afterAll, afterEach, describe, expect, test } from '@jest/globals';
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { afterEach, describe, expect, test } from '@jest/globals';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { CLI_ENTRY, ROOT, TEST_NODE, baseEnv, runCommand, type ProcessResult } from '../../testbed/harness.js';
 import { EMAIL, PASSWORD, startWorld, type World } from '../../testbed/fixtures.js';
+import { scratchFolder } from '../scratch.js';
 
 let world: World | undefined;
 afterEach(async () => {
   await world?.sim.stop();
   world = undefined;
 });
-const scratch = mkdtempSync(join(tmpdir(), 'xopero-readme-hosts-'));
-afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+const scratch = scratchFolder('xopero-readme-hosts-');
 
 const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
 const VERSION = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
@@ -67,7 +66,7 @@ describe('README: Azure Pipelines snippet', () => {
     const variables: Record<string, string> = { XOPERO_EMAIL: EMAIL, XOPERO_PASSWORD: PASSWORD };
     const secretNames = ['XOPERO_PASSWORD'];
     const macros = (text: string) => text.replace(/\$\(([A-Za-z0-9_.]+)\)/g, (whole, name: string) => variables[name] ?? whole);
-    const agentTemp = mkdtempSync(join(scratch, 'agent-'));
+    const agentTemp = mkdtempSync(join(scratch(), 'agent-'));
     const predefined = {
       TF_BUILD: 'True',
       AGENT_TEMPDIRECTORY: agentTemp,
@@ -79,7 +78,7 @@ describe('README: Azure Pipelines snippet', () => {
     };
     const outputsEnv: Record<string, string> = {};
     const runs: ProcessResult[] = [];
-    const sources = mkdtempSync(join(scratch, 's-'));
+    const sources = mkdtempSync(join(scratch(), 's-'));
     for (const step of pipeline.steps) {
       expect(typeof step.script).toBe('string');
       const plainVariables = Object.fromEntries(
@@ -142,7 +141,7 @@ describe('README: Bitbucket Pipelines snippet', () => {
     for (const { step } of pipeline.pipelines.default) {
       // A script line with ': ' in it is a YAML mapping, not a command: Bitbucket rejects the file.
       for (const line of step.script) expect(typeof line).toBe('string');
-      const clone = mkdtempSync(join(scratch, 'clone-'));
+      const clone = mkdtempSync(join(scratch(), 'clone-'));
       for (const artifact of artifacts) copyFileSync(join(artifact.from, artifact.name), join(clone, artifact.name));
       const script = step.script.map((line) => (line.includes(NPX) ? localize(line, w) : line)).join('\n');
       const run = await bash(script, env, clone);

@@ -3,9 +3,8 @@
  * simulator, each writing its result file; `xopero-one report` (and the report action, dist/report/index.js)
  * merges them into Markdown with a Mermaid chart, JSON and JUnit XML, and refuses what does not belong together.
  */
-import { afterAll, afterEach, describe, expect, test } from '@jest/globals';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { afterEach, describe, expect, test } from '@jest/globals';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { parse } from 'yaml';
@@ -21,6 +20,7 @@ import {
   type ProcessResult,
 } from '../../testbed/harness.js';
 import { EMAIL, PASSWORD, count, startWorld, type World } from '../../testbed/fixtures.js';
+import { scratchFolder } from '../scratch.js';
 
 const REPORT_ENTRY = join(ROOT, 'dist/report/index.js');
 
@@ -30,9 +30,8 @@ afterEach(async () => {
   world = undefined;
 });
 
-const scratch = mkdtempSync(join(tmpdir(), 'xopero-shards-'));
-afterAll(() => rmSync(scratch, { recursive: true, force: true }));
-const freshDir = () => mkdtempSync(join(scratch, 'run-'));
+const scratch = scratchFolder('xopero-shards-');
+const freshDir = () => mkdtempSync(join(scratch(), 'run-'));
 
 async function cli(
   args: string[],

@@ -456,15 +456,16 @@ describe('fault injection', () => {
     const h = await launch();
     const token = await h.login();
     const { org } = seed(h.sim);
-    // A second is far longer than the two requests take to arrive, in whichever order they do.
-    h.sim.latencyMs = 1000;
     h.sim.addFault({ path: '/git/organizations/getmany', revokeTokens: true });
-    // The listing is out (sleeping on latency) when the organizations call arrives and revokes.
+    // Ordered by events, not by latency: the listing has arrived and is held (out, its token already read) until
+    // the organizations call arrives and revokes; only then is it processed.
+    const organizationsArrived = h.sim.whenRequests((r) => r.path === '/git/organizations/getmany');
+    h.sim.addFault({ path: '/git/repositories/getmany', hold: () => organizationsArrived });
     const listing = listRepositories(h, token, org.id);
+    await h.sim.whenRequests((r) => r.path === '/git/repositories/getmany');
     const organizations = h.post('/git/organizations/getmany', {}, { token });
     expect((await organizations).status).toBe(401);
     expect((await listing).status).toBe(401);
-    h.sim.latencyMs = 0;
     expect((await listRepositories(h, await h.login(), org.id)).status).toBe(200);
   });
 
