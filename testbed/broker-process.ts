@@ -11,7 +11,11 @@ import type { FakeIssuer } from './oidc-issuer.js';
 import { DEFAULT_CERT_DIR } from './simulator/index.js';
 
 export const BROKER_ENTRY = join(ROOT, 'dist/broker/index.js');
-export const AUDIENCE = 'https://xopero-broker.test';
+/**
+ * The test brokers' audience: the product's default name (the GitLab component's broker_audience default). A
+ * broker's audience is that or its own URL, and a test broker's URL has a port known only once it listens.
+ */
+export const AUDIENCE = 'xopero-one-broker';
 
 export interface AuditRecord {
   status: number;

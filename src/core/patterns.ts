@@ -34,7 +34,12 @@ export function compilePatterns(patterns: string[], organizationName: string): P
   };
 }
 
-export function globToRegExp(glob: string): RegExp {
+/**
+ * `*` within a path segment, `**` across segments, `?` one character. Without case by default: repository
+ * names are matched as the Git hosts treat them; the broker's workflow patterns pass `ignoreCase: false` (refs
+ * and paths in Git are case-sensitive).
+ */
+export function globToRegExp(glob: string, { ignoreCase = true }: { ignoreCase?: boolean } = {}): RegExp {
   let source = '';
   for (let i = 0; i < glob.length; i++) {
     const char = glob[i];
@@ -50,5 +55,5 @@ export function globToRegExp(glob: string): RegExp {
       source += char.replace(/[.+^${}()|[\]\\]/g, '\\$&');
     }
   }
-  return new RegExp(`^${source}$`, 'i');
+  return new RegExp(`^${source}$`, ignoreCase ? 'i' : '');
 }

@@ -16,7 +16,7 @@ import { XoperoError } from '../common/errors.js';
 import { addSecret } from '../common/redact.js';
 import type { RunOptions, RunOutcome } from '../core/run.js';
 import type { IdTokenHost } from './id-token.js';
-import type { BrokerClientSettings } from '../settings/broker-client.js';
+import { acceptableBrokerAudience, DEFAULT_BROKER_AUDIENCE, type BrokerClientSettings } from '../settings/broker-client.js';
 
 // The settings of a broker run are parsed from this part too: the Action's start-up file does not carry them.
 export { parseBrokerClientSettings } from '../settings/broker-client.js';
@@ -138,6 +138,14 @@ export async function fetchBrokerAudience(
         answer.statusCode,
         'no_audience',
         `${url.origin} did not name its audience at ${url.pathname} (HTTP ${answer.statusCode}): is ${settings.words.name('broker-url')} the broker's address?`,
+      );
+    }
+    if (!acceptableBrokerAudience(audience, settings.brokerUrl)) {
+      const own = settings.brokerUrl.href.replace(/\/+$/, '');
+      throw new BrokerRefusal(
+        answer.statusCode,
+        'audience_not_allowed',
+        `${url.origin} names '${audience.slice(0, 200)}' as its audience; a token is asked only for the broker's own URL (${own}) or ${DEFAULT_BROKER_AUDIENCE}, so that none is good for another service: set the broker's audience to ${own}.`,
       );
     }
     return audience;

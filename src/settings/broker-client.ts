@@ -52,6 +52,21 @@ export const DEFAULTS_NOT_REFUSED: Partial<Record<InputName, string>> = {
   'release-limit': '50',
 };
 
+/** The GitLab component's default `broker_audience`, and the one name besides its URL a broker may use as audience. */
+export const DEFAULT_BROKER_AUDIENCE = 'xopero-one-broker';
+
+/**
+ * Whether a host that chooses the token's audience at run time (the GitHub Action) may ask for a token for
+ * `audience`, which the broker named: only for the broker's own URL (as given, or its origin) or
+ * DEFAULT_BROKER_AUDIENCE. Not for whatever it names: the token is minted for this repository, and one for
+ * another service's audience (a cloud's role federation) sent to whoever answers at broker-url (a name taken
+ * over, a network in between with allow-http) would be good there.
+ */
+export function acceptableBrokerAudience(audience: string, brokerUrl: URL): boolean {
+  const bare = (text: string) => text.replace(/\/+$/, '');
+  return [bare(brokerUrl.href), brokerUrl.origin, DEFAULT_BROKER_AUDIENCE].includes(bare(audience));
+}
+
 /** `raw` holds what the user gave (flags, variables, inputs), without a host's defaults. */
 export function parseBrokerClientSettings(brokerUrlText: string, raw: RawInputs, words: HostWords): BrokerClientSettings {
   const get = (name: InputName) => (raw[name] ?? '').trim();

@@ -48,7 +48,11 @@ export interface BrokerLimits {
   maxBodyBytes: number;
   /** node:http headersTimeout: a client that has not sent its headers by then is dropped. */
   headersTimeoutMs: number;
-  /** node:http requestTimeout: the whole request, the core's run included. */
+  /**
+   * node:http requestTimeout: receiving the whole request (headers and body) from the client. The core's run
+   * after it is not bounded by it (limits.waitTimeoutSeconds bounds its wait); a client that trickles its
+   * request is dropped.
+   */
   requestTimeoutMs: number;
   /** Core runs at once; more wait in a queue. */
   maxConcurrent: number;
@@ -87,7 +91,9 @@ export const MAX_BODY_BYTES = 16 * 1024;
 const DEFAULT_LIMITS: BrokerLimits = {
   maxBodyBytes: MAX_BODY_BYTES,
   headersTimeoutMs: 10_000,
-  requestTimeoutMs: 300_000,
+  // A request is at most 16 KiB: 30 s is ample on any network, and a client holding a connection open by
+  // trickling it (it is read before the token is checked) is dropped then, not after node's default 300 s.
+  requestTimeoutMs: 30_000,
   maxConcurrent: 32,
   maxQueued: 1000,
   perRepository: { requests: 30, windowSeconds: 60 },
@@ -149,6 +155,12 @@ export function parseBrokerConfig(value: unknown, env: NodeJS.ProcessEnv): Broke
   }
   const issuers = list(root.issuers, 'issuers').map((entry, i) => parseIssuer(entry, `issuers[${i}]`));
   if (issuers.length === 0) fail('issuers', 'is empty; name at least one issuer whose tokens the broker accepts.');
+  // Only the first entry of an issuer would ever apply: a second one (its owners, its workflows) would be a
+  // policy that silently does nothing.
+  for (const [i, entry] of issuers.entries()) {
+    const first = issuers.findIndex((other) => other.issuer === entry.issuer);
+    if (first < i) fail(`issuers[${i}].issuer`, `repeats issuers[${first}].issuer (${entry.issuer}); give each issuer one entry.`);
+  }
   const plans = list(root.plans, 'plans').map((entry, i) => parsePlanRule(entry, `plans[${i}]`));
   if (plans.length === 0) fail('plans', 'is empty; give at least one rule (repositories, allowed, default).');
   return {

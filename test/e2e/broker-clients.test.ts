@@ -151,6 +151,23 @@ describe('the action through the broker', () => {
     }
   });
 
+  test('a broker naming another service’s audience: one line, exit 1, and the runner never asked for a token', async () => {
+    // Whoever answers at broker-url (here a stand-in) must not get a token good for a cloud's role federation.
+    const impostor = await startRecorder(async () => ({ status: 200, body: { audience: 'sts.amazonaws.com', version: '1.0.0' } }));
+    const asked = tokens.requests.length;
+    try {
+      const run = await runAction({ 'broker-url': impostor.url, 'allow-http': 'true', plan: 'Nightly GitHub' }, { env: tokens.env() });
+      expectOneLineFailure(
+        run,
+        /names 'sts\.amazonaws\.com' as its audience; a token is asked only for the broker's own URL \(http:\/\/127\.0\.0\.1:\d+\) or xopero-one-broker/,
+      );
+      expect(tokens.requests).toHaveLength(asked);
+      expect(impostor.requests).toEqual(['GET /.well-known/xopero-broker']);
+    } finally {
+      await impostor.stop();
+    }
+  });
+
   test('a refused token: one line with the broker’s code, exit 1, nothing changed in Xopero ONE', async () => {
     const mutatingBefore = world.sim.mutatingRequests().length;
     tokens.mintFor('https://another-broker.example');

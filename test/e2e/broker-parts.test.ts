@@ -153,6 +153,18 @@ describe('the policy', () => {
     ['acme/.github/.github/workflows/backup.yml@refs/heads/main', ['acme/.github/.github/workflows/backup.yml@refs/heads/main'], 'allowed'],
     ['acme/.github/.github/workflows/backup.yml@refs/tags/v2', ['acme/.github/.github/workflows/backup.yml@**'], 'allowed'],
     ['acme/api/.github/workflows/backup.yml@refs/heads/main', ['acme/.github/.github/workflows/backup.yml@**'], '403 workflow_not_allowed'],
+    // With case: a branch MAIN, which protection on main does not cover, is not main.
+    [
+      'acme/.github/.github/workflows/backup.yml@refs/heads/MAIN',
+      ['acme/.github/.github/workflows/backup.yml@refs/heads/main'],
+      '403 workflow_not_allowed',
+    ],
+    ['acme/.github/.github/workflows/BACKUP.yml@refs/heads/main', ['acme/.github/.github/workflows/*.yml@refs/heads/main'], 'allowed'],
+    [
+      'acme/.github/.github/workflows/Backup.yml@refs/heads/main',
+      ['acme/.github/.github/workflows/backup.yml@refs/heads/main'],
+      '403 workflow_not_allowed',
+    ],
     [undefined, ['acme/.github/**'], '403 workflow_not_allowed'],
   ])('workflow %s against %j -> %s', (workflow, workflows, expected) => {
     expect(decision(() => checkWorkflow(caller('acme/api', workflow), issuerConfig(['acme'], workflows)))).toBe(expected);

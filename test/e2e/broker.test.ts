@@ -6,6 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { readFileSync } from 'node:fs';
+import net from 'node:net';
 import { SignJWT, UnsecuredJWT, base64url } from 'jose';
 import { Agent } from 'undici';
 import { CLI_ENTRY, TEST_NODE, runCli, runCommand } from '../../testbed/harness.js';
@@ -233,6 +234,59 @@ describe('the broker in front of the simulator', () => {
     });
   });
 
+  test("no answer repeats what the caller sent: a guess equal to the broker's credential is answered word for word like a wrong one", async () => {
+    // Every answer is masked with the broker's Xopero ONE credential; an echoed guess that matched would come back
+    // as *** and confirm it. So the answer to the right guess must be the answer to a wrong one.
+    const valid = () => issuer.token(githubClaims('acme/api', AUDIENCE));
+    const withAlg = async (alg: string) => {
+      const [, payload, signature] = (await valid()).split('.');
+      return `${base64url.encode(JSON.stringify({ alg, typ: 'JWT' }))}.${payload}.${signature}`;
+    };
+    const asks: Array<[string, string, (guess: string) => Promise<{ status: number; document: unknown }>]> = [
+      [
+        'the path',
+        EMAIL,
+        async (guess) => {
+          const response = await http.request({ origin: broker.url, path: `/${guess}`, method: 'POST', body: '{}' });
+          return { status: response.statusCode, document: await response.body.json() };
+        },
+      ],
+      [
+        'the issuer',
+        PASSWORD,
+        async (guess) => post(broker.url, await issuer.token({ ...githubClaims('acme/api', AUDIENCE), iss: guess })),
+      ],
+      ['the algorithm', PASSWORD, async (guess) => post(broker.url, await withAlg(guess))],
+      ['a field name', PASSWORD, async (guess) => post(broker.url, await valid(), { [guess]: true })],
+      ['the mode', PASSWORD, async (guess) => post(broker.url, await valid(), { mode: guess })],
+      ['the plan', PASSWORD, async (guess) => post(broker.url, await valid(), { plan: guess })],
+    ];
+    for (const [where, secret, ask] of asks) {
+      const right = await ask(secret);
+      const wrong = await ask('Summer2024-guess');
+      expect({ where, status: right.status, document: right.document }).toEqual({ where, status: wrong.status, document: wrong.document });
+      expect(JSON.stringify(right.document)).not.toContain('***');
+    }
+  });
+
+  test('a token without jti is one use, however its signature is written', async () => {
+    const token = await issuer.token(githubClaims('acme/api', AUDIENCE, { jti: undefined }));
+    expect(JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString())).not.toHaveProperty('jti');
+    // The same signature bytes, written another way: an RS256 signature (256 bytes) leaves 4 spare bits in its
+    // last base64url character, which decoding ignores.
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+    const last = token.at(-1) ?? '';
+    const variant = `${token.slice(0, -1)}${alphabet[alphabet.indexOf(last) ^ 1]}`;
+    expect(variant).not.toBe(token);
+    expect(Buffer.from(variant.split('.')[2] ?? '', 'base64url')).toEqual(Buffer.from(token.split('.')[2] ?? '', 'base64url'));
+
+    expect((await post(broker.url, token, { mode: 'check' })).status).toBe(200);
+    world.sim.resetLog();
+    const again = await post(broker.url, variant, { mode: 'check' });
+    expect([again.status, again.document.error?.code]).toEqual([401, 'token_replayed']);
+    expect(world.sim.requests).toHaveLength(0);
+  });
+
   test('10,000 requests with bad tokens: not one request to Xopero ONE, and the keys refetched at most once per 30 s', async () => {
     const tokens = [
       await issuer.token(
@@ -270,7 +324,9 @@ describe('the broker in front of the simulator', () => {
     expect(run.code).toBe(1);
     const errors = run.stderr.split('\n').filter((line) => line.startsWith('xopero-one: '));
     expect(errors).toEqual([
-      expect.stringMatching(/^xopero-one: The broker refused the run \(owner_not_allowed, HTTP 403\): globex\/api is not under an owner/),
+      expect.stringMatching(
+        /^xopero-one: The broker refused the run \(owner_not_allowed, HTTP 403\): The token's repository is not under an owner/,
+      ),
     ]);
     expect(run.all).not.toContain(token);
   });
@@ -304,6 +360,108 @@ test('the CLI bundle the GitLab component pins does not carry the server: it loa
   for (const part of ['ERR_JWKS_NO_MATCHING_KEY', 'request_field_not_allowed', 'body_too_large']) {
     expect({ part, inServer: server.includes(part), inCli: cli.includes(part) }).toEqual({ part, inServer: true, inCli: false });
   }
+});
+
+describe('a broker with tight limits, a slot of one and an issuer whose keys cannot be fetched', () => {
+  let world: World;
+  let issuer: FakeIssuer;
+  let broken: FakeIssuer;
+  let broker: BrokerProcess;
+  let agent: Agent;
+
+  beforeAll(async () => {
+    world = await startWorld();
+    issuer = await FakeIssuer.start();
+    broken = await FakeIssuer.start();
+    agent = new Agent({ connect: { ca: world.sim.caCert } });
+    const config = writeConfig(world, issuer, {
+      issuers: [
+        { issuer: issuer.url, kind: 'github', owners: ['acme'] },
+        // Its key set is at a path that answers 404.
+        { issuer: broken.url, kind: 'github', owners: ['acme'], jwksUrl: `${broken.url}/no-keys-here` },
+      ],
+      limits: {
+        perRepository: { requests: 1000, windowSeconds: 60 },
+        waitTimeoutSeconds: 10,
+        maxConcurrent: 1,
+        headersTimeoutMs: 1000,
+        requestTimeoutMs: 1000,
+      },
+    });
+    broker = await startBroker([BROKER_ENTRY, '--config', config], brokerEnv(world));
+  });
+
+  afterAll(async () => {
+    if (broker) {
+      process.kill(broker.pid, 'SIGTERM');
+      await broker.exit;
+    }
+    await agent?.close();
+    await issuer?.stop();
+    await broken?.stop();
+    await world?.sim.stop();
+  });
+
+  const ask = async (token: string, body: unknown = { mode: 'check' }) => {
+    const response = await agent.request({
+      origin: broker.url,
+      path: '/v1/protect',
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    return { status: response.statusCode, document: (await response.body.json()) as BrokerAnswer };
+  };
+
+  test('a token that expires while its request waits for a slot is refused there, not run', async () => {
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((done) => {
+      release = done;
+    });
+    const arrived = new Promise<void>((resolve) => {
+      world.sim.addFault({ path: '/git/organizations/getmany', onArrival: resolve, hold: () => held });
+    });
+    const first = ask(await issuer.token(githubClaims('acme/api', AUDIENCE)));
+    await arrived; // the one slot is taken
+    // Valid for two more seconds: its exp is 58 s ago and the broker allows 60 s of clock skew.
+    const now = Math.floor(Date.now() / 1000);
+    const token = await issuer.token(githubClaims('acme/other', AUDIENCE, { iat: now - 100, exp: now - 58 }));
+    const expiresAt = (now - 58 + 60) * 1000;
+    const second = ask(token);
+    // The clock is the event here: hold the slot until the waiting token has expired, then free it.
+    while (Date.now() <= expiresAt + 100) await new Promise((resolve) => setTimeout(resolve, 50));
+    release();
+    expect((await first).status).toBe(200);
+    const refused = await second;
+    expect([refused.status, refused.document.error?.code]).toEqual([401, 'token_expired']);
+    const lines = await broker.auditLines(broker.audit.length);
+    expect(lines.find((line) => line.code === 'token_expired')).toMatchObject({ repository: 'acme/other', xoperoRequests: { total: 0 } });
+  });
+
+  test("keys that cannot be fetched: 502 with no network detail in the answer, the cause in the broker's log, one fetch per 30 s", async () => {
+    const started = Date.now();
+    const answers = [];
+    for (let i = 0; i < 10; i++) answers.push(await ask(await broken.token(githubClaims('acme/api', AUDIENCE))));
+    for (const answer of answers) {
+      expect([answer.status, answer.document.error?.code]).toEqual([502, 'issuer_unreachable']);
+      expect(answer.document.error?.message).not.toMatch(/127\.0\.0\.1|no-keys-here|HTTP 404/);
+    }
+    await broker.stderrHas('no-keys-here');
+    const fetches = broken.requests.filter((path) => path === '/no-keys-here').length;
+    expect(fetches).toBeGreaterThanOrEqual(1);
+    expect(fetches).toBeLessThanOrEqual(Math.ceil((Date.now() - started) / 30_000));
+    // The other issuer is not held up by it.
+    expect((await ask(await issuer.token(githubClaims('acme/api', AUDIENCE)))).status).toBe(200);
+  });
+
+  test("a connection that never starts its TLS handshake is closed after the headers timeout, not node's 120 s", async () => {
+    const { port } = new URL(broker.url);
+    const socket = net.connect(Number(port), '127.0.0.1');
+    const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
+    socket.on('error', () => undefined);
+    // Bounded by jest's timeout (60 s): with node's default the broker would hold it for 120 s.
+    await closed;
+  });
 });
 
 describe('starting and stopping', () => {

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from '@jest/globals';
 import { BROKER_NODE_OPTIONS } from '../../src/hosts/broker/runtime.js';
-import { listenBacklog } from '../../src/hosts/broker/server.js';
+import { listenBacklog, maxConnections } from '../../src/hosts/broker/server.js';
 import { ROOT } from '../../testbed/harness.js';
 
 /**
@@ -49,5 +49,13 @@ describe("the broker's accept queue", () => {
   test("is never below node's default (511) nor above what a socket takes (65,535)", () => {
     expect(listenBacklog({ maxConcurrent: 4, maxQueued: 0 })).toBe(511);
     expect(listenBacklog({ maxConcurrent: 10_000, maxQueued: 1_000_000 })).toBe(65_535);
+  });
+});
+
+describe("the broker's cap on open connections", () => {
+  test('twice the requests it takes, running and waiting, and never below 1,024', () => {
+    expect(maxConnections({ maxConcurrent: 32, maxQueued: 1000 })).toBe(2064);
+    expect(maxConnections({ maxConcurrent: 1000, maxQueued: 1000 })).toBe(4000);
+    expect(maxConnections({ maxConcurrent: 4, maxQueued: 0 })).toBe(1024);
   });
 });

@@ -14,18 +14,23 @@ export function checkOwner(caller: Caller, issuer: IssuerConfig): void {
   if (!issuer.owners.some((owner) => path.startsWith(`${owner.toLowerCase().replace(/\/+$/, '')}/`))) {
     throw policyRefusal(
       'owner_not_allowed',
-      `${caller.repository} is not under an owner this broker serves for ${issuer.issuer}: ask its operator to add the owner.`,
+      `The token's repository is not under an owner this broker serves for ${issuer.issuer}: ask its operator to add the owner.`,
     );
   }
 }
 
+/**
+ * The workflow must match one of the issuer's patterns, with case: Git refs and paths are case-sensitive, and a
+ * branch `MAIN` that branch protection on `main` does not cover must not pass for it. Write the patterns as the
+ * CI spells the claim (the audit line's `workflow` shows it).
+ */
 export function checkWorkflow(caller: Caller, issuer: IssuerConfig): void {
   if (!issuer.workflows) return;
   const workflow = caller.workflow;
-  if (!workflow || !issuer.workflows.some((pattern) => globToRegExp(pattern).test(workflow))) {
+  if (!workflow || !issuer.workflows.some((pattern) => globToRegExp(pattern, { ignoreCase: false }).test(workflow))) {
     throw policyRefusal(
       'workflow_not_allowed',
-      `The calling workflow ${caller.workflow ? `'${caller.workflow}'` : '(none named in the token)'} is not one the broker accepts: run the backup from the required workflow.`,
+      `The calling workflow ${caller.workflow ? "(the token's job_workflow_ref or ci_config_ref_uri)" : '(none named in the token)'} is not one the broker accepts: run the backup from the required workflow.`,
     );
   }
 }
@@ -39,7 +44,7 @@ export function choosePlan(repository: string, requested: string | undefined, ru
   if (!allowed)
     throw policyRefusal(
       'plan_not_allowed',
-      `${repository} may not ask for plan '${requested}'; allowed: ${rule.allowed.join(', ')} (default ${rule.default}).`,
+      `${repository} may not ask for the plan it named; allowed: ${rule.allowed.join(', ')} (default ${rule.default}).`,
     );
   return allowed;
 }

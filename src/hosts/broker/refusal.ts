@@ -6,6 +6,11 @@ export class Refusal extends Error {
     message: string,
     /** Seconds, for 429 and 503: sent as Retry-After. */
     readonly retryAfterSeconds?: number,
+    /**
+     * What the broker's operator needs and the caller must not see (a network error naming internal hosts):
+     * written to the broker's log with the request's audit id, never into the answer.
+     */
+    readonly detail?: string,
   ) {
     super(message);
   }

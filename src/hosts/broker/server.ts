@@ -7,6 +7,11 @@
  *
  * Why the token is recorded only just before the core runs: a 429 or 503 did nothing, so the client may repeat
  * the same request with the same token; an answer lost after the core ran cannot be repeated (token_replayed).
+ *
+ * An answer never repeats what the caller sent (the path, header values, the token's unverified fields, the
+ * body's values or field names): every answer is masked with the broker's Xopero ONE credential registered as
+ * secrets, so an echoed guess equal to the password would come back masked and confirm it. What the caller
+ * sent is in the audit line, for the operator.
  */
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
@@ -112,7 +117,7 @@ export async function startBroker(config: BrokerConfig, io: BrokerIo): Promise<R
       send(res, status, document);
     };
     try {
-      if (path !== '/v1/protect') throw new Refusal(404, 'not_found', `There is nothing at ${path}: the broker serves POST /v1/protect.`);
+      if (path !== '/v1/protect') throw new Refusal(404, 'not_found', 'There is nothing at this path: the broker serves POST /v1/protect.');
       if (req.method !== 'POST') throw new Refusal(405, 'method_not_allowed', 'Use POST for /v1/protect.');
       if (stopping) throw new Refusal(503, 'stopping', 'The broker is stopping: retry; another copy or the restarted one answers.', 1);
       const outcome = await protect(req, audit);
@@ -124,6 +129,7 @@ export async function startBroker(config: BrokerConfig, io: BrokerIo): Promise<R
     } catch (error) {
       const refusal = asRefusal(error);
       audit.code = refusal.code;
+      if (refusal.detail) io.stderr(`xopero-one broker: [${audit.id}] ${refusal.code}: ${redact(refusal.detail)}\n`);
       audit.decision = refusal.status >= 500 && refusal.status !== 503 ? 'failed' : 'refused';
       if (refusal.retryAfterSeconds !== undefined) res.setHeader('retry-after', String(refusal.retryAfterSeconds));
       // A body the broker did not read to its end must not be taken for the next request on this connection.
@@ -161,6 +167,10 @@ export async function startBroker(config: BrokerConfig, io: BrokerIo): Promise<R
       // Checked again: a request with the same token may have been admitted while this one waited.
       if (replays.has(caller.replayKey))
         throw tokenRefusal('token_replayed', 'This identity token was used already: request a fresh one for every call.');
+      // And its expiry: the replay cache keeps a token only until then, so a copy that waited past it would find
+      // no entry and run again.
+      if (Date.now() >= caller.expiresAtMs)
+        throw tokenRefusal('token_expired', 'The identity token expired while the request waited: request a fresh one and retry.');
       replays.add(caller.replayKey, caller.expiresAtMs);
       const settings = brokerSettings(config, { repository: caller.repository, plan, mode: request.mode, dryRun: request.dryRun });
       try {
@@ -172,11 +182,20 @@ export async function startBroker(config: BrokerConfig, io: BrokerIo): Promise<R
     });
   };
 
+  // A TLS handshake not done within the headers timeout is dropped (node's default waits 120 s), so a client
+  // that opens connections and stalls holds each for seconds, not minutes.
   const server = config.tls
-    ? https.createServer({ cert: config.tls.cert, key: config.tls.key }, (req, res) => void handle(req, res))
+    ? https.createServer(
+        { cert: config.tls.cert, key: config.tls.key, handshakeTimeout: config.limits.headersTimeoutMs },
+        (req, res) => void handle(req, res),
+      )
     : http.createServer((req, res) => void handle(req, res));
   server.headersTimeout = config.limits.headersTimeoutMs;
   server.requestTimeout = config.limits.requestTimeoutMs;
+  // Open connections are capped (each holds about 57 KB with TLS): the runs the broker takes (running and
+  // queued) and as many again for health checks, refusals on their way out and idle keep-alive connections.
+  // Connections beyond it are closed at once.
+  server.maxConnections = maxConnections(config.limits);
   server.keepAliveTimeout = 5_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -211,6 +230,11 @@ export async function startBroker(config: BrokerConfig, io: BrokerIo): Promise<R
  */
 export function listenBacklog(limits: Pick<BrokerConfig['limits'], 'maxConcurrent' | 'maxQueued'>): number {
   return Math.max(511, Math.min(65_535, limits.maxConcurrent + limits.maxQueued));
+}
+
+/** The cap on open connections: twice the runs the broker takes, running and queued (at least 1,024). */
+export function maxConnections(limits: Pick<BrokerConfig['limits'], 'maxConcurrent' | 'maxQueued'>): number {
+  return Math.max(1024, 2 * (limits.maxConcurrent + limits.maxQueued));
 }
 
 /** The run's settings through the same parseSettings as every host: config + the token's repository + the body. */
@@ -289,12 +313,12 @@ function parseRequest(text: string): ProtectRequest {
     throw new Refusal(
       400,
       'request_field_not_allowed',
-      `The body may hold only mode, dryRun and plan, not ${unknown.map((key) => `'${key}'`).join(', ')}: the repository comes from the identity token alone.`,
+      `The body holds ${unknown.length === 1 ? 'a field' : `${unknown.length} fields`} the broker does not take: it may hold only mode, dryRun and plan (the repository comes from the identity token alone).`,
     );
   }
   const mode = fields.mode ?? 'ensure';
   if (mode !== 'ensure' && mode !== 'check')
-    throw new Refusal(400, 'mode_not_allowed', `mode '${String(mode)}' is not offered by the broker: use ensure or check.`);
+    throw new Refusal(400, 'mode_not_allowed', 'The mode asked for is not offered by the broker: use ensure or check.');
   const dryRun = fields.dryRun ?? false;
   if (typeof dryRun !== 'boolean') throw new Refusal(400, 'request_invalid', 'dryRun must be true or false.');
   const plan = fields.plan;

@@ -19,8 +19,12 @@ import { tokenRefusal, Refusal } from './refusal.js';
 
 /** Clock skew accepted on exp, nbf and iat. */
 export const CLOCK_SKEW_SECONDS = 60;
-/** How long a failed discovery is remembered, so bad tokens for a listed issuer cannot hammer it. */
-const DISCOVERY_RETRY_MS = 30_000;
+/**
+ * How long a failed discovery or key fetch is remembered: within it, tokens of that issuer are refused at once
+ * (issuer_unreachable) instead of each fetching again, so bad tokens cannot hammer an issuer that is down.
+ * jose's own cooldown applies only after a successful fetch.
+ */
+const FAILED_FETCH_COOLDOWN_MS = 30_000;
 const JWKS_TIMEOUT_MS = 5_000;
 
 export interface Caller {
@@ -32,7 +36,11 @@ export interface Caller {
   ref?: string;
   /** GitHub job_workflow_ref, GitLab ci_config_ref_uri. */
   workflow?: string;
-  /** Replay key: issuer and jti (or, for a token without jti, a hash of the token). */
+  /**
+   * Replay key: issuer and jti; for a token without jti, a hash of its signed part (header and payload). Not of
+   * the whole token: a signature can be written several ways that all verify (base64url's spare bits, ECDSA's
+   * (r, n - s)), and each would be a new key.
+   */
   replayKey: string;
   /** Epoch ms when the token expires: how long its replay entry must be kept. */
   expiresAtMs: number;
@@ -41,6 +49,8 @@ export interface Caller {
 export class TokenVerifier {
   private readonly keySets = new Map<string, Promise<ReturnType<typeof createRemoteJWKSet>>>();
   private readonly transports: Transport[] = [];
+  /** Per issuer: when its last discovery or key fetch failed, and why (for the broker's log). */
+  private readonly failedFetches = new Map<string, { at: number; cause: string }>();
 
   constructor(
     private readonly config: Pick<BrokerConfig, 'issuers' | 'audience' | 'algorithms' | 'limits'>,
@@ -60,18 +70,20 @@ export class TokenVerifier {
         'The identity token is not a JWT: send the CI job\'s OIDC token as "Authorization: Bearer <token>".',
       );
     }
+    // Neither the header's alg nor the unverified iss is repeated in the answer: the broker masks its Xopero ONE
+    // credential in every answer, so an echoed guess that equals the password would come back masked and tell
+    // the guesser so (docs/broker.md, How it works).
     if (!alg || !this.config.algorithms.includes(alg)) {
       throw tokenRefusal(
         'token_algorithm',
-        `The identity token is signed with '${alg ?? 'none'}', which the broker does not accept (${this.config.algorithms.join(', ')}).`,
+        `The identity token is signed with an algorithm the broker does not accept (it accepts ${this.config.algorithms.join(', ')}).`,
       );
     }
     const issuer = this.config.issuers.find((entry) => entry.issuer === iss);
     if (!issuer) {
-      // The caller's own text, shortened: it is echoed back, never trusted.
       throw tokenRefusal(
         'token_issuer',
-        `The identity token's issuer '${String(iss).slice(0, 120)}' is not one the broker trusts: ask its operator to add it, or use a token of a listed CI.`,
+        "The identity token's issuer is not one the broker trusts: use a token of a CI the broker lists, or ask its operator to add yours.",
       );
     }
     let payload: JWTPayload;
@@ -95,8 +107,11 @@ export class TokenVerifier {
       );
     }
     const claims = repositoryClaims(payload, issuer);
+    const signedPart = token.slice(0, token.lastIndexOf('.'));
     const replayId =
-      typeof payload.jti === 'string' && payload.jti ? `jti:${payload.jti}` : `sha256:${createHash('sha256').update(token).digest('hex')}`;
+      typeof payload.jti === 'string' && payload.jti
+        ? `jti:${payload.jti}`
+        : `sha256:${createHash('sha256').update(signedPart).digest('hex')}`;
     return {
       issuer,
       caller: {
@@ -114,10 +129,13 @@ export class TokenVerifier {
     await Promise.all(this.transports.map((transport) => transport.destroy()));
   }
 
-  /** The issuer's remote key set, made once; a failed discovery is retried after DISCOVERY_RETRY_MS. */
+  /** The issuer's remote key set, made once; a failed discovery is retried after FAILED_FETCH_COOLDOWN_MS. */
   private keySet(issuer: IssuerConfig): Promise<ReturnType<typeof createRemoteJWKSet>> {
     let set = this.keySets.get(issuer.issuer);
     if (!set) {
+      // No key set yet: its discovery failed moments ago, or is to be made now.
+      const failed = this.failedFetches.get(issuer.issuer);
+      if (failed && Date.now() - failed.at < FAILED_FETCH_COOLDOWN_MS) return Promise.reject(issuerUnreachable(failed.cause));
       set = this.jwksUrl(issuer).then((url) =>
         createRemoteJWKSet(url, {
           timeoutDuration: JWKS_TIMEOUT_MS,
@@ -127,7 +145,11 @@ export class TokenVerifier {
         }),
       );
       this.keySets.set(issuer.issuer, set);
-      set.catch(() => setTimeout(() => this.keySets.delete(issuer.issuer), DISCOVERY_RETRY_MS).unref());
+      set.catch((error: unknown) => {
+        this.keySets.delete(issuer.issuer);
+        const cause = error instanceof Refusal && error.detail ? error.detail : String(error);
+        this.failedFetches.set(issuer.issuer, { at: Date.now(), cause });
+      });
     }
     return set;
   }
@@ -136,13 +158,12 @@ export class TokenVerifier {
     if (issuer.jwksUrl) return issuer.jwksUrl;
     const discovery = new URL(`${issuer.issuer.replace(/\/$/, '')}/.well-known/openid-configuration`);
     const answer = await this.fetcher(issuer, discovery)(discovery.href, { method: 'GET', headers: { accept: 'application/json' } });
-    const document = (answer.status === 200 ? await answer.json().catch(() => undefined) : undefined) as { jwks_uri?: unknown } | undefined;
+    // The fetcher refused anything but a 200 with JSON already.
+    const document = (await answer.json()) as { jwks_uri?: unknown } | undefined;
     const jwksUri = typeof document?.jwks_uri === 'string' ? document.jwks_uri : undefined;
     if (!jwksUri?.startsWith('https://')) {
-      throw new Refusal(
-        502,
-        'issuer_unreachable',
-        `The issuer ${issuer.issuer} published no https jwks_uri at ${discovery.href} (HTTP ${answer.status}): set jwksUrl for it in the broker's config.`,
+      throw issuerUnreachable(
+        `the issuer ${issuer.issuer} published no https jwks_uri at ${discovery.href}: set jwksUrl for it in the broker's config`,
       );
     }
     return new URL(jwksUri);
@@ -156,16 +177,32 @@ export class TokenVerifier {
     const transport = createTransport({ serverUrl: url, env: this.env, caCertificate: issuer.caCertificate });
     this.transports.push(transport);
     return async (href: string, options: { method?: string; headers?: ConstructorParameters<typeof Headers>[0]; signal?: AbortSignal }) => {
+      const failed = this.failedFetches.get(issuer.issuer);
+      if (failed && Date.now() - failed.at < FAILED_FETCH_COOLDOWN_MS) throw issuerUnreachable(failed.cause);
       const target = new URL(href);
-      const answer = await transport.send({
-        origin: target.origin,
-        path: `${target.pathname}${target.search}`,
-        method: 'GET',
-        headers: Object.fromEntries(new Headers(options.headers).entries()),
-        signal: options.signal,
-        timeoutMs: JWKS_TIMEOUT_MS,
-      });
-      return { status: answer.statusCode, json: async () => JSON.parse(answer.text) as unknown } as unknown as Response;
+      try {
+        const answer = await transport.send({
+          origin: target.origin,
+          path: `${target.pathname}${target.search}`,
+          method: 'GET',
+          headers: Object.fromEntries(new Headers(options.headers).entries()),
+          signal: options.signal,
+          timeoutMs: JWKS_TIMEOUT_MS,
+        });
+        let json: unknown;
+        try {
+          json = answer.statusCode === 200 ? JSON.parse(answer.text) : undefined;
+        } catch {
+          throw new Error(`answered HTTP 200 with something other than JSON`);
+        }
+        if (answer.statusCode !== 200) throw new Error(`answered HTTP ${answer.statusCode}`);
+        this.failedFetches.delete(issuer.issuer);
+        return { status: 200, json: async () => json } as unknown as Response;
+      } catch (error) {
+        const cause = `${href}: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`;
+        this.failedFetches.set(issuer.issuer, { at: Date.now(), cause });
+        throw issuerUnreachable(cause);
+      }
     };
   }
 }
@@ -214,11 +251,20 @@ function refusalFor(error: unknown, audience: string): Refusal {
     return tokenRefusal('token_malformed', 'The identity token is not a well-formed signed JWT.');
   }
   // The key set could not be fetched (network, timeout, not JSON): not the caller's fault.
-  const cause = error instanceof Error ? error.message.split('\n')[0] : String(error);
+  return issuerUnreachable(error instanceof Error ? error.message.split('\n')[0] : String(error));
+}
+
+/**
+ * 502: the issuer's keys could not be had. The cause (addresses, proxy, the operator's config) goes to the
+ * broker's log only; the caller learns that it is not its fault.
+ */
+function issuerUnreachable(cause: string | undefined): Refusal {
   return new Refusal(
     502,
     'issuer_unreachable',
-    `The issuer's signing keys could not be fetched (${cause}): try again; if it persists, the broker's operator checks its network.`,
+    "The broker could not fetch the issuer's signing keys: try again in a minute; if it persists, the broker's operator finds the cause in its log.",
+    undefined,
+    cause,
   );
 }
 

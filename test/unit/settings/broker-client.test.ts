@@ -4,11 +4,20 @@
  * base address), word for word, and the secrets masked before any refusal.
  */
 import { describe, expect, test } from '@jest/globals';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse as parseYaml } from 'yaml';
 import { InputError } from '../../../src/common/errors.js';
 import { redact } from '../../../src/common/redact.js';
 import { ACTION_WORDS } from '../../../src/common/words.js';
 import { CLI_WORDS } from '../../../src/hosts/cli-args.js';
-import { DECIDED_BY_THE_BROKER, DEFAULTS_NOT_REFUSED, parseBrokerClientSettings } from '../../../src/settings/broker-client.js';
+import {
+  DECIDED_BY_THE_BROKER,
+  DEFAULTS_NOT_REFUSED,
+  DEFAULT_BROKER_AUDIENCE,
+  acceptableBrokerAudience,
+  parseBrokerClientSettings,
+} from '../../../src/settings/broker-client.js';
 import type { RawInputs } from '../../../src/settings/settings.js';
 
 const BROKER = 'https://broker.example.com';
@@ -168,5 +177,30 @@ test('allow-http that is neither true nor false is refused, named', () => {
   expect(refusal({ 'allow-http': 'maybe' })).toEqual({
     input: 'allow-http',
     message: "Input 'allow-http': expected true or false, got 'maybe'.",
+  });
+});
+
+describe('the audiences the Action asks the runner for', () => {
+  test.each<[string, string, boolean]>([
+    ['https://broker.example.com', 'https://broker.example.com', true],
+    ['https://broker.example.com/', 'https://broker.example.com', true],
+    ['https://broker.example.com', 'https://broker.example.com/', true],
+    ['https://broker.example.com/xopero', 'https://broker.example.com/xopero', true],
+    ['https://broker.example.com', 'https://broker.example.com/xopero', true],
+    ['xopero-one-broker', 'https://broker.example.com', true],
+    ['sts.amazonaws.com', 'https://broker.example.com', false],
+    ['api://AzureADTokenExchange', 'https://broker.example.com', false],
+    ['https://broker.example.com.evil.test', 'https://broker.example.com', false],
+    ['https://other.example.com', 'https://broker.example.com', false],
+    ['http://broker.example.com', 'https://broker.example.com', false],
+    ['', 'https://broker.example.com', false],
+  ])('%s for the broker at %s: %s', (audience, brokerUrl, expected) => {
+    expect(acceptableBrokerAudience(audience, parse({}, brokerUrl).brokerUrl)).toBe(expected);
+  });
+
+  test("the named one is the GitLab component's default broker_audience", () => {
+    const template = readFileSync(join(import.meta.dirname, '../../../templates/xopero-backup.yml'), 'utf8');
+    const spec = parseYaml(template.split('\n---\n')[0] ?? '') as { spec: { inputs: Record<string, { default?: string }> } };
+    expect(spec.spec.inputs.broker_audience?.default).toBe(DEFAULT_BROKER_AUDIENCE);
   });
 });

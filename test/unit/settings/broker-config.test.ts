@@ -60,7 +60,7 @@ const problem = (value: unknown, env: NodeJS.ProcessEnv = ENV) => brokerConfigPr
 const DEFAULT_LIMITS = {
   maxBodyBytes: 16384,
   headersTimeoutMs: 10_000,
-  requestTimeoutMs: 300_000,
+  requestTimeoutMs: 30_000,
   maxConcurrent: 32,
   maxQueued: 1000,
   perRepository: { requests: 30, windowSeconds: 60 },
@@ -251,6 +251,11 @@ describe('each refusal, word for word', () => {
     ['no issuers', config({ issuers: [] }), 'issuers: is empty; name at least one issuer whose tokens the broker accepts.'],
     ['issuers not a list', config({ issuers: ISSUER }), 'issuers: expected a list.'],
     ['an issuer that is text', config({ issuers: ['https://x.test'] }), 'issuers[0]: expected an object.'],
+    [
+      'one issuer twice (only the first entry would apply)',
+      config({ issuers: [ISSUER, { ...ISSUER, owners: ['globex'] }] }),
+      `issuers[1].issuer: repeats issuers[0].issuer (${ISSUER.issuer}); give each issuer one entry.`,
+    ],
     [
       'an unknown issuer field',
       config({ issuers: [ISSUER, { ...ISSUER, owner: 'acme' }] }),
