@@ -434,8 +434,9 @@ describe('a broker with tight limits, a slot of one and an issuer whose keys can
     expect((await first).status).toBe(200);
     const refused = await second;
     expect([refused.status, refused.document.error?.code]).toEqual([401, 'token_expired']);
+    // (On a machine so busy that its check took over two seconds, jose refuses it the same way, before the queue.)
     const lines = await broker.auditLines(broker.audit.length);
-    expect(lines.find((line) => line.code === 'token_expired')).toMatchObject({ repository: 'acme/other', xoperoRequests: { total: 0 } });
+    expect(lines.find((line) => line.code === 'token_expired')).toMatchObject({ status: 401, xoperoRequests: { total: 0 } });
   });
 
   test("keys that cannot be fetched: 502 with no network detail in the answer, the cause in the broker's log, one fetch per 30 s", async () => {
