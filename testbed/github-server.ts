@@ -31,6 +31,8 @@ export class GithubServer {
   readonly tokens = new Map<string, 'all' | 'forbidden'>();
   /** Largest page GitHub serves (100); tests lower it to see pagination. */
   maxPerPage = 100;
+  /** When set, the pages' Link header points at this origin instead of the server's own (a hostile answer). */
+  linkOrigin?: string;
   private server?: https.Server;
   private readonly sockets = new Set<Socket>();
   private base?: string;
@@ -108,6 +110,11 @@ export class GithubServer {
     const link = (n: number, rel: string) => {
       const next = new URL(url);
       next.searchParams.set('page', String(n));
+      if (this.linkOrigin) {
+        const elsewhere = new URL(this.linkOrigin);
+        next.protocol = elsewhere.protocol;
+        next.host = elsewhere.host;
+      }
       return `<${next.href}>; rel="${rel}"`;
     };
     const links = [

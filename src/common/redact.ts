@@ -30,3 +30,9 @@ export function redact(text: string): string {
  * escape the neutralizer inserted split in two (so the first pass missed it) is whole, and hidden, again.
  */
 export const redactAround = (neutralize: (text: string) => string, text: string): string => redact(neutralize(redact(text)));
+
+/**
+ * A URL as the user wrote it, without what sits between `//` and the last `@` of its first word (user and
+ * password): a message that quotes a URL that failed to parse must not quote a password in it.
+ */
+export const withoutUserInfo = (text: string) => text.replace(/\/\/\S*@/, '//***@');

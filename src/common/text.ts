@@ -36,3 +36,20 @@ function levenshtein(a: string, b: string): number {
 
 /** Text made safe for one Markdown table cell: a `|` would end the cell, a line break the row. */
 export const markdownCell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+
+/**
+ * Text from the server or the user (names, messages, the server's address) made inert in Markdown, for job
+ * summaries and merged reports: whatever could open a link or an image (`[`, `]`), raw HTML or an autolink
+ * (`<`, `>`), a code span (a backtick), emphasis (`*`, `_`, `~`), an entity (`&`) or an escape (a backslash)
+ * is backslash-escaped, and a line break is a space. A plan named `![x](https://example.com/x.png)` or
+ * `<img src=...>` shows as written and loads nothing. `|` is left to markdownCell, which table cells pass through.
+ */
+export const markdownText = (text: string) => text.replace(/[\\`*_~[\]<>&]/g, '\\$&').replace(/\r\n|\r|\n/g, ' ');
+
+/** Text as one Markdown code span, whatever backticks it holds (a fence longer than its longest run). */
+export function markdownCode(text: string): string {
+  const longest = Math.max(0, ...(text.match(/`+/g) ?? []).map((run) => run.length));
+  const fence = '`'.repeat(longest + 1);
+  const pad = text.startsWith('`') || text.endsWith('`') ? ' ' : '';
+  return `${fence}${pad}${text.replace(/\r\n|\r|\n/g, ' ')}${pad}${fence}`;
+}

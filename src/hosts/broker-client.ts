@@ -21,7 +21,9 @@ import { acceptableBrokerAudience, DEFAULT_BROKER_AUDIENCE, type BrokerClientSet
 // The settings of a broker run are parsed from this part too: the Action's start-up file does not carry them.
 export { parseBrokerClientSettings } from '../settings/broker-client.js';
 import type { HostWords } from '../common/words.js';
+import type { ProtectResult } from '../core/protect.js';
 import { transportError } from '../xopero/http-errors.js';
+import { SAFE_ID } from '../xopero/schemas.js';
 import { createTransport } from '../xopero/transport.js';
 
 /** The whole run through the broker may take the core's synchronization wait and more; the broker bounds it itself. */
@@ -154,6 +156,43 @@ export async function fetchBrokerAudience(
   }
 }
 
+const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?Z$/;
+const WORD = /^[a-z-]{1,40}$/;
+
+/**
+ * The first field of the broker's outcome that is not what a broker gives, or undefined. Checked as a server's
+ * answer is (src/xopero/schemas.ts): its ids, times, numbers and words go into outputs that workflows put into
+ * `run:` scripts and into the dotenv file Bitbucket steps `source`, where `;`, `$(...)` or a line break in a
+ * value would be shell. Names and problems only reach logs and summaries, which neutralize them.
+ */
+function unsafeField(outcome: RunOutcome): string | undefined {
+  const result = outcome.result as Partial<ProtectResult>;
+  const checks: Array<[string, boolean]> = [
+    ['kind', result.kind === 'repository'],
+    ['organization.id', typeof result.organization?.id === 'string' && SAFE_ID.test(result.organization.id)],
+    ['organization.name', typeof result.organization?.name === 'string'],
+    ['repository.id', typeof result.repository?.id === 'string' && (result.repository.id === '' || SAFE_ID.test(result.repository.id))],
+    ['repository.name', typeof result.repository?.name === 'string'],
+    ['plan.id', result.plan === undefined || (typeof result.plan.id === 'string' && SAFE_ID.test(result.plan.id))],
+    ['changed', typeof result.changed === 'boolean'],
+    ['problems', Array.isArray(result.problems) && result.problems.every((problem) => typeof problem === 'string')],
+    ...(['synchronization', 'activation', 'attachment', 'mode'] as const).map((name): [string, boolean] => [
+      name,
+      typeof result[name] === 'string' && WORD.test(result[name] as string),
+    ]),
+    ...(['lastBackup', 'lastSuccessfulBackup', 'nextBackup'] as const).map((name): [string, boolean] => {
+      const value = result.backup?.[name];
+      return [`backup.${name}`, result.backup === undefined || (typeof value === 'string' && (value === '' || ISO_TIME.test(value)))];
+    }),
+    [
+      'backup.ageSeconds',
+      result.backup?.ageSeconds === undefined || (Number.isSafeInteger(result.backup.ageSeconds) && result.backup.ageSeconds >= 0),
+    ],
+    ['requests', Number.isSafeInteger(outcome.requests?.total) && Number.isSafeInteger(outcome.requests?.mutating)],
+  ];
+  return checks.find(([, ok]) => !ok)?.[0];
+}
+
 /** 200 with the outcome, or the broker's error document as one line. */
 function readAnswer(status: number, text: string, brokerUrl: URL): RunOutcome {
   let document: unknown;
@@ -178,6 +217,14 @@ function readAnswer(status: number, text: string, brokerUrl: URL): RunOutcome {
         status,
         'malformed_answer',
         `${brokerUrl.origin} answered 200 without a run outcome: is it a Xopero ONE broker of this version?`,
+      );
+    }
+    const unsafe = unsafeField(outcome);
+    if (unsafe) {
+      throw new BrokerRefusal(
+        status,
+        'malformed_answer',
+        `${brokerUrl.origin} answered with a run outcome whose ${unsafe} is not what a broker gives: nothing of it was published.`,
       );
     }
     return outcome;

@@ -238,10 +238,25 @@ function writeDotenv(path: string, values: Record<string, string>): void {
   }
 }
 
+/**
+ * What a dotenv value may hold: ids, words, ISO times and numbers. GitLab keeps quotes as part of a value and
+ * Bitbucket steps `source` the file, so a value is never quoted; one holding anything else (a space, `;`,
+ * `$`, a quote, a line break) would be shell or a second variable, and is refused. The ids and times were
+ * checked when they arrived (a server's answer, a broker's outcome); this is the last guard.
+ */
+const DOTENV_VALUE = /^[A-Za-z0-9._:+-]*$/;
+
 function dotenvText(values: Record<string, string>): string {
   const lines = Object.entries(values)
     .filter(([name]) => name !== 'result')
-    .map(([name, value]) => `XOPERO_${envName(name)}=${value}`);
+    .map(([name, value]) => {
+      if (!DOTENV_VALUE.test(value)) {
+        throw new XoperoError(
+          `Refused to write XOPERO_${envName(name)} to the dotenv file: its value holds characters a shell or GitLab would read as more than a value (please report it).`,
+        );
+      }
+      return `XOPERO_${envName(name)}=${value}`;
+    });
   return `${lines.join('\n')}\n`;
 }
 

@@ -35,10 +35,16 @@ export function githubArchivedLister(options: GithubApiOptions): ArchivedLister 
         `GITHUB_API_URL '${apiUrl}' is not a URL: unset it for github.com, or give the API address of GitHub Enterprise Server (https://HOST/api/v3).`,
       );
     }
+    // The token goes over TLS only: an http:// GITHUB_API_URL (it is set by the runner, or by a job) is refused.
+    if (base.protocol !== 'https:') {
+      throw new XoperoError(
+        `GITHUB_API_URL '${base.origin}' is not https: the GitHub token would travel unencrypted; give the https address of the API.`,
+      );
+    }
     const transport = createTransport({ serverUrl: base, env: options.env, caCertificate: options.caCertificate });
     try {
       // This whole module is loaded on demand (archived-lister.ts), so octokit stays out of the main bundle.
-      const octokit = getOctokit(options.token, { baseUrl: apiUrl, request: { fetch: transportFetch(transport) } });
+      const octokit = getOctokit(options.token, { baseUrl: apiUrl, request: { fetch: transportFetch(transport, base.origin) } });
       const archived = (repos: Array<{ full_name: string; archived?: boolean }>) =>
         repos.filter((repo) => repo.archived === true).map((repo) => repo.full_name);
       try {
@@ -60,9 +66,15 @@ export function githubArchivedLister(options: GithubApiOptions): ArchivedLister 
  * The part of fetch octokit uses, over the product's transport. GETs are safe to repeat: the transport retries
  * a lost answer or a 429/502/503/504 as it does every request (retry.ts).
  */
-function transportFetch(transport: Transport): typeof fetch {
+function transportFetch(transport: Transport, origin: string): typeof fetch {
   const fetchLike = async (input: string | URL, init: { method?: string; headers?: Record<string, string>; body?: string } = {}) => {
     const url = new URL(String(input));
+    // octokit follows the Link header's next page wherever it points, with the token: only to the API itself.
+    if (url.origin !== origin) {
+      throw new NotFollowed(
+        `GitHub's answer pointed the next page at ${url.origin}, not at the API (${origin}): not followed, as it would carry the token there.`,
+      );
+    }
     const response = await transport.send({
       origin: url.origin,
       path: `${url.pathname}${url.search}`,
@@ -90,9 +102,13 @@ function transportFetch(transport: Transport): typeof fetch {
   return fetchLike as unknown as typeof fetch;
 }
 
+/** A request this lister refuses to make; octokit wraps it (as a fetch failure, HTTP 500) with it as the cause. */
+class NotFollowed extends XoperoError {}
+
 /** One line: what GitHub said, and what to change. */
 export function githubError(error: unknown, owner: string, apiUrl: string): XoperoError {
   if (error instanceof XoperoError) return error;
+  if ((error as { cause?: unknown }).cause instanceof NotFollowed) return (error as { cause: NotFollowed }).cause;
   const err = error as {
     status?: number;
     message?: string;

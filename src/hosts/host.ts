@@ -129,6 +129,10 @@ export const plainHost: Host = {
   name: 'plain',
   applyDefaults: () => undefined,
   logLine: cliLogLine,
+  // The same JSON, with no command mark in it for the CI this shell may run under (a GitHub `run:` step reads
+  // `##[` anywhere in a line; Azure `##vso[`, TeamCity `##teamcity[`): after `##`, `[` can only be inside a JSON
+  // string, where it may be written \u005b.
+  json: (text) => text.replace(/##(vso|teamcity)?\[/gi, (match) => `${match.slice(0, -1)}\\u005b`),
   log: (write) => plainLog(write),
   fail: (problems, streams) => plainFail(plainHost)(problems, streams),
   idToken: async ({ env, words }) =>

@@ -5,6 +5,7 @@
  */
 import * as core from '@actions/core';
 import { describeError } from '../common/errors.js';
+import { githubLogLine } from '../common/neutralize.js';
 import { mergedFailureKind, type FailureKind } from '../report/failure.js';
 import { mergeReport } from '../report/outputs.js';
 
@@ -35,7 +36,8 @@ export async function runReportAction(): Promise<void> {
       },
     );
     if (process.env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(markdown).write();
-    core.info(line);
+    // The organization's name is the server's: neutralized, as every line of a run's log is.
+    core.info(githubLogLine(line));
     core.setOutput('matched', String(report.repositories.length));
     core.setOutput('failed', String(report.outcomes.failed));
     core.setOutput('stale', String(report.outcomes.stale));

@@ -9,6 +9,8 @@ import { redact } from '../common/redact.js';
 import { mergedFailureKind } from '../report/failure.js';
 import { mergeReport, writeReportFile } from '../report/outputs.js';
 import { type CliIo, EXIT, type ParsedCommandLine } from './cli-args.js';
+import { detectHost } from './detect.js';
+import { safeLine } from './host.js';
 
 /** Its options and help are rows of the one table in cli-args.ts; the command line arrives parsed. */
 export async function runReportCommand(
@@ -19,6 +21,17 @@ export async function runReportCommand(
     io.stderr("xopero-one report: give the result files (or directories) of the sweep's shards.\nTry 'xopero-one report --help'.\n");
     return EXIT.usage;
   }
+  // The shards' results carry the server's names: every line printed passes through the CI's neutralizer, as a
+  // run's log does (no runner command, escape sequence or section marker from a name).
+  const host = detectHost(io.env);
+  const print = (write: (text: string) => void, text: string) =>
+    write(
+      `${text
+        .replace(/\n$/, '')
+        .split('\n')
+        .map((line) => safeLine(host, line))
+        .join('\n')}\n`,
+    );
   try {
     // The Markdown goes to --markdown, else appended to the GitHub job summary, else to standard output.
     const { report, markdown, line } = mergeReport(
@@ -29,16 +42,16 @@ export async function runReportCommand(
     const summaryFile = values.markdown ? undefined : io.env.GITHUB_STEP_SUMMARY;
     if (summaryFile) writeReportFile(summaryFile, markdown, 'job summary (GITHUB_STEP_SUMMARY)', true);
     if (values.markdown || summaryFile) {
-      io.stdout(`${line}\n`);
+      print(io.stdout, line);
     } else {
-      io.stdout(markdown);
-      io.stderr(`${line}\n`);
+      print(io.stdout, markdown);
+      print(io.stderr, line);
     }
-    for (const problem of report.problems) io.stderr(`xopero-one report: ${redact(problem)}\n`);
+    for (const problem of report.problems) print(io.stderr, `xopero-one report: ${redact(problem)}`);
     const failure = mergedFailureKind(report);
     return failure === 'non-compliant' ? EXIT.notCompliant : failure === 'error' ? EXIT.error : EXIT.done;
   } catch (error) {
-    io.stderr(`xopero-one report: ${redact(describeError(error))}\n`);
+    print(io.stderr, `xopero-one report: ${redact(describeError(error))}`);
     return EXIT.error;
   }
 }

@@ -1,5 +1,5 @@
 /** The Azure DevOps project run in the forms the faces publish: Markdown summary and the CLI's closing lines. */
-import { markdownCell } from '../common/text.js';
+import { markdownCell, markdownCode, markdownText } from '../common/text.js';
 import type { AzureProjectResult, ProjectOutcome } from '../core/azure-project.js';
 
 const OUTCOME_WORDS: Record<ProjectOutcome, string> = {
@@ -15,14 +15,14 @@ export function azureProjectMarkdown(result: AzureProjectResult): string {
   const title = result.dryRun ? 'Xopero ONE: Azure DevOps project (dry run)' : 'Xopero ONE: Azure DevOps project';
   const rows: Array<[string, string]> = [
     ['Status', result.problems.length > 0 ? '❌ failed' : result.dryRun ? '⚠️ dry run: nothing was changed' : '✅ done'],
-    ['Server', result.server],
-    ['Organization', `${result.organization.name} (\`${result.organization.id}\`)`],
-    ['Plan', result.plan ? `${result.plan.name} (\`${result.plan.id}\`)` : 'none'],
-    ['Project', `\`${result.project.id}\``],
+    ['Server', markdownText(result.server)],
+    ['Organization', `${markdownText(result.organization.name)} (${markdownCode(result.organization.id)})`],
+    ['Plan', result.plan ? `${markdownText(result.plan.name)} (${markdownCode(result.plan.id)})` : 'none'],
+    ['Project', markdownCode(result.project.id)],
     [result.action === 'attach' ? 'Attachment' : 'Detachment', OUTCOME_WORDS[result.outcome]],
   ];
   const table = ['| | |', '|---|---|', ...rows.map(([key, value]) => `| ${key} | ${markdownCell(value)} |`)].join('\n');
-  const problems = result.problems.map((problem) => `- ${markdownCell(problem)}`).join('\n');
+  const problems = result.problems.map((problem) => `- ${markdownCell(markdownText(problem))}`).join('\n');
   return `## ${title}\n\n${table}\n${problems ? `\n**Problems**\n\n${problems}\n` : ''}`;
 }
 

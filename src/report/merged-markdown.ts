@@ -1,5 +1,5 @@
 /** The merged sweep report as Markdown: the verdict, the counts, the outcome chart, what failed, each shard. */
-import { markdownCell } from '../common/text.js';
+import { markdownCell, markdownCode, markdownText } from '../common/text.js';
 import type { MergedReport, ReportEntry } from './merge.js';
 import { outcomePie } from './mermaid.js';
 
@@ -20,16 +20,16 @@ export function mergedMarkdown(report: MergedReport): string {
   const failed = report.outcomes.failed;
   const status =
     report.problems.length > 0
-      ? `❌ failed: ${failed > 0 ? `${failed} repositories failed` : report.problems[0]}`
+      ? `❌ failed: ${failed > 0 ? `${failed} repositories failed` : markdownText(report.problems[0] ?? '')}`
       : report.changed
         ? '✅ done (changes made)'
         : '✅ done (no change needed)';
   const rows: Array<[string, string]> = [
     ['Status', status],
-    ['Server', report.server],
-    ['Organization', `${report.organization.name} (\`${report.organization.id}\`)`],
-    ['Plan', report.plan ? `${report.plan.name} (\`${report.plan.id}\`)` : 'none requested'],
-    ['Patterns', report.patterns.map((p) => `\`${p}\``).join(' ')],
+    ['Server', markdownText(report.server)],
+    ['Organization', `${markdownText(report.organization.name)} (${markdownCode(report.organization.id)})`],
+    ['Plan', report.plan ? `${markdownText(report.plan.name)} (${markdownCode(report.plan.id)})` : 'none requested'],
+    ['Patterns', report.patterns.map(markdownCode).join(' ')],
     ['Shards', report.shards > 1 ? `${report.shards}, all merged` : 'one job'],
     ['Matched', String(counts.matched)],
     ['Already protected', String(counts.alreadyProtected)],
@@ -42,14 +42,15 @@ export function mergedMarkdown(report: MergedReport): string {
   const out: string[] = [`## ${title}`, '', '| | |', '|---|---|', ...rows.map(([key, value]) => `| ${key} | ${markdownCell(value)} |`), ''];
   const pie = outcomePie(report);
   if (pie) out.push(pie, '');
-  if (report.problems.length > 0) out.push('**Problems**', '', ...report.problems.map((problem) => `- ${markdownCell(problem)}`), '');
+  if (report.problems.length > 0)
+    out.push('**Problems**', '', ...report.problems.map((problem) => `- ${markdownCell(markdownText(problem))}`), '');
 
   const problems = report.repositories.filter((e) => e.outcome === 'failed' || e.outcome === 'stale' || e.outcome === 'not-protected');
   if (problems.length > 0)
     out.push(...table(report.mode === 'check' ? 'Failed, stale or not protected' : 'Failed or stale', problems, LISTED_PROBLEMS));
   const changes = report.repositories.filter((e) => e.outcome === 'activated' || e.outcome === 'attached');
   if (changes.length > 0) out.push(...table('Changed', changes, LISTED_CHANGES));
-  if (report.notFound.length > 0) out.push(`Not found: ${report.notFound.map(markdownCell).join(', ')}`, '');
+  if (report.notFound.length > 0) out.push(`Not found: ${report.notFound.map((name) => markdownCell(markdownText(name))).join(', ')}`, '');
 
   if (report.shards > 1) {
     out.push(
@@ -73,7 +74,9 @@ function table(heading: string, entries: ReportEntry[], limit: number): string[]
   const listed = entries.slice(0, limit);
   const lines = [`### ${heading} (${entries.length})`, '', '| repository | shard | what | why |', '|---|---|---|---|'];
   for (const e of listed)
-    lines.push(`| ${markdownCell(e.repository)} | ${e.shard || '-'} | ${e.actions.join(', ')} | ${markdownCell(e.reason ?? '')} |`);
+    lines.push(
+      `| ${markdownCell(markdownText(e.repository))} | ${e.shard || '-'} | ${e.actions.join(', ')} | ${markdownCell(markdownText(e.reason ?? ''))} |`,
+    );
   if (entries.length > listed.length)
     lines.push('', `…and ${entries.length - listed.length} more: the JSON and JUnit reports list every repository.`);
   lines.push('');

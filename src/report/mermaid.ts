@@ -10,8 +10,9 @@ const ORDER: Outcome[] = ['already-protected', 'activated', 'attached', 'not-pro
 export function outcomePie(report: MergedReport): string | undefined {
   const slices = ORDER.filter((outcome) => report.outcomes[outcome] > 0);
   if (slices.length === 0) return undefined;
-  // Labels are fixed words; the title carries the organization's name without quotes Mermaid would choke on.
-  const title = `${report.repositories.length} repositories of ${report.organization.name}`.replace(/["\n]/g, ' ');
+  // Labels are fixed words; the title carries the organization's name without the quotes Mermaid would choke
+  // on, line breaks, or backticks (three would close the code fence and leave the rest to Markdown).
+  const title = `${report.repositories.length} repositories of ${report.organization.name}`.replace(/["`\r\n]/g, ' ');
   return [
     '```mermaid',
     `pie showData title ${title}`,

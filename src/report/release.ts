@@ -2,7 +2,7 @@
  * How release (mode: release) and reclaim (in a sweep) read in the job summary and the CLI's report. Loaded on
  * demand (report.ts's loadReleaseReport) only for a result that has a release or a reclaim, never by a protect run.
  */
-import { markdownCell } from '../common/text.js';
+import { markdownCell, markdownCode, markdownText } from '../common/text.js';
 import type { ReclaimResult } from '../core/reclaim.js';
 import type { ReleaseResult } from '../core/release.js';
 import type { ReleaseStep } from '../core/release-changes.js';
@@ -37,21 +37,24 @@ export function releaseMarkdown(result: ReleaseResult): string {
           : '✅ nothing holds a license or a plan place (no change needed)';
   const rows: Array<[string, string]> = [
     ['Status', status],
-    ['Server', result.server],
-    ['Organization', `${result.organization.name} (\`${result.organization.id}\`)`],
+    ['Server', markdownText(result.server)],
+    ['Organization', `${markdownText(result.organization.name)} (${markdownCode(result.organization.id)})`],
     [
       'Repository',
       result.repository.known
-        ? `${result.repository.name} (\`${result.repository.id}\`)${result.repository.removedAtSource ? ', removed at the source' : ''}`
-        : `${result.repository.name} (not known to Xopero ONE)`,
+        ? `${markdownText(result.repository.name)} (${markdownCode(result.repository.id)})${result.repository.removedAtSource ? ', removed at the source' : ''}`
+        : `${markdownText(result.repository.name)} (not known to Xopero ONE)`,
     ],
-    ['Plan', result.plan ? `${result.plan.name} (\`${result.plan.id}\`)` : 'every plan that lists it'],
+    ['Plan', result.plan ? `${markdownText(result.plan.name)} (${markdownCode(result.plan.id)})` : 'every plan that lists it'],
     ['Licenses freed', String(result.licensesFreed)],
-    ['Changes', result.steps.length ? result.steps.map((step) => stepWords({ ...step, plan: step.plan?.name })).join('; ') : 'none'],
+    [
+      'Changes',
+      result.steps.length ? markdownText(result.steps.map((step) => stepWords({ ...step, plan: step.plan?.name })).join('; ')) : 'none',
+    ],
   ];
   const table = ['| | |', '|---|---|', ...rows.map(([key, value]) => `| ${key} | ${markdownCell(value)} |`)].join('\n');
-  const notes = result.notes.map((note) => `- ${markdownCell(note)}`).join('\n');
-  const problems = result.problems.map((problem) => `- ${markdownCell(problem)}`).join('\n');
+  const notes = result.notes.map((note) => `- ${markdownCell(markdownText(note))}`).join('\n');
+  const problems = result.problems.map((problem) => `- ${markdownCell(markdownText(problem))}`).join('\n');
   const kept = "Backups already taken stay in storage under the plan's retention; releasing stops new backups.";
   return `## ${title}\n\n${table}\n\n${kept}\n${notes ? `\n**Notes**\n\n${notes}\n` : ''}${problems ? `\n**Problems**\n\n${problems}\n` : ''}`;
 }
@@ -69,11 +72,11 @@ export function reclaimMarkdown(reclaim: ReclaimResult, readOnly: boolean): stri
     lines.push('', '| repository | why | what |', '|---|---|---|');
     for (const e of listed) {
       const what = e.steps.map((s) => `${stepWords(s)}${s.reason ? `: ${s.reason}` : ''}`).join('; ');
-      lines.push(`| ${markdownCell(e.repository)} | ${e.reasons.join(', ')} | ${markdownCell(what)} |`);
+      lines.push(`| ${markdownCell(markdownText(e.repository))} | ${e.reasons.join(', ')} | ${markdownCell(markdownText(what))} |`);
     }
     if (reclaim.entries.length > listed.length) lines.push('', `…and ${reclaim.entries.length - listed.length} more.`);
   }
-  for (const note of reclaim.notes) lines.push('', `- ${markdownCell(note)}`);
+  for (const note of reclaim.notes) lines.push('', `- ${markdownCell(markdownText(note))}`);
   return `${lines.join('\n')}\n`;
 }
 
@@ -81,7 +84,7 @@ export function releaseText(result: ReleaseResult): string[] {
   return [
     `Repository:   ${result.repository.name}${result.repository.known ? ` (${result.repository.id})` : ' (not known to Xopero ONE)'}`,
     `Plan:         ${result.plan ? `${result.plan.name} (${result.plan.id})` : 'every plan that lists it'}`,
-    `Release: ${result.steps.length ? result.steps.map((step) => stepWords({ ...step, plan: step.plan?.name })).join('; ') : 'nothing to change'}; licenses freed: ${result.licensesFreed}; changed: ${result.changed}`,
+    `Release: ${result.steps.length ? markdownText(result.steps.map((step) => stepWords({ ...step, plan: step.plan?.name })).join('; ')) : 'nothing to change'}; licenses freed: ${result.licensesFreed}; changed: ${result.changed}`,
   ];
 }
 

@@ -1,5 +1,5 @@
 /** The result in the forms the faces publish: output values, a JSON document, a Markdown summary. */
-import { markdownCell } from '../common/text.js';
+import { markdownCell, markdownCode, markdownText } from '../common/text.js';
 import { humanTime } from '../common/text.js';
 import { formatDuration } from '../settings/duration.js';
 import type { ProtectResult } from '../core/protect.js';
@@ -79,13 +79,15 @@ function repositoryMarkdown(result: ProtectResult, nowMs: number): string {
     result.mode === 'check' ? 'Xopero ONE protection check' : result.dryRun ? 'Xopero ONE backup (dry run)' : 'Xopero ONE backup';
   const rows: Array<[string, string]> = [
     ['Status', statusLine(result)],
-    ['Server', result.server],
-    ['Organization', `${result.organization.name} (\`${result.organization.id}\`)`],
+    ['Server', markdownText(result.server)],
+    ['Organization', `${markdownText(result.organization.name)} (${markdownCode(result.organization.id)})`],
     [
       'Repository',
-      result.repository.id ? `${result.repository.name} (\`${result.repository.id}\`)` : `${result.repository.name} (not known yet)`,
+      result.repository.id
+        ? `${markdownText(result.repository.name)} (${markdownCode(result.repository.id)})`
+        : `${markdownText(result.repository.name)} (not known yet)`,
     ],
-    ['Plan', result.plan ? `${result.plan.name} (\`${result.plan.id}\`)` : 'none requested'],
+    ['Plan', result.plan ? `${markdownText(result.plan.name)} (${markdownCode(result.plan.id)})` : 'none requested'],
     ['Synchronization', OUTCOME_WORDS[result.synchronization]],
     ['License activation', OUTCOME_WORDS[result.activation]],
     ['Plan attachment', OUTCOME_WORDS[result.attachment]],
@@ -109,7 +111,7 @@ function repositoryMarkdown(result: ProtectResult, nowMs: number): string {
     }
   }
   const table = ['| | |', '|---|---|', ...rows.map(([key, value]) => `| ${key} | ${markdownCell(value)} |`)].join('\n');
-  const problems = result.problems.map((problem) => `- ${markdownCell(problem)}`).join('\n');
+  const problems = result.problems.map((problem) => `- ${markdownCell(markdownText(problem))}`).join('\n');
   return `## ${title}\n\n${table}\n${problems ? `\n**Problems**\n\n${problems}\n` : ''}`;
 }
 
@@ -131,10 +133,10 @@ function sweepMarkdown(result: SweepResult, releaseReport: ReleaseReport | undef
         : 'Xopero ONE organization sweep';
   const rows: Array<[string, string]> = [
     ['Status', result.problems.length > 0 ? '❌ failed' : result.changed ? '✅ done (changes made)' : '✅ done (no change needed)'],
-    ['Server', result.server],
-    ['Organization', `${result.organization.name} (\`${result.organization.id}\`)`],
-    ['Plan', result.plan ? `${result.plan.name} (\`${result.plan.id}\`)` : 'none requested'],
-    ['Patterns', result.patterns.map((p) => `\`${p}\``).join(' ')],
+    ['Server', markdownText(result.server)],
+    ['Organization', `${markdownText(result.organization.name)} (${markdownCode(result.organization.id)})`],
+    ['Plan', result.plan ? `${markdownText(result.plan.name)} (${markdownCode(result.plan.id)})` : 'none requested'],
+    ['Patterns', result.patterns.map(markdownCode).join(' ')],
     ['Synchronization', OUTCOME_WORDS[result.synchronization]],
     ['Matched', String(counts.matched)],
     ['Already protected', String(counts.alreadyProtected)],
@@ -155,12 +157,17 @@ function sweepMarkdown(result: SweepResult, releaseReport: ReleaseReport | undef
     ? [
         '\n| repository | what | why |',
         '|---|---|---|',
-        ...listed.map((e) => `| ${markdownCell(e.repository)} | ${e.actions.join(', ')} | ${markdownCell(e.reason ?? '')} |`),
+        ...listed.map(
+          (e) =>
+            `| ${markdownCell(markdownText(e.repository))} | ${e.actions.join(', ')} | ${markdownCell(markdownText(e.reason ?? ''))} |`,
+        ),
         result.entries.length > listed.length ? `\n…and ${result.entries.length - listed.length} more.` : '',
       ].join('\n')
     : '';
-  const notFound = result.notFound.length ? `\nNot found: ${result.notFound.map(markdownCell).join(', ')}\n` : '';
-  const problems = result.problems.map((problem) => `- ${markdownCell(problem)}`).join('\n');
+  const notFound = result.notFound.length
+    ? `\nNot found: ${result.notFound.map((name) => markdownCell(markdownText(name))).join(', ')}\n`
+    : '';
+  const problems = result.problems.map((problem) => `- ${markdownCell(markdownText(problem))}`).join('\n');
   const reclaim = result.reclaim ? release(releaseReport).reclaimMarkdown(result.reclaim, result.dryRun || result.mode === 'check') : '';
   return `## ${title}\n\n${table}\n${changes}\n${notFound}${reclaim}${problems ? `\n**Problems**\n\n${problems}\n` : ''}`;
 }

@@ -5,7 +5,7 @@
  * http only when allowed); a credential or a setting only the broker decides is an input error, not ignored.
  */
 import { InputError } from '../common/errors.js';
-import { addSecret } from '../common/redact.js';
+import { addSecret, withoutUserInfo } from '../common/redact.js';
 import { parseBoolean, parseCaCertificate, type InputName, type RawInputs } from './settings.js';
 import type { HostWords } from '../common/words.js';
 
@@ -114,7 +114,10 @@ function parseBrokerUrl(value: string, allowHttp: boolean, words: HostWords): UR
   try {
     url = new URL(value);
   } catch {
-    throw new InputError('broker-url', `'${value}' is not a URL; give the broker's address, e.g. https://xopero-broker.example.com.`);
+    throw new InputError(
+      'broker-url',
+      `'${withoutUserInfo(value)}' is not a URL; give the broker's address, e.g. https://xopero-broker.example.com.`,
+    );
   }
   if (url.protocol === 'http:' && !allowHttp) {
     throw new InputError(

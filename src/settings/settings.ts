@@ -5,7 +5,7 @@
  */
 import { parseDuration } from './duration.js';
 import { InputError } from '../common/errors.js';
-import { addSecret } from '../common/redact.js';
+import { addSecret, withoutUserInfo } from '../common/redact.js';
 import { ACTION_WORDS, type HostWords } from '../common/words.js';
 import { parseAzureProject } from './azure-project.js';
 import { parseShard, type Shard } from './shard.js';
@@ -173,7 +173,7 @@ function parseServerUrl(value: string, allowHttp: boolean, words: HostWords): UR
   } catch {
     throw new InputError(
       'server-url',
-      `'${value}' is not a URL; give the address of the Management Service, e.g. https://backup.example.com.`,
+      `'${withoutUserInfo(value)}' is not a URL; give the address of the Management Service, e.g. https://backup.example.com.`,
     );
   }
   if (url.protocol === 'http:' && !allowHttp) {

@@ -100,11 +100,17 @@ function string(value: unknown, where: string): string {
   return value;
 }
 
-/** An id: a non-empty string without spaces or control characters (it goes into outputs and dotenv lines). */
+/**
+ * What an id may hold: Xopero ONE's are GUIDs. Letters, digits, `.`, `_`, `:` and `-`, at most 128: an id goes
+ * into outputs that workflows put into `run:` scripts and into the dotenv file Bitbucket steps `source`, where
+ * `;`, `$(...)`, quotes or a line break would be shell, not a value.
+ */
+export const SAFE_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
+
+/** An id (SAFE_ID). */
 function id(value: unknown, where: string): string {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are exactly what an id must not hold
-  if (typeof value !== 'string' || !/^[^\s\u0000-\u001f\u007f-\u009f]+$/.test(value))
-    throw new ShapeError(where, 'an id (a non-empty string without spaces)', value);
+  if (typeof value !== 'string' || !SAFE_ID.test(value))
+    throw new ShapeError(where, "an id (letters, digits, '.', '_', ':' or '-')", value);
   return value;
 }
 

@@ -191,6 +191,65 @@ describe('the action through the broker', () => {
   });
 });
 
+describe('what a broker answers is checked as a server answer is', () => {
+  const outcome = (organizationId: string) => ({
+    result: {
+      kind: 'repository',
+      server: 'https://backup.example.com',
+      mode: 'ensure',
+      dryRun: false,
+      organization: { id: organizationId, name: 'acme' },
+      repository: { id: 'r1', name: 'acme/api', known: true, protected: true },
+      synchronization: 'not-needed',
+      activation: 'already',
+      attachment: 'already',
+      changed: false,
+      problems: [],
+    },
+    requests: { total: 3, mutating: 0 },
+  });
+
+  test.each([
+    ['a line break and a second variable', 'o1\nCI_DEBUG_TRACE=true'],
+    ['shell for a step that sources the dotenv file', 'o1;touch${IFS}pwned'],
+  ])('an organization id with %s: one line, exit 1, and no dotenv line from it', async (_name, organizationId) => {
+    const impostor = await startRecorder(async () => ({ status: 200, body: { outcome: outcome(organizationId) } }));
+    try {
+      const run = await runCli(['--allow-http'], {
+        GITLAB_CI: 'true',
+        CI_PROJECT_PATH: 'acme/api',
+        XOPERO_BROKER_URL: impostor.url,
+        XOPERO_ID_TOKEN: 'header.payload.signature',
+      });
+      expect(run.code).toBe(1);
+      expect(run.all.split('\n').filter((line) => line.startsWith('xopero-one: '))).toEqual([
+        expect.stringMatching(
+          /answered with a run outcome whose organization\.id is not what a broker gives: nothing of it was published\.$/,
+        ),
+      ]);
+      expect(run.files['xopero.env'] ?? '').not.toMatch(/CI_DEBUG_TRACE|pwned|o1/);
+    } finally {
+      await impostor.stop();
+    }
+  });
+
+  test('the same outcome with a real id is published', async () => {
+    const impostor = await startRecorder(async () => ({ status: 200, body: { outcome: outcome('0a000000-0000-4000-8000-000000000001') } }));
+    try {
+      const run = await runCli(['--allow-http'], {
+        GITLAB_CI: 'true',
+        CI_PROJECT_PATH: 'acme/api',
+        XOPERO_BROKER_URL: impostor.url,
+        XOPERO_ID_TOKEN: 'header.payload.signature',
+      });
+      expect(run.code).toBe(0);
+      expect(run.files['xopero.env']).toContain('XOPERO_ORGANIZATION_ID=0a000000-0000-4000-8000-000000000001\n');
+    } finally {
+      await impostor.stop();
+    }
+  });
+});
+
 describe("the CLI's hosts without an identity token: one line in that CI's words, exit 1, before any request", () => {
   test.each([
     [

@@ -692,7 +692,14 @@ describe('only the CLI bundle this component version pins runs', () => {
       expect(missing.stderr).toMatch(
         /^xopero-one: cannot download package http:\/\/\*\*\*@127\.0\.0\.1:\d+\/mirror\/missing\.tgz: HTTP 404\. Check the package input .*\n$/,
       );
-      for (const run of [tampered, missing]) expect(run.stderr).not.toMatch(/pa%40ss|pa@ss/);
+      // A password with a / not percent-encoded: the URL does not parse; one line, without the password.
+      const unparsable = await runJob(world, {
+        server_url: world.url,
+        package: `${files.base.replace('//', '//ci:S3cr/et@')}/mirror/x.tgz`,
+      });
+      expect(unparsable.code).toBe(1);
+      expect(unparsable.stderr).toMatch(/^xopero-one: package http:\/\/\*\*\*@127\.0\.0\.1:\d+\/mirror\/x\.tgz is not a URL .*\n$/);
+      for (const run of [tampered, missing, unparsable]) expect(run.stderr).not.toMatch(/pa%40ss|pa@ss|S3cr/);
       expect(world.sim.requests).toHaveLength(0);
     } finally {
       await files.close();

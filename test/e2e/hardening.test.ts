@@ -9,6 +9,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   ACTION_ENTRY,
+  ROOT,
   CLI_ENTRY,
   actionDefaults,
   baseEnv,
@@ -31,6 +32,7 @@ afterEach(async () => {
 });
 const scratch = scratchFolder('xopero-hardening-');
 
+const REPORT_ENTRY = join(ROOT, 'dist/report/index.js');
 const ACTIVATE = '/git/repositories/activate';
 const ATTACH = '/plans/attachgitrepository';
 const ORGS = '/git/organizations/getmany';
@@ -191,6 +193,87 @@ describe('server text reaches the log neutralized', () => {
     expect(run.code).toBe(0);
     expect(run.all).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/);
     expect(run.stdout).toContain('Organization: evil\\n::add-mask::Nightly\\n');
+  });
+});
+
+describe('server text in summaries and merged reports', () => {
+  /** A plan name that would be an image calling home, raw HTML and a link, were it Markdown. */
+  const MARKDOWN = '![x](https://evil.test/x.png) <img src=https://evil.test/y> [click](https://evil.test) `code` *bold*';
+
+  test('the job summary shows a name as written: no image, HTML, link, code span or emphasis from it', async () => {
+    const w = await startWorld();
+    world = w;
+    const plan = w.sim.addPlan(w.orgId, { name: MARKDOWN });
+    const run = await action(w, { plan: plan.id });
+
+    expect(run.code).toBe(0);
+    expect(run.summary).toContain(
+      '!\\[x\\](https://evil.test/x.png) \\<img src=https://evil.test/y\\> \\[click\\](https://evil.test) \\`code\\` \\*bold\\*',
+    );
+    // No unescaped mark of the name is left to open anything.
+    expect(run.summary).not.toMatch(/(^|[^\\])(!\[x\]|<img|\[click\]|\*bold)/m);
+  });
+
+  test('xopero-one report and the report action: a hostile organization name is no command in the log and no Markdown in the summary', async () => {
+    const { w, orgId } = await hostileWorld();
+    world = w;
+    w.sim.organization(orgId)!.name = `${HOSTILE}\n${MARKDOWN}`;
+    const results = mkdtempSync(join(scratch(), 'results-'));
+    const sweep = await cli(w, [
+      '--server-url',
+      w.url,
+      '--organization',
+      orgId,
+      '--repositories',
+      '**',
+      '--result-file',
+      join(results, 'r.json'),
+    ]);
+    expect(sweep.code).toBe(0);
+
+    const merged = await cli(w, ['report', results]);
+    expect(merged.code).toBe(0);
+    const logLines = merged.all.split('\n');
+    expect(logLines.filter((line) => /^\s*::/.test(line))).toEqual([]);
+    expect(merged.all).not.toMatch(/##\[|##vso\[/i);
+    expect(merged.all).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/);
+    expect(merged.stdout).toContain('!\\[x\\](https://evil.test/x.png)');
+    // (The chart's title is Mermaid source inside its fence, not Markdown.)
+    const outsideChart = (text: string) => text.replace(/^```mermaid\n[\s\S]*?^```$/gm, '');
+    expect(outsideChart(merged.stdout)).not.toMatch(/(^|[^\\])(!\[x\]|<img)/m);
+
+    const out = mkdtempSync(join(scratch(), 'report-action-'));
+    const summary = join(out, 'summary.md');
+    writeFileSync(summary, '');
+    writeFileSync(join(out, 'output'), '');
+    const action = await runProcess(
+      [REPORT_ENTRY],
+      baseEnv({
+        GITHUB_ACTIONS: 'true',
+        GITHUB_STEP_SUMMARY: summary,
+        GITHUB_OUTPUT: join(out, 'output'),
+        RUNNER_TEMP: out,
+        INPUT_RESULTS: results,
+      }),
+    );
+    expect(action.code).toBe(0);
+    expect(action.stdout.split('\n').filter((line) => /^\s*::/.test(line) && !line.startsWith('::add-mask::'))).toEqual([]);
+    expect(action.stdout).not.toContain('##[');
+    const page = readFileSync(summary, 'utf8');
+    expect(outsideChart(page)).not.toMatch(/(^|[^\\])(!\[x\]|<img)/m);
+    // The chart's title cannot close its code fence.
+    expect(page.match(/^```/gm)).toHaveLength(2);
+  });
+
+  test('plain CLI --json: no command mark a CI would act on, and still the same JSON', async () => {
+    const w = await startWorld();
+    world = w;
+    const plan = w.sim.addPlan(w.orgId, { name: 'x ##[error]forged ##vso[task.complete result=Failed] ##teamcity[message]' });
+    const run = await cli(w, [...cliFlags(w).slice(0, -2), '--plan', plan.id, '--json']);
+
+    expect(run.code).toBe(0);
+    expect(run.stdout).not.toMatch(/##(vso|teamcity)?\[/i);
+    expect(JSON.parse(run.stdout).plan.name).toBe('x ##[error]forged ##vso[task.complete result=Failed] ##teamcity[message]');
   });
 });
 

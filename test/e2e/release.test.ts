@@ -421,6 +421,30 @@ describe('reclaim in a sweep', () => {
     expect(visible(forbidden.all)).not.toContain(FORBIDDEN_TOKEN);
   });
 
+  test('a next page pointed at another origin is not followed (it would carry the token there); an http:// API is refused', async () => {
+    const { w, gh } = await reclaimWorld();
+    const elsewhere = new GithubServer();
+    elsewhere.tokens.set(GOOD_TOKEN, 'all');
+    await elsewhere.start();
+    try {
+      gh.linkOrigin = new URL(elsewhere.url).origin;
+      const run = await action(w, reclaimInputs(), { GITHUB_API_URL: gh.url });
+      expect(run.code).toBe(1);
+      expect(errorLines(run.stdout).join('\n')).toMatch(
+        /pointed the next page at https:\/\/127\.0\.0\.1:\d+, not at the API .*not followed/,
+      );
+      expect(elsewhere.requests).toHaveLength(0);
+      expect(w.sim.mutatingRequests()).toHaveLength(0);
+
+      const plain = await action(w, reclaimInputs(), { GITHUB_API_URL: 'http://127.0.0.1:9/api/v3' });
+      expect(plain.code).toBe(1);
+      expect(errorLines(plain.stdout).join('\n')).toMatch(/GITHUB_API_URL 'http:\/\/127\.0\.0\.1:9' is not https/);
+      expect(w.sim.mutatingRequests()).toHaveLength(0);
+    } finally {
+      await elsewhere.stop();
+    }
+  });
+
   test('patterns that match only archived repositories: they are released, and the sweep does not fail for matching nothing else', async () => {
     const { w, gh, repos } = await reclaimWorld();
     const run = await action(w, { repositories: 'arch-*', reclaim: 'archived', 'github-token': GOOD_TOKEN }, { GITHUB_API_URL: gh.url });

@@ -38,6 +38,8 @@ describe('settings', () => {
     [{ 'server-url': 'http://backup.example.com' }, 'server-url', /plain http.*allow-http/],
     [{ 'server-url': 'ftp://backup.example.com' }, 'server-url', /not supported/],
     [{ 'server-url': 'https://u:p@backup.example.com' }, 'server-url', /credentials/],
+    // Unparseable, with a password in it: the message quotes the URL without it.
+    [{ 'server-url': 'https://admin:S3cr/et@backup example.com' }, 'server-url', /: 'https:\/\/\*\*\*@backup example\.com' is not a URL/],
     [{ email: '', password: '' }, 'email', /no credentials/],
     [{ password: '' }, 'password', /empty but an email/],
     [{ email: '' }, 'email', /empty but a password/],

@@ -116,6 +116,12 @@ describe('what it refuses, word for word', () => {
       "Input 'broker-url': 'broker.example.com' is not a URL; give the broker's address, e.g. https://xopero-broker.example.com.",
     ],
     [
+      'not a URL, with a password in it (not quoted)',
+      'https://ci:S3cr/et@broker.example.com',
+      {},
+      "Input 'broker-url': 'https://***@broker.example.com' is not a URL; give the broker's address, e.g. https://xopero-broker.example.com.",
+    ],
+    [
       'plain http',
       'http://broker.example.com:8080/x',
       {},
