@@ -5,7 +5,7 @@
  * than by undici's EnvHttpProxyAgent because that one matches `example.com` in NO_PROXY only exactly, where
  * curl and the runner also match its subdomains; and because the log must say which proxy is used.
  */
-import { isIP } from 'node:net';
+import { BlockList, isIP } from 'node:net';
 import { XoperoError } from '../common/errors.js';
 import { addSecret } from '../common/redact.js';
 
@@ -59,12 +59,24 @@ function parseProxyUrl(value: string, source: string): URL {
   return url;
 }
 
-/** The NO_PROXY entry that matches the target, curl's way: `*`, host, `.suffix` or `suffix`, `host:port`, IP. */
+/**
+ * The NO_PROXY entry that matches the target, curl's way: `*`, host, `.suffix` or `suffix`, `host:port`, IP, and
+ * (curl 7.86 and later) an address range `10.0.0.0/8` or `fd00::/8` for a target given as an address. A trailing
+ * dot (`example.com.`, the fully qualified form) is the same name. An entry that fits none of these matches
+ * nothing, as in curl.
+ */
 export function noProxyMatch(target: URL, noProxy: string): string | undefined {
-  const hostname = target.hostname.toLowerCase().replace(/^\[|\]$/g, '');
+  const hostname = target.hostname
+    .toLowerCase()
+    .replace(/^\[|\]$/g, '')
+    .replace(/\.$/, '');
   const port = Number(target.port) || (target.protocol === 'https:' ? 443 : 80);
   for (const entry of noProxy.split(/[,\s]+/).filter(Boolean)) {
     if (entry === '*') return entry;
+    if (entry.includes('/')) {
+      if (isIP(hostname) && inRange(hostname, entry)) return entry;
+      continue;
+    }
     const { host, port: entryPort } = splitHostPort(entry.toLowerCase());
     if (entryPort !== undefined && entryPort !== port) continue;
     if (isIP(hostname)) {
@@ -72,10 +84,22 @@ export function noProxyMatch(target: URL, noProxy: string): string | undefined {
       if (hostname === host) return entry;
       continue;
     }
-    const suffix = host.replace(/^\*?\./, '');
+    const suffix = host.replace(/^\*?\./, '').replace(/\.$/, '');
     if (hostname === suffix || hostname.endsWith(`.${suffix}`)) return entry;
   }
   return undefined;
+}
+
+/** Whether `address` lies in `range` (`10.0.0.0/8`, `[fd00::]/8`, `fd00::/8`); a malformed range holds nothing. */
+function inRange(address: string, range: string): boolean {
+  const [base = '', bits = ''] = range.replace(/^\[|\](?=\/)/g, '').split('/');
+  const family = isIP(base);
+  const prefix = Number(bits);
+  if (!family || family !== isIP(address) || !/^\d+$/.test(bits) || prefix > (family === 4 ? 32 : 128)) return false;
+  const list = new BlockList();
+  const type = family === 4 ? 'ipv4' : 'ipv6';
+  list.addSubnet(base, prefix, type);
+  return list.check(address, type);
 }
 
 /** `host`, `host:port`, `[v6]`, `[v6]:port`, or a bare IPv6 address (several colons, no port). */

@@ -152,6 +152,12 @@ function fields<T>(shape: Record<string, Check<unknown>>): Check<T> {
   };
 }
 
+/**
+ * The most pages a list may say it has: 100,000 pages of 100 are ten million items, beyond any organization, and
+ * a server that says more (a bug, a hostile one) would have the run send that many requests.
+ */
+export const MAX_PAGES = 100_000;
+
 /** A page of a list: `pageCount` tells how many pages to fetch, `result` holds the items. */
 function page<T>(result: Check<T>): Check<Page<T>> {
   return (value, where) => {
@@ -159,6 +165,7 @@ function page<T>(result: Check<T>): Check<Page<T>> {
     const pageCount = body.pageCount;
     if (typeof pageCount !== 'number' || !Number.isInteger(pageCount) || pageCount < 0)
       throw new ShapeError('pageCount', 'a whole number', pageCount);
+    if (pageCount > MAX_PAGES) throw new ShapeError('pageCount', `at most ${MAX_PAGES} pages`, pageCount);
     result(body.result, 'result');
     return body as unknown as Page<T>;
   };

@@ -77,6 +77,13 @@ describe('malformed answers are one line naming the endpoint, the place, what wa
     ['result: null', ORGS, page(null), organizationsPage, /result: expected a list, got null/],
     ['no pageCount', ORGS, JSON.stringify({ result: [] }), organizationsPage, /pageCount: expected a whole number, got nothing/],
     [
+      'a pageCount no organization has (it would be that many requests)',
+      ORGS,
+      JSON.stringify({ result: [], pageCount: 1e9, totalEntries: 1e11 }),
+      organizationsPage,
+      /pageCount: expected at most 100000 pages, got a number \(1000000000\)/,
+    ],
+    [
       'a page without repositories',
       '/git/repositories/getmany',
       page({ synchronizationInProgress: false }),
