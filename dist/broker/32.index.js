@@ -163,6 +163,8 @@ function createProxyTransport(options, proxyUrl) {
         keepAliveTimeout: 10_000,
         requestTls: tls,
         proxyTls: { timeout: trust/* CONNECT_TIMEOUT_MS */.cC },
+        // Passed on to each connection: a larger answer fails with UND_ERR_RES_EXCEEDED_MAX_SIZE (retry.ts).
+        maxResponseSize: retry/* MAX_ANSWER_BYTES */.gB,
     });
     return {
         // undici follows no redirect by default: the next hop would receive the bearer token.

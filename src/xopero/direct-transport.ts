@@ -25,7 +25,7 @@ import type { Socket } from 'node:net';
 import * as tls from 'node:tls';
 import { REQUEST_SENT_CHANNEL } from '../common/first-request.js';
 import { connectTimer } from '../common/timing.js';
-import { FAILURE_CODES, withRetries, type Answer } from './retry.js';
+import { ANSWER_TOO_LARGE_CODE, FAILURE_CODES, MAX_ANSWER_BYTES, withRetries, type Answer } from './retry.js';
 import { type Connector, withSpareConnection } from './spare-connection.js';
 import type { TransportCore, TransportOptions, TransportRequest } from './transport-types.js';
 import { settleConnection, trust } from './trust.js';
@@ -115,6 +115,11 @@ function sendOnce(agent: http.Agent, request: TransportRequest): Promise<Answer>
       let text = '';
       incoming.on('data', (chunk: string) => {
         text += chunk;
+        // Characters, not bytes: a bound of the same order, counted without encoding anything.
+        if (text.length > MAX_ANSWER_BYTES) {
+          const error = new Error(`Response content exceeded max size (${MAX_ANSWER_BYTES} bytes)`);
+          outgoing.destroy(Object.assign(error, { code: ANSWER_TOO_LARGE_CODE }));
+        }
       });
       incoming.on('error', reject);
       incoming.on('end', () => resolve({ statusCode: incoming.statusCode ?? 0, headers: incoming.headers, text }));

@@ -7,7 +7,7 @@ import { ApiError, XoperoError } from '../common/errors.js';
 import { ACTION_WORDS, type HostWords } from '../common/words.js';
 import { ENDPOINTS, REQUEST_TIMEOUT_MS, type Endpoint } from './endpoints.js';
 import { displayProxy } from './proxy.js';
-import { RETRY, RetriesExhaustedError, proxyConnectStatus, type Answer } from './retry.js';
+import { ANSWER_TOO_LARGE_CODE, MAX_ANSWER_BYTES, RETRY, RetriesExhaustedError, proxyConnectStatus, type Answer } from './retry.js';
 
 /** The server's own error code and message, from the shapes ASP.NET services use. */
 function serverError(text: string): { code?: string; message?: string } {
@@ -113,6 +113,11 @@ export function transportError(
   }
   const code = err.code ?? err.cause?.code;
   const host = url.host;
+  if (code === ANSWER_TOO_LARGE_CODE) {
+    return new XoperoError(
+      `${host} answered POST ${endpoint.path} with more than ${MAX_ANSWER_BYTES / 1024 / 1024} MiB, which no answer of this API holds: check that ${serverUrl} is the Management Service (not a file server or a proxy's page).`,
+    );
+  }
   const reason = (() => {
     switch (code) {
       case 'ENOTFOUND':

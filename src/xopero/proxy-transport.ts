@@ -8,7 +8,7 @@
 // First: V8's WebAssembly setting, before undici compiles its HTTP parser (wasm-tiering.ts says why).
 import '../common/wasm-tiering.js';
 import { ProxyAgent } from './undici.js';
-import { withRetries } from './retry.js';
+import { MAX_ANSWER_BYTES, withRetries } from './retry.js';
 import type { TransportCore, TransportOptions } from './transport-types.js';
 import { CONNECT_TIMEOUT_MS, trust } from './trust.js';
 
@@ -19,6 +19,8 @@ export function createProxyTransport(options: TransportOptions, proxyUrl: URL): 
     keepAliveTimeout: 10_000,
     requestTls: tls,
     proxyTls: { timeout: CONNECT_TIMEOUT_MS },
+    // Passed on to each connection: a larger answer fails with UND_ERR_RES_EXCEEDED_MAX_SIZE (retry.ts).
+    maxResponseSize: MAX_ANSWER_BYTES,
   });
   return {
     // undici follows no redirect by default: the next hop would receive the bearer token.

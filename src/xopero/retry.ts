@@ -24,6 +24,14 @@ export const FAILURE_CODES = {
   bodyTimeout: 'UND_ERR_BODY_TIMEOUT',
 } as const;
 
+/**
+ * The largest answer read: no answer of this API comes near it (a page holds at most 100 items), and a server
+ * that sends more (a file server at the wrong address, a hostile one) must not fill the runner's memory. Not
+ * retried: the same address would send the same. undici's own code for it, so one translation serves both.
+ */
+export const MAX_ANSWER_BYTES = 16 * 1024 * 1024;
+export const ANSWER_TOO_LARGE_CODE = 'UND_ERR_RES_EXCEEDED_MAX_SIZE';
+
 export const RETRY = {
   maxRetries: 4,
   minTimeoutMs: 300,

@@ -300,6 +300,11 @@ describe('answers that break the documented shape', () => {
       /POST \/git\/organizations\/getmany.*expected a JSON body.*<html>Welcome/,
     ],
     [
+      'an answer larger than any of this API (17 MiB)',
+      (w) => w.sim.addFault({ path: ORGS, status: 200, body: `"${'x'.repeat(17 * 1024 * 1024)}"` }),
+      /answered POST \/git\/organizations\/getmany with more than 16 MiB, which no answer of this API holds: check that server-url is the Management Service/,
+    ],
+    [
       'a login answer that is not JSON',
       (w) => w.sim.addFault({ path: '/account/login', status: 200, body: 'OK', contentType: 'application/json' }),
       /POST \/account\/login.*expected a JSON body.*'OK'/,

@@ -159,6 +159,19 @@ describe('through HTTPS_PROXY', () => {
   });
 });
 
+describe('through HTTPS_PROXY, an answer too large', () => {
+  test('is not read past 16 MiB: one line, as on a direct connection, nothing changed', async () => {
+    const s = await setup();
+    s.world.sim.addFault({ path: '/git/organizations/getmany', status: 200, body: `"${'x'.repeat(17 * 1024 * 1024)}"` });
+
+    const run = await action(s, { HTTPS_PROXY: s.proxyUrl });
+
+    expectOneLineFailure(run, /answered POST \/git\/organizations\/getmany with more than 16 MiB, which no answer of this API holds/);
+    expect(s.proxy.tunnels).toBeGreaterThan(0);
+    expect(s.world.sim.mutatingRequests()).toHaveLength(0);
+  });
+});
+
 describe('NO_PROXY', () => {
   test('naming the server (by IP) sends nothing to the proxy, and the log says so', async () => {
     const s = await setup();
