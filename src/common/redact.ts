@@ -3,26 +3,39 @@
  * and every face passes what it prints through `redact`. On GitHub the runner masks them too (core.setSecret);
  * the CLI and GitLab have no such mask, so this is what keeps them out of logs there.
  */
-const secrets = new Set<string>();
+/** Each secret, with the forms it takes once a document escaped it (writtenForms), longest first. */
+const secrets = new Map<string, string[]>();
 const listeners: Array<(secret: string) => void> = [];
 
 /** The GitHub face registers core.setSecret here, so the runner masks each secret as soon as it is known. */
 export function onSecret(listener: (secret: string) => void): void {
   listeners.push(listener);
-  for (const secret of secrets) listener(secret);
+  for (const secret of secrets.keys()) listener(secret);
 }
 
 export function addSecret(value: string | undefined): void {
   // Very short values would mask ordinary words all over the log; a real secret is longer.
   if (!value || value.length < 4 || secrets.has(value)) return;
-  secrets.add(value);
+  secrets.set(value, writtenForms(value));
   for (const listener of listeners) listener(value);
 }
 
 export function redact(text: string): string {
   let out = text;
-  for (const secret of secrets) out = out.split(secret).join('***');
+  for (const forms of secrets.values()) for (const form of forms) out = out.split(form).join('***');
   return out;
+}
+
+/**
+ * A secret as it appears once a document has escaped it: in JSON (the `result` output, result files, --json:
+ * `"` and `\` escaped), in the HTML report's data (JSON, and `<` as \u003c) and in Markdown (src/common/text.ts
+ * markdownText's backslashes). Redacting a document after it was written must catch these as well.
+ */
+function writtenForms(secret: string): string[] {
+  const json = JSON.stringify(secret).slice(1, -1);
+  const markdown = secret.replace(/[\\`*_~[\]<>&]/g, '\\$&');
+  const forms = [secret, json, json.replace(/</g, '\\u003c'), markdown, markdown.replace(/\|/g, '\\|')];
+  return [...new Set(forms)].sort((a, b) => b.length - a.length);
 }
 
 /**
