@@ -93,11 +93,15 @@ async function applyReleaseChanges(client, changes) {
     });
     await (0,_common_concurrency_js__WEBPACK_IMPORTED_MODULE_5__/* .mapConcurrent */ ._)(removals, REMOVE_CONCURRENCY, async (index) => {
         try {
-            const answer = await client.remove(changes[index].repository.id);
-            const code = removeFailure(answer.errors, answer.failedIds, changes[index].repository.id);
+            const id = changes[index].repository.id;
+            const answer = await client.remove(id);
+            const code = removeFailure(answer.errors, answer.failedIds, id);
             // GT1001 after a retried call: the first one removed it. Either way it is gone.
             if (code && code !== 'GT1001')
                 fail(index, (0,_xopero_error_codes_js__WEBPACK_IMPORTED_MODULE_2__/* .explainErrorCode */ .p)(code));
+            // Removed only when the answer says so, as an activation counts only under `success`.
+            else if (!code && !answer.succeededIds.some((removed) => (0,_release_changes_js__WEBPACK_IMPORTED_MODULE_4__/* .sameId */ .s)(removed, id)))
+                fail(index, "not confirmed: Xopero ONE's answer lists it neither as removed nor as failed; check the repository in Xopero ONE and re-run");
         }
         catch (error) {
             fail(index, recorded(error));

@@ -77,10 +77,17 @@ export async function applyReleaseChanges(client: XoperoApi, changes: ReleaseCha
   });
   await mapConcurrent(removals, REMOVE_CONCURRENCY, async (index) => {
     try {
-      const answer = await client.remove(changes[index].repository.id);
-      const code = removeFailure(answer.errors, answer.failedIds, changes[index].repository.id);
+      const id = changes[index].repository.id;
+      const answer = await client.remove(id);
+      const code = removeFailure(answer.errors, answer.failedIds, id);
       // GT1001 after a retried call: the first one removed it. Either way it is gone.
       if (code && code !== 'GT1001') fail(index, explainErrorCode(code));
+      // Removed only when the answer says so, as an activation counts only under `success`.
+      else if (!code && !answer.succeededIds.some((removed) => sameId(removed, id)))
+        fail(
+          index,
+          "not confirmed: Xopero ONE's answer lists it neither as removed nor as failed; check the repository in Xopero ONE and re-run",
+        );
     } catch (error) {
       fail(index, recorded(error));
     }

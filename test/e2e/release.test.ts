@@ -140,6 +140,19 @@ describe('mode: release', () => {
     expect(again.stdout).toMatch(/not known to Xopero ONE in 'acme': nothing to release/);
   });
 
+  test('a removal the answer does not list as removed is not counted as done: one line, the run fails', async () => {
+    const { w } = await releaseWorld();
+    w.sim.addFault({ path: '/git/repositories/remove', status: 200, body: { succeededIds: [], failedIds: [], errors: [] } });
+    const run = await action(w, { mode: 'release', repository: 'acme/svc', plan: '', remove: 'true' });
+    expect(run.code).toBe(1);
+    const remove = run.result.steps.find((s: { action: string }) => s.action === 'remove');
+    expect(remove).toMatchObject({
+      outcome: 'failed',
+      reason: expect.stringMatching(/^not confirmed: .*neither as removed nor as failed/),
+    });
+    expect(errorLines(run.stdout).join('\n')).toMatch(/not confirmed/);
+  });
+
   test('without remove, the repository stays in Xopero ONE', async () => {
     const { w } = await releaseWorld();
     const run = await action(w, { mode: 'release', repository: 'acme/svc' });
