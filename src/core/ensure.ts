@@ -212,8 +212,15 @@ async function synchronize(
 ): Promise<ReadResult> {
   const { client, settings, log, clock } = context;
   if (selection.shard && !startsSynchronization(selection.shard.shard)) {
-    await waitForShardSync({ client, log, clock, waitTimeoutSeconds: settings.waitTimeoutSeconds }, selection.shard, organization);
-    return readState(context, selection, organization, plan, true);
+    const waiting = { client, log, clock, waitTimeoutSeconds: settings.waitTimeoutSeconds };
+    const accepted = await waitForShardSync(waiting, selection.shard, organization);
+    const read = await readState(context, selection, organization, plan, true);
+    // The synchronization found may have run before a repository of this shard existed (one that ended just
+    // before the matrix started). Shard 1, reading after it, misses that name too and starts a newer one:
+    // wait for it, once. Without a newer one within wait-timeout, the names are reported as not found.
+    if (read.state.missing.length === 0 || accepted === undefined || accepted >= selection.shard.startedAt) return read;
+    const newer = await waitForShardSync(waiting, selection.shard, organization, accepted);
+    return newer === undefined ? read : readState(context, selection, organization, plan, true);
   }
   const wanted = before.missing;
   const what = wanted.length === 1 ? wanted[0] : wanted.length > 1 ? `${wanted.length} new repositories` : 'it to finish';

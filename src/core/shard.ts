@@ -77,27 +77,36 @@ const WAIT_POLL_MS = [500, 1000, 2000, 3000, 5000];
 /**
  * Shards 2..n, when the sweep wants a synchronization: wait, within wait-timeout, until one has run that
  * started no earlier than wait-timeout before this shard did (shard 1's: the jobs of a matrix start within
- * seconds of one another, and a list refreshed that recently is what shard 1 gets too), and is over.
- * The server's clock is compared with ours; wait-timeout is the slack, so a skew of a few seconds is harmless.
+ * seconds of one another, and a list refreshed that recently is what shard 1 gets too), and is over; resolves
+ * to its start (the server's time). The server's clock is compared with ours; wait-timeout is the slack, so a
+ * skew of a few seconds is harmless.
+ *
+ * `newerThan`: wait instead for one that started after that one (see waitForNewerShardSync); on timeout,
+ * resolve to undefined rather than fail.
  */
 export async function waitForShardSync(
   { client, log, clock, waitTimeoutSeconds }: { client: XoperoApi; log: Log; clock: Clock; waitTimeoutSeconds: number },
   { shard, startedAt }: ShardSync,
   organization: Organization,
-): Promise<void> {
+  newerThan?: number,
+): Promise<number | undefined> {
   const window = waitTimeoutSeconds * 1000;
   const deadline = clock.now() + window;
   log.info(
-    `Shard ${formatShard(shard)}: waiting up to ${waitTimeoutSeconds} s for the synchronization of ${organization.name} that shard 1 starts.`,
+    newerThan === undefined
+      ? `Shard ${formatShard(shard)}: waiting up to ${waitTimeoutSeconds} s for the synchronization of ${organization.name} that shard 1 starts.`
+      : `Shard ${formatShard(shard)}: the synchronization it found started before this shard did, and did not bring every name it owns; waiting up to ${waitTimeoutSeconds} s for a newer one of shard 1.`,
   );
   for (let poll = 0; ; poll++) {
     const state = await client.synchronizationState(organization.id);
-    const recent = state.lastStartTime !== undefined && state.lastStartTime >= startedAt - window;
-    if (recent && !state.inProgress) return;
+    const started = state.lastStartTime;
+    const recent = started !== undefined && (newerThan === undefined ? started >= startedAt - window : started > newerThan);
+    if (recent && !state.inProgress) return started;
     const delay = WAIT_POLL_MS[Math.min(poll, WAIT_POLL_MS.length - 1)];
     if (clock.now() + delay > deadline) break;
     await clock.sleep(delay);
   }
+  if (newerThan !== undefined) return undefined;
   throw new XoperoError(
     `Shard ${formatShard(shard)}: no synchronization of '${organization.name}' started by shard 1 finished within ${waitTimeoutSeconds} s (wait-timeout): check shard 1's log, or raise wait-timeout.`,
   );

@@ -152,6 +152,27 @@ describe('shards partition a sweep', () => {
     expect(docs[1].entries.map((e: { repository: string }) => e.repository)).toContain('acme/brand-new');
   }, 60_000);
 
+  test("a synchronization that ended just before the new repository existed: its shard waits for shard 1's newer one", async () => {
+    const w = await shardWorld();
+    // A synchronization started 20 s ago and is over; the repository was created since, so only a new one brings it.
+    w.sim.organization('acme')!.lastSynchronizationRepositoriesStartTime = Date.now() - 20_000;
+    w.sim.syncDurationMs = 1000;
+    const name = ['acme/fresh-a', 'acme/fresh-b', 'acme/fresh-c', 'acme/fresh-d'].find((candidate) => shardOf(candidate, 2) === 2)!;
+    w.sim.addRepository(w.orgId, { name, isProtected: false, pendingSync: true });
+    // Shard 1's synchronization is held until shard 2 has polled twice (a poll reads one repository: limit 1). Its
+    // first poll then surely finds the old synchronization over and nothing newer; a shard that took it and did
+    // not wait again would poll no more, and report the repository as not found.
+    const polled = (r: { path: string; body?: unknown }) =>
+      r.path === '/git/repositories/getmany' && (r.body as { limit?: number } | undefined)?.limit === 1;
+    w.sim.addFault({ path: '/git/repositories/sync', hold: () => w.sim.whenRequests(polled, 2) });
+    const { runs, docs } = await runShards(w, 2, ['--wait-timeout', '3600'], `svc-*, ${name}`);
+    for (const run of runs) expect([run.code, run.stderr]).toEqual([0, expect.not.stringMatching(/^xopero-one: /m)]);
+    expect(count(w.sim, '/git/repositories/sync')).toBe(1);
+    expect(runs[1].stderr).toMatch(/did not bring every name it owns; waiting up to 3600 s for a newer one of shard 1/);
+    expect(docs.map((d) => d.notFound)).toEqual([[], []]);
+    expect(w.sim.repository(name)!.isProtected).toBe(true);
+  }, 60_000);
+
   test('sync: always: shard 1 starts the one synchronization, the others wait for it', async () => {
     const w = await shardWorld();
     w.sim.organization('acme')!.lastSynchronizationRepositoriesStartTime = Date.now() - 3600_000;
