@@ -128,9 +128,14 @@ class SharedRead<T> {
     return this.refresh(client);
   }
 
-  /** A change the server confirmed: applied to the cached read now, and to any read under way when it arrives. */
+  /**
+   * A change the server confirmed: applied to the cached read now, and to any read under way when it arrives.
+   * Kept only while a read is under way (a read begun later already holds it): a listing nobody reads again
+   * does not collect every activation of the broker's lifetime.
+   */
   record(apply: (value: T) => void): void {
-    this.changes.push({ seq: this.session.next(), apply });
+    const seq = this.session.next();
+    if (this.pending) this.changes.push({ seq, apply });
     if (this.current) apply(this.current.value);
   }
 
@@ -290,6 +295,8 @@ export class SharedSession {
   private activationWindowOver = false;
   private activationsInFlight = 0;
   private readonly attachmentsInFlight = new Map<string, Promise<void>>();
+  /** Ids (lower-cased) in an activation call under way -> that call's answer. */
+  private readonly activating = new Map<string, Promise<ActivationById>>();
   private attachSlots = ATTACHMENTS_IN_FLIGHT;
   private readonly attachWaiting: Array<() => void> = [];
 
@@ -383,15 +390,45 @@ export class SharedSession {
 
   private async sendBatch(batch: ActivationWaiter[]): Promise<void> {
     this.activationsInFlight += 1;
-    // Two callers of one repository in one window: its id goes once.
+    // Two callers of one repository in one window: its id goes once. One already in an activation call under
+    // way (a caller that read it before that call was answered) is not sent again: two calls for one id at
+    // once are not what "activating a protected repository again changes nothing" covers; its caller gets
+    // that call's answer.
     const ids = [...new Map(batch.flatMap((waiter) => waiter.ids).map((id) => [lower(id), id])).values()];
+    // Each id -> the call that answers for it: this batch's, or the one under way that already holds it.
+    const callFor = new Map<string, Promise<ActivationById>>();
+    for (const id of ids) {
+      const underWay = this.activating.get(lower(id));
+      if (underWay) callFor.set(lower(id), underWay);
+    }
+    const fresh = ids.filter((id) => !callFor.has(lower(id)));
+    const sending = fresh.length > 0 ? batch[0].client.activate(fresh) : undefined;
+    if (sending) {
+      for (const id of fresh) {
+        this.activating.set(lower(id), sending);
+        callFor.set(lower(id), sending);
+      }
+      // Recorded before any caller hears the answer (callbacks run in the order they were added).
+      sending.then((answer) => this.recordActivated(answer.activated)).catch(() => undefined);
+    }
     try {
-      const answer = await batch[0].client.activate(ids);
-      this.recordActivated(answer.activated);
-      for (const waiter of batch) waiter.resolve(answerFor(answer, waiter.ids));
-    } catch (error) {
-      for (const waiter of batch) waiter.reject(error);
+      await Promise.all(
+        batch.map(async (waiter) => {
+          try {
+            const answers = await Promise.all([...new Set(waiter.ids.map((id) => callFor.get(lower(id)) as Promise<ActivationById>))]);
+            const merged: ActivationById = {
+              activated: answers.flatMap((answer) => answer.activated),
+              failed: new Map(answers.flatMap((answer) => [...answer.failed])),
+              unconfirmed: [],
+            };
+            waiter.resolve(answerFor(merged, waiter.ids));
+          } catch (error) {
+            waiter.reject(error);
+          }
+        }),
+      );
     } finally {
+      if (sending) for (const id of fresh) if (this.activating.get(lower(id)) === sending) this.activating.delete(lower(id));
       this.activationsInFlight -= 1;
       this.sendActivations();
     }
