@@ -209,44 +209,39 @@ describe('what a broker answers is checked as a server answer is', () => {
     requests: { total: 3, mutating: 0 },
   });
 
+  /** The CLI in a GitLab job, asking a stand-in broker that answers 200 with `answer` as the run's outcome. */
+  async function cliAnsweredWith(answer: unknown) {
+    const impostor = await startRecorder(async () => ({ status: 200, body: { outcome: answer } }));
+    try {
+      return await runCli(['--allow-http'], {
+        GITLAB_CI: 'true',
+        CI_PROJECT_PATH: 'acme/api',
+        XOPERO_BROKER_URL: impostor.url,
+        XOPERO_ID_TOKEN: 'header.payload.signature',
+      });
+    } finally {
+      await impostor.stop();
+    }
+  }
+
   test.each([
     ['a line break and a second variable', 'o1\nCI_DEBUG_TRACE=true'],
     ['shell for a step that sources the dotenv file', 'o1;touch${IFS}pwned'],
   ])('an organization id with %s: one line, exit 1, and no dotenv line from it', async (_name, organizationId) => {
-    const impostor = await startRecorder(async () => ({ status: 200, body: { outcome: outcome(organizationId) } }));
-    try {
-      const run = await runCli(['--allow-http'], {
-        GITLAB_CI: 'true',
-        CI_PROJECT_PATH: 'acme/api',
-        XOPERO_BROKER_URL: impostor.url,
-        XOPERO_ID_TOKEN: 'header.payload.signature',
-      });
-      expect(run.code).toBe(1);
-      expect(run.all.split('\n').filter((line) => line.startsWith('xopero-one: '))).toEqual([
-        expect.stringMatching(
-          /answered with a run outcome whose organization\.id is not what a broker gives: nothing of it was published\.$/,
-        ),
-      ]);
-      expect(run.files['xopero.env'] ?? '').not.toMatch(/CI_DEBUG_TRACE|pwned|o1/);
-    } finally {
-      await impostor.stop();
-    }
+    const run = await cliAnsweredWith(outcome(organizationId));
+    expect(run.code).toBe(1);
+    expect(run.all.split('\n').filter((line) => line.startsWith('xopero-one: '))).toEqual([
+      expect.stringMatching(
+        /answered with a run outcome whose organization\.id is not what a broker gives: nothing of it was published\.$/,
+      ),
+    ]);
+    expect(run.files['xopero.env'] ?? '').not.toMatch(/CI_DEBUG_TRACE|pwned|o1/);
   });
 
   test('the same outcome with a real id is published', async () => {
-    const impostor = await startRecorder(async () => ({ status: 200, body: { outcome: outcome('0a000000-0000-4000-8000-000000000001') } }));
-    try {
-      const run = await runCli(['--allow-http'], {
-        GITLAB_CI: 'true',
-        CI_PROJECT_PATH: 'acme/api',
-        XOPERO_BROKER_URL: impostor.url,
-        XOPERO_ID_TOKEN: 'header.payload.signature',
-      });
-      expect(run.code).toBe(0);
-      expect(run.files['xopero.env']).toContain('XOPERO_ORGANIZATION_ID=0a000000-0000-4000-8000-000000000001\n');
-    } finally {
-      await impostor.stop();
-    }
+    const run = await cliAnsweredWith(outcome('0a000000-0000-4000-8000-000000000001'));
+    expect(run.code).toBe(0);
+    expect(run.files['xopero.env']).toContain('XOPERO_ORGANIZATION_ID=0a000000-0000-4000-8000-000000000001\n');
   });
 });
 
