@@ -5,7 +5,6 @@
  * repository failed (one line with the count) or a refusal, 2 on usage.
  */
 import { describeError } from '../common/errors.js';
-import { redact } from '../common/redact.js';
 import { mergedFailureKind } from '../report/failure.js';
 import { mergeReport, writeReportFile } from '../report/outputs.js';
 import { type CliIo, EXIT, type ParsedCommandLine } from './cli-args.js';
@@ -22,7 +21,7 @@ export async function runReportCommand(
     return EXIT.usage;
   }
   // The shards' results carry the server's names: every line printed passes through the CI's neutralizer, as a
-  // run's log does (no runner command, escape sequence or section marker from a name).
+  // run's log does (no runner command, escape sequence or section marker from a name), and is redacted (safeLine).
   const host = detectHost(io.env);
   const print = (write: (text: string) => void, text: string) =>
     write(
@@ -47,11 +46,11 @@ export async function runReportCommand(
       print(io.stdout, markdown);
       print(io.stderr, line);
     }
-    for (const problem of report.problems) print(io.stderr, `xopero-one report: ${redact(problem)}`);
+    for (const problem of report.problems) print(io.stderr, `xopero-one report: ${problem}`);
     const failure = mergedFailureKind(report);
     return failure === 'non-compliant' ? EXIT.notCompliant : failure === 'error' ? EXIT.error : EXIT.done;
   } catch (error) {
-    print(io.stderr, `xopero-one report: ${redact(describeError(error))}`);
+    print(io.stderr, `xopero-one report: ${describeError(error)}`);
     return EXIT.error;
   }
 }
