@@ -100,7 +100,7 @@ export async function runThroughBroker(
       if (options.signal?.aborted) throw new CancelledError({ total: 0, mutating: 0 }, 0);
       throw brokerTransportError(error, url, transport.proxy.url, transport.caPinned, settings.words);
     }
-    return readAnswer(answer.statusCode, answer.text, settings.brokerUrl);
+    return readAnswer(answer.statusCode, answer.text, settings.brokerUrl, settings.words);
   } finally {
     transport.destroy().catch(() => undefined);
   }
@@ -194,7 +194,7 @@ function unsafeField(outcome: RunOutcome): string | undefined {
 }
 
 /** 200 with the outcome, or the broker's error document as one line. */
-function readAnswer(status: number, text: string, brokerUrl: URL): RunOutcome {
+function readAnswer(status: number, text: string, brokerUrl: URL, words: HostWords): RunOutcome {
   let document: unknown;
   try {
     document = JSON.parse(text);
@@ -224,7 +224,7 @@ function readAnswer(status: number, text: string, brokerUrl: URL): RunOutcome {
       throw new BrokerRefusal(
         status,
         'malformed_answer',
-        `${brokerUrl.origin} answered with a run outcome whose ${unsafe} is not what a broker gives: nothing of it was published.`,
+        `${brokerUrl.origin} answered with a run outcome whose ${unsafe} is not what a broker gives: nothing of it was published; check that ${words.name('broker-url')} names a Xopero ONE broker of this version.`,
       );
     }
     return outcome;

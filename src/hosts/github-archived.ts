@@ -72,7 +72,7 @@ function transportFetch(transport: Transport, origin: string): typeof fetch {
     // octokit follows the Link header's next page wherever it points, with the token: only to the API itself.
     if (url.origin !== origin) {
       throw new NotFollowed(
-        `GitHub's answer pointed the next page at ${url.origin}, not at the API (${origin}): not followed, as it would carry the token there.`,
+        `GitHub's answer pointed the next page at ${url.origin}, not at the API (${origin}): not followed, as it would carry the token there; check that GITHUB_API_URL is the API's own address.`,
       );
     }
     const response = await transport.send({

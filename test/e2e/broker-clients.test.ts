@@ -232,7 +232,7 @@ describe('what a broker answers is checked as a server answer is', () => {
     expect(run.code).toBe(1);
     expect(run.all.split('\n').filter((line) => line.startsWith('xopero-one: '))).toEqual([
       expect.stringMatching(
-        /answered with a run outcome whose organization\.id is not what a broker gives: nothing of it was published\.$/,
+        /answered with a run outcome whose organization\.id is not what a broker gives: nothing of it was published; check that --broker-url \/ XOPERO_BROKER_URL names a Xopero ONE broker of this version\.$/,
       ),
     ]);
     expect(run.files['xopero.env'] ?? '').not.toMatch(/CI_DEBUG_TRACE|pwned|o1/);

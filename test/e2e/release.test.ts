@@ -444,7 +444,7 @@ describe('reclaim in a sweep', () => {
       const run = await action(w, reclaimInputs(), { GITHUB_API_URL: gh.url });
       expect(run.code).toBe(1);
       expect(errorLines(run.stdout).join('\n')).toMatch(
-        /pointed the next page at https:\/\/127\.0\.0\.1:\d+, not at the API .*not followed/,
+        /pointed the next page at https:\/\/127\.0\.0\.1:\d+, not at the API .*not followed, as it would carry the token there; check that GITHUB_API_URL is the API's own address/,
       );
       expect(elsewhere.requests).toHaveLength(0);
       expect(w.sim.mutatingRequests()).toHaveLength(0);
