@@ -37,8 +37,9 @@ export default {
   htmlReporter: { fileName: 'reports/mutation/mutation.html' },
   jsonReporter: { fileName: 'reports/mutation/mutation.json' },
   tempDirName: '.stryker-tmp',
-  // The sandbox needs src/, test/ and the configs; not the bundles or the benchmark's output.
-  ignorePatterns: ['dist', '.bench', 'reports', 'coverage', 'lib', 'templates'],
+  // The sandbox needs src/, test/, the configs and templates/ (unit tests read the component and the broker's
+  // systemd unit and Dockerfile); not the bundles or the benchmark's output.
+  ignorePatterns: ['dist', '.bench', 'reports', 'coverage', 'lib'],
   thresholds: { high: 90, low: 85, break: null },
   timeoutMS: 10000,
 };
