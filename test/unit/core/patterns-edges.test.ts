@@ -22,3 +22,11 @@ test('hasWildcards: some include pattern holds * or ?; exclusions and plain name
   expect(wild(['a?c', 'web'])).toBe(true);
   expect(wild(['!x', 'team/**'])).toBe(true);
 });
+
+test("names match in any case; the broker's workflow patterns (ignoreCase: false) only as written", () => {
+  expect(globToRegExp('acme/API-*').test('ACME/api-web')).toBe(true);
+  const workflow = globToRegExp('acme/ci/.github/workflows/backup.yml@refs/heads/main', { ignoreCase: false });
+  expect(workflow.test('acme/ci/.github/workflows/backup.yml@refs/heads/main')).toBe(true);
+  expect(workflow.test('acme/ci/.github/workflows/backup.yml@refs/heads/MAIN')).toBe(false);
+  expect(workflow.flags).toBe('');
+});

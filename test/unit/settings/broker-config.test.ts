@@ -476,6 +476,7 @@ describe('a value of the wrong type names its field', () => {
     ['repositories as text', config({ plans: [{ ...PLAN, repositories: 'acme/*' }] }), 'plans[0].repositories: expected a list.'],
     ['allowed plans as text', config({ plans: [{ ...PLAN, allowed: 'Nightly' }] }), 'plans[0].allowed: expected a list.'],
     ['a second plan rule that is text', config({ plans: [PLAN, 'x'] }), 'plans[1]: expected an object.'],
+    ['the plan rules as text', config({ plans: 'Nightly' }), 'plans: expected a list.'],
   ])('%s', (_, value, expected) => {
     expect(problem(value)).toBe(expected);
   });

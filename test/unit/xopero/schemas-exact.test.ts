@@ -6,6 +6,7 @@
  */
 import { describe, expect, test } from '@jest/globals';
 import {
+  MAX_PAGES,
   MalformedAnswerError,
   activationAnswer,
   excerpt,
@@ -204,8 +205,10 @@ describe('whole messages', () => {
 });
 
 describe('what passes at the edges', () => {
-  test('pageCount 0 (an empty list), optional fields absent, the largest finite number', () => {
+  test('pageCount 0 (an empty list) and MAX_PAGES (the most; one more is refused), optional fields absent, the largest finite number', () => {
     expect(parseAnswer(ORGS, page([], 0), organizationsPage).pageCount).toBe(0);
+    expect(parseAnswer(ORGS, page([], MAX_PAGES), organizationsPage).pageCount).toBe(MAX_PAGES);
+    expect(() => parseAnswer(ORGS, page([], MAX_PAGES + 1), organizationsPage)).toThrow(`pageCount: expected at most ${MAX_PAGES} pages`);
     expect(parseAnswer(ORGS, page([{ id: 'o1', name: '' }]), organizationsPage).result[0].name).toBe('');
     const max = Number.MAX_VALUE;
     expect(parseAnswer(REPOS, repos({ ...repo, lastBackup: max }), repositoriesPage).result.repositories[0].lastBackup).toBe(max);
