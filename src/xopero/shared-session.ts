@@ -8,7 +8,8 @@
  *   - a repository lookup is answered from one shared listing of the organization's repositories (every page,
  *     as pageCount says: the server caps page sizes), plan membership from one shared read of the assigned plans;
  *   - every shared read is refreshed once it is older than READ_MAX_AGE_MS (3 s), so every answer is based on a read
- *     of the server no older than 5 s; concurrent callers wait for the same refresh (one request for all);
+ *     of the server no older than 5 s; concurrent callers wait for the same refresh (one request for all) while it
+ *     is no older than that bound either;
  *   - after a change the shared reads are updated from that call's own answer (an id the activation answer lists
  *     under `success` is protected; an attachment answered 200 is in the plan), never from a guess;
  *   - activations of concurrent callers go out together, up to ACTIVATION_BATCH ids a call;
@@ -104,7 +105,7 @@ interface Stamped<T> {
  */
 class SharedRead<T> {
   private current?: Stamped<T>;
-  private pending?: { seq: number; promise: Promise<Stamped<T>> };
+  private pending?: { seq: number; startedAt: number; promise: Promise<Stamped<T>> };
   /** Reads numbered at or below this are not served (a synchronization was answered after they began). */
   private staleUpTo = 0;
   private changes: Array<{ seq: number; apply: (value: T) => void }> = [];
@@ -124,7 +125,11 @@ class SharedRead<T> {
       if (age > this.session.tuning.refreshAheadMs && !this.pending) this.refresh(client).catch(() => undefined);
       return Promise.resolve(cached);
     }
-    if (this.pending && this.pending.seq > floor) return this.pending.promise;
+    // A read under way is joined only while it is as young as a cached read may be: one begun longer ago (a slow
+    // server, a listing of many pages) would answer from data older than the bound, so a new read starts beside it.
+    const pending = this.pending;
+    if (pending && pending.seq > floor && this.session.tuning.now() - pending.startedAt <= this.session.tuning.readMaxAgeMs)
+      return pending.promise;
     return this.refresh(client);
   }
 
@@ -167,7 +172,7 @@ class SharedRead<T> {
           this.changes = this.changes.filter((change) => change.seq > upTo);
         }
       });
-    this.pending = { seq, promise };
+    this.pending = { seq, startedAt, promise };
     return promise;
   }
 }
