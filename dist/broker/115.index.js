@@ -35,11 +35,13 @@ async function sweepOrganization(context) {
     const patterns = settings.repositories ?? [];
     const startedAt = context.clock.now(); // shards 2..n wait for a synchronization started since about then
     // Loaded only with reclaim: it lists its changes (and checks release-limit) before any change, and releases first.
-    // It wraps this shard's selection: a shard reclaims only repositories of its own share.
+    // It wraps this shard's selection: a shard reclaims only repositories of its own share, and checks release-limit
+    // against the whole sweep's (every shard's) count.
     const reclaim = settings.reclaim.length > 0 ? new (await __webpack_require__.e(/* import() */ 524).then(__webpack_require__.bind(__webpack_require__, 1524))).Reclaim(context) : undefined;
     const run = await (0,_ensure_js__WEBPACK_IMPORTED_MODULE_3__/* .ensureProtection */ .e)(context, (organization) => {
-        const selection = (0,_shard_js__WEBPACK_IMPORTED_MODULE_5__/* .shardSelection */ .PE)((0,_patterns_js__WEBPACK_IMPORTED_MODULE_7__/* .compilePatterns */ .x)(patterns, organization.name), settings.shard, startedAt);
-        return reclaim ? reclaim.select(organization, selection) : selection;
+        const wholeSweep = (0,_patterns_js__WEBPACK_IMPORTED_MODULE_7__/* .compilePatterns */ .x)(patterns, organization.name);
+        const selection = (0,_shard_js__WEBPACK_IMPORTED_MODULE_5__/* .shardSelection */ .PE)(wholeSweep, settings.shard, startedAt);
+        return reclaim ? reclaim.select(organization, selection, wholeSweep.matches) : selection;
     });
     const result = sweepResult(settings, run, patterns);
     if (reclaim)

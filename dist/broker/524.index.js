@@ -34,12 +34,19 @@ __webpack_require__.r(__webpack_exports__);
 class Reclaim {
     context;
     candidates;
+    /** In a shard: what the whole sweep (every shard's share) releases, the count release-limit applies to. */
+    sweepTotal;
     archivedSeen;
     steps;
     constructor(context) {
         this.context = context;
     }
-    async select(organization, base) {
+    /**
+     * `wholeSweep` matches every shard's repositories (the patterns without the shard's share): release-limit is
+     * the sweep's, not each shard's. Every shard reads the whole list anyway, so each counts what all of them
+     * together would release and refuses on that count; n shards cannot release n times the limit.
+     */
+    async select(organization, base, wholeSweep) {
         const { client, settings, log } = this.context;
         const sources = settings.reclaim;
         const [{ repositories }, assigned, archivedNames] = await Promise.all([
@@ -63,9 +70,16 @@ class Reclaim {
         const count = candidates.reasons.size;
         const licenses = candidates.list.changes.filter((c) => c.action === 'deactivate').length;
         log.info(`Reclaim (${sources.join(', ')}): ${(0,_common_text_js__WEBPACK_IMPORTED_MODULE_4__/* .plural */ .LS)(count, 'repository', 'repositories')} to release, ${(0,_common_text_js__WEBPACK_IMPORTED_MODULE_4__/* .plural */ .LS)(licenses, 'license')} to free.`);
+        const shards = base.shard?.shard.total;
+        if (shards && wholeSweep) {
+            const sweep = (0,_release_changes_js__WEBPACK_IMPORTED_MODULE_3__/* .listReclaimChanges */ .RO)({ repositories, assigned, matches: wholeSweep, sources, archived, planNames: organization.plans });
+            this.sweepTotal = { count: sweep.reasons.size, shards };
+            log.info(`Reclaim: the sweep's ${shards} shards together release ${(0,_common_text_js__WEBPACK_IMPORTED_MODULE_4__/* .plural */ .LS)(sweep.reasons.size, 'repository', 'repositories')}.`);
+        }
         const readOnly = settings.dryRun || settings.mode === 'check';
-        if (count > settings.releaseLimit && !readOnly) {
-            throw new _common_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .XoperoError */ .UE(`Reclaim would release ${count} repositories (${licenses} licenses), more than release-limit (${settings.releaseLimit}); nothing was changed. If that many really are ${sources.join(' or ')}, raise release-limit to ${count}; otherwise check repositories and github-token.`);
+        const limited = this.sweepTotal?.count ?? count;
+        if (limited > settings.releaseLimit && !readOnly) {
+            throw new _common_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .XoperoError */ .UE(`Reclaim would release ${this.releaseCount(count, licenses)}, more than release-limit (${settings.releaseLimit}); nothing was changed. If that many really are ${sources.join(' or ')}, raise release-limit to ${limited}; otherwise check repositories and github-token.`);
         }
         const claimed = candidates.claimedNames;
         return {
@@ -74,6 +88,16 @@ class Reclaim {
             matches: (fullName) => base.matches(fullName) && !claimed.has(fullName.toLowerCase()),
             beforeChanges: () => this.apply(),
         };
+    }
+    /**
+     * "3 repositories (3 licenses)", or in a shard "7 repositories across the sweep's 3 shards (2 in this one, 2
+     * licenses)"; without `licenses`, the counts of repositories alone.
+     */
+    releaseCount(count, licenses) {
+        const freed = licenses === undefined ? '' : `${licenses} licenses`;
+        if (!this.sweepTotal)
+            return `${count} repositories${freed ? ` (${freed})` : ''}`;
+        return `${this.sweepTotal.count} repositories across the sweep's ${this.sweepTotal.shards} shards (${count} in this one${freed ? `, ${freed}` : ''})`;
     }
     async listArchived(owner) {
         const lister = this.context.listArchived;
@@ -131,8 +155,9 @@ class Reclaim {
         if (readOnly) {
             const prefix = settings.mode === 'check' ? 'Check' : 'Dry run';
             log.info(`${prefix}: reclaim would release ${(0,_common_text_js__WEBPACK_IMPORTED_MODULE_4__/* .plural */ .LS)(count, 'repository', 'repositories')} (${(0,_common_text_js__WEBPACK_IMPORTED_MODULE_4__/* .plural */ .LS)(result.wouldFree, 'license')})${count ? `: ${result.entries.map((e) => e.repository).join(', ')}` : ''}.`);
-            if (count > settings.releaseLimit) {
-                result.problems.push(`Reclaim would release ${count} repositories, more than release-limit (${settings.releaseLimit}): a real run would stop before changing anything. If that many really are ${what}, raise release-limit to ${count}.`);
+            const limited = this.sweepTotal?.count ?? count;
+            if (limited > settings.releaseLimit) {
+                result.problems.push(`Reclaim would release ${this.releaseCount(count)}, more than release-limit (${settings.releaseLimit}): a real run would stop before changing anything. If that many really are ${what}, raise release-limit to ${limited}.`);
             }
             if (settings.mode === 'check' && count > 0) {
                 result.problems.push(`${count} ${what} repositories still hold a license or a place in a plan; mode: check changes nothing: run with mode: ensure to release them.`);

@@ -58,12 +58,19 @@ export interface ReclaimResult {
  */
 export class Reclaim {
   private candidates?: ReclaimCandidates;
+  /** In a shard: what the whole sweep (every shard's share) releases, the count release-limit applies to. */
+  private sweepTotal?: { count: number; shards: number };
   private archivedSeen?: number;
   private steps?: ReleaseStep[];
 
   constructor(private readonly context: RunContext & ReleaseHost) {}
 
-  async select(organization: Organization, base: Selection): Promise<Selection> {
+  /**
+   * `wholeSweep` matches every shard's repositories (the patterns without the shard's share): release-limit is
+   * the sweep's, not each shard's. Every shard reads the whole list anyway, so each counts what all of them
+   * together would release and refuses on that count; n shards cannot release n times the limit.
+   */
+  async select(organization: Organization, base: Selection, wholeSweep?: (fullName: string) => boolean): Promise<Selection> {
     const { client, settings, log } = this.context;
     const sources = settings.reclaim;
     const [{ repositories }, assigned, archivedNames] = await Promise.all([
@@ -89,10 +96,17 @@ export class Reclaim {
     log.info(
       `Reclaim (${sources.join(', ')}): ${plural(count, 'repository', 'repositories')} to release, ${plural(licenses, 'license')} to free.`,
     );
+    const shards = base.shard?.shard.total;
+    if (shards && wholeSweep) {
+      const sweep = listReclaimChanges({ repositories, assigned, matches: wholeSweep, sources, archived, planNames: organization.plans });
+      this.sweepTotal = { count: sweep.reasons.size, shards };
+      log.info(`Reclaim: the sweep's ${shards} shards together release ${plural(sweep.reasons.size, 'repository', 'repositories')}.`);
+    }
     const readOnly = settings.dryRun || settings.mode === 'check';
-    if (count > settings.releaseLimit && !readOnly) {
+    const limited = this.sweepTotal?.count ?? count;
+    if (limited > settings.releaseLimit && !readOnly) {
       throw new XoperoError(
-        `Reclaim would release ${count} repositories (${licenses} licenses), more than release-limit (${settings.releaseLimit}); nothing was changed. If that many really are ${sources.join(' or ')}, raise release-limit to ${count}; otherwise check repositories and github-token.`,
+        `Reclaim would release ${this.releaseCount(count, licenses)}, more than release-limit (${settings.releaseLimit}); nothing was changed. If that many really are ${sources.join(' or ')}, raise release-limit to ${limited}; otherwise check repositories and github-token.`,
       );
     }
     const claimed = candidates.claimedNames;
@@ -102,6 +116,16 @@ export class Reclaim {
       matches: (fullName) => base.matches(fullName) && !claimed.has(fullName.toLowerCase()),
       beforeChanges: () => this.apply(),
     };
+  }
+
+  /**
+   * "3 repositories (3 licenses)", or in a shard "7 repositories across the sweep's 3 shards (2 in this one, 2
+   * licenses)"; without `licenses`, the counts of repositories alone.
+   */
+  private releaseCount(count: number, licenses?: number): string {
+    const freed = licenses === undefined ? '' : `${licenses} licenses`;
+    if (!this.sweepTotal) return `${count} repositories${freed ? ` (${freed})` : ''}`;
+    return `${this.sweepTotal.count} repositories across the sweep's ${this.sweepTotal.shards} shards (${count} in this one${freed ? `, ${freed}` : ''})`;
   }
 
   private async listArchived(owner: string): Promise<string[]> {
@@ -166,9 +190,10 @@ export class Reclaim {
       log.info(
         `${prefix}: reclaim would release ${plural(count, 'repository', 'repositories')} (${plural(result.wouldFree, 'license')})${count ? `: ${result.entries.map((e) => e.repository).join(', ')}` : ''}.`,
       );
-      if (count > settings.releaseLimit) {
+      const limited = this.sweepTotal?.count ?? count;
+      if (limited > settings.releaseLimit) {
         result.problems.push(
-          `Reclaim would release ${count} repositories, more than release-limit (${settings.releaseLimit}): a real run would stop before changing anything. If that many really are ${what}, raise release-limit to ${count}.`,
+          `Reclaim would release ${this.releaseCount(count)}, more than release-limit (${settings.releaseLimit}): a real run would stop before changing anything. If that many really are ${what}, raise release-limit to ${limited}.`,
         );
       }
       if (settings.mode === 'check' && count > 0) {

@@ -76,11 +76,13 @@ export async function sweepOrganization(context: RunContext & ReleaseHost): Prom
   const patterns = settings.repositories ?? [];
   const startedAt = context.clock.now(); // shards 2..n wait for a synchronization started since about then
   // Loaded only with reclaim: it lists its changes (and checks release-limit) before any change, and releases first.
-  // It wraps this shard's selection: a shard reclaims only repositories of its own share.
+  // It wraps this shard's selection: a shard reclaims only repositories of its own share, and checks release-limit
+  // against the whole sweep's (every shard's) count.
   const reclaim = settings.reclaim.length > 0 ? new (await import('./reclaim.js')).Reclaim(context) : undefined;
   const run = await ensureProtection(context, (organization) => {
-    const selection = shardSelection(compilePatterns(patterns, organization.name), settings.shard, startedAt);
-    return reclaim ? reclaim.select(organization, selection) : selection;
+    const wholeSweep = compilePatterns(patterns, organization.name);
+    const selection = shardSelection(wholeSweep, settings.shard, startedAt);
+    return reclaim ? reclaim.select(organization, selection, wholeSweep.matches) : selection;
   });
   const result = sweepResult(settings, run, patterns);
   if (reclaim) addReclaim(result, reclaim.result());

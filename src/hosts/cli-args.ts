@@ -307,7 +307,7 @@ export const OPTIONS: OptionSpec[] = [
     value: 'N',
     env: 'XOPERO_RELEASE_LIMIT',
     group: 'how',
-    help: 'fail before any change when more would be released (default 50)',
+    help: 'fail before any change when more would be released, by all shards together in a sharded sweep (default 50)',
   },
   // Output
   { flag: 'json', kind: 'switch', group: 'output', help: 'print the result as one JSON document on stdout' },

@@ -2,9 +2,9 @@
  * The guards the README promises, each held by a test that fails when the guard is taken out (issue #30 names
  * the small changes these tests were checked against; docs/mutation-testing.md lists which test kills which):
  * an activation or release counts only when the answer lists the id under `success` and nowhere else;
- * release-limit stops a real run, and a dry run or `mode: check` says that it would; several requests refused
- * with 401 at once cost one re-login, also when a refusal arrives after that login. End to end: the built
- * action (dist/index.js) against the simulator.
+ * release-limit stops a real run, and a dry run or `mode: check` says that it would (in a sharded sweep, on the
+ * whole sweep's count); several requests refused with 401 at once cost one re-login, also when a refusal arrives
+ * after that login. End to end: the built action (dist/index.js) against the simulator.
  */
 import { afterEach, describe, expect, test } from '@jest/globals';
 import { errorLines, runAction } from '../../testbed/harness.js';
@@ -124,6 +124,40 @@ describe('release-limit', () => {
     expect(run.code).toBe(0);
     expect(run.result.reclaim.released).toEqual(['acme/gone-1', 'acme/gone-2', 'acme/gone-3']);
     expect(count(w.sim, DEACTIVATE)).toBe(1);
+  });
+});
+
+// acme/gone-2 is shard 1's of two, acme/gone-1 and acme/gone-3 shard 2's (src/core/shard.ts shardOf).
+describe("release-limit in a sharded sweep is the whole sweep's", () => {
+  test('shards within the limit on their own share, over it together: each refuses, nothing is released', async () => {
+    const w = await removedWorld();
+    for (const shard of ['1/2', '2/2']) {
+      const run = await action(w, reclaimRemoved({ 'release-limit': '2', shard }));
+      const own = shard === '1/2' ? 1 : 2;
+      expectOneLineFailure(
+        run,
+        new RegExp(
+          `^Reclaim would release 3 repositories across the sweep's 2 shards \\(${own} in this one, ${own} licenses\\), more than release-limit \\(2\\); nothing was changed\\. .*raise release-limit to 3;`,
+        ),
+      );
+    }
+    expect(w.sim.mutatingRequests()).toHaveLength(0);
+  });
+
+  test('a dry run of one shard says the sweep would stop; at the limit each shard releases its own share', async () => {
+    const w = await removedWorld();
+    const dry = await action(w, reclaimRemoved({ 'release-limit': '2', shard: '1/2', 'dry-run': 'true' }));
+    expect(dry.code).toBe(1);
+    expect(errorLines(dry.stdout)).toContainEqual(
+      expect.stringMatching(
+        /^Reclaim would release 3 repositories across the sweep's 2 shards \(1 in this one\), more than release-limit \(2\): a real run would stop before changing anything\. .*raise release-limit to 3\.$/,
+      ),
+    );
+    const first = await action(w, reclaimRemoved({ 'release-limit': '3', shard: '1/2' }));
+    const second = await action(w, reclaimRemoved({ 'release-limit': '3', shard: '2/2' }));
+    expect([first.code, second.code]).toEqual([0, 0]);
+    expect(first.result.reclaim.released).toEqual(['acme/gone-2']);
+    expect(second.result.reclaim.released).toEqual(['acme/gone-1', 'acme/gone-3']);
   });
 });
 
