@@ -90,11 +90,11 @@ class Reclaim {
         };
     }
     /**
-     * "3 repositories (3 licenses)", or in a shard "7 repositories across the sweep's 3 shards (2 in this one, 2
-     * licenses)"; without `licenses`, the counts of repositories alone.
+     * "3 repositories (3 licenses)", or in a shard "7 repositories across the sweep's 3 shards (1 in this one, 1
+     * license)"; without `licenses`, the counts of repositories alone.
      */
     releaseCount(count, licenses) {
-        const freed = licenses === undefined ? '' : `${licenses} licenses`;
+        const freed = licenses === undefined ? '' : (0,_common_text_js__WEBPACK_IMPORTED_MODULE_4__/* .plural */ .LS)(licenses, 'license');
         if (!this.sweepTotal)
             return `${count} repositories${freed ? ` (${freed})` : ''}`;
         return `${this.sweepTotal.count} repositories across the sweep's ${this.sweepTotal.shards} shards (${count} in this one${freed ? `, ${freed}` : ''})`;

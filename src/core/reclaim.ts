@@ -119,11 +119,11 @@ export class Reclaim {
   }
 
   /**
-   * "3 repositories (3 licenses)", or in a shard "7 repositories across the sweep's 3 shards (2 in this one, 2
-   * licenses)"; without `licenses`, the counts of repositories alone.
+   * "3 repositories (3 licenses)", or in a shard "7 repositories across the sweep's 3 shards (1 in this one, 1
+   * license)"; without `licenses`, the counts of repositories alone.
    */
   private releaseCount(count: number, licenses?: number): string {
-    const freed = licenses === undefined ? '' : `${licenses} licenses`;
+    const freed = licenses === undefined ? '' : plural(licenses, 'license');
     if (!this.sweepTotal) return `${count} repositories${freed ? ` (${freed})` : ''}`;
     return `${this.sweepTotal.count} repositories across the sweep's ${this.sweepTotal.shards} shards (${count} in this one${freed ? `, ${freed}` : ''})`;
   }

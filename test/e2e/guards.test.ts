@@ -133,11 +133,11 @@ describe("release-limit in a sharded sweep is the whole sweep's", () => {
     const w = await removedWorld();
     for (const shard of ['1/2', '2/2']) {
       const run = await action(w, reclaimRemoved({ 'release-limit': '2', shard }));
-      const own = shard === '1/2' ? 1 : 2;
+      const own = shard === '1/2' ? '1 in this one, 1 license' : '2 in this one, 2 licenses';
       expectOneLineFailure(
         run,
         new RegExp(
-          `^Reclaim would release 3 repositories across the sweep's 2 shards \\(${own} in this one, ${own} licenses\\), more than release-limit \\(2\\); nothing was changed\\. .*raise release-limit to 3;`,
+          `^Reclaim would release 3 repositories across the sweep's 2 shards \\(${own}\\), more than release-limit \\(2\\); nothing was changed\\. .*raise release-limit to 3;`,
         ),
       );
     }
