@@ -7,7 +7,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT, TEST_NODE, baseEnv, runCommand, type TimedResult } from './harness.js';
 import { EMAIL, PASSWORD, type World } from './fixtures.js';
-import type { FakeIssuer } from './oidc-issuer.js';
+import { type FakeIssuer, TEST_OWNER_IDS } from './oidc-issuer.js';
 import { DEFAULT_CERT_DIR } from './simulator/index.js';
 
 export const BROKER_ENTRY = join(ROOT, 'dist/broker/index.js');
@@ -109,7 +109,8 @@ export function writeBrokerConfig(dir: string, world: World, issuer: FakeIssuer,
       emailVariable: 'BROKER_XOPERO_EMAIL',
       passwordVariable: 'BROKER_XOPERO_PASSWORD',
     },
-    issuers: [{ issuer: issuer.url, kind: 'github', owners: ['acme'] }],
+    // acme pinned to the id the test CI gives it (oidc-issuer.ts TEST_OWNER_IDS), as an operator would pin it.
+    issuers: [{ issuer: issuer.url, kind: 'github', owners: ['acme'], ownerIds: { acme: TEST_OWNER_IDS.acme } }],
     plans: [{ repositories: ['acme/*'], allowed: ['Nightly GitHub', 'Weekly'], default: 'Nightly GitHub' }],
     limits: { perRepository: { requests: 1000, windowSeconds: 60 }, waitTimeoutSeconds: 10 },
     ...overrides,

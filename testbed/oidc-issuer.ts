@@ -81,14 +81,19 @@ export class FakeIssuer {
   }
 }
 
+/** The numeric ids the test CI gives its owners (GitHub repository_owner_id, GitLab namespace_id). */
+export const TEST_OWNER_IDS: Record<string, string> = { acme: '1001', globex: '2002', 'acme/team': '1003' };
+const ownerId = (owner: string) => TEST_OWNER_IDS[owner.toLowerCase()] ?? '9999';
+
 /** The claims of a GitHub Actions job token for `repository` (owner/name). */
 export function githubClaims(repository: string, audience: string, extra: JWTPayload = {}): JWTPayload {
-  const owner = repository.split('/')[0];
+  const owner = repository.split('/')[0] ?? '';
   return {
     aud: audience,
     sub: `repo:${repository}:ref:refs/heads/main`,
     repository,
     repository_owner: owner,
+    repository_owner_id: ownerId(owner),
     ref: 'refs/heads/main',
     job_workflow_ref: `${repository}/.github/workflows/backup.yml@refs/heads/main`,
     ...extra,
@@ -97,11 +102,13 @@ export function githubClaims(repository: string, audience: string, extra: JWTPay
 
 /** The claims of a GitLab CI job token (id_tokens) for the project `path` (group/name). */
 export function gitlabClaims(path: string, audience: string, extra: JWTPayload = {}): JWTPayload {
+  const namespace = path.split('/').slice(0, -1).join('/');
   return {
     aud: audience,
     sub: `project_path:${path}:ref_type:branch:ref:main`,
     project_path: path,
-    namespace_path: path.split('/').slice(0, -1).join('/'),
+    namespace_path: namespace,
+    namespace_id: ownerId(namespace),
     ref: 'main',
     ref_type: 'branch',
     ...extra,

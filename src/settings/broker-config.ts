@@ -28,6 +28,13 @@ export interface IssuerConfig {
    * may use the broker: `acme` admits acme/x and, on GitLab, acme/sub/x; `acme/sub` admits only acme/sub/**.
    */
   owners: string[];
+  /**
+   * GitHub and GitLab: owners pinned to the CI's numeric id for them (keys lower-cased, as listed in `owners`).
+   * A name can pass to someone else (an organization renamed or deleted, its name registered again); the id
+   * does not. GitHub: the token's repository_owner_id; GitLab: its namespace_id, so a pinned group admits only
+   * projects directly in it.
+   */
+  ownerIds?: Record<string, string>;
   /** Glob patterns one of which the token's workflow (GitHub job_workflow_ref, GitLab ci_config_ref_uri) must match. */
   workflows?: string[];
   /** Bitbucket only: repositoryUuid (with braces, as the token has it) -> workspace/repo-slug. */
@@ -245,7 +252,7 @@ function parseXopero(value: unknown, env: NodeJS.ProcessEnv): RawInputs {
 }
 
 function parseIssuer(value: unknown, at: string): IssuerConfig {
-  const entry = object(value, at, ['issuer', 'kind', 'jwksUrl', 'caCertificateFile', 'owners', 'workflows', 'repositories']);
+  const entry = object(value, at, ['issuer', 'kind', 'jwksUrl', 'caCertificateFile', 'owners', 'ownerIds', 'workflows', 'repositories']);
   httpsUrl(entry.issuer, `${at}.issuer`);
   // The token's iss is compared as written (a trailing slash makes another issuer): the operator's spelling.
   const issuer = string(entry.issuer, `${at}.issuer`);
@@ -263,15 +270,34 @@ function parseIssuer(value: unknown, at: string): IssuerConfig {
   }
   if (kind !== 'bitbucket' && repositories)
     fail(`${at}.repositories`, `is for Bitbucket only: ${kind} tokens name the repository themselves.`);
+  const ownerIds = entry.ownerIds === undefined ? undefined : parseOwnerIds(entry.ownerIds, owners, kind, `${at}.ownerIds`);
   return {
     issuer,
     kind,
     jwksUrl: entry.jwksUrl === undefined ? undefined : httpsUrl(entry.jwksUrl, `${at}.jwksUrl`),
     caCertificate: entry.caCertificateFile === undefined ? undefined : readPem(entry.caCertificateFile, `${at}.caCertificateFile`),
     owners,
+    ownerIds,
     workflows: entry.workflows === undefined ? undefined : stringList(entry.workflows, `${at}.workflows`),
     repositories,
   };
+}
+
+/** The owner as compared: lower-cased, without trailing slashes. */
+export const ownerKey = (owner: string) => owner.toLowerCase().replace(/\/+$/, '');
+
+/** `{ "acme": "1234" }`: each key one of `owners`, each id the digits the CI's token gives for it. */
+function parseOwnerIds(value: unknown, owners: string[], kind: IssuerKind, at: string): Record<string, string> {
+  if (kind === 'bitbucket') fail(at, "is for GitHub and GitLab: Bitbucket's repository map already names each repository by its UUID.");
+  const listed = new Set(owners.map(ownerKey));
+  const ids: Record<string, string> = {};
+  for (const [owner, id] of Object.entries(stringMap(value, at))) {
+    if (!listed.has(ownerKey(owner))) fail(`${at}.${owner}`, 'is not in owners; pin only an owner listed there.');
+    if (!/^[0-9]+$/.test(id))
+      fail(`${at}.${owner}`, `expected the owner's numeric id (GitHub: repository_owner_id; GitLab: namespace_id), got '${id}'.`);
+    ids[ownerKey(owner)] = id;
+  }
+  return ids;
 }
 
 function parsePlanRule(value: unknown, at: string): PlanRule {

@@ -148,6 +148,43 @@ describe('the policy', () => {
     expect(decision(() => checkOwner(caller(repository), issuerConfig(owners)))).toBe(expected);
   });
 
+  // ownerIds: the most specific listed owner admits; pinned, the token's owner must be it, with its id.
+  test.each<[string, string, { path: string; id?: string } | undefined, string[], Record<string, string>, string]>([
+    ['github, the pinned id', 'acme/api', { path: 'acme', id: '1001' }, ['acme'], { acme: '1001' }, 'allowed'],
+    ['github, the name with another id', 'acme/api', { path: 'acme', id: '666' }, ['acme'], { acme: '1001' }, '403 owner_not_allowed'],
+    ['github, no id in the token', 'acme/api', { path: 'acme' }, ['acme'], { acme: '1001' }, '403 owner_not_allowed'],
+    ['github, no owner claims (not a GitHub or GitLab token)', 'acme/api', undefined, ['acme'], { acme: '1001' }, '403 owner_not_allowed'],
+    ['another owner listed, not pinned', 'globex/api', { path: 'globex', id: '2' }, ['acme', 'globex'], { acme: '1001' }, 'allowed'],
+    ['gitlab, a project directly in the pinned group', 'acme/api', { path: 'acme', id: '1001' }, ['acme'], { acme: '1001' }, 'allowed'],
+    [
+      'gitlab, a project in a subgroup of a pinned group',
+      'acme/team/api',
+      { path: 'acme/team', id: '1003' },
+      ['acme'],
+      { acme: '1001' },
+      '403 owner_not_allowed',
+    ],
+    [
+      'gitlab, the subgroup listed with its own id',
+      'acme/team/api',
+      { path: 'acme/team', id: '1003' },
+      ['acme', 'acme/team'],
+      { acme: '1001', 'acme/team': '1003' },
+      'allowed',
+    ],
+    [
+      'gitlab, the subgroup listed by name only',
+      'acme/team/api',
+      { path: 'acme/team', id: '1003' },
+      ['acme', 'acme/team'],
+      { acme: '1001' },
+      'allowed',
+    ],
+    ['the pinned owner in another case', 'ACME/api', { path: 'ACME', id: '1001' }, ['Acme'], { acme: '1001' }, 'allowed'],
+  ])('owner ids: %s', (_, repository, owner, owners, ownerIds, expected) => {
+    expect(decision(() => checkOwner({ ...caller(repository), owner }, { ...issuerConfig(owners), ownerIds }))).toBe(expected);
+  });
+
   test.each([
     [undefined, undefined, 'allowed'],
     ['acme/.github/.github/workflows/backup.yml@refs/heads/main', ['acme/.github/.github/workflows/backup.yml@refs/heads/main'], 'allowed'],

@@ -178,6 +178,18 @@ describe('the broker in front of the simulator', () => {
       ],
       ['an owner not allowed', async () => ({ token: await issuer.token(githubClaims('globex/api', AUDIENCE)) }), 403, 'owner_not_allowed'],
       [
+        "an owner's name with another id than the pinned one (the name registered again by someone else)",
+        async () => ({ token: await issuer.token(githubClaims('acme/api', AUDIENCE, { repository_owner_id: '666' })) }),
+        403,
+        'owner_not_allowed',
+      ],
+      [
+        'a pinned owner with no id in the token',
+        async () => ({ token: await issuer.token(githubClaims('acme/api', AUDIENCE, { repository_owner_id: undefined })) }),
+        403,
+        'owner_not_allowed',
+      ],
+      [
         'a plan not allowed',
         async () => ({ token: await issuer.token(githubClaims('acme/api', AUDIENCE)), body: { plan: 'Everything' } }),
         403,

@@ -4,17 +4,33 @@
  * the request names none). The repository itself is the token's; nothing in the request can change it.
  */
 import { globToRegExp } from '../../core/patterns.js';
-import type { IssuerConfig, PlanRule } from '../../settings/broker-config.js';
+import { type IssuerConfig, type PlanRule, ownerKey } from '../../settings/broker-config.js';
 import { policyRefusal } from './refusal.js';
 import type { Caller } from './verify.js';
 
-/** `acme` admits acme/x and acme/sub/x; `acme/sub` admits acme/sub/x and deeper only. Case is ignored. */
+/**
+ * `acme` admits acme/x and acme/sub/x; `acme/sub` admits acme/sub/x and deeper only. Case is ignored. The most
+ * specific listed owner admits; when `ownerIds` pins it, the token's owner must be that owner, with that id.
+ */
 export function checkOwner(caller: Caller, issuer: IssuerConfig): void {
   const path = caller.repository.toLowerCase();
-  if (!issuer.owners.some((owner) => path.startsWith(`${owner.toLowerCase().replace(/\/+$/, '')}/`))) {
+  const admitting = issuer.owners
+    .map(ownerKey)
+    .filter((owner) => path.startsWith(`${owner}/`))
+    .sort((a, b) => b.length - a.length)[0];
+  if (admitting === undefined) {
     throw policyRefusal(
       'owner_not_allowed',
       `The token's repository is not under an owner this broker serves for ${issuer.issuer}: ask its operator to add the owner.`,
+    );
+  }
+  const pinned = issuer.ownerIds?.[admitting];
+  if (pinned === undefined) return;
+  const owner = caller.owner;
+  if (!owner || ownerKey(owner.path) !== admitting || owner.id !== pinned) {
+    throw policyRefusal(
+      'owner_not_allowed',
+      `The token's owner does not have the id this broker pins for that name, or the repository is in a subgroup of it (list the subgroup with its own id), for ${issuer.issuer}: ask its operator to check ownerIds.`,
     );
   }
 }

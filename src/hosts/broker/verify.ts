@@ -37,6 +37,11 @@ export interface Caller {
   /** GitHub job_workflow_ref, GitLab ci_config_ref_uri. */
   workflow?: string;
   /**
+   * The owner the CI names and its numeric id: GitHub repository_owner and repository_owner_id, GitLab
+   * namespace_path and namespace_id (the project's own group); none for Bitbucket. Compared with `ownerIds`.
+   */
+  owner?: { path: string; id?: string };
+  /**
    * Replay key: issuer and jti; for a token without jti, a hash of its signed part (header and payload). Not of
    * the whole token: a signature can be written several ways that all verify (base64url's spare bits, ECDSA's
    * (r, n - s)), and each would be a new key.
@@ -269,9 +274,14 @@ function issuerUnreachable(cause: string | undefined): Refusal {
 }
 
 /** The repository, ref and workflow the token names, by the CI's own claims. */
-function repositoryClaims(payload: JWTPayload, issuer: IssuerConfig): Pick<Caller, 'repository' | 'ref' | 'workflow'> {
+function repositoryClaims(payload: JWTPayload, issuer: IssuerConfig): Pick<Caller, 'repository' | 'ref' | 'workflow' | 'owner'> {
   const claim = (name: string): string | undefined =>
     typeof payload[name] === 'string' && payload[name] ? (payload[name] as string) : undefined;
+  // Ids are strings in both CIs' tokens; a number is taken as its digits.
+  const idClaim = (name: string): string | undefined => {
+    const value = payload[name];
+    return typeof value === 'number' && Number.isSafeInteger(value) ? String(value) : claim(name);
+  };
   const needed = (name: string): string => {
     const value = claim(name);
     if (!value)
@@ -283,17 +293,24 @@ function repositoryClaims(payload: JWTPayload, issuer: IssuerConfig): Pick<Calle
   };
   if (issuer.kind === 'github') {
     const repository = needed('repository');
-    if (!repository.toLowerCase().startsWith(`${needed('repository_owner').toLowerCase()}/`)) {
+    const owner = needed('repository_owner');
+    if (!repository.toLowerCase().startsWith(`${owner.toLowerCase()}/`)) {
       throw tokenRefusal('token_claims', "The identity token's repository is not under its repository_owner.");
     }
-    return { repository, ref: claim('ref'), workflow: claim('job_workflow_ref') };
+    return {
+      repository,
+      ref: claim('ref'),
+      workflow: claim('job_workflow_ref'),
+      owner: { path: owner, id: idClaim('repository_owner_id') },
+    };
   }
   if (issuer.kind === 'gitlab') {
     const repository = needed('project_path');
-    if (!repository.toLowerCase().startsWith(`${needed('namespace_path').toLowerCase()}/`)) {
+    const namespace = needed('namespace_path');
+    if (!repository.toLowerCase().startsWith(`${namespace.toLowerCase()}/`)) {
       throw tokenRefusal('token_claims', "The identity token's project_path is not under its namespace_path.");
     }
-    return { repository, ref: claim('ref'), workflow: claim('ci_config_ref_uri') };
+    return { repository, ref: claim('ref'), workflow: claim('ci_config_ref_uri'), owner: { path: namespace, id: idClaim('namespace_id') } };
   }
   // Bitbucket's token names the repository by UUID only; the config maps it to workspace/slug (no Bitbucket
   // API call, which would need another credential). An unmapped repository is refused, never guessed.

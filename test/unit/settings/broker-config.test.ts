@@ -69,6 +69,16 @@ const DEFAULT_LIMITS = {
 };
 
 describe('a good config', () => {
+  test('owner ids: keyed as the owners are compared (lower case, no trailing slash), the ids as given', () => {
+    const [issuer] = parseBrokerConfig(
+      config({
+        issuers: [{ ...ISSUER, kind: 'gitlab', owners: ['Acme', 'acme/Team/'], ownerIds: { ACME: '1001', 'acme/team/': '1003' } }],
+      }),
+      ENV,
+    ).issuers;
+    expect(issuer?.ownerIds).toEqual({ acme: '1001', 'acme/team': '1003' });
+  });
+
   test('the smallest: defaults filled, values trimmed, the token read from its variable and masked', () => {
     expect(parseBrokerConfig(config({ audience: ' https://broker.test ' }), ENV)).toEqual({
       listen: { host: '127.0.0.1', port: 8443 },
@@ -259,7 +269,7 @@ describe('each refusal, word for word', () => {
     [
       'an unknown issuer field',
       config({ issuers: [ISSUER, { ...ISSUER, owner: 'acme' }] }),
-      'issuers[1].owner: unknown field; the known ones here are issuer, kind, jwksUrl, caCertificateFile, owners, workflows, repositories.',
+      'issuers[1].owner: unknown field; the known ones here are issuer, kind, jwksUrl, caCertificateFile, owners, ownerIds, workflows, repositories.',
     ],
     [
       'an issuer that is no URL',
@@ -306,6 +316,27 @@ describe('each refusal, word for word', () => {
       'a repository map for GitLab',
       config({ issuers: [{ ...ISSUER, kind: 'gitlab', repositories: { '{u}': 'w/r' } }] }),
       'issuers[0].repositories: is for Bitbucket only: gitlab tokens name the repository themselves.',
+    ],
+    [
+      'owner ids for Bitbucket',
+      config({ issuers: [{ ...ISSUER, kind: 'bitbucket', repositories: { '{u}': 'acme/r' }, ownerIds: { acme: '1' } }] }),
+      "issuers[0].ownerIds: is for GitHub and GitLab: Bitbucket's repository map already names each repository by its UUID.",
+    ],
+    [
+      'an owner id for an owner not listed',
+      config({ issuers: [{ ...ISSUER, ownerIds: { globex: '2002' } }] }),
+      'issuers[0].ownerIds.globex: is not in owners; pin only an owner listed there.',
+    ],
+    [
+      'an owner id that is not digits',
+      config({ issuers: [{ ...ISSUER, ownerIds: { acme: 'O_kgDOB' } }] }),
+      "issuers[0].ownerIds.acme: expected the owner's numeric id (GitHub: repository_owner_id; GitLab: namespace_id), got 'O_kgDOB'.",
+    ],
+    ['owner ids as a list', config({ issuers: [{ ...ISSUER, ownerIds: ['1001'] }] }), 'issuers[0].ownerIds: expected an object.'],
+    [
+      'an owner id that is a number',
+      config({ issuers: [{ ...ISSUER, ownerIds: { acme: 1001 } }] }),
+      'issuers[0].ownerIds.acme: expected a non-empty string.',
     ],
     [
       'a repository map that is a list',
