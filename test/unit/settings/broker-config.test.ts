@@ -72,7 +72,7 @@ describe('a good config', () => {
   test('owner ids: keyed as the owners are compared (lower case, no trailing slash), the ids as given', () => {
     const [issuer] = parseBrokerConfig(
       config({
-        issuers: [{ ...ISSUER, kind: 'gitlab', owners: ['Acme', 'acme/Team/'], ownerIds: { ACME: '1001', 'acme/team/': '1003' } }],
+        issuers: [{ ...ISSUER, kind: 'gitlab', owners: ['Acme', 'acme/Team/'], ownerIds: { ACME: '1001', 'acme/team//': '1003' } }],
       }),
       ENV,
     ).issuers;
@@ -331,6 +331,16 @@ describe('each refusal, word for word', () => {
       'an owner id that is not digits',
       config({ issuers: [{ ...ISSUER, ownerIds: { acme: 'O_kgDOB' } }] }),
       "issuers[0].ownerIds.acme: expected the owner's numeric id (GitHub: repository_owner_id; GitLab: namespace_id), got 'O_kgDOB'.",
+    ],
+    [
+      'an owner id with letters after the digits',
+      config({ issuers: [{ ...ISSUER, ownerIds: { acme: '1001x' } }] }),
+      "issuers[0].ownerIds.acme: expected the owner's numeric id (GitHub: repository_owner_id; GitLab: namespace_id), got '1001x'.",
+    ],
+    [
+      'an owner id with letters before the digits',
+      config({ issuers: [{ ...ISSUER, ownerIds: { acme: 'x1001' } }] }),
+      "issuers[0].ownerIds.acme: expected the owner's numeric id (GitHub: repository_owner_id; GitLab: namespace_id), got 'x1001'.",
     ],
     ['owner ids as a list', config({ issuers: [{ ...ISSUER, ownerIds: ['1001'] }] }), 'issuers[0].ownerIds: expected an object.'],
     [
