@@ -286,18 +286,32 @@ function parseIssuer(value: unknown, at: string): IssuerConfig {
 /** The owner as compared: lower-cased, without trailing slashes. */
 export const ownerKey = (owner: string) => owner.toLowerCase().replace(/\/+$/, '');
 
-/** `{ "acme": "1234" }`: each key one of `owners`, each id the digits the CI's token gives for it. */
+/**
+ * `{ "acme": "1234" }`: each key one of `owners`, each id the digits the CI's token gives for it. A listed owner
+ * under a pinned one must be pinned too: the most specific owner admits (policy.ts), so an unpinned `acme/team`
+ * would admit by name alone whatever someone who registered a freed `acme` put under it.
+ */
 function parseOwnerIds(value: unknown, owners: string[], kind: IssuerKind, at: string): Record<string, string> {
   if (kind === 'bitbucket') fail(at, "is for GitHub and GitLab: Bitbucket's repository map already names each repository by its UUID.");
   const listed = new Set(owners.map(ownerKey));
-  const ids: Record<string, string> = {};
+  // A Map, not an object: an owner may be named `constructor` or `__proto__`.
+  const ids = new Map<string, string>();
+  const spelled = new Map<string, string>();
   for (const [owner, id] of Object.entries(stringMap(value, at))) {
-    if (!listed.has(ownerKey(owner))) fail(`${at}.${owner}`, 'is not in owners; pin only an owner listed there.');
+    const key = ownerKey(owner);
+    if (!listed.has(key)) fail(`${at}.${owner}`, 'is not in owners; pin only an owner listed there.');
+    if (spelled.has(key)) fail(`${at}.${owner}`, `repeats ${at}.${spelled.get(key)}; give each owner one id.`);
     if (!/^[0-9]+$/.test(id))
       fail(`${at}.${owner}`, `expected the owner's numeric id (GitHub: repository_owner_id; GitLab: namespace_id), got '${id}'.`);
-    ids[ownerKey(owner)] = id;
+    ids.set(key, id);
+    spelled.set(key, owner);
   }
-  return ids;
+  for (const owner of listed) {
+    const pinnedAbove = [...ids.keys()].find((pinned) => owner.startsWith(`${pinned}/`));
+    if (pinnedAbove !== undefined && !ids.has(owner))
+      fail(at, `'${owner}' in owners lies under the pinned '${pinnedAbove}'; pin it too (its own id) or take it out of owners.`);
+  }
+  return Object.fromEntries(ids);
 }
 
 function parsePlanRule(value: unknown, at: string): PlanRule {

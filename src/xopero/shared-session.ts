@@ -105,7 +105,11 @@ interface Stamped<T> {
  */
 class SharedRead<T> {
   private current?: Stamped<T>;
-  private pending?: { seq: number; startedAt: number; promise: Promise<Stamped<T>> };
+  /**
+   * Reads under way, by sequence number (in the order begun). Usually one; a second begins beside a read older
+   * than the bound (below), and the older one may still answer after it: it needs the changes made since it began.
+   */
+  private readonly inFlight = new Map<number, { startedAt: number; promise: Promise<Stamped<T>> }>();
   /** Reads numbered at or below this are not served (a synchronization was answered after they began). */
   private staleUpTo = 0;
   private changes: Array<{ seq: number; apply: (value: T) => void }> = [];
@@ -122,14 +126,14 @@ class SharedRead<T> {
     const age = cached ? this.session.tuning.now() - cached.startedAt : Number.POSITIVE_INFINITY;
     if (cached && cached.seq > floor && age <= this.session.tuning.readMaxAgeMs) {
       // Its failure is not this caller's: the next caller to find the read expired tries again and hears it.
-      if (age > this.session.tuning.refreshAheadMs && !this.pending) this.refresh(client).catch(() => undefined);
+      if (age > this.session.tuning.refreshAheadMs && this.inFlight.size === 0) this.refresh(client).catch(() => undefined);
       return Promise.resolve(cached);
     }
-    // A read under way is joined only while it is as young as a cached read may be: one begun longer ago (a slow
-    // server, a listing of many pages) would answer from data older than the bound, so a new read starts beside it.
-    const pending = this.pending;
-    if (pending && pending.seq > floor && this.session.tuning.now() - pending.startedAt <= this.session.tuning.readMaxAgeMs)
-      return pending.promise;
+    // The newest read under way is joined only while it is as young as a cached read may be: one begun longer ago
+    // (a slow server, a listing of many pages) would answer from data older than the bound, so a new read starts.
+    const newest = [...this.inFlight].at(-1);
+    if (newest && newest[0] > floor && this.session.tuning.now() - newest[1].startedAt <= this.session.tuning.readMaxAgeMs)
+      return newest[1].promise;
     return this.refresh(client);
   }
 
@@ -140,7 +144,7 @@ class SharedRead<T> {
    */
   record(apply: (value: T) => void): void {
     const seq = this.session.next();
-    if (this.pending) this.changes.push({ seq, apply });
+    if (this.inFlight.size > 0) this.changes.push({ seq, apply });
     if (this.current) apply(this.current.value);
   }
 
@@ -165,14 +169,13 @@ class SharedRead<T> {
         return read;
       })
       .finally(() => {
-        if (this.pending?.seq === seq) this.pending = undefined;
-        // Changes older than the cached read are in it; while a read is under way it may still need them.
-        if (!this.pending && this.current) {
-          const upTo = this.current.seq;
-          this.changes = this.changes.filter((change) => change.seq > upTo);
-        }
+        this.inFlight.delete(seq);
+        // A read under way needs every change made since it began (the oldest such read, the most of them);
+        // with none under way, the changes older than the cached read are in it.
+        const upTo = this.inFlight.size > 0 ? Math.min(...this.inFlight.keys()) : this.current?.seq;
+        if (upTo !== undefined) this.changes = this.changes.filter((change) => change.seq > upTo);
       });
-    this.pending = { seq, startedAt, promise };
+    this.inFlight.set(seq, { startedAt, promise });
     return promise;
   }
 }

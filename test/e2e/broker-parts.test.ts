@@ -172,15 +172,32 @@ describe('the policy', () => {
       { acme: '1001', 'acme/team': '1003' },
       'allowed',
     ],
+    ['the pinned owner in another case', 'ACME/api', { path: 'ACME', id: '1001' }, ['Acme'], { acme: '1001' }, 'allowed'],
+    // Owners named like an object's own properties are owners like any other.
     [
-      'gitlab, the subgroup listed by name only',
-      'acme/team/api',
-      { path: 'acme/team', id: '1003' },
-      ['acme', 'acme/team'],
+      'an unpinned owner named constructor',
+      'constructor/api',
+      { path: 'constructor', id: '7' },
+      ['constructor'],
       { acme: '1001' },
       'allowed',
     ],
-    ['the pinned owner in another case', 'ACME/api', { path: 'ACME', id: '1001' }, ['Acme'], { acme: '1001' }, 'allowed'],
+    [
+      'a pinned owner named __proto__, another id',
+      '__proto__/api',
+      { path: '__proto__', id: '6' },
+      ['__proto__'],
+      Object.fromEntries([['__proto__', '5']]),
+      '403 owner_not_allowed',
+    ],
+    [
+      'a pinned owner named __proto__, its id',
+      '__proto__/api',
+      { path: '__proto__', id: '5' },
+      ['__proto__'],
+      Object.fromEntries([['__proto__', '5']]),
+      'allowed',
+    ],
   ])('owner ids: %s', (_, repository, owner, owners, ownerIds, expected) => {
     expect(decision(() => checkOwner({ ...caller(repository), owner }, { ...issuerConfig(owners), ownerIds }))).toBe(expected);
   });

@@ -24,7 +24,7 @@ export function checkOwner(caller: Caller, issuer: IssuerConfig): void {
       `The token's repository is not under an owner this broker serves for ${issuer.issuer}: ask its operator to add the owner.`,
     );
   }
-  const pinned = issuer.ownerIds?.[admitting];
+  const pinned = issuer.ownerIds && Object.hasOwn(issuer.ownerIds, admitting) ? issuer.ownerIds[admitting] : undefined;
   if (pinned === undefined) return;
   const owner = caller.owner;
   if (!owner || ownerKey(owner.path) !== admitting || owner.id !== pinned) {

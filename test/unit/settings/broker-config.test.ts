@@ -79,6 +79,19 @@ describe('a good config', () => {
     expect(issuer?.ownerIds).toEqual({ acme: '1001', 'acme/team': '1003' });
   });
 
+  test("owner ids: owners named like an object's own properties are owners like any other", () => {
+    const raw = JSON.parse(
+      JSON.stringify(config({ issuers: [{ ...ISSUER, kind: 'gitlab', owners: ['__proto__', 'constructor'] }] })).replace(
+        '"owners"',
+        '"ownerIds":{"__proto__":"5"},"owners"',
+      ),
+    ) as Record<string, unknown>;
+    const [issuer] = parseBrokerConfig(raw, ENV).issuers;
+    expect(Object.hasOwn(issuer?.ownerIds ?? {}, '__proto__')).toBe(true);
+    expect(issuer?.ownerIds?.['__proto__']).toBe('5');
+    expect(Object.hasOwn(issuer?.ownerIds ?? {}, 'constructor')).toBe(false);
+  });
+
   test('the smallest: defaults filled, values trimmed, the token read from its variable and masked', () => {
     expect(parseBrokerConfig(config({ audience: ' https://broker.test ' }), ENV)).toEqual({
       listen: { host: '127.0.0.1', port: 8443 },
@@ -343,6 +356,16 @@ describe('each refusal, word for word', () => {
       "issuers[0].ownerIds.acme: expected the owner's numeric id (GitHub: repository_owner_id; GitLab: namespace_id), got 'x1001'.",
     ],
     ['owner ids as a list', config({ issuers: [{ ...ISSUER, ownerIds: ['1001'] }] }), 'issuers[0].ownerIds: expected an object.'],
+    [
+      'one owner pinned twice, spelled two ways',
+      config({ issuers: [{ ...ISSUER, ownerIds: { acme: '1001', 'ACME/': '1001' } }] }),
+      'issuers[0].ownerIds.ACME/: repeats issuers[0].ownerIds.acme; give each owner one id.',
+    ],
+    [
+      'a listed subgroup of a pinned group, not pinned itself',
+      config({ issuers: [{ ...ISSUER, kind: 'gitlab', owners: ['acme', 'acme/team'], ownerIds: { acme: '1001' } }] }),
+      "issuers[0].ownerIds: 'acme/team' in owners lies under the pinned 'acme'; pin it too (its own id) or take it out of owners.",
+    ],
     [
       'an owner id that is a number',
       config({ issuers: [{ ...ISSUER, ownerIds: { acme: 1001 } }] }),
