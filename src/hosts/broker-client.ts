@@ -16,7 +16,12 @@ import { XoperoError } from '../common/errors.js';
 import { addSecret } from '../common/redact.js';
 import type { RunOptions, RunOutcome } from '../core/run.js';
 import type { IdTokenHost } from './id-token.js';
-import { acceptableBrokerAudience, DEFAULT_BROKER_AUDIENCE, type BrokerClientSettings } from '../settings/broker-client.js';
+import {
+  acceptableBrokerAudience,
+  DEFAULT_BROKER_AUDIENCE,
+  ownBrokerAudience,
+  type BrokerClientSettings,
+} from '../settings/broker-client.js';
 
 // The settings of a broker run are parsed from this part too: the Action's start-up file does not carry them.
 export { parseBrokerClientSettings } from '../settings/broker-client.js';
@@ -143,7 +148,7 @@ export async function fetchBrokerAudience(
       );
     }
     if (!acceptableBrokerAudience(audience, settings.brokerUrl)) {
-      const own = settings.brokerUrl.href.replace(/\/+$/, '');
+      const own = ownBrokerAudience(settings.brokerUrl);
       throw new BrokerRefusal(
         answer.statusCode,
         'audience_not_allowed',

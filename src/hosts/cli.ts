@@ -12,7 +12,7 @@ import type { RunOutcome } from '../core/run.js';
 import { INPUT_NAMES, type RawInputs } from '../settings/settings.js';
 import { Timeline } from '../common/timing.js';
 import { detectHost } from './detect.js';
-import { safeLine, type Host } from './host.js';
+import { safeLines, type Host } from './host.js';
 import { gitlabHost } from './gitlab.js';
 import { VERSION } from '../common/version.js';
 import { cancelledMarkdown } from './cancellation.js';
@@ -66,8 +66,7 @@ async function runEnsure(io: CliIo, parsed: ParsedCommandLine | UsageError): Pro
   // the host's commands go to stderr (the CI hosts read commands from both streams); stdout is for results.
   const host = detectHost(io.env);
   const streams = { write: io.stderr, stderr: io.stderr };
-  // Every line printed passes through the host's neutralizer (no escape sequence, no CI command from a name).
-  const line = (text: string) => safeLine(host, text);
+  // Every line printed passes through the host's neutralizer (no escape sequence, no CI command from a name): safeLines.
   const document = (text: string) => (host.json ?? String)(redact(text));
   // Known before parsing, so a usage error prints its document too.
   const json = parsed instanceof UsageError ? io.argv.includes('--json') : parsed.values.json === 'true';
@@ -107,7 +106,7 @@ async function runEnsure(io: CliIo, parsed: ParsedCommandLine | UsageError): Pro
       const outputs = outputValues(outcome);
       const releaseReport = await loadReleaseReport(outcome);
       // The report first: if the dotenv or result file cannot be written, what the run changed is still on record.
-      (json ? io.stderr : io.stdout)(textReport(singleLineValues(outcome), Date.now(), releaseReport).split('\n').map(line).join('\n'));
+      (json ? io.stderr : io.stdout)(safeLines(host, textReport(singleLineValues(outcome), Date.now(), releaseReport)));
       let problems = outcome.result.problems;
       try {
         if (dotenv) writeDotenv(dotenv, outputs);

@@ -103,6 +103,13 @@ export interface RunFace {
 /** Redacted, then neutralized, then redacted again (a secret split by a neutralizer's escape is whole again). */
 export const safeLine = (host: Pick<Host, 'logLine'>, text: string) => redactAround(host.logLine, text);
 
+/** Text of several lines, each made safe as safeLine makes one. */
+export const safeLines = (host: Pick<Host, 'logLine'>, text: string) =>
+  text
+    .split('\n')
+    .map((line) => safeLine(host, line))
+    .join('\n');
+
 /** Plain lines, `== title` for a group, `warning: ` before a warning; every line through `neutralize`. */
 export function plainLog(print: Write, neutralize: (text: string) => string = cliLogLine): HostLog {
   const safe = (text: string) => redactAround(neutralize, text);

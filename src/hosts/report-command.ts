@@ -9,7 +9,7 @@ import { mergedFailureKind } from '../report/failure.js';
 import { mergeReport, writeReportFile } from '../report/outputs.js';
 import { type CliIo, EXIT, type ParsedCommandLine } from './cli-args.js';
 import { detectHost } from './detect.js';
-import { safeLine } from './host.js';
+import { safeLines } from './host.js';
 
 /** Its options and help are rows of the one table in cli-args.ts; the command line arrives parsed. */
 export async function runReportCommand(
@@ -23,14 +23,7 @@ export async function runReportCommand(
   // The shards' results carry the server's names: every line printed passes through the CI's neutralizer, as a
   // run's log does (no runner command, escape sequence or section marker from a name), and is redacted (safeLine).
   const host = detectHost(io.env);
-  const print = (write: (text: string) => void, text: string) =>
-    write(
-      `${text
-        .replace(/\n$/, '')
-        .split('\n')
-        .map((line) => safeLine(host, line))
-        .join('\n')}\n`,
-    );
+  const print = (write: (text: string) => void, text: string) => write(`${safeLines(host, text.replace(/\n$/, ''))}\n`);
   try {
     // The Markdown goes to --markdown, else appended to the GitHub job summary, else to standard output.
     const { report, markdown, line } = mergeReport(

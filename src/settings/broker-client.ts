@@ -63,9 +63,13 @@ export const DEFAULT_BROKER_AUDIENCE = 'xopero-one-broker';
  * over, a network in between with allow-http) would be good there.
  */
 export function acceptableBrokerAudience(audience: string, brokerUrl: URL): boolean {
-  const bare = (text: string) => text.replace(/\/+$/, '');
-  return [bare(brokerUrl.href), brokerUrl.origin, DEFAULT_BROKER_AUDIENCE].includes(bare(audience));
+  return [ownBrokerAudience(brokerUrl), brokerUrl.origin, DEFAULT_BROKER_AUDIENCE].includes(withoutTrailingSlashes(audience));
 }
+
+const withoutTrailingSlashes = (text: string) => text.replace(/\/+$/, '');
+
+/** The broker's own URL as an audience: as given, without trailing slashes. */
+export const ownBrokerAudience = (brokerUrl: URL) => withoutTrailingSlashes(brokerUrl.href);
 
 /** `raw` holds what the user gave (flags, variables, inputs), without a host's defaults. */
 export function parseBrokerClientSettings(brokerUrlText: string, raw: RawInputs, words: HostWords): BrokerClientSettings {

@@ -134,13 +134,19 @@ export class TokenVerifier {
     await Promise.all(this.transports.map((transport) => transport.destroy()));
   }
 
+  /** The refusal for an issuer whose discovery or key fetch failed less than FAILED_FETCH_COOLDOWN_MS ago. */
+  private coolingDown(issuer: IssuerConfig): Refusal | undefined {
+    const failed = this.failedFetches.get(issuer.issuer);
+    return failed && Date.now() - failed.at < FAILED_FETCH_COOLDOWN_MS ? issuerUnreachable(failed.cause) : undefined;
+  }
+
   /** The issuer's remote key set, made once; a failed discovery is retried after FAILED_FETCH_COOLDOWN_MS. */
   private keySet(issuer: IssuerConfig): Promise<ReturnType<typeof createRemoteJWKSet>> {
     let set = this.keySets.get(issuer.issuer);
     if (!set) {
-      // No key set yet: its discovery failed moments ago, or is to be made now.
-      const failed = this.failedFetches.get(issuer.issuer);
-      if (failed && Date.now() - failed.at < FAILED_FETCH_COOLDOWN_MS) return Promise.reject(issuerUnreachable(failed.cause));
+      // No key set yet: its discovery failed moments ago (refused here, before a transport is made), or is to be made now.
+      const cooling = this.coolingDown(issuer);
+      if (cooling) return Promise.reject(cooling);
       set = this.jwksUrl(issuer).then((url) =>
         createRemoteJWKSet(url, {
           timeoutDuration: JWKS_TIMEOUT_MS,
@@ -182,8 +188,9 @@ export class TokenVerifier {
     const transport = createTransport({ serverUrl: url, env: this.env, caCertificate: issuer.caCertificate });
     this.transports.push(transport);
     return async (href: string, options: { method?: string; headers?: ConstructorParameters<typeof Headers>[0]; signal?: AbortSignal }) => {
-      const failed = this.failedFetches.get(issuer.issuer);
-      if (failed && Date.now() - failed.at < FAILED_FETCH_COOLDOWN_MS) throw issuerUnreachable(failed.cause);
+      // The key set's own refetches (an unknown kid) come through here.
+      const cooling = this.coolingDown(issuer);
+      if (cooling) throw cooling;
       const target = new URL(href);
       try {
         const answer = await transport.send({
