@@ -84,7 +84,8 @@ export function releaseText(result: ReleaseResult): string[] {
   return [
     `Repository:   ${result.repository.name}${result.repository.known ? ` (${result.repository.id})` : ' (not known to Xopero ONE)'}`,
     `Plan:         ${result.plan ? `${result.plan.name} (${result.plan.id})` : 'every plan that lists it'}`,
-    `Release: ${result.steps.length ? markdownText(result.steps.map((step) => stepWords({ ...step, plan: step.plan?.name })).join('; ')) : 'nothing to change'}; licenses freed: ${result.licensesFreed}; changed: ${result.changed}`,
+    // Plain text for the CLI's report, which neutralizes every line it prints: no Markdown escapes here.
+    `Release: ${result.steps.length ? result.steps.map((step) => stepWords({ ...step, plan: step.plan?.name })).join('; ') : 'nothing to change'}; licenses freed: ${result.licensesFreed}; changed: ${result.changed}`,
   ];
 }
 
