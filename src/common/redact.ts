@@ -3,7 +3,7 @@
  * and every face passes what it prints through `redact`. On GitHub the runner masks them too (core.setSecret);
  * the CLI and GitLab have no such mask, so this is what keeps them out of logs there.
  */
-import { markdownText } from './text.js';
+import { markdownCellText, markdownText } from './text.js';
 
 /** Each secret, with the forms it takes once a document escaped it (writtenForms), longest first. */
 const secrets = new Map<string, string[]>();
@@ -36,7 +36,7 @@ export function redact(text: string): string {
 function writtenForms(secret: string): string[] {
   const json = JSON.stringify(secret).slice(1, -1);
   const markdown = markdownText(secret);
-  const forms = [secret, json, json.replace(/</g, '\\u003c'), markdown, markdown.replace(/\|/g, '\\|')];
+  const forms = [secret, json, json.replace(/</g, '\\u003c'), markdown, markdownCellText(secret)];
   return [...new Set(forms)].sort((a, b) => b.length - a.length);
 }
 

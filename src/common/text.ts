@@ -46,6 +46,9 @@ export const markdownCell = (text: string) => text.replace(/\|/g, '\\|').replace
  */
 export const markdownText = (text: string) => text.replace(/[\\`*_~[\]<>&]/g, '\\$&').replace(/\r\n|\r|\n/g, ' ');
 
+/** Server or user text as (part of) one Markdown table cell or list item: markdownText, then markdownCell. */
+export const markdownCellText = (text: string) => markdownCell(markdownText(text));
+
 /** Text as one Markdown code span, whatever backticks it holds (a fence longer than its longest run). */
 export function markdownCode(text: string): string {
   const longest = Math.max(0, ...(text.match(/`+/g) ?? []).map((run) => run.length));

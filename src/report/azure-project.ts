@@ -1,5 +1,5 @@
 /** The Azure DevOps project run in the forms the faces publish: Markdown summary and the CLI's closing lines. */
-import { markdownCell, markdownCode, markdownText } from '../common/text.js';
+import { markdownCell, markdownCellText, markdownCode, markdownText } from '../common/text.js';
 import type { AzureProjectResult, ProjectOutcome } from '../core/azure-project.js';
 
 const OUTCOME_WORDS: Record<ProjectOutcome, string> = {
@@ -22,7 +22,7 @@ export function azureProjectMarkdown(result: AzureProjectResult): string {
     [result.action === 'attach' ? 'Attachment' : 'Detachment', OUTCOME_WORDS[result.outcome]],
   ];
   const table = ['| | |', '|---|---|', ...rows.map(([key, value]) => `| ${key} | ${markdownCell(value)} |`)].join('\n');
-  const problems = result.problems.map((problem) => `- ${markdownCell(markdownText(problem))}`).join('\n');
+  const problems = result.problems.map((problem) => `- ${markdownCellText(problem)}`).join('\n');
   return `## ${title}\n\n${table}\n${problems ? `\n**Problems**\n\n${problems}\n` : ''}`;
 }
 

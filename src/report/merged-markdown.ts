@@ -1,5 +1,5 @@
 /** The merged sweep report as Markdown: the verdict, the counts, the outcome chart, what failed, each shard. */
-import { markdownCell, markdownCode, markdownText } from '../common/text.js';
+import { markdownCell, markdownCellText, markdownCode, markdownText } from '../common/text.js';
 import type { MergedReport, ReportEntry } from './merge.js';
 import { outcomePie } from './mermaid.js';
 
@@ -42,15 +42,14 @@ export function mergedMarkdown(report: MergedReport): string {
   const out: string[] = [`## ${title}`, '', '| | |', '|---|---|', ...rows.map(([key, value]) => `| ${key} | ${markdownCell(value)} |`), ''];
   const pie = outcomePie(report);
   if (pie) out.push(pie, '');
-  if (report.problems.length > 0)
-    out.push('**Problems**', '', ...report.problems.map((problem) => `- ${markdownCell(markdownText(problem))}`), '');
+  if (report.problems.length > 0) out.push('**Problems**', '', ...report.problems.map((problem) => `- ${markdownCellText(problem)}`), '');
 
   const problems = report.repositories.filter((e) => e.outcome === 'failed' || e.outcome === 'stale' || e.outcome === 'not-protected');
   if (problems.length > 0)
     out.push(...table(report.mode === 'check' ? 'Failed, stale or not protected' : 'Failed or stale', problems, LISTED_PROBLEMS));
   const changes = report.repositories.filter((e) => e.outcome === 'activated' || e.outcome === 'attached');
   if (changes.length > 0) out.push(...table('Changed', changes, LISTED_CHANGES));
-  if (report.notFound.length > 0) out.push(`Not found: ${report.notFound.map((name) => markdownCell(markdownText(name))).join(', ')}`, '');
+  if (report.notFound.length > 0) out.push(`Not found: ${report.notFound.map(markdownCellText).join(', ')}`, '');
 
   if (report.shards > 1) {
     out.push(
@@ -74,9 +73,7 @@ function table(heading: string, entries: ReportEntry[], limit: number): string[]
   const listed = entries.slice(0, limit);
   const lines = [`### ${heading} (${entries.length})`, '', '| repository | shard | what | why |', '|---|---|---|---|'];
   for (const e of listed)
-    lines.push(
-      `| ${markdownCell(markdownText(e.repository))} | ${e.shard || '-'} | ${e.actions.join(', ')} | ${markdownCell(markdownText(e.reason ?? ''))} |`,
-    );
+    lines.push(`| ${markdownCellText(e.repository)} | ${e.shard || '-'} | ${e.actions.join(', ')} | ${markdownCellText(e.reason ?? '')} |`);
   if (entries.length > listed.length)
     lines.push('', `…and ${entries.length - listed.length} more: the JSON and JUnit reports list every repository.`);
   lines.push('');

@@ -2,7 +2,7 @@
  * How release (mode: release) and reclaim (in a sweep) read in the job summary and the CLI's report. Loaded on
  * demand (report.ts's loadReleaseReport) only for a result that has a release or a reclaim, never by a protect run.
  */
-import { markdownCell, markdownCode, markdownText } from '../common/text.js';
+import { markdownCell, markdownCellText, markdownCode, markdownText } from '../common/text.js';
 import type { ReclaimResult } from '../core/reclaim.js';
 import type { ReleaseResult } from '../core/release.js';
 import type { ReleaseStep } from '../core/release-changes.js';
@@ -53,8 +53,8 @@ export function releaseMarkdown(result: ReleaseResult): string {
     ],
   ];
   const table = ['| | |', '|---|---|', ...rows.map(([key, value]) => `| ${key} | ${markdownCell(value)} |`)].join('\n');
-  const notes = result.notes.map((note) => `- ${markdownCell(markdownText(note))}`).join('\n');
-  const problems = result.problems.map((problem) => `- ${markdownCell(markdownText(problem))}`).join('\n');
+  const notes = result.notes.map((note) => `- ${markdownCellText(note)}`).join('\n');
+  const problems = result.problems.map((problem) => `- ${markdownCellText(problem)}`).join('\n');
   const kept = "Backups already taken stay in storage under the plan's retention; releasing stops new backups.";
   return `## ${title}\n\n${table}\n\n${kept}\n${notes ? `\n**Notes**\n\n${notes}\n` : ''}${problems ? `\n**Problems**\n\n${problems}\n` : ''}`;
 }
@@ -72,11 +72,11 @@ export function reclaimMarkdown(reclaim: ReclaimResult, readOnly: boolean): stri
     lines.push('', '| repository | why | what |', '|---|---|---|');
     for (const e of listed) {
       const what = e.steps.map((s) => `${stepWords(s)}${s.reason ? `: ${s.reason}` : ''}`).join('; ');
-      lines.push(`| ${markdownCell(markdownText(e.repository))} | ${e.reasons.join(', ')} | ${markdownCell(markdownText(what))} |`);
+      lines.push(`| ${markdownCellText(e.repository)} | ${e.reasons.join(', ')} | ${markdownCellText(what)} |`);
     }
     if (reclaim.entries.length > listed.length) lines.push('', `…and ${reclaim.entries.length - listed.length} more.`);
   }
-  for (const note of reclaim.notes) lines.push('', `- ${markdownCell(markdownText(note))}`);
+  for (const note of reclaim.notes) lines.push('', `- ${markdownCellText(note)}`);
   return `${lines.join('\n')}\n`;
 }
 

@@ -1,5 +1,5 @@
 /** The result in the forms the faces publish: output values, a JSON document, a Markdown summary. */
-import { markdownCell, markdownCode, markdownText } from '../common/text.js';
+import { markdownCell, markdownCellText, markdownCode, markdownText } from '../common/text.js';
 import { humanTime } from '../common/text.js';
 import { formatDuration } from '../settings/duration.js';
 import type { ProtectResult } from '../core/protect.js';
@@ -111,7 +111,7 @@ function repositoryMarkdown(result: ProtectResult, nowMs: number): string {
     }
   }
   const table = ['| | |', '|---|---|', ...rows.map(([key, value]) => `| ${key} | ${markdownCell(value)} |`)].join('\n');
-  const problems = result.problems.map((problem) => `- ${markdownCell(markdownText(problem))}`).join('\n');
+  const problems = result.problems.map((problem) => `- ${markdownCellText(problem)}`).join('\n');
   return `## ${title}\n\n${table}\n${problems ? `\n**Problems**\n\n${problems}\n` : ''}`;
 }
 
@@ -157,17 +157,12 @@ function sweepMarkdown(result: SweepResult, releaseReport: ReleaseReport | undef
     ? [
         '\n| repository | what | why |',
         '|---|---|---|',
-        ...listed.map(
-          (e) =>
-            `| ${markdownCell(markdownText(e.repository))} | ${e.actions.join(', ')} | ${markdownCell(markdownText(e.reason ?? ''))} |`,
-        ),
+        ...listed.map((e) => `| ${markdownCellText(e.repository)} | ${e.actions.join(', ')} | ${markdownCellText(e.reason ?? '')} |`),
         result.entries.length > listed.length ? `\n…and ${result.entries.length - listed.length} more.` : '',
       ].join('\n')
     : '';
-  const notFound = result.notFound.length
-    ? `\nNot found: ${result.notFound.map((name) => markdownCell(markdownText(name))).join(', ')}\n`
-    : '';
-  const problems = result.problems.map((problem) => `- ${markdownCell(markdownText(problem))}`).join('\n');
+  const notFound = result.notFound.length ? `\nNot found: ${result.notFound.map(markdownCellText).join(', ')}\n` : '';
+  const problems = result.problems.map((problem) => `- ${markdownCellText(problem)}`).join('\n');
   const reclaim = result.reclaim ? release(releaseReport).reclaimMarkdown(result.reclaim, result.dryRun || result.mode === 'check') : '';
   return `## ${title}\n\n${table}\n${changes}\n${notFound}${reclaim}${problems ? `\n**Problems**\n\n${problems}\n` : ''}`;
 }
