@@ -81,8 +81,8 @@ const WAIT_POLL_MS = [500, 1000, 2000, 3000, 5000];
  * to its start (the server's time). The server's clock is compared with ours; wait-timeout is the slack, so a
  * skew of a few seconds is harmless.
  *
- * `newerThan`: wait instead for one that started after that one (see waitForNewerShardSync); on timeout,
- * resolve to undefined rather than fail.
+ * `newerThan`: wait instead for one that started after that start (ensure.ts: the one found predates this shard
+ * and lacks a name it owns); on timeout, resolve to undefined rather than fail.
  */
 export async function waitForShardSync(
   { client, log, clock, waitTimeoutSeconds }: { client: XoperoApi; log: Log; clock: Clock; waitTimeoutSeconds: number },
