@@ -94,6 +94,10 @@ export function azureLog(write: Write): HostLog {
   });
 }
 
+/** An output variable of the step (isOutput: later jobs read it as dependencies.<job>.outputs['<step>.<name>']). */
+const setVariable = (name: string, value: string) =>
+  `##vso[task.setvariable variable=${escapeProperty(variableName(name))};isOutput=true;issecret=false]${escapeData(redact(value))}\n`;
+
 export const azureHost: Host = {
   name: 'Azure Pipelines',
   applyDefaults: applyAzureDefaults,
@@ -108,12 +112,12 @@ export const azureHost: Host = {
   publish: (values, summary, { write }, env) => {
     for (const [name, value] of Object.entries(values)) {
       if (name === 'result') continue; // the whole result is what --json prints; a variable is for one value
-      write(
-        `##vso[task.setvariable variable=${escapeProperty(variableName(name))};isOutput=true;issecret=false]${escapeData(redact(value))}\n`,
-      );
+      write(setVariable(name, value));
     }
     uploadSummary(summary, write, env);
   },
+  // The one output a stopped run has: a later step's condition on `failure` then reads `error`, not nothing.
+  publishStopped: ({ write }) => write(setVariable('failure', 'error')),
   fail: (problems, { write }) => {
     for (const problem of problems) write(`##vso[task.logissue type=error]${commandData(problem)}\n`);
     write('##vso[task.complete result=Failed;]\n');

@@ -77,7 +77,8 @@ export const COMMANDS: CommandSpec[] = [
     notes: [
       'Each option is also read from the environment variable shown; a flag wins over its variable.',
       'Secrets, from the environment only: XOPERO_EMAIL and XOPERO_PASSWORD, or XOPERO_ACCESS_TOKEN;',
-      'XOPERO_GITHUB_TOKEN for --reclaim archived. A proxy: HTTPS_PROXY (or HTTP_PROXY) and NO_PROXY.',
+      'XOPERO_GITHUB_TOKEN for --reclaim archived.',
+      'A proxy: HTTPS_PROXY (HTTP_PROXY for an http:// server) and NO_PROXY.',
       'Output: the result on stdout (text, or JSON with --json); the log and warnings on stderr.',
       'NO_COLOR is honoured; XOPERO_TIMING=1 adds a timing table to stderr.',
     ],
@@ -96,9 +97,9 @@ export const COMMANDS: CommandSpec[] = [
     examples: [['Merge the shards, a JUnit file for the CI:', 'xopero-one report --junit junit.xml xopero-results/']],
     exits: [
       ['0', 'the merged sweep passed'],
-      ['1', 'error: a repository failed, a name not found, or a refusal (a shard missing, two sweeps)'],
+      ['1', 'error: a repository failed, an ensure sweep missed a name, or a refusal (two sweeps, ...)'],
       ['2', 'usage error'],
-      ['3', 'not compliant: check mode found repositories not protected, or backups too old'],
+      ['3', 'not compliant: check mode found repositories unprotected or not found, or old backups'],
     ],
   },
   {

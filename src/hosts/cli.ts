@@ -4,6 +4,7 @@
  */
 import { accessSync, constants, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
 import { InputError, XoperoError, describeError } from '../common/errors.js';
 import { plainText } from '../common/neutralize.js';
 import { redact } from '../common/redact.js';
@@ -72,13 +73,18 @@ async function runEnsure(io: CliIo, parsed: ParsedCommandLine | UsageError): Pro
   const json = parsed instanceof UsageError ? io.argv.includes('--json') : parsed.values.json === 'true';
   let dotenv: string | undefined;
   const fail = (code: number, message: string, usage = false): number => {
+    // The output first: the host's failure lines end the step (Azure's task.complete is its last line).
+    host.publishStopped?.(streams);
     host.fail([message], streams);
     if (usage) io.stderr("Try 'xopero-one --help'.\n");
     if (json) io.stdout(`${document(JSON.stringify({ problems: [message] }))}\n`);
     recordError(dotenv);
     return code;
   };
-  if (parsed instanceof UsageError) return fail(EXIT.usage, parsed.message, true);
+  if (parsed instanceof UsageError) {
+    dotenv = dotenvOfUnreadableLine(io.argv, io.env, host);
+    return fail(EXIT.usage, parsed.message, true);
+  }
 
   const values = parsed.values;
   const log = host.log(io.stderr, { color: !io.env.NO_COLOR });
@@ -176,6 +182,19 @@ function recordError(dotenv: string | undefined, outputs: Record<string, string>
   } catch {
     // Nothing more to say: the run's own error line stands.
   }
+}
+
+/**
+ * Where a command line that could not be read (an unknown option, a flag without its value) still records its
+ * XOPERO_FAILURE=error: its --dotenv when that one flag reads (node:util's parseArgs, lenient, looks for it
+ * alone), else XOPERO_DOTENV or the host's default (GitLab's and Bitbucket's xopero.env), as a readable line
+ * would have chosen. Not checked for writability first: recordError's write is best effort.
+ */
+function dotenvOfUnreadableLine(argv: string[], env: NodeJS.ProcessEnv, host: Host): string | undefined {
+  const { values } = parseArgs({ args: argv, options: { dotenv: { type: 'string' } }, strict: false, allowPositionals: true });
+  // Read as parseCommandLine reads it (a value may start with a dash); `--dotenv` last, without one, names none.
+  const flag = typeof values.dotenv === 'string' && values.dotenv ? values.dotenv : undefined;
+  return flag ?? (env.XOPERO_DOTENV || undefined) ?? host.defaultDotenv;
 }
 
 /**

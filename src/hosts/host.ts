@@ -50,6 +50,12 @@ export interface Host {
    * way. Called after the report, whatever the verdict.
    */
   publish?(values: Record<string, string>, summary: () => string, streams: HostStreams, env: Env): void;
+  /**
+   * A run that stopped before it had an outcome (bad input, an unreachable server): the output a later step
+   * reads says `failure=error`, as `publish` would have. Only hosts whose outputs are not the dotenv file
+   * (which the command line writes itself) need it.
+   */
+  publishStopped?(streams: HostStreams): void;
   /** The run failed: one line per problem, as given (the host redacts and neutralizes them). */
   fail(problems: string[], streams: HostStreams): void;
   /**

@@ -832,4 +832,20 @@ describe('exit status: not compliant (3), could not run (1), bad input (2)', () 
     expect(world.sim.requests).toHaveLength(0);
     expect(run.files['out.env']).toBe('XOPERO_FAILURE=error\n');
   });
+
+  test('2: a command line that cannot be read still records XOPERO_FAILURE=error where --dotenv says', async () => {
+    world = await startWorld();
+    // An unknown option, then a flag without its value: the line is refused before any input is read.
+    const unknown = await cli([...checkFlags(world), '--dotenv', 'out.env', '--bogus'], credentials(world));
+    expectFailure(unknown, 2, /unknown option '--bogus'/);
+    expect(unknown.files['out.env']).toBe('XOPERO_FAILURE=error\n');
+    const noValue = await cli([...checkFlags(world), '--dotenv=out.env', '--plan'], credentials(world));
+    expect(noValue.code).toBe(2);
+    expect(noValue.files['out.env']).toBe('XOPERO_FAILURE=error\n');
+    // --dotenv itself without its value: no path, nothing written; the error stands.
+    const forgotten = await cli([...checkFlags(world), '--dotenv'], credentials(world));
+    expectFailure(forgotten, 2, /--dotenv needs a value/);
+    expect(Object.keys(forgotten.files)).toEqual([]);
+    expect(world.sim.requests).toHaveLength(0);
+  });
 });

@@ -355,7 +355,13 @@ describe('Azure Pipelines: server text cannot act on the agent', () => {
     expect(run.code).toBe(1);
     expect(run.stdout).toBe('');
     const commands = azureCommands(run.all);
-    expect(commands.map((c) => c.command).filter((c) => c !== 'task.setsecret')).toEqual(['task.logissue', 'task.complete']);
+    // The one output of a stopped run (failure=error, from this code, not from the answer), then the failure.
+    expect(commands.map((c) => c.command).filter((c) => c !== 'task.setsecret')).toEqual([
+      'task.setvariable',
+      'task.logissue',
+      'task.complete',
+    ]);
+    expect(azureOutputs(run.all)).toEqual({ failure: 'error' });
     const [issue] = commands.filter((c) => c.command === 'task.logissue');
     expect(issue.properties.type).toBe('error');
     expect(issue.message).toMatch(
@@ -369,6 +375,29 @@ describe('Azure Pipelines: server text cannot act on the agent', () => {
         .every((line) => line.startsWith('##vso[')),
     ).toBe(true);
   });
+});
+
+describe('Azure Pipelines: a run that stops before its outcome still says failure=error', () => {
+  // A later step's condition reads the output variable `failure`; a stopped run has no outcome to publish, and
+  // before this the variable was simply not set. Each kind of early stop, as the agent sees it.
+  const stopped = async (args: string[], env: Record<string, string>) => {
+    const run = await cli(args, { ...azureEnv(freshDir()), ...env });
+    expect(azureOutputs(run.stderr)).toEqual({ failure: 'error' });
+    // The variable, then the failure's own lines: task.complete stays the step's last line.
+    const commands = azureCommands(run.stderr).map((c) => c.command);
+    expect(commands.slice(-3)).toEqual(['task.setvariable', 'task.logissue', 'task.complete']);
+    noStack(run.all);
+    return run;
+  };
+
+  test('bad input (2), an unreachable server (1), an unknown option (2)', async () => {
+    world = await azureWorld();
+    const env = { ...credentials(world), XOPERO_SERVER_URL: world.url, XOPERO_PLAN: 'Nightly Azure' };
+    expect((await stopped(['--sync', 'sometimes'], env)).code).toBe(2);
+    expect((await stopped(['--bogus'], env)).code).toBe(2);
+    expect(world.sim.requests).toHaveLength(0);
+    expect((await stopped([], { ...env, XOPERO_SERVER_URL: 'https://127.0.0.1:1' })).code).toBe(1);
+  }, 30_000);
 });
 
 describe('Azure Pipelines: cancellation', () => {
