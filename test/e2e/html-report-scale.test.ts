@@ -162,8 +162,9 @@ describe('the HTML report of 100,000 repositories over 10 shards', () => {
     });
     await frameWhere(`[...${renderedRows}].pop()?.firstChild.textContent === 'bigcorp/team-39/service-099999'`);
 
+    // Printed on purpose, in every run: the figures docs/html-report.md quotes ("Measured by ...").
     console.log(
-      `HTML report, ${REPOSITORIES} repositories over ${SHARDS} shards: file ${(bytes / MIB).toFixed(2)} MiB; ` +
+      `Measured for docs/html-report.md: HTML report, ${REPOSITORIES} repositories over ${SHARDS} shards: file ${(bytes / MIB).toFixed(2)} MiB; ` +
         `merge and write (CLI) ${Math.round(mergeMs)} ms; interactive ${readyMs} ms after navigation start ` +
         `(open to ready in the test ${Math.round(openMs)} ms, browser start included); search update ${searchMs.toFixed(1)} ms ` +
         `(${first.ms.toFixed(1)} / ${broad.ms.toFixed(1)} / ${cleared.ms.toFixed(1)})`,
