@@ -52,7 +52,7 @@ export function findPlan(organization: Organization, wanted: string, words: Host
     );
   }
   throw new XoperoError(
-    `Plan '${wanted}' not found in organization '${organization.name}'${suggest(wanted, names)}; its plans are: ${list(names)}.`,
+    `Plan '${wanted}' not found in organization '${organization.name}'${suggest(wanted, names)}; its plans are: ${list(names)}. Set ${words.name('plan')} to one of these names or to its id.`,
   );
 }
 

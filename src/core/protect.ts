@@ -116,7 +116,7 @@ function repositoryResult({ settings, log, clock }: RunContext, run: ProtectionR
         ? `License activation of '${result.repository.name}' failed: ${explainErrorCode(activationFailure.code)}.`
         : activationFailure.message.startsWith('not confirmed')
           ? `License activation of '${result.repository.name}' was ${activationFailure.message}.`
-          : activationFailure.message,
+          : `License activation of '${result.repository.name}' failed: ${activationFailure.message}`,
     );
   }
   if (attachmentFailure)

@@ -3,6 +3,7 @@
  * `release-limit`, `github-token`. Parsed here, beside settings.ts, so the protect inputs stay where they were.
  */
 import { InputError } from '../common/errors.js';
+import { ACTION_WORDS, type HostWords } from '../common/words.js';
 import type { RunMode } from './inputs.js';
 
 /** What reclaim in a sweep releases: repositories Xopero ONE marks removed, archived ones of the GitHub organization. */
@@ -32,6 +33,7 @@ const FALSE = ['false', 'no', 'off', '0'];
 export function parseReleaseSettings(
   get: (name: 'mode' | 'remove' | 'reclaim' | 'release-limit' | 'github-token') => string,
   sweep: boolean,
+  words: HostWords = ACTION_WORDS,
 ): ReleaseSettings & { mode: RunMode } {
   const settings = {
     ...parseMode(get('mode')),
@@ -41,21 +43,24 @@ export function parseReleaseSettings(
     githubToken: get('github-token') || undefined,
   };
   if (settings.operation === 'release' && sweep) {
-    throw new InputError('mode', 'release works on one repository (repository); to release many, run a sweep (repositories) with reclaim.');
+    throw new InputError(
+      'mode',
+      `release works on one repository (${words.name('repository')}); to release many, run a sweep (${words.name('repositories')}) with ${words.name('reclaim')}.`,
+    );
   }
   if (settings.remove && settings.operation !== 'release') {
-    throw new InputError('remove', 'applies only to mode: release (it removes the released repository from Xopero ONE).');
+    throw new InputError('remove', `applies only to ${words.set('mode', 'release')} (it removes the released repository from Xopero ONE).`);
   }
   if (settings.reclaim.length > 0 && !sweep) {
     throw new InputError(
       'reclaim',
-      'works in an organization sweep: set repositories to the patterns whose repositories may be released (e.g. *).',
+      `works in an organization sweep: set ${words.name('repositories')} to the patterns whose repositories may be released (e.g. *).`,
     );
   }
   if (settings.reclaim.includes('archived') && !settings.githubToken) {
     throw new InputError(
       'github-token',
-      "is empty, but reclaim: archived reads the archived repositories from the GitHub API: pass a token that can read the organization's repositories.",
+      `is empty, but ${words.set('reclaim', 'archived')} reads the archived repositories from the GitHub API: pass a token that can read the organization's repositories.`,
     );
   }
   return settings;

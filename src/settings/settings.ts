@@ -86,7 +86,7 @@ export function parseSettings(given: RawInputs, words: HostWords = ACTION_WORDS)
     sync: parseChoice('sync', get('sync'), ['auto', 'always', 'never'] as const, 'auto'),
     waitTimeoutSeconds: parseWaitTimeout(get('wait-timeout')),
     dryRun: parseBoolean('dry-run', get('dry-run'), false),
-    ...parseReleaseSettings(get, Boolean(repositories)), // mode (ensure, check, release, release-check) and the release inputs
+    ...parseReleaseSettings(get, Boolean(repositories), words), // mode (ensure, check, release, release-check) and the release inputs
     maxBackupAgeSeconds: parseMaxBackupAge(get('max-backup-age')),
     caCertificate: parseCaCertificate(raw['ca-certificate'] ?? ''),
     allowHttp,

@@ -7,7 +7,15 @@ import { ApiError, XoperoError } from '../common/errors.js';
 import { ACTION_WORDS, type HostWords } from '../common/words.js';
 import { ENDPOINTS, REQUEST_TIMEOUT_MS, type Endpoint } from './endpoints.js';
 import { displayProxy } from './proxy.js';
-import { ANSWER_TOO_LARGE_CODE, MAX_ANSWER_BYTES, RETRY, RetriesExhaustedError, proxyConnectStatus, type Answer } from './retry.js';
+import {
+  ANSWER_TOO_LARGE_CODE,
+  FAILURE_CODES,
+  MAX_ANSWER_BYTES,
+  RETRY,
+  RetriesExhaustedError,
+  proxyConnectStatus,
+  type Answer,
+} from './retry.js';
 
 /** The server's own error code and message, from the shapes ASP.NET services use. */
 function serverError(text: string): { code?: string; message?: string } {
@@ -113,6 +121,14 @@ export function transportError(
   }
   const code = err.code ?? err.cause?.code;
   const host = url.host;
+  // Connected, then nothing (or the answer stalled): not "cannot reach". Retried as every timeout is (retry.ts),
+  // so by now every attempt waited the whole timeout.
+  if (code === FAILURE_CODES.headersTimeout || code === FAILURE_CODES.bodyTimeout) {
+    const what = code === FAILURE_CODES.headersTimeout ? 'did not answer' : 'stopped in the middle of its answer to';
+    return new XoperoError(
+      `${host} accepted the connection but ${what} POST ${endpoint.path} within ${REQUEST_TIMEOUT_MS / 1000} s, on every one of ${1 + RETRY.maxRetries} attempts: the Management Service is overloaded or hung, or something in front of it (a proxy, a firewall) holds the connection; check ${serverUrl} and the service, then re-run.`,
+    );
+  }
   if (code === ANSWER_TOO_LARGE_CODE) {
     return new XoperoError(
       `${host} answered POST ${endpoint.path} with more than ${MAX_ANSWER_BYTES / 1024 / 1024} MiB, which no answer of this API holds: check that ${serverUrl} is the Management Service (not a file server or a proxy's page).`,
@@ -128,9 +144,6 @@ export function transportError(
       case 'UND_ERR_CONNECT_TIMEOUT':
       case 'ETIMEDOUT':
         return `connecting to ${host} timed out: check ${serverUrl} and the network (a proxy? see README)`;
-      case 'UND_ERR_HEADERS_TIMEOUT':
-      case 'UND_ERR_BODY_TIMEOUT':
-        return `${host} did not answer POST ${endpoint.path} within ${REQUEST_TIMEOUT_MS / 1000} s`;
       case 'DEPTH_ZERO_SELF_SIGNED_CERT':
       case 'SELF_SIGNED_CERT_IN_CHAIN':
       case 'UNABLE_TO_VERIFY_LEAF_SIGNATURE':
@@ -148,7 +161,12 @@ export function transportError(
       case 'CERT_HAS_EXPIRED':
         return `the TLS certificate of ${host} has expired: renew it on the server`;
       default:
-        return `the connection to ${host} failed on POST ${endpoint.path} (${code ?? err.message}): re-run; if it persists, check ${serverUrl} and the network between this runner and the server`;
+        return `the connection to ${host} failed on POST ${endpoint.path} (${code ?? err.message}): ${
+          // A TLS listener resets a plain HTTP request: the likeliest cause of this with an http:// address.
+          url.protocol === 'http:' && code === 'ECONNRESET'
+            ? `if ${host} serves TLS, use https:// in ${serverUrl}; otherwise re-run, and if it persists, check the network between this runner and the server`
+            : `re-run; if it persists, check ${serverUrl} and the network between this runner and the server`
+        }`;
     }
   })();
   return new XoperoError(`Cannot reach Xopero ONE: ${reason}.`);
@@ -159,11 +177,15 @@ function proxyFailure(err: Error & { code?: string; cause?: { code?: string } },
   const shown = displayProxy(proxy);
   const status = proxyConnectStatus(err);
   if (status === 407) {
-    return `The proxy ${shown} requires authentication (HTTP 407): put user:password in HTTPS_PROXY, e.g. http://user:password@${proxy.host}.`;
+    // Credentials already in the URL were wrong (or mangled by an unencoded character): saying "add them" would mislead.
+    return proxy.username
+      ? `The proxy ${shown} refused the user and password in HTTPS_PROXY (HTTP 407): check them (an @, : or / in either must be percent-encoded in the URL).`
+      : `The proxy ${shown} requires authentication (HTTP 407): put user:password in HTTPS_PROXY, e.g. http://user:password@${proxy.host}.`;
   }
   if (status !== undefined) {
     const attempts = RETRY.statusCodes.includes(status) ? ` on every one of ${1 + RETRY.maxRetries} attempts` : '';
-    return `The proxy ${shown} answered HTTP ${status} to CONNECT ${url.host}${attempts}: it cannot reach the Xopero ONE server; check the proxy's rules, or exclude ${url.hostname} with NO_PROXY.`;
+    const cause = status === 403 ? 'it refuses the tunnel to that host' : 'it cannot reach the Xopero ONE server';
+    return `The proxy ${shown} answered HTTP ${status} to CONNECT ${url.host}${attempts}: ${cause}; check the proxy's rules, or exclude ${url.hostname} with NO_PROXY.`;
   }
   const code = err.code ?? err.cause?.code;
   if (code && ['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'UND_ERR_CONNECT_TIMEOUT', 'ETIMEDOUT'].includes(code)) {

@@ -357,7 +357,7 @@ describe('failures: one line, cause and remedy, exit 1', () => {
     const run = await action(world, { email: 'reader@example.com' });
     expect(run.code).toBe(1);
     expect(errorLines(run.stdout).join('\n')).toMatch(
-      /may not call POST \/git\/repositories\/activate \(server: AU1403.*\): give it the GitManagement role/,
+      /^License activation of 'acme\/api' failed: The Xopero ONE account may not call POST \/git\/repositories\/activate \(server: AU1403.*\): give it the GitManagement role/m,
     );
   });
 

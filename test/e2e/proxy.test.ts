@@ -243,12 +243,15 @@ describe('a proxy that demands credentials', () => {
     expect(s.world.sim.requests).toHaveLength(0);
   });
 
-  test('with wrong ones fails the same way, without showing them', async () => {
+  test('with wrong ones: says they were refused (not "add them"), without showing them', async () => {
     const s = await setup({ auth });
 
     const run = await action(s, { HTTPS_PROXY: `http://user:wrong-pass-9@127.0.0.1:${s.proxy.port}` });
 
-    expectOneLineFailure(run, /^The proxy http:\/\/\*\*\*@127\.0\.0\.1:\d+ requires authentication \(HTTP 407\)/);
+    expectOneLineFailure(
+      run,
+      /^The proxy http:\/\/\*\*\*@127\.0\.0\.1:\d+ refused the user and password in HTTPS_PROXY \(HTTP 407\): check them \(an @, : or \/ in either must be percent-encoded in the URL\)\.$/,
+    );
     expect(s.proxy.connects.map((c) => c.status)).toEqual([407]);
     const visible = run.all
       .split('\n')

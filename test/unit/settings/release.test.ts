@@ -4,6 +4,8 @@
  * broader tests in test/unit/release-plan.test.ts let live (docs/mutation-testing.md).
  */
 import { describe, expect, test } from '@jest/globals';
+import type { InputError } from '../../../src/common/errors.js';
+import { CLI_WORDS } from '../../../src/hosts/cli-args.js';
 import { parseSettings, type RawInputs } from '../../../src/settings/settings.js';
 import { refusal as refusalOf } from './helpers.js';
 
@@ -49,6 +51,29 @@ describe('release settings to the letter', () => {
     [{ 'release-limit': '1.5' }, 'release-limit', "Input 'release-limit': expected a whole number of repositories (e.g. 50), got '1.5'."],
   ])('%j is refused', (overrides, input, message) => {
     expect(refusal(overrides)).toEqual({ input, message });
+  });
+
+  test('on the command line the refusals name its flags and variables, not the action inputs', () => {
+    const cli = (overrides: RawInputs) => {
+      try {
+        parseSettings({ ...valid, ...overrides }, CLI_WORDS);
+      } catch (error) {
+        return CLI_WORDS.inputError((error as InputError).input, (error as InputError).problem);
+      }
+      throw new Error('not refused');
+    };
+    expect(cli({ remove: 'yes' })).toBe(
+      '--remove / XOPERO_REMOVE: applies only to --mode release (or XOPERO_MODE=release) (it removes the released repository from Xopero ONE).',
+    );
+    expect(cli({ ...sweep, mode: 'release' })).toBe(
+      '--mode / XOPERO_MODE: release works on one repository (--repository / XOPERO_REPOSITORY); to release many, run a sweep (--repositories / XOPERO_REPOSITORIES) with --reclaim / XOPERO_RECLAIM.',
+    );
+    expect(cli({ reclaim: 'removed' })).toBe(
+      '--reclaim / XOPERO_RECLAIM: works in an organization sweep: set --repositories / XOPERO_REPOSITORIES to the patterns whose repositories may be released (e.g. *).',
+    );
+    expect(cli({ ...sweep, reclaim: 'archived' })).toBe(
+      "XOPERO_GITHUB_TOKEN: is empty, but --reclaim archived (or XOPERO_RECLAIM=archived) reads the archived repositories from the GitHub API: pass a token that can read the organization's repositories.",
+    );
   });
 
   test('remove: the spellings of true and false, any case', () => {

@@ -39,4 +39,25 @@ describe('a connection closed before it was ready', () => {
     );
     expect(line).not.toContain('\n');
   });
+
+  test('an http:// address that a TLS listener resets: the hint to use https://', () => {
+    const error = Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' });
+    expect(transportError(error, new URL('http://backup.example.com:8443'), ENDPOINTS.login, undefined).message).toBe(
+      'Cannot reach Xopero ONE: the connection to backup.example.com:8443 failed on POST /account/login (ECONNRESET): if backup.example.com:8443 serves TLS, use https:// in server-url; otherwise re-run, and if it persists, check the network between this runner and the server.',
+    );
+  });
+});
+
+describe('a server that accepts the connection and then does not answer', () => {
+  // Every attempt waited the whole request timeout (retry.ts retries both codes): the line says so, and what to check.
+  test.each([
+    ['UND_ERR_HEADERS_TIMEOUT', 'did not answer'],
+    ['UND_ERR_BODY_TIMEOUT', 'stopped in the middle of its answer to'],
+  ])('%s', (code, what) => {
+    expect(RETRY.errorCodes).toContain(code);
+    const error = Object.assign(new Error('Headers Timeout Error (30000 ms)'), { code });
+    expect(transportError(error, URL_, ENDPOINTS.login, undefined).message).toBe(
+      `backup.example.com:8443 accepted the connection but ${what} POST /account/login within 30 s, on every one of 5 attempts: the Management Service is overloaded or hung, or something in front of it (a proxy, a firewall) holds the connection; check server-url and the service, then re-run.`,
+    );
+  });
 });
