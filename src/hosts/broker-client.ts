@@ -29,6 +29,7 @@ import type { HostWords } from '../common/words.js';
 import type { ProtectResult } from '../core/protect.js';
 import { transportError } from '../xopero/http-errors.js';
 import { SAFE_ID } from '../xopero/schemas.js';
+import { FAILURE_CODES } from '../xopero/retry.js';
 import { createTransport } from '../xopero/transport.js';
 
 /** The whole run through the broker may take the core's synchronization wait and more; the broker bounds it itself. */
@@ -240,8 +241,18 @@ function readAnswer(status: number, text: string, brokerUrl: URL, words: HostWor
   throw new BrokerRefusal(status, code, `The broker refused the run (${code}, HTTP ${status}): ${message}`);
 }
 
-/** The product's transport errors, naming the broker and its setting instead of Xopero ONE's. */
-function brokerTransportError(error: unknown, url: URL, proxy: URL | undefined, caPinned: boolean, words: HostWords): XoperoError {
+/**
+ * The product's transport errors, naming the broker and its setting instead of Xopero ONE's. A timeout is the
+ * broker's own case: its answer may take the whole run (BROKER_ANSWER_TIMEOUT_MS) and is never retried (the run
+ * may have gone on there), unlike the 30 s and five attempts of a Xopero ONE request.
+ */
+export function brokerTransportError(error: unknown, url: URL, proxy: URL | undefined, caPinned: boolean, words: HostWords): XoperoError {
+  const code = (error as { code?: string } | undefined)?.code;
+  if (code === FAILURE_CODES.headersTimeout || code === FAILURE_CODES.bodyTimeout) {
+    return new XoperoError(
+      `The broker at ${url.host} accepted the connection but did not answer within ${BROKER_ANSWER_TIMEOUT_MS / 60_000} minutes (not retried: the run may have gone on there): check the broker's log, then re-run; a re-run changes nothing that is already done.`,
+    );
+  }
   const brokerWords: HostWords = { ...words, name: (input) => words.name(input === 'server-url' ? 'broker-url' : input) };
   const endpoint = { path: PROTECT_PATH, authenticated: false, mutating: true, retrySafe: 'see the file comment' };
   const message = transportError(error, url, endpoint, proxy, caPinned, brokerWords)

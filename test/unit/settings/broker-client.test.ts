@@ -10,6 +10,7 @@ import { parse as parseYaml } from 'yaml';
 import { InputError } from '../../../src/common/errors.js';
 import { redact } from '../../../src/common/redact.js';
 import { ACTION_WORDS } from '../../../src/common/words.js';
+import { brokerTransportError } from '../../../src/hosts/broker-client.js';
 import { CLI_WORDS } from '../../../src/hosts/cli-args.js';
 import {
   DECIDED_BY_THE_BROKER,
@@ -211,5 +212,30 @@ describe('the audiences the Action asks the runner for', () => {
     const template = readFileSync(join(import.meta.dirname, '../../../templates/xopero-backup.yml'), 'utf8');
     const spec = parseYaml(template.split('\n---\n')[0] ?? '') as { spec: { inputs: Record<string, { default?: string }> } };
     expect(spec.spec.inputs.broker_audience?.default).toBe(DEFAULT_BROKER_AUDIENCE);
+  });
+});
+
+describe("the broker's transport failures", () => {
+  const url = new URL('https://broker.example.com/v1/protect');
+  test("a timeout is the broker's own: its 15 minutes, not retried, never the Management Service", () => {
+    for (const code of ['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']) {
+      const line = brokerTransportError(Object.assign(new Error('Timeout'), { code }), url, undefined, false, CLI_WORDS).message;
+      expect(line).toBe(
+        "The broker at broker.example.com accepted the connection but did not answer within 15 minutes (not retried: the run may have gone on there): check the broker's log, then re-run; a re-run changes nothing that is already done.",
+      );
+    }
+  });
+
+  test("the others are the product's, naming the broker and broker-url", () => {
+    const line = brokerTransportError(
+      Object.assign(new Error('refused'), { code: 'ECONNREFUSED' }),
+      url,
+      undefined,
+      false,
+      CLI_WORDS,
+    ).message;
+    expect(line).toBe(
+      'Cannot reach the broker: broker.example.com refused the connection: check --broker-url / XOPERO_BROKER_URL and that the broker is running.',
+    );
   });
 });
