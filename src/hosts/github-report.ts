@@ -5,6 +5,7 @@
  * (with its HTTP client, exec and io modules) nor the report's code is loaded before the first request leaves.
  */
 import * as core from '@actions/core';
+import { XoperoError } from '../common/errors.js';
 import { redact } from '../common/redact.js';
 import type { RunOutcome } from '../core/run.js';
 import { loadReleaseReport, markdownSummary, outputValues } from '../report/report.js';
@@ -30,5 +31,14 @@ export async function reportCancellation(cancellation: Cancellation, settings: R
 /** The step's outputs, then its job summary when the runner gives a summary file; both redacted. */
 async function publish(outputs: Record<string, string>, summary: () => string): Promise<void> {
   for (const [name, value] of Object.entries(outputs)) core.setOutput(name, redact(value));
-  if (process.env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(redact(summary())).write();
+  const file = process.env.GITHUB_STEP_SUMMARY;
+  if (!file) return;
+  try {
+    await core.summary.addRaw(redact(summary())).write();
+  } catch (error) {
+    // A runner always creates the file; a local runner (act, @github/local-action) may name one it did not create.
+    throw new XoperoError(
+      `Cannot write the job summary to GITHUB_STEP_SUMMARY ('${file}'): ${(error as Error).message.replace(/\s+/g, ' ')} The outputs are set; create that file or unset GITHUB_STEP_SUMMARY.`,
+    );
+  }
 }

@@ -242,6 +242,18 @@ describe('dry run', () => {
 });
 
 describe('failures: one line, cause and remedy, exit 1', () => {
+  test('a GITHUB_STEP_SUMMARY the runner did not create (a local runner): one line saying so, the outputs set', async () => {
+    world = await startWorld();
+    const run = await action(world, {}, { env: { GITHUB_STEP_SUMMARY: '/nonexistent-xopero-dir/summary' } });
+    // It said "Unexpected error: ... (please report it with the log)" before.
+    expectOneLineFailure(
+      run,
+      /^Cannot write the job summary to GITHUB_STEP_SUMMARY \('\/nonexistent-xopero-dir\/summary'\): Unable to access summary file: .* The outputs are set; create that file or unset GITHUB_STEP_SUMMARY\.$/,
+    );
+    expect(run.outputs).toMatchObject({ changed: 'true', failure: 'error' });
+    expect(world.sim.repository('acme/api')!.isProtected).toBe(true);
+  });
+
   test('a rejected login is not retried and carries the server message', async () => {
     world = await startWorld();
     const run = await action(world, { password: 'wrong-password' });
