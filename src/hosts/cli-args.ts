@@ -580,6 +580,11 @@ export function helpText(topic: CommandName = 'ensure'): string {
   ].join('\n');
 }
 
+/** The environment variable an input is read from (XOPERO_SERVER_URL for server-url); a secret's too. */
+export function variableOfInput(input: string): string | undefined {
+  return SECRET_VARIABLES[input] ?? ensureOptions.get(flagOfInput(input))?.env;
+}
+
 /** The CLI's words for settings: the flag and its variable; a secret by its variable alone. */
 export const CLI_WORDS: HostWords = {
   name: (input) => {

@@ -22,6 +22,8 @@ import * as brokerRun from './broker-client.js';
 import { driveRun } from './run.js';
 import { CLI_WORDS, EXIT, type CliIo, type ParsedCommandLine, UsageError, flagOfInput, helpText, parseCommandLine } from './cli-args.js';
 import { runReportCommand } from './report-command.js';
+import { COMPONENT_WORDS } from './gitlab-words.js';
+import type { HostWords } from '../common/words.js';
 import { writeResultFile } from '../report/result-file.js';
 import { failureKind } from '../report/failure.js';
 // Imported, not loaded on demand: the GitLab component runs dist/cli/index.js alone, and the report command
@@ -66,6 +68,8 @@ async function runEnsure(io: CliIo, parsed: ParsedCommandLine | UsageError): Pro
   // its defaults, its log, its neutralizer, and how outputs, summary and failures are published. The log and
   // the host's commands go to stderr (the CI hosts read commands from both streams); stdout is for results.
   const host = detectHost(io.env);
+  // The component's job names its inputs (gitlab-words.ts); any other command line, its flags and variables.
+  const words = host === gitlabHost && io.env.XOPERO_COMPONENT === '1' ? COMPONENT_WORDS : CLI_WORDS;
   const streams = { write: io.stderr, stderr: io.stderr };
   // Every line printed passes through the host's neutralizer (no escape sequence, no CI command from a name): safeLines.
   const document = (text: string) => (host.json ?? String)(redact(text));
@@ -95,7 +99,7 @@ async function runEnsure(io: CliIo, parsed: ParsedCommandLine | UsageError): Pro
     log,
     timeline: new Timeline(io.env.XOPERO_TIMING === '1'),
     env: io.env,
-    words: CLI_WORDS,
+    words,
     // Through the broker the identity token names the repository: the host's defaults for it do not apply.
     readInputs: () => {
       // The dotenv file first: a later input error is recorded in it (XOPERO_FAILURE=error) for the next jobs.
@@ -103,7 +107,7 @@ async function runEnsure(io: CliIo, parsed: ParsedCommandLine | UsageError): Pro
       if (dotenvWanted) checkWritable(dotenvWanted);
       dotenv = dotenvWanted;
       const throughBroker = (values['broker-url'] ?? io.env.XOPERO_BROKER_URL)?.trim();
-      return rawInputs(values, io.env, throughBroker ? withResultFileDefaultOnly(host) : host);
+      return rawInputs(values, io.env, throughBroker ? withResultFileDefaultOnly(host) : host, words);
     },
     // The network part is in this file (src/cli.ts): the GitLab component runs it alone.
     loadLocalRun: async () => localRun,
@@ -116,9 +120,9 @@ async function runEnsure(io: CliIo, parsed: ParsedCommandLine | UsageError): Pro
       let problems = outcome.result.problems;
       try {
         if (dotenv) writeDotenv(dotenv, outputs);
-        if (settings.resultFile) writeResultFile(settings.resultFile, outcome, CLI_WORDS);
+        if (settings.resultFile) writeResultFile(settings.resultFile, outcome, words);
         // A sweep's page and badge; a broker run is one repository, never a sweep.
-        if ('htmlFile' in settings) writeSweepPages(outcome, settings, CLI_WORDS);
+        if ('htmlFile' in settings) writeSweepPages(outcome, settings, words);
         host.publish?.(outputs, () => markdownSummary(outcome, Date.now(), releaseReport), streams, io.env);
       } catch (error) {
         problems = [...problems, describeError(error)];
@@ -147,7 +151,7 @@ async function runEnsure(io: CliIo, parsed: ParsedCommandLine | UsageError): Pro
       if (during === 'run') return fail(EXIT.error, describeError(error));
       let message =
         error instanceof InputError
-          ? CLI_WORDS.inputError(error.input, error.problem)
+          ? words.inputError(error.input, error.problem)
           : error instanceof UsageError
             ? error.message
             : describeError(error);
@@ -222,13 +226,13 @@ function checkWritable(path: string): void {
 const envName = (input: string) => input.toUpperCase().replace(/-/g, '_');
 
 /** Flag, else XOPERO_* variable, else the host's default (GitLab CI, Azure Pipelines, Bitbucket Pipelines). */
-function rawInputs(values: Record<string, string>, env: NodeJS.ProcessEnv, host: Host): RawInputs {
+function rawInputs(values: Record<string, string>, env: NodeJS.ProcessEnv, host: Host, words: HostWords): RawInputs {
   const raw: RawInputs = {};
   for (const name of INPUT_NAMES) raw[name] = values[flagOfInput(name)] ?? env[`XOPERO_${envName(flagOfInput(name))}`];
   if (values['no-activate'] === 'true') raw.activate = 'false';
   // Both given, one would be silently ignored: the sweep takes no single repository.
   if (raw.repository?.trim() && raw.repositories?.trim()) {
-    throw new UsageError(`give ${CLI_WORDS.name('repository')} or ${CLI_WORDS.name('repositories')} (a sweep), not both`);
+    throw new UsageError(`give ${words.name('repository')} or ${words.name('repositories')} (a sweep), not both`);
   }
   host.applyDefaults(raw, env);
   raw['ca-certificate'] = readCaCertificate(raw['ca-certificate']);

@@ -784,6 +784,24 @@ describe('help on every command', () => {
 /** The lines of `text` from `heading` to the next blank line. */
 const section = (text: string, heading: string) => text.slice(text.indexOf(heading)).split('\n\n')[0];
 
+describe("the GitLab component's job names its inputs, not the CLI's flags (XOPERO_COMPONENT=1)", () => {
+  const component = (w: World) => ({ ...GITLAB, XOPERO_COMPONENT: '1', XOPERO_SERVER_URL: w.url, ...credentials(w) });
+
+  test('an input refused, a remedy, a variable that is not an input', async () => {
+    world = await startWorld();
+    const bad = await cli([], { ...component(world), XOPERO_SYNC: 'sometimes' });
+    expectFailure(bad, 2, /^xopero-one: Input 'sync': expected one of auto, always, never, got 'sometimes'\.$/);
+    const plan = await cli([], { ...component(world), XOPERO_PLAN: 'Nightly' });
+    expectFailure(plan, 1, /; its plans are: .*\. Set plan to one of these names or to its id\.$/);
+    const ca = await cli([], { ...component(world), XOPERO_CA_CERTIFICATE: 'no-such-file.pem' });
+    expectFailure(ca, 2, /^xopero-one: XOPERO_CA_CERTIFICATE: is neither PEM text nor a readable file: 'no-such-file\.pem' \(ENOENT\)\.$/);
+    // Without the marker, a GitLab job of the user's own that runs the CLI: its flags and variables.
+    const own = await cli([], { ...GITLAB, XOPERO_SERVER_URL: world.url, ...credentials(world), XOPERO_SYNC: 'sometimes' });
+    expectFailure(own, 2, /^xopero-one: --sync \/ XOPERO_SYNC: expected one of auto, always, never, got 'sometimes'\.$/);
+    expect(world.sim.mutatingRequests()).toHaveLength(0);
+  });
+});
+
 describe('exit status: not compliant (3), could not run (1), bad input (2)', () => {
   const checkFlags = (w: World) => ['--server-url', w.url, '--repository', 'acme/api', '--plan', 'Nightly GitHub', '--mode', 'check'];
 

@@ -27,6 +27,7 @@ import { dirname, join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { bundleDigest, documentationFiles, pinnedDigest } from '../../scripts/release.js';
 import { flagOfInput } from '../../src/hosts/cli-args.js';
+import { COMPONENT_INPUTS } from '../../src/hosts/gitlab-words.js';
 import { INPUT_NAMES } from '../../src/settings/settings.js';
 import {
   CLI_ENTRY,
@@ -332,6 +333,8 @@ describe('the template', () => {
     expect(help.code).toBe(0);
     const set = variablesSet(config[JOB_KEY]);
     set.delete('XOPERO_PACKAGE'); // read by the job's launcher, not by the CLI
+    expect(set.get('XOPERO_COMPONENT')).toBe('1'); // the CLI's words: the component's inputs (gitlab-words.ts)
+    set.delete('XOPERO_COMPONENT');
     const cliInputs = INPUT_NAMES.filter((name) => !NOT_INPUTS.includes(name));
 
     const optionInputs = Object.keys(spec.inputs).filter((name) => !JOB_INPUTS.includes(name));
@@ -347,6 +350,8 @@ describe('the template', () => {
     // Every variable the job sets is one the CLI reads; every CLI option but the secrets and CA is an input.
     for (const variable of set.keys()) expect(cliInputs.map((name) => envName(flagOfInput(name)))).toContain(variable);
     expect(optionInputs.map((input) => input.replace(/_/g, '-')).sort()).toEqual([...cliInputs].sort());
+    // The messages name exactly these inputs by their component names.
+    expect([...COMPONENT_INPUTS].sort()).toEqual(optionInputs.map((input) => input.replace(/_/g, '-')).sort());
   });
 });
 
@@ -525,7 +530,8 @@ describe('the job, run as a GitLab runner runs it (bash)', () => {
     // Not compliant: its own exit status, and said so to the jobs after it.
     expect(check.code).toBe(3);
     expect(check.dotenv?.XOPERO_FAILURE).toBe('non-compliant');
-    expect(check.stderr).toMatch(/^xopero-one: .*acme\/api/m);
+    // The remedy names the component's input as the include writes it, not the CLI's flag.
+    expect(check.stderr).toMatch(/^xopero-one: 'acme\/api' is not license-activated .*run with mode: ensure to fix it\)\.$/m);
     expect(world.sim.mutatingRequests()).toHaveLength(0);
     expect(world.sim.repository('acme/api')!.isProtected).toBe(false);
   });
