@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import net from 'node:net';
+import tls from 'node:tls';
 import { SignJWT, UnsecuredJWT, base64url } from 'jose';
 import { Agent } from 'undici';
 import { CLI_ENTRY, TEST_NODE, runCli, runCommand } from '../../testbed/harness.js';
@@ -467,6 +468,40 @@ describe('a broker with tight limits, a slot of one and an issuer whose keys can
     expect((await ask(await issuer.token(githubClaims('acme/api', AUDIENCE)))).status).toBe(200);
   });
 
+  /** A TLS connection to the broker that sends `text` and then nothing; resolves when the broker closes it. */
+  const stall = async (text: string) => {
+    const { port } = new URL(broker.url);
+    const started = Date.now();
+    const socket = tls.connect({ port: Number(port), host: '127.0.0.1', ca: readFileSync(world.sim.caCertPath) });
+    socket.on('error', () => undefined);
+    let answer = '';
+    socket.on('data', (chunk: Buffer) => {
+      answer += chunk.toString('latin1');
+    });
+    socket.once('secureConnect', () => socket.write(text));
+    await new Promise<void>((resolve) => socket.once('close', () => resolve()));
+    return { ms: Date.now() - started, answer };
+  };
+
+  // Node checks these timeouts only every connectionsCheckingInterval (30 s by default): the broker sets it to
+  // 1 s, so a 1 s timeout closes a stalled request in about 2 s. The bound below (15 s) is half Node's default.
+  test('headers that stop half-way: closed within the headers timeout (plus the 1 s check), not 30 s later', async () => {
+    const { ms, answer } = await stall('POST /v1/protect HTTP/1.1\r\nhost: broker\r\n');
+    expect(answer).toMatch(/^HTTP\/1\.1 408 /);
+    expect(ms).toBeLessThan(15_000);
+  });
+
+  test('a body that stops half-way: closed the same way, and audited as a refused incomplete request, not a broker fault', async () => {
+    const before = broker.audit.length;
+    const { ms, answer } = await stall(
+      'POST /v1/protect HTTP/1.1\r\nhost: broker\r\ncontent-type: application/json\r\ncontent-length: 100\r\n\r\n{"mode":',
+    );
+    expect(answer).toMatch(/^HTTP\/1\.1 408 /);
+    expect(ms).toBeLessThan(15_000);
+    const [line] = (await broker.auditLines(before + 1)).slice(before);
+    expect(line).toMatchObject({ status: 408, decision: 'refused', code: 'request_incomplete', xoperoRequests: { total: 0 } });
+  });
+
   test("a connection that never starts its TLS handshake is closed after the headers timeout, not node's 120 s", async () => {
     const { port } = new URL(broker.url);
     const socket = net.connect(Number(port), '127.0.0.1');
@@ -477,7 +512,72 @@ describe('a broker with tight limits, a slot of one and an issuer whose keys can
   });
 });
 
+describe('a run that fails at Xopero ONE', () => {
+  test('502 xopero_failed, and the audit line counts the requests it did send (the refused login)', async () => {
+    const world = await startWorld();
+    const issuer = await FakeIssuer.start();
+    const agent = new Agent({ connect: { ca: world.sim.caCert } });
+    const env = { ...brokerEnv(world), BROKER_XOPERO_PASSWORD: 'not-the-password' };
+    const broker = await startBroker([BROKER_ENTRY, '--config', writeConfig(world, issuer)], env);
+    try {
+      const response = await agent.request({
+        origin: broker.url,
+        path: '/v1/protect',
+        method: 'POST',
+        headers: { authorization: `Bearer ${await issuer.token(githubClaims('acme/api', AUDIENCE))}`, 'content-type': 'application/json' },
+        body: '{}',
+      });
+      const document = (await response.body.json()) as BrokerAnswer;
+      expect([response.statusCode, document.error?.code]).toEqual([502, 'xopero_failed']);
+      const [line] = await broker.auditLines(1);
+      // It said 0 before: only a finished run's requests were counted.
+      expect(line).toMatchObject({ status: 502, decision: 'failed', code: 'xopero_failed', xoperoRequests: { total: 1, mutating: 0 } });
+      expect(world.sim.requests.map((request) => request.path)).toEqual(['/account/login']);
+    } finally {
+      process.kill(broker.pid, 'SIGTERM');
+      await broker.exit;
+      await agent.close();
+      await issuer.stop();
+      await world.sim.stop();
+    }
+  });
+});
+
 describe('starting and stopping', () => {
+  test('a port in use, a listen.host that is not this machine, a bad xopero.serverUrl: one line each, naming the field', async () => {
+    const world = await startWorld();
+    const issuer = await FakeIssuer.start();
+    const taken = net.createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', () => resolve()));
+    const port = (taken.address() as net.AddressInfo).port;
+    const start = async (overrides: Record<string, unknown>) => {
+      const run = await runCommand(TEST_NODE, [CLI_ENTRY, 'broker', '--config', writeConfig(world, issuer, overrides)], brokerEnv(world), {
+        timeoutMs: 60_000,
+      });
+      expect(run.code).toBe(1);
+      const lines = run.stderr.trim().split('\n');
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).not.toMatch(/Unexpected error|please report/);
+      return lines[0];
+    };
+    try {
+      expect(await start({ listen: { host: '127.0.0.1', port } })).toBe(
+        `xopero-one broker: Cannot listen on 127.0.0.1:${port}: the port is in use; stop the other process, or set listen.port to a free port.`,
+      );
+      expect(await start({ listen: { host: '192.0.2.1', port: 0 } })).toMatch(
+        /^xopero-one broker: Cannot listen on 192\.0\.2\.1:0: listen\.host is not an address of this machine \(EADDRNOTAVAIL\);/,
+      );
+      const xopero = { serverUrl: 'backup.example.com', emailVariable: 'BROKER_XOPERO_EMAIL', passwordVariable: 'BROKER_XOPERO_PASSWORD' };
+      expect(await start({ xopero })).toMatch(
+        /^xopero-one broker: Broker config: the broker's xopero\.serverUrl: 'backup\.example\.com' is not a URL/,
+      );
+    } finally {
+      taken.close();
+      await issuer.stop();
+      await world.sim.stop();
+    }
+  });
+
   test('a bad config fails in one line naming the field (through the CLI: xopero-one broker)', async () => {
     const world = await startWorld();
     const issuer = await FakeIssuer.start();

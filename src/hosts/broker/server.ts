@@ -74,8 +74,15 @@ const CONFIG_FIELDS: Record<string, string> = {
 };
 
 export async function startBroker(config: BrokerConfig, io: BrokerIo): Promise<RunningBroker> {
-  // The Xopero ONE half of the settings, checked now: a bad server URL fails the start, not every request.
-  const baseSettings = brokerSettings(config, { repository: 'owner/name', plan: undefined, mode: 'ensure', dryRun: false });
+  // The Xopero ONE half of the settings, checked now: a bad server URL fails the start, not every request, in one
+  // line naming the config's field (an InputError would name the action's input).
+  let baseSettings: Settings;
+  try {
+    baseSettings = brokerSettings(config, { repository: 'owner/name', plan: undefined, mode: 'ensure', dryRun: false });
+  } catch (error) {
+    if (error instanceof InputError) throw new XoperoError(`Broker config: ${BROKER_WORDS.inputError(error.input, error.problem)}`);
+    throw error;
+  }
   const xopero = createBrokerXopero(baseSettings, io.env, (reason) =>
     io.stderr(`xopero-one broker: retrying a Xopero ONE request after ${reason}\n`),
   );
@@ -173,10 +180,13 @@ export async function startBroker(config: BrokerConfig, io: BrokerIo): Promise<R
         throw tokenRefusal('token_expired', 'The identity token expired while the request waited: request a fresh one and retry.');
       replays.add(caller.replayKey, caller.expiresAtMs);
       const settings = brokerSettings(config, { repository: caller.repository, plan, mode: request.mode, dryRun: request.dryRun });
+      const client = xopero.clientFor(settings);
       try {
-        return await runWithClient(settings, xopero.clientFor(settings), { log: warningsTo(io.stderr, audit.id) });
+        return await runWithClient(settings, client, { log: warningsTo(io.stderr, audit.id) });
       } catch (error) {
-        // The core could not finish (Xopero ONE unreachable, refused the broker's credential, ...): its one line.
+        // The core could not finish (Xopero ONE unreachable, refused the broker's credential, a plan it lacks,
+        // ...): its one line, and the requests it did send (a login refused is one) in the audit line.
+        audit.xoperoRequests = { ...client.progress().requests };
         throw new Refusal(502, 'xopero_failed', describeError(error));
       }
     });
@@ -184,12 +194,15 @@ export async function startBroker(config: BrokerConfig, io: BrokerIo): Promise<R
 
   // A TLS handshake not done within the headers timeout is dropped (node's default waits 120 s), so a client
   // that opens connections and stalls holds each for seconds, not minutes.
+  // Node checks the headers and request timeouts of open connections only this often (its default, 30 s, let a
+  // stalled request hold its connection up to 30 s past either timeout: measured 29.99 s for a 1 s timeout).
+  const connectionsCheckingInterval = Math.min(1000, config.limits.headersTimeoutMs);
   const server = config.tls
     ? https.createServer(
-        { cert: config.tls.cert, key: config.tls.key, handshakeTimeout: config.limits.headersTimeoutMs },
+        { cert: config.tls.cert, key: config.tls.key, handshakeTimeout: config.limits.headersTimeoutMs, connectionsCheckingInterval },
         (req, res) => void handle(req, res),
       )
-    : http.createServer((req, res) => void handle(req, res));
+    : http.createServer({ connectionsCheckingInterval }, (req, res) => void handle(req, res));
   server.headersTimeout = config.limits.headersTimeoutMs;
   server.requestTimeout = config.limits.requestTimeoutMs;
   // Open connections are capped (each holds about 57 KB with TLS): the runs the broker takes (running and
@@ -198,7 +211,7 @@ export async function startBroker(config: BrokerConfig, io: BrokerIo): Promise<R
   server.maxConnections = maxConnections(config.limits);
   server.keepAliveTimeout = 5_000;
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
+    server.once('error', (error: NodeJS.ErrnoException) => reject(listenError(error, config.listen)));
     server.listen({ port: config.listen.port, host: config.listen.host, backlog: listenBacklog(config.limits) }, () => resolve());
   });
   const { port } = server.address() as AddressInfo;
@@ -219,6 +232,27 @@ export async function startBroker(config: BrokerConfig, io: BrokerIo): Promise<R
       await Promise.all([xopero.close(), verifier.close()]);
     },
   };
+}
+
+/** Why the broker could not listen, in one line naming the config's listen fields (not an "unexpected error"). */
+export function listenError(error: NodeJS.ErrnoException, listen: { host: string; port: number }): XoperoError {
+  const where = `${listen.host.includes(':') ? `[${listen.host}]` : listen.host}:${listen.port}`;
+  switch (error.code) {
+    case 'EADDRINUSE':
+      return new XoperoError(`Cannot listen on ${where}: the port is in use; stop the other process, or set listen.port to a free port.`);
+    case 'EACCES':
+      return new XoperoError(
+        `Cannot listen on ${where}: this user may not open that port (below 1024 needs privileges); set listen.port to 1024 or above (a reverse proxy can serve 443), or grant the capability CAP_NET_BIND_SERVICE.`,
+      );
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+    case 'EADDRNOTAVAIL':
+      return new XoperoError(
+        `Cannot listen on ${where}: listen.host is not an address of this machine (${error.code}); give one of its IP addresses, 127.0.0.1, or 0.0.0.0 for all (the port goes in listen.port).`,
+      );
+    default:
+      return new XoperoError(`Cannot listen on ${where} (${error.code ?? error.message}): check listen.host and listen.port.`);
+  }
 }
 
 /**
@@ -287,7 +321,23 @@ function readBody(req: http.IncomingMessage, limit: number): Promise<string> {
       }
     };
     const onEnd = () => (size > limit ? reject(tooLarge()) : resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('data', onData).on('end', onEnd).on('error', reject);
+    // A request that ends before its body did: Node answered 408 (limits.requestTimeoutMs) or the client left.
+    // A refusal of the request, not a fault of the broker (it was logged as 500 broker_error, a false alarm).
+    const incomplete = () =>
+      reject(
+        new Refusal(
+          408,
+          'request_incomplete',
+          'The request did not arrive whole: the client closed the connection, or its body took longer than limits.requestTimeoutMs.',
+        ),
+      );
+    req
+      .on('data', onData)
+      .on('end', onEnd)
+      .on('error', incomplete)
+      .on('close', () => {
+        if (!req.complete) incomplete();
+      });
   });
 }
 const DRAIN_LIMIT = 1024 * 1024;
