@@ -259,6 +259,12 @@ function parseIssuer(value: unknown, at: string): IssuerConfig {
   const kind = string(entry.kind, `${at}.kind`);
   if (kind !== 'github' && kind !== 'gitlab' && kind !== 'bitbucket')
     fail(`${at}.kind`, `expected github, gitlab or bitbucket, got '${kind}'.`);
+  // None of the three ends its iss with a slash: written with one, every token of that CI would be refused.
+  if (issuer.endsWith('/'))
+    fail(
+      `${at}.issuer`,
+      `ends with '/', which no ${kind} token's iss does: every token would be refused as token_issuer; write it without the slash.`,
+    );
   const owners = stringList(entry.owners, `${at}.owners`);
   if (owners.length === 0) fail(`${at}.owners`, 'is empty; name the owners (organizations, groups, workspaces) allowed to use the broker.');
   const repositories = entry.repositories === undefined ? undefined : stringMap(entry.repositories, `${at}.repositories`);
@@ -323,6 +329,20 @@ function parsePlanRule(value: unknown, at: string): PlanRule {
   };
   if (rule.repositories.length === 0)
     fail(`${at}.repositories`, 'is empty; give the repository patterns this rule is for (e.g. "acme/*").');
+  // A pattern is matched against the repository's whole path (owner/name): one with no '/' and no '**' matches
+  // nothing, and every request of the repositories meant would be refused as plan_not_allowed.
+  rule.repositories.forEach((pattern, i) => {
+    const not = pattern.startsWith('!') ? '!' : '';
+    const glob = pattern.slice(not.length);
+    if (glob.includes('/') || glob.includes('**')) return;
+    const instead = /[*?]/.test(glob)
+      ? `'${not}*/*' for every owner's repositories`
+      : `'${not}${glob}/*' for all of ${glob}'s repositories`;
+    fail(
+      `${at}.repositories[${i}]`,
+      `'${pattern}' matches no repository: patterns match the whole path (owner/name); write ${instead}, or '**' for every one.`,
+    );
+  });
   if (!rule.allowed.some((plan) => plan.toLowerCase() === rule.default.toLowerCase())) {
     fail(`${at}.default`, `'${rule.default}' is not in allowed; add it there or choose one of them.`);
   }

@@ -403,6 +403,26 @@ describe('each refusal, word for word', () => {
       "plans[0].default: 'Nightly' is not in allowed; add it there or choose one of them.",
     ],
     ['no default plan', config({ plans: [{ ...PLAN, default: undefined }] }), 'plans[0].default: expected a non-empty string.'],
+    [
+      'a pattern that names an owner, not its repositories',
+      config({ plans: [{ ...PLAN, repositories: ['acme/*', 'globex'] }] }),
+      "plans[0].repositories[1]: 'globex' matches no repository: patterns match the whole path (owner/name); write 'globex/*' for all of globex's repositories, or '**' for every one.",
+    ],
+    [
+      'an exclusion that names an owner',
+      config({ plans: [{ ...PLAN, repositories: ['**', '!acme'] }] }),
+      "plans[0].repositories[1]: '!acme' matches no repository: patterns match the whole path (owner/name); write '!acme/*' for all of acme's repositories, or '**' for every one.",
+    ],
+    [
+      'a lone * (one path segment: no repository)',
+      config({ plans: [{ ...PLAN, repositories: ['*'] }] }),
+      "plans[0].repositories[0]: '*' matches no repository: patterns match the whole path (owner/name); write '*/*' for every owner's repositories, or '**' for every one.",
+    ],
+    [
+      'an issuer written with a trailing slash',
+      config({ issuers: [{ ...ISSUER, issuer: 'https://token.actions.githubusercontent.com/' }] }),
+      "issuers[0].issuer: ends with '/', which no github token's iss does: every token would be refused as token_issuer; write it without the slash.",
+    ],
     ['limits not an object', config({ limits: 5 }), 'limits: expected an object.'],
     [
       'an unknown limit',
