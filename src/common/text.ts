@@ -8,6 +8,12 @@ export function humanTime(isoTime: string): string {
   return `${isoTime.slice(0, 10)} ${isoTime.slice(11, 16)} UTC`;
 }
 
+/** The one candidate that begins with `prefix` (any case), if exactly one does: `--org` for --organization. */
+export function uniquePrefix(prefix: string, candidates: string[]): string | undefined {
+  const matches = candidates.filter((candidate) => candidate.toLowerCase().startsWith(prefix.toLowerCase()));
+  return matches.length === 1 ? matches[0] : undefined;
+}
+
 /** The candidate within a few typos of `wanted`, if any. */
 export function closest(wanted: string, candidates: string[]): string | undefined {
   let best: string | undefined;

@@ -6,7 +6,7 @@ import type { AssignedPlan, Organization, OrganizationPlan, Repository } from '.
 import type { XoperoApi } from '../xopero/client.js';
 import { memberLookup } from '../xopero/plan-members.js';
 import { XoperoError } from '../common/errors.js';
-import { closest } from '../common/text.js';
+import { closest, uniquePrefix } from '../common/text.js';
 import { ACTION_WORDS, type HostWords } from '../common/words.js';
 
 const sameName = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
@@ -100,6 +100,7 @@ function list(names: string[], max = 20): string {
 }
 
 function suggest(wanted: string, names: string[]): string {
-  const best = closest(wanted, names);
+  // A typo, else the start of a longer name ('Nightly' for 'Nightly GitHub'), when only one name starts so.
+  const best = closest(wanted, names) ?? (wanted.length >= 3 ? uniquePrefix(wanted, names) : undefined);
   return best ? ` (did you mean '${best}'?)` : '';
 }

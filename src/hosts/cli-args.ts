@@ -9,7 +9,7 @@
  * wrong with -5; parseArgs' strict mode would refuse it as "ambiguous").
  */
 import { parseArgs } from 'node:util';
-import { closest } from '../common/text.js';
+import { closest, uniquePrefix } from '../common/text.js';
 import type { HostWords } from '../common/words.js';
 
 /** A new command: its name here, a row in COMMANDS, its options' rows in OPTIONS, its dispatch in cli.ts. */
@@ -519,11 +519,6 @@ function unknownOption(given: string, command: CommandName): UsageError {
   const flags = optionsOf(command).map((option) => option.flag);
   const near = long ? (closest(name, flags) ?? (name.length >= 3 ? uniquePrefix(name, flags) : undefined)) : undefined;
   return new UsageError(`unknown option '${given}'${near ? ` (did you mean --${near}?)` : ''}`, command);
-}
-
-function uniquePrefix(prefix: string, names: string[]): string | undefined {
-  const matches = names.filter((name) => name.startsWith(prefix.toLowerCase()));
-  return matches.length === 1 ? matches[0] : undefined;
 }
 
 /** `text` in lines of at most `width` columns, broken at spaces (a longer word stands alone). */

@@ -73,4 +73,22 @@ describe('finding things by name', () => {
     expect(closest('nightly', ['Nightly GitHub', 'nighty'])).toBe('nighty');
     expect(closest('abc', ['xyz'])).toBeUndefined();
   });
+
+  test('a plan named by the start of its name: suggested when only one plan starts so', () => {
+    const org = {
+      id: 'O1',
+      name: 'acme',
+      plans: [
+        { id: 'P1', name: 'Nightly GitHub' },
+        { id: 'P2', name: 'Weekly' },
+      ],
+    };
+    expect(() => findPlan(org, 'nightly')).toThrow(
+      "Plan 'nightly' not found in organization 'acme' (did you mean 'Nightly GitHub'?); its plans are: 'Nightly GitHub', 'Weekly'. Set plan to one of these names or to its id.",
+    );
+    const two = { ...org, plans: [...org.plans, { id: 'P3', name: 'Nightly GitLab' }] };
+    expect(() => findPlan(two, 'Nightly')).toThrow(/^Plan 'Nightly' not found in organization 'acme'; its plans are:/);
+    // Two letters are not a name.
+    expect(() => findPlan(org, 'Ni')).toThrow(/^Plan 'Ni' not found in organization 'acme'; its plans are:/);
+  });
 });
