@@ -6,31 +6,16 @@
  * the job's script writes, not they.
  */
 import type { HostWords } from '../common/words.js';
+import { INPUT_NAMES } from '../settings/inputs.js';
 import { CLI_WORDS, variableOfInput } from './cli-args.js';
 
-/** The component's inputs that are the CLI's settings, by the action's name for each (a test checks the spec). */
-export const COMPONENT_INPUTS: ReadonlySet<string> = new Set([
-  'server-url',
-  'organization',
-  'repository',
-  'repositories',
-  'plan',
-  'activate',
-  'sync',
-  'wait-timeout',
-  'dry-run',
-  'mode',
-  'max-backup-age',
-  'allow-http',
-  'shard',
-  'result-file',
-  'html-file',
-  'badge-file',
-  'remove',
-  'reclaim',
-  'release-limit',
-  'broker-url',
-]);
+/**
+ * The component's inputs that are the CLI's settings, by the action's name for each: every input but the
+ * secrets and CA (CI/CD variables there) and the Azure DevOps project (not a GitLab setting). A test checks the
+ * set against the component's spec.
+ */
+const NOT_COMPONENT_INPUTS: readonly string[] = ['email', 'password', 'access-token', 'github-token', 'ca-certificate', 'azure-project'];
+export const COMPONENT_INPUTS: ReadonlySet<string> = new Set(INPUT_NAMES.filter((name) => !NOT_COMPONENT_INPUTS.includes(name)));
 
 const inputName = (input: string) => (COMPONENT_INPUTS.has(input) ? input.replace(/-/g, '_') : undefined);
 

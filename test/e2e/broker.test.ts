@@ -512,34 +512,56 @@ describe('a broker with tight limits, a slot of one and an issuer whose keys can
   });
 });
 
+/** A world, an issuer and a broker of the test's own (config `overrides`, `env` on brokerEnv), all stopped after `use`. */
+async function withOwnBroker(
+  overrides: Record<string, unknown>,
+  env: Record<string, string>,
+  use: (own: { world: World; broker: BrokerProcess; ask: (repository: string) => Promise<OwnAnswer> }) => Promise<void>,
+): Promise<void> {
+  const world = await startWorld();
+  const issuer = await FakeIssuer.start();
+  const agent = new Agent({ connect: { ca: world.sim.caCert } });
+  const broker = await startBroker([BROKER_ENTRY, '--config', writeConfig(world, issuer, overrides)], { ...brokerEnv(world), ...env });
+  const ask = async (repository: string): Promise<OwnAnswer> => {
+    const response = await agent.request({
+      origin: broker.url,
+      path: '/v1/protect',
+      method: 'POST',
+      headers: { authorization: `Bearer ${await issuer.token(githubClaims(repository, AUDIENCE))}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ mode: 'check' }),
+    });
+    return {
+      status: response.statusCode,
+      retryAfter: response.headers['retry-after'],
+      document: (await response.body.json()) as BrokerAnswer,
+    };
+  };
+  try {
+    await use({ world, broker, ask });
+  } finally {
+    process.kill(broker.pid, 'SIGTERM');
+    await broker.exit;
+    await agent.close();
+    await issuer.stop();
+    await world.sim.stop();
+  }
+}
+interface OwnAnswer {
+  status: number;
+  retryAfter: unknown;
+  document: BrokerAnswer;
+}
+
 describe('a run that fails at Xopero ONE', () => {
   test('502 xopero_failed, and the audit line counts the requests it did send (the refused login)', async () => {
-    const world = await startWorld();
-    const issuer = await FakeIssuer.start();
-    const agent = new Agent({ connect: { ca: world.sim.caCert } });
-    const env = { ...brokerEnv(world), BROKER_XOPERO_PASSWORD: 'not-the-password' };
-    const broker = await startBroker([BROKER_ENTRY, '--config', writeConfig(world, issuer)], env);
-    try {
-      const response = await agent.request({
-        origin: broker.url,
-        path: '/v1/protect',
-        method: 'POST',
-        headers: { authorization: `Bearer ${await issuer.token(githubClaims('acme/api', AUDIENCE))}`, 'content-type': 'application/json' },
-        body: '{}',
-      });
-      const document = (await response.body.json()) as BrokerAnswer;
-      expect([response.statusCode, document.error?.code]).toEqual([502, 'xopero_failed']);
+    await withOwnBroker({}, { BROKER_XOPERO_PASSWORD: 'not-the-password' }, async ({ world, broker, ask }) => {
+      const answer = await ask('acme/api');
+      expect([answer.status, answer.document.error?.code]).toEqual([502, 'xopero_failed']);
       const [line] = await broker.auditLines(1);
       // It said 0 before: only a finished run's requests were counted.
       expect(line).toMatchObject({ status: 502, decision: 'failed', code: 'xopero_failed', xoperoRequests: { total: 1, mutating: 0 } });
       expect(world.sim.requests.map((request) => request.path)).toEqual(['/account/login']);
-    } finally {
-      process.kill(broker.pid, 'SIGTERM');
-      await broker.exit;
-      await agent.close();
-      await issuer.stop();
-      await world.sim.stop();
-    }
+    });
   });
 });
 
@@ -597,29 +619,7 @@ describe('starting and stopping', () => {
   });
 
   test('the per-repository rate limit: 429 with Retry-After, no Xopero ONE request; another repository is not held up', async () => {
-    const world = await startWorld();
-    const issuer = await FakeIssuer.start();
-    const agent = new Agent({ connect: { ca: world.sim.caCert } });
-    const broker = await startBroker(
-      [BROKER_ENTRY, '--config', writeConfig(world, issuer, { limits: { perRepository: { requests: 1, windowSeconds: 3600 } } })],
-      brokerEnv(world),
-    );
-    try {
-      const ask = async (repository: string) => {
-        const token = await issuer.token(githubClaims(repository, AUDIENCE));
-        const response = await agent.request({
-          origin: broker.url,
-          path: '/v1/protect',
-          method: 'POST',
-          headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-          body: JSON.stringify({ mode: 'check' }),
-        });
-        return {
-          status: response.statusCode,
-          retryAfter: response.headers['retry-after'],
-          document: (await response.body.json()) as BrokerAnswer,
-        };
-      };
+    await withOwnBroker({ limits: { perRepository: { requests: 1, windowSeconds: 3600 } } }, {}, async ({ world, ask }) => {
       expect((await ask('acme/api')).status).toBe(200);
       world.sim.resetLog();
       const limited = await ask('acme/api');
@@ -627,13 +627,7 @@ describe('starting and stopping', () => {
       expect(Number(limited.retryAfter)).toBeGreaterThan(3500);
       expect(world.sim.requests).toHaveLength(0);
       expect((await ask('acme/other')).status).toBe(200);
-    } finally {
-      process.kill(broker.pid, 'SIGTERM');
-      await broker.exit;
-      await agent.close();
-      await issuer.stop();
-      await world.sim.stop();
-    }
+    });
   });
 
   test('SIGTERM: no new connection is accepted, the run in flight finishes, then exit 0', async () => {
