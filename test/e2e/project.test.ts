@@ -420,6 +420,51 @@ describe('the npm package', () => {
 });
 
 /** npm itself, as a user runs it (jest's NODE_OPTIONS kept out). */
+/**
+ * Strings that only a package's own code holds (names it gives its errors), so finding one in a bundle
+ * proves the package's code is in it. Each bundle folder ships a licenses.txt (scripts/licenses.ts); ncc's
+ * own left out what it bundled into the entry file itself: undici in dist/cli, jose in dist/broker.
+ */
+const PACKAGE_MARKERS: Record<string, string> = {
+  undici: 'UndiciError',
+  jose: 'JWKSNoMatchingKey',
+  '@actions/core': 'ExitCode',
+  '@octokit/request-error': 'RequestError',
+};
+
+const licensedPackages = (dir: string) =>
+  read(join(dir, 'licenses.txt'))
+    .split('\n\n')
+    .map((entry) => entry.trim().split('\n')[0])
+    .filter((name) => /^(@[a-z0-9-]+\/)?[a-z0-9.-]+$/.test(name));
+
+describe("the bundles' licenses", () => {
+  const bundled = (dir: string) => {
+    const code = readdirSync(join(ROOT, dir))
+      .filter((file) => file.endsWith('.js'))
+      .map((file) => read(join(dir, file)))
+      .join('\n');
+    return Object.keys(PACKAGE_MARKERS).filter((name) => code.includes(PACKAGE_MARKERS[name]));
+  };
+
+  test.each(['dist', 'dist/cli', 'dist/broker', 'dist/report'])('%s/licenses.txt names every package found in its files', (dir) => {
+    const found = bundled(dir);
+    expect(found.length).toBeGreaterThan(0); // each folder bundles at least one of them: the check is not vacuous
+    expect(found.filter((name) => !licensedPackages(dir).includes(name))).toEqual([]);
+  });
+
+  test('each entry is a package name, its license, and the license text', () => {
+    const entries = read('dist/broker/licenses.txt')
+      .trim()
+      .split(/\n\n+(?=(?:@[a-z0-9-]+\/)?[a-z0-9.-]+\n[A-Z])/);
+    expect(entries.map((entry) => entry.split('\n').slice(0, 2))).toEqual([
+      ['jose', 'MIT'],
+      ['undici', 'MIT'],
+    ]);
+    for (const entry of entries) expect(entry).toMatch(/Permission is hereby granted/);
+  });
+});
+
 function runNpm(args: string[]) {
   return runCommand('npm', args, baseEnv({ npm_config_update_notifier: 'false' }), { cwd: ROOT });
 }
