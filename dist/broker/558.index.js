@@ -69,11 +69,12 @@ async function applyReleaseChanges(client, changes) {
         try {
             // 200 even when it fails: the per-id lists are the answer; only an id listed under success is freed.
             const ids = batch.map((index) => changes[index].repository.id);
-            for (const [i, verdict] of (0,_apply_js__WEBPACK_IMPORTED_MODULE_3__/* .idVerdicts */ .ce)(await client.deactivate(ids), ids).entries()) {
+            const answer = await client.deactivate(ids);
+            for (const [i, verdict] of (0,_apply_js__WEBPACK_IMPORTED_MODULE_3__/* .idVerdicts */ .ce)(answer, ids).entries()) {
                 if (verdict.status === 'failed')
                     fail(batch[i], (0,_xopero_error_codes_js__WEBPACK_IMPORTED_MODULE_2__/* .explainErrorCode */ .p)(verdict.code));
                 else if (verdict.status === 'unconfirmed')
-                    fail(batch[i], "not confirmed: Xopero ONE's answer lists it neither as deactivated nor as failed; check the repository in Xopero ONE and re-run");
+                    fail(batch[i], (0,_apply_js__WEBPACK_IMPORTED_MODULE_3__/* .notConfirmed */ .ZP)('deactivated', answer));
             }
         }
         catch (error) {

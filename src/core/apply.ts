@@ -4,6 +4,7 @@
  */
 import { describeError } from '../common/errors.js';
 import type { ActivationById, XoperoApi } from '../xopero/client.js';
+import { explainErrorCode } from '../xopero/error-codes.js';
 import { mapConcurrent } from '../common/concurrency.js';
 import { CancelledError } from '../common/cancel.js';
 import type { Change } from './changes.js';
@@ -108,14 +109,22 @@ export function idVerdicts(answer: ActivationById, ids: string[]): IdVerdict[] {
   });
 }
 
+/**
+ * Why an id listed neither under `success` nor under `error` failed, with the codes the answer gave for ids it
+ * was not sent (otherErrors): the only clue to the cause when the server spells the ids differently.
+ */
+export function notConfirmed(done: 'activated' | 'deactivated', answer: ActivationById): string {
+  const others = answer.otherErrors?.length
+    ? ` (it lists ${answer.otherErrors.map(explainErrorCode).join(', ')} for ids that were not sent)`
+    : '';
+  return `not confirmed: Xopero ONE's answer lists it neither as ${done} nor as failed${others}; check the repository in Xopero ONE and re-run`;
+}
+
 /** The activations' outcomes from the activate call's answer (idVerdicts), in `ids` order. */
 export function activationResults(answer: ActivationById, ids: string[]): Outcome[] {
   return idVerdicts(answer, ids).map((verdict) => {
     if (verdict.status === 'failed') return failed('activation', verdict.code, verdict.code);
     if (verdict.status === 'done') return { status: 'done' };
-    return failed(
-      'activation',
-      "not confirmed: Xopero ONE's answer lists it neither as activated nor as failed; check the repository in Xopero ONE and re-run",
-    );
+    return failed('activation', notConfirmed('activated', answer));
   });
 }

@@ -11,7 +11,7 @@ import { mapConcurrent } from '../common/concurrency.js';
 import { ApiError, describeError } from '../common/errors.js';
 import type { XoperoApi } from '../xopero/client.js';
 import { explainErrorCode } from '../xopero/error-codes.js';
-import { idVerdicts, inBatches } from './apply.js';
+import { idVerdicts, inBatches, notConfirmed } from './apply.js';
 import { sameId, type ReleaseAction, type ReleaseChange, type ReleaseStep } from './release-changes.js';
 
 /** Deactivations per call: the same batch size and concurrency as activations, for the same reasons. */
@@ -53,13 +53,10 @@ export async function applyReleaseChanges(client: XoperoApi, changes: ReleaseCha
     try {
       // 200 even when it fails: the per-id lists are the answer; only an id listed under success is freed.
       const ids = batch.map((index) => changes[index].repository.id);
-      for (const [i, verdict] of idVerdicts(await client.deactivate(ids), ids).entries()) {
+      const answer = await client.deactivate(ids);
+      for (const [i, verdict] of idVerdicts(answer, ids).entries()) {
         if (verdict.status === 'failed') fail(batch[i], explainErrorCode(verdict.code));
-        else if (verdict.status === 'unconfirmed')
-          fail(
-            batch[i],
-            "not confirmed: Xopero ONE's answer lists it neither as deactivated nor as failed; check the repository in Xopero ONE and re-run",
-          );
+        else if (verdict.status === 'unconfirmed') fail(batch[i], notConfirmed('deactivated', answer));
       }
     } catch (error) {
       const reason = recorded(error);

@@ -17,6 +17,7 @@ import { httpError, transportError } from './http-errors.js';
 import {
   MalformedAnswerError,
   activationAnswer,
+  activationId,
   assignedPlansPage,
   removeAnswer,
   type ActivationAnswer,
@@ -63,6 +64,11 @@ export interface ActivationById {
   failed: Map<string, string>;
   /** Listed under neither: nothing says they were activated, so they are not counted as done. */
   unconfirmed: string[];
+  /**
+   * The codes of `error` entries whose id is none of the ids sent (the documentation's own examples answer
+   * ids that differ from the request's). Never counted as any id's failure; a not-confirmed failure names them.
+   */
+  otherErrors?: string[];
 }
 
 /**
@@ -355,9 +361,14 @@ export class XoperoClient {
 
 /** The answer of activate or deactivate, id by id in the caller's spelling: only an unambiguous success counts. */
 function byId(answer: ActivationAnswer, repositoryIds: string[]): ActivationById {
-  const succeeded = new Set(answer.success.map((id) => id.toLowerCase()));
+  const succeeded = new Set(answer.success.map((entry) => activationId(entry).toLowerCase()));
   const errors = new Map((answer.error ?? []).map((entry) => [entry.id.toLowerCase(), entry.errorCode]));
   const outcome: ActivationById = { activated: [], failed: new Map(), unconfirmed: [] };
+  const sent = new Set(repositoryIds.map((id) => id.toLowerCase()));
+  const otherErrors = [
+    ...new Set((answer.error ?? []).filter((entry) => !sent.has(entry.id.toLowerCase())).map((entry) => entry.errorCode)),
+  ];
+  if (otherErrors.length > 0) outcome.otherErrors = otherErrors;
   for (const id of repositoryIds) {
     const code = errors.get(id.toLowerCase());
     // An id listed under both is a failure: only an unambiguous success counts.

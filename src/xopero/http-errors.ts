@@ -76,7 +76,9 @@ export function httpError(
   }
   if (status === 403) {
     return new ApiError(
-      `The Xopero ONE account may not call ${where}${server}: give it the ${endpoint.roles ?? 'GitManagement'} role (see README, Permissions).`,
+      endpoint.roles
+        ? `The Xopero ONE account may not call ${where}${server}: give it the ${endpoint.roles} role, besides System Administrator (see README, Permissions).`
+        : `The Xopero ONE account may not call ${where}${server}: the API is open only to accounts with the System Administrator role (see README, Permissions).`,
       status,
       endpoint.path,
       code,

@@ -132,8 +132,13 @@ function list<T>(item: Check<T>): Check<T[]> {
   };
 }
 
+/**
+ * A field the answer may leave out. `null` counts as left out: the service is ASP.NET, which writes an unset
+ * value as null (the documentation's own examples: `"apiUrl": null`, `"deltaSettings": null`), so a plan that
+ * never ran may well come with `"lastStatus": null`. fields() then drops the null, so code reads it as absent.
+ */
 function optional<T>(check: Check<T>): Check<T | undefined> {
-  return (value, where) => (value === undefined ? undefined : check(value, where));
+  return (value, where) => (value === undefined || value === null ? undefined : check(value, where));
 }
 
 /** Checks the named fields of an object; the others pass through as they came. */
@@ -142,7 +147,8 @@ function fields<T>(shape: Record<string, Check<unknown>>): Check<T> {
     const entry = object(value, where);
     for (const [key, check] of Object.entries(shape)) {
       try {
-        check(entry[key], at(where, key));
+        // Only an optional field's check passes null, and it passes it as absent: so it is absent.
+        if (check(entry[key], at(where, key)) === undefined && entry[key] === null) delete entry[key];
       } catch (error) {
         if (error instanceof ShapeError) error.entry ??= entry;
         throw error;
@@ -227,9 +233,17 @@ export const assignedPlansPage: Check<Page<AssignedPlan[]>> = page(
 );
 
 export interface ActivationAnswer {
-  success: string[];
+  /** Ids; an entry may also come as `{ id }`, as the `error` entries do (activationId reads both). */
+  success: Array<string | { id: string }>;
   error?: Array<{ id: string; errorCode: string }>;
 }
+
+/**
+ * A `success` entry's id. The documentation shows `success` only empty, and its `error` entries as `{ id,
+ * errorCode }` objects: a success entry may be an id or an `{ id }` object. Both are read, so that an answer
+ * to a call that did change state (a license taken) is never refused as malformed for this alone.
+ */
+export const activationId = (entry: string | { id: string }): string => (typeof entry === 'string' ? entry : entry.id);
 
 /**
  * POST /git/repositories/activate: 200 even when it fails; `success` lists the ids done, `error` the others
@@ -237,7 +251,7 @@ export interface ActivationAnswer {
  * read as no failures (the documentation always shows both; nothing is counted done because of it).
  */
 export const activationAnswer: Check<ActivationAnswer> = fields<ActivationAnswer>({
-  success: list(string),
+  success: list((value, where) => (typeof value === 'string' ? value : fields({ id: string })(value, where))),
   error: optional(list(fields({ id: string, errorCode: string }))),
 });
 

@@ -274,6 +274,7 @@ function answerFor(answer: ActivationById, ids: string[]): ActivationById {
   const activated = new Set(answer.activated.map(lower));
   const failed = new Map([...answer.failed].map(([id, code]) => [lower(id), code]));
   const mine: ActivationById = { activated: [], failed: new Map(), unconfirmed: [] };
+  if (answer.otherErrors) mine.otherErrors = answer.otherErrors;
   for (const id of ids) {
     const code = failed.get(lower(id));
     if (code !== undefined) mine.failed.set(id, code);
@@ -429,6 +430,8 @@ export class SharedSession {
               failed: new Map(answers.flatMap((answer) => [...answer.failed])),
               unconfirmed: [],
             };
+            const otherErrors = [...new Set(answers.flatMap((answer) => answer.otherErrors ?? []))];
+            if (otherErrors.length > 0) merged.otherErrors = otherErrors;
             waiter.resolve(answerFor(merged, waiter.ids));
           } catch (error) {
             waiter.reject(error);

@@ -364,13 +364,23 @@ describe('failures: one line, cause and remedy, exit 1', () => {
     expect(both.code).toBe(0);
   });
 
-  test('an account without GitManagement: says which role to add', async () => {
+  test('an account without GitManagement or DataRemoveManagement: says which role to add', async () => {
     world = await startWorld();
     const run = await action(world, { email: 'reader@example.com' });
     expect(run.code).toBe(1);
     expect(errorLines(run.stdout).join('\n')).toMatch(
-      /^License activation of 'acme\/api' failed: The Xopero ONE account may not call POST \/git\/repositories\/activate \(server: AU1403.*\): give it the GitManagement role/m,
+      /^License activation of 'acme\/api' failed: The Xopero ONE account may not call POST \/git\/repositories\/activate \(server: AU1403.*\): give it the DataRemoveManagement or GitManagement role, besides System Administrator/m,
     );
+  });
+
+  test('an account that is no System Administrator: says the API is open only to that role', async () => {
+    world = await startWorld({ users: [{ email: EMAIL, password: PASSWORD, roles: ['GitManagement'] }] });
+    const run = await action(world);
+    expectOneLineFailure(
+      run,
+      /may not call POST \/git\/organizations\/getmany \(server: AU1403.*\): the API is open only to accounts with the System Administrator role/,
+    );
+    expect(world.sim.mutatingRequests()).toHaveLength(0);
   });
 
   test('a server that keeps answering 502 fails after the bounded retries', async () => {

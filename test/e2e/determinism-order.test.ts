@@ -40,7 +40,7 @@ async function startState(seed: number) {
     pageCap: 7,
     licenses: 12,
     syncDurationMs: 300,
-    users: [{ email: EMAIL, password: PASSWORD, roles: ['GitManagement'] }],
+    users: [{ email: EMAIL, password: PASSWORD, roles: ['SystemAdministrator', 'GitManagement'] }],
   });
   const org = sim.addOrganization({ name: 'acme', id: id(1, 1) });
   const attached: string[] = [];

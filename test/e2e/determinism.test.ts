@@ -29,7 +29,7 @@ async function startState(seed: number, repositories: number) {
     seed,
     pageCap: 100,
     syncDurationMs: 300,
-    users: [{ email: EMAIL, password: PASSWORD, roles: ['GitManagement'] }],
+    users: [{ email: EMAIL, password: PASSWORD, roles: ['SystemAdministrator', 'GitManagement'] }],
   });
   const org = sim.addOrganization({ name: 'acme', id: id(1, 1) });
   const attachedIds: string[] = [];

@@ -328,6 +328,12 @@ describe('answers that break the documented shape', () => {
     ['{}', { status: 200, body: {} }, /POST \/git\/repositories\/activate.*success.*expected a list/],
     ['OK', { status: 200, body: 'OK' }, /POST \/git\/repositories\/activate.*expected a JSON body/],
     ['empty lists', { status: 200, body: { success: [], error: [] } }, /License activation of 'acme\/api' was not confirmed/],
+    [
+      // The documentation's own example answers ids that differ from the request's: the code is the only clue.
+      'with an error for an id it was not sent',
+      { status: 200, body: { success: [], error: [{ id: 'a4ac7979e-0000-0000-0000-000000000000', errorCode: 'LI5020' }] } },
+      /License activation of 'acme\/api' was not confirmed.*\(it lists LI5020 \(no free license: .*\) for ids that were not sent\)/,
+    ],
   ];
   for (const [name, answer, pattern] of activationAnswers) {
     test(`an activation answered ${name} is not reported as activated`, async () => {
@@ -342,6 +348,18 @@ describe('answers that break the documented shape', () => {
       expect(JSON.parse(run.outputs.result).activation).not.toBe('activated');
     });
   }
+
+  test('an activation that lists its successes as { id } objects is counted: the license was taken', async () => {
+    world = await startWorld();
+    world.sim.addFault({
+      path: ACTIVATE,
+      transform: (a) => ({ ...(a as object), success: (a as { success: string[] }).success.map((id) => ({ id })) }),
+    });
+    const run = await action(world);
+    expect(run.code).toBe(0);
+    expect(JSON.parse(run.outputs.result).activation).toBe('activated');
+    expect(world.sim.repository('acme/api')?.isProtected).toBe(true);
+  });
 
   test('CLI: a malformed organization list is one line on stderr, exit 1, no changing call', async () => {
     world = await startWorld();

@@ -192,8 +192,10 @@ describe('mode: release', () => {
   });
 
   test('an account without the role says which role the call needs', async () => {
+    // System Administrator only: the documentation asks one of DataRemoveManagement or GitManagement for a
+    // deactivation, and no more than System Administrator for a detach.
     world = await startWorld({
-      users: [{ email: EMAIL, password: PASSWORD, roles: ['SystemAdministrator', 'DataRemoveManagement'] }],
+      users: [{ email: EMAIL, password: PASSWORD, roles: ['SystemAdministrator'] }],
     });
     const w = world;
     const svc = w.sim.addRepository(w.orgId, { name: 'acme/svc', isProtected: true });
@@ -201,10 +203,11 @@ describe('mode: release', () => {
     const run = await action(w, { mode: 'release', repository: 'acme/svc' });
     expectOneLineFailure(
       run,
-      /Detaching 'acme\/svc' from plan 'Nightly GitHub' failed: The Xopero ONE account may not call POST \/plans\/detachgitrepository .*AU1403.*give it the GitManagement role/,
+      /Deactivating the license of 'acme\/svc' failed: The Xopero ONE account may not call POST \/git\/repositories\/deactivate .*AU1403.*give it the DataRemoveManagement or GitManagement role, besides System Administrator/,
     );
-    // The license was still freed: the two calls are independent.
-    expect(svc.isProtected).toBe(false);
+    // The detach was still done: the two calls are independent.
+    expect(svc.isProtected).toBe(true);
+    expect(w.sim.plan('Nightly GitHub')!.repositoryIds).not.toContain(svc.id);
   });
 
   test("the server's error code of a release call is explained in words", async () => {

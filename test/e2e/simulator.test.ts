@@ -114,25 +114,35 @@ describe('authentication', () => {
     expect((await listRepositories(h, await h.login(), org.id)).status).toBe(200);
   });
 
-  test('mutating endpoints need GitManagement (or DataRemoveManagement for licenses)', async () => {
+  test('every call needs System Administrator; activate, deactivate and remove also DataRemoveManagement or GitManagement', async () => {
+    // As the vendor documents it (overview-and-authentication.md, and the three calls' hints); no other role.
     const h = await launch({
       users: [
-        { email: 'reader@example.com', password: 'r', roles: ['SystemAdministrator'] },
+        { email: 'admin@example.com', password: 'a', roles: ['SystemAdministrator'] },
         { email: 'remover@example.com', password: 'd', roles: ['SystemAdministrator', 'DataRemoveManagement'] },
+        { email: 'git@example.com', password: 'g', roles: ['GitManagement'] },
       ],
     });
     const { org, plan, repositories } = seed(h.sim);
-    const reader = h.sim.issueToken('reader@example.com');
+    const admin = h.sim.issueToken('admin@example.com');
     const remover = h.sim.issueToken('remover@example.com');
-    expect((await listRepositories(h, reader, org.id)).status).toBe(200);
-    const attach = await h.post('/plans/attachgitrepository', { planid: plan.id, repositoryid: repositories[0]!.id }, { token: reader });
-    expect(attach).toMatchObject({
+    const notAdmin = h.sim.issueToken('git@example.com');
+    expect((await listRepositories(h, admin, org.id)).status).toBe(200);
+    expect(await listRepositories(h, notAdmin, org.id)).toMatchObject({
       status: 403,
-      body: { errorCode: 'AU1403', message: 'The account lacks the GitManagement role.' },
+      body: { errorCode: 'AU1403', message: 'The account lacks the SystemAdministrator role.' },
     });
-    expect((await h.post('/git/repositories/activate', { Ids: [] }, { token: reader })).status).toBe(403);
-    expect((await h.post('/git/repositories/activate', { Ids: [] }, { token: remover })).status).toBe(200);
-    expect((await h.post('/git/repositories/sync', { id: org.id }, { token: remover })).status).toBe(403);
+    const attach = await h.post('/plans/attachgitrepository', { planid: plan.id, repositoryid: repositories[0]!.id }, { token: admin });
+    expect(attach.status).toBe(200);
+    expect((await h.post('/git/repositories/sync', { id: org.id }, { token: admin })).status).toBe(200);
+    for (const path of ['/git/repositories/activate', '/git/repositories/deactivate']) {
+      expect(await h.post(path, { Ids: [] }, { token: admin })).toMatchObject({
+        status: 403,
+        body: { errorCode: 'AU1403', message: 'The account lacks the DataRemoveManagement or GitManagement role.' },
+      });
+      expect((await h.post(path, { Ids: [] }, { token: remover })).status).toBe(200);
+    }
+    expect((await h.post('/git/repositories/activate', { Ids: [] }, { token: notAdmin })).status).toBe(403);
   });
 });
 

@@ -48,8 +48,8 @@ interface Session {
   expiresAt: number;
 }
 
-/** 'public' needs no token, 'user' any live token, a role list a token holding one of them. */
-type Access = 'public' | 'user' | readonly string[];
+/** 'public' needs no token; 'administrator' a live token of a System Administrator; a role list, one of them too. */
+type Access = 'public' | 'administrator' | readonly string[];
 
 interface Route {
   access: Access;
@@ -57,8 +57,13 @@ interface Route {
 }
 
 const TOKEN_LIFETIME_MS = 30 * 24 * 3600 * 1000;
-const GIT_MANAGEMENT = ['GitManagement'] as const;
-const DATA_MANAGEMENT = ['GitManagement', 'DataRemoveManagement'] as const;
+/**
+ * Who may call what, as the vendor documents it: every call but login needs the System Administrator role
+ * ('administrator' routes: nothing more); activate, deactivate and remove also need one of DataRemoveManagement or
+ * GitManagement. The documentation names no other role for any call (sync, attach, detach, modify, Azure).
+ */
+const SYSTEM_ADMINISTRATOR = 'SystemAdministrator';
+const DATA_MANAGEMENT = ['DataRemoveManagement', 'GitManagement'] as const;
 const READ_ONLY_PATHS = new Set([
   '/account/login',
   '/git/organizations/getmany',
@@ -119,18 +124,18 @@ export class Simulator {
 
   private readonly routes = new Map<string, Route>([
     ['/account/login', { access: 'public', run: (b) => this.login(b) }],
-    ['/git/organizations/getmany', { access: 'user', run: (b) => this.listOrganizations(b) }],
-    ['/git/repositories/getmany', { access: 'user', run: (b) => this.listRepositories(b) }],
-    ['/git/repositories/sync', { access: GIT_MANAGEMENT, run: (b) => this.sync(b) }],
+    ['/git/organizations/getmany', { access: 'administrator', run: (b) => this.listOrganizations(b) }],
+    ['/git/repositories/getmany', { access: 'administrator', run: (b) => this.listRepositories(b) }],
+    ['/git/repositories/sync', { access: 'administrator', run: (b) => this.sync(b) }],
     ['/git/repositories/activate', { access: DATA_MANAGEMENT, run: (b) => this.activate(b) }],
     ['/git/repositories/deactivate', { access: DATA_MANAGEMENT, run: (b) => this.deactivate(b) }],
     ['/git/repositories/remove', { access: DATA_MANAGEMENT, run: (b) => this.remove(b) }],
-    ['/plans/listassignedtoorganization', { access: 'user', run: (b) => this.listAssignedPlans(b) }],
-    ['/plans/attachgitrepository', { access: GIT_MANAGEMENT, run: (b) => this.attach(b) }],
-    ['/plans/detachgitrepository', { access: GIT_MANAGEMENT, run: (b) => this.detach(b) }],
-    ['/plans/modifygitplan', { access: GIT_MANAGEMENT, run: (b) => this.modifyPlan(b) }],
-    ['/plans/attachazureproject', { access: GIT_MANAGEMENT, run: (b) => this.attachAzureProject(b) }],
-    ['/plans/detachazureproject', { access: GIT_MANAGEMENT, run: (b) => this.detachAzureProject(b) }],
+    ['/plans/listassignedtoorganization', { access: 'administrator', run: (b) => this.listAssignedPlans(b) }],
+    ['/plans/attachgitrepository', { access: 'administrator', run: (b) => this.attach(b) }],
+    ['/plans/detachgitrepository', { access: 'administrator', run: (b) => this.detach(b) }],
+    ['/plans/modifygitplan', { access: 'administrator', run: (b) => this.modifyPlan(b) }],
+    ['/plans/attachazureproject', { access: 'administrator', run: (b) => this.attachAzureProject(b) }],
+    ['/plans/detachazureproject', { access: 'administrator', run: (b) => this.detachAzureProject(b) }],
   ]);
 
   constructor(options: SimulatorOptions = {}) {
@@ -444,11 +449,12 @@ export class Simulator {
     }
   }
 
-  private authorize(authorization: string | undefined, access: 'user' | readonly string[]): void {
+  private authorize(authorization: string | undefined, access: 'administrator' | readonly string[]): void {
     const token = /^Bearer\s+(\S+)$/i.exec(authorization ?? '')?.[1];
     const session = token === undefined ? undefined : this.sessions.get(token);
     if (!session || session.expiresAt <= Date.now()) fail(401, 'AU1401', 'Unauthorized');
-    if (access !== 'user' && !access.some((role) => session.user.roles.includes(role))) {
+    if (!session.user.roles.includes(SYSTEM_ADMINISTRATOR)) fail(403, 'AU1403', 'The account lacks the SystemAdministrator role.');
+    if (access !== 'administrator' && !access.some((role) => session.user.roles.includes(role))) {
       fail(403, 'AU1403', `The account lacks the ${access.join(' or ')} role.`);
     }
   }

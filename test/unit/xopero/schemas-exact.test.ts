@@ -108,13 +108,6 @@ describe('whole messages', () => {
       'result[0].name: expected a string, got a boolean (true) (in: {"id":"o1","name":true})',
     ],
     [
-      'a plan status that is null (optional, but not null)',
-      ORGS,
-      page([{ id: 'o1', name: 'acme', plans: [{ id: 'p1', name: 'n', lastStatus: null }] }]),
-      organizationsPage,
-      'result[0].plans[0].lastStatus: expected an object, got null (in: {"id":"p1","name":"n","lastStatus":null})',
-    ],
-    [
       'a plan status that is a number',
       ORGS,
       page([{ id: 'o1', name: 'acme', plans: [{ id: 'p1', name: 'n', lastStatus: 3 }] }]),
@@ -273,9 +266,9 @@ describe('the remove answer', () => {
       'errors[1].id: expected a string, got a number (9) (in: {"id":9})',
     ],
     [
-      'an error entry whose code is null',
-      { succeededIds: [], errors: [{ errorCode: null }] },
-      'errors[0].errorCode: expected a string, got null (in: {"errorCode":null})',
+      'an error entry whose code is a number',
+      { succeededIds: [], errors: [{ errorCode: 7 }] },
+      'errors[0].errorCode: expected a string, got a number (7) (in: {"errorCode":7})',
     ],
   ])('%s is refused', (_name, body, middle) => {
     expect(refusal(REMOVE, JSON.stringify(body), removeAnswer)).toBe(malformed(REMOVE, middle));
@@ -284,6 +277,56 @@ describe('the remove answer', () => {
   test('the activation answer: an error entry without a code', () => {
     expect(refusal('/git/repositories/activate', '{"success":[],"error":[{"id":"r1"}]}', activationAnswer)).toBe(
       malformed('/git/repositories/activate', 'error[0].errorCode: expected a string, got nothing (in: {"id":"r1"})'),
+    );
+  });
+});
+
+describe('null where a field is optional: read as absent (ASP.NET writes an unset value as null)', () => {
+  test('a plan that never ran, an organization without plans, a repository without a task status', () => {
+    const orgs = parseAnswer(
+      ORGS,
+      page([
+        {
+          id: 'o1',
+          name: 'acme',
+          apiUrl: null,
+          plans: [{ id: 'p1', name: 'n', lastStatus: null, planFinishedTime: null, isRunning: null }],
+        },
+        { id: 'o2', name: 'globex', plans: null },
+      ]),
+      organizationsPage,
+    );
+    expect(orgs.result[0].plans).toEqual([{ id: 'p1', name: 'n' }]);
+    expect('lastStatus' in (orgs.result[0].plans?.[0] ?? {})).toBe(false);
+    expect(orgs.result[0]).toMatchObject({ apiUrl: null }); // not checked: passes as it came
+    expect('plans' in orgs.result[1]).toBe(false);
+    const repositories = parseAnswer(REPOS, repos({ ...repo, lastBackupTaskStatus: null }), repositoriesPage);
+    expect('lastBackupTaskStatus' in repositories.result.repositories[0]).toBe(false);
+  });
+
+  test('an activation answer whose error list is null; a remove answer whose failed ids and errors are null', () => {
+    expect(parseAnswer('/git/repositories/activate', '{"success":["r1"],"error":null}', activationAnswer)).toEqual({ success: ['r1'] });
+    expect(parseAnswer(REMOVE, '{"succeededIds":["r1"],"failedIds":null,"errors":null}', removeAnswer)).toEqual({ succeededIds: ['r1'] });
+  });
+
+  test('null is still refused where a field is required', () => {
+    expect(refusal('/git/repositories/activate', '{"success":null}', activationAnswer)).toBe(
+      malformed('/git/repositories/activate', 'success: expected a list, got null (the answer began: {"success":null})'),
+    );
+  });
+});
+
+describe('the activation answer lists successes as ids or as { id } objects', () => {
+  test('both are read', () => {
+    expect(parseAnswer('/git/repositories/activate', '{"success":["r1",{"id":"r2"}],"error":[]}', activationAnswer).success).toEqual([
+      'r1',
+      { id: 'r2' },
+    ]);
+  });
+
+  test('an object without a string id is refused', () => {
+    expect(refusal('/git/repositories/activate', '{"success":[{"repositoryId":"r2"}]}', activationAnswer)).toBe(
+      malformed('/git/repositories/activate', 'success[0].id: expected a string, got nothing (in: {"repositoryId":"r2"})'),
     );
   });
 });
