@@ -3,11 +3,19 @@
  * and every face passes what it prints through `redact`. On GitHub the runner masks them too (core.setSecret);
  * the CLI and GitLab have no such mask, so this is what keeps them out of logs there.
  */
+import { plainText } from './neutralize.js';
 import { markdownCellText, markdownText } from './text.js';
 
-/** Each secret, with the forms it takes once a document escaped it (writtenForms), longest first. */
+/** Each secret, with the forms it takes once a document escaped it (writtenForms). */
 const secrets = new Map<string, string[]>();
+/**
+ * Every form of every secret, longest first: a secret inside a longer one (a password that is part of a token)
+ * must not be replaced first, or the longer one is left in pieces no form matches.
+ */
+let allForms: string[] = [];
 const listeners: Array<(secret: string) => void> = [];
+
+const MIN_SECRET_LENGTH = 4;
 
 /** The GitHub face registers core.setSecret here, so the runner masks each secret as soon as it is known. */
 export function onSecret(listener: (secret: string) => void): void {
@@ -17,27 +25,34 @@ export function onSecret(listener: (secret: string) => void): void {
 
 export function addSecret(value: string | undefined): void {
   // Very short values would mask ordinary words all over the log; a real secret is longer.
-  if (!value || value.length < 4 || secrets.has(value)) return;
+  if (!value || value.length < MIN_SECRET_LENGTH || secrets.has(value)) return;
   secrets.set(value, writtenForms(value));
+  allForms = [...new Set([...secrets.values()].flat())].sort((a, b) => b.length - a.length);
   for (const listener of listeners) listener(value);
 }
 
 export function redact(text: string): string {
   let out = text;
-  for (const forms of secrets.values()) for (const form of forms) out = out.split(form).join('***');
+  for (const form of allForms) out = out.split(form).join('***');
   return out;
 }
 
 /**
  * A secret as it appears once a document has escaped it: in JSON (the `result` output, result files, --json:
  * `"` and `\` escaped), in the HTML report's data (JSON, and `<` as \u003c) and in Markdown (src/common/text.ts
- * markdownText's backslashes). Redacting a document after it was written must catch these as well.
+ * markdownText's backslashes); as a log line shows it (plainText: terminal escapes dropped, control characters
+ * spelled out); and as a server's JSON may echo it (.NET escapes `<>&'+` and all but printable ASCII as \uXXXX).
+ * Redacting a document after it was written must catch these as well.
  */
 function writtenForms(secret: string): string[] {
   const json = JSON.stringify(secret).slice(1, -1);
   const markdown = markdownText(secret);
-  const forms = [secret, json, json.replace(/</g, '\\u003c'), markdown, markdownCellText(secret)];
-  return [...new Set(forms)].sort((a, b) => b.length - a.length);
+  const forms = [secret, json, json.replace(/</g, '\\u003c'), markdown, markdownCellText(secret), plainText(secret)];
+  for (const hex of [(code: number) => code.toString(16).toUpperCase(), (code: number) => code.toString(16)]) {
+    const dotnetEscape = (char: string) => (char === '\\' ? '\\\\' : `\\u${hex(char.charCodeAt(0)).padStart(4, '0')}`);
+    forms.push(secret.replace(/[\\"<>&'+`]|[^\x20-\x7e]/g, dotnetEscape));
+  }
+  return [...new Set(forms)].filter((form) => form.length >= MIN_SECRET_LENGTH);
 }
 
 /**

@@ -48,6 +48,13 @@ function parseProxyUrl(value: string, source: string): URL {
     throw new XoperoError(`${source} uses ${url.protocol}, which is not supported; use an http:// or https:// proxy.`);
   }
   addSecret(url.password);
+  // An '@' after the host is a password's '@' or '/' left unencoded (http://u:p/x@proxy): the URL would
+  // name the wrong host, and a log line would show part of the password as that host. A proxy URL has no path.
+  if (/@/.test(`${url.pathname}${url.search}${url.hash}`)) {
+    throw new XoperoError(
+      `${source} has an '@' after its host: write an @ in the user name or password as %40 and a / as %2F (a proxy URL has no path).`,
+    );
+  }
   try {
     addSecret(decodeURIComponent(url.password));
     decodeURIComponent(url.username);

@@ -9,6 +9,7 @@
 import type { AssignedPlan, LoginResponse, Organization, Page, Repository, RepositoryList } from './api-types.js';
 import { XoperoError } from '../common/errors.js';
 import { plainText } from '../common/neutralize.js';
+import { redact } from '../common/redact.js';
 
 /** The answer broke the documented shape. The client makes no request after one (see XoperoClient). */
 export class MalformedAnswerError extends XoperoError {
@@ -75,12 +76,22 @@ function describe(value: unknown): string {
 }
 
 /**
- * The beginning of a text, one line, with anything that may be a secret replaced: token and password fields,
- * and JWT-like strings. The faces redact the run's known secrets on top of this.
+ * A field whose name says it holds a secret (`accessToken`, `sessionToken`, `password`, `jwt`, `apiKey`...):
+ * its value is hidden whatever the service calls it, in JSON and in `name=value` text.
+ */
+const SECRET_NAME = '[\\w-]*(?:token|password|passwd|secret|jwt|credential|api_?key|authorization)[\\w-]*';
+const SECRET_JSON_FIELD = new RegExp(`("${SECRET_NAME}"\\s*:\\s*)"(?:[^"\\\\]|\\\\.)*"`, 'gi');
+const SECRET_TEXT_FIELD = new RegExp(`\\b(${SECRET_NAME}\\s*[=:]\\s*)[^\\s&,;"']+`, 'gi');
+
+/**
+ * The beginning of a text, one line, with anything that may be a secret replaced: the run's known secrets
+ * first (before the text is cut or made printable, either of which would leave a secret in a form, or a part,
+ * that no longer matches), then fields named as secrets and JWT-like strings.
  */
 export function excerpt(text: string, max = EXCERPT_CHARS): string {
-  const hidden = text
-    .replace(/("(?:access_?token|token|password|refresh_?token|secret)"\s*:\s*)"(?:[^"\\]|\\.)*"/gi, '$1"***"')
+  const hidden = redact(text)
+    .replace(SECRET_JSON_FIELD, '$1"***"')
+    .replace(SECRET_TEXT_FIELD, '$1***')
     .replace(/[\w-]{8,}\.[\w-]{8,}\.[\w-]{8,}/g, '***');
   const line = plainText(hidden.trim());
   return line.length > max ? `${line.slice(0, max)}…` : line;

@@ -91,6 +91,25 @@ describe('the broker in front of the simulator', () => {
     expect(broker.audit.map((entry) => JSON.stringify(entry)).join('\n')).not.toContain(token);
   });
 
+  test("a Xopero ONE message that echoes the broker's own password reaches the job as ***, never in clear", async () => {
+    // The run's outcome is answered with 200: it, too, passes the broker's redaction (a refusal always did).
+    world.sim.addFault({
+      path: '/plans/attachgitrepository',
+      status: 400,
+      body: { errorCode: 'PL4000', message: `cannot attach, login ${PASSWORD} lacks rights` },
+    });
+    const token = await issuer.token(githubClaims('acme/api-gateway', AUDIENCE));
+    const resultFile = `${scratch()}/result.json`;
+    const run = await runCli(['--broker-url', broker.url, '--json', '--result-file', resultFile], {
+      XOPERO_ID_TOKEN: token,
+      NODE_EXTRA_CA_CERTS: world.sim.caCertPath,
+    });
+    expect(run.code).toBe(1);
+    expect(run.all).toMatch(/PL4000: cannot attach, login \*\*\* lacks rights/);
+    expect(run.all).not.toContain(PASSWORD);
+    expect(readFileSync(resultFile, 'utf8')).not.toContain(PASSWORD);
+  });
+
   test('the well-known document names the audience; /healthz answers ok', async () => {
     const get = async (path: string) => {
       const response = await http.request({ origin: broker.url, path, method: 'GET' });

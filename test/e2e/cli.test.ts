@@ -823,6 +823,27 @@ describe('exit status: not compliant (3), could not run (1), bad input (2)', () 
     expect(parseDotenv(again.files['out.env']).XOPERO_FAILURE).toBe('');
   });
 
+  test('a value that holds a secret is written empty to the dotenv file (a server that answered the token as an id)', async () => {
+    world = await startWorld();
+    const token = world.sim.issueToken(EMAIL, 'AccT0kenValue-1234567890abcdef');
+    world.sim.addFault({
+      path: '/git/repositories/getmany',
+      transform: (answer) => {
+        const page = answer as { result: { repositories: Array<{ id: string; name: string }> } };
+        for (const repository of page.result.repositories) if (repository.name === 'acme/api') repository.id = token;
+        return page;
+      },
+    });
+    const run = await cli([...checkFlags(world), '--dotenv', 'out.env'], {
+      XOPERO_ACCESS_TOKEN: token,
+      NODE_EXTRA_CA_CERTS: world.sim.caCertPath,
+    });
+    expect(run.code).toBe(3);
+    expect(run.files['out.env']).not.toContain(token);
+    expect(parseDotenv(run.files['out.env'])).toMatchObject({ XOPERO_REPOSITORY_ID: '', XOPERO_FAILURE: 'non-compliant' });
+    expect(run.all).not.toContain(token);
+  });
+
   test('1: an unreachable server; XOPERO_FAILURE=error', async () => {
     // Port 1 on loopback: nothing listens there, the connection is refused (after the client's retries).
     const run = await cli(['--server-url', 'https://127.0.0.1:1', '--repository', 'acme/api', '--mode', 'check', '--dotenv', 'out.env'], {

@@ -139,6 +139,18 @@ describe('chooseProxy', () => {
     }
   });
 
+  test('a password with an unencoded / and @ (the URL would name part of it as the host): refused, without any of it', () => {
+    const choose = () => chooseProxy(target, { HTTPS_PROXY: 'http://bob:Tr0ub4dor@HiddenPart/x@127.0.0.1:3128' });
+    expect(choose).toThrow("HTTPS_PROXY has an '@' after its host: write an @ in the user name or password as %40 and a / as %2F");
+    try {
+      choose();
+    } catch (error) {
+      expect((error as Error).message).not.toMatch(/Tr0ub4dor|HiddenPart|hiddenpart/);
+    }
+    // Encoded, the same password is taken, with the right host.
+    expect(chooseProxy(target, { HTTPS_PROXY: 'http://bob:Tr0ub4dor%40HiddenPart%2Fx@127.0.0.1:3128' }).url?.host).toBe('127.0.0.1:3128');
+  });
+
   test('an http:// server uses HTTP_PROXY only', () => {
     const http = new URL('http://xopero.example.com:8080/');
     expect(chooseProxy(http, { HTTPS_PROXY: 'http://secure:1' })).toEqual({});

@@ -384,7 +384,9 @@ function asRefusal(error: unknown): Refusal {
 }
 
 function send(res: http.ServerResponse, status: number, document: unknown): void {
-  const body = JSON.stringify(document);
+  // Every answer is redacted whole, the run's outcome included: a Xopero ONE error message that echoes the
+  // broker's own password or session token must not reach the job that asked (writtenForms covers JSON).
+  const body = redact(JSON.stringify(document));
   res.writeHead(status, {
     'content-type': 'application/json; charset=utf-8',
     'content-length': Buffer.byteLength(body),

@@ -5,6 +5,7 @@
 import { describe, expect, test } from '@jest/globals';
 import { addSecret, redact } from '../../../src/common/redact.js';
 import { markdownCell, markdownText } from '../../../src/common/text.js';
+import { excerpt } from '../../../src/xopero/schemas.js';
 
 // A password made of what each format escapes: a quote and a backslash (JSON), < (the HTML data), * _ [ ] | (Markdown).
 const SECRET = 'pa"s\\s<w>*o_r[d]|x';
@@ -22,6 +23,46 @@ describe('redact', () => {
     expect(shown).toContain('***');
     // Not one of the secret's telling parts is left.
     expect(shown).not.toMatch(/pa\\?"s|o\\?_r|\\?\[d\\?\]/);
+  });
+
+  test.each<[string, string]>([
+    ['a terminal escape inside (a log line drops it)', 'Secr\u001b[1met-pass-77'],
+    ['a DEL inside (a log line spells it \\x7f)', 'Secret\u007fpass-78'],
+    ['a line separator inside', 'Secret\u2028pass-79'],
+  ])('a password with %s is hidden as a log line shows it, and in an excerpt of a server answer', (_what, password) => {
+    addSecret(password);
+    const line = excerpt(`Login failed for password ${password}`);
+    expect(line).toBe('Login failed for password ***');
+    // The log's printable form of it, as plainText writes it, is a form of the secret too.
+    expect(redact(`x ${password.replace('\u001b[1m', '').replace('\u007f', '\\x7f').replace('\u2028', '\\u2028')} y`)).toBe('x *** y');
+  });
+
+  test(".NET's JSON escapes (\\u0026 for &, \\u002B for +, \\u0022 for a quote; either case of hex)", () => {
+    addSecret('Tom&Jerry+O\'Neil<1>"q"');
+    expect(redact('a Tom\\u0026Jerry\\u002BO\\u0027Neil\\u003C1\\u003E\\u0022q\\u0022 b')).toBe('a *** b');
+    expect(redact('a Tom\\u0026Jerry\\u002bO\\u0027Neil\\u003c1\\u003e\\u0022q\\u0022 b')).toBe('a *** b');
+  });
+
+  test('a secret inside a longer one: the longer one is hidden whole, whichever was registered first', () => {
+    addSecret('inner-pass-5');
+    addSecret('TOKENinner-pass-5TOKENTAIL');
+    expect(redact('Bearer TOKENinner-pass-5TOKENTAIL and inner-pass-5')).toBe('Bearer *** and ***');
+  });
+
+  test('an excerpt cut at its length leaves no part of a known secret: it is hidden before the cut', () => {
+    addSecret('HunterTwoSecret99');
+    const cut = excerpt(`${'x'.repeat(145)} pw=HunterTwoSecret99`);
+    expect(cut).not.toMatch(/Hunter/);
+  });
+
+  test('an excerpt hides the value of any field named as a secret, in JSON and as name=value text', () => {
+    expect(excerpt('{"sessionToken":"S3ss10nT0kenValue0123456789abcdef","result":{"jwt":"a.b"},"apiKey":"k-1"}')).toBe(
+      '{"sessionToken":"***","result":{"jwt":"***"},"apiKey":"***"}',
+    );
+    expect(excerpt('access_token=zzzzzzzzz&expires=3600; session-token: q1w2e3r4t5')).toBe(
+      'access_token=***&expires=3600; session-token: ***',
+    );
+    expect(excerpt('tokens left: 5, name=acme')).toBe('tokens left: 5, name=acme');
   });
 
   test('text without the secret is left as it is', () => {
