@@ -2,8 +2,8 @@
  * The command-line face, for GitLab (the CI/CD component runs it) and any other CI: flags and XOPERO_*
  * variables in, the same core, a text report or --json out. Secrets come only from the environment.
  */
-import { accessSync, constants, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { unwritableReason } from '../common/writable.js';
 import { parseArgs } from 'node:util';
 import { InputError, XoperoError, describeError } from '../common/errors.js';
 import { plainText } from '../common/neutralize.js';
@@ -203,23 +203,10 @@ function dotenvOfUnreadableLine(argv: string[], env: NodeJS.ProcessEnv, host: Ho
 
 /**
  * The dotenv file is checked before the run, so a wrong path fails before anything changes: an existing file
- * must be writable, a new one needs a writable directory. Nothing is created or truncated here.
+ * must be writable, a new one needs a writable directory (it is written without creating directories).
  */
 function checkWritable(path: string): void {
-  const full = resolve(path);
-  let problem: string | undefined;
-  try {
-    if (existsSync(full)) {
-      if (statSync(full).isDirectory()) problem = 'it is a directory';
-      else accessSync(full, constants.W_OK);
-    } else {
-      const dir = dirname(full);
-      if (!existsSync(dir)) problem = `the directory ${dir} does not exist`;
-      else accessSync(dir, constants.W_OK);
-    }
-  } catch (error) {
-    problem = `not writable (${(error as NodeJS.ErrnoException).code ?? 'error'})`;
-  }
+  const problem = unwritableReason(path, false);
   if (problem) throw new InputError('dotenv', `cannot write the dotenv file '${path}': ${problem}; give a writable path.`);
 }
 

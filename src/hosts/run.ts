@@ -11,7 +11,9 @@
  * @actions/core (types only from those).
  */
 import { CancelledError } from '../common/cancel.js';
-import { describeError } from '../common/errors.js';
+import { InputError, describeError } from '../common/errors.js';
+import type { HostWords } from '../common/words.js';
+import { unwritableReason } from '../common/writable.js';
 import type { RunOptions, RunOutcome } from '../core/run.js';
 import { parseSettings } from '../settings/settings.js';
 import { describeCancellation } from './cancellation.js';
@@ -58,6 +60,22 @@ async function readSettings(face: RunFace): Promise<RunSettings> {
   return (await face.loadBrokerRun()).parseBrokerClientSettings(brokerUrl, raw, face.words);
 }
 
+/**
+ * The files the run writes at its end, checked before it starts: one that cannot be written would otherwise fail
+ * the run after its changes were made, and hide them (README: a bad value fails before anything is sent).
+ */
+function checkOutputFiles(settings: RunSettings, words: HostWords): void {
+  const files: Array<[string, string | undefined]> = [
+    ['result-file', settings.resultFile],
+    ['html-file', 'htmlFile' in settings ? settings.htmlFile : undefined],
+    ['badge-file', 'badgeFile' in settings ? settings.badgeFile : undefined],
+  ];
+  for (const [input, path] of files) {
+    const problem = path && unwritableReason(path, true);
+    if (problem) throw new InputError(input, `cannot write '${path}': ${problem}; give a writable path.`);
+  }
+}
+
 /** Runs one operation for a face; resolves to the process's exit code (a cancellation's: 130 or 143). */
 export async function driveRun(face: RunFace): Promise<number> {
   const { log, timeline } = face;
@@ -67,6 +85,7 @@ export async function driveRun(face: RunFace): Promise<number> {
     try {
       settings = await readSettings(face);
       face.check?.(settings);
+      checkOutputFiles(settings, face.words);
       timeline.mark('inputs checked', 0);
     } catch (error) {
       return face.stopped(error, 'settings');

@@ -2,6 +2,7 @@
 import { markdownCell, markdownCellText, markdownCode, markdownText } from '../common/text.js';
 import type { MergedReport, ReportEntry } from './merge.js';
 import { outcomePie } from './mermaid.js';
+import { sweepStatus } from './status.js';
 
 /** Failed, stale and not-protected repositories listed one by one; a step summary holds at most 1 MiB. */
 export const LISTED_PROBLEMS = 1000;
@@ -18,12 +19,11 @@ export function mergedMarkdown(report: MergedReport): string {
         ? 'Xopero ONE organization sweep (dry run)'
         : 'Xopero ONE organization sweep';
   const failed = report.outcomes.failed;
-  const status =
-    report.problems.length > 0
-      ? `❌ failed: ${failed > 0 ? `${failed} repositories failed` : markdownText(report.problems[0] ?? '')}`
-      : report.changed
-        ? '✅ done (changes made)'
-        : '✅ done (no change needed)';
+  const status = sweepStatus(
+    report.problems.length > 0 ? (failed > 0 ? `${failed} repositories failed` : markdownText(report.problems[0] ?? '')) : undefined,
+    report.changed,
+    report.dryRun && counts.wouldActivate + counts.wouldAttach > 0,
+  );
   const rows: Array<[string, string]> = [
     ['Status', status],
     ['Server', markdownText(report.server)],
@@ -45,8 +45,7 @@ export function mergedMarkdown(report: MergedReport): string {
   if (report.problems.length > 0) out.push('**Problems**', '', ...report.problems.map((problem) => `- ${markdownCellText(problem)}`), '');
 
   const problems = report.repositories.filter((e) => e.outcome === 'failed' || e.outcome === 'stale' || e.outcome === 'not-protected');
-  if (problems.length > 0)
-    out.push(...table(report.mode === 'check' ? 'Failed, stale or not protected' : 'Failed or stale', problems, LISTED_PROBLEMS));
+  if (problems.length > 0) out.push(...table(readOnly ? 'Failed, stale or not protected' : 'Failed or stale', problems, LISTED_PROBLEMS));
   const changes = report.repositories.filter((e) => e.outcome === 'activated' || e.outcome === 'attached');
   if (changes.length > 0) out.push(...table('Changed', changes, LISTED_CHANGES));
   if (report.notFound.length > 0) out.push(`Not found: ${report.notFound.map(markdownCellText).join(', ')}`, '');

@@ -7,6 +7,7 @@ import type { RunOutcome } from '../core/run.js';
 import type { SweepResult } from '../core/sweep.js';
 import { azureProjectMarkdown, azureProjectText } from './azure-project.js';
 import { failureKind } from './failure.js';
+import { sweepStatus } from './status.js';
 
 /**
  * The release sections (./release.ts): a release result or a sweep with a reclaim needs them, a protect run
@@ -132,7 +133,14 @@ function sweepMarkdown(result: SweepResult, releaseReport: ReleaseReport | undef
         ? 'Xopero ONE organization sweep (dry run)'
         : 'Xopero ONE organization sweep';
   const rows: Array<[string, string]> = [
-    ['Status', result.problems.length > 0 ? '❌ failed' : result.changed ? '✅ done (changes made)' : '✅ done (no change needed)'],
+    [
+      'Status',
+      sweepStatus(
+        result.problems.length > 0 ? '' : undefined,
+        result.changed,
+        result.dryRun && counts.wouldActivate + counts.wouldAttach > 0,
+      ),
+    ],
     ['Server', markdownText(result.server)],
     ['Organization', `${markdownText(result.organization.name)} (${markdownCode(result.organization.id)})`],
     ['Plan', result.plan ? `${markdownText(result.plan.name)} (${markdownCode(result.plan.id)})` : 'none requested'],

@@ -455,6 +455,24 @@ describe('the failure output: the step fails on both, and says which', () => {
     expect(world.sim.requests).toHaveLength(0);
   });
 
+  test('error: a result file that cannot be written fails before any request, not after the changes', async () => {
+    world = await startWorld();
+    const w = world;
+    await withTempDir('xopero-result-', async (dir) => {
+      writeFileSync(join(dir, 'a-file'), '');
+      const run = await action(w, { 'result-file': join(dir, 'a-file', 'result.json') });
+      expectOneLineFailure(
+        run,
+        /^Input 'result-file': cannot write '.*a-file\/result\.json': .*a-file is not a directory; give a writable path\.$/,
+      );
+      expect(run.outputs).toEqual({ failure: 'error' });
+      expect(w.sim.requests).toHaveLength(0);
+      // Directories that do not exist yet are made when it is written: not refused.
+      expect((await action(w, { 'result-file': join(dir, 'new', 'dir', 'result.json') })).code).toBe(0);
+      expect(existsSync(join(dir, 'new', 'dir', 'result.json'))).toBe(true);
+    });
+  });
+
   test('error: an unreachable server', async () => {
     // Port 1 on loopback: nothing listens there, the connection is refused (after the client's retries).
     const run = await runAction({ 'server-url': 'https://127.0.0.1:1', email: EMAIL, password: PASSWORD });

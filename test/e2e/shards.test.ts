@@ -340,6 +340,11 @@ describe('xopero-one report', () => {
     test('a missing shard is named; a shard given twice; a different sweep; files that are not result documents', async () => {
       const w = await shardWorld();
       const { files } = await runShards(w, 3, ['--dry-run']);
+      // The dry run's merged report says there is work to do, and lists it as not protected, not as failed.
+      const merged = await cli(['report', ...files], {});
+      expect(merged.stdout).toMatch(/\| Status \| ⚠️ not fully protected yet: the dry run lists what would change \|/);
+      expect(merged.stdout).toMatch(/### Failed, stale or not protected/);
+      expect(merged.stdout).not.toMatch(/no change needed|### Failed or stale/);
       await refuse([files[0], files[2]], /^xopero-one report: Missing the result of shard 2\/3 \(got 2 of 3\)/);
       await refuse([files[0]], /^xopero-one report: Missing the result of shards 2\/3, 3\/3 /);
       const copy = join(freshDir(), 'copy.json');

@@ -76,6 +76,9 @@ describe('organization sweep', () => {
     expect(w.sim.mutatingRequests()).toHaveLength(0);
     expect(run.result.counts).toMatchObject({ matched: 12, wouldActivate: 12, wouldAttach: 12 });
     expect(run.summary).toMatch(/\| acme\/svc-05 \| would-activate, would-attach \|/);
+    // Nothing was changed because it was a dry run, not because all was in place.
+    expect(run.summary).toMatch(/\| Status \| ⚠️ not fully protected yet: the dry run lists what would change \|/);
+    expect(run.summary).not.toMatch(/no change needed/);
   });
 
   test('a partial license shortage: the rest are done, the shortfall reported with LI5020, exit 1', async () => {
