@@ -12,7 +12,6 @@
  */
 import { CancelledError } from '../common/cancel.js';
 import { InputError, describeError } from '../common/errors.js';
-import type { HostWords } from '../common/words.js';
 import { unwritableReason } from '../common/writable.js';
 import type { RunOptions, RunOutcome } from '../core/run.js';
 import { parseSettings } from '../settings/settings.js';
@@ -64,7 +63,7 @@ async function readSettings(face: RunFace): Promise<RunSettings> {
  * The files the run writes at its end, checked before it starts: one that cannot be written would otherwise fail
  * the run after its changes were made, and hide them (README: a bad value fails before anything is sent).
  */
-function checkOutputFiles(settings: RunSettings, words: HostWords): void {
+function checkOutputFiles(settings: RunSettings): void {
   const files: Array<[string, string | undefined]> = [
     ['result-file', settings.resultFile],
     ['html-file', 'htmlFile' in settings ? settings.htmlFile : undefined],
@@ -85,7 +84,7 @@ export async function driveRun(face: RunFace): Promise<number> {
     try {
       settings = await readSettings(face);
       face.check?.(settings);
-      checkOutputFiles(settings, face.words);
+      checkOutputFiles(settings);
       timeline.mark('inputs checked', 0);
     } catch (error) {
       return face.stopped(error, 'settings');
