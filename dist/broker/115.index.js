@@ -60,7 +60,8 @@ async function sweepOrganization(context) {
             log.warning(`${entry.repository}: ${entry.reason}`);
         if (failed.length > LOGGED_FAILURES)
             log.warning(`…and ${failed.length - LOGGED_FAILURES} more failures (see the summary).`);
-        log.info(`Done: activated ${counts.activated}, attached ${counts.attached}, failed ${counts.failed}.`);
+        if (counts.matched > 0)
+            log.info(`Done: activated ${counts.activated}, attached ${counts.attached}, failed ${counts.failed}.`);
     }
     return result;
 }

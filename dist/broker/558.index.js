@@ -231,10 +231,20 @@ __webpack_require__.r(__webpack_exports__);
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   releaseRepository: () => (/* binding */ releaseRepository)
 /* harmony export */ });
-/* harmony import */ var _lookup_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(8865);
-/* harmony import */ var _protect_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(1036);
-/* harmony import */ var _release_apply_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(7151);
-/* harmony import */ var _release_changes_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(7858);
+/* harmony import */ var _common_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1922);
+/* harmony import */ var _lookup_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(8865);
+/* harmony import */ var _protect_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(1036);
+/* harmony import */ var _release_apply_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(7151);
+/* harmony import */ var _release_changes_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(7858);
+/**
+ * `mode: release`: one repository (a decommission pipeline) released from its plans and its license (and
+ * removed from Xopero ONE with remove: true). Read, list the changes (release-changes.ts), apply them
+ * (release-apply.ts); a dry run lists, check mode (mode: release-check) fails when the list is not empty.
+ *
+ * This module and reclaim.ts are loaded with a dynamic import() only when asked for (mode: release, reclaim):
+ * ncc emits them as separate files, so the protect run neither carries nor evaluates them.
+ */
+
 
 
 
@@ -247,15 +257,15 @@ async function releaseRepository(context) {
         log.info(settings.credentials.kind === 'token' ? 'Using the given access token.' : `Signed in to ${settings.serverUrl.origin}.`);
     });
     const found = await log.group('Find the organization, repository and plans', async () => {
-        const organization = (0,_lookup_js__WEBPACK_IMPORTED_MODULE_0__/* .findOrganization */ .t2)(await client.listOrganizations(), settings.organization);
+        const organization = (0,_lookup_js__WEBPACK_IMPORTED_MODULE_1__/* .findOrganization */ .t2)(await client.listOrganizations(), settings.organization, settings.words);
         log.info(`Organization: ${organization.name} (${organization.id})`);
         // The plan is resolved before anything changes: an unknown plan must fail a run that changed nothing.
-        const plan = settings.plan ? (0,_lookup_js__WEBPACK_IMPORTED_MODULE_0__/* .findPlan */ .L9)(organization, settings.plan) : undefined;
+        const plan = settings.plan ? (0,_lookup_js__WEBPACK_IMPORTED_MODULE_1__/* .findPlan */ .L9)(organization, settings.plan, settings.words) : undefined;
         if (plan)
             log.info(`Plan: ${plan.name} (${plan.id})`);
-        const fullName = (0,_lookup_js__WEBPACK_IMPORTED_MODULE_0__/* .fullRepositoryName */ .n6)(settings.repository, organization);
+        const fullName = (0,_lookup_js__WEBPACK_IMPORTED_MODULE_1__/* .fullRepositoryName */ .n6)(settings.repository, organization);
         const [lookup, assigned] = await Promise.all([
-            (0,_lookup_js__WEBPACK_IMPORTED_MODULE_0__/* .lookupRepository */ .$0)(client, organization, fullName),
+            (0,_lookup_js__WEBPACK_IMPORTED_MODULE_1__/* .lookupRepository */ .$0)(client, organization, fullName),
             client.listAssignedPlans(organization.id),
         ]);
         return { organization, plan, fullName, assigned, repository: lookup.live ?? lookup.removed };
@@ -263,7 +273,7 @@ async function releaseRepository(context) {
     const { organization, plan, fullName, assigned, repository } = found;
     const result = {
         kind: 'release',
-        ...(0,_protect_js__WEBPACK_IMPORTED_MODULE_1__/* .resultHead */ .K)(settings, organization, plan),
+        ...(0,_protect_js__WEBPACK_IMPORTED_MODULE_2__/* .resultHead */ .K)(settings, organization, plan),
         repository: {
             id: repository?.id ?? '',
             name: repository?.name ?? fullName,
@@ -282,7 +292,9 @@ async function releaseRepository(context) {
         return result;
     }
     log.info(`Repository: ${repository.name} (${repository.id}), ${repository.isProtected ? 'holds a license' : 'holds no license'}${repository.isRemoved ? ', removed at the source' : ''}.`);
-    const planned = (0,_release_changes_js__WEBPACK_IMPORTED_MODULE_3__/* .listReleaseChanges */ .BJ)([repository], assigned, { onlyPlan: plan, remove: settings.remove, planNames: organization.plans });
+    if (plan && repository.isProtected)
+        refuseOtherPlansOnly(repository, plan, assigned, organization.plans ?? [], settings.words);
+    const planned = (0,_release_changes_js__WEBPACK_IMPORTED_MODULE_4__/* .listReleaseChanges */ .BJ)([repository], assigned, { onlyPlan: plan, remove: settings.remove, planNames: organization.plans });
     result.notes = planned.notes;
     for (const note of planned.notes)
         log.warning(note);
@@ -290,10 +302,13 @@ async function releaseRepository(context) {
         result.steps = planned.changes.map((change) => ({ ...change, outcome: 'would' }));
         const prefix = settings.mode === 'check' ? 'Check' : 'Dry run';
         log.info(planned.changes.length
-            ? `${prefix}: would ${planned.changes.map((c) => (0,_release_changes_js__WEBPACK_IMPORTED_MODULE_3__/* .describeChange */ .uQ)(c, false)).join('; ')}. Nothing was changed.`
+            ? `${prefix}: would ${planned.changes
+                .map((c) => (0,_release_changes_js__WEBPACK_IMPORTED_MODULE_4__/* .describeChange */ .uQ)(c, false))
+                .join('; ')
+                .replaceAll(`${repository.name}: `, '')} (${repository.name}). Nothing was changed.`
             : `${prefix}: nothing to release.`);
         if (settings.mode === 'check' && planned.changes.length > 0) {
-            result.problems.push(`'${repository.name}' is not released: it ${holdsWhat(planned.changes)} (mode: release-check changes nothing; run with mode: release to release it).`);
+            result.problems.push(`'${repository.name}' is not released: it ${holdsWhat(planned.changes)} (${settings.words.set('mode', 'release-check')} changes nothing; run with ${settings.words.set('mode', 'release')} to release it).`);
         }
         return result;
     }
@@ -301,7 +316,7 @@ async function releaseRepository(context) {
         log.info(`Nothing to change: ${repository.name} holds no license${plan ? ` and is not in plan '${plan.name}'` : ' and is in no plan'}.`);
         return result;
     }
-    result.steps = await log.group('Release', () => (0,_release_apply_js__WEBPACK_IMPORTED_MODULE_2__/* .applyReleaseChanges */ .B)(client, planned.changes));
+    result.steps = await log.group('Release', () => (0,_release_apply_js__WEBPACK_IMPORTED_MODULE_3__/* .applyReleaseChanges */ .B)(client, planned.changes));
     logSteps(log, result.steps);
     result.changed = result.steps.some((step) => step.outcome === 'done');
     result.licensesFreed = result.steps.filter((step) => step.action === 'deactivate' && step.outcome === 'done').length;
@@ -318,6 +333,23 @@ function holdsWhat(changes) {
     ].filter(Boolean);
     return parts.join(' and ');
 }
+/**
+ * A `plan` that does not list a repository holding a license, while other plans do, is taken for a mistake and
+ * refused before anything changes: releasing would free the license and leave the repository in those plans,
+ * unprotected. (Without a license there is nothing to free: a re-run after a release finds nothing to do.)
+ */
+function refuseOtherPlansOnly(repository, plan, assigned, named, words) {
+    // A plan that includes all repositories cannot drop one (release-changes.ts notes it): only listed places count.
+    const lists = (entry) => entry.repositoryIds.some((id) => (0,_release_changes_js__WEBPACK_IMPORTED_MODULE_4__/* .sameId */ .s)(id, repository.id));
+    if (assigned.some((entry) => (0,_release_changes_js__WEBPACK_IMPORTED_MODULE_4__/* .sameId */ .s)(entry.id, plan.id) && (entry.includeAllRepositories || lists(entry))))
+        return;
+    const others = assigned
+        .filter((entry) => !entry.includeAllRepositories && lists(entry))
+        .map((entry) => `'${entry.name || named.find((p) => (0,_release_changes_js__WEBPACK_IMPORTED_MODULE_4__/* .sameId */ .s)(p.id, entry.id))?.name || entry.id}'`);
+    if (others.length === 0)
+        return;
+    throw new _common_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .XoperoError */ .UE(`'${repository.name}' is not in plan '${plan.name}'; it is in plan ${others.join(', ')}. Releasing it would free its license and leave it there, unprotected: set ${words.name('plan')} to that plan, or leave it empty to release it from every plan. Nothing was changed.`);
+}
 function failedWords(step) {
     const name = `'${step.repository.name}'`;
     if (step.action === 'detach')
@@ -329,7 +361,7 @@ function failedWords(step) {
 function logSteps(log, steps) {
     for (const step of steps) {
         if (step.outcome === 'done')
-            log.info(`${(0,_release_changes_js__WEBPACK_IMPORTED_MODULE_3__/* .describeChange */ .uQ)(step, true)}.`);
+            log.info(`${(0,_release_changes_js__WEBPACK_IMPORTED_MODULE_4__/* .describeChange */ .uQ)(step, true)}.`);
         else
             log.warning(`${failedWords(step)}: ${step.reason}`);
     }

@@ -50,10 +50,10 @@ async function runAzureProject(context) {
         log.info(settings.credentials.kind === 'token' ? 'Using the given access token.' : `Signed in to ${settings.serverUrl.origin}.`);
     });
     const { organization, plan, selectsAll } = await log.group('Find the organization and plan', async () => {
-        const organization = (0,_lookup_js__WEBPACK_IMPORTED_MODULE_1__/* .findOrganization */ .t2)(await client.listOrganizations(), settings.organization);
+        const organization = (0,_lookup_js__WEBPACK_IMPORTED_MODULE_1__/* .findOrganization */ .t2)(await client.listOrganizations(), settings.organization, settings.words);
         log.info(`Organization: ${organization.name} (${organization.id})`);
         // Settings make plan required with azure-project; findPlan fails the run, before anything changes, when it is not found.
-        const plan = (0,_lookup_js__WEBPACK_IMPORTED_MODULE_1__/* .findPlan */ .L9)(organization, planWanted);
+        const plan = (0,_lookup_js__WEBPACK_IMPORTED_MODULE_1__/* .findPlan */ .L9)(organization, planWanted, settings.words);
         log.info(`Plan: ${plan.name} (${plan.id})`);
         const assigned = await client.listAssignedPlans(organization.id);
         const entry = assigned.find((candidate) => candidate.id.toLowerCase() === plan.id.toLowerCase());

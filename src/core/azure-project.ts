@@ -56,10 +56,10 @@ export async function runAzureProject(context: RunContext): Promise<AzureProject
     log.info(settings.credentials.kind === 'token' ? 'Using the given access token.' : `Signed in to ${settings.serverUrl.origin}.`);
   });
   const { organization, plan, selectsAll } = await log.group('Find the organization and plan', async () => {
-    const organization = findOrganization(await client.listOrganizations(), settings.organization);
+    const organization = findOrganization(await client.listOrganizations(), settings.organization, settings.words);
     log.info(`Organization: ${organization.name} (${organization.id})`);
     // Settings make plan required with azure-project; findPlan fails the run, before anything changes, when it is not found.
-    const plan = findPlan(organization, planWanted);
+    const plan = findPlan(organization, planWanted, settings.words);
     log.info(`Plan: ${plan.name} (${plan.id})`);
     const assigned = await client.listAssignedPlans(organization.id);
     const entry = assigned.find((candidate) => candidate.id.toLowerCase() === plan.id.toLowerCase());

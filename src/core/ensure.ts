@@ -99,8 +99,11 @@ export async function ensureProtection(
   }
 
   const repositoryChanges = list.changes.filter((change) => change.kind !== 'synchronize');
+  // A sweep's changes go in a group (its progress lines); one repository's one or two calls do not: what they
+  // did is logged right after (protect.ts), and a group around nothing would leave those lines outside it.
+  const apply = () => applyWithProgress(context, repositoryChanges);
   const outcomes =
-    repositoryChanges.length > 0 ? await log.group('Apply changes', () => applyWithProgress(context, repositoryChanges)) : [];
+    repositoryChanges.length === 0 ? [] : selection.single !== undefined ? await apply() : await log.group('Apply changes', apply);
   // Outcomes by the change's place in the full list (a last synchronization is applied after the rest).
   let next = 0;
   run.outcomes = list.changes.map((change) => (change.kind === 'synchronize' ? { status: 'done' } : outcomes[next++]));
@@ -253,6 +256,12 @@ async function synchronize(
       : `The synchronization of '${organization.name}' did not finish within ${settings.waitTimeoutSeconds} s (wait-timeout): raise ${settings.words.name('wait-timeout')} for a large organization, or re-run later.`,
   });
   if (outcome === 'finished' && selection.single) {
+    // A removed record of that name: the repository was deleted at the source, not unseen by the credentials.
+    if (latest?.removed) {
+      throw new XoperoError(
+        `Synchronization of '${organization.name}' finished, but Xopero ONE holds '${latest.removed.name}' only as removed at the source (deleted on the Git service; its backups are kept): check the repository name, or restore the repository there.`,
+      );
+    }
     throw new XoperoError(
       `Synchronization of '${organization.name}' finished, but '${selection.single}' is not among its repositories: check the repository name, and that the credentials Xopero ONE uses for '${organization.name}' can see it.`,
     );

@@ -7,13 +7,13 @@ import type { XoperoApi } from '../xopero/client.js';
 import { memberLookup } from '../xopero/plan-members.js';
 import { XoperoError } from '../common/errors.js';
 import { closest, uniquePrefix } from '../common/text.js';
-import { ACTION_WORDS, type HostWords } from '../common/words.js';
+import type { HostWords } from '../common/words.js';
 
 const sameName = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
 const sameId = sameName; // GUIDs: the service prints them lower-case, users may paste them upper-case.
 
 /** `words`: how the host names the inputs these remedies point to (`organization`, `--organization / XOPERO_ORGANIZATION`). */
-export function findOrganization(organizations: Organization[], wanted: string, words: HostWords = ACTION_WORDS): Organization {
+export function findOrganization(organizations: Organization[], wanted: string, words: HostWords): Organization {
   const byId = organizations.find((org) => sameId(org.id, wanted));
   if (byId) return byId;
   const byName = organizations.filter((org) => sameName(org.name, wanted));
@@ -34,7 +34,7 @@ export function findOrganization(organizations: Organization[], wanted: string, 
   );
 }
 
-export function findPlan(organization: Organization, wanted: string, words: HostWords = ACTION_WORDS): OrganizationPlan {
+export function findPlan(organization: Organization, wanted: string, words: HostWords): OrganizationPlan {
   const plans = organization.plans ?? [];
   const byId = plans.find((plan) => sameId(plan.id, wanted));
   if (byId) return byId;

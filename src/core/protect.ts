@@ -174,6 +174,8 @@ function logPlanned(log: RunContext['log'], result: ProtectResult, gateFailed: b
   ].filter(Boolean);
   const prefix = result.mode === 'check' ? 'Check' : 'Dry run';
   if (planned.length > 0) log.info(`${prefix}: would ${planned.join(', ')}; nothing was changed.`);
+  // Unknown in check mode: the problem line says it is not protected; "nothing would change" would contradict it.
+  else if (!result.repository.known) log.info(`${prefix}: ${result.repository.name} is not known to Xopero ONE; nothing was changed.`);
   else
     log.info(
       `${prefix}: nothing would change${gateFailed ? `, but the backup is older than ${words.name('max-backup-age')} (below)` : ''}.`,

@@ -6,13 +6,16 @@
  * This module and reclaim.ts are loaded with a dynamic import() only when asked for (mode: release, reclaim):
  * ncc emits them as separate files, so the protect run neither carries nor evaluates them.
  */
+import { XoperoError } from '../common/errors.js';
+import type { HostWords } from '../common/words.js';
+import type { AssignedPlan, OrganizationPlan, Repository } from '../xopero/api-types.js';
 import type { Settings } from '../settings/settings.js';
 import type { Log } from './log.js';
 import type { RunContext } from './context.js';
 import { findOrganization, findPlan, fullRepositoryName, lookupRepository } from './lookup.js';
 import { resultHead } from './protect.js';
 import { applyReleaseChanges } from './release-apply.js';
-import { describeChange, listReleaseChanges, type ReleaseChange, type ReleaseStep } from './release-changes.js';
+import { describeChange, listReleaseChanges, sameId, type ReleaseChange, type ReleaseStep } from './release-changes.js';
 
 export interface ReleaseResult {
   kind: 'release';
@@ -39,10 +42,10 @@ export async function releaseRepository(context: RunContext): Promise<ReleaseRes
     log.info(settings.credentials.kind === 'token' ? 'Using the given access token.' : `Signed in to ${settings.serverUrl.origin}.`);
   });
   const found = await log.group('Find the organization, repository and plans', async () => {
-    const organization = findOrganization(await client.listOrganizations(), settings.organization);
+    const organization = findOrganization(await client.listOrganizations(), settings.organization, settings.words);
     log.info(`Organization: ${organization.name} (${organization.id})`);
     // The plan is resolved before anything changes: an unknown plan must fail a run that changed nothing.
-    const plan = settings.plan ? findPlan(organization, settings.plan) : undefined;
+    const plan = settings.plan ? findPlan(organization, settings.plan, settings.words) : undefined;
     if (plan) log.info(`Plan: ${plan.name} (${plan.id})`);
     const fullName = fullRepositoryName(settings.repository, organization);
     const [lookup, assigned] = await Promise.all([
@@ -75,6 +78,7 @@ export async function releaseRepository(context: RunContext): Promise<ReleaseRes
   log.info(
     `Repository: ${repository.name} (${repository.id}), ${repository.isProtected ? 'holds a license' : 'holds no license'}${repository.isRemoved ? ', removed at the source' : ''}.`,
   );
+  if (plan && repository.isProtected) refuseOtherPlansOnly(repository, plan, assigned, organization.plans ?? [], settings.words);
   const planned = listReleaseChanges([repository], assigned, { onlyPlan: plan, remove: settings.remove, planNames: organization.plans });
   result.notes = planned.notes;
   for (const note of planned.notes) log.warning(note);
@@ -83,12 +87,15 @@ export async function releaseRepository(context: RunContext): Promise<ReleaseRes
     const prefix = settings.mode === 'check' ? 'Check' : 'Dry run';
     log.info(
       planned.changes.length
-        ? `${prefix}: would ${planned.changes.map((c) => describeChange(c, false)).join('; ')}. Nothing was changed.`
+        ? `${prefix}: would ${planned.changes
+            .map((c) => describeChange(c, false))
+            .join('; ')
+            .replaceAll(`${repository.name}: `, '')} (${repository.name}). Nothing was changed.`
         : `${prefix}: nothing to release.`,
     );
     if (settings.mode === 'check' && planned.changes.length > 0) {
       result.problems.push(
-        `'${repository.name}' is not released: it ${holdsWhat(planned.changes)} (mode: release-check changes nothing; run with mode: release to release it).`,
+        `'${repository.name}' is not released: it ${holdsWhat(planned.changes)} (${settings.words.set('mode', 'release-check')} changes nothing; run with ${settings.words.set('mode', 'release')} to release it).`,
       );
     }
     return result;
@@ -115,6 +122,30 @@ function holdsWhat(changes: ReleaseChange[]): string {
     changes.some((c) => c.action === 'remove') ? 'is still in Xopero ONE (remove: true)' : '',
   ].filter(Boolean);
   return parts.join(' and ');
+}
+
+/**
+ * A `plan` that does not list a repository holding a license, while other plans do, is taken for a mistake and
+ * refused before anything changes: releasing would free the license and leave the repository in those plans,
+ * unprotected. (Without a license there is nothing to free: a re-run after a release finds nothing to do.)
+ */
+function refuseOtherPlansOnly(
+  repository: Repository,
+  plan: { id: string; name: string },
+  assigned: AssignedPlan[],
+  named: OrganizationPlan[],
+  words: HostWords,
+): void {
+  // A plan that includes all repositories cannot drop one (release-changes.ts notes it): only listed places count.
+  const lists = (entry: AssignedPlan) => entry.repositoryIds.some((id) => sameId(id, repository.id));
+  if (assigned.some((entry) => sameId(entry.id, plan.id) && (entry.includeAllRepositories || lists(entry)))) return;
+  const others = assigned
+    .filter((entry) => !entry.includeAllRepositories && lists(entry))
+    .map((entry) => `'${entry.name || named.find((p) => sameId(p.id, entry.id))?.name || entry.id}'`);
+  if (others.length === 0) return;
+  throw new XoperoError(
+    `'${repository.name}' is not in plan '${plan.name}'; it is in plan ${others.join(', ')}. Releasing it would free its license and leave it there, unprotected: set ${words.name('plan')} to that plan, or leave it empty to release it from every plan. Nothing was changed.`,
+  );
 }
 
 function failedWords(step: ReleaseStep): string {

@@ -101,7 +101,7 @@ export async function sweepOrganization(context: RunContext & ReleaseHost): Prom
     const failed = result.entries.filter((entry) => entry.actions.includes('failed'));
     for (const entry of failed.slice(0, LOGGED_FAILURES)) log.warning(`${entry.repository}: ${entry.reason}`);
     if (failed.length > LOGGED_FAILURES) log.warning(`…and ${failed.length - LOGGED_FAILURES} more failures (see the summary).`);
-    log.info(`Done: activated ${counts.activated}, attached ${counts.attached}, failed ${counts.failed}.`);
+    if (counts.matched > 0) log.info(`Done: activated ${counts.activated}, attached ${counts.attached}, failed ${counts.failed}.`);
   }
   return result;
 }

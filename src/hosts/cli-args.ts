@@ -272,10 +272,10 @@ export const OPTIONS: OptionSpec[] = [
   {
     flag: 'wait-timeout',
     kind: 'value',
-    value: 'SECONDS',
+    value: 'DURATION',
     env: 'XOPERO_WAIT_TIMEOUT',
     group: 'how',
-    help: 'how long to wait for a synchronization (default 300)',
+    help: 'how long to wait for a synchronization: seconds or 90s, 5m, 1h (default 300)',
   },
   {
     flag: 'max-backup-age',
@@ -477,7 +477,6 @@ export function parseCommandLine(argv: string[]): ParsedCommandLine {
     const at = tokens.find((token) => token.kind === 'positional')?.index ?? 0;
     return parseCommandLine([operands[0], ...args.slice(0, at), ...args.slice(at + 1)]);
   }
-  if (values.version === 'true') return { command: 'version', values, operands: [] };
   if (command === 'ensure' && values['no-activate'] !== undefined && values.activate !== undefined) {
     throw new UsageError('give --activate or --no-activate, not both');
   }
@@ -489,6 +488,8 @@ export function parseCommandLine(argv: string[]): ParsedCommandLine {
       `unknown command '${operands.join(' ')}'${guess ? ` (did you mean '${guess}'?)` : ''}; the commands are ${commandNames.join(', ')}`,
     );
   }
+  // After the operands' check: `--version extra` is a mistake to name, not a version to print.
+  if (values.version === 'true') return { command: 'version', values, operands: [] };
   if (command === 'help') return { command, values, operands, topic: helpTopic(operands) };
   return { command, values, operands };
 }

@@ -124,6 +124,13 @@ function statusLine(result: ProtectResult): string {
   return result.changed ? '✅ protected (changed by this run)' : '✅ protected (no change needed)';
 }
 
+/** A dry run counts the names it would synchronize to find under "would activate": the line says so. */
+function notFoundNote(result: SweepResult): string {
+  const count = result.notFound.length;
+  if (count === 0) return '';
+  return result.dryRun ? ` (and ${count} not found yet, counted under would activate)` : ` (and ${count} not found)`;
+}
+
 function sweepMarkdown(result: SweepResult, releaseReport: ReleaseReport | undefined): string {
   const { counts } = result;
   const title =
@@ -188,7 +195,7 @@ export function textReport({ result }: RunOutcome, nowMs: number, releaseReport?
     const c = result.counts;
     lines.push(`Plan:         ${result.plan ? `${result.plan.name} (${result.plan.id})` : 'none'}`);
     lines.push(
-      `Matched ${c.matched}: already protected ${c.alreadyProtected}, activated ${c.activated}, attached ${c.attached}, would activate ${c.wouldActivate}, would attach ${c.wouldAttach}, failed ${c.failed}, stale ${c.stale}; changed: ${result.changed}`,
+      `Matched ${c.matched}${notFoundNote(result)}: already protected ${c.alreadyProtected}, activated ${c.activated}, attached ${c.attached}, would activate ${c.wouldActivate}, would attach ${c.wouldAttach}, failed ${c.failed}, stale ${c.stale}; changed: ${result.changed}`,
     );
     // The repositories concerned, as the summary lists them: what a dry run or a check found is the point.
     const listed = result.entries.slice(0, TEXT_LISTED_ENTRIES);

@@ -371,7 +371,8 @@ function parseLimits(value: unknown): BrokerLimits {
           : integer(perRepository.windowSeconds, 'limits.perRepository.windowSeconds', 1, 86_400),
     },
     maxTokenLifetimeSeconds: pick('maxTokenLifetimeSeconds', 60, 86_400),
-    waitTimeoutSeconds: pick('waitTimeoutSeconds', 0, 6 * 3600),
+    // At least 1: a run's wait-timeout of 0 would start a synchronization it never waits for (settings.ts).
+    waitTimeoutSeconds: pick('waitTimeoutSeconds', 1, 6 * 3600),
   };
   // node:http refuses a headers timeout longer than the request timeout.
   if (parsed.headersTimeoutMs > parsed.requestTimeoutMs)

@@ -232,7 +232,12 @@ function parsePatterns(value: string): string[] | undefined {
     .split(/[\n,]/)
     .map((pattern) => pattern.trim())
     .filter(Boolean);
-  if (patterns.length === 0) return undefined;
+  if (patterns.length === 0) {
+    // Only separators (',' or blank lines): a sweep was meant, not the single repository an empty value means.
+    if (value.trim())
+      throw new InputError('repositories', "holds no name or pattern; give them separated by commas, e.g. '*' or 'api, web-*'.");
+    return undefined;
+  }
   if (patterns.every((pattern) => pattern.startsWith('!'))) {
     throw new InputError('repositories', 'has only exclusions (!pattern); add what to include, e.g. * for every repository.');
   }
@@ -264,15 +269,18 @@ function parseWaitTimeout(value: string): number {
     throw new InputError('wait-timeout', `expected a number of seconds (or a duration such as 5m), got '${value}'.`);
   }
   if (seconds > MAX_WAIT_SECONDS) throw new InputError('wait-timeout', `is at most ${MAX_WAIT_SECONDS} seconds (6 hours).`);
+  // 0 would start a synchronization (a change on the server) and then fail at once for not waiting for it.
+  if (seconds === 0) throw new InputError('wait-timeout', `must be above 0: how long to wait for a synchronization, e.g. 300 or 5m.`);
   return seconds;
 }
 
 function parseMaxBackupAge(value: string): number | undefined {
   if (!value) return undefined;
   const seconds = parseDuration(value);
-  if (seconds === undefined || seconds === 0) {
+  if (seconds === undefined) {
     throw new InputError('max-backup-age', `expected a duration such as 36h, 90m, 7d or a number of seconds, got '${value}'.`);
   }
+  if (seconds === 0) throw new InputError('max-backup-age', `must be above 0 (every backup is older than 0 seconds), e.g. 36h.`);
   return seconds;
 }
 
@@ -285,5 +293,31 @@ export function parseCaCertificate(value: string): string | undefined {
       'is not a PEM certificate (expected -----BEGIN CERTIFICATE----- ... -----END CERTIFICATE-----).',
     );
   }
+  const blocks = [...pem.matchAll(/-----BEGIN CERTIFICATE-----([\s\S]*?)-----END CERTIFICATE-----/g)];
+  const broken = blocks.findIndex(([, body]) => !isDerSequence(body));
+  if (broken >= 0) {
+    throw new InputError(
+      'ca-certificate',
+      `certificate ${broken + 1} of ${blocks.length} is damaged: its text between BEGIN and END is not a certificate's base64 (copied in part, or edited?).`,
+    );
+  }
   return pem;
+}
+
+/**
+ * Whether a PEM block's body is base64 of one DER SEQUENCE that fills it, as every certificate is. Checked with
+ * Buffer, not node:crypto: loading crypto here would hold the first connection back (early-connection.ts);
+ * a damaged certificate would otherwise surface only as a TLS failure that blames the server's certificate.
+ */
+function isDerSequence(body: string): boolean {
+  const base64 = body.replace(/\s+/g, '');
+  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(base64) || base64.length % 4 !== 0) return false;
+  const der = Buffer.from(base64, 'base64');
+  if (der.length < 2 || der[0] !== 0x30) return false;
+  const first = der[1];
+  if (first < 0x80) return 2 + first === der.length;
+  const octets = first & 0x7f;
+  if (octets < 1 || octets > 4 || der.length < 2 + octets) return false;
+  const length = der.subarray(2, 2 + octets).reduce((sum, byte) => sum * 256 + byte, 0);
+  return 2 + octets + length === der.length;
 }

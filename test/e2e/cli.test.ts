@@ -195,6 +195,51 @@ describe('--help and --version', () => {
     expect(run.code).toBe(0);
     expect(run.stdout).toBe(`${VERSION}\n`);
     expect(run.stderr).toBe('');
+    // A word after it is a mistake to name, not ignored.
+    const extra = await cli(['--version', 'extra']);
+    expect(extra.code).toBe(2);
+    expect(extra.stderr).toMatch(/^xopero-one: unknown command 'extra'/);
+  });
+});
+
+describe('inputs that would change the server before failing are refused first', () => {
+  test("--repositories ',' names itself (not --repository); --wait-timeout 0; a damaged --ca-certificate", async () => {
+    world = await startWorld();
+    const w = world;
+    const refused = async (extra: string[], pattern: RegExp) => {
+      const run = await cli(['--server-url', w.url, '--organization', 'acme', ...extra], credentials(w));
+      expectFailure(run, 2, pattern);
+    };
+    await refused(['--repositories', ','], /^xopero-one: --repositories \/ XOPERO_REPOSITORIES: holds no name or pattern;/);
+    await refused(
+      ['--repository', 'acme/ghost', '--wait-timeout', '0'],
+      /^xopero-one: --wait-timeout \/ XOPERO_WAIT_TIMEOUT: must be above 0/,
+    );
+    const pem = readFileSync(w.sim.caCertPath, 'utf8').split('\n');
+    const damaged = [...pem.slice(0, 2), ...pem.slice(3)].join('\n');
+    await refused(
+      ['--repository', 'acme/api', '--ca-certificate', damaged],
+      /^xopero-one: --ca-certificate .*certificate 1 of 1 is damaged/,
+    );
+    expect(w.sim.requests).toHaveLength(0);
+  });
+
+  test('check mode on an unknown repository does not also say nothing would change', async () => {
+    world = await startWorld();
+    const run = await cli(['--server-url', world.url, '--repository', 'acme/ghost', '--mode', 'check'], credentials(world));
+    expect(run.code).toBe(3);
+    expect(run.stderr).toMatch(/^Check: acme\/ghost is not known to Xopero ONE; nothing was changed\.$/m);
+    expect(run.stderr).not.toMatch(/nothing would change/);
+  });
+
+  test('a repository Xopero ONE holds only as removed at the source: the failure says so after the synchronization', async () => {
+    world = await startWorld();
+    world.sim.addRepository(world.orgId, { name: 'acme/old-site', isRemoved: true, isProtected: false });
+    const run = await cli(['--server-url', world.url, '--repository', 'acme/old-site', '--wait-timeout', '30'], credentials(world));
+    expect(run.code).toBe(1);
+    expect(errorLines(run)).toEqual([
+      "xopero-one: Synchronization of 'acme' finished, but Xopero ONE holds 'acme/old-site' only as removed at the source (deleted on the Git service; its backups are kept): check the repository name, or restore the repository there.",
+    ]);
   });
 });
 

@@ -5,7 +5,7 @@
  * unescaped as the agent does; Bitbucket's files are read back as a later step would.
  */
 import { afterEach, describe, expect, test } from '@jest/globals';
-import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { CLI_ENTRY, TEST_NODE, baseEnv, runCommand, runProcess, type ProcessResult } from '../../testbed/harness.js';
 import { EMAIL, PASSWORD, startWorld, type World } from '../../testbed/fixtures.js';
@@ -148,7 +148,10 @@ describe('Azure Pipelines', () => {
     // Each step folds: every group opened is closed, and no group nests.
     const marks = run.stderr.split('\n').filter((line) => /^##\[(group|endgroup)\]/.test(line));
     expect(marks).toContain('##[group]Sign in');
-    expect(marks).toContain('##[group]Apply changes');
+    // One repository's calls are not grouped: what they did is logged at the top level, not after an empty group.
+    expect(marks).not.toContain('##[group]Apply changes');
+    expect(run.stderr).not.toMatch(/^##\[group\].*\n##\[endgroup\]/m);
+    expect(run.stderr).toMatch(/^Activated the license of contoso\/Fabrikam\/api\.$/m);
     expect(marks.map((line) => (line.startsWith('##[group]') ? 'open' : 'close')).join(' ')).toBe(
       Array(marks.length / 2)
         .fill('open close')
@@ -569,21 +572,25 @@ describe('Bitbucket Pipelines', () => {
     expect(readdirSync(moved.cwd).sort()).toEqual(['result.json', 'xopero.env']);
     const off = await cli([], { ...env, XOPERO_RESULT_FILE: '' });
     expect(readdirSync(off.cwd)).toEqual(['xopero.env']);
-    // A directory where the file should go (a missing directory would be created).
+    // A directory where the file should go (a missing directory would be created): refused before any request.
+    world.sim.resetLog();
     const broken = await cli([], { ...env, XOPERO_RESULT_FILE: '.' });
-    expect(broken.code).toBe(1);
+    expect(broken.code).toBe(2);
     expect(cliErrors(broken)).toEqual([
-      "xopero-one: Cannot write the result file '.' (EISDIR): set --result-file / XOPERO_RESULT_FILE to a writable path.",
+      "xopero-one: --result-file / XOPERO_RESULT_FILE: cannot write '.': it is a directory; give a writable path.",
     ]);
-    expect(broken.stdout).toMatch(/changed: false/); // the report came first: what the run did is on record
+    expect(world.sim.requests).toHaveLength(0);
     noStack(broken.all);
   });
 
-  test("--json with an unwritable result file: stdout is still exactly one JSON document, the run's, with the problem", async () => {
+  test("--json with a result file that became unwritable during the run: stdout is still exactly one JSON document, the run's, with the problem", async () => {
     world = await startWorld();
-    const run = await cli(['--json'], { ...BITBUCKET, ...credentials(world), XOPERO_SERVER_URL: world.url, XOPERO_RESULT_FILE: '.' });
+    const path = join(freshDir(), 'result.json');
+    // Writable when checked before the run; a directory takes its place while the activation is under way.
+    world.sim.addFault({ path: '/git/repositories/activate', hold: async () => mkdirSync(path) });
+    const run = await cli(['--json'], { ...BITBUCKET, ...credentials(world), XOPERO_SERVER_URL: world.url, XOPERO_RESULT_FILE: path });
     expect(run.code).toBe(1);
-    const message = "Cannot write the result file '.' (EISDIR): set --result-file / XOPERO_RESULT_FILE to a writable path.";
+    const message = `Cannot write the result file '${path}' (EISDIR): set --result-file / XOPERO_RESULT_FILE to a writable path.`;
     expect(cliErrors(run)).toEqual([`xopero-one: ${message}`]);
     expect(run.stdout.trimEnd().split('\n')).toHaveLength(1);
     const document = JSON.parse(run.stdout) as { kind: string; changed: boolean; problems: string[] };

@@ -210,6 +210,23 @@ describe('mode: release', () => {
     expect(w.sim.plan('Nightly GitHub')!.repositoryIds).not.toContain(svc.id);
   });
 
+  test('a plan that does not list the repository while another does: refused before any change, naming that plan', async () => {
+    world = await startWorld();
+    const w = world;
+    const svc = w.sim.addRepository(w.orgId, { name: 'acme/svc', isProtected: true });
+    w.sim.plan('Nightly GitHub')!.repositoryIds.push(svc.id);
+    const run = await action(w, { mode: 'release', repository: 'acme/svc', plan: 'Weekly' });
+    expectOneLineFailure(
+      run,
+      /^'acme\/svc' is not in plan 'Weekly'; it is in plan 'Nightly GitHub'\. Releasing it would free its license and leave it there, unprotected: set plan to that plan, or leave it empty to release it from every plan\. Nothing was changed\.$/,
+    );
+    expect(w.sim.mutatingRequests()).toHaveLength(0);
+    expect(svc.isProtected).toBe(true);
+    // Named right, it is released.
+    expect((await action(w, { mode: 'release', repository: 'acme/svc', plan: 'Nightly GitHub' })).code).toBe(0);
+    expect(svc.isProtected).toBe(false);
+  });
+
   test("the server's error code of a release call is explained in words", async () => {
     const { w, svc } = await releaseWorld();
     w.sim.addFault({ path: '/plans/detachgitrepository', status: 404, body: { errorCode: 'GT1004', message: 'Repository not found' } });

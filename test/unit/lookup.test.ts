@@ -1,6 +1,7 @@
 import { describe, expect, test } from '@jest/globals';
 import type { Organization, Repository } from '../../src/xopero/api-types.js';
 import { closest } from '../../src/common/text.js';
+import { ACTION_WORDS } from '../../src/common/words.js';
 import { findOrganization, findPlan, fullRepositoryName, isAttached, pickRepository } from '../../src/core/lookup.js';
 
 const org = (name: string, id: string, plans: Array<{ id: string; name: string }> = []): Organization => ({ id, name, plans });
@@ -18,20 +19,20 @@ describe('finding things by name', () => {
   const orgs = [org('Acme', 'A1'), org('globex', 'G1'), org('Initech', 'I1')];
 
   test('organization by name, case-insensitively, or by id', () => {
-    expect(findOrganization(orgs, 'acme').id).toBe('A1');
-    expect(findOrganization(orgs, 'g1').name).toBe('globex');
+    expect(findOrganization(orgs, 'acme', ACTION_WORDS).id).toBe('A1');
+    expect(findOrganization(orgs, 'g1', ACTION_WORDS).name).toBe('globex');
   });
 
   test('unknown organization names the visible ones and the closest', () => {
-    expect(() => findOrganization(orgs, 'acne')).toThrow(
+    expect(() => findOrganization(orgs, 'acne', ACTION_WORDS)).toThrow(
       /Organization 'acne' not found \(did you mean 'Acme'\?\); the account sees: 'Acme', 'globex', 'Initech'/,
     );
-    expect(() => findOrganization(orgs, 'zzzzzzzz')).toThrow(/not found; the account sees/);
-    expect(() => findOrganization([], 'acme')).toThrow(/sees no organizations/);
+    expect(() => findOrganization(orgs, 'zzzzzzzz', ACTION_WORDS)).toThrow(/not found; the account sees/);
+    expect(() => findOrganization([], 'acme', ACTION_WORDS)).toThrow(/sees no organizations/);
   });
 
   test('two organizations with one name: ask for the id', () => {
-    expect(() => findOrganization([org('acme', 'A1'), org('ACME', 'A2')], 'acme')).toThrow(
+    expect(() => findOrganization([org('acme', 'A1'), org('ACME', 'A2')], 'acme', ACTION_WORDS)).toThrow(
       /2 organizations are named 'acme' \(ids A1, A2\).*id/,
     );
   });
@@ -41,10 +42,12 @@ describe('finding things by name', () => {
       { id: 'P1', name: 'Nightly GitHub' },
       { id: 'P2', name: 'Weekly' },
     ]);
-    expect(findPlan(acme, 'nightly github').id).toBe('P1');
-    expect(findPlan(acme, 'p2').name).toBe('Weekly');
-    expect(() => findPlan(acme, 'Nightly')).toThrow(/Plan 'Nightly' not found in organization 'acme'.*'Nightly GitHub', 'Weekly'/);
-    expect(() => findPlan(org('acme', 'A1'), 'x')).toThrow(/has no backup plans/);
+    expect(findPlan(acme, 'nightly github', ACTION_WORDS).id).toBe('P1');
+    expect(findPlan(acme, 'p2', ACTION_WORDS).name).toBe('Weekly');
+    expect(() => findPlan(acme, 'Nightly', ACTION_WORDS)).toThrow(
+      /Plan 'Nightly' not found in organization 'acme'.*'Nightly GitHub', 'Weekly'/,
+    );
+    expect(() => findPlan(org('acme', 'A1'), 'x', ACTION_WORDS)).toThrow(/has no backup plans/);
   });
 
   test('repository full name', () => {
@@ -83,12 +86,12 @@ describe('finding things by name', () => {
         { id: 'P2', name: 'Weekly' },
       ],
     };
-    expect(() => findPlan(org, 'nightly')).toThrow(
+    expect(() => findPlan(org, 'nightly', ACTION_WORDS)).toThrow(
       "Plan 'nightly' not found in organization 'acme' (did you mean 'Nightly GitHub'?); its plans are: 'Nightly GitHub', 'Weekly'. Set plan to one of these names or to its id.",
     );
     const two = { ...org, plans: [...org.plans, { id: 'P3', name: 'Nightly GitLab' }] };
-    expect(() => findPlan(two, 'Nightly')).toThrow(/^Plan 'Nightly' not found in organization 'acme'; its plans are:/);
+    expect(() => findPlan(two, 'Nightly', ACTION_WORDS)).toThrow(/^Plan 'Nightly' not found in organization 'acme'; its plans are:/);
     // Two letters are not a name.
-    expect(() => findPlan(org, 'Ni')).toThrow(/^Plan 'Ni' not found in organization 'acme'; its plans are:/);
+    expect(() => findPlan(org, 'Ni', ACTION_WORDS)).toThrow(/^Plan 'Ni' not found in organization 'acme'; its plans are:/);
   });
 });

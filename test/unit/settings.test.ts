@@ -58,7 +58,7 @@ describe('settings', () => {
     [{ 'wait-timeout': '99999' }, 'wait-timeout', /at most/],
     [{ mode: 'audit' }, 'mode', /ensure, check/],
     [{ 'max-backup-age': '1 day' }, 'max-backup-age', /duration/],
-    [{ 'max-backup-age': '0' }, 'max-backup-age', /duration/],
+    [{ 'max-backup-age': '0' }, 'max-backup-age', /must be above 0/],
     [{ 'ca-certificate': 'not a pem' }, 'ca-certificate', /PEM/],
     [{ repositories: '!archive-*' }, 'repositories', /only exclusions/],
   ])('%j is rejected, naming %s', (overrides, input, message) => {

@@ -20,9 +20,10 @@ import {
   parseBrokerClientSettings,
 } from '../../../src/settings/broker-client.js';
 import type { RawInputs } from '../../../src/settings/settings.js';
+import { TEST_CA_PEM } from './helpers.js';
 
 const BROKER = 'https://broker.example.com';
-const PEM = '-----BEGIN CERTIFICATE-----\nMIIBszCCAVmgAwIBAgIUQ2VydGlmaWNhdGU=\n-----END CERTIFICATE-----';
+const PEM = TEST_CA_PEM;
 
 const parse = (raw: RawInputs, url = BROKER, words = ACTION_WORDS) => parseBrokerClientSettings(url, raw, words);
 

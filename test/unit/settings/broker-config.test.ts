@@ -455,7 +455,7 @@ describe('each refusal, word for word', () => {
     [
       'wait timeout',
       config({ limits: { waitTimeoutSeconds: 21_601 } }),
-      'limits.waitTimeoutSeconds: expected a whole number from 0 to 21600.',
+      'limits.waitTimeoutSeconds: expected a whole number from 1 to 21600.',
     ],
     [
       'per repository requests',

@@ -9,7 +9,7 @@ import { InputError } from '../../../src/common/errors.js';
 import { redact } from '../../../src/common/redact.js';
 import { ACTION_WORDS } from '../../../src/common/words.js';
 import { parseCaCertificate, parseSettings, type RawInputs } from '../../../src/settings/settings.js';
-import { VALID_INPUTS, refusal as refusalOf } from './helpers.js';
+import { TEST_CA_PEM, VALID_INPUTS, refusal as refusalOf } from './helpers.js';
 
 const valid = VALID_INPUTS;
 const sweep: RawInputs = { repositories: '*' };
@@ -18,12 +18,7 @@ const parse = (overrides: RawInputs) => parseSettings({ ...valid, ...overrides }
 
 const refusal = (overrides: RawInputs) => refusalOf({ ...valid, ...overrides });
 
-const PEM = [
-  '-----BEGIN CERTIFICATE-----',
-  'MIIBszCCAVmgAwIBAgIUQ2VydGlmaWNhdGUgZm9yIHRlc3Rz',
-  'MAoGCCqGSM49BAMCMBUxEzARBgNVBAMMCnRlc3QtY2EtMDEw',
-  '-----END CERTIFICATE-----',
-].join('\n');
+const PEM = TEST_CA_PEM;
 
 describe('inputs passed on as given', () => {
   test('plan, shard, result-file, html-file and badge-file are kept; empty ones are undefined', () => {
@@ -175,6 +170,18 @@ describe('refusals, word for word', () => {
       'wait-timeout',
       "Input 'wait-timeout': is at most 21600 seconds (6 hours).",
     ],
+    [
+      'wait-timeout 0 (a synchronization would be started and never waited for)',
+      { 'wait-timeout': '0s' },
+      'wait-timeout',
+      "Input 'wait-timeout': must be above 0: how long to wait for a synchronization, e.g. 300 or 5m.",
+    ],
+    [
+      'max-backup-age 0',
+      { 'max-backup-age': '0' },
+      'max-backup-age',
+      "Input 'max-backup-age': must be above 0 (every backup is older than 0 seconds), e.g. 36h.",
+    ],
   ])('%s', (_name, overrides, input, message) => {
     expect(refusal(overrides)).toEqual({ input, message });
   });
@@ -196,6 +203,7 @@ describe('what is accepted at the edges', () => {
   test('wait-timeout: exactly 6 hours is allowed', () => {
     expect(parse({ 'wait-timeout': '21600' }).waitTimeoutSeconds).toBe(21600);
     expect(parse({ 'wait-timeout': '6h' }).waitTimeoutSeconds).toBe(21600);
+    expect(parse({ 'wait-timeout': '1' }).waitTimeoutSeconds).toBe(1);
   });
 
   test('ca-certificate: a PEM, trimmed; blank is none', () => {
@@ -205,6 +213,22 @@ describe('what is accepted at the edges', () => {
     expect(parseCaCertificate('')).toBeUndefined();
     const two = `${PEM}\n${PEM}`;
     expect(parseCaCertificate(two)).toBe(two);
+    // Windows line ends are whitespace in the base64 as any other.
+    expect(parseCaCertificate(PEM.replace(/\n/g, '\r\n'))).toBe(PEM.replace(/\n/g, '\r\n'));
+  });
+
+  test('ca-certificate: a damaged block is named before anything is sent, not blamed on the server', () => {
+    const lines = PEM.split('\n');
+    const cut = [...lines.slice(0, 3), ...lines.slice(4)].join('\n'); // a line lost in copying
+    const typo = lines.map((line, i) => (i === 1 ? line.replace(/A/, '*') : line)).join('\n'); // a character changed
+    for (const damaged of [cut, typo, '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----']) {
+      expect(refusal({ 'ca-certificate': damaged })).toEqual({
+        input: 'ca-certificate',
+        message:
+          "Input 'ca-certificate': certificate 1 of 1 is damaged: its text between BEGIN and END is not a certificate's base64 (copied in part, or edited?).",
+      });
+    }
+    expect(refusal({ 'ca-certificate': `${PEM}\n${cut}` }).message).toMatch(/certificate 2 of 2 is damaged/);
   });
 });
 
