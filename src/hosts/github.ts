@@ -116,10 +116,13 @@ export async function runGithubAction(): Promise<void> {
       return outcome.result.problems;
     },
     reportCancellation: async (cancellation, settings) => (await loadReport()).reportCancellation(cancellation, settings),
-    stopped: (error) => {
+    stopped: async (error) => {
       // No outcome to report: bad input, an unreachable server, a refused login. A gate reads it as an error.
       commands.setPlainOutput('failure', 'error');
-      commands.setFailed(safeData(describeError(error)));
+      const line = describeError(error);
+      commands.setFailed(safeData(line));
+      // The job summary says it too. A summary file that cannot be written adds nothing to the line above.
+      if (env.GITHUB_STEP_SUMMARY) await (await loadReport()).reportStopped(line).catch(() => undefined);
       return 1;
     },
     timing: (lines) => commands.info(lines.join('\n')),

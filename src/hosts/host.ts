@@ -101,7 +101,7 @@ export interface RunFace {
   /** After the cancellation's line: the outputs and summary known so far. */
   reportCancellation(cancellation: Cancellation, settings: RunSettings): Promise<void>;
   /** The run stopped on an error (bad input, `during: 'settings'`, or an unexpected one): says it, returns the exit code. */
-  stopped(error: unknown, during: 'settings' | 'run'): number;
+  stopped(error: unknown, during: 'settings' | 'run'): number | Promise<number>;
   /** The timing footer (XOPERO_TIMING=1), the face's way. */
   timing(lines: string[]): void;
 }

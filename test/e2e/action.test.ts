@@ -453,6 +453,10 @@ describe('the failure output: the step fails on both, and says which', () => {
     expectOneLineFailure(run, /Input 'wait-timeout'/);
     expect(run.outputs).toEqual({ failure: 'error' });
     expect(world.sim.requests).toHaveLength(0);
+    // The job summary is not left empty: it says the step stopped, and why, in the error's own words.
+    expect(run.summary).toMatch(/^## Xopero ONE backup \(failed\)\n/);
+    expect(run.summary).toContain('| Status | ❌ stopped before it had a result |');
+    expect(run.summary).toContain("Input 'wait-timeout': expected a number of seconds");
   });
 
   test('error: a result file that cannot be written fails before any request, not after the changes', async () => {
@@ -478,6 +482,7 @@ describe('the failure output: the step fails on both, and says which', () => {
     const run = await runAction({ 'server-url': 'https://127.0.0.1:1', email: EMAIL, password: PASSWORD });
     expectOneLineFailure(run, /Cannot reach Xopero ONE: 127\.0\.0\.1:1 refused the connection/);
     expect(run.outputs).toEqual({ failure: 'error' });
+    expect(run.summary).toMatch(/❌ stopped before it had a result[\s\S]*Cannot reach Xopero ONE: 127\.0\.0\.1:1 refused/);
   }, 30_000);
 });
 
