@@ -246,7 +246,24 @@ export class XoperoClient {
   ): Promise<Array<Page<T>>> {
     const fetchPage = async (page: number): Promise<Page<T>> => {
       const text = await this.send(endpoint, { ...body, limit: PAGE_SIZE, page });
-      return each(this.parse(endpoint, text, schema));
+      const parsed = this.parse(endpoint, text, schema);
+      // A server that ignores `page` answers page 1 again and again: the list would hold page 1 many times and
+      // miss the rest. `currentPage` (when it is there) must be the page asked for.
+      const current = (parsed as { currentPage?: unknown }).currentPage;
+      if (typeof current === 'number' && current !== page) {
+        const words = this.options.words ?? ACTION_WORDS;
+        const error = new MalformedAnswerError(
+          endpoint.path,
+          'currentPage',
+          `${page}, the page asked for`,
+          `${current}`,
+          '',
+          words.name('server-url'),
+        );
+        this.malformed ??= error;
+        throw error;
+      }
+      return each(parsed);
     };
     const first = await fetchPage(1);
     const pages: Array<Page<T>> = [first];

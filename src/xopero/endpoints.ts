@@ -8,6 +8,9 @@ export interface Endpoint {
   /**
    * Why repeating the call after a lost answer or a 429/5xx cannot do harm. Every call this client makes has
    * such a reason; a call without one (modifygitplan, say) would need a dispatcher that does not retry.
+   * The vendor's documentation does not say what a repeated call answers: the reasons of the changing calls
+   * are this project's reading of what each call does (the simulator answers so). Were the service to answer
+   * a repeat with an error instead, the run reports that id as failed, never as done: no data is lost either way.
    */
   retrySafe: string;
   authenticated: boolean;

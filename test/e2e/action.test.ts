@@ -205,6 +205,21 @@ describe('a new repository', () => {
     expect(count(world.sim, '/git/repositories/getmany')).toBe(2);
   });
 
+  test('a server that ignores page (answers page 1 for page 2) fails the run in one line, before any change', async () => {
+    world = await startWorld({ filterMode: 'ignore', pageCap: 2 });
+    world.sim.addFault({
+      path: '/git/repositories/getmany',
+      times: 10,
+      transform: (answer) => ({ ...(answer as object), currentPage: 1 }),
+    });
+    const run = await action(world, { repository: 'acme/api' });
+    expectOneLineFailure(
+      run,
+      /^Xopero ONE answered POST \/git\/repositories\/getmany with a malformed answer: currentPage: expected 2, the page asked for, got 1; no changing call was made after it\./,
+    );
+    expect(world.sim.mutatingRequests()).toHaveLength(0);
+  });
+
   test('a removed record of the same name is skipped when a live one exists', async () => {
     world = await startWorld();
     const live = world.sim.repository('acme/api')!;
