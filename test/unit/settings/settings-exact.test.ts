@@ -171,6 +171,12 @@ describe('refusals, word for word', () => {
       "Input 'wait-timeout': is at most 21600 seconds (6 hours).",
     ],
     [
+      'repositories that hold only separators (a sweep was meant: not read as empty)',
+      { repositories: ' , \n ,' },
+      'repositories',
+      "Input 'repositories': holds no name or pattern; give them separated by commas, e.g. '*' or 'api, web-*'.",
+    ],
+    [
       'wait-timeout 0 (a synchronization would be started and never waited for)',
       { 'wait-timeout': '0s' },
       'wait-timeout',
@@ -229,6 +235,38 @@ describe('what is accepted at the edges', () => {
       });
     }
     expect(refusal({ 'ca-certificate': `${PEM}\n${cut}` }).message).toMatch(/certificate 2 of 2 is damaged/);
+  });
+
+  // The DER check at its edges, on bodies built byte by byte: a SEQUENCE (0x30), its length in short form (below
+  // 0x80) or long form (0x81-0x84 then that many length bytes), filling the block exactly.
+  const block = (body: string) => `-----BEGIN CERTIFICATE-----\n${body}\n-----END CERTIFICATE-----`;
+  const der = (...bytes: number[]) => Buffer.from(bytes).toString('base64');
+  test.each<[string, string]>([
+    ['a short-form SEQUENCE of one byte', der(0x30, 0x01, 0x00)],
+    ['the same without its padding characters needed', 'MAEA'],
+    ['one length byte in long form', der(0x30, 0x81, 0x01, 0x00)],
+    ['a 127-byte SEQUENCE, the longest short form', der(0x30, 0x7f, ...Array(127).fill(0))],
+    ['four length bytes', der(0x30, 0x84, 0, 0, 0, 1, 0)],
+    ['an empty SEQUENCE (two bytes)', der(0x30, 0x00)],
+    ['an empty SEQUENCE in long form (exactly its header)', der(0x30, 0x81, 0x00)],
+  ])('ca-certificate: %s passes', (_what, body) => {
+    expect(parseCaCertificate(block(body))).toBe(block(body));
+  });
+  test.each<[string, string]>([
+    ['a byte after the SEQUENCE', der(0x30, 0x01, 0x00, 0x00)],
+    ['a byte short', der(0x30, 0x02, 0x00)],
+    ['not a SEQUENCE', der(0x31, 0x01, 0x00)],
+    ['one byte only', der(0x30)],
+    ['base64 of a length not a multiple of 4', 'MAEA='],
+    ['a character that is not base64 at the end', 'MAEA!!!!'],
+    ['a character that is not base64 at the start', '!!!!MAEA'],
+    ['long form with no length bytes', der(0x30, 0x80)],
+    ['long form with five length bytes', der(0x30, 0x85, 0, 0, 0, 0, 1, 0)],
+    ['long form cut before its length bytes end', der(0x30, 0x82, 0x01)],
+    ['long form whose length is one too many', der(0x30, 0x81, 0x02, 0x00)],
+    ['128 bytes given in short form (0x80 is long form)', der(0x30, 0x80, ...Array(128).fill(0))],
+  ])('ca-certificate: %s is damaged', (_what, body) => {
+    expect(() => parseCaCertificate(block(body))).toThrow('certificate 1 of 1 is damaged');
   });
 });
 

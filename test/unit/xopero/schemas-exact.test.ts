@@ -9,6 +9,7 @@ import {
   MAX_PAGES,
   MalformedAnswerError,
   activationAnswer,
+  activationId,
   excerpt,
   loginAnswer,
   organizationsPage,
@@ -322,6 +323,11 @@ describe('the activation answer lists successes as ids or as { id } objects', ()
       'r1',
       { id: 'r2' },
     ]);
+  });
+
+  test('activationId reads either form', () => {
+    expect(activationId('r1')).toBe('r1');
+    expect(activationId({ id: 'r2' })).toBe('r2');
   });
 
   test('an object without a string id is refused', () => {
