@@ -47,7 +47,8 @@ export function redact(text: string): string {
 function writtenForms(secret: string): string[] {
   const json = JSON.stringify(secret).slice(1, -1);
   const markdown = markdownText(secret);
-  const forms = [secret, json, json.replace(/</g, '\\u003c'), markdown, markdownCellText(secret), plainText(secret)];
+  // Trimmed too: a stored secret with a stray line end ("pw\n") is echoed by a server without it.
+  const forms = [secret, secret.trim(), json, json.replace(/</g, '\\u003c'), markdown, markdownCellText(secret), plainText(secret)];
   for (const hex of [(code: number) => code.toString(16).toUpperCase(), (code: number) => code.toString(16)]) {
     const dotnetEscape = (char: string) => (char === '\\' ? '\\\\' : `\\u${hex(char.charCodeAt(0)).padStart(4, '0')}`);
     forms.push(secret.replace(/[\\"<>&'+`]|[^\x20-\x7e]/g, dotnetEscape));

@@ -65,6 +65,11 @@ describe('redact', () => {
     expect(excerpt('tokens left: 5, name=acme')).toBe('tokens left: 5, name=acme');
   });
 
+  test('a secret stored with a stray line end is hidden where a server echoes it without', () => {
+    addSecret('stored-with-newline-9\n');
+    expect(redact('wrong password: stored-with-newline-9.')).toBe('wrong password: ***.');
+  });
+
   test('text without the secret is left as it is', () => {
     expect(redact('{"name":"acme/api","problems":[]}')).toBe('{"name":"acme/api","problems":[]}');
   });
