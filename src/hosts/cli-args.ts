@@ -211,7 +211,14 @@ export const OPTIONS: OptionSpec[] = [
     group: 'what',
     help: 'attach this Azure DevOps project (its id) to --plan instead',
   },
-  { flag: 'plan', kind: 'value', value: 'NAME|ID', env: 'XOPERO_PLAN', group: 'what', help: 'backup plan to attach to, name (any case) or id (empty: none)' },
+  {
+    flag: 'plan',
+    kind: 'value',
+    value: 'NAME|ID',
+    env: 'XOPERO_PLAN',
+    group: 'what',
+    help: 'backup plan to attach to, name (any case) or id (empty: none)',
+  },
   // Where
   {
     flag: 'broker-url',
