@@ -11,6 +11,7 @@ h2 { font-size: 16px; margin: 18px 0 8px; }
 .facts dd { margin: 0; overflow-wrap: anywhere; }
 .status-failed { color: #b3261e; font-weight: 600; }
 .status-passed { color: #1a7f37; font-weight: 600; }
+.status-pending { color: #9a6700; font-weight: 600; }
 #problems { margin: 4px 0 0; padding-left: 20px; }
 .summary { display: flex; flex-wrap: wrap; gap: 24px; align-items: flex-start; }
 .counts { border-collapse: collapse; }
@@ -69,8 +70,8 @@ footer { padding: 12px 24px; color: var(--muted); font-size: 12px; }
   byId('h-shards').textContent = data.shards > 1 ? data.shards + ', all merged' : 'one job';
   byId('h-when').textContent = typeof data.at === 'number' ? when(data.at) : 'not recorded (result files of an older version); ages are counted from now';
   var status = byId('h-status');
-  status.textContent = data.problems.length > 0 ? 'failed' : 'passed';
-  status.className = data.problems.length > 0 ? 'status-failed' : 'status-passed';
+  status.textContent = data.status === 'would-change' ? 'not fully protected yet (dry run)' : data.status;
+  status.className = data.status === 'would-change' ? 'status-pending' : 'status-' + data.status;
   var problemList = byId('problems');
   data.problems.forEach(function (problem) {
     var item = document.createElement('li');
@@ -282,7 +283,7 @@ footer { padding: 12px 24px; color: var(--muted); font-size: 12px; }
   refilter();
   document.documentElement.setAttribute('data-ready-ms', String(Math.round(performance.now())));
 })();
-`,HTML_OUTCOMES=["failed","stale","not-protected","activated","attached","already-protected"],OUTCOME_WORDS={failed:"\u2717 failed",stale:"\u26A0 stale or never backed up","not-protected":"\u25CB not protected",activated:"\u2713 activated",attached:"\u2713 attached","already-protected":"\u2713 already protected"},COLOURS=["#b3261e","#b35900","#6e4c00","#0b57d0","#006a6a","#1a7f37"];function html_htmlReport(report){const data={organization:report.organization,server:report.server,plan:report.plan??null,patterns:report.patterns,mode:report.mode,dryRun:report.dryRun,shards:report.shards,at:report.finishedAt?Math.floor(Date.parse(report.finishedAt)/1e3):null,problems:report.problems,labels:HTML_OUTCOMES.map(outcome=>OUTCOME_WORDS[outcome]),rows:report.repositories.map(entry=>htmlRow(entry,report))},json=JSON.stringify(data).replace(/</g,"\\u003c"),csp=["default-src 'none'",`script-src '${sha256(PAGE_SCRIPT)}'`,`style-src '${sha256(PAGE_STYLE)}'`,"base-uri 'none'","form-action 'none'"].join("; "),failures=report.outcomes.failed+report.outcomes.stale;return`<!DOCTYPE html>
+`,HTML_OUTCOMES=["failed","stale","not-protected","activated","attached","already-protected"],OUTCOME_WORDS={failed:"\u2717 failed",stale:"\u26A0 stale or never backed up","not-protected":"\u25CB not protected",activated:"\u2713 activated",attached:"\u2713 attached","already-protected":"\u2713 already protected"},COLOURS=["#b3261e","#b35900","#6e4c00","#0b57d0","#006a6a","#1a7f37"];function html_htmlReport(report){const data={organization:report.organization,server:report.server,plan:report.plan??null,patterns:report.patterns,mode:report.mode,dryRun:report.dryRun,status:report.problems.length>0?"failed":report.dryRun&&report.counts.wouldActivate+report.counts.wouldAttach>0?"would-change":"passed",shards:report.shards,at:report.finishedAt?Math.floor(Date.parse(report.finishedAt)/1e3):null,problems:report.problems,labels:HTML_OUTCOMES.map(outcome=>OUTCOME_WORDS[outcome]),rows:report.repositories.map(entry=>htmlRow(entry,report))},json=JSON.stringify(data).replace(/</g,"\\u003c"),csp=["default-src 'none'",`script-src '${sha256(PAGE_SCRIPT)}'`,`style-src '${sha256(PAGE_STYLE)}'`,"base-uri 'none'","form-action 'none'"].join("; "),failures=report.outcomes.failed+report.outcomes.stale;return`<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="utf-8">

@@ -9,8 +9,9 @@
  * of every file, so nothing bundled is missed; a bundled package without a license fails the build.
  * The format is ncc's: the package's name, its license's name, the license's text, a blank line.
  */
-import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 interface StatsModule {
   name?: string;
@@ -87,7 +88,7 @@ export function licensesFile(packages: BundledPackage[]): string {
 
 function main(args: string[]): void {
   if (args.length === 0 || args.length % 2 !== 0) throw new Error('usage: licenses.ts OUT_DIR STATS_FILE [...]');
-  const root = resolve(dirname(new URL(import.meta.url).pathname), '..');
+  const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
   for (let i = 0; i < args.length; i += 2) {
     const [outDir, statsFile] = [resolve(root, args[i]), resolve(root, args[i + 1])];
     const packages = bundledPackages(JSON.parse(readFileSync(statsFile, 'utf8')), root);
@@ -96,4 +97,6 @@ function main(args: string[]): void {
   }
 }
 
-if (process.argv[1] && resolve(process.argv[1]) === new URL(import.meta.url).pathname) main(process.argv.slice(2));
+// Run as a script (the build), not when imported: compared as real paths, so a checkout under a symlink or in a
+// folder with a space in its name still writes the files.
+if (process.argv[1] && realpathSync(process.argv[1]) === realpathSync(fileURLToPath(import.meta.url))) main(process.argv.slice(2));

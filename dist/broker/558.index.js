@@ -295,6 +295,8 @@ async function releaseRepository(context) {
     if (plan && repository.isProtected)
         refuseOtherPlansOnly(repository, plan, assigned, organization.plans ?? [], settings.words);
     const planned = (0,_release_changes_js__WEBPACK_IMPORTED_MODULE_4__/* .listReleaseChanges */ .BJ)([repository], assigned, { onlyPlan: plan, remove: settings.remove, planNames: organization.plans });
+    if (plan && repository.isProtected)
+        planned.notes.push(...staysInOtherPlans(repository, plan, assigned, organization.plans ?? []));
     result.notes = planned.notes;
     for (const note of planned.notes)
         log.warning(note);
@@ -349,6 +351,18 @@ function refuseOtherPlansOnly(repository, plan, assigned, named, words) {
     if (others.length === 0)
         return;
     throw new _common_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .XoperoError */ .UE(`'${repository.name}' is not in plan '${plan.name}'; it is in plan ${others.join(', ')}. Releasing it would free its license and leave it there, unprotected: set ${words.name('plan')} to that plan, or leave it empty to release it from every plan. Nothing was changed.`);
+}
+/** Released from the named plan only: the other plans that list it keep it, without a license (said, not refused). */
+function staysInOtherPlans(repository, plan, assigned, named) {
+    const others = assigned
+        .filter((entry) => !(0,_release_changes_js__WEBPACK_IMPORTED_MODULE_4__/* .sameId */ .s)(entry.id, plan.id) && !entry.includeAllRepositories)
+        .filter((entry) => entry.repositoryIds.some((id) => (0,_release_changes_js__WEBPACK_IMPORTED_MODULE_4__/* .sameId */ .s)(id, repository.id)))
+        .map((entry) => `'${entry.name || named.find((p) => (0,_release_changes_js__WEBPACK_IMPORTED_MODULE_4__/* .sameId */ .s)(p.id, entry.id))?.name || entry.id}'`);
+    return others.length
+        ? [
+            `'${repository.name}' stays in plan ${others.join(', ')} without a license: it is no longer backed up there. Leave plan empty to release it from every plan.`,
+        ]
+        : [];
 }
 function failedWords(step) {
     const name = `'${step.repository.name}'`;

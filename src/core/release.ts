@@ -80,6 +80,7 @@ export async function releaseRepository(context: RunContext): Promise<ReleaseRes
   );
   if (plan && repository.isProtected) refuseOtherPlansOnly(repository, plan, assigned, organization.plans ?? [], settings.words);
   const planned = listReleaseChanges([repository], assigned, { onlyPlan: plan, remove: settings.remove, planNames: organization.plans });
+  if (plan && repository.isProtected) planned.notes.push(...staysInOtherPlans(repository, plan, assigned, organization.plans ?? []));
   result.notes = planned.notes;
   for (const note of planned.notes) log.warning(note);
   if (readOnly) {
@@ -146,6 +147,24 @@ function refuseOtherPlansOnly(
   throw new XoperoError(
     `'${repository.name}' is not in plan '${plan.name}'; it is in plan ${others.join(', ')}. Releasing it would free its license and leave it there, unprotected: set ${words.name('plan')} to that plan, or leave it empty to release it from every plan. Nothing was changed.`,
   );
+}
+
+/** Released from the named plan only: the other plans that list it keep it, without a license (said, not refused). */
+function staysInOtherPlans(
+  repository: Repository,
+  plan: { id: string; name: string },
+  assigned: AssignedPlan[],
+  named: OrganizationPlan[],
+): string[] {
+  const others = assigned
+    .filter((entry) => !sameId(entry.id, plan.id) && !entry.includeAllRepositories)
+    .filter((entry) => entry.repositoryIds.some((id) => sameId(id, repository.id)))
+    .map((entry) => `'${entry.name || named.find((p) => sameId(p.id, entry.id))?.name || entry.id}'`);
+  return others.length
+    ? [
+        `'${repository.name}' stays in plan ${others.join(', ')} without a license: it is no longer backed up there. Leave plan empty to release it from every plan.`,
+      ]
+    : [];
 }
 
 function failedWords(step: ReleaseStep): string {

@@ -259,9 +259,10 @@ function dotenvText(values: Record<string, string>): string {
   const lines = Object.entries(values)
     .filter(([name]) => name !== 'result')
     .map(([name, rawValue]) => {
-      // A value that holds a secret (a server that answered a token as an id) is written empty: the file is
-      // read by later jobs and kept as an artifact, and `***` would not be a value a shell takes as one.
-      const value = redact(rawValue) === rawValue ? rawValue : '';
+      // An id that holds a secret (a server that answered a token as an id) is written empty: the file is read
+      // by later jobs and kept as an artifact, and `***` would not be a value a shell takes as one. Ids only:
+      // the other values are the product's own words and times, which a short secret might happen to be in.
+      const value = name.endsWith('-id') && redact(rawValue) !== rawValue ? '' : rawValue;
       if (!DOTENV_VALUE.test(value)) {
         throw new XoperoError(
           `Refused to write XOPERO_${envName(name)} to the dotenv file: its value holds characters a shell or GitLab would read as more than a value (please report it).`,

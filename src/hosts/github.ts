@@ -121,8 +121,15 @@ export async function runGithubAction(): Promise<void> {
       commands.setPlainOutput('failure', 'error');
       const line = describeError(error);
       commands.setFailed(safeData(line));
-      // The job summary says it too. A summary file that cannot be written adds nothing to the line above.
-      if (env.GITHUB_STEP_SUMMARY) await (await loadReport()).reportStopped(line).catch(() => undefined);
+      // The job summary says it too. A summary that cannot be written (or a report file that cannot be loaded)
+      // adds nothing to the line above.
+      if (env.GITHUB_STEP_SUMMARY) {
+        try {
+          await (await loadReport()).reportStopped(line);
+        } catch {
+          // The error line stands alone.
+        }
+      }
       return 1;
     },
     timing: (lines) => commands.info(lines.join('\n')),

@@ -87,7 +87,7 @@ export async function driveRun(face: RunFace): Promise<number> {
       checkOutputFiles(settings);
       timeline.mark('inputs checked', 0);
     } catch (error) {
-      return face.stopped(error, 'settings');
+      return await face.stopped(error, 'settings');
     }
     try {
       const operation = chooseOperation(face, settings);
@@ -97,7 +97,7 @@ export async function driveRun(face: RunFace): Promise<number> {
       return face.exitCode ? face.exitCode(outcome, problems) : problems.length > 0 ? 1 : 0;
     } catch (error) {
       const signal = signals.received();
-      if (!(error instanceof CancelledError) || !signal) return face.stopped(error, 'run');
+      if (!(error instanceof CancelledError) || !signal) return await face.stopped(error, 'run');
       const cancellation = describeCancellation(signal, error);
       log.closeOpenGroup();
       face.host.fail([cancellation.line], face.streams);

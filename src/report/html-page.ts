@@ -21,6 +21,7 @@ h2 { font-size: 16px; margin: 18px 0 8px; }
 .facts dd { margin: 0; overflow-wrap: anywhere; }
 .status-failed { color: #b3261e; font-weight: 600; }
 .status-passed { color: #1a7f37; font-weight: 600; }
+.status-pending { color: #9a6700; font-weight: 600; }
 #problems { margin: 4px 0 0; padding-left: 20px; }
 .summary { display: flex; flex-wrap: wrap; gap: 24px; align-items: flex-start; }
 .counts { border-collapse: collapse; }
@@ -81,8 +82,8 @@ export const PAGE_SCRIPT = `
   byId('h-shards').textContent = data.shards > 1 ? data.shards + ', all merged' : 'one job';
   byId('h-when').textContent = typeof data.at === 'number' ? when(data.at) : 'not recorded (result files of an older version); ages are counted from now';
   var status = byId('h-status');
-  status.textContent = data.problems.length > 0 ? 'failed' : 'passed';
-  status.className = data.problems.length > 0 ? 'status-failed' : 'status-passed';
+  status.textContent = data.status === 'would-change' ? 'not fully protected yet (dry run)' : data.status;
+  status.className = data.status === 'would-change' ? 'status-pending' : 'status-' + data.status;
   var problemList = byId('problems');
   data.problems.forEach(function (problem) {
     var item = document.createElement('li');

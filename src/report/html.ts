@@ -43,6 +43,13 @@ export function htmlReport(report: MergedReport): string {
     patterns: report.patterns,
     mode: report.mode,
     dryRun: report.dryRun,
+    // As the summary's status line says it (status.ts): a dry run with work to do has not "passed".
+    status:
+      report.problems.length > 0
+        ? 'failed'
+        : report.dryRun && report.counts.wouldActivate + report.counts.wouldAttach > 0
+          ? 'would-change'
+          : 'passed',
     shards: report.shards,
     at: report.finishedAt ? Math.floor(Date.parse(report.finishedAt) / 1000) : null,
     problems: report.problems,

@@ -39,6 +39,12 @@ export interface IssuerConfig {
   workflows?: string[];
   /** Bitbucket only: repositoryUuid (with braces, as the token has it) -> workspace/repo-slug. */
   repositories?: Record<string, string>;
+  /**
+   * Top-level owners (keys lower-cased) pinned to a Xopero ONE organization id. Without a pin the run finds the
+   * organization by the owner's name, and Xopero ONE may hold one of that name per Git service: an owner listed
+   * by two issuers must be pinned by both (parseBrokerConfig), so a GitLab group `acme` never acts on GitHub's.
+   */
+  organizations?: Record<string, string>;
 }
 
 export interface PlanRule {
@@ -168,6 +174,7 @@ export function parseBrokerConfig(value: unknown, env: NodeJS.ProcessEnv): Broke
     const first = issuers.findIndex((other) => other.issuer === entry.issuer);
     if (first < i) fail(`issuers[${i}].issuer`, `repeats issuers[${first}].issuer (${entry.issuer}); give each issuer one entry.`);
   }
+  refuseSharedOwnerNames(issuers);
   const plans = list(root.plans, 'plans').map((entry, i) => parsePlanRule(entry, `plans[${i}]`));
   if (plans.length === 0) fail('plans', 'is empty; give at least one rule (repositories, allowed, default).');
   return {
@@ -252,7 +259,17 @@ function parseXopero(value: unknown, env: NodeJS.ProcessEnv): RawInputs {
 }
 
 function parseIssuer(value: unknown, at: string): IssuerConfig {
-  const entry = object(value, at, ['issuer', 'kind', 'jwksUrl', 'caCertificateFile', 'owners', 'ownerIds', 'workflows', 'repositories']);
+  const entry = object(value, at, [
+    'issuer',
+    'kind',
+    'jwksUrl',
+    'caCertificateFile',
+    'owners',
+    'ownerIds',
+    'workflows',
+    'repositories',
+    'organizations',
+  ]);
   httpsUrl(entry.issuer, `${at}.issuer`);
   // The token's iss is compared as written (a trailing slash makes another issuer): the operator's spelling.
   const issuer = string(entry.issuer, `${at}.issuer`);
@@ -286,7 +303,49 @@ function parseIssuer(value: unknown, at: string): IssuerConfig {
     ownerIds,
     workflows: entry.workflows === undefined ? undefined : stringList(entry.workflows, `${at}.workflows`),
     repositories,
+    organizations: entry.organizations === undefined ? undefined : parseOrganizations(entry.organizations, owners, `${at}.organizations`),
   };
+}
+
+/** The first segment of an owner: the name of the Xopero ONE organization its repositories are in. */
+export const topOwner = (owner: string) => ownerKey(owner).split('/')[0];
+
+/** `{ "acme": "<Xopero ONE organization id>" }`: each key the top-level name of a listed owner, each value a GUID. */
+function parseOrganizations(value: unknown, owners: string[], at: string): Record<string, string> {
+  const tops = new Set(owners.map(topOwner));
+  const pins = new Map<string, string>();
+  for (const [owner, id] of Object.entries(stringMap(value, at))) {
+    const key = ownerKey(owner);
+    if (!tops.has(key)) fail(`${at}.${owner}`, 'is not the first part of an owner in owners; pin only those.');
+    if (pins.has(key)) fail(`${at}.${owner}`, 'is given twice; give each owner one organization.');
+    if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id))
+      fail(`${at}.${owner}`, `expected the Xopero ONE organization's id (a GUID, as /git/organizations/getmany lists it), got '${id}'.`);
+    pins.set(key, id);
+  }
+  return Object.fromEntries(pins);
+}
+
+/**
+ * Two issuers that list the same top-level owner name: Xopero ONE holds one organization of that name per Git
+ * service, so found by name, the run of either would act on the same one (or fail when both exist). Each must pin
+ * it to its own organization.
+ */
+function refuseSharedOwnerNames(issuers: IssuerConfig[]): void {
+  for (const [i, entry] of issuers.entries()) {
+    for (const [j, other] of issuers.slice(0, i).entries()) {
+      const shared = [...new Set(entry.owners.map(topOwner))].find((owner) => other.owners.map(topOwner).includes(owner));
+      if (shared === undefined) continue;
+      const unpinned = [
+        [i, entry],
+        [j, other],
+      ].find(([, issuer]) => !(issuer as IssuerConfig).organizations?.[shared]);
+      if (unpinned)
+        fail(
+          `issuers[${unpinned[0]}].organizations`,
+          `'${shared}' is an owner of issuers[${j}] and issuers[${i}]: Xopero ONE may hold an organization of that name for each Git service, and by name both would act on the same one. Pin '${shared}' to its Xopero ONE organization id in the organizations of both.`,
+        );
+    }
+  }
 }
 
 /** The owner as compared: lower-cased, without trailing slashes. */

@@ -248,9 +248,10 @@ export class XoperoClient {
       const text = await this.send(endpoint, { ...body, limit: PAGE_SIZE, page });
       const parsed = this.parse(endpoint, text, schema);
       // A server that ignores `page` answers page 1 again and again: the list would hold page 1 many times and
-      // miss the rest. `currentPage` (when it is there) must be the page asked for.
+      // miss the rest. Only that is refused: a server numbering its pages otherwise (or a list that shrank while
+      // it was read) is left alone, since the documentation says no more about currentPage.
       const current = (parsed as { currentPage?: unknown }).currentPage;
-      if (typeof current === 'number' && current !== page) {
+      if (page > 1 && current === 1) {
         const words = this.options.words ?? ACTION_WORDS;
         const error = new MalformedAnswerError(
           endpoint.path,

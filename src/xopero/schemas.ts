@@ -79,9 +79,9 @@ function describe(value: unknown): string {
  * A field whose name says it holds a secret (`accessToken`, `sessionToken`, `password`, `jwt`, `apiKey`...):
  * its value is hidden whatever the service calls it, in JSON and in `name=value` text.
  */
-const SECRET_NAME = '[\\w-]*(?:token|password|passwd|secret|jwt|credential|api_?key|authorization)[\\w-]*';
-const SECRET_JSON_FIELD = new RegExp(`("${SECRET_NAME}"\\s*:\\s*)"(?:[^"\\\\]|\\\\.)*"`, 'gi');
-const SECRET_TEXT_FIELD = new RegExp(`\\b(${SECRET_NAME}\\s*[=:]\\s*)[^\\s&,;"']+`, 'gi');
+const SECRET_NAME = '[\\w-]*(?:token|password|passwd|secret|jwt|credential|api[_-]?key|authorization)[\\w-]*';
+const SECRET_JSON_FIELD = new RegExp(`("${SECRET_NAME}"\\s*:\\s*)"(?:[^"\\\\]|\\\\.)*"?`, 'gi');
+const SECRET_TEXT_FIELD = new RegExp(`\\b(${SECRET_NAME}\\s*[=:]\\s*(?:(?:Bearer|Basic|Token)\\s+)?)[^\\s&,;"']+`, 'gi');
 
 /**
  * The beginning of a text, one line, with anything that may be a secret replaced: the run's known secrets
@@ -89,12 +89,17 @@ const SECRET_TEXT_FIELD = new RegExp(`\\b(${SECRET_NAME}\\s*[=:]\\s*)[^\\s&,;"']
  * that no longer matches), then fields named as secrets and JWT-like strings.
  */
 export function excerpt(text: string, max = EXCERPT_CHARS): string {
-  const hidden = redact(text)
+  const known = redact(text).trim();
+  // The patterns run over what can be shown and some room only: over a whole answer (up to 16 MiB) they would
+  // take seconds (backtracking over long runs of word characters). A value cut at the room's end is still hidden:
+  // its closing quote may be missing.
+  const room = known.slice(0, max * 4);
+  const hidden = room
     .replace(SECRET_JSON_FIELD, '$1"***"')
     .replace(SECRET_TEXT_FIELD, '$1***')
     .replace(/[\w-]{8,}\.[\w-]{8,}\.[\w-]{8,}/g, '***');
-  const line = plainText(hidden.trim());
-  return line.length > max ? `${line.slice(0, max)}…` : line;
+  const line = plainText(hidden);
+  return line.length > max || known.length > room.length ? `${line.slice(0, max)}…` : line;
 }
 
 // ---- checks ------------------------------------------------------------------------------------

@@ -16,6 +16,7 @@ const pageData = (html: string) =>
   JSON.parse(/<script type="application\/json" id="report-data">(.*?)<\/script>/s.exec(html)?.[1] ?? 'null') as {
     rows: unknown[][];
     shards: number;
+    status: string;
   };
 import { EMAIL, PASSWORD, startWorld, type World } from '../../testbed/fixtures.js';
 import { openInChromium, type WatchedPage } from '../../testbed/browser.js';
@@ -250,6 +251,7 @@ describe('the HTML report of a sharded sweep, in Chromium', () => {
     expect(run.code).toBe(0);
     const data = pageData(readFileSync(join(dir, 'out/page.html'), 'utf8'));
     expect(data.shards).toBe(1);
+    expect(data.status).toBe('passed');
     expect(data.rows.map((row) => row[0])).toEqual(['acme/api', 'acme/api-gateway', 'acme/other']);
     expect(JSON.parse(readFileSync(join(dir, 'out/badge.json'), 'utf8'))).toEqual({
       schemaVersion: 1,
@@ -267,6 +269,12 @@ describe('the HTML report of a sharded sweep, in Chromium', () => {
     expect(pageData(readFileSync(join(dir, 'action/page.html'), 'utf8')).rows.map((row) => [row[0], row[1]])).toEqual(
       data.rows.map((row) => [row[0], 5]),
     );
+
+    // A dry run with work to do has not passed: its page says so, as the summary does.
+    world.sim.addRepository(world.orgId, { name: 'acme/brand-new', isProtected: false });
+    const dry = await cli([...flags, '--repositories', '*', '--dry-run', '--html', 'dry/page.html'], dir);
+    expect(dry.code).toBe(0);
+    expect(pageData(readFileSync(join(dir, 'dry/page.html'), 'utf8')).status).toBe('would-change');
 
     const requestsBefore = world.sim.requests.length;
     const refused = async (args: string[]) => {

@@ -75,6 +75,8 @@ describe('mode: release', () => {
     expect(svc.isProtected).toBe(false);
     expect(w.sim.freeLicenses).toBe(free + 1);
     expect(plansOf(w.sim, svc.id)).toEqual(['Weekly']);
+    // Said, not refused: the plan was named, and the other plan keeps it without a license.
+    expect(run.stdout).toMatch(/::warning::'acme\/svc' stays in plan 'Weekly' without a license: it is no longer backed up there\./);
     // The repository next to it keeps its license and its plan.
     expect(other.isProtected).toBe(true);
     expect(plansOf(w.sim, other.id)).toEqual(['Nightly GitHub']);

@@ -22,7 +22,7 @@ import { redact } from '../../common/redact.js';
 import { VERSION } from '../../common/version.js';
 import type { Log } from '../../core/log.js';
 import { runWithClient, type RunOutcome } from '../../core/run.js';
-import type { BrokerConfig } from '../../settings/broker-config.js';
+import { topOwner, type BrokerConfig } from '../../settings/broker-config.js';
 import { parseSettings, type RawInputs, type Settings } from '../../settings/settings.js';
 import type { HostWords } from '../../common/words.js';
 import { auditLine, type AuditLine } from './audit.js';
@@ -71,6 +71,8 @@ const CONFIG_FIELDS: Record<string, string> = {
   email: "the broker's xopero.emailVariable",
   password: "the broker's xopero.passwordVariable",
   'wait-timeout': "the broker's limits.waitTimeoutSeconds",
+  // Two organizations of the owner's name (one per Git service): the operator pins the owner to one of them.
+  organization: "the broker's issuers[].organizations (ask its operator to pin this owner)",
 };
 
 export async function startBroker(config: BrokerConfig, io: BrokerIo): Promise<RunningBroker> {
@@ -179,7 +181,15 @@ export async function startBroker(config: BrokerConfig, io: BrokerIo): Promise<R
       if (Date.now() >= caller.expiresAtMs)
         throw tokenRefusal('token_expired', 'The identity token expired while the request waited: request a fresh one and retry.');
       replays.add(caller.replayKey, caller.expiresAtMs);
-      const settings = brokerSettings(config, { repository: caller.repository, plan, mode: request.mode, dryRun: request.dryRun });
+      // The issuer's pin of the owner (config organizations): that organization, not any of the owner's name.
+      const organization = issuer.organizations?.[topOwner(caller.repository)];
+      const settings = brokerSettings(config, {
+        repository: caller.repository,
+        organization,
+        plan,
+        mode: request.mode,
+        dryRun: request.dryRun,
+      });
       const client = xopero.clientFor(settings);
       try {
         return await runWithClient(settings, client, { log: warningsTo(io.stderr, audit.id) });
@@ -272,10 +282,14 @@ export function maxConnections(limits: Pick<BrokerConfig['limits'], 'maxConcurre
 }
 
 /** The run's settings through the same parseSettings as every host: config + the token's repository + the body. */
-function brokerSettings(config: BrokerConfig, request: { repository: string; plan?: string; mode: string; dryRun: boolean }): Settings {
+function brokerSettings(
+  config: BrokerConfig,
+  request: { repository: string; organization?: string; plan?: string; mode: string; dryRun: boolean },
+): Settings {
   const raw: RawInputs = {
     ...config.xopero,
     repository: request.repository,
+    organization: request.organization,
     plan: request.plan,
     mode: request.mode,
     'dry-run': String(request.dryRun),
@@ -384,9 +398,10 @@ function asRefusal(error: unknown): Refusal {
 }
 
 function send(res: http.ServerResponse, status: number, document: unknown): void {
-  // Every answer is redacted whole, the run's outcome included: a Xopero ONE error message that echoes the
-  // broker's own password or session token must not reach the job that asked (writtenForms covers JSON).
-  const body = redact(JSON.stringify(document));
+  // Every text of every answer is redacted, the run's outcome included: a Xopero ONE error message that echoes
+  // the broker's own password or session token must not reach the job that asked. Text values only: redacting
+  // the JSON text itself could cut a number or a key that happens to hold a secret's digits, and break the answer.
+  const body = JSON.stringify(document, (_key, value: unknown) => (typeof value === 'string' ? redact(value) : value));
   res.writeHead(status, {
     'content-type': 'application/json; charset=utf-8',
     'content-length': Buffer.byteLength(body),

@@ -63,6 +63,16 @@ describe('redact', () => {
       'access_token=***&expires=3600; session-token: ***',
     );
     expect(excerpt('tokens left: 5, name=acme')).toBe('tokens left: 5, name=acme');
+    // A scheme before the value, and a hyphenated api-key.
+    expect(excerpt('Authorization: Bearer opaqueTok123; X-Api-Key: k3y-value')).toBe('Authorization: Bearer ***; X-Api-Key: ***');
+    expect(excerpt('{"api-key":"k3y-value"}')).toBe('{"api-key":"***"}');
+  });
+
+  test('an excerpt of a large answer: the patterns look at its beginning only, and a value cut there is still hidden', () => {
+    // 1 MiB of a word-character run: over all of it the field pattern backtracks for hours.
+    const large = `{"sessionToken":"${'a-'.repeat(400)}"${'a-'.repeat(512 * 1024)}`;
+    expect(excerpt(large)).toBe('{"sessionToken":"***"…');
+    expect(excerpt(`{"name":"acme"}${'a-'.repeat(512 * 1024)}`)).toBe(`{"name":"acme"}${'a-'.repeat(72)}a…`);
   });
 
   test('a secret stored with a stray line end is hidden where a server echoes it without', () => {

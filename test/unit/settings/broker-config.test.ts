@@ -57,6 +57,9 @@ const config = (overrides: Record<string, unknown> = {}): Record<string, unknown
 /** The one line a bad config fails with. */
 const problem = (value: unknown, env: NodeJS.ProcessEnv = ENV) => brokerConfigProblem(value, env);
 
+const ORG_A = '0a000000-0000-4000-8000-00000000000a';
+const ORG_B = '0a000000-0000-4000-8000-00000000000b';
+
 const DEFAULT_LIMITS = {
   maxBodyBytes: 16384,
   headersTimeoutMs: 10_000,
@@ -77,6 +80,19 @@ describe('a good config', () => {
       ENV,
     ).issuers;
     expect(issuer?.ownerIds).toEqual({ acme: '1001', 'acme/team': '1003' });
+  });
+
+  test('organizations: the same owner name under two issuers, each pinned to its own Xopero ONE organization', () => {
+    const [github, gitlab] = parseBrokerConfig(
+      config({
+        issuers: [
+          { ...ISSUER, owners: ['Acme'], organizations: { ACME: ORG_A } },
+          { issuer: 'https://gitlab.test', kind: 'gitlab', owners: ['acme/team'], organizations: { acme: ORG_B } },
+        ],
+      }),
+      ENV,
+    ).issuers;
+    expect([github?.organizations, gitlab?.organizations]).toEqual([{ acme: ORG_A }, { acme: ORG_B }]);
   });
 
   test("owner ids: owners named like an object's own properties are owners like any other", () => {
@@ -280,9 +296,30 @@ describe('each refusal, word for word', () => {
       `issuers[1].issuer: repeats issuers[0].issuer (${ISSUER.issuer}); give each issuer one entry.`,
     ],
     [
+      // GitHub's acme and a GitLab group acme: Xopero ONE may hold an organization of that name for each.
+      'an owner name two issuers list, not pinned to an organization by both',
+      config({
+        issuers: [
+          { ...ISSUER, owners: ['acme'] },
+          { issuer: 'https://gitlab.test', kind: 'gitlab', owners: ['acme/team'], organizations: { acme: ORG_A } },
+        ],
+      }),
+      "issuers[0].organizations: 'acme' is an owner of issuers[0] and issuers[1]: Xopero ONE may hold an organization of that name for each Git service, and by name both would act on the same one. Pin 'acme' to its Xopero ONE organization id in the organizations of both.",
+    ],
+    [
+      'an organization pin for an owner not listed',
+      config({ issuers: [{ ...ISSUER, owners: ['acme'], organizations: { globex: ORG_A } }] }),
+      'issuers[0].organizations.globex: is not the first part of an owner in owners; pin only those.',
+    ],
+    [
+      'an organization pin that is not a Xopero ONE id',
+      config({ issuers: [{ ...ISSUER, owners: ['acme'], organizations: { acme: 'acme' } }] }),
+      "issuers[0].organizations.acme: expected the Xopero ONE organization's id (a GUID, as /git/organizations/getmany lists it), got 'acme'.",
+    ],
+    [
       'an unknown issuer field',
       config({ issuers: [ISSUER, { ...ISSUER, owner: 'acme' }] }),
-      'issuers[1].owner: unknown field; the known ones here are issuer, kind, jwksUrl, caCertificateFile, owners, ownerIds, workflows, repositories.',
+      'issuers[1].owner: unknown field; the known ones here are issuer, kind, jwksUrl, caCertificateFile, owners, ownerIds, workflows, repositories, organizations.',
     ],
     [
       'an issuer that is no URL',
