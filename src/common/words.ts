@@ -13,6 +13,11 @@ export interface HostWords {
   inputError(input: string, problem: string): string;
   /** Where the secrets come from, for remedies that name them. */
   secrets: { credentials: string; token: string };
+  /**
+   * The broker's callers are not its operator: a failed lookup does not list what its account sees (the other
+   * tenants' organizations and plans, their ids). Absent: the user is the account's holder, and is shown them.
+   */
+  withholdsNames?: boolean;
 }
 
 /** The Action's words: inputs of action.yml, `name: value` as a workflow's `with:` block writes them. */

@@ -19,10 +19,13 @@ export function findOrganization(organizations: Organization[], wanted: string, 
   const byName = organizations.filter((org) => sameName(org.name, wanted));
   if (byName.length === 1) return byName[0];
   if (byName.length > 1) {
+    if (words.withholdsNames)
+      throw new XoperoError(`${byName.length} organizations are named '${wanted}' in Xopero ONE: ${words.name('organization')}.`);
     throw new XoperoError(
       `${byName.length} organizations are named '${wanted}' (ids ${byName.map((org) => org.id).join(', ')}): set ${words.name('organization')} to the id of the one to use.`,
     );
   }
+  if (words.withholdsNames) throw new XoperoError(`Organization '${wanted}' not found in Xopero ONE: ${words.name('organization')}.`);
   const names = organizations.map((org) => org.name);
   if (names.length === 0) {
     throw new XoperoError(
@@ -41,10 +44,14 @@ export function findPlan(organization: Organization, wanted: string, words: Host
   const byName = plans.filter((plan) => sameName(plan.name, wanted));
   if (byName.length === 1) return byName[0];
   if (byName.length > 1) {
+    if (words.withholdsNames)
+      throw new XoperoError(`${byName.length} plans of '${organization.name}' are named '${wanted}': ${words.name('plan')}.`);
     throw new XoperoError(
       `${byName.length} plans of '${organization.name}' are named '${wanted}' (ids ${byName.map((plan) => plan.id).join(', ')}): set ${words.name('plan')} to the id of the one to use.`,
     );
   }
+  if (words.withholdsNames)
+    throw new XoperoError(`Plan '${wanted}' not found in organization '${organization.name}': ${words.name('plan')}.`);
   const names = plans.map((plan) => plan.name);
   if (names.length === 0) {
     throw new XoperoError(

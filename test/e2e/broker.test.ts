@@ -549,14 +549,15 @@ describe('a broker with tight limits, a slot of one and an issuer whose keys can
 
 /** A world, an issuer and a broker of the test's own (config `overrides`, `env` on brokerEnv), all stopped after `use`. */
 async function withOwnBroker(
-  overrides: Record<string, unknown>,
+  overrides: Record<string, unknown> | ((issuer: FakeIssuer) => Record<string, unknown>),
   env: Record<string, string>,
   use: (own: { world: World; broker: BrokerProcess; ask: (repository: string) => Promise<OwnAnswer> }) => Promise<void>,
 ): Promise<void> {
   const world = await startWorld();
   const issuer = await FakeIssuer.start();
   const agent = new Agent({ connect: { ca: world.sim.caCert } });
-  const broker = await startBroker([BROKER_ENTRY, '--config', writeConfig(world, issuer, overrides)], { ...brokerEnv(world), ...env });
+  const config = writeConfig(world, issuer, typeof overrides === 'function' ? overrides(issuer) : overrides);
+  const broker = await startBroker([BROKER_ENTRY, '--config', config], { ...brokerEnv(world), ...env });
   const ask = async (repository: string): Promise<OwnAnswer> => {
     const response = await agent.request({
       origin: broker.url,
@@ -586,6 +587,21 @@ interface OwnAnswer {
   retryAfter: unknown;
   document: BrokerAnswer;
 }
+
+describe("a caller is not the broker's operator", () => {
+  test('an allowed owner that Xopero ONE lacks: 502 naming the owner only, not the organizations the account sees', async () => {
+    const plans = [{ repositories: ['*/*'], allowed: ['Nightly GitHub'], default: 'Nightly GitHub' }];
+    const overrides = (issuer: FakeIssuer) => ({ issuers: [{ issuer: issuer.url, kind: 'github', owners: ['acme', 'initech'] }], plans });
+    await withOwnBroker(overrides, {}, async ({ ask }) => {
+      const answer = await ask('initech/app');
+      expect([answer.status, answer.document.error?.code]).toEqual([502, 'xopero_failed']);
+      expect(answer.document.error?.message).toBe(
+        "Organization 'initech' not found in Xopero ONE: ask the broker's operator (issuers[].organizations, or the organization in Xopero ONE).",
+      );
+      expect(answer.document.error?.message).not.toMatch(/acme|globex/);
+    });
+  });
+});
 
 describe('one owner name on two Git services', () => {
   test("a GitLab group's token acts on the organization its issuer pins, not on GitHub's organization of the same name", async () => {

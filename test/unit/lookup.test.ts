@@ -31,6 +31,33 @@ describe('finding things by name', () => {
     expect(() => findOrganization([], 'acme', ACTION_WORDS)).toThrow(/sees no organizations/);
   });
 
+  test("words that withhold names (the broker's callers): no other organization, plan or id is listed", () => {
+    const broker = { ...ACTION_WORDS, withholdsNames: true, name: () => "ask the broker's operator" };
+    const refusal = (find: () => unknown) => {
+      try {
+        find();
+      } catch (error) {
+        return (error as Error).message;
+      }
+      throw new Error('found');
+    };
+    expect(refusal(() => findOrganization(orgs, 'acne', broker))).toBe(
+      "Organization 'acne' not found in Xopero ONE: ask the broker's operator.",
+    );
+    expect(refusal(() => findOrganization([org('acme', 'A1'), org('ACME', 'A2')], 'acme', broker))).toBe(
+      "2 organizations are named 'acme' in Xopero ONE: ask the broker's operator.",
+    );
+    const withPlans = org('acme', 'A1', [
+      { id: 'P1', name: 'Nightly' },
+      { id: 'P2', name: 'nightly' },
+      { id: 'P3', name: 'Secret plan of another team' },
+    ]);
+    expect(refusal(() => findPlan(withPlans, 'Weekly', broker))).toBe(
+      "Plan 'Weekly' not found in organization 'acme': ask the broker's operator.",
+    );
+    expect(refusal(() => findPlan(withPlans, 'NIGHTLY', broker))).toBe("2 plans of 'acme' are named 'NIGHTLY': ask the broker's operator.");
+  });
+
   test('two organizations with one name: ask for the id', () => {
     expect(() => findOrganization([org('acme', 'A1'), org('ACME', 'A2')], 'acme', ACTION_WORDS)).toThrow(
       /2 organizations are named 'acme' \(ids A1, A2\).*id/,

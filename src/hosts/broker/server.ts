@@ -58,6 +58,7 @@ const BROKER_WORDS: HostWords = {
   name: (input) => CONFIG_FIELDS[input] ?? input,
   set: (input, value) => `${CONFIG_FIELDS[input] ?? input}: ${value}`,
   inputError: (input, problem) => `${CONFIG_FIELDS[input] ?? input}: ${problem}`,
+  withholdsNames: true,
   secrets: {
     credentials: "the broker's xopero.emailVariable and xopero.passwordVariable",
     token: "the broker's xopero.accessTokenVariable",
@@ -71,8 +72,10 @@ const CONFIG_FIELDS: Record<string, string> = {
   email: "the broker's xopero.emailVariable",
   password: "the broker's xopero.passwordVariable",
   'wait-timeout': "the broker's limits.waitTimeoutSeconds",
-  // Two organizations of the owner's name (one per Git service): the operator pins the owner to one of them.
-  organization: "the broker's issuers[].organizations (ask its operator to pin this owner)",
+  // Two organizations of the owner's name (one per Git service): the operator pins the owner to one of them;
+  // none: the operator adds it to Xopero ONE. Said to a caller, who cannot do either.
+  organization: "ask the broker's operator (issuers[].organizations, or the organization in Xopero ONE)",
+  plan: "ask the broker's operator (the plans of its config, or the plan in Xopero ONE)",
 };
 
 export async function startBroker(config: BrokerConfig, io: BrokerIo): Promise<RunningBroker> {
