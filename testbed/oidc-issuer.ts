@@ -24,6 +24,8 @@ export async function newSigningKey(kid: string = randomUUID()): Promise<Signing
 export class FakeIssuer {
   /** Paths of the requests it received, in order. */
   readonly requests: string[] = [];
+  /** Keys its key set publishes besides its own (a CI that rotates keys publishes two or more). */
+  readonly otherKeys: SigningKey[] = [];
   private server?: https.Server;
   private baseUrl?: string;
 
@@ -39,7 +41,7 @@ export class FakeIssuer {
         path === '/.well-known/openid-configuration'
           ? { issuer: issuer.url, jwks_uri: `${issuer.url}/.well-known/jwks` }
           : path === '/.well-known/jwks'
-            ? { keys: [issuer.key.publicJwk] }
+            ? { keys: [issuer.key, ...issuer.otherKeys].map((key) => key.publicJwk) }
             : undefined;
       res.writeHead(body ? 200 : 404, { 'content-type': 'application/json' });
       res.end(JSON.stringify(body ?? { error: 'not found' }));
@@ -73,10 +75,10 @@ export class FakeIssuer {
    * A signed token: `claims` over iss (this issuer), iat now, exp in 5 minutes, a fresh jti; `key` signs it
    * (default: the published key) and names its kid in the header.
    */
-  async token(claims: JWTPayload, key: SigningKey = this.key): Promise<string> {
+  async token(claims: JWTPayload, key: SigningKey = this.key, header: { kid: boolean } = { kid: true }): Promise<string> {
     const now = Math.floor(Date.now() / 1000);
     return new SignJWT({ iss: this.url, iat: now, exp: now + 300, jti: randomUUID(), ...claims })
-      .setProtectedHeader({ alg: 'RS256', kid: key.kid, typ: 'JWT' })
+      .setProtectedHeader(header.kid ? { alg: 'RS256', kid: key.kid, typ: 'JWT' } : { alg: 'RS256', typ: 'JWT' })
       .sign(key.privateKey);
   }
 }

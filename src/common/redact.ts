@@ -57,6 +57,26 @@ function writtenForms(secret: string): string[] {
 }
 
 /**
+ * `redact`, except where one of `kept` stands: text a caller sent that an answer to that caller echoes (the
+ * broker's answers name the token's repository). Masked there, it would tell the caller that what it sent equals
+ * a secret; kept as sent, it tells nothing the caller did not know. A secret anywhere else is masked as ever.
+ */
+export function redactKeeping(text: string, kept: Array<string | undefined>): string {
+  const values = [...new Set(kept.filter((value): value is string => Boolean(value && value.length >= MIN_SECRET_LENGTH)))];
+  if (values.length === 0) return redact(text);
+  const pattern = new RegExp(
+    `(${values
+      .sort((a, b) => b.length - a.length)
+      .map((value) => value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+      .join('|')})`,
+  );
+  return text
+    .split(pattern)
+    .map((part, i) => (i % 2 === 1 ? part : redact(part)))
+    .join('');
+}
+
+/**
  * `neutralize` between two redactions: a secret is hidden before the neutralizer sees it, and one that an
  * escape the neutralizer inserted split in two (so the first pass missed it) is whole, and hidden, again.
  */

@@ -603,6 +603,36 @@ describe("a caller is not the broker's operator", () => {
   });
 });
 
+describe('a token without a key id, from an issuer that publishes several keys', () => {
+  test("401 token_unknown_key, the token's fault: not a 502 that reports the issuer unreachable", async () => {
+    const world = await startWorld();
+    const issuer = await FakeIssuer.start();
+    issuer.otherKeys.push(await newSigningKey());
+    const agent = new Agent({ connect: { ca: world.sim.caCert } });
+    const broker = await startBroker([BROKER_ENTRY, '--config', writeConfig(world, issuer)], brokerEnv(world));
+    try {
+      const forged = await issuer.token(githubClaims('acme/api', AUDIENCE), await newSigningKey(), { kid: false });
+      const response = await agent.request({
+        origin: broker.url,
+        path: '/v1/protect',
+        method: 'POST',
+        headers: { authorization: `Bearer ${forged}`, 'content-type': 'application/json' },
+        body: '{}',
+      });
+      const answer = (await response.body.json()) as BrokerAnswer;
+      expect([response.statusCode, answer.error?.code]).toEqual([401, 'token_unknown_key']);
+      const [line] = await broker.auditLines(1);
+      expect(line).toMatchObject({ status: 401, decision: 'refused', code: 'token_unknown_key' });
+    } finally {
+      process.kill(broker.pid, 'SIGTERM');
+      await broker.exit;
+      await agent.close();
+      await issuer.stop();
+      await world.sim.stop();
+    }
+  });
+});
+
 describe('one owner name on two Git services', () => {
   test("a GitLab group's token acts on the organization its issuer pins, not on GitHub's organization of the same name", async () => {
     const world = await startWorld();

@@ -18,7 +18,7 @@ import http from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { InputError, XoperoError, describeError } from '../../common/errors.js';
-import { redact } from '../../common/redact.js';
+import { redact, redactKeeping } from '../../common/redact.js';
 import { VERSION } from '../../common/version.js';
 import type { Log } from '../../core/log.js';
 import { runWithClient, type RunOutcome } from '../../core/run.js';
@@ -126,7 +126,7 @@ export async function startBroker(config: BrokerConfig, io: BrokerIo): Promise<R
       audit.status = status;
       audit.durationMs = Date.now() - started;
       io.stdout(auditLine(audit));
-      send(res, status, document);
+      send(res, status, document, [audit.repository]);
     };
     try {
       if (path !== '/v1/protect') throw new Refusal(404, 'not_found', 'There is nothing at this path: the broker serves POST /v1/protect.');
@@ -400,11 +400,12 @@ function asRefusal(error: unknown): Refusal {
   return new Refusal(500, 'broker_error', describeError(error));
 }
 
-function send(res: http.ServerResponse, status: number, document: unknown): void {
+function send(res: http.ServerResponse, status: number, document: unknown, echoed: Array<string | undefined> = []): void {
   // Every text of every answer is redacted, the run's outcome included: a Xopero ONE error message that echoes
   // the broker's own password or session token must not reach the job that asked. Text values only: redacting
   // the JSON text itself could cut a number or a key that happens to hold a secret's digits, and break the answer.
-  const body = JSON.stringify(document, (_key, value: unknown) => (typeof value === 'string' ? redact(value) : value));
+  // What the caller sent and the answer echoes (the token's repository) is kept as sent (redactKeeping).
+  const body = JSON.stringify(document, (_key, value: unknown) => (typeof value === 'string' ? redactKeeping(value, echoed) : value));
   res.writeHead(status, {
     'content-type': 'application/json; charset=utf-8',
     'content-length': Buffer.byteLength(body),

@@ -247,6 +247,14 @@ function refusalFor(error: unknown, audience: string): Refusal {
   }
   if (error instanceof errors.JOSEAlgNotAllowed)
     return tokenRefusal('token_algorithm', 'The identity token is signed with an algorithm the broker does not accept.');
+  // A token without a key id, when the issuer publishes several keys of its type: the CI's own tokens name
+  // their key, so it is the token's fault, not the issuer's (it was reported as an unreachable issuer).
+  if (error instanceof errors.JWKSMultipleMatchingKeys) {
+    return tokenRefusal(
+      'token_unknown_key',
+      "The identity token names no key id, and the issuer publishes several keys: use the CI's own token.",
+    );
+  }
   if (error instanceof errors.JWKSNoMatchingKey) {
     return tokenRefusal(
       'token_unknown_key',

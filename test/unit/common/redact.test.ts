@@ -3,7 +3,7 @@
  * it: JSON (the result output, result files, --json), the HTML report's data and Markdown summaries.
  */
 import { describe, expect, test } from '@jest/globals';
-import { addSecret, redact } from '../../../src/common/redact.js';
+import { addSecret, redact, redactKeeping } from '../../../src/common/redact.js';
 import { markdownCell, markdownText } from '../../../src/common/text.js';
 import { excerpt } from '../../../src/xopero/schemas.js';
 
@@ -78,6 +78,16 @@ describe('redact', () => {
   test('a secret stored with a stray line end is hidden where a server echoes it without', () => {
     addSecret('stored-with-newline-9\n');
     expect(redact('wrong password: stored-with-newline-9.')).toBe('wrong password: ***.');
+  });
+
+  test('redactKeeping: what the caller sent is echoed as sent, so the answer cannot confirm it equals a secret; a secret elsewhere is masked', () => {
+    addSecret('Hunter2-secret');
+    const repository = 'acme/Hunter2-secret';
+    expect(redactKeeping(`${repository} may not ask for the plan it named`, [repository])).toBe(
+      'acme/Hunter2-secret may not ask for the plan it named',
+    );
+    expect(redactKeeping(`${repository}: login Hunter2-secret refused`, [repository])).toBe('acme/Hunter2-secret: login *** refused');
+    expect(redactKeeping('login Hunter2-secret refused', [undefined])).toBe('login *** refused');
   });
 
   test('text without the secret is left as it is', () => {
