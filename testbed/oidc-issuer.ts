@@ -26,6 +26,8 @@ export class FakeIssuer {
   readonly requests: string[] = [];
   /** Keys its key set publishes besides its own (a CI that rotates keys publishes two or more). */
   readonly otherKeys: SigningKey[] = [];
+  /** Where its discovery document says its keys are; default its own /.well-known/jwks. */
+  jwksUri?: string;
   private server?: https.Server;
   private baseUrl?: string;
 
@@ -39,7 +41,7 @@ export class FakeIssuer {
       issuer.requests.push(path);
       const body =
         path === '/.well-known/openid-configuration'
-          ? { issuer: issuer.url, jwks_uri: `${issuer.url}/.well-known/jwks` }
+          ? { issuer: issuer.url, jwks_uri: issuer.jwksUri ?? `${issuer.url}/.well-known/jwks` }
           : path === '/.well-known/jwks'
             ? { keys: [issuer.key, ...issuer.otherKeys].map((key) => key.publicJwk) }
             : undefined;

@@ -633,6 +633,39 @@ describe('a token without a key id, from an issuer that publishes several keys',
   });
 });
 
+describe('a discovery document that points the keys to another origin', () => {
+  test("is not followed: 502 issuer_unreachable, the cause in the broker's log, no request to that origin", async () => {
+    const world = await startWorld();
+    const issuer = await FakeIssuer.start();
+    const elsewhere = await FakeIssuer.start();
+    // The other origin serves the issuer's own key: followed, the token would verify.
+    elsewhere.otherKeys.push(issuer.key);
+    issuer.jwksUri = `${elsewhere.url}/.well-known/jwks`;
+    const agent = new Agent({ connect: { ca: world.sim.caCert } });
+    const broker = await startBroker([BROKER_ENTRY, '--config', writeConfig(world, issuer)], brokerEnv(world));
+    try {
+      const response = await agent.request({
+        origin: broker.url,
+        path: '/v1/protect',
+        method: 'POST',
+        headers: { authorization: `Bearer ${await issuer.token(githubClaims('acme/api', AUDIENCE))}`, 'content-type': 'application/json' },
+        body: '{}',
+      });
+      const answer = (await response.body.json()) as BrokerAnswer;
+      expect([response.statusCode, answer.error?.code]).toEqual([502, 'issuer_unreachable']);
+      expect(elsewhere.requests).toEqual([]);
+      await broker.stderrHas('points its jwks_uri to another origin');
+    } finally {
+      process.kill(broker.pid, 'SIGTERM');
+      await broker.exit;
+      await agent.close();
+      await issuer.stop();
+      await elsewhere.stop();
+      await world.sim.stop();
+    }
+  });
+});
+
 describe('one owner name on two Git services', () => {
   test("a GitLab group's token acts on the organization its issuer pins, not on GitHub's organization of the same name", async () => {
     const world = await startWorld();

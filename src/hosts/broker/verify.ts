@@ -177,7 +177,15 @@ export class TokenVerifier {
         `the issuer ${issuer.issuer} published no https jwks_uri at ${discovery.href}: set jwksUrl for it in the broker's config`,
       );
     }
-    return new URL(jwksUri);
+    // On the issuer's own origin, as GitHub's, GitLab's and Bitbucket's are: a discovery document that points
+    // elsewhere would have the broker fetch (and trust keys from) an address its operator never named.
+    const keys = new URL(jwksUri);
+    if (keys.origin !== new URL(issuer.issuer).origin) {
+      throw issuerUnreachable(
+        `the issuer ${issuer.issuer} points its jwks_uri to another origin (${keys.origin}): set jwksUrl for it in the broker's config if that is right`,
+      );
+    }
+    return keys;
   }
 
   /**
