@@ -53,7 +53,8 @@ export interface Caller {
 
 export class TokenVerifier {
   private readonly keySets = new Map<string, Promise<ReturnType<typeof createRemoteJWKSet>>>();
-  private readonly transports: Transport[] = [];
+  /** One transport per issuer and origin, kept until stop(): a new one per discovery attempt would pile up. */
+  private readonly transports = new Map<string, Transport>();
   /** Per issuer: when its last discovery or key fetch failed, and why (for the broker's log). */
   private readonly failedFetches = new Map<string, { at: number; cause: string }>();
 
@@ -131,7 +132,7 @@ export class TokenVerifier {
   }
 
   async close(): Promise<void> {
-    await Promise.all(this.transports.map((transport) => transport.destroy()));
+    await Promise.all([...this.transports.values()].map((transport) => transport.destroy()));
   }
 
   /** The refusal for an issuer whose discovery or key fetch failed less than FAILED_FETCH_COOLDOWN_MS ago. */
@@ -168,7 +169,13 @@ export class TokenVerifier {
   private async jwksUrl(issuer: IssuerConfig): Promise<URL> {
     if (issuer.jwksUrl) return issuer.jwksUrl;
     const discovery = new URL(`${issuer.issuer.replace(/\/$/, '')}/.well-known/openid-configuration`);
-    const answer = await this.fetcher(issuer, discovery)(discovery.href, { method: 'GET', headers: { accept: 'application/json' } });
+    // A deadline for the whole answer, as jose sets one for the key set: an issuer that trickles its discovery
+    // document must not hold the requests waiting on it for minutes.
+    const answer = await this.fetcher(issuer, discovery)(discovery.href, {
+      method: 'GET',
+      headers: { accept: 'application/json' },
+      signal: AbortSignal.timeout(JWKS_TIMEOUT_MS),
+    });
     // The fetcher refused anything but a 200 with JSON already.
     const document = (await answer.json()) as { jwks_uri?: unknown } | undefined;
     const jwksUri = typeof document?.jwks_uri === 'string' ? document.jwks_uri : undefined;
@@ -193,8 +200,9 @@ export class TokenVerifier {
    * NO_PROXY honoured), shaped as the fetch jose calls. A GET of public keys is safe to repeat: retries on.
    */
   private fetcher(issuer: IssuerConfig, url: URL) {
-    const transport = createTransport({ serverUrl: url, env: this.env, caCertificate: issuer.caCertificate });
-    this.transports.push(transport);
+    const key = `${issuer.issuer} ${url.origin}`;
+    const transport = this.transports.get(key) ?? createTransport({ serverUrl: url, env: this.env, caCertificate: issuer.caCertificate });
+    this.transports.set(key, transport);
     return async (href: string, options: { method?: string; headers?: ConstructorParameters<typeof Headers>[0]; signal?: AbortSignal }) => {
       // The key set's own refetches (an unknown kid) come through here.
       const cooling = this.coolingDown(issuer);
