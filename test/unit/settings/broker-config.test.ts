@@ -312,6 +312,21 @@ describe('each refusal, word for word', () => {
       'issuers[0].organizations.globex: is not the first part of an owner in owners; pin only those.',
     ],
     [
+      'one owner pinned twice, spelled two ways',
+      config({ issuers: [{ ...ISSUER, owners: ['acme'], organizations: { acme: ORG_A, ACME: ORG_B } }] }),
+      'issuers[0].organizations.ACME: is given twice; give each owner one organization.',
+    ],
+    [
+      'an organization pin with more before the GUID',
+      config({ issuers: [{ ...ISSUER, owners: ['acme'], organizations: { acme: `x${ORG_A}` } }] }),
+      `issuers[0].organizations.acme: expected the Xopero ONE organization's id (a GUID, as /git/organizations/getmany lists it), got 'x${ORG_A}'.`,
+    ],
+    [
+      'an organization pin with more after the GUID',
+      config({ issuers: [{ ...ISSUER, owners: ['acme'], organizations: { acme: `${ORG_A}0` } }] }),
+      `issuers[0].organizations.acme: expected the Xopero ONE organization's id (a GUID, as /git/organizations/getmany lists it), got '${ORG_A}0'.`,
+    ],
+    [
       'an organization pin that is not a Xopero ONE id',
       config({ issuers: [{ ...ISSUER, owners: ['acme'], organizations: { acme: 'acme' } }] }),
       "issuers[0].organizations.acme: expected the Xopero ONE organization's id (a GUID, as /git/organizations/getmany lists it), got 'acme'.",
