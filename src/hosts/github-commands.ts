@@ -36,6 +36,14 @@ export function setPlainOutput(name: string, value: string): void {
   if (process.env.GITHUB_OUTPUT) appendFileSync(process.env.GITHUB_OUTPUT, `${name}=${value}${EOL}`);
 }
 
+/**
+ * Appends to the job summary as @actions/core's summary.write() does (the file the runner names), for a run
+ * that stopped before its report: that run does not load @actions/core for one paragraph (start-up stays small).
+ */
+export function appendSummary(markdown: string): void {
+  if (process.env.GITHUB_STEP_SUMMARY) appendFileSync(process.env.GITHUB_STEP_SUMMARY, `${markdown}${EOL}`);
+}
+
 /** @actions/core's setFailed: an error annotation, and exit status 1. */
 export function setFailed(message: string): void {
   process.exitCode = 1;

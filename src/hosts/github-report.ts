@@ -6,7 +6,6 @@
  */
 import * as core from '@actions/core';
 import { XoperoError } from '../common/errors.js';
-import { markdownCell } from '../common/text.js';
 import { redact } from '../common/redact.js';
 import type { RunOutcome } from '../core/run.js';
 import { loadReleaseReport, markdownSummary, outputValues } from '../report/report.js';
@@ -27,26 +26,6 @@ export async function reportOutcome(outcome: RunOutcome, settings: RunSettings):
 
 export async function reportCancellation(cancellation: Cancellation, settings: RunSettings): Promise<void> {
   await publish(cancellation.outputs, () => cancelledMarkdown(cancellation, settings.serverUrl.origin));
-}
-
-/**
- * A run that stopped before it had a result (bad input, an unreachable server, an unknown plan): the job
- * summary says so in the same line as the error, so a failed step's summary is not left empty. The outputs
- * (failure=error) are set by the caller, without waiting for this file.
- */
-export async function reportStopped(line: string): Promise<void> {
-  await publish({}, () =>
-    [
-      '## Xopero ONE backup (failed)',
-      '',
-      '| | |',
-      '|---|---|',
-      '| Status | ❌ stopped before it had a result |',
-      '',
-      markdownCell(line),
-      '',
-    ].join('\n'),
-  );
 }
 
 /** The step's outputs, then its job summary when the runner gives a summary file; both redacted. */

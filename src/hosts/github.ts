@@ -5,7 +5,8 @@
 import { describeError } from '../common/errors.js';
 import { loadAfterFirstRequest } from '../common/first-request.js';
 import { githubLogLine, plainText } from '../common/neutralize.js';
-import { onSecret, redactAround } from '../common/redact.js';
+import { onSecret, redact, redactAround } from '../common/redact.js';
+import { markdownCell } from '../common/text.js';
 import { Timeline } from '../common/timing.js';
 import { ACTION_WORDS } from '../common/words.js';
 import { openEarlyConnection } from '../xopero/early-connection.js';
@@ -74,6 +75,23 @@ export const githubHost: Host = {
   idToken: async (request) => (await import('./github-id-token.js')).githubIdToken(request),
 };
 
+/**
+ * A run that stopped before it had a result (bad input, an unreachable server, an unknown plan): the job summary
+ * says so with the error line, so a failed step's summary is not left empty.
+ */
+function stoppedMarkdown(line: string): string {
+  return [
+    '## Xopero ONE backup (failed)',
+    '',
+    '| | |',
+    '|---|---|',
+    '| Status | ❌ stopped before it had a result |',
+    '',
+    markdownCell(line),
+    '',
+  ].join('\n');
+}
+
 export async function runGithubAction(): Promise<void> {
   const env = process.env;
   const streams = { write: commands.info, stderr: commands.info };
@@ -116,19 +134,17 @@ export async function runGithubAction(): Promise<void> {
       return outcome.result.problems;
     },
     reportCancellation: async (cancellation, settings) => (await loadReport()).reportCancellation(cancellation, settings),
-    stopped: async (error) => {
+    stopped: (error) => {
       // No outcome to report: bad input, an unreachable server, a refused login. A gate reads it as an error.
       commands.setPlainOutput('failure', 'error');
       const line = describeError(error);
       commands.setFailed(safeData(line));
-      // The job summary says it too. A summary that cannot be written (or a report file that cannot be loaded)
-      // adds nothing to the line above.
-      if (env.GITHUB_STEP_SUMMARY) {
-        try {
-          await (await loadReport()).reportStopped(line);
-        } catch {
-          // The error line stands alone.
-        }
+      // The job summary says it too, written here without the report's code (@actions/core). A summary file that
+      // cannot be written adds nothing to the line above.
+      try {
+        commands.appendSummary(redact(stoppedMarkdown(line)));
+      } catch {
+        // The error line stands alone.
       }
       return 1;
     },

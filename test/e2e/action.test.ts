@@ -679,6 +679,8 @@ describe('what loads when', () => {
       expect(run.code).toBe(1);
       expect(errorLines(run.stdout)).toEqual([expect.stringContaining("Input 'wait-timeout'")]);
       expect(JSON.parse(readFileSync(join(dir, 'probe.json'), 'utf8'))).toEqual({ http2: false, tls: false, core: false });
+      // Its job summary too is written by dist/index.js alone.
+      expect(readFileSync(files.summaryFile, 'utf8')).toMatch(/^## Xopero ONE backup \(failed\)[\s\S]*Input 'wait-timeout'/);
     });
   });
 
