@@ -22,6 +22,7 @@ import type { RawInputs } from '../settings/settings.js';
 import { groupedLog, type HostLog } from './log.js';
 import { safeLine, type Env, type Host, type Write } from './host.js';
 import { idTokenFromEnvironment } from './id-token.js';
+import { stoppedMarkdown } from './cancellation.js';
 
 /** A message (the text after `]`): the agent decodes these three, so a value can never end the line early. */
 export function escapeData(text: string): string {
@@ -117,7 +118,11 @@ export const azureHost: Host = {
     uploadSummary(summary, write, env);
   },
   // The one output a stopped run has: a later step's condition on `failure` then reads `error`, not nothing.
-  publishStopped: ({ write }) => write(setVariable('failure', 'error')),
+  publishStopped: ({ write }, line, env) => {
+    write(setVariable('failure', 'error'));
+    // The run's page shows a summary even so: the line of the failure, as GitHub's job summary has it.
+    uploadSummary(() => stoppedMarkdown(line), write, env);
+  },
   fail: (problems, { write }) => {
     for (const problem of problems) write(`##vso[task.logissue type=error]${commandData(problem)}\n`);
     write('##vso[task.complete result=Failed;]\n');

@@ -63,3 +63,20 @@ export function cancelledMarkdown(cancellation: Cancellation, server: string): s
     '',
   ].join('\n');
 }
+
+/**
+ * A run that stopped before it had a result (bad input, an unreachable server, an unknown plan): a job summary
+ * (GitHub's, Azure's) says so with the error line, so a failed step's summary is not left empty.
+ */
+export function stoppedMarkdown(line: string): string {
+  return [
+    '## Xopero ONE backup (failed)',
+    '',
+    '| | |',
+    '|---|---|',
+    '| Status | ❌ stopped before it had a result |',
+    '',
+    markdownCell(line),
+    '',
+  ].join('\n');
+}

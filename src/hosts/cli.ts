@@ -78,7 +78,7 @@ async function runEnsure(io: CliIo, parsed: ParsedCommandLine | UsageError): Pro
   let dotenv: string | undefined;
   const fail = (code: number, message: string, usage = false): number => {
     // The output first: the host's failure lines end the step (Azure's task.complete is its last line).
-    host.publishStopped?.(streams);
+    host.publishStopped?.(streams, message, io.env);
     host.fail([message], streams);
     if (usage) io.stderr("Try 'xopero-one --help'.\n");
     if (json) io.stdout(`${document(JSON.stringify({ problems: [message] }))}\n`);

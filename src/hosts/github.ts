@@ -6,7 +6,6 @@ import { describeError } from '../common/errors.js';
 import { loadAfterFirstRequest } from '../common/first-request.js';
 import { githubLogLine, plainText } from '../common/neutralize.js';
 import { onSecret, redact, redactAround } from '../common/redact.js';
-import { markdownCell } from '../common/text.js';
 import { Timeline } from '../common/timing.js';
 import { ACTION_WORDS } from '../common/words.js';
 import { openEarlyConnection } from '../xopero/early-connection.js';
@@ -14,6 +13,7 @@ import { INPUT_NAMES, type RawInputs } from '../settings/settings.js';
 import * as commands from './github-commands.js';
 import type { Host } from './host.js';
 import { groupedLog, type HostLog } from './log.js';
+import { stoppedMarkdown } from './cancellation.js';
 import { driveRun } from './run.js';
 import { EXIT_CODES } from './signals.js';
 
@@ -74,23 +74,6 @@ export const githubHost: Host = {
   // @actions/core's getIDToken (github-id-token.ts), loaded only for a run through the broker.
   idToken: async (request) => (await import('./github-id-token.js')).githubIdToken(request),
 };
-
-/**
- * A run that stopped before it had a result (bad input, an unreachable server, an unknown plan): the job summary
- * says so with the error line, so a failed step's summary is not left empty.
- */
-function stoppedMarkdown(line: string): string {
-  return [
-    '## Xopero ONE backup (failed)',
-    '',
-    '| | |',
-    '|---|---|',
-    '| Status | ❌ stopped before it had a result |',
-    '',
-    markdownCell(line),
-    '',
-  ].join('\n');
-}
 
 export async function runGithubAction(): Promise<void> {
   const env = process.env;

@@ -55,7 +55,7 @@ export interface Host {
    * reads says `failure=error`, as `publish` would have. Only hosts whose outputs are not the dotenv file
    * (which the command line writes itself) need it.
    */
-  publishStopped?(streams: HostStreams): void;
+  publishStopped?(streams: HostStreams, line: string, env: Env): void;
   /** The run failed: one line per problem, as given (the host redacts and neutralizes them). */
   fail(problems: string[], streams: HostStreams): void;
   /**

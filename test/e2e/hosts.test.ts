@@ -358,9 +358,11 @@ describe('Azure Pipelines: server text cannot act on the agent', () => {
     expect(run.code).toBe(1);
     expect(run.stdout).toBe('');
     const commands = azureCommands(run.all);
-    // The one output of a stopped run (failure=error, from this code, not from the answer), then the failure.
+    // The one output of a stopped run (failure=error, from this code, not from the answer), its summary, then
+    // the failure.
     expect(commands.map((c) => c.command).filter((c) => c !== 'task.setsecret')).toEqual([
       'task.setvariable',
+      'task.uploadsummary',
       'task.logissue',
       'task.complete',
     ]);
@@ -386,9 +388,14 @@ describe('Azure Pipelines: a run that stops before its outcome still says failur
   const stopped = async (args: string[], env: Record<string, string>) => {
     const run = await cli(args, { ...azureEnv(freshDir()), ...env });
     expect(azureOutputs(run.stderr)).toEqual({ failure: 'error' });
-    // The variable, then the failure's own lines: task.complete stays the step's last line.
-    const commands = azureCommands(run.stderr).map((c) => c.command);
-    expect(commands.slice(-3)).toEqual(['task.setvariable', 'task.logissue', 'task.complete']);
+    // The variable and the run's summary, then the failure's own lines: task.complete stays the step's last line.
+    const commands = azureCommands(run.stderr);
+    expect(commands.map((c) => c.command).slice(-4)).toEqual(['task.setvariable', 'task.uploadsummary', 'task.logissue', 'task.complete']);
+    const summary = readFileSync(commands.find((c) => c.command === 'task.uploadsummary')?.message ?? '', 'utf8');
+    expect(summary).toMatch(/^## Xopero ONE backup \(failed\)\n[\s\S]*\| Status \| ❌ stopped before it had a result \|/);
+    // The failure's own line is in it (its first words; the summary escapes Markdown).
+    const issue = commands.filter((c) => c.command === 'task.logissue').at(-1)?.message ?? '';
+    expect(summary).toContain(issue.slice(0, 12));
     noStack(run.all);
     return run;
   };
