@@ -64,16 +64,26 @@ function writtenForms(secret: string): string[] {
 export function redactKeeping(text: string, kept: Array<string | undefined>): string {
   const values = [...new Set(kept.filter((value): value is string => Boolean(value && value.length >= MIN_SECRET_LENGTH)))];
   if (values.length === 0) return redact(text);
-  const pattern = new RegExp(
-    `(${values
-      .sort((a, b) => b.length - a.length)
-      .map((value) => value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
-      .join('|')})`,
-  );
-  return text
-    .split(pattern)
-    .map((part, i) => (i % 2 === 1 ? part : redact(part)))
-    .join('');
+  const spans = (needle: string) => {
+    const found: Array<[number, number]> = [];
+    for (let at = text.indexOf(needle); at >= 0; at = text.indexOf(needle, at + 1)) found.push([at, at + needle.length]);
+    return found;
+  };
+  const keptSpans = values.flatMap(spans);
+  // Every occurrence of every form of every secret, unless it lies wholly inside a kept span: a secret that
+  // contains the kept text, or overlaps its end, is masked as by redact.
+  const masked = allForms
+    .flatMap(spans)
+    .filter(([from, to]) => !keptSpans.some(([keptFrom, keptTo]) => keptFrom <= from && to <= keptTo))
+    .sort((a, b) => a[0] - b[0] || b[1] - a[1]);
+  let out = '';
+  let at = 0;
+  for (const [from, to] of masked) {
+    if (to <= at) continue;
+    if (from >= at) out += `${text.slice(at, from)}***`;
+    at = to;
+  }
+  return out + text.slice(at);
 }
 
 /**

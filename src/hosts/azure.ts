@@ -151,7 +151,7 @@ function uploadSummary(summary: () => string, write: Write, env: Env): void {
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? 'error';
     write(
-      `##vso[task.logissue type=warning]${escapeData(`Cannot write the run summary under AGENT_TEMPDIRECTORY (${code}); the log above has the same.`)}\n`,
+      `##vso[task.logissue type=warning]${escapeData(`Cannot write the run summary under AGENT_TEMPDIRECTORY (${code}); the log has the same.`)}\n`,
     );
   }
 }

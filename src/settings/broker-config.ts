@@ -333,19 +333,24 @@ function parseOrganizations(value: unknown, owners: string[], at: string): Recor
 function refuseSharedOwnerNames(issuers: IssuerConfig[]): void {
   for (const [i, entry] of issuers.entries()) {
     for (const [j, other] of issuers.slice(0, i).entries()) {
-      const shared = [...new Set(entry.owners.map(topOwner))].find((owner) => other.owners.map(topOwner).includes(owner));
-      if (shared === undefined) continue;
-      const unpinned = [
-        [i, entry],
-        [j, other],
-      ].find(([, issuer]) => !(issuer as IssuerConfig).organizations?.[shared]);
-      if (unpinned)
-        fail(
-          `issuers[${unpinned[0]}].organizations`,
-          `'${shared}' is an owner of issuers[${j}] and issuers[${i}]: Xopero ONE may hold an organization of that name for each Git service, and by name both would act on the same one. Pin '${shared}' to its Xopero ONE organization id in the organizations of both.`,
-        );
+      const theirs = new Set(other.owners.map(topOwner));
+      for (const shared of new Set(entry.owners.map(topOwner))) {
+        if (!theirs.has(shared)) continue;
+        const unpinned = [j, i].find((index) => pinnedOrganization(issuers[index], shared) === undefined);
+        if (unpinned !== undefined)
+          fail(
+            `issuers[${unpinned}].organizations`,
+            `'${shared}' is an owner of issuers[${j}] and issuers[${i}]: Xopero ONE may hold an organization of that name for each Git service, and by name both would act on the same one. Pin '${shared}' to its Xopero ONE organization id in the organizations of both.`,
+          );
+      }
     }
   }
+}
+
+/** The Xopero ONE organization an issuer pins an owner's first name part to (own keys only: an owner may be named `constructor`). */
+export function pinnedOrganization(issuer: IssuerConfig, owner: string): string | undefined {
+  const key = topOwner(owner);
+  return issuer.organizations && Object.hasOwn(issuer.organizations, key) ? issuer.organizations[key] : undefined;
 }
 
 /** The owner as compared: lower-cased, without trailing slashes. */

@@ -22,7 +22,7 @@ import { redact, redactKeeping } from '../../common/redact.js';
 import { VERSION } from '../../common/version.js';
 import type { Log } from '../../core/log.js';
 import { runWithClient, type RunOutcome } from '../../core/run.js';
-import { topOwner, type BrokerConfig } from '../../settings/broker-config.js';
+import { pinnedOrganization, type BrokerConfig } from '../../settings/broker-config.js';
 import { parseSettings, type RawInputs, type Settings } from '../../settings/settings.js';
 import type { HostWords } from '../../common/words.js';
 import { auditLine, type AuditLine } from './audit.js';
@@ -146,7 +146,8 @@ export async function startBroker(config: BrokerConfig, io: BrokerIo): Promise<R
       if (refusal.retryAfterSeconds !== undefined) res.setHeader('retry-after', String(refusal.retryAfterSeconds));
       // A body the broker did not read to its end must not be taken for the next request on this connection.
       if (refusal.status === 413) res.setHeader('connection', 'close');
-      answer(refusal.status, { error: { code: refusal.code, message: redact(refusal.message) } });
+      // send() redacts it, keeping the token's repository as the caller sent it (redactKeeping).
+      answer(refusal.status, { error: { code: refusal.code, message: refusal.message } });
     } finally {
       inFlight -= 1;
       if (stopping && inFlight === 0) drained?.();
@@ -185,7 +186,7 @@ export async function startBroker(config: BrokerConfig, io: BrokerIo): Promise<R
         throw tokenRefusal('token_expired', 'The identity token expired while the request waited: request a fresh one and retry.');
       replays.add(caller.replayKey, caller.expiresAtMs);
       // The issuer's pin of the owner (config organizations): that organization, not any of the owner's name.
-      const organization = issuer.organizations?.[topOwner(caller.repository)];
+      const organization = pinnedOrganization(issuer, caller.repository);
       const settings = brokerSettings(config, {
         repository: caller.repository,
         organization,

@@ -268,7 +268,7 @@ function refusalFor(error: unknown, audience: string): Refusal {
   if (error instanceof errors.JWKSMultipleMatchingKeys) {
     return tokenRefusal(
       'token_unknown_key',
-      "The identity token names no key id, and the issuer publishes several keys: use the CI's own token.",
+      "The identity token's key cannot be told among the issuer's keys (no key id, or several keys with its id): use the CI's own token.",
     );
   }
   if (error instanceof errors.JWKSNoMatchingKey) {

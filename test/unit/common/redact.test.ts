@@ -88,6 +88,11 @@ describe('redact', () => {
     );
     expect(redactKeeping(`${repository}: login Hunter2-secret refused`, [repository])).toBe('acme/Hunter2-secret: login *** refused');
     expect(redactKeeping('login Hunter2-secret refused', [undefined])).toBe('login *** refused');
+    // A secret that contains the kept text, or overlaps its end, is masked whole, as redact would.
+    addSecret('acme/app-s3cret-pw');
+    expect(redactKeeping('login failed for acme/app-s3cret-pw', ['acme/app'])).toBe('login failed for ***');
+    addSecret('p-t0p-secret-9');
+    expect(redactKeeping('acme/app-t0p-secret-9 failed', ['acme/app'])).toBe('acme/ap*** failed');
   });
 
   test('text without the secret is left as it is', () => {

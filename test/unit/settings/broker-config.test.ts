@@ -307,6 +307,26 @@ describe('each refusal, word for word', () => {
       "issuers[0].organizations: 'acme' is an owner of issuers[0] and issuers[1]: Xopero ONE may hold an organization of that name for each Git service, and by name both would act on the same one. Pin 'acme' to its Xopero ONE organization id in the organizations of both.",
     ],
     [
+      'two owner names two issuers list, only the first pinned by both',
+      config({
+        issuers: [
+          { ...ISSUER, owners: ['acme', 'beta'], organizations: { acme: ORG_A } },
+          { issuer: 'https://gitlab.test', kind: 'gitlab', owners: ['acme', 'beta'], organizations: { acme: ORG_B } },
+        ],
+      }),
+      "issuers[0].organizations: 'beta' is an owner of issuers[0] and issuers[1]: Xopero ONE may hold an organization of that name for each Git service, and by name both would act on the same one. Pin 'beta' to its Xopero ONE organization id in the organizations of both.",
+    ],
+    [
+      "an owner named like an object's own property, listed by two issuers, pinned by neither",
+      config({
+        issuers: [
+          { ...ISSUER, owners: ['constructor'], organizations: {} },
+          { issuer: 'https://gitlab.test', kind: 'gitlab', owners: ['constructor'], organizations: {} },
+        ],
+      }),
+      "issuers[0].organizations: 'constructor' is an owner of issuers[0] and issuers[1]: Xopero ONE may hold an organization of that name for each Git service, and by name both would act on the same one. Pin 'constructor' to its Xopero ONE organization id in the organizations of both.",
+    ],
+    [
       'an organization pin for an owner not listed',
       config({ issuers: [{ ...ISSUER, owners: ['acme'], organizations: { globex: ORG_A } }] }),
       'issuers[0].organizations.globex: is not the first part of an owner in owners; pin only those.',
