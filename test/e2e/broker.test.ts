@@ -30,12 +30,13 @@ const writeConfig = (world: World, issuer: FakeIssuer, overrides: Record<string,
   writeBrokerConfig(scratch(), world, issuer, overrides);
 
 /**
- * What reached Xopero ONE besides the shared reads' refresh-ahead. A run served an organization list or a plan
- * membership older than REFRESH_AHEAD_MS (2 s) starts the next read of it in the background (src/xopero/shared-session.ts),
- * which may reach the simulator after that run was answered, and so after a test's resetLog. What a refused
- * request must not cause, a run's own requests (its repository read, any change), is all still counted.
+ * What reached Xopero ONE besides the shared reads' refresh-ahead. A run served an organization list, a repository
+ * listing or a plan membership older than REFRESH_AHEAD_MS (2 s) starts the next read of it in the background
+ * (src/xopero/shared-session.ts), which may reach the simulator after that run was answered, and so after a test's
+ * resetLog. What a refused request must not cause, a sign-in or any change, is still counted; the refusal tests
+ * also check the audit line's own count of Xopero ONE requests (0).
  */
-const SHARED_READS = new Set(['/git/organizations/getmany', '/plans/listassignedtoorganization']);
+const SHARED_READS = new Set(['/git/organizations/getmany', '/git/repositories/getmany', '/plans/listassignedtoorganization']);
 const requestsOfRuns = (w: World) => w.sim.requests.filter((request) => !SHARED_READS.has(request.path)).map((request) => request.path);
 
 /** One HTTP client for the tests' own requests to the broker: keep-alive, the test CA trusted. */
@@ -268,9 +269,11 @@ describe('the broker in front of the simulator', () => {
       const first = await post(broker.url, token, { mode: 'check' });
       expect(first.status).toBe(200);
       world.sim.resetLog();
+      const before = (await broker.auditLines(broker.audit.length)).length;
       const second = await post(broker.url, token, { mode: 'check' });
       expect(second.status).toBe(401);
       expect(second.document.error?.code).toBe('token_replayed');
+      expect((await broker.auditLines(before + 1))[before]).toMatchObject({ code: 'token_replayed', xoperoRequests: { total: 0 } });
       expect(requestsOfRuns(world)).toEqual([]);
     });
   });
@@ -549,22 +552,30 @@ describe('a broker with tight limits, a slot of one and an issuer whose keys can
 
 /** A world, an issuer and a broker of the test's own (config `overrides`, `env` on brokerEnv), all stopped after `use`. */
 async function withOwnBroker(
-  overrides: Record<string, unknown> | ((issuer: FakeIssuer) => Record<string, unknown>),
+  overrides: Record<string, unknown> | ((issuer: FakeIssuer, world: World) => Record<string, unknown>),
   env: Record<string, string>,
-  use: (own: { world: World; broker: BrokerProcess; ask: (repository: string) => Promise<OwnAnswer> }) => Promise<void>,
+  use: (own: {
+    world: World;
+    broker: BrokerProcess;
+    issuer: FakeIssuer;
+    /** A check for `repository`, with a fresh token of the broker's issuer. */
+    ask: (repository: string) => Promise<OwnAnswer>;
+    /** POST /v1/protect with this token and body. */
+    send: (token: string, body: unknown) => Promise<OwnAnswer>;
+  }) => Promise<void>,
 ): Promise<void> {
   const world = await startWorld();
   const issuer = await FakeIssuer.start();
   const agent = new Agent({ connect: { ca: world.sim.caCert } });
-  const config = writeConfig(world, issuer, typeof overrides === 'function' ? overrides(issuer) : overrides);
+  const config = writeConfig(world, issuer, typeof overrides === 'function' ? overrides(issuer, world) : overrides);
   const broker = await startBroker([BROKER_ENTRY, '--config', config], { ...brokerEnv(world), ...env });
-  const ask = async (repository: string): Promise<OwnAnswer> => {
+  const send = async (token: string, body: unknown): Promise<OwnAnswer> => {
     const response = await agent.request({
       origin: broker.url,
       path: '/v1/protect',
       method: 'POST',
-      headers: { authorization: `Bearer ${await issuer.token(githubClaims(repository, AUDIENCE))}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ mode: 'check' }),
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
     });
     return {
       status: response.statusCode,
@@ -572,8 +583,9 @@ async function withOwnBroker(
       document: (await response.body.json()) as BrokerAnswer,
     };
   };
+  const ask = async (repository: string) => send(await issuer.token(githubClaims(repository, AUDIENCE)), { mode: 'check' });
   try {
-    await use({ world, broker, ask });
+    await use({ world, broker, issuer, ask, send });
   } finally {
     process.kill(broker.pid, 'SIGTERM');
     await broker.exit;
@@ -605,106 +617,64 @@ describe("a caller is not the broker's operator", () => {
 
 describe('a token without a key id, from an issuer that publishes several keys', () => {
   test("401 token_unknown_key, the token's fault: not a 502 that reports the issuer unreachable", async () => {
-    const world = await startWorld();
-    const issuer = await FakeIssuer.start();
-    issuer.otherKeys.push(await newSigningKey());
-    const agent = new Agent({ connect: { ca: world.sim.caCert } });
-    const broker = await startBroker([BROKER_ENTRY, '--config', writeConfig(world, issuer)], brokerEnv(world));
-    try {
+    await withOwnBroker({}, {}, async ({ broker, issuer, send }) => {
+      issuer.otherKeys.push(await newSigningKey());
       const forged = await issuer.token(githubClaims('acme/api', AUDIENCE), await newSigningKey(), { kid: false });
-      const response = await agent.request({
-        origin: broker.url,
-        path: '/v1/protect',
-        method: 'POST',
-        headers: { authorization: `Bearer ${forged}`, 'content-type': 'application/json' },
-        body: '{}',
-      });
-      const answer = (await response.body.json()) as BrokerAnswer;
-      expect([response.statusCode, answer.error?.code]).toEqual([401, 'token_unknown_key']);
+      const answer = await send(forged, {});
+      expect([answer.status, answer.document.error?.code]).toEqual([401, 'token_unknown_key']);
       const [line] = await broker.auditLines(1);
       expect(line).toMatchObject({ status: 401, decision: 'refused', code: 'token_unknown_key' });
-    } finally {
-      process.kill(broker.pid, 'SIGTERM');
-      await broker.exit;
-      await agent.close();
-      await issuer.stop();
-      await world.sim.stop();
-    }
+    });
   });
 });
 
 describe('a discovery document that points the keys to another origin', () => {
   test("is not followed: 502 issuer_unreachable, the cause in the broker's log, no request to that origin", async () => {
-    const world = await startWorld();
-    const issuer = await FakeIssuer.start();
     const elsewhere = await FakeIssuer.start();
-    // The other origin serves the issuer's own key: followed, the token would verify.
-    elsewhere.otherKeys.push(issuer.key);
-    issuer.jwksUri = `${elsewhere.url}/.well-known/jwks`;
-    const agent = new Agent({ connect: { ca: world.sim.caCert } });
-    const broker = await startBroker([BROKER_ENTRY, '--config', writeConfig(world, issuer)], brokerEnv(world));
     try {
-      const response = await agent.request({
-        origin: broker.url,
-        path: '/v1/protect',
-        method: 'POST',
-        headers: { authorization: `Bearer ${await issuer.token(githubClaims('acme/api', AUDIENCE))}`, 'content-type': 'application/json' },
-        body: '{}',
+      await withOwnBroker({}, {}, async ({ broker, issuer, send }) => {
+        // The other origin serves the issuer's own key: followed, the token would verify.
+        elsewhere.otherKeys.push(issuer.key);
+        issuer.jwksUri = `${elsewhere.url}/.well-known/jwks`;
+        const answer = await send(await issuer.token(githubClaims('acme/api', AUDIENCE)), {});
+        expect([answer.status, answer.document.error?.code]).toEqual([502, 'issuer_unreachable']);
+        expect(elsewhere.requests).toEqual([]);
+        await broker.stderrHas('points its jwks_uri to another origin');
       });
-      const answer = (await response.body.json()) as BrokerAnswer;
-      expect([response.statusCode, answer.error?.code]).toEqual([502, 'issuer_unreachable']);
-      expect(elsewhere.requests).toEqual([]);
-      await broker.stderrHas('points its jwks_uri to another origin');
     } finally {
-      process.kill(broker.pid, 'SIGTERM');
-      await broker.exit;
-      await agent.close();
-      await issuer.stop();
       await elsewhere.stop();
-      await world.sim.stop();
     }
   });
 });
 
 describe('one owner name on two Git services', () => {
   test("a GitLab group's token acts on the organization its issuer pins, not on GitHub's organization of the same name", async () => {
-    const world = await startWorld();
-    const github = await FakeIssuer.start();
     const gitlab = await FakeIssuer.start();
-    const agent = new Agent({ connect: { ca: world.sim.caCert } });
-    // Xopero ONE holds an `acme` for each service; both have a repository acme/api-gateway.
-    const onGithub = world.sim.repository('acme/api-gateway')!;
-    const gitlabAcme = world.sim.addOrganization({ name: 'acme', driver: 2 });
-    const onGitlab = world.sim.addRepository(gitlabAcme.id, { name: 'acme/api-gateway', isProtected: false });
-    world.sim.addPlan(gitlabAcme.id, { name: 'Nightly GitHub' });
-    const issuers = [
-      { issuer: github.url, kind: 'github', owners: ['acme'], organizations: { acme: world.orgId } },
-      { issuer: gitlab.url, kind: 'gitlab', owners: ['acme'], organizations: { acme: gitlabAcme.id } },
-    ];
-    const broker = await startBroker([BROKER_ENTRY, '--config', writeConfig(world, github, { issuers })], brokerEnv(world));
     try {
-      const response = await agent.request({
-        origin: broker.url,
-        path: '/v1/protect',
-        method: 'POST',
-        headers: {
-          authorization: `Bearer ${await gitlab.token(gitlabClaims('acme/api-gateway', AUDIENCE))}`,
-          'content-type': 'application/json',
-        },
-        body: JSON.stringify({ mode: 'ensure' }),
+      // Xopero ONE holds an `acme` for each service; both have a repository acme/api-gateway.
+      let onGitlab: { isProtected: boolean } | undefined;
+      const overrides = (github: FakeIssuer, world: World) => {
+        const gitlabAcme = world.sim.addOrganization({ name: 'acme', driver: 2 });
+        onGitlab = world.sim.addRepository(gitlabAcme.id, { name: 'acme/api-gateway', isProtected: false });
+        world.sim.addPlan(gitlabAcme.id, { name: 'Nightly GitHub' });
+        return {
+          issuers: [
+            { issuer: github.url, kind: 'github', owners: ['acme'], organizations: { acme: world.orgId } },
+            { issuer: gitlab.url, kind: 'gitlab', owners: ['acme'], organizations: { acme: gitlabAcme.id } },
+          ],
+        };
+      };
+      await withOwnBroker(overrides, {}, async ({ world, send }) => {
+        // The first of that name: startWorld's, in GitHub's acme (checked below).
+        const onGithub = world.sim.repository('acme/api-gateway');
+        const answer = await send(await gitlab.token(gitlabClaims('acme/api-gateway', AUDIENCE)), { mode: 'ensure' });
+        expect([answer.status, answer.document.outcome?.result.changed]).toEqual([200, true]);
+        expect(onGitlab?.isProtected).toBe(true);
+        expect(onGithub?.organizationId).toBe(world.orgId);
+        expect(onGithub?.isProtected).toBe(false);
       });
-      const answer = (await response.body.json()) as BrokerAnswer;
-      expect([response.statusCode, answer.outcome?.result.changed]).toEqual([200, true]);
-      expect(onGitlab.isProtected).toBe(true);
-      expect(onGithub.organizationId).toBe(world.orgId);
-      expect(onGithub.isProtected).toBe(false);
     } finally {
-      process.kill(broker.pid, 'SIGTERM');
-      await broker.exit;
-      await agent.close();
-      await github.stop();
       await gitlab.stop();
-      await world.sim.stop();
     }
   });
 });
