@@ -325,6 +325,7 @@ function explainFailure(error) {
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   BJ: () => (/* binding */ listReleaseChanges),
 /* harmony export */   RO: () => (/* binding */ listReclaimChanges),
+/* harmony export */   V6: () => (/* binding */ planName),
 /* harmony export */   s: () => (/* binding */ sameId),
 /* harmony export */   uQ: () => (/* binding */ describeChange)
 /* harmony export */ });

@@ -139,6 +139,7 @@ function explainFailure(error) {
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   BJ: () => (/* binding */ listReleaseChanges),
 /* harmony export */   RO: () => (/* binding */ listReclaimChanges),
+/* harmony export */   V6: () => (/* binding */ planName),
 /* harmony export */   s: () => (/* binding */ sameId),
 /* harmony export */   uQ: () => (/* binding */ describeChange)
 /* harmony export */ });
@@ -292,11 +293,9 @@ async function releaseRepository(context) {
         return result;
     }
     log.info(`Repository: ${repository.name} (${repository.id}), ${repository.isProtected ? 'holds a license' : 'holds no license'}${repository.isRemoved ? ', removed at the source' : ''}.`);
-    if (plan && repository.isProtected)
-        refuseOtherPlansOnly(repository, plan, assigned, organization.plans ?? [], settings.words);
+    const namedPlanNotes = plan && repository.isProtected ? checkNamedPlan(repository, plan, assigned, organization.plans ?? [], settings.words) : [];
     const planned = (0,_release_changes_js__WEBPACK_IMPORTED_MODULE_4__/* .listReleaseChanges */ .BJ)([repository], assigned, { onlyPlan: plan, remove: settings.remove, planNames: organization.plans });
-    if (plan && repository.isProtected)
-        planned.notes.push(...staysInOtherPlans(repository, plan, assigned, organization.plans ?? []));
+    planned.notes.push(...namedPlanNotes);
     result.notes = planned.notes;
     for (const note of planned.notes)
         log.warning(note);
@@ -336,33 +335,26 @@ function holdsWhat(changes) {
     return parts.join(' and ');
 }
 /**
- * A `plan` that does not list a repository holding a license, while other plans do, is taken for a mistake and
- * refused before anything changes: releasing would free the license and leave the repository in those plans,
- * unprotected. (Without a license there is nothing to free: a re-run after a release finds nothing to do.)
+ * A named `plan` of a repository that holds a license, against the other plans that list it (a plan that
+ * includes all repositories cannot drop one, release-changes.ts notes it: only listed places count). Not in
+ * the named plan while others list it: taken for a mistake and refused before anything changes, since releasing
+ * would free the license and leave it in those plans, unprotected. In it and in others too: said in a note,
+ * since the plan was named. (Without a license nothing is freed: a re-run after a release finds nothing to do.)
  */
-function refuseOtherPlansOnly(repository, plan, assigned, named, words) {
-    // A plan that includes all repositories cannot drop one (release-changes.ts notes it): only listed places count.
+function checkNamedPlan(repository, plan, assigned, named, words) {
     const lists = (entry) => entry.repositoryIds.some((id) => (0,_release_changes_js__WEBPACK_IMPORTED_MODULE_4__/* .sameId */ .s)(id, repository.id));
-    if (assigned.some((entry) => (0,_release_changes_js__WEBPACK_IMPORTED_MODULE_4__/* .sameId */ .s)(entry.id, plan.id) && (entry.includeAllRepositories || lists(entry))))
-        return;
     const others = assigned
-        .filter((entry) => !entry.includeAllRepositories && lists(entry))
-        .map((entry) => `'${entry.name || named.find((p) => (0,_release_changes_js__WEBPACK_IMPORTED_MODULE_4__/* .sameId */ .s)(p.id, entry.id))?.name || entry.id}'`);
+        .filter((entry) => !(0,_release_changes_js__WEBPACK_IMPORTED_MODULE_4__/* .sameId */ .s)(entry.id, plan.id) && !entry.includeAllRepositories && lists(entry))
+        .map((entry) => `'${(0,_release_changes_js__WEBPACK_IMPORTED_MODULE_4__/* .planName */ .V6)(entry, named)}'`);
     if (others.length === 0)
-        return;
-    throw new _common_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .XoperoError */ .UE(`'${repository.name}' is not in plan '${plan.name}'; it is in plan ${others.join(', ')}. Releasing it would free its license and leave it there, unprotected: set ${words.name('plan')} to that plan, or leave it empty to release it from every plan. Nothing was changed.`);
-}
-/** Released from the named plan only: the other plans that list it keep it, without a license (said, not refused). */
-function staysInOtherPlans(repository, plan, assigned, named) {
-    const others = assigned
-        .filter((entry) => !(0,_release_changes_js__WEBPACK_IMPORTED_MODULE_4__/* .sameId */ .s)(entry.id, plan.id) && !entry.includeAllRepositories)
-        .filter((entry) => entry.repositoryIds.some((id) => (0,_release_changes_js__WEBPACK_IMPORTED_MODULE_4__/* .sameId */ .s)(id, repository.id)))
-        .map((entry) => `'${entry.name || named.find((p) => (0,_release_changes_js__WEBPACK_IMPORTED_MODULE_4__/* .sameId */ .s)(p.id, entry.id))?.name || entry.id}'`);
-    return others.length
-        ? [
-            `'${repository.name}' stays in plan ${others.join(', ')} without a license: it is no longer backed up there. Leave plan empty to release it from every plan.`,
-        ]
-        : [];
+        return [];
+    const inNamed = assigned.some((entry) => (0,_release_changes_js__WEBPACK_IMPORTED_MODULE_4__/* .sameId */ .s)(entry.id, plan.id) && (entry.includeAllRepositories || lists(entry)));
+    if (!inNamed) {
+        throw new _common_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .XoperoError */ .UE(`'${repository.name}' is not in plan '${plan.name}'; it is in plan ${others.join(', ')}. Releasing it would free its license and leave it there, unprotected: set ${words.name('plan')} to that plan, or leave it empty to release it from every plan. Nothing was changed.`);
+    }
+    return [
+        `'${repository.name}' stays in plan ${others.join(', ')} without a license: it is no longer backed up there. Leave plan empty to release it from every plan.`,
+    ];
 }
 function failedWords(step) {
     const name = `'${step.repository.name}'`;

@@ -36,7 +36,7 @@ export interface ReleaseChangeList {
 const byName = (a: { name: string }, b: { name: string }) => compareNames(a.name, b.name);
 export const sameId = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
 /** A plan's name: the membership list carries it; the organization's plan list is the fallback. */
-const planName = (plan: AssignedPlan, named: OrganizationPlan[] = []) =>
+export const planName = (plan: AssignedPlan, named: OrganizationPlan[] = []) =>
   plan.name || named.find((p) => sameId(p.id, plan.id))?.name || plan.id;
 
 /**

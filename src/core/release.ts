@@ -15,7 +15,7 @@ import type { RunContext } from './context.js';
 import { findOrganization, findPlan, fullRepositoryName, lookupRepository } from './lookup.js';
 import { resultHead } from './protect.js';
 import { applyReleaseChanges } from './release-apply.js';
-import { describeChange, listReleaseChanges, sameId, type ReleaseChange, type ReleaseStep } from './release-changes.js';
+import { describeChange, listReleaseChanges, planName, sameId, type ReleaseChange, type ReleaseStep } from './release-changes.js';
 
 export interface ReleaseResult {
   kind: 'release';
@@ -78,9 +78,10 @@ export async function releaseRepository(context: RunContext): Promise<ReleaseRes
   log.info(
     `Repository: ${repository.name} (${repository.id}), ${repository.isProtected ? 'holds a license' : 'holds no license'}${repository.isRemoved ? ', removed at the source' : ''}.`,
   );
-  if (plan && repository.isProtected) refuseOtherPlansOnly(repository, plan, assigned, organization.plans ?? [], settings.words);
+  const namedPlanNotes =
+    plan && repository.isProtected ? checkNamedPlan(repository, plan, assigned, organization.plans ?? [], settings.words) : [];
   const planned = listReleaseChanges([repository], assigned, { onlyPlan: plan, remove: settings.remove, planNames: organization.plans });
-  if (plan && repository.isProtected) planned.notes.push(...staysInOtherPlans(repository, plan, assigned, organization.plans ?? []));
+  planned.notes.push(...namedPlanNotes);
   result.notes = planned.notes;
   for (const note of planned.notes) log.warning(note);
   if (readOnly) {
@@ -126,45 +127,33 @@ function holdsWhat(changes: ReleaseChange[]): string {
 }
 
 /**
- * A `plan` that does not list a repository holding a license, while other plans do, is taken for a mistake and
- * refused before anything changes: releasing would free the license and leave the repository in those plans,
- * unprotected. (Without a license there is nothing to free: a re-run after a release finds nothing to do.)
+ * A named `plan` of a repository that holds a license, against the other plans that list it (a plan that
+ * includes all repositories cannot drop one, release-changes.ts notes it: only listed places count). Not in
+ * the named plan while others list it: taken for a mistake and refused before anything changes, since releasing
+ * would free the license and leave it in those plans, unprotected. In it and in others too: said in a note,
+ * since the plan was named. (Without a license nothing is freed: a re-run after a release finds nothing to do.)
  */
-function refuseOtherPlansOnly(
+function checkNamedPlan(
   repository: Repository,
   plan: { id: string; name: string },
   assigned: AssignedPlan[],
   named: OrganizationPlan[],
   words: HostWords,
-): void {
-  // A plan that includes all repositories cannot drop one (release-changes.ts notes it): only listed places count.
-  const lists = (entry: AssignedPlan) => entry.repositoryIds.some((id) => sameId(id, repository.id));
-  if (assigned.some((entry) => sameId(entry.id, plan.id) && (entry.includeAllRepositories || lists(entry)))) return;
-  const others = assigned
-    .filter((entry) => !entry.includeAllRepositories && lists(entry))
-    .map((entry) => `'${entry.name || named.find((p) => sameId(p.id, entry.id))?.name || entry.id}'`);
-  if (others.length === 0) return;
-  throw new XoperoError(
-    `'${repository.name}' is not in plan '${plan.name}'; it is in plan ${others.join(', ')}. Releasing it would free its license and leave it there, unprotected: set ${words.name('plan')} to that plan, or leave it empty to release it from every plan. Nothing was changed.`,
-  );
-}
-
-/** Released from the named plan only: the other plans that list it keep it, without a license (said, not refused). */
-function staysInOtherPlans(
-  repository: Repository,
-  plan: { id: string; name: string },
-  assigned: AssignedPlan[],
-  named: OrganizationPlan[],
 ): string[] {
+  const lists = (entry: AssignedPlan) => entry.repositoryIds.some((id) => sameId(id, repository.id));
   const others = assigned
-    .filter((entry) => !sameId(entry.id, plan.id) && !entry.includeAllRepositories)
-    .filter((entry) => entry.repositoryIds.some((id) => sameId(id, repository.id)))
-    .map((entry) => `'${entry.name || named.find((p) => sameId(p.id, entry.id))?.name || entry.id}'`);
-  return others.length
-    ? [
-        `'${repository.name}' stays in plan ${others.join(', ')} without a license: it is no longer backed up there. Leave plan empty to release it from every plan.`,
-      ]
-    : [];
+    .filter((entry) => !sameId(entry.id, plan.id) && !entry.includeAllRepositories && lists(entry))
+    .map((entry) => `'${planName(entry, named)}'`);
+  if (others.length === 0) return [];
+  const inNamed = assigned.some((entry) => sameId(entry.id, plan.id) && (entry.includeAllRepositories || lists(entry)));
+  if (!inNamed) {
+    throw new XoperoError(
+      `'${repository.name}' is not in plan '${plan.name}'; it is in plan ${others.join(', ')}. Releasing it would free its license and leave it there, unprotected: set ${words.name('plan')} to that plan, or leave it empty to release it from every plan. Nothing was changed.`,
+    );
+  }
+  return [
+    `'${repository.name}' stays in plan ${others.join(', ')} without a license: it is no longer backed up there. Leave plan empty to release it from every plan.`,
+  ];
 }
 
 function failedWords(step: ReleaseStep): string {

@@ -11,7 +11,7 @@ import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { XoperoError } from '../common/errors.js';
 import { addSecret } from '../common/redact.js';
-import type { RawInputs } from './settings.js';
+import { GUID, type RawInputs } from './settings.js';
 
 export type IssuerKind = 'github' | 'gitlab' | 'bitbucket';
 
@@ -318,7 +318,7 @@ function parseOrganizations(value: unknown, owners: string[], at: string): Recor
     const key = ownerKey(owner);
     if (!tops.has(key)) fail(`${at}.${owner}`, 'is not the first part of an owner in owners; pin only those.');
     if (pins.has(key)) fail(`${at}.${owner}`, 'is given twice; give each owner one organization.');
-    if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id))
+    if (!GUID.test(id))
       fail(`${at}.${owner}`, `expected the Xopero ONE organization's id (a GUID, as /git/organizations/getmany lists it), got '${id}'.`);
     pins.set(key, id);
   }

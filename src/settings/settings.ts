@@ -53,7 +53,7 @@ export interface Settings extends ReleaseSettings {
 const MAX_WAIT_SECONDS = 6 * 3600;
 
 /** A Xopero ONE id (a GUID): an organization given this way has no name to compare before a request. */
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+export const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export function parseSettings(given: RawInputs, words: HostWords = ACTION_WORDS): Settings {
   // Only a GitHub runner evaluates github-token's default (`${{ github.token }}`); where nothing did (the action
