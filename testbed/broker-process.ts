@@ -3,7 +3,10 @@
  * GitLab component): `node dist/broker/index.js --config FILE` in front of the simulator, its audit lines
  * read as they arrive, and a configuration file for a fake OIDC issuer (oidc-issuer.ts).
  */
-import { writeFileSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import https from 'node:https';
 import { join } from 'node:path';
 import { ROOT, TEST_NODE, baseEnv, runCommand, type TimedResult } from './harness.js';
 import { EMAIL, PASSWORD, type World } from './fixtures.js';
@@ -18,6 +21,7 @@ export const BROKER_ENTRY = join(ROOT, 'dist/broker/index.js');
 export const AUDIENCE = 'xopero-one-broker';
 
 export interface AuditRecord {
+  path?: string;
   status: number;
   decision: string;
   code?: string;
@@ -35,6 +39,17 @@ export interface BrokerProcess {
   stderr: () => string;
   /** Resolves once `count` audit lines have arrived in all. */
   auditLines(count: number): Promise<AuditRecord[]>;
+  /**
+   * Resolves, with the number of audit lines, once the line of every request answered so far has arrived. The
+   * broker writes a request's line before it answers, but this process reads the broker's stdout when its own
+   * event loop gets to it: a test holding an answer may not hold its line yet, and a count taken then is short
+   * (a test that took the last line, or counted from there, then read the line of the request before). So this
+   * sends a request of its own to a path no other request uses, answered 404 and audited with that path; the
+   * lines arrive in the order they were written, so once that one is here, every earlier one is too.
+   */
+  settle(): Promise<number>;
+  /** The `count` lines from index `start` on (a count settle() gave), once they have arrived. */
+  since(start: number, count: number): Promise<AuditRecord[]>;
   /** Resolves once stderr holds `text`. */
   stderrHas(text: string): Promise<void>;
   exit: Promise<TimedResult>;
@@ -90,9 +105,31 @@ export function startBroker(args: string[], env: Record<string, string>): Promis
       audit,
       stderr: () => stderr,
       auditLines: (count) => until(() => (audit.length >= count ? audit.slice(0, count) : undefined)),
+      settle: async () => {
+        const path = `/settle-${randomUUID()}`;
+        await postAndForget(url, path);
+        return until(() => (audit.some((line) => line.path === path) ? audit.length : undefined));
+      },
+      since: (start, count) => until(() => (audit.length >= start + count ? audit.slice(start, start + count) : undefined)),
       stderrHas: (text) => until(() => (stderr.includes(text) ? true : undefined)).then(() => undefined),
       exit,
     };
+  });
+}
+
+/** POSTs an empty body to `path` of the broker (over TLS: the test CA's certificate) and reads the answer to its end. */
+function postAndForget(url: string, path: string): Promise<void> {
+  const target = new URL(path, url);
+  const send = target.protocol === 'https:' ? https.request : http.request;
+  const ca = readFileSync(join(DEFAULT_CERT_DIR, 'ca.crt'));
+  return new Promise((resolve, reject) => {
+    const request = send(target, { method: 'POST', ca, agent: false }, (response) => {
+      response.resume();
+      response.once('end', () => resolve());
+      response.once('error', reject);
+    });
+    request.once('error', reject);
+    request.end();
   });
 }
 
