@@ -13,12 +13,12 @@ __webpack_require__.r(__webpack_exports__);
 /* harmony import */ var _xopero_error_codes_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(9136);
 /* harmony import */ var _backup_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(7353);
 /* harmony import */ var _changes_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(1490);
-/* harmony import */ var _common_text_js__WEBPACK_IMPORTED_MODULE_8__ = __webpack_require__(2450);
-/* harmony import */ var _ensure_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(7577);
-/* harmony import */ var _patterns_js__WEBPACK_IMPORTED_MODULE_7__ = __webpack_require__(8132);
-/* harmony import */ var _protect_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(1036);
-/* harmony import */ var _shard_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(9499);
-/* harmony import */ var _settings_shard_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(6321);
+/* harmony import */ var _common_text_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(2450);
+/* harmony import */ var _ensure_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(7577);
+/* harmony import */ var _patterns_js__WEBPACK_IMPORTED_MODULE_8__ = __webpack_require__(8132);
+/* harmony import */ var _protect_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(1036);
+/* harmony import */ var _shard_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(9499);
+/* harmony import */ var _settings_shard_js__WEBPACK_IMPORTED_MODULE_7__ = __webpack_require__(6321);
 
 
 
@@ -38,16 +38,16 @@ async function sweepOrganization(context) {
     // It wraps this shard's selection: a shard reclaims only repositories of its own share, and checks release-limit
     // against the whole sweep's (every shard's) count.
     const reclaim = settings.reclaim.length > 0 ? new (await __webpack_require__.e(/* import() */ 524).then(__webpack_require__.bind(__webpack_require__, 1524))).Reclaim(context) : undefined;
-    const run = await (0,_ensure_js__WEBPACK_IMPORTED_MODULE_3__/* .ensureProtection */ .e)(context, (organization) => {
-        const wholeSweep = (0,_patterns_js__WEBPACK_IMPORTED_MODULE_7__/* .compilePatterns */ .x)(patterns, organization.name);
-        const selection = (0,_shard_js__WEBPACK_IMPORTED_MODULE_5__/* .shardSelection */ .PE)(wholeSweep, settings.shard, startedAt);
+    const run = await (0,_ensure_js__WEBPACK_IMPORTED_MODULE_4__/* .ensureProtection */ .e)(context, (organization) => {
+        const wholeSweep = (0,_patterns_js__WEBPACK_IMPORTED_MODULE_8__/* .compilePatterns */ .x)(patterns, organization.name);
+        const selection = (0,_shard_js__WEBPACK_IMPORTED_MODULE_6__/* .shardSelection */ .PE)(wholeSweep, settings.shard, startedAt);
         return reclaim ? reclaim.select(organization, selection, wholeSweep.matches) : selection;
     });
     const result = sweepResult(settings, run, patterns);
     if (reclaim)
         addReclaim(result, reclaim.result());
     const { counts } = result;
-    log.info(`${counts.matched} of ${(0,_common_text_js__WEBPACK_IMPORTED_MODULE_8__/* .plural */ .LS)(run.readCount, 'repository', 'repositories')} of ${run.organization.name} match ${patterns.join(', ')}${settings.shard ? ` and belong to shard ${(0,_settings_shard_js__WEBPACK_IMPORTED_MODULE_6__/* .formatShard */ ._D)(settings.shard)}` : ''}.`);
+    log.info(`${counts.matched} of ${(0,_common_text_js__WEBPACK_IMPORTED_MODULE_3__/* .plural */ .LS)(run.readCount, 'repository', 'repositories')} of ${run.organization.name} match ${patterns.join(', ')}${settings.shard ? ` and belong to shard ${(0,_settings_shard_js__WEBPACK_IMPORTED_MODULE_7__/* .formatShard */ ._D)(settings.shard)}` : ''}.`);
     if (run.readOnly) {
         log.info(`${settings.mode === 'check' ? 'Check' : 'Dry run'}: would activate ${counts.wouldActivate} and attach ${counts.wouldAttach}; nothing was changed.`);
         if (result.synchronization === 'would-synchronize' && result.notFound.length > 0) {
@@ -79,9 +79,9 @@ function sweepResult(settings, run, patterns) {
     const { organization, plan, state, list, outcomes } = run;
     const result = {
         kind: 'sweep',
-        formatVersion: _shard_js__WEBPACK_IMPORTED_MODULE_5__/* .RESULT_FORMAT_VERSION */ .v7,
+        formatVersion: _shard_js__WEBPACK_IMPORTED_MODULE_6__/* .RESULT_FORMAT_VERSION */ .v7,
         ...(settings.shard ? { shard: settings.shard } : {}),
-        ...(0,_protect_js__WEBPACK_IMPORTED_MODULE_4__/* .resultHead */ .K)(settings, organization, plan),
+        ...(0,_protect_js__WEBPACK_IMPORTED_MODULE_5__/* .resultHead */ .K)(settings, organization, plan),
         patterns,
         synchronization: run.synchronization,
         counts: {

@@ -10,10 +10,10 @@ __webpack_require__.r(__webpack_exports__);
 /* harmony export */   Reclaim: () => (/* binding */ Reclaim)
 /* harmony export */ });
 /* harmony import */ var _common_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1922);
-/* harmony import */ var _common_text_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(2450);
-/* harmony import */ var _changes_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(1490);
-/* harmony import */ var _release_apply_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(7151);
-/* harmony import */ var _release_changes_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(7858);
+/* harmony import */ var _common_text_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(2450);
+/* harmony import */ var _changes_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(1490);
+/* harmony import */ var _release_apply_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(7151);
+/* harmony import */ var _release_changes_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(7858);
 /**
  * Reclaim in a sweep (`reclaim: removed, archived`): repositories Xopero ONE marks removed, and archived
  * repositories of the GitHub organization, released from every plan and their license before the sweep's own
@@ -56,8 +56,8 @@ class Reclaim {
         ]);
         const archived = archivedNames && new Set(archivedNames.map((name) => name.toLowerCase()));
         if (archivedNames)
-            log.info(`GitHub lists ${(0,_common_text_js__WEBPACK_IMPORTED_MODULE_4__/* .plural */ .LS)(archivedNames.length, 'archived repository', 'archived repositories')} of ${organization.name}.`);
-        const candidates = (0,_release_changes_js__WEBPACK_IMPORTED_MODULE_3__/* .listReclaimChanges */ .RO)({
+            log.info(`GitHub lists ${(0,_common_text_js__WEBPACK_IMPORTED_MODULE_1__/* .plural */ .LS)(archivedNames.length, 'archived repository', 'archived repositories')} of ${organization.name}.`);
+        const candidates = (0,_release_changes_js__WEBPACK_IMPORTED_MODULE_4__/* .listReclaimChanges */ .RO)({
             repositories,
             assigned,
             matches: base.matches,
@@ -69,12 +69,12 @@ class Reclaim {
         this.archivedSeen = archivedNames?.length;
         const count = candidates.reasons.size;
         const licenses = candidates.list.changes.filter((c) => c.action === 'deactivate').length;
-        log.info(`Reclaim (${sources.join(', ')}): ${(0,_common_text_js__WEBPACK_IMPORTED_MODULE_4__/* .plural */ .LS)(count, 'repository', 'repositories')} to release, ${(0,_common_text_js__WEBPACK_IMPORTED_MODULE_4__/* .plural */ .LS)(licenses, 'license')} to free.`);
+        log.info(`Reclaim (${sources.join(', ')}): ${(0,_common_text_js__WEBPACK_IMPORTED_MODULE_1__/* .plural */ .LS)(count, 'repository', 'repositories')} to release, ${(0,_common_text_js__WEBPACK_IMPORTED_MODULE_1__/* .plural */ .LS)(licenses, 'license')} to free.`);
         const shards = base.shard?.shard.total;
         if (shards && wholeSweep) {
-            const sweep = (0,_release_changes_js__WEBPACK_IMPORTED_MODULE_3__/* .listReclaimChanges */ .RO)({ repositories, assigned, matches: wholeSweep, sources, archived, planNames: organization.plans });
+            const sweep = (0,_release_changes_js__WEBPACK_IMPORTED_MODULE_4__/* .listReclaimChanges */ .RO)({ repositories, assigned, matches: wholeSweep, sources, archived, planNames: organization.plans });
             this.sweepTotal = { count: sweep.reasons.size, shards };
-            log.info(`Reclaim: the sweep's ${shards} shards together release ${(0,_common_text_js__WEBPACK_IMPORTED_MODULE_4__/* .plural */ .LS)(sweep.reasons.size, 'repository', 'repositories')}.`);
+            log.info(`Reclaim: the sweep's ${shards} shards together release ${(0,_common_text_js__WEBPACK_IMPORTED_MODULE_1__/* .plural */ .LS)(sweep.reasons.size, 'repository', 'repositories')}.`);
         }
         const readOnly = settings.dryRun || settings.mode === 'check';
         const limited = this.sweepTotal?.count ?? count;
@@ -94,7 +94,7 @@ class Reclaim {
      * license)"; without `licenses`, the counts of repositories alone.
      */
     releaseCount(count, licenses) {
-        const freed = licenses === undefined ? '' : (0,_common_text_js__WEBPACK_IMPORTED_MODULE_4__/* .plural */ .LS)(licenses, 'license');
+        const freed = licenses === undefined ? '' : (0,_common_text_js__WEBPACK_IMPORTED_MODULE_1__/* .plural */ .LS)(licenses, 'license');
         if (!this.sweepTotal)
             return `${count} repositories${freed ? ` (${freed})` : ''}`;
         return `${this.sweepTotal.count} repositories across the sweep's ${this.sweepTotal.shards} shards (${count} in this one${freed ? `, ${freed}` : ''})`;
@@ -108,7 +108,7 @@ class Reclaim {
     async apply() {
         const changes = this.candidates?.list.changes ?? [];
         this.steps = changes.length
-            ? await this.context.log.group('Reclaim licenses', () => (0,_release_apply_js__WEBPACK_IMPORTED_MODULE_2__/* .applyReleaseChanges */ .B)(this.context.client, changes))
+            ? await this.context.log.group('Reclaim licenses', () => (0,_release_apply_js__WEBPACK_IMPORTED_MODULE_3__/* .applyReleaseChanges */ .B)(this.context.client, changes))
             : [];
     }
     /** What reclaim did (or, in a dry run or check, would do); problems make the sweep fail. */
@@ -144,7 +144,7 @@ class Reclaim {
             entry.steps.push({ action: step.action, plan: step.plan?.name, outcome: step.outcome, reason: step.reason });
         }
         // The change list names repositories in order already; sorted again so the order never depends on anything else.
-        result.entries = [...entries.values()].sort((a, b) => (0,_changes_js__WEBPACK_IMPORTED_MODULE_1__/* .compareNames */ .MP)(a.repository, b.repository));
+        result.entries = [...entries.values()].sort((a, b) => (0,_changes_js__WEBPACK_IMPORTED_MODULE_2__/* .compareNames */ .MP)(a.repository, b.repository));
         const deactivations = steps.filter((step) => step.action === 'deactivate');
         result.licensesFreed = deactivations.filter((step) => step.outcome === 'done').length;
         result.wouldFree = readOnly ? deactivations.length : 0;
@@ -154,7 +154,7 @@ class Reclaim {
         const what = result.sources.join(' or ');
         if (readOnly) {
             const prefix = settings.mode === 'check' ? 'Check' : 'Dry run';
-            log.info(`${prefix}: reclaim would release ${(0,_common_text_js__WEBPACK_IMPORTED_MODULE_4__/* .plural */ .LS)(count, 'repository', 'repositories')} (${(0,_common_text_js__WEBPACK_IMPORTED_MODULE_4__/* .plural */ .LS)(result.wouldFree, 'license')})${count ? `: ${result.entries.map((e) => e.repository).join(', ')}` : ''}.`);
+            log.info(`${prefix}: reclaim would release ${(0,_common_text_js__WEBPACK_IMPORTED_MODULE_1__/* .plural */ .LS)(count, 'repository', 'repositories')} (${(0,_common_text_js__WEBPACK_IMPORTED_MODULE_1__/* .plural */ .LS)(result.wouldFree, 'license')})${count ? `: ${result.entries.map((e) => e.repository).join(', ')}` : ''}.`);
             const limited = this.sweepTotal?.count ?? count;
             if (limited > settings.releaseLimit) {
                 result.problems.push(`Reclaim would release ${this.releaseCount(count)}, more than release-limit (${settings.releaseLimit}): a real run would stop before changing anything. If that many really are ${what}, raise release-limit to ${limited}.`);
@@ -165,7 +165,7 @@ class Reclaim {
             return result;
         }
         const failed = result.entries.filter((e) => e.steps.some((s) => s.outcome !== 'done'));
-        log.info(`Reclaim: released ${(0,_common_text_js__WEBPACK_IMPORTED_MODULE_4__/* .plural */ .LS)(result.released.length, 'repository', 'repositories')}, freed ${(0,_common_text_js__WEBPACK_IMPORTED_MODULE_4__/* .plural */ .LS)(result.licensesFreed, 'license')}${failed.length ? `, ${failed.length} failed` : ''}.`);
+        log.info(`Reclaim: released ${(0,_common_text_js__WEBPACK_IMPORTED_MODULE_1__/* .plural */ .LS)(result.released.length, 'repository', 'repositories')}, freed ${(0,_common_text_js__WEBPACK_IMPORTED_MODULE_1__/* .plural */ .LS)(result.licensesFreed, 'license')}${failed.length ? `, ${failed.length} failed` : ''}.`);
         for (const name of result.released)
             log.info(`Released ${name}.`);
         for (const e of failed) {

@@ -41,3 +41,18 @@ export function describeError(error: unknown): string {
   if (error instanceof Error) return `Unexpected error: ${error.message.split('\n')[0]} (please report it with the log)`;
   return `Unexpected error: ${String(error)}`;
 }
+
+/**
+ * Changing calls Xopero ONE confirmed before the run stopped on an error (a synchronization started, then the
+ * repository never appeared): a stopped run still says it changed something (`changed`), as a cancelled one
+ * does (CancelledError carries its own count). Kept beside the error, not in it: any error may stop a run.
+ */
+const confirmedBeforeStop = new WeakMap<object, number>();
+
+export function noteChangesBeforeStop(error: unknown, changesConfirmed: number): void {
+  if (changesConfirmed > 0 && typeof error === 'object' && error !== null) confirmedBeforeStop.set(error, changesConfirmed);
+}
+
+/** The count noteChangesBeforeStop kept for this error; 0 when none was confirmed, or none was noted. */
+export const changesBeforeStop = (error: unknown): number =>
+  typeof error === 'object' && error !== null ? (confirmedBeforeStop.get(error) ?? 0) : 0;

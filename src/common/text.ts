@@ -1,4 +1,5 @@
 /** Small wording helpers every floor may use: counts, times and near-miss names as a person reads them. */
+import { plainText } from './neutralize.js';
 
 /** "1 plan", "2 plans"; "1 repository", "2 repositories" with the plural given. */
 export const plural = (count: number, noun: string, nouns = `${noun}s`) => `${count} ${count === 1 ? noun : nouns}`;
@@ -47,10 +48,12 @@ export const markdownCell = (text: string) => text.replace(/\|/g, '\\|').replace
  * Text from the server or the user (names, messages, the server's address) made inert in Markdown, for job
  * summaries and merged reports: whatever could open a link or an image (`[`, `]`), raw HTML or an autolink
  * (`<`, `>`), a code span (a backtick), emphasis (`*`, `_`, `~`), an entity (`&`) or an escape (a backslash)
- * is backslash-escaped, and a line break is a space. A plan named `![x](https://example.com/x.png)` or
- * `<img src=...>` shows as written and loads nothing. `|` is left to markdownCell, which table cells pass through.
+ * is backslash-escaped, a line break is a space, and any other control character is shown as plainText shows
+ * it in a log (`\x1b`): no terminal escape or carriage return reaches the page. A plan named
+ * `![x](https://example.com/x.png)` or `<img src=...>` shows as written and loads nothing. `|` is left to
+ * markdownCell, which table cells pass through.
  */
-export const markdownText = (text: string) => text.replace(/[\\`*_~[\]<>&]/g, '\\$&').replace(/\r\n|\r|\n/g, ' ');
+export const markdownText = (text: string) => plainText(text.replace(/\r\n|\r|\n/g, ' ')).replace(/[\\`*_~[\]<>&]/g, '\\$&');
 
 /** Server or user text as (part of) one Markdown table cell or list item: markdownText, then markdownCell. */
 export const markdownCellText = (text: string) => markdownCell(markdownText(text));

@@ -7,6 +7,8 @@ import { displayProxy, type ProxyChoice } from '../xopero/proxy.js';
 import { protectRepository, type ProtectResult } from './protect.js';
 import type { Settings } from '../settings/settings.js';
 import type { SweepResult } from './sweep.js';
+import { CancelledError } from '../common/cancel.js';
+import { noteChangesBeforeStop } from '../common/errors.js';
 import { Timeline } from '../common/timing.js';
 import { createTransport } from '../xopero/transport.js';
 import { systemClock, type Clock } from './synchronize.js';
@@ -88,8 +90,14 @@ export async function runWithClient(
       : settings.repositories
         ? import('./sweep.js').then((sweep) => sweep.sweepOrganization(context))
         : protectRepository(context);
-  const result = await untilCancelled(work, signal, () => client.progress());
-  return { result, requests: { ...client.requestCount } };
+  try {
+    const result = await untilCancelled(work, signal, () => client.progress());
+    return { result, requests: { ...client.requestCount } };
+  } catch (error) {
+    // What was changed before the error is still published by the host that reports it (run.ts, stopped).
+    if (!(error instanceof CancelledError)) noteChangesBeforeStop(error, client.progress().changesConfirmed);
+    throw error;
+  }
 }
 
 /**

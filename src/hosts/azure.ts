@@ -66,14 +66,17 @@ const EXTERNAL_PROVIDERS = ['github', 'githubenterprise', 'bitbucket'];
  */
 export function applyAzureDefaults(raw: RawInputs, env: Env): void {
   const name = env.BUILD_REPOSITORY_NAME;
+  // A repository given with its owner (owner/name, ORG/PROJECT/NAME) carries its organization (the settings take
+  // it from there), as on every host: the pipeline's own is the default only for its own repository or a bare name.
+  const defaultOrganization = !raw.organization && !raw.repository?.includes('/');
   if (EXTERNAL_PROVIDERS.includes((env.BUILD_REPOSITORY_PROVIDER ?? '').toLowerCase())) {
-    raw.organization ||= name?.split('/')[0];
+    if (defaultOrganization) raw.organization = name?.split('/')[0];
     raw.repository ||= name;
     return;
   }
   const organization = organizationFromCollectionUri(env.SYSTEM_COLLECTIONURI);
   const project = env.SYSTEM_TEAMPROJECT;
-  raw.organization ||= organization;
+  if (defaultOrganization) raw.organization = organization;
   if (organization && project && name) raw.repository ||= `${organization}/${project}/${name}`;
 }
 
@@ -118,13 +121,16 @@ export const azureHost: Host = {
     uploadSummary(summary, write, env);
   },
   // The one output a stopped run has: a later step's condition on `failure` then reads `error`, not nothing.
-  publishStopped: ({ write }, line, env) => {
+  publishStopped: ({ write }, line, env, changesConfirmed) => {
+    if (changesConfirmed > 0) write(setVariable('changed', 'true'));
     write(setVariable('failure', 'error'));
     // The run's page shows a summary even so: the line of the failure, as GitHub's job summary has it.
-    uploadSummary(() => stoppedMarkdown(line), write, env);
+    uploadSummary(() => stoppedMarkdown(line, changesConfirmed), write, env);
   },
-  fail: (problems, { write }) => {
+  fail: (problems, { write }, hint) => {
     for (const problem of problems) write(`##vso[task.logissue type=error]${commandData(problem)}\n`);
+    if (hint) write(`${hint}\n`);
+    // The last line of the step: nothing is written after it.
     write('##vso[task.complete result=Failed;]\n');
   },
   // The broker accepts no Azure Pipelines issuer of its own (issue #25 names GitHub, GitLab and Bitbucket).

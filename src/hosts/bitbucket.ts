@@ -13,14 +13,16 @@
  */
 import { cliLogLine } from '../common/neutralize.js';
 import type { RawInputs } from '../settings/settings.js';
-import { plainFail, plainLog, type Env, type Host } from './host.js';
+import { plainFail, plainJson, plainLog, type Env, type Host } from './host.js';
 import { idTokenFromEnvironment } from './id-token.js';
 
 /** The workspace is the organization; BITBUCKET_REPO_FULL_NAME is `workspace/repo-slug`. */
 export const RESULT_FILE = 'xopero-result.json';
 
 export function applyBitbucketDefaults(raw: RawInputs, env: Env): void {
-  raw.organization ||= env.BITBUCKET_WORKSPACE;
+  // A repository given as workspace/name carries its organization (the settings take it from there), as on
+  // every host; the step's workspace is the default only for the step's own repository or a bare name.
+  if (!raw.organization && !raw.repository?.includes('/')) raw.organization = env.BITBUCKET_WORKSPACE;
   raw.repository ||= env.BITBUCKET_REPO_FULL_NAME;
   // The result JSON for later steps: the `result-file` setting, unless --result-file or XOPERO_RESULT_FILE
   // says otherwise (an empty value turns it off).
@@ -32,8 +34,10 @@ export const bitbucketHost: Host = {
   applyDefaults: applyBitbucketDefaults,
   defaultDotenv: 'xopero.env',
   logLine: cliLogLine,
+  // The plain CLI's JSON too: the same document is often relayed to a CI that reads command marks (see above).
+  json: plainJson,
   log: (write) => plainLog(write, cliLogLine),
-  fail: (problems, streams) => plainFail(bitbucketHost)(problems, streams),
+  fail: (problems, streams, hint) => plainFail(bitbucketHost)(problems, streams, hint),
   idToken: async ({ env, words }) =>
     idTokenFromEnvironment(env, words, 'add `oidc: true` to the step (Bitbucket then sets BITBUCKET_STEP_OIDC_TOKEN).'),
 };

@@ -3,8 +3,11 @@
  * outputs and summary known so far are written; the exit code is the signal's (signals.ts).
  */
 import type { CancelledError } from '../common/cancel.js';
-import { markdownCell } from '../common/text.js';
+import { markdownCellText } from '../common/text.js';
 import { EXIT_CODES, type CancelSignal, type Received } from './signals.js';
+
+/** "1 change was confirmed", "2 changes were confirmed". */
+const confirmedChanges = (count: number) => `${count} change${count === 1 ? ' was' : 's were'} confirmed`;
 
 /** "Synchronize the organization" -> "synchronizing the organization". */
 export function gerund(title: string): string {
@@ -32,9 +35,7 @@ export interface Cancellation {
 export function describeCancellation({ signal, step, started }: Received, error: CancelledError): Cancellation {
   const doing = step ? gerund(step) : started ? 'finishing' : 'starting';
   const changed = error.changesConfirmed > 0;
-  const done = changed
-    ? `${error.changesConfirmed} change${error.changesConfirmed === 1 ? ' was' : 's were'} confirmed before it`
-    : 'no change had been made';
+  const done = changed ? `${confirmedChanges(error.changesConfirmed)} before it` : 'no change had been made';
   const line = `Cancelled (${signal}) while ${doing}; nothing was left half-done: every call to Xopero ONE is atomic and safe to repeat, and ${done}. Re-run to finish.`;
   const result = { cancelled: true, signal, step, changed, requests: error.requests };
   return {
@@ -56,27 +57,29 @@ export function cancelledMarkdown(cancellation: Cancellation, server: string): s
     '| | |',
     '|---|---|',
     `| Status | ⏹️ cancelled (${cancellation.signal}) |`,
-    `| Server | ${markdownCell(server)} |`,
+    `| Server | ${markdownCellText(server)} |`,
     `| Changed | ${cancellation.changed ? 'yes' : 'no'} |`,
     '',
-    markdownCell(cancellation.line),
+    markdownCellText(cancellation.line),
     '',
   ].join('\n');
 }
 
 /**
  * A run that stopped before it had a result (bad input, an unreachable server, an unknown plan): a job summary
- * (GitHub's, Azure's) says so with the error line, so a failed step's summary is not left empty.
+ * (GitHub's, Azure's) says so with the error line, so a failed step's summary is not left empty; and what it
+ * had changed by then (a synchronization started before the repository failed to appear).
  */
-export function stoppedMarkdown(line: string): string {
+export function stoppedMarkdown(line: string, changesConfirmed = 0): string {
   return [
     '## Xopero ONE backup (failed)',
     '',
     '| | |',
     '|---|---|',
     '| Status | ❌ stopped before it had a result |',
+    ...(changesConfirmed > 0 ? [`| Changed | yes: ${confirmedChanges(changesConfirmed)} before it stopped |`] : []),
     '',
-    markdownCell(line),
+    markdownCellText(line),
     '',
   ].join('\n');
 }

@@ -5,7 +5,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { unwritableReason } from '../common/writable.js';
 import { parseArgs } from 'node:util';
-import { InputError, XoperoError, describeError } from '../common/errors.js';
+import { InputError, XoperoError, changesBeforeStop, describeError } from '../common/errors.js';
 import { plainText } from '../common/neutralize.js';
 import { redact } from '../common/redact.js';
 import { loadReleaseReport, markdownSummary, outputValues, textReport } from '../report/report.js';
@@ -24,7 +24,7 @@ import { CLI_WORDS, EXIT, type CliIo, type ParsedCommandLine, UsageError, flagOf
 import { runReportCommand } from './report-command.js';
 import { COMPONENT_WORDS } from './gitlab-words.js';
 import type { HostWords } from '../common/words.js';
-import { writeResultFile } from '../report/result-file.js';
+import { writeResultFile, writeStoppedResultFile } from '../report/result-file.js';
 import { failureKind } from '../report/failure.js';
 // Imported, not loaded on demand: the GitLab component runs dist/cli/index.js alone, and the report command
 // brings the merge and the page into this bundle anyway.
@@ -76,13 +76,17 @@ async function runEnsure(io: CliIo, parsed: ParsedCommandLine | UsageError): Pro
   // Known before parsing, so a usage error prints its document too.
   const json = parsed instanceof UsageError ? io.argv.includes('--json') : parsed.values.json === 'true';
   let dotenv: string | undefined;
-  const fail = (code: number, message: string, usage = false): number => {
+  let resultFile: string | undefined;
+  const fail = (code: number, message: string, usage = false, changesConfirmed = 0): number => {
+    // What a run that stopped after a change still says: it changed something (as a cancelled run says it).
+    const changed = changesConfirmed > 0 ? { changed: true } : {};
+    const stopped = { problems: [message], ...changed };
     // The output first: the host's failure lines end the step (Azure's task.complete is its last line).
-    host.publishStopped?.(streams, message, io.env);
-    host.fail([message], streams);
-    if (usage) io.stderr("Try 'xopero-one --help'.\n");
-    if (json) io.stdout(`${document(JSON.stringify({ problems: [message] }))}\n`);
-    recordError(dotenv);
+    host.publishStopped?.(streams, message, io.env, changesConfirmed);
+    if (json) io.stdout(`${document(JSON.stringify(stopped))}\n`);
+    recordError(dotenv, changesConfirmed > 0 ? { changed: 'true' } : {});
+    writeStoppedResultFile(resultFile, stopped);
+    host.fail([message], streams, usage ? "Try 'xopero-one --help'." : undefined);
     return code;
   };
   if (parsed instanceof UsageError) {
@@ -107,7 +111,11 @@ async function runEnsure(io: CliIo, parsed: ParsedCommandLine | UsageError): Pro
       if (dotenvWanted) checkWritable(dotenvWanted);
       dotenv = dotenvWanted;
       const throughBroker = (values['broker-url'] ?? io.env.XOPERO_BROKER_URL)?.trim();
-      return rawInputs(values, io.env, throughBroker ? withResultFileDefaultOnly(host) : host, words);
+      const raw = rawInputs(values, io.env, throughBroker ? withResultFileDefaultOnly(host) : host, words);
+      // Known before any input is checked, so a stop is recorded there too (writeStoppedResultFile).
+      resultFile = raw['result-file']?.trim() || undefined;
+      raw['ca-certificate'] = readCaCertificate(raw['ca-certificate']);
+      return raw;
     },
     // The network part is in this file (src/cli.ts): the GitLab component runs it alone.
     loadLocalRun: async () => localRun,
@@ -145,10 +153,11 @@ async function runEnsure(io: CliIo, parsed: ParsedCommandLine | UsageError): Pro
       // The cancelled run's document, with the line as its problem like every other failure's.
       if (json) io.stdout(`${document(JSON.stringify({ ...JSON.parse(cancellation.outputs.result), problems: [cancellation.line] }))}\n`);
       if (dotenv) writeDotenv(dotenv, cancellation.outputs);
+      writeStoppedResultFile(settings.resultFile, { ...JSON.parse(cancellation.outputs.result), problems: [cancellation.line] });
       host.publish?.(cancellation.outputs, () => cancelledMarkdown(cancellation, settings.serverUrl.origin), streams, io.env);
     },
     stopped: (error, during) => {
-      if (during === 'run') return fail(EXIT.error, describeError(error));
+      if (during === 'run') return fail(EXIT.error, describeError(error), false, changesBeforeStop(error));
       let message =
         error instanceof InputError
           ? words.inputError(error.input, error.problem)
@@ -222,7 +231,6 @@ function rawInputs(values: Record<string, string>, env: NodeJS.ProcessEnv, host:
     throw new UsageError(`give ${words.name('repository')} or ${words.name('repositories')} (a sweep), not both`);
   }
   host.applyDefaults(raw, env);
-  raw['ca-certificate'] = readCaCertificate(raw['ca-certificate']);
   return raw;
 }
 

@@ -9,7 +9,7 @@ import { XoperoError } from '../common/errors.js';
 import { redact } from '../common/redact.js';
 import type { RunOutcome } from '../core/run.js';
 import { loadReleaseReport, markdownSummary, outputValues } from '../report/report.js';
-import { writeResultFile } from '../report/result-file.js';
+import { writeResultFile, writeStoppedResultFile } from '../report/result-file.js';
 import type { RunSettings } from './host.js';
 import { cancelledMarkdown, type Cancellation } from './cancellation.js';
 
@@ -25,6 +25,7 @@ export async function reportOutcome(outcome: RunOutcome, settings: RunSettings):
 }
 
 export async function reportCancellation(cancellation: Cancellation, settings: RunSettings): Promise<void> {
+  writeStoppedResultFile(settings.resultFile, { ...JSON.parse(cancellation.outputs.result), problems: [cancellation.line] });
   await publish(cancellation.outputs, () => cancelledMarkdown(cancellation, settings.serverUrl.origin));
 }
 

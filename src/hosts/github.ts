@@ -2,7 +2,8 @@
  * The GitHub Action face: inputs from the runner (INPUT_*), the one run driver (run.ts), outputs and a job
  * summary the runner's way (github-report.ts).
  */
-import { describeError } from '../common/errors.js';
+import { changesBeforeStop, describeError } from '../common/errors.js';
+import { writeStoppedResultFile } from '../report/result-file.js';
 import { loadAfterFirstRequest } from '../common/first-request.js';
 import { githubLogLine, plainText } from '../common/neutralize.js';
 import { onSecret, redact, redactAround } from '../common/redact.js';
@@ -86,6 +87,8 @@ export async function runGithubAction(): Promise<void> {
     return report();
   };
   const timeline = new Timeline(env.XOPERO_TIMING === '1');
+  // The result file a stopped run writes its problem to (writeStoppedResultFile), known once the inputs are read.
+  let resultFile: string | undefined;
   const code = await driveRun({
     host: githubHost,
     streams,
@@ -96,6 +99,7 @@ export async function runGithubAction(): Promise<void> {
     readInputs: () => {
       const raw: RawInputs = {};
       for (const name of INPUT_NAMES) raw[name] = commands.getInput(name, { trimWhitespace: name !== 'password' });
+      resultFile = raw['result-file'] || undefined;
       // Through the broker the token names the repository: action.yml's default for it is no choice of the job.
       if (raw['broker-url'] && raw.repository === env.GITHUB_REPOSITORY) raw.repository = '';
       else githubHost.applyDefaults(raw, env);
@@ -118,17 +122,22 @@ export async function runGithubAction(): Promise<void> {
     },
     reportCancellation: async (cancellation, settings) => (await loadReport()).reportCancellation(cancellation, settings),
     stopped: (error) => {
-      // No outcome to report: bad input, an unreachable server, a refused login. A gate reads it as an error.
+      // No outcome to report: bad input, an unreachable server, a refused login. A gate reads it as an error;
+      // what Xopero ONE confirmed before the stop (a synchronization) is still a change.
+      const changesConfirmed = changesBeforeStop(error);
+      if (changesConfirmed > 0) commands.setPlainOutput('changed', 'true');
       commands.setPlainOutput('failure', 'error');
       const line = describeError(error);
-      commands.setFailed(safeData(line));
+      // Not an earlier run's result: this run's problem, as the dotenv of the command line records it.
+      writeStoppedResultFile(resultFile, { problems: [line], ...(changesConfirmed > 0 ? { changed: true } : {}) });
       // The job summary says it too, written here without the report's code (@actions/core). A summary file that
-      // cannot be written adds nothing to the line above.
+      // cannot be written adds nothing to the line below.
       try {
-        commands.appendSummary(redact(stoppedMarkdown(line)));
+        commands.appendSummary(redact(stoppedMarkdown(line, changesConfirmed)));
       } catch {
         // The error line stands alone.
       }
+      commands.setFailed(safeData(line));
       return 1;
     },
     timing: (lines) => commands.info(lines.join('\n')),

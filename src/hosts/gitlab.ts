@@ -49,7 +49,7 @@ export const gitlabHost: Host = {
   defaultDotenv: 'xopero.env',
   logLine: gitlabLogLine,
   log: gitlabLog,
-  fail: (problems, streams) => plainFail(gitlabHost)(problems, streams),
+  fail: (problems, streams, hint) => plainFail(gitlabHost)(problems, streams, hint),
   // GitLab mints a job's tokens only as the job names them: the CI/CD component's job does (id_tokens:), a job
   // of the user's own that runs the CLI must.
   idToken: async ({ env, words }) =>

@@ -52,12 +52,16 @@ export interface Host {
   publish?(values: Record<string, string>, summary: () => string, streams: HostStreams, env: Env): void;
   /**
    * A run that stopped before it had an outcome (bad input, an unreachable server): the output a later step
-   * reads says `failure=error`, as `publish` would have. Only hosts whose outputs are not the dotenv file
-   * (which the command line writes itself) need it.
+   * reads says `failure=error`, as `publish` would have, and `changed=true` when Xopero ONE confirmed a change
+   * before the stop (`changesConfirmed`). Only hosts whose outputs are not the dotenv file (which the command
+   * line writes itself) need it.
    */
-  publishStopped?(streams: HostStreams, line: string, env: Env): void;
-  /** The run failed: one line per problem, as given (the host redacts and neutralizes them). */
-  fail(problems: string[], streams: HostStreams): void;
+  publishStopped?(streams: HostStreams, line: string, env: Env, changesConfirmed: number): void;
+  /**
+   * The run failed: one line per problem, as given (the host redacts and neutralizes them), then `hint` (the
+   * command line's pointer to its help after a usage error) as a line of its own, before whatever ends the step.
+   */
+  fail(problems: string[], streams: HostStreams, hint?: string): void;
   /**
    * The CI job's OIDC identity token for a run through the broker (issue #25), masked the moment it exists;
    * a job that cannot have one fails in one line saying what to add to it. `audience` asks the broker which
@@ -132,22 +136,27 @@ export function plainLog(print: Write, neutralize: (text: string) => string = cl
 
 /** Failures on stderr, one `xopero-one: ` line each. */
 export function plainFail(host: Pick<Host, 'logLine'>): Host['fail'] {
-  return (problems, { stderr }) => {
+  return (problems, { stderr }, hint) => {
     for (const problem of problems) stderr(`xopero-one: ${safeLine(host, problem)}\n`);
+    if (hint) stderr(`${hint}\n`);
   };
 }
+
+/**
+ * The same JSON, with no command mark in it for the CI this shell may run under (a GitHub `run:` step reads
+ * `##[` anywhere in a line; Azure `##vso[`, TeamCity `##teamcity[`): after `##`, `[` can only be inside a JSON
+ * string, where it may be written \u005b.
+ */
+export const plainJson = (text: string) => text.replace(/##(vso|teamcity)?\[/gi, (match) => `${match.slice(0, -1)}\\u005b`);
 
 /** Any shell (a terminal, a GitHub `run:` step, a CI without a host of its own). */
 export const plainHost: Host = {
   name: 'plain',
   applyDefaults: () => undefined,
   logLine: cliLogLine,
-  // The same JSON, with no command mark in it for the CI this shell may run under (a GitHub `run:` step reads
-  // `##[` anywhere in a line; Azure `##vso[`, TeamCity `##teamcity[`): after `##`, `[` can only be inside a JSON
-  // string, where it may be written \u005b.
-  json: (text) => text.replace(/##(vso|teamcity)?\[/gi, (match) => `${match.slice(0, -1)}\\u005b`),
+  json: plainJson,
   log: (write) => plainLog(write),
-  fail: (problems, streams) => plainFail(plainHost)(problems, streams),
+  fail: (problems, streams, hint) => plainFail(plainHost)(problems, streams, hint),
   idToken: async ({ env, words }) =>
     idTokenFromEnvironment(env, words, "set XOPERO_ID_TOKEN to the CI job's OIDC identity token, minted for the broker's audience."),
 };

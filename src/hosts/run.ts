@@ -100,12 +100,15 @@ export async function driveRun(face: RunFace): Promise<number> {
       if (!(error instanceof CancelledError) || !signal) return await face.stopped(error, 'run');
       const cancellation = describeCancellation(signal, error);
       log.closeOpenGroup();
-      face.host.fail([cancellation.line], face.streams);
+      // The outputs and summary first, then the failure lines, as after a result: a host's failure lines end
+      // the step (Azure's task.complete is its last line).
+      const lines = [cancellation.line];
       try {
         await face.reportCancellation(cancellation, settings);
       } catch (reportError) {
-        face.host.fail([describeError(reportError)], face.streams);
+        lines.push(describeError(reportError));
       }
+      face.host.fail(lines, face.streams);
       return cancellation.exitCode;
     }
   } finally {

@@ -134,6 +134,13 @@ export function parseResultDocument(file: string, text: string): ResultDocument 
   if (typeof d !== 'object' || d === null || Array.isArray(d)) {
     throw new ReportError(`'${file}' is not a result document: give the files written with result-file.`);
   }
+  // What a run writes when it stops before its result, or is cancelled (result-file.ts, writeStoppedResultFile).
+  const stopped = doc as { kind?: unknown; cancelled?: unknown; signal?: unknown; problems?: unknown };
+  if (stopped.kind === undefined && Array.isArray(stopped.problems)) {
+    const why = typeof stopped.problems[0] === 'string' ? `: ${stopped.problems[0]}` : '';
+    const how = stopped.cancelled === true ? `was cancelled (${String(stopped.signal)})` : 'stopped before it had a result';
+    throw new ReportError(`'${file}' is from a run that ${how}${why.replace(/\.?$/, '')}. Run that job again, then the report.`);
+  }
   if (d.kind === 'repository') {
     throw new ReportError(`'${file}' is the result of a single-repository run; report merges the results of a sweep (repositories set).`);
   }

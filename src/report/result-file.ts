@@ -28,3 +28,19 @@ export function writeResultFile(path: string, outcome: RunOutcome, words: HostWo
     throw new XoperoError(`Cannot write the result file '${path}' (${code}): set ${words.name('result-file')} to a writable path.`);
   }
 }
+
+/**
+ * The result file of a run that stopped before its result, or was cancelled: the document --json prints then
+ * (its problems, and what is known: `changed`, a cancellation's signal), so that a file an earlier run left at
+ * that path is not taken for this run's, and the merged report names the shard that stopped
+ * (merge.ts). Best effort: the run's failure line is out already, and a file that cannot be written adds nothing.
+ */
+export function writeStoppedResultFile(path: string | undefined, document: Record<string, unknown>, now = new Date()): void {
+  if (!path) return;
+  try {
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, redact(`${JSON.stringify({ ...document, writtenAt: now.toISOString() }, null, 1)}\n`));
+  } catch {
+    // The failure line stands alone.
+  }
+}

@@ -492,6 +492,36 @@ describe('the failure output: the step fails on both, and says which', () => {
     });
   });
 
+  test('error after a change: the synchronization it started is published (changed), and the result file holds the problem, not an earlier result', async () => {
+    world = await startWorld();
+    const w = world;
+    await withTempDir('xopero-result-', async (dir) => {
+      const file = join(dir, 'result.json');
+      // An earlier run's result at the same path: it must not pass for this run's.
+      writeFileSync(file, '{"kind":"repository","changed":false,"problems":[]}\n');
+      const run = await action(w, { repository: 'acme/not-there', 'result-file': file });
+      expectOneLineFailure(run, /Synchronization of 'acme' finished, but 'acme\/not-there' is not among its repositories/);
+      expect(w.sim.requests.filter((r) => r.path === '/git/repositories/sync')).toHaveLength(1);
+      expect(run.outputs).toEqual({ changed: 'true', failure: 'error' });
+      expect(run.summary).toContain('| Changed | yes: 1 change was confirmed before it stopped |');
+      expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual({
+        problems: [expect.stringMatching(/is not among its repositories/)],
+        changed: true,
+        writtenAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+      });
+    });
+  });
+
+  test('error: server text in the stopped summary is shown, never rendered: no link, image, HTML or terminal escape', async () => {
+    world = await startWorld();
+    world.sim.addPlan(world.orgId, { name: '![x](https://example.com/t.png) <img src=https://example.com/i.png> \u001b[31mred' });
+    const run = await action(world, { plan: 'Nope' });
+    expectOneLineFailure(run, /Plan 'Nope' not found/);
+    expect(run.summary).toContain('| Status | ❌ stopped before it had a result |');
+    expect(run.summary).toContain('!\\[x\\](https://example.com/t.png) \\<img src=https://example.com/i.png\\>');
+    expect(run.summary).not.toMatch(/[^\\][[<]|\u001b/);
+  });
+
   test('error: an unreachable server', async () => {
     // Port 1 on loopback: nothing listens there, the connection is refused (after the client's retries).
     const run = await runAction({ 'server-url': 'https://127.0.0.1:1', email: EMAIL, password: PASSWORD });

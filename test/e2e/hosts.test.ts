@@ -5,7 +5,7 @@
  * unescaped as the agent does; Bitbucket's files are read back as a later step would.
  */
 import { afterEach, describe, expect, test } from '@jest/globals';
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CLI_ENTRY, TEST_NODE, baseEnv, runCommand, runProcess, type ProcessResult } from '../../testbed/harness.js';
 import { EMAIL, PASSWORD, startWorld, type World } from '../../testbed/fixtures.js';
@@ -246,6 +246,16 @@ describe('Azure Pipelines', () => {
     expect(world.sim.requests).toHaveLength(0);
   });
 
+  test("an unreadable command line: the help's pointer comes before task.complete, which stays the step's last line", async () => {
+    const run = await cli(['--organisation', 'x'], { ...azureEnv(freshDir()) });
+    expect(run.code).toBe(2);
+    const lines = run.stderr.trimEnd().split('\n');
+    expect(lines.slice(-2)).toEqual(["Try 'xopero-one --help'.", '##vso[task.complete result=Failed;]']);
+    expect(azureCommands(run.stderr).filter((c) => c.command === 'task.logissue')[0]?.message).toBe(
+      "unknown option '--organisation' (did you mean --organization?)",
+    );
+  });
+
   test('a warning is a task.logissue warning', async () => {
     world = await azureWorld();
     const run = await cli(['--no-activate'], {
@@ -403,7 +413,8 @@ describe('Azure Pipelines: a run that stops before its outcome still says failur
     // Each summary holds the failure's own line.
     expect(await stopped(['--sync', 'sometimes'], env)).toMatchObject({
       code: 2,
-      summary: expect.stringContaining("--sync / XOPERO_SYNC: expected one of auto, always, never, got 'sometimes'."),
+      // As Markdown shows it: the underscore escaped, so that no emphasis starts there.
+      summary: expect.stringContaining("--sync / XOPERO\\_SYNC: expected one of auto, always, never, got 'sometimes'."),
     });
     expect(await stopped(['--bogus'], env)).toMatchObject({ code: 2, summary: expect.stringContaining("unknown option '--bogus'") });
     expect(world.sim.requests).toHaveLength(0);
@@ -413,6 +424,24 @@ describe('Azure Pipelines: a run that stops before its outcome still says failur
       summary: expect.stringContaining('Cannot reach Xopero ONE: 127.0.0.1:1 refused the connection'),
     });
   }, 30_000);
+});
+
+describe('Azure Pipelines: a run that stops after a change', () => {
+  test('a synchronization started, then the repository never appeared: changed=true beside failure=error, and the summary says so', async () => {
+    world = await azureWorld();
+    const run = await cli(['--repository', 'contoso/Fabrikam/not-there'], {
+      ...azureEnv(freshDir()),
+      ...credentials(world),
+      XOPERO_SERVER_URL: world.url,
+      XOPERO_PLAN: 'Nightly Azure',
+    });
+    expect(run.code).toBe(1);
+    expect(world.sim.requests.filter((r) => r.path === '/git/repositories/sync')).toHaveLength(1);
+    expect(azureOutputs(run.stderr)).toEqual({ changed: 'true', failure: 'error' });
+    const upload = azureCommands(run.stderr).find((c) => c.command === 'task.uploadsummary');
+    expect(readFileSync(upload?.message ?? '', 'utf8')).toContain('| Changed | yes: 1 change was confirmed before it stopped |');
+    expect(run.stderr.trimEnd().split('\n').at(-1)).toBe('##vso[task.complete result=Failed;]');
+  });
 });
 
 describe('Azure Pipelines: cancellation', () => {
@@ -457,6 +486,8 @@ describe('Azure Pipelines: cancellation', () => {
     const uploads = commands.filter((c) => c.command === 'task.uploadsummary');
     expect(uploads).toHaveLength(1);
     expect(readFileSync(uploads[0].message, 'utf8')).toMatch(/Cancelled \(SIGTERM\) while synchronizing the organization/);
+    // The outputs and the summary before the failure's lines: task.complete is the step's last line.
+    expect(lines.at(-1)).toBe('##vso[task.complete result=Failed;]');
     expect(world.sim.repository('contoso/Fabrikam/api')!.isProtected).toBe(false);
   });
 });
@@ -494,6 +525,14 @@ describe('Azure Pipelines: defaults and escaping (the cases)', () => {
       repository: 'team/app',
     });
     expect(fill(azure, { organization: 'other', repository: 'other/x/y' })).toEqual({ organization: 'other', repository: 'other/x/y' });
+    // A repository given with its owner carries its organization: the pipeline's is not put beside it.
+    expect(
+      fill({ ...azure, BUILD_REPOSITORY_PROVIDER: 'GitHub', BUILD_REPOSITORY_NAME: 'acme/web' }, { repository: 'globex/portal' }),
+    ).toEqual({
+      repository: 'globex/portal',
+    });
+    expect(fill(azure, { repository: 'fabrikam/Other/app' })).toEqual({ repository: 'fabrikam/Other/app' });
+    expect(fill(azure, { repository: 'app' })).toEqual({ organization: 'contoso', repository: 'app' });
     expect(fill({ SYSTEM_COLLECTIONURI: 'https://dev.azure.com/contoso/' })).toEqual({ organization: 'contoso' });
   });
 
@@ -611,6 +650,33 @@ describe('Bitbucket Pipelines', () => {
     expect(document.problems).toEqual([message]);
   });
 
+  test("a repository of another workspace, given as workspace/name, is that workspace's (as on every host)", async () => {
+    world = await startWorld();
+    world.sim.addRepository('globex', { name: 'globex/portal', isProtected: false });
+    world.sim.addPlan('globex', { name: 'Daily' });
+    const run = await cli(['--repository', 'globex/portal', '--plan', 'Daily'], {
+      ...BITBUCKET,
+      ...credentials(world),
+      XOPERO_SERVER_URL: world.url,
+    });
+    expect([run.code, cliErrors(run)]).toEqual([0, []]);
+    expect(world.sim.repository('globex/portal')!.isProtected).toBe(true);
+  });
+
+  test('--json: a name that looks like a logging command is the same JSON, without the mark a CI looks for (as the plain CLI)', async () => {
+    world = await startWorld();
+    const run = await cli(['--json', '--plan', '##vso[task.complete result=Succeeded]x'], {
+      ...BITBUCKET,
+      ...credentials(world),
+      XOPERO_SERVER_URL: world.url,
+    });
+    expect(run.code).toBe(1);
+    expect(run.stdout).not.toMatch(/##(vso)?\[/i);
+    expect((JSON.parse(run.stdout) as { problems: string[] }).problems[0]).toContain(
+      "Plan '##vso[task.complete result=Succeeded]x' not found",
+    );
+  });
+
   test("a failure: one line on stderr, exit 1; the server's control characters do not reach the log", async () => {
     world = await startWorld();
     world.sim.addFault({
@@ -618,11 +684,21 @@ describe('Bitbucket Pipelines', () => {
       status: 400,
       body: { errorCode: 'GN0400', message: 'bad \u001b[31mfilter\u001b[0m\rhidden' },
     });
-    const run = await cli([], { ...BITBUCKET, ...credentials(world), XOPERO_SERVER_URL: world.url });
+    // An earlier step's result, restored into the clone as an artifact: this run's file replaces it.
+    const cwd = freshDir();
+    writeFileSync(join(cwd, 'xopero-result.json'), '{"kind":"repository","changed":false,"problems":[]}\n');
+    const run = await cli([], { ...BITBUCKET, ...credentials(world), XOPERO_SERVER_URL: world.url }, cwd);
 
     expect(run.code).toBe(1);
     expect(run.stdout).toBe('');
     expect(cliErrors(run)).toHaveLength(1);
+    // The --json document's problem (JSON escapes the control characters; the log line shows them).
+    expect(JSON.parse(readFileSync(join(cwd, 'xopero-result.json'), 'utf8'))).toEqual({
+      problems: [
+        'Xopero ONE answered POST /git/organizations/getmany with HTTP 400 (server: GN0400: bad \u001b[31mfilter\u001b[0m\rhidden): check the inputs it was given against Xopero ONE.',
+      ],
+      writtenAt: expect.any(String),
+    });
     expect(cliErrors(run)[0]).toMatch(
       /^xopero-one: Xopero ONE answered POST \/git\/organizations\/getmany with HTTP 400 \(server: GN0400: bad filter\\rhidden\)/,
     );

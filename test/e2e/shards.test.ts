@@ -389,6 +389,31 @@ describe('xopero-one report', () => {
       );
       expect(one.code).toBe(0);
       await refuse([single], /is the result of a single-repository run/);
+      // A shard that stopped before its result writes its problem there: the report names it, not an older result.
+      const stopped = join(freshDir(), 'stopped.json');
+      writeFileSync(stopped, readFileSync(files[1], 'utf8'));
+      const failed = await cli(
+        [
+          '--server-url',
+          w.url,
+          '--organization',
+          'acme',
+          '--repositories',
+          '*',
+          '--shard',
+          '2/3',
+          '--plan',
+          'Nope',
+          '--result-file',
+          stopped,
+        ],
+        credentials(w),
+      );
+      expect(failed.code).toBe(1);
+      await refuse(
+        [files[0], stopped, files[2]],
+        /^xopero-one report: '.*stopped\.json' is from a run that stopped before it had a result: Plan 'Nope' not found in organization 'acme'.*\. Run that job again, then the report\.$/,
+      );
     }, 120_000);
 
     test('patterns no shard matches: each shard passes (its share may be empty), the merged report fails in one line', async () => {

@@ -14,6 +14,10 @@ describe('markdownText', () => {
     ['`code` *bold* _it_ ~~gone~~', '\\`code\\` \\*bold\\* \\_it\\_ \\~\\~gone\\~\\~'],
     ['&lt;b&gt; and a \\ backslash', '\\&lt;b\\&gt; and a \\\\ backslash'],
     ['two\nlines\r\nand\rmore', 'two lines and more'],
+    // A terminal escape is dropped and another control character shown, as in a log line (plainText).
+    // (its backslash then escaped for Markdown: the page shows `\x07`)
+    ['\u001b[31mred\u001b[0m bell\u0007 nul\u0000', 'red bell\\\\x07 nul\\\\x00'],
+    ['right\u202eto left', 'right\\\\u202eto left'],
   ])('%j -> %j', (text, expected) => {
     expect(markdownText(text)).toBe(expected);
   });
