@@ -179,8 +179,18 @@ function createProxyTransport(options, proxyUrl) {
                 bodyTimeout: request.timeoutMs,
                 signal: request.signal,
             });
-            return { statusCode: answer.statusCode, headers: answer.headers, text: await answer.body.text() };
-        }, { ...options, signal: request.signal }),
+            // bodyTimeout is a gap between two parts: the whole body has timeoutMs too (direct-transport.ts says why).
+            const deadline = setTimeout(() => {
+                const error = new Error(`Body Timeout Error (${request.timeoutMs} ms)`);
+                answer.body.destroy(Object.assign(error, { code: retry/* FAILURE_CODES */.sR.bodyTimeout }));
+            }, request.timeoutMs);
+            try {
+                return { statusCode: answer.statusCode, headers: answer.headers, text: await answer.body.text() };
+            }
+            finally {
+                clearTimeout(deadline);
+            }
+        }, { ...options, retryOn: request.retryOn ?? options.retryOn, signal: request.signal }),
         destroy: () => agent.destroy(),
     };
 }

@@ -4,7 +4,7 @@
  * after. Nothing is created or truncated here. `createsDirectories`: the writer makes missing directories
  * (mkdir -p), so the nearest directory that exists must be writable; otherwise the file's own directory must.
  */
-import { accessSync, constants, existsSync, statSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 
 export function unwritableReason(path: string, createsDirectories: boolean): string | undefined {
@@ -23,5 +23,22 @@ export function unwritableReason(path: string, createsDirectories: boolean): str
     return undefined;
   } catch (error) {
     return `not writable (${(error as NodeJS.ErrnoException).code ?? 'error'})`;
+  }
+}
+
+/**
+ * mkdir -p for the directory of `path`, one level at a time. Not `mkdirSync(dir, { recursive: true })`: where
+ * a level cannot be made and its parent exists (a path under /proc), Node's recursive mkdir tries again forever,
+ * at full CPU, deaf to SIGTERM (seen on Node 20 and 24); here that level's error is thrown.
+ */
+export function makeParentDirectories(path: string): void {
+  const missing: string[] = [];
+  for (let dir = dirname(resolve(path)); !existsSync(dir); dir = dirname(dir)) missing.unshift(dir);
+  for (const dir of missing) {
+    try {
+      mkdirSync(dir);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
   }
 }

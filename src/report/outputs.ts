@@ -1,7 +1,7 @@
 /** The merged report's files: JSON, JUnit XML, Markdown, HTML, badge; shared by the CLI's `report` and the report action. */
-import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { appendFileSync, writeFileSync } from 'node:fs';
 import { redact } from '../common/redact.js';
+import { makeParentDirectories } from '../common/writable.js';
 import { badgeJson } from './badge.js';
 import { htmlReport } from './html.js';
 import { junitXml } from './junit.js';
@@ -19,7 +19,7 @@ export function reportJson(report: MergedReport): string {
 /** Writes a report file, or says in one line which one could not be written. */
 export function writeReportFile(path: string, text: string, what: string, append = false): void {
   try {
-    mkdirSync(dirname(path), { recursive: true });
+    makeParentDirectories(path);
     if (append) appendFileSync(path, text);
     else writeFileSync(path, text);
   } catch (error) {

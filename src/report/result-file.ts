@@ -1,8 +1,8 @@
 /** The result document as a file (`result-file`), for `xopero-one report` to merge the shards of a sweep. */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { writeFileSync } from 'node:fs';
 import { XoperoError } from '../common/errors.js';
 import { redact } from '../common/redact.js';
+import { makeParentDirectories } from '../common/writable.js';
 import type { RunOutcome } from '../core/run.js';
 import type { HostWords } from '../common/words.js';
 
@@ -21,7 +21,7 @@ export function resultDocument({ result, requests }: RunOutcome, now = new Date(
  */
 export function writeResultFile(path: string, outcome: RunOutcome, words: HostWords): void {
   try {
-    mkdirSync(dirname(path), { recursive: true });
+    makeParentDirectories(path);
     writeFileSync(path, redact(resultDocument(outcome)));
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? 'error';
@@ -38,7 +38,7 @@ export function writeResultFile(path: string, outcome: RunOutcome, words: HostWo
 export function writeStoppedResultFile(path: string | undefined, document: Record<string, unknown>, now = new Date()): void {
   if (!path) return;
   try {
-    mkdirSync(dirname(path), { recursive: true });
+    makeParentDirectories(path);
     writeFileSync(path, redact(`${JSON.stringify({ ...document, writtenAt: now.toISOString() }, null, 1)}\n`));
   } catch {
     // The failure line stands alone.

@@ -14,8 +14,10 @@ import { mapConcurrent } from '../common/concurrency.js';
 import type { Transport, TransportAnswer } from './transport.js';
 import { ENDPOINTS, REQUEST_TIMEOUT_MS, type Endpoint } from './endpoints.js';
 import { httpError, transportError } from './http-errors.js';
+import { CHANGING_CALL_RETRY } from './retry.js';
 import {
   MalformedAnswerError,
+  UnconfirmedChangeError,
   activationAnswer,
   activationId,
   assignedPlansPage,
@@ -136,7 +138,12 @@ export class XoperoClient {
   }
 
   async listOrganizations(): Promise<Organization[]> {
-    const pages = await this.allPages(ENDPOINTS.organizations, { orderby: 'Name', ordertype: 'asc' }, organizationsPage);
+    const pages = await this.allPages(
+      ENDPOINTS.organizations,
+      { orderby: 'Name', ordertype: 'asc' },
+      organizationsPage,
+      (page) => page.result.length,
+    );
     return pages.flatMap((page) => page.result);
   }
 
@@ -155,6 +162,7 @@ export class XoperoClient {
       ENDPOINTS.repositories,
       { id: organizationId, orderby: 'Name', ordertype: 'asc', ...(filters ? { filters } : {}) },
       repositoriesPage,
+      (page) => page.result.repositories.length,
       (page) => {
         listed += page.result.repositories.length;
         return keep ? { ...page, result: { ...page.result, repositories: page.result.repositories.filter(keep) } } : page;
@@ -185,7 +193,12 @@ export class XoperoClient {
   }
 
   async listAssignedPlans(organizationId: string): Promise<AssignedPlan[]> {
-    const pages = await this.allPages(ENDPOINTS.assignedPlans, { organizationid: organizationId }, assignedPlansPage);
+    const pages = await this.allPages(
+      ENDPOINTS.assignedPlans,
+      { organizationid: organizationId },
+      assignedPlansPage,
+      (page) => page.result.length,
+    );
     return pages.flatMap((page) => page.result);
   }
 
@@ -242,11 +255,13 @@ export class XoperoClient {
     endpoint: Endpoint,
     body: Record<string, unknown>,
     schema: (value: unknown, where: string) => Page<T>,
+    items: (page: Page<T>) => number,
     each: (page: Page<T>) => Page<T> = (page) => page,
   ): Promise<Array<Page<T>>> {
     const fetchPage = async (page: number): Promise<Page<T>> => {
       const text = await this.send(endpoint, { ...body, limit: PAGE_SIZE, page });
       const parsed = this.parse(endpoint, text, schema);
+      if (page === 1) this.checkPageCount(endpoint, parsed, items(parsed));
       // A server that ignores `page` answers page 1 again and again: the list would hold page 1 many times and
       // miss the rest. Only that is refused: a server numbering its pages otherwise (or a list that shrank while
       // it was read) is left alone, since the documentation says no more about currentPage.
@@ -273,6 +288,39 @@ export class XoperoClient {
       pages[page - 1] = await fetchPage(page);
     });
     return pages;
+  }
+
+  /**
+   * Page 1's own numbers must agree: `pageCount` pages of the size page 1 shows hold `totalEntries`. Too few
+   * pages would leave part of the list unread, and a sweep would say "done" over half an organization; too many
+   * would send thousands of requests for a list of two. Checked within the one answer, whose numbers are counted
+   * together: the list may change between pages (a synchronization adds repositories), which is left alone.
+   */
+  private checkPageCount<T>(endpoint: Endpoint, first: Page<T>, perPage: number): void {
+    const total = (first as { totalEntries?: unknown }).totalEntries;
+    if (typeof total !== 'number' || !Number.isInteger(total) || total < 0) return;
+    const expected = perPage > 0 ? Math.ceil(total / perPage) : total === 0 ? first.pageCount : undefined;
+    if (expected === first.pageCount || (total === 0 && first.pageCount <= 1)) return;
+    const error =
+      perPage > 0
+        ? new MalformedAnswerError(
+            endpoint.path,
+            'pageCount',
+            `${expected} (totalEntries ${total} at ${perPage} per page)`,
+            `${first.pageCount}`,
+            '',
+            (this.options.words ?? ACTION_WORDS).name('server-url'),
+          )
+        : new MalformedAnswerError(
+            endpoint.path,
+            'result',
+            `the first of the totalEntries ${total}`,
+            'none on page 1',
+            '',
+            (this.options.words ?? ACTION_WORDS).name('server-url'),
+          );
+    this.malformed ??= error;
+    throw error;
   }
 
   /** Requests sent and changing calls confirmed so far: what a cancelled run can still report. */
@@ -343,6 +391,8 @@ export class XoperoClient {
         body: JSON.stringify(body),
         timeoutMs: REQUEST_TIMEOUT_MS,
         signal,
+        // Not sent again while the server may still be carrying it out (retry.ts says why).
+        retryOn: endpoint.mutating ? CHANGING_CALL_RETRY : undefined,
       });
     } catch (error) {
       if (signal?.aborted) throw this.progress();
@@ -360,7 +410,12 @@ export class XoperoClient {
     await new Promise((resolve) => setImmediate(resolve));
     this.timeline.add(`POST ${endpoint.path} -> ${response.statusCode}`, started, this.timeline.now());
     if (response.statusCode >= 200 && response.statusCode < 300) {
-      if (endpoint.mutating) this.changesConfirmed += 1;
+      // A change counts as confirmed once its answer is the API's: here for a call answered with no body, in
+      // parse() for one whose answer has a shape (activate, deactivate, remove).
+      if (endpoint.emptyAnswer) {
+        this.checkEmptyAnswer(endpoint, response.text);
+        this.changesConfirmed += 1;
+      }
       return response.text;
     }
     throw httpError(response.statusCode, response.headers, response.text, url, endpoint, this.options.words ?? ACTION_WORDS);
@@ -369,9 +424,27 @@ export class XoperoClient {
   /** The typed calls parse through here, so the first malformed answer stops every later request. */
   private parse<T>(endpoint: Endpoint, text: string, schema: (value: unknown, where: string) => T): T {
     try {
-      return parseAnswer(endpoint.path, text, schema, (this.options.words ?? ACTION_WORDS).name('server-url'));
+      const answer = parseAnswer(endpoint.path, text, schema, (this.options.words ?? ACTION_WORDS).name('server-url'));
+      if (endpoint.mutating) this.changesConfirmed += 1;
+      return answer;
     } catch (error) {
       if (error instanceof MalformedAnswerError) this.malformed ??= error;
+      throw error;
+    }
+  }
+
+  /**
+   * The answer of a call documented as `200 OK` alone: empty, or JSON. Anything else (an HTML page a proxy or a
+   * firewall answered with 200) says nothing of the change: it is not counted as made, and no call follows.
+   */
+  private checkEmptyAnswer(endpoint: Endpoint, text: string): void {
+    if (!text.trim()) return;
+    try {
+      JSON.parse(text);
+      return;
+    } catch {
+      const error = new UnconfirmedChangeError(endpoint.path, text, (this.options.words ?? ACTION_WORDS).name('server-url'));
+      this.malformed ??= error;
       throw error;
     }
   }

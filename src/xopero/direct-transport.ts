@@ -45,6 +45,7 @@ export function createDirectTransport(options: TransportOptions): TransportCore 
   const send = (request: TransportRequest) =>
     withRetries(() => sendOnce(request.origin.startsWith('https:') ? agents.https : agents.http, request), {
       ...options,
+      retryOn: request.retryOn ?? options.retryOn,
       signal: request.signal,
     });
   const destroy = async () => {
@@ -102,15 +103,31 @@ function sendOnce(agent: http.Agent, request: TransportRequest): Promise<Answer>
       signal: request.signal,
     });
     let answered = false;
-    // Node's request timeout is the socket's idle time: no headers for timeoutMs, or a gap that long in the body.
-    outgoing.setTimeout(request.timeoutMs, () => {
+    const expire = () => {
       const code = answered ? FAILURE_CODES.bodyTimeout : FAILURE_CODES.headersTimeout;
       outgoing.destroy(Object.assign(new Error(`${answered ? 'Body' : 'Headers'} Timeout Error (${request.timeoutMs} ms)`), { code }));
-    });
+    };
+    // Node's request timeout is the socket's idle time: no byte for timeoutMs, before the headers or in the body.
+    outgoing.setTimeout(request.timeoutMs, expire);
+    // An idle timer restarts with every byte: a server (or something before it) sending one byte every few
+    // seconds would hold the run for ever. So the headers must also be in within timeoutMs of the request being
+    // sent, as undici's headersTimeout has it, and the body within timeoutMs of the headers (answers here are a
+    // page of at most 100 entries: seconds at the slowest).
+    let deadline: NodeJS.Timeout | undefined;
+    const startDeadline = () => {
+      clearTimeout(deadline);
+      deadline = setTimeout(expire, request.timeoutMs);
+    };
+    outgoing.on('close', () => clearTimeout(deadline));
     outgoing.on('error', reject);
-    outgoing.on('finish', () => requestSent.publish(request.path));
+    outgoing.on('finish', () => {
+      requestSent.publish(request.path);
+      if (!answered) startDeadline();
+    });
     outgoing.on('response', (incoming) => {
       answered = true;
+      startDeadline();
+      incoming.on('close', () => clearTimeout(deadline));
       incoming.setEncoding('utf8');
       let text = '';
       incoming.on('data', (chunk: string) => {

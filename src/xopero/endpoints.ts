@@ -21,6 +21,11 @@ export interface Endpoint {
    * Without it the call needs System Administrator only: the API's documentation names no other role for it.
    */
   roles?: string;
+  /**
+   * The documentation shows the answer as `200 OK` and nothing else: the body is empty, or JSON at most. A body
+   * that is neither (a proxy's or firewall's page answered with 200) is not the API's, and the change not confirmed.
+   */
+  emptyAnswer?: true;
 }
 
 /** Every call this client makes. /plans/modifygitplan is deliberately absent: it replaces a plan's whole list. */
@@ -40,6 +45,7 @@ export const ENDPOINTS = {
     path: '/plans/attachgitrepository',
     authenticated: true,
     mutating: true,
+    emptyAnswer: true,
     retrySafe: 'the server adds the repository to the plan once; attaching it again changes nothing',
   },
   // Releasing (src/core/release-apply.ts): only ever called for what the user asked to release (mode: release, reclaim).
@@ -55,6 +61,7 @@ export const ENDPOINTS = {
     path: '/plans/detachgitrepository',
     authenticated: true,
     mutating: true,
+    emptyAnswer: true,
     retrySafe:
       'the server drops the repository from that one plan; detaching it again changes nothing and touches no other plan or repository',
   },
@@ -70,18 +77,21 @@ export const ENDPOINTS = {
     path: '/git/repositories/sync',
     authenticated: true,
     mutating: true,
+    emptyAnswer: true,
     retrySafe: 'a synchronization only refreshes the list; one already running is not restarted',
   },
   attachAzureProject: {
     path: '/plans/attachazureproject',
     authenticated: true,
     mutating: true,
+    emptyAnswer: true,
     retrySafe: 'a plan holds a project once: attaching it again leaves the same selection',
   },
   detachAzureProject: {
     path: '/plans/detachazureproject',
     authenticated: true,
     mutating: true,
+    emptyAnswer: true,
     retrySafe: 'removing a project the plan no longer holds leaves the same selection',
   },
 } satisfies Record<string, Endpoint>;

@@ -125,6 +125,12 @@ export function transportError(
   const host = url.host;
   // Connected, then nothing (or the answer stalled): not "cannot reach". Retried as every timeout is (retry.ts),
   // so by now every attempt waited the whole timeout.
+  if (code === FAILURE_CODES.headersTimeout && endpoint.mutating) {
+    // Sent once only (retry.ts, CHANGING_CALL_RETRY): whether it was done is not known yet.
+    return new XoperoError(
+      `${host} accepted the connection but did not answer POST ${endpoint.path} within ${REQUEST_TIMEOUT_MS / 1000} s; it was not sent again, as the server may still be carrying it out: check ${serverUrl} and the service, then re-run in a few minutes (a repeat is safe once the first has finished).`,
+    );
+  }
   if (code === FAILURE_CODES.headersTimeout || code === FAILURE_CODES.bodyTimeout) {
     const what = code === FAILURE_CODES.headersTimeout ? 'did not answer' : 'stopped in the middle of its answer to';
     return new XoperoError(

@@ -8,7 +8,7 @@
 // First: V8's WebAssembly setting, before undici compiles its HTTP parser (wasm-tiering.ts says why).
 import '../common/wasm-tiering.js';
 import { ProxyAgent } from './undici.js';
-import { MAX_ANSWER_BYTES, withRetries } from './retry.js';
+import { FAILURE_CODES, MAX_ANSWER_BYTES, withRetries } from './retry.js';
 import type { TransportCore, TransportOptions } from './transport-types.js';
 import { CONNECT_TIMEOUT_MS, trust } from './trust.js';
 
@@ -37,9 +37,18 @@ export function createProxyTransport(options: TransportOptions, proxyUrl: URL): 
             bodyTimeout: request.timeoutMs,
             signal: request.signal,
           });
-          return { statusCode: answer.statusCode, headers: answer.headers, text: await answer.body.text() };
+          // bodyTimeout is a gap between two parts: the whole body has timeoutMs too (direct-transport.ts says why).
+          const deadline = setTimeout(() => {
+            const error = new Error(`Body Timeout Error (${request.timeoutMs} ms)`);
+            answer.body.destroy(Object.assign(error, { code: FAILURE_CODES.bodyTimeout }));
+          }, request.timeoutMs);
+          try {
+            return { statusCode: answer.statusCode, headers: answer.headers, text: await answer.body.text() };
+          } finally {
+            clearTimeout(deadline);
+          }
         },
-        { ...options, signal: request.signal },
+        { ...options, retryOn: request.retryOn ?? options.retryOn, signal: request.signal },
       ),
     destroy: () => agent.destroy(),
   };

@@ -61,6 +61,18 @@ export interface RetryRules {
   errorCodes: string[];
 }
 
+/**
+ * A changing call is not sent again after it went unanswered for the whole timeout: the server may still be
+ * carrying it out, and each call's reason that a repeat is safe (endpoints.ts) holds for a repeat after the first
+ * has finished, not for two at once (an activation running twice at once might take two licenses). Any other
+ * failure is retried as RETRY says: a refused or reset connection, or an answer (a 429 or 5xx, or headers that
+ * came before the body stalled), ends the first call before the repeat is sent.
+ */
+export const CHANGING_CALL_RETRY: RetryRules = {
+  statusCodes: RETRY.statusCodes,
+  errorCodes: RETRY.errorCodes.filter((code) => code !== FAILURE_CODES.headersTimeout),
+};
+
 export interface RetryOptions {
   retryOn?: RetryRules;
   /** Called before each retry, so the log says why the run waits. */
@@ -137,10 +149,13 @@ export function retryDelay(failure: { error: unknown } | { answer: Answer }, ret
     if (hopeless) return undefined;
     if (proxyStatus === undefined && err.code !== undefined && !rules.errorCodes.includes(err.code)) return undefined;
   }
-  const retryAfterMs = parseRetryAfter(headers?.['retry-after']);
-  if (retryAfterMs !== undefined) return Math.min(retryAfterMs, RETRY.maxRetryAfterMs);
   const backoffMs = Math.min(RETRY.minTimeoutMs * 2 ** (retry - 1), RETRY.maxTimeoutMs);
-  return Math.round(backoffMs * (0.5 + Math.random() * 0.5));
+  const jittered = Math.round(backoffMs * (0.5 + Math.random() * 0.5));
+  // The server's Retry-After, but never less than the jittered backoff: a Retry-After of 0 (or a date already
+  // past) would otherwise send every pipeline's retries at once, the burst the jitter is there to spread.
+  const retryAfterMs = parseRetryAfter(headers?.['retry-after']);
+  if (retryAfterMs !== undefined) return Math.min(Math.max(retryAfterMs, jittered), RETRY.maxRetryAfterMs);
+  return jittered;
 }
 
 function retryReason(failure: { error: unknown } | { answer: Answer }): string {

@@ -29,6 +29,17 @@ export class MalformedAnswerError extends XoperoError {
   }
 }
 
+/**
+ * A changing call answered 2xx with a body that is not the API's (it documents `200 OK` alone): whether the
+ * change was made is not known. Like a malformed answer it stops every later call (client.ts).
+ */
+export class UnconfirmedChangeError extends MalformedAnswerError {
+  constructor(path: string, text: string, serverSetting = 'server-url') {
+    super(path, '', '', '', '', serverSetting);
+    this.message = `Xopero ONE answered POST ${path} with success but a body that is not the API's (text: '${excerpt(text)}'): whether that change was made is not known, and no call was made after it. Check that ${serverSetting} reaches the Xopero ONE Management Service (not a proxy's or a firewall's page), then re-run: the call is safe to repeat.`;
+  }
+}
+
 /** Where in the answer the shape broke, and how. */
 class ShapeError extends Error {
   /** The object holding the faulty field: shown instead of the answer's beginning, which may be far from it. */
@@ -140,6 +151,16 @@ function number(value: unknown, where: string): number {
   return value;
 }
 
+/**
+ * A time in epoch milliseconds, as the service sends them: a date JavaScript can hold (at most 8.64e15 ms either
+ * way of 1970), so that writing it as ISO 8601 after the changes cannot fail the run (src/core/backup.ts).
+ */
+function epochMs(value: unknown, where: string): number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || Math.abs(value) > 8.64e15)
+    throw new ShapeError(where, 'a time in epoch milliseconds', value);
+  return value;
+}
+
 function list<T>(item: Check<T>): Check<T[]> {
   return (value, where) => {
     if (!Array.isArray(value)) throw new ShapeError(where, 'a list', value);
@@ -219,7 +240,7 @@ const organizationPlan = fields({
   id,
   name: string,
   lastStatus: optional(planStatus),
-  planFinishedTime: optional(number),
+  planFinishedTime: optional(epochMs),
   isRunning: optional(boolean),
 });
 const organization = fields<Organization>({ id, name: string, plans: optional(list(organizationPlan)) });
@@ -232,9 +253,9 @@ const repository = fields<Repository>({
   name: string,
   isProtected: boolean,
   isRemoved: boolean,
-  lastBackup: number,
-  lastSuccessfulBackup: number,
-  nextBackup: number,
+  lastBackup: epochMs,
+  lastSuccessfulBackup: epochMs,
+  nextBackup: epochMs,
   lastBackupTaskStatus: optional(number),
 });
 

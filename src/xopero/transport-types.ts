@@ -33,6 +33,8 @@ export interface TransportRequest {
   /** Longest wait for the answer's headers, and between two parts of its body. */
   timeoutMs: number;
   signal?: AbortSignal;
+  /** This request's retry rules, when narrower than the transport's (a changing call: CHANGING_CALL_RETRY). */
+  retryOn?: RetryRules;
 }
 
 /** The whole answer, whatever its status: a redirect is not followed (the next hop would get the token). */

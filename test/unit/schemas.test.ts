@@ -98,6 +98,14 @@ describe('malformed answers are one line naming the endpoint, the place, what wa
       /result\.repositories\[0\]\.isProtected: expected true or false, got 'yes'/,
     ],
     [
+      // Beyond what a JavaScript date holds: written as ISO 8601 after the changes, it would fail the run there.
+      'a next backup in the year 318857',
+      '/git/repositories/getmany',
+      page({ synchronizationInProgress: false, repositories: [{ ...repo, nextBackup: 1e16 }] }),
+      repositoriesPage,
+      /result\.repositories\[0\]\.nextBackup: expected a time in epoch milliseconds, got a number \(10000000000000000\)/,
+    ],
+    [
       'a plan without repositoryIds',
       '/plans/listassignedtoorganization',
       page([{ id: 'p1', includeAllRepositories: false }]),

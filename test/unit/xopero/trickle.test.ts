@@ -1,0 +1,72 @@
+/**
+ * A server that sends its answer a byte at a time (src/xopero/direct-transport.ts): Node's request timeout is the
+ * socket's idle time, which every byte restarts, so the headers and the body each have a deadline of their own.
+ * Each attempt must end within the timeout however the bytes trickle; the retries then end the call.
+ */
+import { afterEach, describe, expect, test } from '@jest/globals';
+import net from 'node:net';
+import { createTransport } from '../../../src/xopero/transport.js';
+
+let server: net.Server | undefined;
+afterEach(async () => {
+  await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+  server = undefined;
+});
+
+/** Answers every request on its connection by writing `head`, then one byte of `rest` every 40 ms. */
+async function trickling(head: string, rest: string): Promise<{ url: URL; requests: () => number }> {
+  let requests = 0;
+  const sockets = new Set<net.Socket>();
+  server = net.createServer((socket) => {
+    sockets.add(socket);
+    socket.on('error', () => undefined);
+    socket.once('data', () => {
+      requests += 1;
+      socket.write(head);
+      let at = 0;
+      const drip = setInterval(() => {
+        if (socket.destroyed || at >= rest.length) return clearInterval(drip);
+        socket.write(rest[at++]);
+      }, 40);
+      socket.once('close', () => clearInterval(drip));
+    });
+  });
+  const listening = server;
+  listening.on('close', () => {
+    for (const socket of sockets) socket.destroy();
+  });
+  await new Promise<void>((resolve) => listening.listen(0, '127.0.0.1', () => resolve()));
+  const { port } = listening.address() as net.AddressInfo;
+  return { url: new URL(`http://127.0.0.1:${port}`), requests: () => requests };
+}
+
+async function send(url: URL, timeoutMs: number) {
+  const transport = createTransport({ serverUrl: url, env: {}, retryDelayScale: 0.001 });
+  try {
+    return await transport.send({ origin: url.origin, path: '/git/organizations/getmany', method: 'POST', body: '{}', timeoutMs });
+  } finally {
+    await transport.destroy();
+  }
+}
+
+describe('an answer a byte at a time', () => {
+  // 400 bytes at 40 ms are 16 s an attempt: an idle timer of 500 ms never fires, the deadline does.
+  const slowly = 'x'.repeat(400);
+
+  test('headers: every attempt ends within the timeout after the request was sent (UND_ERR_HEADERS_TIMEOUT)', async () => {
+    const server = await trickling('HTTP/1.1 200 OK\r\n', `x-slow: ${slowly}\r\n\r\n`);
+    await expect(send(server.url, 500)).rejects.toMatchObject({ code: 'UND_ERR_HEADERS_TIMEOUT' });
+    expect(server.requests()).toBe(5);
+  }, 60_000);
+
+  test('body: every attempt ends within the timeout after the headers (UND_ERR_BODY_TIMEOUT)', async () => {
+    const server = await trickling(`HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: ${slowly.length}\r\n\r\n`, slowly);
+    await expect(send(server.url, 500)).rejects.toMatchObject({ code: 'UND_ERR_BODY_TIMEOUT' });
+    expect(server.requests()).toBe(5);
+  }, 60_000);
+
+  test('an answer that comes in time is taken, bytes apart or not', async () => {
+    const server = await trickling('HTTP/1.1 200 OK\r\ncontent-length: 4\r\n\r\n', 'done');
+    await expect(send(server.url, 5_000)).resolves.toMatchObject({ statusCode: 200, text: 'done' });
+  });
+});
