@@ -79,7 +79,7 @@ class Reclaim {
         const readOnly = settings.dryRun || settings.mode === 'check';
         const limited = this.sweepTotal?.count ?? count;
         if (limited > settings.releaseLimit && !readOnly) {
-            throw new _common_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .XoperoError */ .UE(`Reclaim would release ${this.releaseCount(count, licenses)}, more than release-limit (${settings.releaseLimit}); nothing was changed. If that many really are ${sources.join(' or ')}, raise release-limit to ${limited}; otherwise check repositories and github-token.`);
+            throw new _common_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .XoperoError */ .UE(`Reclaim would release ${this.releaseCount(count, licenses)}, more than ${settings.words.name('release-limit')} (${settings.releaseLimit}); nothing was changed. If that many really are ${sources.join(' or ')}, raise ${settings.words.name('release-limit')} to ${limited}; otherwise check ${settings.words.name('repositories')}${sources.includes('archived') ? ` and ${settings.words.name('github-token')}` : ''}.`);
         }
         const claimed = candidates.claimedNames;
         return {
@@ -157,7 +157,7 @@ class Reclaim {
             log.info(`${prefix}: reclaim would release ${(0,_common_text_js__WEBPACK_IMPORTED_MODULE_1__/* .plural */ .LS)(count, 'repository', 'repositories')} (${(0,_common_text_js__WEBPACK_IMPORTED_MODULE_1__/* .plural */ .LS)(result.wouldFree, 'license')})${count ? `: ${result.entries.map((e) => e.repository).join(', ')}` : ''}.`);
             const limited = this.sweepTotal?.count ?? count;
             if (limited > settings.releaseLimit) {
-                result.problems.push(`Reclaim would release ${this.releaseCount(count)}, more than release-limit (${settings.releaseLimit}): a real run would stop before changing anything. If that many really are ${what}, raise release-limit to ${limited}.`);
+                result.problems.push(`Reclaim would release ${this.releaseCount(count)}, more than ${settings.words.name('release-limit')} (${settings.releaseLimit}): a real run would stop before changing anything. If that many really are ${what}, raise ${settings.words.name('release-limit')} to ${limited}.`);
             }
             if (settings.mode === 'check' && count > 0) {
                 result.problems.push(`${count} ${what} repositories still hold a license or a place in a plan; mode: check changes nothing: run with mode: ensure to release them.`);

@@ -215,7 +215,7 @@ async function synchronize(
 ): Promise<ReadResult> {
   const { client, settings, log, clock } = context;
   if (selection.shard && !startsSynchronization(selection.shard.shard)) {
-    const waiting = { client, log, clock, waitTimeoutSeconds: settings.waitTimeoutSeconds };
+    const waiting = { client, log, clock, waitTimeoutSeconds: settings.waitTimeoutSeconds, words: settings.words };
     const accepted = await waitForShardSync(waiting, selection.shard, organization);
     const read = await readState(context, selection, organization, plan, true);
     // The synchronization found may have run before a repository of this shard existed (one that ended just
@@ -252,8 +252,8 @@ async function synchronize(
     log: (line) => log.info(line),
     waitingMessage: `A synchronization of ${organization.name} is already running; waiting for it.`,
     timeoutMessage: selection.single
-      ? `'${selection.single}' did not appear in organization '${organization.name}' within ${settings.waitTimeoutSeconds} s (wait-timeout) of synchronizing: raise ${settings.words.name('wait-timeout')} for a large organization, or re-run later.`
-      : `The synchronization of '${organization.name}' did not finish within ${settings.waitTimeoutSeconds} s (wait-timeout): raise ${settings.words.name('wait-timeout')} for a large organization, or re-run later.`,
+      ? `'${selection.single}' did not appear in organization '${organization.name}' within ${settings.waitTimeoutSeconds} s of synchronizing: raise ${settings.words.name('wait-timeout')} for a large organization, or re-run later.`
+      : `The synchronization of '${organization.name}' did not finish within ${settings.waitTimeoutSeconds} s: raise ${settings.words.name('wait-timeout')} for a large organization, or re-run later.`,
   });
   if (outcome === 'finished' && selection.single) {
     // A removed record of that name: the repository was deleted at the source, not unseen by the credentials.

@@ -106,7 +106,7 @@ export class Reclaim {
     const limited = this.sweepTotal?.count ?? count;
     if (limited > settings.releaseLimit && !readOnly) {
       throw new XoperoError(
-        `Reclaim would release ${this.releaseCount(count, licenses)}, more than release-limit (${settings.releaseLimit}); nothing was changed. If that many really are ${sources.join(' or ')}, raise release-limit to ${limited}; otherwise check repositories and github-token.`,
+        `Reclaim would release ${this.releaseCount(count, licenses)}, more than ${settings.words.name('release-limit')} (${settings.releaseLimit}); nothing was changed. If that many really are ${sources.join(' or ')}, raise ${settings.words.name('release-limit')} to ${limited}; otherwise check ${settings.words.name('repositories')}${sources.includes('archived') ? ` and ${settings.words.name('github-token')}` : ''}.`,
       );
     }
     const claimed = candidates.claimedNames;
@@ -193,7 +193,7 @@ export class Reclaim {
       const limited = this.sweepTotal?.count ?? count;
       if (limited > settings.releaseLimit) {
         result.problems.push(
-          `Reclaim would release ${this.releaseCount(count)}, more than release-limit (${settings.releaseLimit}): a real run would stop before changing anything. If that many really are ${what}, raise release-limit to ${limited}.`,
+          `Reclaim would release ${this.releaseCount(count)}, more than ${settings.words.name('release-limit')} (${settings.releaseLimit}): a real run would stop before changing anything. If that many really are ${what}, raise ${settings.words.name('release-limit')} to ${limited}.`,
         );
       }
       if (settings.mode === 'check' && count > 0) {

@@ -10,6 +10,7 @@
  *
  * A synchronization is started by shard 1 only; shards 2..n wait for it (see startsSynchronization).
  */
+import type { HostWords } from '../common/words.js';
 import { XoperoError } from '../common/errors.js';
 import { formatShard, type Shard } from '../settings/shard.js';
 import type { Organization } from '../xopero/api-types.js';
@@ -85,7 +86,13 @@ const WAIT_POLL_MS = [500, 1000, 2000, 3000, 5000];
  * and lacks a name it owns); on timeout, resolve to undefined rather than fail.
  */
 export async function waitForShardSync(
-  { client, log, clock, waitTimeoutSeconds }: { client: XoperoApi; log: Log; clock: Clock; waitTimeoutSeconds: number },
+  {
+    client,
+    log,
+    clock,
+    waitTimeoutSeconds,
+    words,
+  }: { client: XoperoApi; log: Log; clock: Clock; waitTimeoutSeconds: number; words: HostWords },
   { shard, startedAt }: ShardSync,
   organization: Organization,
   newerThan?: number,
@@ -108,6 +115,6 @@ export async function waitForShardSync(
   }
   if (newerThan !== undefined) return undefined;
   throw new XoperoError(
-    `Shard ${formatShard(shard)}: no synchronization of '${organization.name}' started by shard 1 finished within ${waitTimeoutSeconds} s (wait-timeout): check shard 1's log, or raise wait-timeout.`,
+    `Shard ${formatShard(shard)}: no synchronization of '${organization.name}' started by shard 1 finished within ${waitTimeoutSeconds} s: check shard 1's log, or raise ${words.name('wait-timeout')}.`,
   );
 }

@@ -327,7 +327,7 @@ describe('failures: one line, cause and remedy, exit 1', () => {
     world = await startWorld({ syncDurationMs: 60_000 });
     world.sim.addRepository(world.orgId, { name: 'acme/slow', pendingSync: true });
     const run = await action(world, { 'wait-timeout': '2' }, { repository: 'acme/slow' });
-    expectOneLineFailure(run, /'acme\/slow' did not appear in organization 'acme' within 2 s \(wait-timeout\)/);
+    expectOneLineFailure(run, /'acme\/slow' did not appear in organization 'acme' within 2 s of synchronizing: raise wait-timeout/);
   });
 
   test.each([

@@ -7,8 +7,8 @@
  * after that login. End to end: the built action (dist/index.js) against the simulator.
  */
 import { afterEach, describe, expect, test } from '@jest/globals';
-import { errorLines, runAction } from '../../testbed/harness.js';
-import { count, startWorld, type World } from '../../testbed/fixtures.js';
+import { errorLines, runAction, runCli } from '../../testbed/harness.js';
+import { EMAIL, PASSWORD, count, startWorld, type World } from '../../testbed/fixtures.js';
 import { expectOneLineFailure } from '../../testbed/expectations.js';
 import type { RequestRecord } from '../../testbed/simulator/index.js';
 
@@ -113,6 +113,23 @@ describe('release-limit', () => {
       expect(w.sim.mutatingRequests()).toHaveLength(0);
     });
   }
+
+  test("the GitLab component's job names its inputs as the include writes them (release_limit), the CLI its flags", async () => {
+    const w = await removedWorld();
+    const env = { XOPERO_EMAIL: EMAIL, XOPERO_PASSWORD: PASSWORD, NODE_EXTRA_CA_CERTS: w.sim.caCertPath };
+    const args = ['--server-url', w.url, '--organization', 'acme', '--repositories', '*', '--reclaim', 'removed', '--release-limit', '2'];
+    // As the component's script runs it (templates/xopero-backup.yml): GITLAB_CI and XOPERO_COMPONENT set.
+    const component = await runCli(args, { ...env, GITLAB_CI: 'true', XOPERO_COMPONENT: '1' });
+    expect(component.code).toBe(1);
+    expect(component.stderr).toMatch(
+      /xopero-one: Reclaim would release 3 repositories \(3 licenses\), more than release_limit \(2\); nothing was changed\. If that many really are removed, raise release_limit to 3; otherwise check repositories\.\n/,
+    );
+    const cli = await runCli(args, env);
+    expect(cli.stderr).toMatch(
+      /more than --release-limit \/ XOPERO_RELEASE_LIMIT \(2\); .*otherwise check --repositories \/ XOPERO_REPOSITORIES\.\n/,
+    );
+    expect(w.sim.mutatingRequests()).toHaveLength(0);
+  });
 
   test('exactly at the limit a real run releases them all; a dry run at the limit names no limit', async () => {
     const w = await removedWorld();

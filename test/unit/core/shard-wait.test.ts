@@ -1,4 +1,5 @@
 /** Shards 2..n waiting for shard 1's synchronization, at the edges of the window and of the deadline (a fake clock). */
+import { ACTION_WORDS } from '../../../src/common/words.js';
 import { describe, expect, test } from '@jest/globals';
 import { waitForShardSync } from '../../../src/core/shard.js';
 import { parseShard } from '../../../src/settings/shard.js';
@@ -25,7 +26,12 @@ async function wait(states: State[], seconds: number, startedAt = 1_000_000, new
   };
   const organization = { id: 'org', name: 'acme' } as Parameters<typeof waitForShardSync>[2];
   const sync = { shard: { index: 2, total: 3 }, startedAt, otherLiterals: [] };
-  const outcome = await waitForShardSync({ client, log, clock, waitTimeoutSeconds: seconds }, sync, organization, newerThan).then(
+  const outcome = await waitForShardSync(
+    { client, log, clock, waitTimeoutSeconds: seconds, words: ACTION_WORDS },
+    sync,
+    organization,
+    newerThan,
+  ).then(
     (started) => (started === undefined ? 'none newer' : `done ${started}`),
     (error: Error) => error.message,
   );
@@ -42,7 +48,7 @@ test('a synchronization that started exactly wait-timeout before this shard coun
 });
 
 test('no last start time is never recent', async () => {
-  expect((await wait([{ inProgress: false }], 1)).outcome).toMatch(/within 1 s \(wait-timeout\)/);
+  expect((await wait([{ inProgress: false }], 1)).outcome).toMatch(/within 1 s: check shard 1's log, or raise wait-timeout/);
 });
 
 test('it polls until the deadline and sleeps past it never: 1.5 s is polls after 0, 0.5 and 1.5 s', async () => {

@@ -1,4 +1,5 @@
 /** A shard's selection and its wait for shard 1's synchronization, without a server (a fake clock, a scripted client). */
+import { COMPONENT_WORDS } from '../../../src/hosts/gitlab-words.js';
 import { describe, expect, test } from '@jest/globals';
 import type { ShardSync } from '../../../src/core/selection.js';
 import { shardOf, shardSelection, waitForShardSync } from '../../../src/core/shard.js';
@@ -54,7 +55,7 @@ describe('waitForShardSync', () => {
     };
     const sync: ShardSync = { shard: { index: 2, total: 3 }, startedAt, otherLiterals: [] };
     const organization = { id: 'org', name: 'acme' } as Parameters<typeof waitForShardSync>[2];
-    return waitForShardSync({ client, log, clock, waitTimeoutSeconds: 30 }, sync, organization).then(
+    return waitForShardSync({ client, log, clock, waitTimeoutSeconds: 30, words: COMPONENT_WORDS }, sync, organization).then(
       () => ({ outcome: 'done', calls: call, lines }),
       (error: Error) => ({ outcome: error.message, calls: call, lines }),
     );
@@ -76,11 +77,11 @@ describe('waitForShardSync', () => {
     expect(result.lines).toEqual(['Shard 2/3: waiting up to 30 s for the synchronization of acme that shard 1 starts.']);
   });
 
-  test('no synchronization from shard 1 within wait-timeout: one line saying what to check', async () => {
+  test("no synchronization from shard 1 within wait-timeout: one line saying what to check, in the host's words (the component's here)", async () => {
     const clock = fakeClock();
     const result = await run([{ inProgress: false, lastStartTime: clock.now() - 3_600_000 }], clock, clock.now());
     expect(result.outcome).toBe(
-      "Shard 2/3: no synchronization of 'acme' started by shard 1 finished within 30 s (wait-timeout): check shard 1's log, or raise wait-timeout.",
+      "Shard 2/3: no synchronization of 'acme' started by shard 1 finished within 30 s: check shard 1's log, or raise wait_timeout.",
     );
   });
 });
