@@ -130,14 +130,24 @@ describe('whole messages', () => {
       // JSON.parse reads 1e999 as Infinity: the one way an answer brings a number that is not finite.
       repos({ ...repo, lastBackup: 0 }).replace('"lastBackup":0', '"lastBackup":1e999'),
       repositoriesPage,
-      'result.repositories[0].lastBackup: expected a number, got a number (Infinity) (in: {"id":"r1","name":"acme/api","isProtected":false,"isRemoved":false,"lastBackup":null,"lastSuccessfulBackup":0,"nextBackup":0})',
+      'result.repositories[0].lastBackup: expected a time in epoch milliseconds, got a number (Infinity) (in: {"id":"r1","name":"acme/api","isProtected":false,"isRemoved":false,"lastBackup":null,"lastSuccessfulBackup":0,"nextBackup":0})',
+    ],
+    [
+      'a plan status count too large to be finite',
+      ORGS,
+      page([{ id: 'o1', name: 'acme', plans: [{ id: 'p1', name: 'n', lastStatus: { successes: 0, warnings: 0, errors: 0 } }] }]).replace(
+        '"successes":0',
+        '"successes":1e999',
+      ),
+      organizationsPage,
+      'result[0].plans[0].lastStatus.successes: expected a number, got a number (Infinity) (in: {"successes":null,"warnings":0,"errors":0})',
     ],
     [
       'a number given as text',
       REPOS,
       repos({ ...repo, nextBackup: '0' }),
       repositoriesPage,
-      `result.repositories[0].nextBackup: expected a number, got '0' (in: {"id":"r1","name":"acme/api","isProtected":false,"isRemoved":false,"lastBackup":0,"lastSuccessfulBackup":0,"nextBackup":"0"})`,
+      `result.repositories[0].nextBackup: expected a time in epoch milliseconds, got '0' (in: {"id":"r1","name":"acme/api","isProtected":false,"isRemoved":false,"lastBackup":0,"lastSuccessfulBackup":0,"nextBackup":"0"})`,
     ],
     [
       'a negative pageCount',
@@ -205,7 +215,20 @@ describe('what passes at the edges', () => {
     expect(() => parseAnswer(ORGS, page([], MAX_PAGES + 1), organizationsPage)).toThrow(`pageCount: expected at most ${MAX_PAGES} pages`);
     expect(parseAnswer(ORGS, page([{ id: 'o1', name: '' }]), organizationsPage).result[0].name).toBe('');
     const max = Number.MAX_VALUE;
-    expect(parseAnswer(REPOS, repos({ ...repo, lastBackup: max }), repositoriesPage).result.repositories[0].lastBackup).toBe(max);
+    const status = { successes: max, warnings: 0, errors: 0 };
+    const withStatus = page([{ id: 'o1', name: 'acme', plans: [{ id: 'p1', name: 'n', lastStatus: status }] }]);
+    expect(parseAnswer(ORGS, withStatus, organizationsPage).result[0].plans?.[0].lastStatus?.successes).toBe(max);
+  });
+
+  test('a time: within what a JavaScript date holds (8.64e15 ms either way of 1970), one more is refused', () => {
+    for (const time of [8.64e15, -8.64e15, 0]) {
+      expect(parseAnswer(REPOS, repos({ ...repo, nextBackup: time }), repositoriesPage).result.repositories[0].nextBackup).toBe(time);
+    }
+    for (const time of [8.64e15 + 1, -8.64e15 - 1]) {
+      expect(() => parseAnswer(REPOS, repos({ ...repo, nextBackup: time }), repositoriesPage)).toThrow(
+        'nextBackup: expected a time in epoch milliseconds',
+      );
+    }
   });
 });
 
