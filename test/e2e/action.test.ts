@@ -532,6 +532,27 @@ describe('the failure output: the step fails on both, and says which', () => {
 });
 
 describe('a flaky server', () => {
+  test("an attachment answered 200 with a firewall's page is not taken as done: the run fails saying so, and says what it did change", async () => {
+    world = await startWorld();
+    world.sim.addFault({
+      path: '/plans/attachgitrepository',
+      status: 200,
+      body: '<html><body>Request blocked</body></html>',
+      contentType: 'text/html',
+    });
+    const run = await action(world);
+    expectOneLineFailure(
+      run,
+      /^Attaching 'acme\/api' to plan 'Nightly GitHub' failed: Xopero ONE answered POST \/plans\/attachgitrepository with success but a body that is not the API's .*whether that change was made is not known/,
+    );
+    expect(run.stdout).not.toMatch(/Attached acme\/api/);
+    // The activation was confirmed (it went out beside the attachment): a change, published as such.
+    expect(run.outputs).toMatchObject({ changed: 'true', failure: 'error' });
+    expect(JSON.parse(run.outputs.result)).toMatchObject({ activation: 'activated', attachment: 'failed' });
+    const repo = world.sim.repository('acme/api');
+    expect(world.sim.plan('Nightly GitHub')?.repositoryIds).not.toContain(repo?.id);
+  });
+
   test('429, 503, a dropped connection and a lost answer are survived', async () => {
     world = await startWorld();
     const { sim } = world;
