@@ -125,7 +125,7 @@ export const azureHost: Host = {
     if (changesConfirmed > 0) write(setVariable('changed', 'true'));
     write(setVariable('failure', 'error'));
     // The run's page shows a summary even so: the line of the failure, as GitHub's job summary has it.
-    uploadSummary(() => stoppedMarkdown(line, changesConfirmed), write, env);
+    uploadSummary(() => stoppedMarkdown(redact(line), changesConfirmed), write, env);
   },
   fail: (problems, { write }, hint) => {
     for (const problem of problems) write(`##vso[task.logissue type=error]${commandData(problem)}\n`);

@@ -12,7 +12,7 @@
  * repeated: the broker would refuse the same token again (token_replayed), and the run changed nothing twice.
  */
 import { CancelledError } from '../common/cancel.js';
-import { XoperoError } from '../common/errors.js';
+import { XoperoError, noteChangesBeforeStop } from '../common/errors.js';
 import { addSecret } from '../common/redact.js';
 import type { RunOptions, RunOutcome } from '../core/run.js';
 import type { IdTokenHost } from './id-token.js';
@@ -235,10 +235,14 @@ function readAnswer(status: number, text: string, brokerUrl: URL, words: HostWor
     }
     return outcome;
   }
-  const error = (document as { error?: { code?: unknown; message?: unknown } }).error;
+  const error = (document as { error?: { code?: unknown; message?: unknown; changesConfirmed?: unknown } }).error;
   const code = typeof error?.code === 'string' ? error.code : `http_${status}`;
   const message = typeof error?.message === 'string' ? error.message.split('\n')[0] : `HTTP ${status}`;
-  throw new BrokerRefusal(status, code, `The broker refused the run (${code}, HTTP ${status}): ${message}`);
+  const refusal = new BrokerRefusal(status, code, `The broker refused the run (${code}, HTTP ${status}): ${message}`);
+  // The core ran there and stopped after a change (xopero_failed): published as a local run's stop would be.
+  const changes = error?.changesConfirmed;
+  if (typeof changes === 'number' && Number.isSafeInteger(changes)) noteChangesBeforeStop(refusal, changes);
+  throw refusal;
 }
 
 /**

@@ -76,7 +76,9 @@ async function runEnsure(io: CliIo, parsed: ParsedCommandLine | UsageError): Pro
   // Known before parsing, so a usage error prints its document too.
   const json = parsed instanceof UsageError ? io.argv.includes('--json') : parsed.values.json === 'true';
   let dotenv: string | undefined;
-  let resultFile: string | undefined;
+  // Where a stop is recorded (writeStoppedResultFile): decided with the other inputs, or, for a command line
+  // that stopped before them (an unknown option, two settings given together), as it would have decided.
+  let resultFile: { path: string | undefined } | undefined;
   const fail = (code: number, message: string, usage = false, changesConfirmed = 0): number => {
     // What a run that stopped after a change still says: it changed something (as a cancelled run says it).
     const changed = changesConfirmed > 0 ? { changed: true } : {};
@@ -85,7 +87,7 @@ async function runEnsure(io: CliIo, parsed: ParsedCommandLine | UsageError): Pro
     host.publishStopped?.(streams, message, io.env, changesConfirmed);
     if (json) io.stdout(`${document(JSON.stringify(stopped))}\n`);
     recordError(dotenv, changesConfirmed > 0 ? { changed: 'true' } : {});
-    writeStoppedResultFile(resultFile, stopped);
+    writeStoppedResultFile((resultFile ?? { path: resultFileOfLine(io.argv, io.env, host) }).path, stopped);
     host.fail([message], streams, usage ? "Try 'xopero-one --help'." : undefined);
     return code;
   };
@@ -113,7 +115,7 @@ async function runEnsure(io: CliIo, parsed: ParsedCommandLine | UsageError): Pro
       const throughBroker = (values['broker-url'] ?? io.env.XOPERO_BROKER_URL)?.trim();
       const raw = rawInputs(values, io.env, throughBroker ? withResultFileDefaultOnly(host) : host, words);
       // Known before any input is checked, so a stop is recorded there too (writeStoppedResultFile).
-      resultFile = raw['result-file']?.trim() || undefined;
+      resultFile = { path: raw['result-file']?.trim() || undefined };
       raw['ca-certificate'] = readCaCertificate(raw['ca-certificate']);
       return raw;
     },
@@ -195,6 +197,19 @@ function recordError(dotenv: string | undefined, outputs: Record<string, string>
   } catch {
     // Nothing more to say: the run's own error line stands.
   }
+}
+
+/**
+ * The result file of a command line that stopped before its inputs were read: its --result-file when that one
+ * flag reads (as dotenvOfUnreadableLine reads --dotenv), else XOPERO_RESULT_FILE, else the host's default
+ * (Bitbucket's xopero-result.json), as the inputs would have given it; empty turns it off.
+ */
+function resultFileOfLine(argv: string[], env: NodeJS.ProcessEnv, host: Host): string | undefined {
+  const { values } = parseArgs({ args: argv, options: { 'result-file': { type: 'string' } }, strict: false, allowPositionals: true });
+  const flag = values['result-file'];
+  const raw: RawInputs = { 'result-file': typeof flag === 'string' ? flag : env.XOPERO_RESULT_FILE };
+  host.applyDefaults(raw, env);
+  return raw['result-file']?.trim() || undefined;
 }
 
 /**

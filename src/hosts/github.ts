@@ -117,7 +117,14 @@ export async function runGithubAction(): Promise<void> {
       return network;
     },
     report: async (outcome, settings) => {
-      await (await loadReport()).reportOutcome(outcome, settings);
+      try {
+        await (await loadReport()).reportOutcome(outcome, settings);
+      } catch (error) {
+        // A file that could not be written after the outcome's outputs, summary and result file: the step fails
+        // with it, but this run's result stands. Not stopped(): that would put a stop's file and summary over it.
+        commands.setPlainOutput('failure', 'error');
+        return [...outcome.result.problems, describeError(error)];
+      }
       return outcome.result.problems;
     },
     reportCancellation: async (cancellation, settings) => (await loadReport()).reportCancellation(cancellation, settings),
@@ -133,7 +140,8 @@ export async function runGithubAction(): Promise<void> {
       // The job summary says it too, written here without the report's code (@actions/core). A summary file that
       // cannot be written adds nothing to the line below.
       try {
-        commands.appendSummary(redact(stoppedMarkdown(line, changesConfirmed)));
+        // Redacted before the Markdown escapes too: an escaped secret no longer matches its plain form.
+        commands.appendSummary(redact(stoppedMarkdown(redact(line), changesConfirmed)));
       } catch {
         // The error line stands alone.
       }

@@ -208,7 +208,7 @@ export class XoperoClient {
    */
   async activate(repositoryIds: string[]): Promise<ActivationById> {
     const text = await this.send(ENDPOINTS.activate, { Ids: repositoryIds });
-    return byId(this.parse(ENDPOINTS.activate, text, activationAnswer), repositoryIds);
+    return this.confirmed(byId(this.parse(ENDPOINTS.activate, text, activationAnswer), repositoryIds));
   }
 
   async attach(planId: string, repositoryId: string): Promise<void> {
@@ -230,7 +230,13 @@ export class XoperoClient {
    */
   async deactivate(repositoryIds: string[]): Promise<ActivationById> {
     const text = await this.send(ENDPOINTS.deactivate, { Ids: repositoryIds });
-    return byId(this.parse(ENDPOINTS.deactivate, text, activationAnswer), repositoryIds);
+    return this.confirmed(byId(this.parse(ENDPOINTS.deactivate, text, activationAnswer), repositoryIds));
+  }
+
+  /** A license call changed something only for the ids its answer lists under `success`. */
+  private confirmed(outcome: ActivationById): ActivationById {
+    if (outcome.activated.length > 0) this.changesConfirmed += 1;
+    return outcome;
   }
 
   async detach(planId: string, repositoryId: string): Promise<void> {
@@ -240,7 +246,9 @@ export class XoperoClient {
   /** Removes the repository's record from Xopero ONE; `removedata` is always false: its backups are kept. */
   async remove(repositoryId: string): Promise<RemoveAnswer> {
     const text = await this.send(ENDPOINTS.remove, { id: repositoryId, removedata: false });
-    return this.parse(ENDPOINTS.remove, text, removeAnswer);
+    const answer = this.parse(ENDPOINTS.remove, text, removeAnswer);
+    if (answer.succeededIds.length > 0) this.changesConfirmed += 1;
+    return answer;
   }
 
   async synchronize(organizationId: string): Promise<void> {
@@ -258,69 +266,46 @@ export class XoperoClient {
     items: (page: Page<T>) => number,
     each: (page: Page<T>) => Page<T> = (page) => page,
   ): Promise<Array<Page<T>>> {
-    const fetchPage = async (page: number): Promise<Page<T>> => {
+    const readPage = async (page: number): Promise<Page<T>> => {
       const text = await this.send(endpoint, { ...body, limit: PAGE_SIZE, page });
       const parsed = this.parse(endpoint, text, schema);
-      if (page === 1) this.checkPageCount(endpoint, parsed, items(parsed));
       // A server that ignores `page` answers page 1 again and again: the list would hold page 1 many times and
       // miss the rest. Only that is refused: a server numbering its pages otherwise (or a list that shrank while
       // it was read) is left alone, since the documentation says no more about currentPage.
       const current = (parsed as { currentPage?: unknown }).currentPage;
       if (page > 1 && current === 1) {
-        const words = this.options.words ?? ACTION_WORDS;
-        const error = new MalformedAnswerError(
-          endpoint.path,
-          'currentPage',
-          `${page}, the page asked for`,
-          `${current}`,
-          '',
-          words.name('server-url'),
-        );
-        this.malformed ??= error;
-        throw error;
+        throw this.malformedAnswer(endpoint, 'currentPage', `${page}, the page asked for`, `${current}`);
       }
-      return each(parsed);
+      return parsed;
     };
-    const first = await fetchPage(1);
-    const pages: Array<Page<T>> = [first];
+    let first = await readPage(1);
+    if (pageCountProblem(first, items(first))) {
+      // A list that changed between the server's count and its page (often two queries) disagrees once: page 1
+      // is read again, and only a second disagreement is refused.
+      first = await readPage(1);
+      const problem = pageCountProblem(first, items(first));
+      if (problem) throw this.malformedAnswer(endpoint, problem.where, problem.expected, problem.got);
+    }
+    const pages: Array<Page<T>> = [each(first)];
     const rest = Array.from({ length: Math.max(0, first.pageCount - 1) }, (_, i) => i + 2);
     await mapConcurrent(rest, PAGE_CONCURRENCY, async (page) => {
-      pages[page - 1] = await fetchPage(page);
+      pages[page - 1] = each(await readPage(page));
     });
     return pages;
   }
 
-  /**
-   * Page 1's own numbers must agree: `pageCount` pages of the size page 1 shows hold `totalEntries`. Too few
-   * pages would leave part of the list unread, and a sweep would say "done" over half an organization; too many
-   * would send thousands of requests for a list of two. Checked within the one answer, whose numbers are counted
-   * together: the list may change between pages (a synchronization adds repositories), which is left alone.
-   */
-  private checkPageCount<T>(endpoint: Endpoint, first: Page<T>, perPage: number): void {
-    const total = (first as { totalEntries?: unknown }).totalEntries;
-    if (typeof total !== 'number' || !Number.isInteger(total) || total < 0) return;
-    const expected = perPage > 0 ? Math.ceil(total / perPage) : total === 0 ? first.pageCount : undefined;
-    if (expected === first.pageCount || (total === 0 && first.pageCount <= 1)) return;
-    const error =
-      perPage > 0
-        ? new MalformedAnswerError(
-            endpoint.path,
-            'pageCount',
-            `${expected} (totalEntries ${total} at ${perPage} per page)`,
-            `${first.pageCount}`,
-            '',
-            (this.options.words ?? ACTION_WORDS).name('server-url'),
-          )
-        : new MalformedAnswerError(
-            endpoint.path,
-            'result',
-            `the first of the totalEntries ${total}`,
-            'none on page 1',
-            '',
-            (this.options.words ?? ACTION_WORDS).name('server-url'),
-          );
+  /** A malformed answer found after its shape was checked: it stops every later request, as parse() does. */
+  private malformedAnswer(endpoint: Endpoint, where: string, expected: string, got: string): MalformedAnswerError {
+    const error = new MalformedAnswerError(
+      endpoint.path,
+      where,
+      expected,
+      got,
+      '',
+      (this.options.words ?? ACTION_WORDS).name('server-url'),
+    );
     this.malformed ??= error;
-    throw error;
+    return error;
   }
 
   /** Requests sent and changing calls confirmed so far: what a cancelled run can still report. */
@@ -410,8 +395,8 @@ export class XoperoClient {
     await new Promise((resolve) => setImmediate(resolve));
     this.timeline.add(`POST ${endpoint.path} -> ${response.statusCode}`, started, this.timeline.now());
     if (response.statusCode >= 200 && response.statusCode < 300) {
-      // A change counts as confirmed once its answer is the API's: here for a call answered with no body, in
-      // parse() for one whose answer has a shape (activate, deactivate, remove).
+      // A change counts as confirmed once its answer is the API's: here for a call answered with no body; for
+      // activate, deactivate and remove once their answer lists an id as done (a refusal of every id is no change).
       if (endpoint.emptyAnswer) {
         this.checkEmptyAnswer(endpoint, response.text);
         this.changesConfirmed += 1;
@@ -424,9 +409,7 @@ export class XoperoClient {
   /** The typed calls parse through here, so the first malformed answer stops every later request. */
   private parse<T>(endpoint: Endpoint, text: string, schema: (value: unknown, where: string) => T): T {
     try {
-      const answer = parseAnswer(endpoint.path, text, schema, (this.options.words ?? ACTION_WORDS).name('server-url'));
-      if (endpoint.mutating) this.changesConfirmed += 1;
-      return answer;
+      return parseAnswer(endpoint.path, text, schema, (this.options.words ?? ACTION_WORDS).name('server-url'));
     } catch (error) {
       if (error instanceof MalformedAnswerError) this.malformed ??= error;
       throw error;
@@ -448,6 +431,26 @@ export class XoperoClient {
       throw error;
     }
   }
+}
+
+/**
+ * Where page 1's own numbers disagree, or undefined: `pageCount` pages of the size page 1 shows must hold
+ * `totalEntries`. Too few pages would leave part of the list unread (a sweep would say "done" over half an
+ * organization); too many would send thousands of requests for a list of two. A `totalEntries` that is absent,
+ * or 0 beside entries (a server that does not count), says nothing, and `pageCount` is taken as it is.
+ */
+function pageCountProblem<T>(first: Page<T>, perPage: number): { where: string; expected: string; got: string } | undefined {
+  const total = (first as { totalEntries?: unknown }).totalEntries;
+  if (typeof total !== 'number' || !Number.isInteger(total) || total < 0 || (total === 0 && perPage > 0)) return undefined;
+  if (perPage === 0) {
+    // An empty page 1: nothing to read, whatever the count; more pages after it would be a list out of order.
+    return total === 0 && first.pageCount <= 1
+      ? undefined
+      : { where: 'result', expected: `the first of the totalEntries ${total}`, got: `none on page 1 of ${first.pageCount}` };
+  }
+  const expected = Math.ceil(total / perPage);
+  if (expected === first.pageCount) return undefined;
+  return { where: 'pageCount', expected: `${expected} (totalEntries ${total} at ${perPage} per page)`, got: `${first.pageCount}` };
 }
 
 /** The answer of activate or deactivate, id by id in the caller's spelling: only an unambiguous success counts. */

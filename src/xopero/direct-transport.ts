@@ -112,7 +112,7 @@ function sendOnce(agent: http.Agent, request: TransportRequest): Promise<Answer>
     // An idle timer restarts with every byte: a server (or something before it) sending one byte every few
     // seconds would hold the run for ever. So the headers must also be in within timeoutMs of the request being
     // sent, as undici's headersTimeout has it, and the body within timeoutMs of the headers (answers here are a
-    // page of at most 100 entries: seconds at the slowest).
+    // page of at most PAGE_SIZE, 1,000 entries, well under 1 MB: 30 s is a link slower than 33 KB/s).
     let deadline: NodeJS.Timeout | undefined;
     const startDeadline = () => {
       clearTimeout(deadline);

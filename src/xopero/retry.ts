@@ -25,7 +25,7 @@ export const FAILURE_CODES = {
 } as const;
 
 /**
- * The largest answer read: no answer of this API comes near it (a page holds at most 100 items), and a server
+ * The largest answer read: no answer of this API comes near it (a page holds at most 1,000 entries, PAGE_SIZE), and a server
  * that sends more (a file server at the wrong address, a hostile one) must not fill the runner's memory. Not
  * retried: the same address would send the same. undici's own code for it, so one translation serves both.
  */
@@ -62,14 +62,16 @@ export interface RetryRules {
 }
 
 /**
- * A changing call is not sent again after it went unanswered for the whole timeout: the server may still be
- * carrying it out, and each call's reason that a repeat is safe (endpoints.ts) holds for a repeat after the first
- * has finished, not for two at once (an activation running twice at once might take two licenses). Any other
- * failure is retried as RETRY says: a refused or reset connection, or an answer (a 429 or 5xx, or headers that
- * came before the body stalled), ends the first call before the repeat is sent.
+ * A changing call is not sent again after it went unanswered: the server may still be carrying it out, and each
+ * call's reason that a repeat is safe (endpoints.ts) holds for a repeat after the first has finished, not for two
+ * at once (an activation running twice at once might take two licenses). Unanswered: no headers within the
+ * timeout, or a gateway's 504 (its own, shorter, timeout ran out while the server worked). A 429, 502 or 503 is
+ * an answer that the call was not taken, and a refused connection sent nothing: those are retried as RETRY says.
+ * A connection reset after the request went out stays retried too: it is how a keep-alive connection the
+ * server had just closed fails, before the server read anything, and it cannot be told apart from a reset after.
  */
 export const CHANGING_CALL_RETRY: RetryRules = {
-  statusCodes: RETRY.statusCodes,
+  statusCodes: RETRY.statusCodes.filter((status) => status !== 504),
   errorCodes: RETRY.errorCodes.filter((code) => code !== FAILURE_CODES.headersTimeout),
 };
 

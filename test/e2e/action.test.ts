@@ -522,6 +522,26 @@ describe('the failure output: the step fails on both, and says which', () => {
     expect(run.summary).not.toMatch(/[^\\][[<]|\u001b/);
   });
 
+  test("error after the result: a page that could not be written fails the step, and the result file and summary stay the run's", async () => {
+    world = await startWorld();
+    const w = world;
+    await withTempDir('xopero-result-', async (dir) => {
+      const page = join(dir, 'page.html');
+      const file = join(dir, 'result.json');
+      // Writable when checked before the run; a directory takes its place while the activation is under way.
+      w.sim.addFault({ path: '/git/repositories/activate', hold: async () => mkdirSync(page) });
+      const run = await action(w, { organization: 'acme', repository: '', repositories: '*', 'html-file': page, 'result-file': file });
+      expect(run.code).toBe(1);
+      expect(errorLines(run.stdout).at(-1)).toMatch(/page\.html/);
+      expect(run.outputs).toMatchObject({ changed: 'true', failure: 'error' });
+      // The sweep's own document, not a stop's; one summary, the run's.
+      expect(JSON.parse(readFileSync(file, 'utf8'))).toMatchObject({ kind: 'sweep', changed: true });
+      expect(run.summary).not.toContain('stopped before it had a result');
+      expect(run.summary).not.toContain('## Xopero ONE backup (failed)');
+      expect(run.summary).toContain('acme/api');
+    });
+  });
+
   test('error: an unreachable server', async () => {
     // Port 1 on loopback: nothing listens there, the connection is refused (after the client's retries).
     const run = await runAction({ 'server-url': 'https://127.0.0.1:1', email: EMAIL, password: PASSWORD });

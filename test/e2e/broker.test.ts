@@ -82,6 +82,23 @@ describe('the broker in front of the simulator', () => {
     await world?.sim.stop();
   });
 
+  test('a run the core could not finish after a change (a synchronization started): 502 xopero_failed, and the CLI still says changed', async () => {
+    const token = await issuer.token(githubClaims('acme/not-there', AUDIENCE));
+    const start = await broker.settle();
+    const run = await runCli(['--broker-url', broker.url, '--json'], { XOPERO_ID_TOKEN: token, NODE_EXTRA_CA_CERTS: world.sim.caCertPath });
+    expect(run.code).toBe(1);
+    expect(JSON.parse(run.stdout)).toEqual({
+      problems: [
+        expect.stringMatching(
+          /^The broker refused the run \(xopero_failed, HTTP 502\): Synchronization of 'acme' finished, but 'acme\/not-there' is not among its repositories/,
+        ),
+      ],
+      changed: true,
+    });
+    const [line] = await broker.since(start, 1);
+    expect(line).toMatchObject({ status: 502, decision: 'failed', code: 'xopero_failed', changed: true });
+  });
+
   test('the CLI protects its own repository through the broker, with no Xopero ONE credential of its own', async () => {
     const token = await issuer.token(githubClaims('acme/api', AUDIENCE));
     const start = await broker.settle();

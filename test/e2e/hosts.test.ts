@@ -650,6 +650,24 @@ describe('Bitbucket Pipelines', () => {
     expect(document.problems).toEqual([message]);
   });
 
+  test("a command line that cannot be read still replaces an earlier step's result file with its problem", async () => {
+    const cwd = freshDir();
+    writeFileSync(join(cwd, 'xopero-result.json'), '{"kind":"repository","changed":false,"problems":[]}\n');
+    const run = await cli(['--bogus'], { ...BITBUCKET }, cwd);
+    expect(run.code).toBe(2);
+    expect(JSON.parse(readFileSync(join(cwd, 'xopero-result.json'), 'utf8'))).toEqual({
+      problems: ["unknown option '--bogus'"],
+      writtenAt: expect.any(String),
+    });
+    // Named by the flag, where that one flag reads, and turned off by an empty XOPERO_RESULT_FILE.
+    const named = await cli(['--bogus', '--result-file', 'r.json'], { ...BITBUCKET }, cwd);
+    expect(named.code).toBe(2);
+    expect(JSON.parse(readFileSync(join(cwd, 'r.json'), 'utf8'))).toMatchObject({ problems: ["unknown option '--bogus'"] });
+    const off = freshDir();
+    await cli(['--bogus'], { ...BITBUCKET, XOPERO_RESULT_FILE: '' }, off);
+    expect(readdirSync(off).filter((name) => name.endsWith('.json'))).toEqual([]);
+  });
+
   test("a repository of another workspace, given as workspace/name, is that workspace's (as on every host)", async () => {
     world = await startWorld();
     world.sim.addRepository('globex', { name: 'globex/portal', isProtected: false });

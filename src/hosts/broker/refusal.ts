@@ -11,6 +11,11 @@ export class Refusal extends Error {
      * written to the broker's log with the request's audit id, never into the answer.
      */
     readonly detail?: string,
+    /**
+     * xopero_failed: the changing calls Xopero ONE had confirmed before the core stopped (a synchronization
+     * started): the caller still publishes changed=true, as a run of its own would.
+     */
+    readonly changesConfirmed = 0,
   ) {
     super(message);
   }

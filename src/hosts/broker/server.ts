@@ -17,7 +17,7 @@ import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { InputError, XoperoError, describeError } from '../../common/errors.js';
+import { InputError, XoperoError, changesBeforeStop, describeError } from '../../common/errors.js';
 import { redact, redactKeeping } from '../../common/redact.js';
 import { VERSION } from '../../common/version.js';
 import type { Log } from '../../core/log.js';
@@ -147,7 +147,8 @@ export async function startBroker(config: BrokerConfig, io: BrokerIo): Promise<R
       // A body the broker did not read to its end must not be taken for the next request on this connection.
       if (refusal.status === 413) res.setHeader('connection', 'close');
       // send() redacts it, keeping the token's repository as the caller sent it (redactKeeping).
-      answer(refusal.status, { error: { code: refusal.code, message: refusal.message } });
+      const changes = refusal.changesConfirmed > 0 ? { changesConfirmed: refusal.changesConfirmed } : {};
+      answer(refusal.status, { error: { code: refusal.code, message: refusal.message, ...changes } });
     } finally {
       inFlight -= 1;
       if (stopping && inFlight === 0) drained?.();
@@ -201,7 +202,9 @@ export async function startBroker(config: BrokerConfig, io: BrokerIo): Promise<R
         // The core could not finish (Xopero ONE unreachable, refused the broker's credential, a plan it lacks,
         // ...): its one line, and the requests it did send (a login refused is one) in the audit line.
         audit.xoperoRequests = { ...client.progress().requests };
-        throw new Refusal(502, 'xopero_failed', describeError(error));
+        const changesConfirmed = changesBeforeStop(error);
+        if (changesConfirmed > 0) audit.changed = true;
+        throw new Refusal(502, 'xopero_failed', describeError(error), undefined, undefined, changesConfirmed);
       }
     });
   };

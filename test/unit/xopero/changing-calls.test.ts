@@ -38,8 +38,22 @@ describe('a changing call that went unanswered', () => {
     expect(retryDelay(failure(FAILURE_CODES.headersTimeout), 1, RETRY)).toBeGreaterThan(0);
     for (const code of [FAILURE_CODES.bodyTimeout, 'ECONNRESET', 'ECONNREFUSED'])
       expect(retryDelay(failure(code), 1, CHANGING_CALL_RETRY)).toBeGreaterThan(0);
-    const answer = { statusCode: 503, headers: {}, text: '' };
-    expect(retryDelay({ answer }, 1, CHANGING_CALL_RETRY)).toBeGreaterThan(0);
+    for (const statusCode of [429, 502, 503]) {
+      expect(retryDelay({ answer: { statusCode, headers: {}, text: '' } }, 1, CHANGING_CALL_RETRY)).toBeGreaterThan(0);
+    }
+    // A gateway's 504: it gave up waiting, the server may not have.
+    const gatewayTimeout = { answer: { statusCode: 504, headers: {}, text: '' } };
+    expect(retryDelay(gatewayTimeout, 1, CHANGING_CALL_RETRY)).toBeUndefined();
+    expect(retryDelay(gatewayTimeout, 1, RETRY)).toBeGreaterThan(0);
+  });
+
+  test("a gateway's 504 on a changing call: sent once, and the line says why", async () => {
+    const { client, requests } = clientAnswering({ '/git/repositories/activate': { statusCode: 504, text: '' } });
+    await expect(client.activate(['repo-1'])).rejects.toThrow(
+      'Xopero ONE answered POST /git/repositories/activate with HTTP 504: a gateway gave up waiting, and it was not sent again, as the server may still be carrying it out; re-run in a few minutes (a repeat is safe once the first has finished).',
+    );
+    expect(requests).toHaveLength(1);
+    expect(client.progress().changesConfirmed).toBe(0);
   });
 
   test('the client sends changing calls with those rules, and reads with the transport own', async () => {
@@ -98,6 +112,28 @@ describe('a call documented as answering 200 OK alone', () => {
     expect(requests).toHaveLength(1);
   });
 
+  test('an activation, a deactivation or a removal counts as a change only for an id it lists as done', async () => {
+    const refused = JSON.stringify({ success: [], error: [{ id: 'repo-1', errorCode: 'LI5020' }] });
+    const { client } = clientAnswering({
+      '/git/repositories/activate': { text: refused },
+      '/git/repositories/deactivate': { text: refused },
+      '/git/repositories/remove': { text: JSON.stringify({ succeededIds: [], failedIds: ['repo-1'] }) },
+    });
+    await client.activate(['repo-1']);
+    await client.deactivate(['repo-1']);
+    await client.remove('repo-1');
+    expect(client.progress().changesConfirmed).toBe(0);
+    const { client: done } = clientAnswering({
+      '/git/repositories/activate': { text: JSON.stringify({ success: ['repo-1'] }) },
+      '/git/repositories/deactivate': { text: JSON.stringify({ success: [{ id: 'repo-1' }] }) },
+      '/git/repositories/remove': { text: JSON.stringify({ succeededIds: ['repo-1'] }) },
+    });
+    await done.activate(['repo-1']);
+    await done.deactivate(['repo-1']);
+    await done.remove('repo-1');
+    expect(done.progress().changesConfirmed).toBe(3);
+  });
+
   test('an activation whose answer is malformed is not counted as a confirmed change either', async () => {
     const { client } = clientAnswering({ '/git/repositories/activate': { text: '<html>blocked</html>' } });
     await expect(client.activate(['repo-1'])).rejects.toThrow(/malformed answer/);
@@ -119,21 +155,37 @@ describe("page 1's numbers", () => {
     [0, 0, 0],
     [1, 2, 2],
     [5, 9, 2],
-  ])('pageCount %i, totalEntries %i, %i on page 1: agree', async (pageCount, total, items) => {
-    const { client } = clientAnswering({ '/git/organizations/getmany': { text: page(pageCount, total, items) } });
+    // A server that does not count (0 beside entries): its pageCount is taken as it is.
+    [2, 0, 2],
+  ])('pageCount %i, totalEntries %i, %i on page 1: agree, read once', async (pageCount, total, items) => {
+    const { client, requests } = clientAnswering({ '/git/organizations/getmany': { text: page(pageCount, total, items) } });
     await expect(client.listOrganizations()).resolves.toBeDefined();
+    expect(requests).toHaveLength(Math.max(1, pageCount));
+  });
+
+  test('a list that changed between the count and the page disagrees once: page 1 is read again, and that answer taken', async () => {
+    let reads = 0;
+    const { client, requests } = clientAnswering({
+      '/git/organizations/getmany': { text: (current) => (current === 1 && reads++ === 0 ? page(1, 3, 2)(1) : page(1, 2, 2)(current)) },
+    });
+    expect((await client.listOrganizations()).map((o) => o.name)).toEqual(['org-0', 'org-1']);
+    expect(requests).toHaveLength(2);
   });
 
   test.each([
-    [1, 9, 2, '5 (totalEntries 9 at 2 per page), got 1'],
-    [20000, 2, 2, '1 (totalEntries 2 at 2 per page), got 20000'],
-    [3, 5, 0, 'the first of the totalEntries 5, got none on page 1'],
+    [1, 9, 2, 'pageCount: expected 5 (totalEntries 9 at 2 per page), got 1'],
+    [20000, 2, 2, 'pageCount: expected 1 (totalEntries 2 at 2 per page), got 20000'],
+    [3, 5, 0, 'result: expected the first of the totalEntries 5, got none on page 1 of 3'],
+    [3, 0, 0, 'result: expected the first of the totalEntries 0, got none on page 1 of 3'],
   ])(
-    'pageCount %i, totalEntries %i, %i on page 1: malformed, before any other page is asked for',
+    'pageCount %i, totalEntries %i, %i on page 1, twice: malformed, before any other page is asked for',
     async (pageCount, total, items, said) => {
       const { client, requests } = clientAnswering({ '/git/organizations/getmany': { text: page(pageCount, total, items) } });
       await expect(client.listOrganizations()).rejects.toThrow(said);
-      expect(requests).toHaveLength(1);
+      expect(requests).toHaveLength(2);
+      // A malformed answer stops the client: no request after it.
+      await expect(client.listOrganizations()).rejects.toThrow(said);
+      expect(requests).toHaveLength(2);
     },
   );
 });

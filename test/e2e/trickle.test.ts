@@ -5,18 +5,25 @@
  */
 import { afterEach, describe, expect, test } from '@jest/globals';
 import net from 'node:net';
-import { createTransport } from '../../../src/xopero/transport.js';
+import { ForwardProxy } from '../../testbed/proxy/forward-proxy.js';
+import { createTransport } from '../../src/xopero/transport.js';
 
 let server: net.Server | undefined;
+const sockets = new Set<net.Socket>();
+let proxy: ForwardProxy | undefined;
 afterEach(async () => {
+  // A server closes once its connections have ended: the dripping ones are ended here.
+  for (const socket of sockets) socket.destroy();
+  sockets.clear();
   await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
   server = undefined;
+  await proxy?.stop();
+  proxy = undefined;
 });
 
 /** Answers every request on its connection by writing `head`, then one byte of `rest` every 40 ms. */
 async function trickling(head: string, rest: string): Promise<{ url: URL; requests: () => number }> {
   let requests = 0;
-  const sockets = new Set<net.Socket>();
   server = net.createServer((socket) => {
     sockets.add(socket);
     socket.on('error', () => undefined);
@@ -32,16 +39,13 @@ async function trickling(head: string, rest: string): Promise<{ url: URL; reques
     });
   });
   const listening = server;
-  listening.on('close', () => {
-    for (const socket of sockets) socket.destroy();
-  });
   await new Promise<void>((resolve) => listening.listen(0, '127.0.0.1', () => resolve()));
   const { port } = listening.address() as net.AddressInfo;
   return { url: new URL(`http://127.0.0.1:${port}`), requests: () => requests };
 }
 
-async function send(url: URL, timeoutMs: number) {
-  const transport = createTransport({ serverUrl: url, env: {}, retryDelayScale: 0.001 });
+async function send(url: URL, timeoutMs: number, env: Record<string, string> = {}) {
+  const transport = createTransport({ serverUrl: url, env, retryDelayScale: 0.001 });
   try {
     return await transport.send({ origin: url.origin, path: '/git/organizations/getmany', method: 'POST', body: '{}', timeoutMs });
   } finally {
@@ -50,19 +54,30 @@ async function send(url: URL, timeoutMs: number) {
 }
 
 describe('an answer a byte at a time', () => {
-  // 400 bytes at 40 ms are 16 s an attempt: an idle timer of 500 ms never fires, the deadline does.
+  // 400 bytes at 40 ms are 16 s an attempt: an idle timer of 2 s never fires, the deadline does (2 s: long enough
+  // that a busy machine's stall before the headers are parsed does not turn the body's case into the headers').
   const slowly = 'x'.repeat(400);
 
   test('headers: every attempt ends within the timeout after the request was sent (UND_ERR_HEADERS_TIMEOUT)', async () => {
     const server = await trickling('HTTP/1.1 200 OK\r\n', `x-slow: ${slowly}\r\n\r\n`);
-    await expect(send(server.url, 500)).rejects.toMatchObject({ code: 'UND_ERR_HEADERS_TIMEOUT' });
+    await expect(send(server.url, 2_000)).rejects.toMatchObject({ code: 'UND_ERR_HEADERS_TIMEOUT' });
     expect(server.requests()).toBe(5);
   }, 60_000);
 
   test('body: every attempt ends within the timeout after the headers (UND_ERR_BODY_TIMEOUT)', async () => {
     const server = await trickling(`HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: ${slowly.length}\r\n\r\n`, slowly);
-    await expect(send(server.url, 500)).rejects.toMatchObject({ code: 'UND_ERR_BODY_TIMEOUT' });
+    await expect(send(server.url, 2_000)).rejects.toMatchObject({ code: 'UND_ERR_BODY_TIMEOUT' });
     expect(server.requests()).toBe(5);
+  }, 60_000);
+
+  test('through a proxy (undici): the body has its deadline too, not only a gap between two parts', async () => {
+    const server = await trickling(`HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: ${slowly.length}\r\n\r\n`, slowly);
+    proxy = new ForwardProxy();
+    const proxyUrl = await proxy.start();
+    await expect(send(server.url, 2_000, { HTTP_PROXY: proxyUrl })).rejects.toMatchObject({ code: 'UND_ERR_BODY_TIMEOUT' });
+    // Five attempts, each through the proxy (undici's ProxyAgent tunnels an http:// target too).
+    expect(server.requests()).toBe(5);
+    expect(proxy.tunnels).toBeGreaterThanOrEqual(5);
   }, 60_000);
 
   test('an answer that comes in time is taken, bytes apart or not', async () => {
