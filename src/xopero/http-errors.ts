@@ -95,16 +95,6 @@ export function httpError(
       message,
     );
   }
-  if (status === 504 && endpoint.mutating) {
-    // Not sent again (retry.ts, CHANGING_CALL_RETRY): a gateway gave up waiting, the server may not have.
-    return new ApiError(
-      `Xopero ONE answered ${where} with HTTP 504${server}: a gateway gave up waiting, and it was not sent again, as the server may still be carrying it out; re-run in a few minutes (a repeat is safe once the first has finished).`,
-      status,
-      endpoint.path,
-      code,
-      message,
-    );
-  }
   const remedy = status >= 500 ? 're-run later, or check the Management Service log' : 'check the inputs it was given against Xopero ONE';
   return new ApiError(`Xopero ONE answered ${where} with HTTP ${status}${server}: ${remedy}.`, status, endpoint.path, code, message);
 }

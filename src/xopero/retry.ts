@@ -62,16 +62,18 @@ export interface RetryRules {
 }
 
 /**
- * A changing call is not sent again after it went unanswered: the server may still be carrying it out, and each
- * call's reason that a repeat is safe (endpoints.ts) holds for a repeat after the first has finished, not for two
- * at once (an activation running twice at once might take two licenses). Unanswered: no headers within the
- * timeout, or a gateway's 504 (its own, shorter, timeout ran out while the server worked). A 429, 502 or 503 is
- * an answer that the call was not taken, and a refused connection sent nothing: those are retried as RETRY says.
- * A connection reset after the request went out stays retried too: it is how a keep-alive connection the
- * server had just closed fails, before the server read anything, and it cannot be told apart from a reset after.
+ * A changing call is not sent again after it went unanswered for our whole timeout: the server may still be
+ * carrying it out, and each call's reason that a repeat is safe (endpoints.ts) holds for a repeat after the first
+ * has finished, not for two at once (an activation running twice at once might take two licenses).
+ * Decision: every other failure stays retried as RETRY says. A 429, 502 or 503 says the call was not taken, and a
+ * refused connection sent nothing. A gateway's 504 comes after the gateway's own wait (commonly a minute), for
+ * calls that take the server milliseconds, and it is the flaky server's most common answer: a run that gave up
+ * on it would fail where a repeat, after the backoff, finds the work done (the lost-answer test in
+ * test/e2e/action.test.ts). A connection reset after the request went out is how a keep-alive connection the
+ * server had just closed fails, before the server read anything, and cannot be told apart from a later one.
  */
 export const CHANGING_CALL_RETRY: RetryRules = {
-  statusCodes: RETRY.statusCodes.filter((status) => status !== 504),
+  statusCodes: RETRY.statusCodes,
   errorCodes: RETRY.errorCodes.filter((code) => code !== FAILURE_CODES.headersTimeout),
 };
 
