@@ -99,13 +99,14 @@ export type XoperoApi = Pick<
 
 /** Errors after which the run must stop at once rather than go on with the next repository. */
 export function stopsTheRun(error: unknown): boolean {
-  return error instanceof MalformedAnswerError || error instanceof CancelledError;
+  return error instanceof MalformedAnswerError || error instanceof UnconfirmedChangeError || error instanceof CancelledError;
 }
 
 export class XoperoClient {
   private readonly session: LoginSession;
   /** Set by the first malformed answer: every request after it fails with it, so nothing changes after it. */
-  private malformed?: MalformedAnswerError;
+  /** The first answer that was not the API's (malformed, or a change it cannot confirm): no request after it. */
+  private malformed?: MalformedAnswerError | UnconfirmedChangeError;
   private readonly timeline: Timeline;
   /** Requests sent, and how many of them change something: for the result and the benchmark. */
   readonly requestCount = { total: 0, mutating: 0 };

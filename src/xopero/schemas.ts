@@ -33,10 +33,11 @@ export class MalformedAnswerError extends XoperoError {
  * A changing call answered 2xx with a body that is not the API's (it documents `200 OK` alone): whether the
  * change was made is not known. Like a malformed answer it stops every later call (client.ts).
  */
-export class UnconfirmedChangeError extends MalformedAnswerError {
-  constructor(path: string, text: string, serverSetting = 'server-url') {
-    super(path, '', '', '', '', serverSetting);
-    this.message = `Xopero ONE answered POST ${path} with success but a body that is not the API's (text: '${excerpt(text)}'): whether that change was made is not known, and no call was made after it. Check that ${serverSetting} reaches the Xopero ONE Management Service (not a proxy's or a firewall's page), then re-run: the call is safe to repeat.`;
+export class UnconfirmedChangeError extends XoperoError {
+  constructor(path: string, text: string, serverSetting: string) {
+    super(
+      `Xopero ONE answered POST ${path} with success but a body that is not the API's (text: '${excerpt(text)}'): whether that change was made is not known, and no call was made after it. Check that ${serverSetting} reaches the Xopero ONE Management Service (not a proxy's or a firewall's page), then re-run: the call is safe to repeat.`,
+    );
   }
 }
 
@@ -156,9 +157,9 @@ function number(value: unknown, where: string): number {
  * way of 1970), so that writing it as ISO 8601 after the changes cannot fail the run (src/core/backup.ts).
  */
 function epochMs(value: unknown, where: string): number {
-  if (typeof value !== 'number' || !Number.isFinite(value) || Math.abs(value) > 8.64e15)
-    throw new ShapeError(where, 'a time in epoch milliseconds', value);
-  return value;
+  // Number.isFinite is false for anything but a number.
+  if (!Number.isFinite(value) || Math.abs(value as number) > 8.64e15) throw new ShapeError(where, 'a time in epoch milliseconds', value);
+  return value as number;
 }
 
 function list<T>(item: Check<T>): Check<T[]> {
