@@ -79,6 +79,15 @@ function checkOutputFiles(settings: RunSettings): void {
 export async function driveRun(face: RunFace): Promise<number> {
   const { log, timeline } = face;
   const signals = watchSignals(log);
+  // The timing footer (XOPERO_TIMING=1), once, before the failure lines: those end the step (Azure's
+  // task.complete is its last line), so nothing is written after them.
+  let timed = false;
+  const printTiming = () => {
+    if (timed || !timeline.enabled) return;
+    timed = true;
+    timeline.mark('main finished', 0);
+    face.timing(['Timing (XOPERO_TIMING=1):', ...timeline.format()]);
+  };
   try {
     let settings: RunSettings;
     try {
@@ -87,17 +96,22 @@ export async function driveRun(face: RunFace): Promise<number> {
       checkOutputFiles(settings);
       timeline.mark('inputs checked', 0);
     } catch (error) {
+      printTiming();
       return await face.stopped(error, 'settings');
     }
     try {
       const operation = chooseOperation(face, settings);
       const outcome = await operation({ log, env: face.env, timeline, signal: signals.signal });
       const problems = await face.report(outcome, settings);
+      printTiming();
       if (problems.length > 0) face.host.fail(problems, face.streams);
       return face.exitCode ? face.exitCode(outcome, problems) : problems.length > 0 ? 1 : 0;
     } catch (error) {
       const signal = signals.received();
-      if (!(error instanceof CancelledError) || !signal) return await face.stopped(error, 'run');
+      if (!(error instanceof CancelledError) || !signal) {
+        printTiming();
+        return await face.stopped(error, 'run');
+      }
       const cancellation = describeCancellation(signal, error);
       log.closeOpenGroup();
       // The outputs and summary first, then the failure lines, as after a result: a host's failure lines end
@@ -108,14 +122,12 @@ export async function driveRun(face: RunFace): Promise<number> {
       } catch (reportError) {
         lines.push(describeError(reportError));
       }
+      printTiming();
       face.host.fail(lines, face.streams);
       return cancellation.exitCode;
     }
   } finally {
     signals.dispose();
-    if (timeline.enabled) {
-      timeline.mark('main finished', 0);
-      face.timing(['Timing (XOPERO_TIMING=1):', ...timeline.format()]);
-    }
+    printTiming();
   }
 }

@@ -232,6 +232,18 @@ describe('Azure Pipelines', () => {
     noStack(run.all);
   });
 
+  test('with XOPERO_TIMING=1 the timing footer comes before the failure lines: task.complete stays the last', async () => {
+    world = await azureWorld();
+    const env = { ...azureEnv(freshDir()), ...credentials(world), XOPERO_SERVER_URL: world.url, XOPERO_TIMING: '1' };
+    for (const plan of ['Nightly', 'Nightly Azure']) {
+      // A stop (no such plan), then a run with a result whose problem fails it (a plan too, but found).
+      const run = await cli(plan === 'Nightly' ? [] : ['--max-backup-age', '1h'], { ...env, XOPERO_PLAN: plan });
+      expect(run.code).not.toBe(0);
+      expect(run.stderr).toContain('Timing (XOPERO_TIMING=1):');
+      expect(run.stderr.trimEnd().split('\n').at(-1)).toBe('##vso[task.complete result=Failed;]');
+    }
+  });
+
   test('a usage error is reported the same way (exit 2), before any request', async () => {
     world = await azureWorld();
     const run = await cli(['--mode', 'fix'], { ...azureEnv(freshDir()), ...credentials(world), XOPERO_SERVER_URL: world.url });
