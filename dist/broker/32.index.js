@@ -169,23 +169,34 @@ function createProxyTransport(options, proxyUrl) {
     return {
         // undici follows no redirect by default: the next hop would receive the bearer token.
         send: (request) => (0,retry/* withRetries */.LH)(async () => {
-            const answer = await agent.request({
-                origin: request.origin,
-                path: request.path,
-                method: request.method,
-                headers: request.headers,
-                body: request.body,
-                headersTimeout: request.timeoutMs,
-                bodyTimeout: request.timeoutMs,
-                signal: request.signal,
-            });
-            // bodyTimeout is a gap between two parts: the whole body has timeoutMs too (direct-transport.ts says why).
+            // undici's headersTimeout restarts on every 1xx answer and its bodyTimeout is a gap between two parts:
+            // the whole answer has timeoutMs too, as in direct-transport.ts (which says why).
+            const expired = new AbortController();
+            let answered = false;
             const deadline = setTimeout(() => {
-                const error = new Error(`Body Timeout Error (${request.timeoutMs} ms)`);
-                answer.body.destroy(Object.assign(error, { code: retry/* FAILURE_CODES */.sR.bodyTimeout }));
+                const code = answered ? retry/* FAILURE_CODES */.sR.bodyTimeout : retry/* FAILURE_CODES */.sR.headersTimeout;
+                expired.abort(Object.assign(new Error(`${answered ? 'Body' : 'Headers'} Timeout Error (${request.timeoutMs} ms)`), { code }));
             }, request.timeoutMs);
+            const signal = request.signal ? AbortSignal.any([request.signal, expired.signal]) : expired.signal;
             try {
+                const answer = await agent.request({
+                    origin: request.origin,
+                    path: request.path,
+                    method: request.method,
+                    headers: request.headers,
+                    body: request.body,
+                    headersTimeout: request.timeoutMs,
+                    bodyTimeout: request.timeoutMs,
+                    signal,
+                });
+                answered = true;
                 return { statusCode: answer.statusCode, headers: answer.headers, text: await answer.body.text() };
+            }
+            catch (error) {
+                // Whatever undici rejects with once aborted, the deadline's own error says what ran out.
+                if (expired.signal.aborted && !request.signal?.aborted)
+                    throw expired.signal.reason;
+                throw error;
             }
             finally {
                 clearTimeout(deadline);

@@ -41,14 +41,20 @@ export function redact(text: string): string {
  * A secret as it appears once a document has escaped it: in JSON (the `result` output, result files, --json:
  * `"` and `\` escaped), in the HTML report's data (JSON, and `<` as \u003c) and in Markdown (src/common/text.ts
  * markdownText's backslashes); as a log line shows it (plainText: terminal escapes dropped, control characters
- * spelled out); and as a server's JSON may echo it (.NET escapes `<>&'+` and all but printable ASCII as \uXXXX).
- * Redacting a document after it was written must catch these as well.
+ * spelled out); as a server's JSON may echo it (.NET escapes `<>&'+` and all but printable ASCII as \uXXXX); and
+ * as an HTML error page echoes it (`&amp;`, `&lt;`, `&gt;`, `&quot;`, and `&#39;` or `&#x27;`), raw or inside the
+ * JSON it quotes. Redacting a document after it was written must catch these as well.
  */
 function writtenForms(secret: string): string[] {
   const json = JSON.stringify(secret).slice(1, -1);
   const markdown = markdownText(secret);
   // Trimmed too: a stored secret with a stray line end ("pw\n") is echoed by a server without it.
   const forms = [secret, secret.trim(), json, json.replace(/</g, '\\u003c'), markdown, markdownCellText(secret), plainText(secret)];
+  for (const apostrophe of ['&#39;', '&#x27;']) {
+    const entities: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": apostrophe };
+    const html = (text: string) => text.replace(/[&<>"']/g, (char) => entities[char]);
+    forms.push(html(secret), html(json));
+  }
   for (const hex of [(code: number) => code.toString(16).toUpperCase(), (code: number) => code.toString(16)]) {
     const dotnetEscape = (char: string) => (char === '\\' ? '\\\\' : `\\u${hex(char.charCodeAt(0)).padStart(4, '0')}`);
     forms.push(secret.replace(/[\\"<>&'+`]|[^\x20-\x7e]/g, dotnetEscape));

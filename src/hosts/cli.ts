@@ -21,7 +21,7 @@ import * as localRun from './local-run.js';
 import * as brokerRun from './broker-client.js';
 import { driveRun } from './run.js';
 import { CLI_WORDS, EXIT, type CliIo, type ParsedCommandLine, UsageError, flagOfInput, helpText, parseCommandLine } from './cli-args.js';
-import { runReportCommand } from './report-command.js';
+import { reportFailed, runReportCommand } from './report-command.js';
 import { COMPONENT_WORDS } from './gitlab-words.js';
 import type { HostWords } from '../common/words.js';
 import { writeResultFile, writeStoppedResultFile } from '../report/result-file.js';
@@ -43,7 +43,7 @@ export async function runCommandLine(io: CliIo): Promise<number> {
     if (!(error instanceof UsageError)) throw error;
     // report's errors are its own (no host, no JSON document): one line and the pointer to its help.
     if (error.command === 'report') {
-      io.stderr(`xopero-one report: ${error.message}\nTry 'xopero-one report --help'.\n`);
+      reportFailed(io, detectHost(io.env), [error.message], "Try 'xopero-one report --help'.");
       return EXIT.usage;
     }
     return runEnsure(io, error);

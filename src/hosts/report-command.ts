@@ -8,21 +8,40 @@ import { describeError } from '../common/errors.js';
 import { mergedFailureKind } from '../report/failure.js';
 import { mergeReport, writeReportFile } from '../report/outputs.js';
 import { type CliIo, EXIT, type ParsedCommandLine } from './cli-args.js';
+import { azureHost } from './azure.js';
 import { detectHost } from './detect.js';
-import { safeLines } from './host.js';
+import { type Host, safeLines } from './host.js';
+
+/**
+ * The report's failure lines, then its help's pointer: as they are in any shell; in Azure Pipelines as error
+ * issues and task.complete last, as a run's are (a step whose shell drops the exit status still fails).
+ */
+export function reportFailed(io: CliIo, host: Host, lines: string[], hint?: string): void {
+  const streams = { write: io.stderr, stderr: io.stderr };
+  if (host === azureHost) {
+    azureHost.fail(
+      lines.map((line) => `xopero-one report: ${line}`),
+      streams,
+      hint,
+    );
+    return;
+  }
+  for (const line of lines) io.stderr(`${safeLines(host, `xopero-one report: ${line}`)}\n`);
+  if (hint) io.stderr(`${hint}\n`);
+}
 
 /** Its options and help are rows of the one table in cli-args.ts; the command line arrives parsed. */
 export async function runReportCommand(
   io: CliIo,
   { values, operands: files }: Pick<ParsedCommandLine, 'values' | 'operands'>,
 ): Promise<number> {
+  const host = detectHost(io.env);
   if (files.length === 0) {
-    io.stderr("xopero-one report: give the result files (or directories) of the sweep's shards.\nTry 'xopero-one report --help'.\n");
+    reportFailed(io, host, ["give the result files (or directories) of the sweep's shards."], "Try 'xopero-one report --help'.");
     return EXIT.usage;
   }
   // The shards' results carry the server's names: every line printed passes through the CI's neutralizer, as a
   // run's log does (no runner command, escape sequence or section marker from a name), and is redacted (safeLine).
-  const host = detectHost(io.env);
   const print = (write: (text: string) => void, text: string) => write(`${safeLines(host, text.replace(/\n$/, ''))}\n`);
   try {
     // The Markdown goes to --markdown, else appended to the GitHub job summary, else to standard output.
@@ -39,11 +58,11 @@ export async function runReportCommand(
       print(io.stdout, markdown);
       print(io.stderr, line);
     }
-    for (const problem of report.problems) print(io.stderr, `xopero-one report: ${problem}`);
+    if (report.problems.length > 0) reportFailed(io, host, report.problems);
     const failure = mergedFailureKind(report);
     return failure === 'non-compliant' ? EXIT.notCompliant : failure === 'error' ? EXIT.error : EXIT.done;
   } catch (error) {
-    print(io.stderr, `xopero-one report: ${describeError(error)}`);
+    reportFailed(io, host, [describeError(error)]);
     return EXIT.error;
   }
 }

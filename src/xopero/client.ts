@@ -348,7 +348,7 @@ export class XoperoClient {
   /** No request after a cancellation or a malformed answer. */
   private checkUsable(): void {
     if (this.options.signal?.aborted) throw this.progress();
-    if (this.malformed) throw this.malformed;
+    if (this.malformed) throw this.malformed instanceof UnconfirmedChangeError ? this.malformed.notSent() : this.malformed;
   }
 
   private async sendOnce(endpoint: Endpoint, body: unknown, token: string | undefined): Promise<string> {

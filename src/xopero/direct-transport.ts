@@ -110,23 +110,18 @@ function sendOnce(agent: http.Agent, request: TransportRequest): Promise<Answer>
     // Node's request timeout is the socket's idle time: no byte for timeoutMs, before the headers or in the body.
     outgoing.setTimeout(request.timeoutMs, expire);
     // An idle timer restarts with every byte: a server (or something before it) sending one byte every few
-    // seconds would hold the run for ever. So the headers must also be in within timeoutMs of the request being
-    // sent, as undici's headersTimeout has it, and the body within timeoutMs of the headers (answers here are a
-    // page of at most PAGE_SIZE, 1,000 entries, well under 1 MB: 30 s is a link slower than 33 KB/s).
+    // seconds would hold the run for ever. So the whole answer, headers and body, must also be in within
+    // timeoutMs of the request being sent: one attempt takes at most that, as its failure line says (answers
+    // here are a page of at most PAGE_SIZE, 1,000 entries, well under 1 MB: 30 s is a link slower than 33 KB/s).
     let deadline: NodeJS.Timeout | undefined;
-    const startDeadline = () => {
-      clearTimeout(deadline);
-      deadline = setTimeout(expire, request.timeoutMs);
-    };
     outgoing.on('close', () => clearTimeout(deadline));
     outgoing.on('error', reject);
     outgoing.on('finish', () => {
       requestSent.publish(request.path);
-      if (!answered) startDeadline();
+      deadline ??= setTimeout(expire, request.timeoutMs);
     });
     outgoing.on('response', (incoming) => {
       answered = true;
-      startDeadline();
       incoming.on('close', () => clearTimeout(deadline));
       incoming.setEncoding('utf8');
       let text = '';

@@ -34,9 +34,20 @@ export class MalformedAnswerError extends XoperoError {
  * change was made is not known. Like a malformed answer it stops every later call (client.ts).
  */
 export class UnconfirmedChangeError extends XoperoError {
-  constructor(path: string, text: string, serverSetting: string) {
+  constructor(
+    readonly path: string,
+    text: string,
+    readonly serverSetting: string,
+  ) {
     super(
       `Xopero ONE answered POST ${path} with success but a body that is not the API's (text: '${excerpt(text)}'): whether that change was made is not known, and no call was made after it. Check that ${serverSetting} reaches the Xopero ONE Management Service (not a proxy's or a firewall's page), then re-run: the call is safe to repeat.`,
+    );
+  }
+
+  /** What a call the client then did not send says (a sweep's later repositories): not sent, not "not known". */
+  notSent(): XoperoError {
+    return new XoperoError(
+      `Not sent: the run stopped sending after POST ${this.path} was answered with a page that is not the API's; check that ${this.serverSetting} reaches the Xopero ONE Management Service, then re-run.`,
     );
   }
 }
@@ -93,6 +104,8 @@ function describe(value: unknown): string {
  */
 const SECRET_NAME = '[\\w-]*(?:token|password|passwd|secret|jwt|credential|api[_-]?key|authorization)[\\w-]*';
 const SECRET_JSON_FIELD = new RegExp(`("${SECRET_NAME}"\\s*:\\s*)"(?:[^"\\\\]|\\\\.)*"?`, 'gi');
+/** The same JSON field as an HTML page quotes it: `&quot;password&quot;:&quot;...&quot;`. */
+const SECRET_HTML_FIELD = new RegExp(`(&quot;${SECRET_NAME}&quot;\\s*:\\s*)&quot;(?:(?!&quot;).)*(?:&quot;)?`, 'gi');
 const SECRET_TEXT_FIELD = new RegExp(`\\b(${SECRET_NAME}\\s*[=:]\\s*(?:(?:Bearer|Basic|Token)\\s+)?)[^\\s&,;"']+`, 'gi');
 
 /**
@@ -108,6 +121,7 @@ export function excerpt(text: string, max = EXCERPT_CHARS): string {
   const room = known.slice(0, max * 4);
   const hidden = room
     .replace(SECRET_JSON_FIELD, '$1"***"')
+    .replace(SECRET_HTML_FIELD, '$1&quot;***&quot;')
     .replace(SECRET_TEXT_FIELD, '$1***')
     .replace(/[\w-]{8,}\.[\w-]{8,}\.[\w-]{8,}/g, '***');
   const line = plainText(hidden);

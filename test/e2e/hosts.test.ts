@@ -244,6 +244,22 @@ describe('Azure Pipelines', () => {
     }
   });
 
+  test('xopero-one report fails the Azure way too: error issues, then task.complete as the last line', async () => {
+    const env = azureEnv(freshDir());
+    for (const [args, code, issue] of [
+      [['report', '/nonexistent/r.json'], 1, /^xopero-one report: Cannot read '\/nonexistent\/r\.json' \(ENOENT\)/],
+      [['report'], 2, /^xopero-one report: give the result files/],
+      [['report', '--bogus', 'r.json'], 2, /^xopero-one report: unknown option '--bogus'/],
+    ] as const) {
+      const run = await cli([...args], env);
+      expect(run.code).toBe(code);
+      const issues = azureCommands(run.stderr).filter((c) => c.command === 'task.logissue');
+      expect(issues.map((c) => c.properties.type)).toEqual(['error']);
+      expect(issues[0].message).toMatch(issue);
+      expect(run.stderr.trimEnd().split('\n').at(-1)).toBe('##vso[task.complete result=Failed;]');
+    }
+  });
+
   test('a usage error is reported the same way (exit 2), before any request', async () => {
     world = await azureWorld();
     const run = await cli(['--mode', 'fix'], { ...azureEnv(freshDir()), ...credentials(world), XOPERO_SERVER_URL: world.url });

@@ -21,8 +21,11 @@ afterEach(async () => {
   proxy = undefined;
 });
 
-/** Answers every request on its connection by writing `head`, then one byte of `rest` every 40 ms. */
-async function trickling(head: string, rest: string): Promise<{ url: URL; requests: () => number }> {
+/**
+ * Answers every request on its connection by writing `head`, then one byte of `rest` every 40 ms (or, with
+ * `repeat`, the whole of `rest` every 40 ms for ever: an interim 1xx answer that never ends).
+ */
+async function trickling(head: string, rest: string, repeat = false): Promise<{ url: URL; requests: () => number }> {
   let requests = 0;
   server = net.createServer((socket) => {
     sockets.add(socket);
@@ -32,8 +35,8 @@ async function trickling(head: string, rest: string): Promise<{ url: URL; reques
       socket.write(head);
       let at = 0;
       const drip = setInterval(() => {
-        if (socket.destroyed || at >= rest.length) return clearInterval(drip);
-        socket.write(rest[at++]);
+        if (socket.destroyed || (!repeat && at >= rest.length)) return clearInterval(drip);
+        socket.write(repeat ? rest : rest[at++]);
       }, 40);
       socket.once('close', () => clearInterval(drip));
     });
@@ -64,7 +67,7 @@ describe('an answer a byte at a time', () => {
     expect(server.requests()).toBe(5);
   }, 60_000);
 
-  test('body: every attempt ends within the timeout after the headers (UND_ERR_BODY_TIMEOUT)', async () => {
+  test('body: every attempt, headers and body, ends within the timeout after the request was sent (UND_ERR_BODY_TIMEOUT)', async () => {
     const server = await trickling(`HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: ${slowly.length}\r\n\r\n`, slowly);
     await expect(send(server.url, 2_000)).rejects.toMatchObject({ code: 'UND_ERR_BODY_TIMEOUT' });
     expect(server.requests()).toBe(5);
@@ -79,6 +82,17 @@ describe('an answer a byte at a time', () => {
     expect(server.requests()).toBe(5);
     expect(proxy.tunnels).toBeGreaterThanOrEqual(5);
   }, 60_000);
+
+  test("'102 Processing' again and again: each attempt still ends at the deadline, directly and through a proxy", async () => {
+    const server = await trickling('', 'HTTP/1.1 102 Processing\r\n\r\n', true);
+    await expect(send(server.url, 2_000)).rejects.toMatchObject({ code: 'UND_ERR_HEADERS_TIMEOUT' });
+    expect(server.requests()).toBe(5);
+    // undici's own headersTimeout starts again at every 1xx answer: the proxy transport's deadline does not.
+    proxy = new ForwardProxy();
+    const proxyUrl = await proxy.start();
+    await expect(send(server.url, 2_000, { HTTP_PROXY: proxyUrl })).rejects.toMatchObject({ code: 'UND_ERR_HEADERS_TIMEOUT' });
+    expect(server.requests()).toBe(10);
+  }, 90_000);
 
   test('an answer that comes in time is taken, bytes apart or not', async () => {
     const server = await trickling('HTTP/1.1 200 OK\r\ncontent-length: 4\r\n\r\n', 'done');

@@ -43,6 +43,22 @@ describe('redact', () => {
     expect(redact('a Tom\\u0026Jerry\\u002bO\\u0027Neil\\u003c1\\u003e\\u0022q\\u0022 b')).toBe('a *** b');
   });
 
+  test('as an HTML error page echoes it: entities, raw or inside the JSON it quotes', () => {
+    addSecret(`Xk9&Secret<77>"it's"`);
+    expect(redact('<p>Xk9&amp;Secret&lt;77&gt;&quot;it&#39;s&quot;</p>')).toBe('<p>***</p>');
+    expect(redact('<p>Xk9&amp;Secret&lt;77&gt;&quot;it&#x27;s&quot;</p>')).toBe('<p>***</p>');
+    // The request body echoed: {"password":"Xk9&Secret<77>\"it's\""}, HTML-escaped.
+    expect(redact('&quot;password&quot;:&quot;Xk9&amp;Secret&lt;77&gt;\\&quot;it&#39;s\\&quot;&quot;')).toBe(
+      '&quot;password&quot;:&quot;***&quot;',
+    );
+  });
+
+  test('an excerpt hides a field named as a secret in JSON an HTML page quotes, whatever its value', () => {
+    expect(excerpt('<pre>{&quot;password&quot;:&quot;unknown&amp;value&quot;,&quot;email&quot;:&quot;a@b.c&quot;}</pre>')).toBe(
+      '<pre>{&quot;password&quot;:&quot;***&quot;,&quot;email&quot;:&quot;a@b.c&quot;}</pre>',
+    );
+  });
+
   test('a secret inside a longer one: the longer one is hidden whole, whichever was registered first', () => {
     addSecret('inner-pass-5');
     addSecret('TOKENinner-pass-5TOKENTAIL');
