@@ -173,10 +173,7 @@ function createProxyTransport(options, proxyUrl) {
             // the whole answer has timeoutMs too, as in direct-transport.ts (which says why).
             const expired = new AbortController();
             let answered = false;
-            const deadline = setTimeout(() => {
-                const code = answered ? retry/* FAILURE_CODES */.sR.bodyTimeout : retry/* FAILURE_CODES */.sR.headersTimeout;
-                expired.abort(Object.assign(new Error(`${answered ? 'Body' : 'Headers'} Timeout Error (${request.timeoutMs} ms)`), { code }));
-            }, request.timeoutMs);
+            const deadline = setTimeout(() => expired.abort((0,retry/* answerTimeout */.Em)(answered, request.timeoutMs)), request.timeoutMs);
             const signal = request.signal ? AbortSignal.any([request.signal, expired.signal]) : expired.signal;
             try {
                 const answer = await agent.request({

@@ -76,9 +76,6 @@ async function runEnsure(io: CliIo, parsed: ParsedCommandLine | UsageError): Pro
   // Known before parsing, so a usage error prints its document too.
   const json = parsed instanceof UsageError ? io.argv.includes('--json') : parsed.values.json === 'true';
   let dotenv: string | undefined;
-  // Where a stop is recorded (writeStoppedResultFile): decided with the other inputs, or, for a command line
-  // that stopped before them (an unknown option, two settings given together), as it would have decided.
-  let resultFile: { path: string | undefined } | undefined;
   const fail = (code: number, message: string, usage = false, changesConfirmed = 0): number => {
     // What a run that stopped after a change still says: it changed something (as a cancelled run says it).
     const changed = changesConfirmed > 0 ? { changed: true } : {};
@@ -87,7 +84,7 @@ async function runEnsure(io: CliIo, parsed: ParsedCommandLine | UsageError): Pro
     host.publishStopped?.(streams, message, io.env, changesConfirmed);
     if (json) io.stdout(`${document(JSON.stringify(stopped))}\n`);
     recordError(dotenv, changesConfirmed > 0 ? { changed: 'true' } : {});
-    writeStoppedResultFile((resultFile ?? { path: resultFileOfLine(io.argv, io.env, host) }).path, stopped);
+    writeStoppedResultFile(resultFileOfLine(io.argv, io.env, host), stopped);
     host.fail([message], streams, usage ? "Try 'xopero-one --help'." : undefined);
     return code;
   };
@@ -113,11 +110,7 @@ async function runEnsure(io: CliIo, parsed: ParsedCommandLine | UsageError): Pro
       if (dotenvWanted) checkWritable(dotenvWanted);
       dotenv = dotenvWanted;
       const throughBroker = (values['broker-url'] ?? io.env.XOPERO_BROKER_URL)?.trim();
-      const raw = rawInputs(values, io.env, throughBroker ? withResultFileDefaultOnly(host) : host, words);
-      // Known before any input is checked, so a stop is recorded there too (writeStoppedResultFile).
-      resultFile = { path: raw['result-file']?.trim() || undefined };
-      raw['ca-certificate'] = readCaCertificate(raw['ca-certificate']);
-      return raw;
+      return rawInputs(values, io.env, throughBroker ? withResultFileDefaultOnly(host) : host, words);
     },
     // The network part is in this file (src/cli.ts): the GitLab component runs it alone.
     loadLocalRun: async () => localRun,
@@ -200,14 +193,23 @@ function recordError(dotenv: string | undefined, outputs: Record<string, string>
 }
 
 /**
- * The result file of a command line that stopped before its inputs were read: its --result-file when that one
- * flag reads (as dotenvOfUnreadableLine reads --dotenv), else XOPERO_RESULT_FILE, else the host's default
- * (Bitbucket's xopero-result.json), as the inputs would have given it; empty turns it off.
+ * One flag of a command line read alone and leniently (node:util's parseArgs, not strict), as parseCommandLine
+ * reads it (a value may start with a dash): what a stop records where, whether or not the rest of the line read.
+ * Absent, or given last without its value: undefined.
+ */
+function flagOfLine(argv: string[], flag: 'dotenv' | 'result-file'): string | undefined {
+  const { values } = parseArgs({ args: argv, options: { [flag]: { type: 'string' } }, strict: false, allowPositionals: true });
+  const value = values[flag];
+  return typeof value === 'string' ? value : undefined;
+}
+
+/**
+ * Where a stop is recorded as the result (writeStoppedResultFile): --result-file, else XOPERO_RESULT_FILE, else
+ * the host's default (Bitbucket's xopero-result.json), as the inputs give it, also for a line that did not read
+ * (an unknown option, two settings given together); empty turns it off.
  */
 function resultFileOfLine(argv: string[], env: NodeJS.ProcessEnv, host: Host): string | undefined {
-  const { values } = parseArgs({ args: argv, options: { 'result-file': { type: 'string' } }, strict: false, allowPositionals: true });
-  const flag = values['result-file'];
-  const raw: RawInputs = { 'result-file': typeof flag === 'string' ? flag : env.XOPERO_RESULT_FILE };
+  const raw: RawInputs = { 'result-file': flagOfLine(argv, 'result-file') ?? env.XOPERO_RESULT_FILE };
   host.applyDefaults(raw, env);
   return raw['result-file']?.trim() || undefined;
 }
@@ -219,10 +221,7 @@ function resultFileOfLine(argv: string[], env: NodeJS.ProcessEnv, host: Host): s
  * would have chosen. Not checked for writability first: recordError's write is best effort.
  */
 function dotenvOfUnreadableLine(argv: string[], env: NodeJS.ProcessEnv, host: Host): string | undefined {
-  const { values } = parseArgs({ args: argv, options: { dotenv: { type: 'string' } }, strict: false, allowPositionals: true });
-  // Read as parseCommandLine reads it (a value may start with a dash); `--dotenv` last, without one, names none.
-  const flag = typeof values.dotenv === 'string' && values.dotenv ? values.dotenv : undefined;
-  return flag ?? (env.XOPERO_DOTENV || undefined) ?? host.defaultDotenv;
+  return (flagOfLine(argv, 'dotenv') || undefined) ?? (env.XOPERO_DOTENV || undefined) ?? host.defaultDotenv;
 }
 
 /**
@@ -246,6 +245,7 @@ function rawInputs(values: Record<string, string>, env: NodeJS.ProcessEnv, host:
     throw new UsageError(`give ${words.name('repository')} or ${words.name('repositories')} (a sweep), not both`);
   }
   host.applyDefaults(raw, env);
+  raw['ca-certificate'] = readCaCertificate(raw['ca-certificate']);
   return raw;
 }
 

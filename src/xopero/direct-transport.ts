@@ -25,7 +25,7 @@ import type { Socket } from 'node:net';
 import * as tls from 'node:tls';
 import { REQUEST_SENT_CHANNEL } from '../common/first-request.js';
 import { connectTimer } from '../common/timing.js';
-import { ANSWER_TOO_LARGE_CODE, FAILURE_CODES, MAX_ANSWER_BYTES, withRetries, type Answer } from './retry.js';
+import { ANSWER_TOO_LARGE_CODE, MAX_ANSWER_BYTES, answerTimeout, withRetries, type Answer } from './retry.js';
 import { type Connector, withSpareConnection } from './spare-connection.js';
 import type { TransportCore, TransportOptions, TransportRequest } from './transport-types.js';
 import { settleConnection, trust } from './trust.js';
@@ -103,10 +103,7 @@ function sendOnce(agent: http.Agent, request: TransportRequest): Promise<Answer>
       signal: request.signal,
     });
     let answered = false;
-    const expire = () => {
-      const code = answered ? FAILURE_CODES.bodyTimeout : FAILURE_CODES.headersTimeout;
-      outgoing.destroy(Object.assign(new Error(`${answered ? 'Body' : 'Headers'} Timeout Error (${request.timeoutMs} ms)`), { code }));
-    };
+    const expire = () => outgoing.destroy(answerTimeout(answered, request.timeoutMs));
     // Node's request timeout is the socket's idle time: no byte for timeoutMs, before the headers or in the body.
     outgoing.setTimeout(request.timeoutMs, expire);
     // An idle timer restarts with every byte: a server (or something before it) sending one byte every few

@@ -8,7 +8,7 @@
 // First: V8's WebAssembly setting, before undici compiles its HTTP parser (wasm-tiering.ts says why).
 import '../common/wasm-tiering.js';
 import { ProxyAgent } from './undici.js';
-import { FAILURE_CODES, MAX_ANSWER_BYTES, withRetries } from './retry.js';
+import { MAX_ANSWER_BYTES, answerTimeout, withRetries } from './retry.js';
 import type { TransportCore, TransportOptions } from './transport-types.js';
 import { CONNECT_TIMEOUT_MS, trust } from './trust.js';
 
@@ -31,10 +31,7 @@ export function createProxyTransport(options: TransportOptions, proxyUrl: URL): 
           // the whole answer has timeoutMs too, as in direct-transport.ts (which says why).
           const expired = new AbortController();
           let answered = false;
-          const deadline = setTimeout(() => {
-            const code = answered ? FAILURE_CODES.bodyTimeout : FAILURE_CODES.headersTimeout;
-            expired.abort(Object.assign(new Error(`${answered ? 'Body' : 'Headers'} Timeout Error (${request.timeoutMs} ms)`), { code }));
-          }, request.timeoutMs);
+          const deadline = setTimeout(() => expired.abort(answerTimeout(answered, request.timeoutMs)), request.timeoutMs);
           const signal = request.signal ? AbortSignal.any([request.signal, expired.signal]) : expired.signal;
           try {
             const answer = await agent.request({

@@ -25,6 +25,15 @@ export const FAILURE_CODES = {
 } as const;
 
 /**
+ * The failure of an attempt whose answer did not arrive within its timeout: no headers yet, or a body not yet
+ * whole. Both transports raise it, under undici's names, so retry rules and failure lines read one code.
+ */
+export function answerTimeout(answered: boolean, timeoutMs: number): Error & { code: string } {
+  const code = answered ? FAILURE_CODES.bodyTimeout : FAILURE_CODES.headersTimeout;
+  return Object.assign(new Error(`${answered ? 'Body' : 'Headers'} Timeout Error (${timeoutMs} ms)`), { code });
+}
+
+/**
  * The largest answer read: no answer of this API comes near it (a page holds at most 1,000 entries, PAGE_SIZE), and a server
  * that sends more (a file server at the wrong address, a hostile one) must not fill the runner's memory. Not
  * retried: the same address would send the same. undici's own code for it, so one translation serves both.
