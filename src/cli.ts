@@ -7,9 +7,10 @@ import './xopero/proxy-transport.js';
 import { exitWhenFlushed } from './common/exit.js';
 import { runCommandLine } from './hosts/cli.js';
 import { EXIT_CODES } from './hosts/signals.js';
-// The GitLab component runs this one pinned file alone, without the files ncc emits beside it: the release
-// code (mode: release, reclaim) is bundled into it here (its report sections are, by report.ts's eager
-// import); only octokit (reclaim: archived) stays apart.
+// The GitLab component runs this one pinned file alone, without the files ncc emits beside it: the core (which
+// core/run.ts loads while the login is answered) and the release code (mode: release, reclaim) are bundled into
+// it here (the report sections are, by report.ts's eager import); only octokit (reclaim: archived) stays apart.
+import './core/run-with-client.js';
 import './core/release.js';
 import './core/reclaim.js';
 import './core/sweep.js';

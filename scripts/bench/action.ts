@@ -103,6 +103,8 @@ export interface Sample {
   afterMainMs: number;
   /** From main to 'network code loaded' (XOPERO_TIMING=1); NaN where there is none. */
   networkAfterMainMs: number;
+  /** From main to 'core loaded' (the rest of the core, loaded once the login is on the wire); NaN where there is none. */
+  coreAfterMainMs: number;
   /** The first request's time (the login; with a token, the organizations) minus the median of the later ones'. */
   firstRequestExtraMs: number;
 }
@@ -128,6 +130,7 @@ export interface CaseFigures {
   connections: number[];
   afterMain: number[];
   networkAfterMain: number[];
+  coreAfterMain: number[];
   firstRequestExtra: number[];
   ratio?: number;
 }
@@ -223,7 +226,7 @@ export async function measureActionCases(): Promise<ActionMeasurements> {
   }
 
   /** From the action's own timing lines (XOPERO_TIMING=1): the network part's loading and the first request's extra. */
-  function requestTimings(stdout: string): Pick<Sample, 'networkAfterMainMs' | 'firstRequestExtraMs'> {
+  function requestTimings(stdout: string): Pick<Sample, 'networkAfterMainMs' | 'coreAfterMainMs' | 'firstRequestExtraMs'> {
     const at = (label: string) => Number(new RegExp(`([\\d.]+) ms +\\+[\\d.]+ ms {2}${label}`).exec(stdout)?.[1] ?? Number.NaN);
     const requests = [...stdout.matchAll(/([\d.]+) ms +\+([\d.]+) ms {2}POST \S+/g)].map((m) => ({
       endMs: Number(m[1]),
@@ -234,6 +237,7 @@ export async function measureActionCases(): Promise<ActionMeasurements> {
     const [first, ...later] = requests;
     return {
       networkAfterMainMs: at('network code loaded') - at('load \\(process start to main\\)'),
+      coreAfterMainMs: at('core loaded') - at('load \\(process start to main\\)'),
       firstRequestExtraMs: first && later.length ? first.durationMs - median(later.map((r) => r.durationMs)) : Number.NaN,
     };
   }
@@ -428,6 +432,7 @@ export async function measureActionCases(): Promise<ActionMeasurements> {
       connections: samples.map((s) => s.connections),
       afterMain: samples.map((s) => s.afterMainMs).filter(Number.isFinite),
       networkAfterMain: samples.map((s) => s.networkAfterMainMs).filter(Number.isFinite),
+      coreAfterMain: samples.map((s) => s.coreAfterMainMs).filter(Number.isFinite),
       firstRequestExtra: samples.map((s) => s.firstRequestExtraMs).filter(Number.isFinite),
     };
   }

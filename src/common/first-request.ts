@@ -19,18 +19,48 @@ export function loadAfterFirstRequest<T>(load: () => Promise<T>): () => Promise<
   let loading: Promise<T> | undefined;
   const start = (): Promise<T> => {
     if (!loading) {
-      for (const channel of CHANNELS) unsubscribe(channel, onSent);
+      cancel();
       loading = load();
       // Until someone awaits it, a failed load must not be an unhandled rejection (the await reports it).
       loading.catch(() => undefined);
     }
     return loading;
   };
-  // The channel calls subscribers synchronously inside the transport's write (and unsubscribing there would upset its
-  // loop over them): the load, and the unsubscribing, start a turn of the event loop later.
+  const cancel = whenFirstRequestSent(start);
+  return start;
+}
+
+/**
+ * Settles a turn after the first request is on the wire, or when `request` settles first: a request that never
+ * got that far (a refused connection, a cancelled run).
+ */
+export function firstRequestSent(request: Promise<unknown>): Promise<void> {
+  return new Promise((resolve) => {
+    const cancel = whenFirstRequestSent(resolve);
+    const settled = () => {
+      cancel();
+      resolve();
+    };
+    request.then(settled, settled);
+  });
+}
+
+/** Calls `callback` once, a turn after a request is on the wire; the returned function cancels it. */
+function whenFirstRequestSent(callback: () => void): () => void {
+  let called = false;
+  const cancel = () => {
+    for (const channel of CHANNELS) unsubscribe(channel, onSent);
+  };
+  // The channel calls subscribers synchronously inside the transport's write (and unsubscribing there would upset
+  // its loop over them): the callback, and the unsubscribing, come a turn of the event loop later.
   const onSent = () => {
-    setImmediate(start);
+    setImmediate(() => {
+      cancel();
+      if (called) return;
+      called = true;
+      callback();
+    });
   };
   for (const channel of CHANNELS) subscribe(channel, onSent);
-  return start;
+  return cancel;
 }

@@ -1,47 +1,36 @@
-/** One run, whatever the host: build the transport and client from the settings, run the core, close. */
+/**
+ * One run, whatever the host: build the transport and client from the settings, send the first request, run
+ * the core (run-with-client.ts), close.
+ */
 import type { Socket } from 'node:net';
-import { XoperoClient, type XoperoApi } from '../xopero/client.js';
-import type { AzureProjectResult } from './azure-project.js';
+import { XoperoClient } from '../xopero/client.js';
 import type { Log } from './log.js';
-import { displayProxy, type ProxyChoice } from '../xopero/proxy.js';
-import { protectRepository, type ProtectResult } from './protect.js';
 import type { Settings } from '../settings/settings.js';
-import type { SweepResult } from './sweep.js';
-import { CancelledError } from '../common/cancel.js';
-import { noteChangesBeforeStop } from '../common/errors.js';
+import { displayProxy, type ProxyChoice } from '../xopero/proxy.js';
+import { firstRequestSent } from '../common/first-request.js';
 import { Timeline } from '../common/timing.js';
 import { createTransport } from '../xopero/transport.js';
-import { systemClock, type Clock } from './synchronize.js';
-import type { ReleaseHost } from './reclaim.js';
-import type { ReleaseResult } from './release.js';
+import type { CoreOptions, RunOutcome } from './run-with-client.js';
 
-export interface RunOptions {
-  log: Log;
+export type { RunOutcome } from './run-with-client.js';
+
+export interface RunOptions extends CoreOptions {
   /** The environment the proxy variables are read from. */
   env?: Record<string, string | undefined>;
   timeline?: Timeline;
-  /** Time and sleep; tests of the synchronization wait pass a fake one. */
-  clock?: Clock;
-  /**
-   * Cancels the run (the hosts abort it on SIGINT/SIGTERM): no request starts after it, the ones in flight are
-   * aborted, and runOperation rejects at once with a CancelledError saying what was sent and confirmed.
-   */
-  signal?: AbortSignal;
   /** The first connection to the server, opened by the host while this code loaded (early-connection.ts). */
   earlyConnection?: Promise<Socket | undefined>;
-  /** The host's GitHub archived-repository lister (reclaim: archived). */
-  listArchived?: ReleaseHost['listArchived'];
 }
 
-export interface RunOutcome {
-  result: ProtectResult | SweepResult | AzureProjectResult | ReleaseResult;
-  requests: { total: number; mutating: number };
-}
-
-export async function runOperation(
-  settings: Settings,
-  { log, env = {}, timeline = new Timeline(false), clock = systemClock, signal, listArchived, earlyConnection }: RunOptions,
-): Promise<RunOutcome> {
+/**
+ * Every mode's first request is the login (with email and password): it is sent here, before the core is
+ * loaded, and the core loads while the server answers. The core is a file of its own beside the Action's
+ * entry (the command line bundles it in its one file): 2-3 ms of compiling that no longer delay the first
+ * request (docs/performance.md). The core's own login() takes this login's outcome, success or failure:
+ * nothing is sent twice. With an access token the core's first request needs the core, which loads first.
+ */
+export async function runOperation(settings: Settings, options: RunOptions): Promise<RunOutcome> {
+  const { log, env = {}, timeline = new Timeline(false), signal, earlyConnection } = options;
   const transport = createTransport({
     serverUrl: settings.serverUrl,
     env,
@@ -59,7 +48,12 @@ export async function runOperation(
     words: settings.words,
   });
   try {
-    return await runWithClient(settings, client, { log, clock, signal, listArchived });
+    const login = client.beginLogin();
+    // Loaded once the login is on the wire: compiled earlier, it would hold the request back (the thread is one).
+    if (login) await firstRequestSent(login);
+    const { runWithClient } = await import('./run-with-client.js');
+    timeline.mark('core loaded', 0);
+    return await runWithClient(settings, client, options);
   } finally {
     // destroy, not close: nothing is in flight any more (or a cancellation aborts it), and idle keep-alive
     // sockets must not hold the exit.
@@ -67,53 +61,6 @@ export async function runOperation(
     // outputs and the summary, which do not depend on them.
     transport.destroy().catch(() => undefined);
   }
-}
-
-/**
- * The core on a client the caller built: the run above (a client of its own per run), and the broker (one
- * shared sign-in for every request, src/hosts/broker/xopero.ts). The caller closes the transport.
- */
-export async function runWithClient(
-  settings: Settings,
-  client: XoperoApi,
-  { log, clock = systemClock, signal, listArchived }: Pick<RunOptions, 'log' | 'clock' | 'signal' | 'listArchived'>,
-): Promise<RunOutcome> {
-  const context = { client, settings, log, clock, listArchived };
-  // An Azure DevOps project is its own target: the whole project joins (or, with mode: release, leaves) the plan.
-  // Each mode but the one-repository protect run is loaded only when asked for (ncc emits each as a file of
-  // its own beside the Action's entry; the command line bundles them in its one file): the run every pipeline
-  // makes compiles none of them.
-  const work: Promise<RunOutcome['result']> = settings.azureProject
-    ? import('./azure-project.js').then((azure) => azure.runAzureProject(context))
-    : settings.operation === 'release'
-      ? import('./release.js').then((release) => release.releaseRepository(context))
-      : settings.repositories
-        ? import('./sweep.js').then((sweep) => sweep.sweepOrganization(context))
-        : protectRepository(context);
-  try {
-    const result = await untilCancelled(work, signal, () => client.progress());
-    return { result, requests: { ...client.requestCount } };
-  } catch (error) {
-    // What was changed before the error is still published by the host that reports it (run.ts, stopped).
-    if (!(error instanceof CancelledError)) noteChangesBeforeStop(error, client.progress().changesConfirmed);
-    throw error;
-  }
-}
-
-/**
- * `work`, or the cancellation as soon as `signal` aborts, whichever comes first: the host can report and exit
- * without waiting for a poll delay to run out. The client refuses every request after the abort, so `work`
- * cannot change anything once abandoned; its own rejection is then ignored.
- */
-function untilCancelled<T>(work: Promise<T>, signal: AbortSignal | undefined, cancelled: () => Error): Promise<T> {
-  if (!signal) return work;
-  work.catch(() => undefined);
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(cancelled());
-    if (signal.aborted) return onAbort();
-    signal.addEventListener('abort', onAbort, { once: true });
-    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
-  });
 }
 
 function logProxy(log: Log, proxy: ProxyChoice, serverUrl: URL): void {

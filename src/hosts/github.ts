@@ -20,10 +20,11 @@ import { EXIT_CODES } from './signals.js';
 
 /*
  * dist/index.js holds what every run needs before it can send its first request: reading the inputs, checking
- * them, the log. The rest comes in two files ncc emits beside it (measured: dist/index.js with everything in it
+ * them, the log. The rest comes in files ncc emits beside it (measured: dist/index.js with everything in it
  * took 87 ms over bare node to start, and a run that fails on its inputs paid all of it):
- *   - the network part (the transport, the client, the core): loaded once the inputs are valid, while the first
- *     connection to the server is opened (early-connection.ts);
+ *   - the network part (the transport, the client, the run's start): loaded once the inputs are valid, while the
+ *     first connection to the server is opened (early-connection.ts); it sends the login, then loads the core
+ *     (a third file, core/run.ts says why);
  *   - the report (@actions/core, the outputs, the job summary): loaded while the first request waits for its
  *     answer, when the main thread has nothing else to do (first-request.ts).
  */

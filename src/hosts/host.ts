@@ -71,7 +71,7 @@ export interface Host {
   idToken?(request: IdTokenRequest): Promise<string>;
 }
 
-/** The network part of a run done here (src/hosts/local-run.ts): the core, the client, the transport. */
+/** The network part of a run done here (src/hosts/local-run.ts): the run's start, the client, the transport. */
 export type LocalRun = typeof import('./local-run.js');
 /** The part of a run through the broker (src/hosts/broker-client.ts): its settings, its client, the transport. */
 export type BrokerRun = typeof import('./broker-client.js');

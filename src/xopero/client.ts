@@ -112,6 +112,8 @@ export class XoperoClient {
   readonly requestCount = { total: 0, mutating: 0 };
   /** Changing calls Xopero ONE answered with success: what a cancelled run reports as done. */
   private changesConfirmed = 0;
+  /** The login beginLogin() sent, until login() takes it. */
+  private begunLogin?: Promise<void>;
 
   constructor(private readonly options: ClientOptions) {
     this.timeline = options.timeline ?? new Timeline(false);
@@ -119,8 +121,26 @@ export class XoperoClient {
     if (options.credentials.kind === 'token') this.session.token = options.credentials.token;
   }
 
+  /**
+   * Sends the login now, before the code that asks for it is loaded (core/run.ts); the next login() takes its
+   * outcome, success or failure, instead of sending another. Until then a failure is held, not unhandled.
+   * Undefined when there is no login to send (an access token).
+   */
+  beginLogin(): Promise<void> | undefined {
+    if (this.options.credentials.kind === 'token' || this.session.token) return undefined;
+    const begun = this.login();
+    begun.catch(() => undefined);
+    this.begunLogin = begun;
+    return begun;
+  }
+
   /** Logs in with email and password (no-op with an access token, or when the shared session already holds one). */
   async login(): Promise<void> {
+    const begun = this.begunLogin;
+    if (begun) {
+      this.begunLogin = undefined;
+      return begun;
+    }
     const { credentials } = this.options;
     if (credentials.kind === 'token' || this.session.token) return;
     this.session.loginInFlight ??= (async () => {

@@ -1,6 +1,6 @@
 /**
  * The first connection to the server, opened as soon as the settings are known, while the code that will use
- * it (the transport, the client, the core: the action's network part) is still loading.
+ * it (the transport and the client: the action's network part) is still loading.
  *
  * Loading that code takes the main thread 5-10 ms; the TCP and TLS handshakes, on a real network, take two
  * round trips to the server. Started first, the handshakes go on over the network while the code loads, and

@@ -789,6 +789,57 @@ describe('what loads when', () => {
 });
 
 /**
+ * The core (src/core/run.ts): with email and password its file loads only once the login is on the wire, so its
+ * compiling does not hold the first request back; with an access token its first request needs it, and it loads
+ * first. The probe notes, on the main thread's clock, when the first request's body was written; the run's own
+ * timing says when the core was in. Both are the one thread's order, not a race.
+ */
+describe('the core', () => {
+  const PROBE = `
+    const { subscribe } = require('node:diagnostics_channel');
+    const seen = {};
+    subscribe('xopero-one:request:sent', () => { seen.firstSentMs ??= performance.now(); });
+    process.on('exit', () => require('node:fs').writeFileSync(process.env.PROBE_OUT, JSON.stringify(seen)));`;
+
+  async function coreLoadedAndFirstSent(inputs: Record<string, string>) {
+    return withTempDir('xopero-core-probe-', async (dir) => {
+      writeFileSync(join(dir, 'probe.cjs'), PROBE);
+      const run = await action(world!, inputs, {
+        env: { XOPERO_TIMING: '1', NODE_OPTIONS: `--require ${join(dir, 'probe.cjs')}`, PROBE_OUT: join(dir, 'probe.json') },
+      });
+      expect(run.code).toBe(0);
+      const coreLoaded = run.stdout.match(/^\s*([\d.]+) ms\s+\S+ ms {2}core loaded$/m);
+      expect(coreLoaded).not.toBeNull();
+      const { firstSentMs } = JSON.parse(readFileSync(join(dir, 'probe.json'), 'utf8')) as { firstSentMs: number };
+      return { coreLoadedMs: Number(coreLoaded![1]), firstSentMs: Number(firstSentMs.toFixed(1)) };
+    });
+  }
+
+  test('loads once the login is on the wire, and the login is sent once', async () => {
+    world = await startWorld();
+    // Through a relay at a 100 ms round trip the login goes out after two of them (the TCP and TLS handshakes):
+    // a core loaded as soon as the login was asked for, before it could go out, would be in long before.
+    const relay = await startSlowRelay(Number(new URL(world.url).port), 50);
+    try {
+      const { coreLoadedMs, firstSentMs } = await coreLoadedAndFirstSent({ 'server-url': relay.url });
+      expect(coreLoadedMs).toBeGreaterThan(firstSentMs);
+    } finally {
+      await relay.close();
+    }
+    expect(count(world.sim, '/account/login')).toBe(1);
+    expect(world.sim.requests[0]!.path).toBe('/account/login');
+  });
+
+  test('with an access token, loads before the first request', async () => {
+    world = await startWorld();
+    const token = world.sim.issueToken(EMAIL);
+    const { coreLoadedMs, firstSentMs } = await coreLoadedAndFirstSent({ email: '', password: '', 'access-token': token });
+    expect(coreLoadedMs).toBeLessThan(firstSentMs);
+    expect(count(world.sim, '/account/login')).toBe(0);
+  });
+});
+
+/**
  * The first connection (src/xopero/early-connection.ts): opened by dist/index.js itself while the network part
  * loads, handed to undici as its first connection, and a run whose first request waits for it still ends only
  * when its work is done.

@@ -21,7 +21,7 @@ import { InputError, XoperoError, changesBeforeStop, describeError } from '../..
 import { redact, redactKeeping } from '../../common/redact.js';
 import { VERSION } from '../../common/version.js';
 import type { Log } from '../../core/log.js';
-import { runWithClient, type RunOutcome } from '../../core/run.js';
+import { runWithClient, type RunOutcome } from '../../core/run-with-client.js';
 import { pinnedOrganization, type BrokerConfig } from '../../settings/broker-config.js';
 import { parseSettings, type RawInputs, type Settings } from '../../settings/settings.js';
 import type { HostWords } from '../../common/words.js';

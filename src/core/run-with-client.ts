@@ -1,0 +1,78 @@
+/**
+ * The core on a client the caller built: a run here (core/run.ts loads this file once its first request, the
+ * login, is on its way) and the broker (one shared sign-in for every request, src/hosts/broker/xopero.ts).
+ */
+import type { XoperoApi } from '../xopero/client.js';
+import type { AzureProjectResult } from './azure-project.js';
+import type { Log } from './log.js';
+import { protectRepository, type ProtectResult } from './protect.js';
+import type { Settings } from '../settings/settings.js';
+import type { SweepResult } from './sweep.js';
+import { CancelledError } from '../common/cancel.js';
+import { noteChangesBeforeStop } from '../common/errors.js';
+import { systemClock, type Clock } from './synchronize.js';
+import type { ReleaseHost } from './reclaim.js';
+import type { ReleaseResult } from './release.js';
+
+/** What the core itself takes beside the client (core/run.ts's RunOptions add how to reach the server). */
+export interface CoreOptions {
+  log: Log;
+  /** Time and sleep; tests of the synchronization wait pass a fake one. */
+  clock?: Clock;
+  /**
+   * Cancels the run (the hosts abort it on SIGINT/SIGTERM): no request starts after it, the ones in flight are
+   * aborted, and the run rejects at once with a CancelledError saying what was sent and confirmed.
+   */
+  signal?: AbortSignal;
+  /** The host's GitHub archived-repository lister (reclaim: archived). */
+  listArchived?: ReleaseHost['listArchived'];
+}
+
+export interface RunOutcome {
+  result: ProtectResult | SweepResult | AzureProjectResult | ReleaseResult;
+  requests: { total: number; mutating: number };
+}
+
+/** The caller closes the transport. */
+export async function runWithClient(
+  settings: Settings,
+  client: XoperoApi,
+  { log, clock = systemClock, signal, listArchived }: CoreOptions,
+): Promise<RunOutcome> {
+  const context = { client, settings, log, clock, listArchived };
+  // An Azure DevOps project is its own target: the whole project joins (or, with mode: release, leaves) the plan.
+  // Each mode but the one-repository protect run is loaded only when asked for (ncc emits each as a file of
+  // its own beside the Action's entry; the command line bundles them in its one file): the run every pipeline
+  // makes compiles none of them.
+  const work: Promise<RunOutcome['result']> = settings.azureProject
+    ? import('./azure-project.js').then((azure) => azure.runAzureProject(context))
+    : settings.operation === 'release'
+      ? import('./release.js').then((release) => release.releaseRepository(context))
+      : settings.repositories
+        ? import('./sweep.js').then((sweep) => sweep.sweepOrganization(context))
+        : protectRepository(context);
+  try {
+    const result = await untilCancelled(work, signal, () => client.progress());
+    return { result, requests: { ...client.requestCount } };
+  } catch (error) {
+    // What was changed before the error is still published by the host that reports it (run.ts, stopped).
+    if (!(error instanceof CancelledError)) noteChangesBeforeStop(error, client.progress().changesConfirmed);
+    throw error;
+  }
+}
+
+/**
+ * `work`, or the cancellation as soon as `signal` aborts, whichever comes first: the host can report and exit
+ * without waiting for a poll delay to run out. The client refuses every request after the abort, so `work`
+ * cannot change anything once abandoned; its own rejection is then ignored.
+ */
+function untilCancelled<T>(work: Promise<T>, signal: AbortSignal | undefined, cancelled: () => Error): Promise<T> {
+  if (!signal) return work;
+  work.catch(() => undefined);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(cancelled());
+    if (signal.aborted) return onAbort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}
