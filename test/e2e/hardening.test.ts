@@ -416,6 +416,44 @@ async function runAndSignal(
 
 const started = (stdout: string) => stdout.includes('Started a synchronization');
 
+describe('cancellation while signing in', () => {
+  // The login is sent before the rest of the core loads (src/core/run.ts): a signal while it is out reaches a run
+  // whose core took that login over.
+  test('action, SIGTERM while the login is out: it is aborted, nothing else is sent, one line says so, exit 143', async () => {
+    world = await startWorld();
+    const { sim } = world;
+    const dir = mkdtempSync(join(scratch(), 'action-'));
+    const outputFile = join(dir, 'output');
+    const summaryFile = join(dir, 'summary');
+    writeFileSync(outputFile, '');
+    writeFileSync(summaryFile, '');
+    const env = baseEnv({
+      GITHUB_ACTIONS: 'true',
+      GITHUB_OUTPUT: outputFile,
+      GITHUB_STEP_SUMMARY: summaryFile,
+      RUNNER_TEMP: dir,
+      NODE_EXTRA_CA_CERTS: sim.caCertPath,
+    });
+    const inputs = { ...actionDefaults({ repository: 'acme/api' }), ...world.inputs };
+    for (const [name, value] of Object.entries(inputs)) env[`INPUT_${name.toUpperCase()}`] = value;
+    let loginArrived!: () => void;
+    const arrived = new Promise<void>((resolve) => {
+      loginArrived = resolve;
+    });
+    // Never answered; sim.stop() closes its connection.
+    sim.addFault({ path: '/account/login', onArrival: () => loginArrived(), hold: () => new Promise<void>(() => {}) });
+
+    const signingIn = (stdout: string) => stdout.includes('::group::Sign in');
+    const run = await runAndSignal([ACTION_ENTRY], env, signingIn, 'SIGTERM', dir, () => arrived);
+
+    expect(run.code).toBe(143);
+    expect(run.stdout).toMatch(/^::error::Cancelled \(SIGTERM\) while signing in/m);
+    expect(sim.requests.map((r) => [r.path, r.status])).toEqual([['/account/login', 0]]);
+    const outputs = parseGithubOutput(readFileSync(outputFile, 'utf8'));
+    expect(JSON.parse(outputs.result)).toMatchObject({ cancelled: true, signal: 'SIGTERM', step: 'Sign in' });
+  });
+});
+
 describe('cancellation during the synchronization wait', () => {
   test('action, SIGTERM: the group is closed, one line says so, outputs and summary written, exit 143', async () => {
     world = await startWorld({ syncDurationMs: 120_000 });
