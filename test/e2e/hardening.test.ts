@@ -416,26 +416,32 @@ async function runAndSignal(
 
 const started = (stdout: string) => stdout.includes('Started a synchronization');
 
+/** The action's environment as the runner sets it for `repository`, with empty output and summary files. */
+function actionRun(w: World, repository: string) {
+  const dir = mkdtempSync(join(scratch(), 'action-'));
+  const outputFile = join(dir, 'output');
+  const summaryFile = join(dir, 'summary');
+  writeFileSync(outputFile, '');
+  writeFileSync(summaryFile, '');
+  const env = baseEnv({
+    GITHUB_ACTIONS: 'true',
+    GITHUB_OUTPUT: outputFile,
+    GITHUB_STEP_SUMMARY: summaryFile,
+    RUNNER_TEMP: dir,
+    NODE_EXTRA_CA_CERTS: w.sim.caCertPath,
+  });
+  const inputs = { ...actionDefaults({ repository }), ...w.inputs };
+  for (const [name, value] of Object.entries(inputs)) env[`INPUT_${name.toUpperCase()}`] = value;
+  return { dir, outputFile, summaryFile, env };
+}
+
 describe('cancellation while signing in', () => {
   // The login is sent before the rest of the core loads (src/core/run.ts): a signal while it is out reaches a run
   // whose core took that login over.
   test('action, SIGTERM while the login is out: it is aborted, nothing else is sent, one line says so, exit 143', async () => {
     world = await startWorld();
     const { sim } = world;
-    const dir = mkdtempSync(join(scratch(), 'action-'));
-    const outputFile = join(dir, 'output');
-    const summaryFile = join(dir, 'summary');
-    writeFileSync(outputFile, '');
-    writeFileSync(summaryFile, '');
-    const env = baseEnv({
-      GITHUB_ACTIONS: 'true',
-      GITHUB_OUTPUT: outputFile,
-      GITHUB_STEP_SUMMARY: summaryFile,
-      RUNNER_TEMP: dir,
-      NODE_EXTRA_CA_CERTS: sim.caCertPath,
-    });
-    const inputs = { ...actionDefaults({ repository: 'acme/api' }), ...world.inputs };
-    for (const [name, value] of Object.entries(inputs)) env[`INPUT_${name.toUpperCase()}`] = value;
+    const { dir, outputFile, summaryFile, env } = actionRun(world, 'acme/api');
     let loginArrived!: () => void;
     const arrived = new Promise<void>((resolve) => {
       loginArrived = resolve;
@@ -451,6 +457,7 @@ describe('cancellation while signing in', () => {
     expect(sim.requests.map((r) => [r.path, r.status])).toEqual([['/account/login', 0]]);
     const outputs = parseGithubOutput(readFileSync(outputFile, 'utf8'));
     expect(JSON.parse(outputs.result)).toMatchObject({ cancelled: true, signal: 'SIGTERM', step: 'Sign in' });
+    expect(readFileSync(summaryFile, 'utf8')).toMatch(/Cancelled \(SIGTERM\) while signing in/);
   });
 });
 
@@ -458,20 +465,7 @@ describe('cancellation during the synchronization wait', () => {
   test('action, SIGTERM: the group is closed, one line says so, outputs and summary written, exit 143', async () => {
     world = await startWorld({ syncDurationMs: 120_000 });
     world.sim.addRepository(world.orgId, { name: 'acme/new-service', pendingSync: true, isProtected: false });
-    const dir = mkdtempSync(join(scratch(), 'action-'));
-    const outputFile = join(dir, 'output');
-    const summaryFile = join(dir, 'summary');
-    writeFileSync(outputFile, '');
-    writeFileSync(summaryFile, '');
-    const env = baseEnv({
-      GITHUB_ACTIONS: 'true',
-      GITHUB_OUTPUT: outputFile,
-      GITHUB_STEP_SUMMARY: summaryFile,
-      RUNNER_TEMP: dir,
-      NODE_EXTRA_CA_CERTS: world.sim.caCertPath,
-    });
-    const inputs = { ...actionDefaults({ repository: 'acme/new-service' }), ...world.inputs };
-    for (const [name, value] of Object.entries(inputs)) env[`INPUT_${name.toUpperCase()}`] = value;
+    const { dir, outputFile, summaryFile, env } = actionRun(world, 'acme/new-service');
 
     const run = await runAndSignal([ACTION_ENTRY], env, started, 'SIGTERM', dir);
 
