@@ -23,11 +23,11 @@ export interface RunOptions extends CoreOptions {
 }
 
 /**
- * Every mode's first request is the login (with email and password): it is sent here, before the core is
- * loaded, and the core loads while the server answers. The core is a file of its own beside the Action's
- * entry (the command line bundles it in its one file): 2-3 ms of compiling that no longer delay the first
- * request (docs/performance.md). The core's own login() takes this login's outcome, success or failure:
- * nothing is sent twice. With an access token the core's first request needs the core, which loads first.
+ * Every mode's first request is the same: the login, or with an access token the organizations. It is sent
+ * here, before the core is loaded, and the core loads while the server answers. The core is a file of its own
+ * beside the Action's entry (the command line bundles it in its one file): 2-3 ms of compiling that no longer
+ * delay the first request (docs/performance.md). The core's own call takes that request's outcome, success or
+ * failure: nothing is sent twice.
  */
 export async function runOperation(settings: Settings, options: RunOptions): Promise<RunOutcome> {
   const { log, env = {}, timeline = new Timeline(false), signal, earlyConnection } = options;
@@ -48,9 +48,8 @@ export async function runOperation(settings: Settings, options: RunOptions): Pro
     words: settings.words,
   });
   try {
-    const login = client.beginLogin();
-    // Loaded once the login is on the wire: compiled earlier, it would hold the request back (the thread is one).
-    if (login) await firstRequestSent(login);
+    // Loaded once the first request is on the wire: compiled earlier, it would hold it back (the thread is one).
+    await firstRequestSent(client.beginFirstRequest());
     const { runWithClient } = await import('./run-with-client.js');
     timeline.mark('core loaded', 0);
     return await runWithClient(settings, client, options);

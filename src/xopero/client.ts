@@ -112,8 +112,9 @@ export class XoperoClient {
   readonly requestCount = { total: 0, mutating: 0 };
   /** Changing calls Xopero ONE answered with success: what a cancelled run reports as done. */
   private changesConfirmed = 0;
-  /** The login beginLogin() sent, until login() takes it. */
+  /** The first request beginFirstRequest() sent, until login() or listOrganizations() takes it. */
   private begunLogin?: Promise<void>;
+  private begunOrganizations?: Promise<Organization[]>;
 
   constructor(private readonly options: ClientOptions) {
     this.timeline = options.timeline ?? new Timeline(false);
@@ -122,16 +123,20 @@ export class XoperoClient {
   }
 
   /**
-   * Sends the login now, before the code that asks for it is loaded (core/run.ts); the next login() takes its
-   * outcome, success or failure, instead of sending another. Until then a failure is held, not unhandled.
-   * Undefined when there is no login to send (an access token).
+   * Sends a run's first request now, before the code that asks for it is loaded (core/run.ts): the login, or
+   * with an access token the organizations, which every mode reads right after signing in. The next login() or
+   * listOrganizations() takes its outcome, success or failure, instead of sending another; until then a failure
+   * is held, not unhandled.
    */
-  beginLogin(): Promise<void> | undefined {
-    if (this.options.credentials.kind === 'token' || this.session.token) return undefined;
-    const begun = this.login();
-    begun.catch(() => undefined);
-    this.begunLogin = begun;
-    return begun;
+  beginFirstRequest(): Promise<unknown> {
+    if (this.options.credentials.kind !== 'token' && !this.session.token) {
+      this.begunLogin = this.login();
+      this.begunLogin.catch(() => undefined);
+      return this.begunLogin;
+    }
+    this.begunOrganizations = this.listOrganizations();
+    this.begunOrganizations.catch(() => undefined);
+    return this.begunOrganizations;
   }
 
   /** Logs in with email and password (no-op with an access token, or when the shared session already holds one). */
@@ -159,6 +164,11 @@ export class XoperoClient {
   }
 
   async listOrganizations(): Promise<Organization[]> {
+    const begun = this.begunOrganizations;
+    if (begun) {
+      this.begunOrganizations = undefined;
+      return begun;
+    }
     const pages = await this.allPages(
       ENDPOINTS.organizations,
       { orderby: 'Name', ordertype: 'asc' },

@@ -793,10 +793,10 @@ describe('what loads when', () => {
 });
 
 /**
- * The core (src/core/run.ts): with email and password its file loads only once the login is on the wire, so its
- * compiling does not hold the first request back; with an access token its first request needs it, and it loads
- * first. The probe notes, on the main thread's clock, when the first request's body was written; the run's own
- * timing says when the core was in. Both are the one thread's order, not a race.
+ * The core (src/core/run.ts): its file loads only once the run's first request (the login, or with an access
+ * token the organizations) is on the wire, so its compiling does not hold that request back. The probe notes, on
+ * the main thread's clock, when the first request's body was written; the run's own timing says when the core
+ * was in. Both are the one thread's order, not a race.
  */
 describe('the core', () => {
   const PROBE = `
@@ -819,27 +819,31 @@ describe('the core', () => {
     });
   }
 
-  test('loads once the login is on the wire, and the login is sent once', async () => {
-    world = await startWorld();
-    // Through a relay at a 100 ms round trip the login goes out after two of them (the TCP and TLS handshakes):
-    // a core loaded as soon as the login was asked for, before it could go out, would be in long before.
-    const relay = await startSlowRelay(Number(new URL(world.url).port), 50);
+  // Through a relay at a 100 ms round trip the first request goes out after two of them (the TCP and TLS
+  // handshakes): a core loaded as soon as the request was asked for, before it could go out, is in long before.
+  async function throughRelay(inputs: Record<string, string>) {
+    const relay = await startSlowRelay(Number(new URL(world!.url).port), 50);
     try {
-      const { coreLoadedMs, firstSentMs } = await coreLoadedAndFirstSent({ 'server-url': relay.url });
+      const { coreLoadedMs, firstSentMs } = await coreLoadedAndFirstSent({ ...inputs, 'server-url': relay.url });
       expect(coreLoadedMs).toBeGreaterThan(firstSentMs);
     } finally {
       await relay.close();
     }
+  }
+
+  test('loads once the login is on the wire, and the login is sent once', async () => {
+    world = await startWorld();
+    await throughRelay({});
     expect(count(world.sim, '/account/login')).toBe(1);
     expect(world.sim.requests[0]!.path).toBe('/account/login');
   });
 
-  test('with an access token, loads before the first request', async () => {
+  test('with an access token, loads once the organizations are on the wire, and they are read once', async () => {
     world = await startWorld();
-    const token = world.sim.issueToken(EMAIL);
-    const { coreLoadedMs, firstSentMs } = await coreLoadedAndFirstSent({ email: '', password: '', 'access-token': token });
-    expect(coreLoadedMs).toBeLessThan(firstSentMs);
+    await throughRelay({ email: '', password: '', 'access-token': world.sim.issueToken(EMAIL) });
     expect(count(world.sim, '/account/login')).toBe(0);
+    expect(count(world.sim, '/git/organizations/getmany')).toBe(1);
+    expect(world.sim.requests[0]!.path).toBe('/git/organizations/getmany');
   });
 });
 
