@@ -279,6 +279,16 @@ describe('failures: one line, cause and remedy, exit 1', () => {
     expect(world.sim.requests.map((r) => r.path)).toEqual(['/account/login']);
   });
 
+  test('a refused access token: one line, and the organizations, the first request, read once', async () => {
+    world = await startWorld();
+    const run = await action(world, { email: '', password: '', 'access-token': 'a-token-xopero-never-issued' });
+    expectOneLineFailure(
+      run,
+      /^Xopero ONE rejected the access token \(server: AU1401: Unauthorized\): tokens last 30 days; issue a new one or use email and password\.$/,
+    );
+    expect(world.sim.requests.map((r) => r.path)).toEqual(['/git/organizations/getmany']);
+  });
+
   test('unknown organization: names the visible ones and the closest', async () => {
     world = await startWorld();
     const run = await action(world, { organization: 'acmee', repository: 'api' });
