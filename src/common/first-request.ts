@@ -31,17 +31,18 @@ export function loadAfterFirstRequest<T>(load: () => Promise<T>): () => Promise<
 }
 
 /**
- * Settles a turn after the first request is on the wire, or when `request` settles first: a request that never
- * got that far (a refused connection, a cancelled run).
+ * Starts the first request (`send`) and settles a turn after it is on the wire, or when it settles first: a
+ * request that never got that far (a refused connection, a cancelled run). Listening starts before `send` is
+ * called, so a request written at once is not missed.
  */
-export function firstRequestSent(request: Promise<unknown>): Promise<void> {
+export function firstRequestSent(send: () => Promise<unknown>): Promise<void> {
   return new Promise((resolve) => {
     const cancel = whenFirstRequestSent(resolve);
     const settled = () => {
       cancel();
       resolve();
     };
-    request.then(settled, settled);
+    send().then(settled, settled);
   });
 }
 

@@ -49,7 +49,7 @@ export async function runOperation(settings: Settings, options: RunOptions): Pro
   });
   try {
     // Loaded once the first request is on the wire: compiled earlier, it would hold it back (the thread is one).
-    await firstRequestSent(client.beginFirstRequest());
+    await firstRequestSent(() => client.beginFirstRequest());
     const { runWithClient } = await import('./run-with-client.js');
     timeline.mark('core loaded', 0);
     return await runWithClient(settings, client, options);
