@@ -5,6 +5,7 @@
  */
 import { silentLog } from '../src/core/log.js';
 import { protectRepository, type ProtectResult } from '../src/core/protect.js';
+import { signIn } from '../src/core/sign-in.js';
 import { systemClock, type Clock } from '../src/core/synchronize.js';
 import { parseSettings, type Credentials } from '../src/settings/settings.js';
 import { XoperoClient, type LoginSession } from '../src/xopero/client.js';
@@ -84,6 +85,7 @@ export async function protectAll(clients: BurstClients, names: string[], clock: 
       });
       const context = { client: api, settings, log: silentLog, clock };
       try {
+        await signIn(context);
         const result = await protectRepository(context);
         return { name, result, requests: { ...client.requestCount }, answeredAfterMs: performance.now() - started };
       } catch (error) {

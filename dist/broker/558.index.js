@@ -253,10 +253,6 @@ __webpack_require__.r(__webpack_exports__);
 async function releaseRepository(context) {
     const { client, settings, log } = context;
     const readOnly = settings.dryRun || settings.mode === 'check';
-    await log.group('Sign in', async () => {
-        await client.login();
-        log.info(settings.credentials.kind === 'token' ? 'Using the given access token.' : `Signed in to ${settings.serverUrl.origin}.`);
-    });
     const found = await log.group('Find the organization, repository and plans', async () => {
         const organization = (0,_lookup_js__WEBPACK_IMPORTED_MODULE_1__/* .findOrganization */ .t2)(await client.listOrganizations(), settings.organization, settings.words);
         log.info(`Organization: ${organization.name} (${organization.id})`);

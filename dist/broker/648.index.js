@@ -45,10 +45,6 @@ async function runAzureProject(context) {
     if (!projectId || !planWanted)
         throw new Error('azure-project and plan are required here');
     const action = projectAction(settings);
-    await log.group('Sign in', async () => {
-        await client.login();
-        log.info(settings.credentials.kind === 'token' ? 'Using the given access token.' : `Signed in to ${settings.serverUrl.origin}.`);
-    });
     const { organization, plan, selectsAll } = await log.group('Find the organization and plan', async () => {
         const organization = (0,_lookup_js__WEBPACK_IMPORTED_MODULE_1__/* .findOrganization */ .t2)(await client.listOrganizations(), settings.organization, settings.words);
         log.info(`Organization: ${organization.name} (${organization.id})`);

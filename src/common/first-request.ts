@@ -31,17 +31,20 @@ export function loadAfterFirstRequest<T>(load: () => Promise<T>): () => Promise<
 }
 
 /**
- * Starts the first request (`send`) and settles a turn after it is on the wire, or when it settles first: a
- * request that never got that far (a refused connection, a cancelled run). Listening starts before `send` is
- * called, so a request written at once is not missed.
+ * Starts the first request (`send`) and settles a turn after it is on the wire, or when it settles first (a
+ * request that never got that far: a refused connection), or when `signal` aborts. Listening starts before
+ * `send` is called, so a request written at once is not missed.
  */
-export function firstRequestSent(send: () => Promise<unknown>): Promise<void> {
+export function firstRequestSent(send: () => Promise<unknown>, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
     const cancel = whenFirstRequestSent(resolve);
     const settled = () => {
       cancel();
+      signal?.removeEventListener('abort', settled);
       resolve();
     };
+    if (signal?.aborted) return settled();
+    signal?.addEventListener('abort', settled, { once: true });
     send().then(settled, settled);
   });
 }

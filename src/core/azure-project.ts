@@ -51,10 +51,6 @@ export async function runAzureProject(context: RunContext): Promise<AzureProject
   if (!projectId || !planWanted) throw new Error('azure-project and plan are required here');
   const action = projectAction(settings);
 
-  await log.group('Sign in', async () => {
-    await client.login();
-    log.info(settings.credentials.kind === 'token' ? 'Using the given access token.' : `Signed in to ${settings.serverUrl.origin}.`);
-  });
   const { organization, plan, selectsAll } = await log.group('Find the organization and plan', async () => {
     const organization = findOrganization(await client.listOrganizations(), settings.organization, settings.words);
     log.info(`Organization: ${organization.name} (${organization.id})`);

@@ -42,10 +42,6 @@ export async function ensureProtection(
   const { client, settings, log } = context;
   const readOnly = settings.dryRun || settings.mode === 'check';
 
-  await log.group('Sign in', async () => {
-    await client.login();
-    log.info(settings.credentials.kind === 'token' ? 'Using the given access token.' : `Signed in to ${settings.serverUrl.origin}.`);
-  });
   const found = await log.group(`Find the organization, ${settings.repositories ? 'repositories' : 'repository'} and plan`, async () => {
     const organization = findOrganization(await client.listOrganizations(), settings.organization, settings.words);
     log.info(`Organization: ${organization.name} (${organization.id})`);

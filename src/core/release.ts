@@ -37,10 +37,6 @@ export interface ReleaseResult {
 export async function releaseRepository(context: RunContext): Promise<ReleaseResult> {
   const { client, settings, log } = context;
   const readOnly = settings.dryRun || settings.mode === 'check';
-  await log.group('Sign in', async () => {
-    await client.login();
-    log.info(settings.credentials.kind === 'token' ? 'Using the given access token.' : `Signed in to ${settings.serverUrl.origin}.`);
-  });
   const found = await log.group('Find the organization, repository and plans', async () => {
     const organization = findOrganization(await client.listOrganizations(), settings.organization, settings.words);
     log.info(`Organization: ${organization.name} (${organization.id})`);

@@ -8,11 +8,12 @@ import type { Log } from './log.js';
 import { protectRepository, type ProtectResult } from './protect.js';
 import type { Settings } from '../settings/settings.js';
 import type { SweepResult } from './sweep.js';
-import { CancelledError } from '../common/cancel.js';
+import { CancelledError, untilCancelled } from '../common/cancel.js';
 import { noteChangesBeforeStop } from '../common/errors.js';
 import { systemClock, type Clock } from './synchronize.js';
 import type { ReleaseHost } from './reclaim.js';
 import type { ReleaseResult } from './release.js';
+import { signIn } from './sign-in.js';
 
 /** What the core itself takes beside the client (core/run.ts's RunOptions add how to reach the server). */
 export interface CoreOptions {
@@ -33,25 +34,40 @@ export interface RunOutcome {
   requests: { total: number; mutating: number };
 }
 
-/** The caller closes the transport. */
-export async function runWithClient(
+/** Signs in (sign-in.ts), then runs the settings' mode. The caller closes the transport. */
+export function runWithClient(settings: Settings, client: XoperoApi, options: CoreOptions): Promise<RunOutcome> {
+  return runSignedIn(settings, client, options, signIn({ client, settings, log: options.log }));
+}
+
+/**
+ * Runs the settings' mode once `signedIn` has settled (core/run.ts signs in before this file is loaded). A
+ * cancellation before that, or while it is under way, ends the run at once with what was sent and confirmed.
+ */
+export async function runSignedIn(
   settings: Settings,
   client: XoperoApi,
   { log, clock = systemClock, signal, listArchived }: CoreOptions,
+  signedIn: Promise<unknown>,
 ): Promise<RunOutcome> {
+  // Its failure is the run's, reported through `work` below (or superseded by the cancellation).
+  signedIn.catch(() => undefined);
   const context = { client, settings, log, clock, listArchived };
   // An Azure DevOps project is its own target: the whole project joins (or, with mode: release, leaves) the plan.
   // Each mode but the one-repository protect run is loaded only when asked for (ncc emits each as a file of
   // its own beside the Action's entry; the command line bundles them in its one file): the run every pipeline
   // makes compiles none of them.
-  const work: Promise<RunOutcome['result']> = settings.azureProject
-    ? import('./azure-project.js').then((azure) => azure.runAzureProject(context))
-    : settings.operation === 'release'
-      ? import('./release.js').then((release) => release.releaseRepository(context))
-      : settings.repositories
-        ? import('./sweep.js').then((sweep) => sweep.sweepOrganization(context))
-        : protectRepository(context);
+  const runMode = (): Promise<RunOutcome['result']> =>
+    settings.azureProject
+      ? import('./azure-project.js').then((azure) => azure.runAzureProject(context))
+      : settings.operation === 'release'
+        ? import('./release.js').then((release) => release.releaseRepository(context))
+        : settings.repositories
+          ? import('./sweep.js').then((sweep) => sweep.sweepOrganization(context))
+          : protectRepository(context);
   try {
+    // Already cancelled (while this file loaded): no step is started, not even an empty one.
+    if (signal?.aborted) throw client.progress();
+    const work = signedIn.then(runMode);
     const result = await untilCancelled(work, signal, () => client.progress());
     return { result, requests: { ...client.requestCount } };
   } catch (error) {
@@ -59,20 +75,4 @@ export async function runWithClient(
     if (!(error instanceof CancelledError)) noteChangesBeforeStop(error, client.progress().changesConfirmed);
     throw error;
   }
-}
-
-/**
- * `work`, or the cancellation as soon as `signal` aborts, whichever comes first: the host can report and exit
- * without waiting for a poll delay to run out. The client refuses every request after the abort, so `work`
- * cannot change anything once abandoned; its own rejection is then ignored.
- */
-function untilCancelled<T>(work: Promise<T>, signal: AbortSignal | undefined, cancelled: () => Error): Promise<T> {
-  if (!signal) return work;
-  work.catch(() => undefined);
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(cancelled());
-    if (signal.aborted) return onAbort();
-    signal.addEventListener('abort', onAbort, { once: true });
-    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
-  });
 }

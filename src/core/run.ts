@@ -7,10 +7,12 @@ import { XoperoClient } from '../xopero/client.js';
 import type { Log } from './log.js';
 import type { Settings } from '../settings/settings.js';
 import { displayProxy, type ProxyChoice } from '../xopero/proxy.js';
+import { untilCancelled } from '../common/cancel.js';
 import { firstRequestSent } from '../common/first-request.js';
 import { Timeline } from '../common/timing.js';
 import { createTransport } from '../xopero/transport.js';
 import type { CoreOptions, RunOutcome } from './run-with-client.js';
+import { signIn } from './sign-in.js';
 
 export type { RunOutcome } from './run-with-client.js';
 
@@ -48,11 +50,18 @@ export async function runOperation(settings: Settings, options: RunOptions): Pro
     words: settings.words,
   });
   try {
-    // Loaded once the first request is on the wire: compiled earlier, it would hold it back (the thread is one).
-    await firstRequestSent(() => client.beginFirstRequest());
-    const { runWithClient } = await import('./run-with-client.js');
-    timeline.mark('core loaded', 0);
-    return await runWithClient(settings, client, options);
+    // Loaded once the first request is on the wire (compiled earlier, it would hold it back: the thread is one),
+    // or at once when the run is cancelled before that: a connection still being made can take its whole
+    // connect timeout to give up.
+    const loadingCore = firstRequestSent(() => client.beginFirstRequest(), signal).then(async () => {
+      const core = await import('./run-with-client.js');
+      timeline.mark('core loaded', 0);
+      return core;
+    });
+    // The "Sign in" step is open while the first request is out and the core loads: a cancellation names it.
+    const signingIn = signIn({ client, settings, log }, loadingCore);
+    const { runSignedIn } = await untilCancelled(signingIn, signal, () => client.progress());
+    return await runSignedIn(settings, client, options, signingIn);
   } finally {
     // destroy, not close: nothing is in flight any more (or a cancellation aborts it), and idle keep-alive
     // sockets must not hold the exit.

@@ -6,6 +6,7 @@
  */
 import { afterEach, describe, expect, test } from '@jest/globals';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer, type Socket } from 'node:net';
 import { join } from 'node:path';
 import {
   ACTION_ENTRY,
@@ -458,6 +459,39 @@ describe('cancellation while signing in', () => {
     const outputs = parseGithubOutput(readFileSync(outputFile, 'utf8'));
     expect(JSON.parse(outputs.result)).toMatchObject({ cancelled: true, signal: 'SIGTERM', step: 'Sign in' });
     expect(readFileSync(summaryFile, 'utf8')).toMatch(/Cancelled \(SIGTERM\) while signing in/);
+  });
+
+  test('action, SIGTERM while the first connection is still being made: ends at once, no second connection, exit 143', async () => {
+    world = await startWorld();
+    // A server that accepts the TCP connection and never answers the TLS handshake: the login cannot go out, and
+    // only the connect timeout (10 s) would end the attempt, after which a fresh connection would be tried.
+    const sockets: Socket[] = [];
+    let connected!: () => void;
+    const arrived = new Promise<void>((resolve) => {
+      connected = resolve;
+    });
+    const silent = createServer((socket) => {
+      sockets.push(socket);
+      socket.on('error', () => undefined);
+      connected();
+    });
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    try {
+      const { dir, outputFile, env } = actionRun(world, 'acme/api');
+      env['INPUT_SERVER-URL'] = `https://127.0.0.1:${(silent.address() as { port: number }).port}`;
+      const signingIn = (stdout: string) => stdout.includes('::group::Sign in');
+      const run = await runAndSignal([ACTION_ENTRY], env, signingIn, 'SIGTERM', dir, () => arrived);
+
+      expect(run.code).toBe(143);
+      expect(run.stdout).toMatch(/^::error::Cancelled \(SIGTERM\) while signing in/m);
+      // Ended before its connect timeout: the server never saw the fresh connection that follows one.
+      expect(sockets).toHaveLength(1);
+      const outputs = parseGithubOutput(readFileSync(outputFile, 'utf8'));
+      expect(JSON.parse(outputs.result)).toMatchObject({ cancelled: true, signal: 'SIGTERM', step: 'Sign in' });
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => silent.close(resolve));
+    }
   });
 });
 
