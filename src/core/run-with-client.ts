@@ -35,22 +35,20 @@ export interface RunOutcome {
 }
 
 /** Signs in (sign-in.ts), then runs the settings' mode. The caller closes the transport. */
-export function runWithClient(settings: Settings, client: XoperoApi, options: CoreOptions): Promise<RunOutcome> {
-  return runSignedIn(settings, client, options, signIn({ client, settings, log: options.log }));
+export async function runWithClient(settings: Settings, client: XoperoApi, options: CoreOptions): Promise<RunOutcome> {
+  await untilCancelled(signIn({ client, settings, log: options.log }), options.signal, () => client.progress());
+  return runSignedIn(settings, client, options);
 }
 
 /**
- * Runs the settings' mode once `signedIn` has settled (core/run.ts signs in before this file is loaded). A
- * cancellation before that, or while it is under way, ends the run at once with what was sent and confirmed.
+ * Runs the settings' mode on a client that has signed in (core/run.ts signs in before this file is loaded). A
+ * cancellation ends the run at once with what was sent and confirmed.
  */
 export async function runSignedIn(
   settings: Settings,
   client: XoperoApi,
   { log, clock = systemClock, signal, listArchived }: CoreOptions,
-  signedIn: Promise<unknown>,
 ): Promise<RunOutcome> {
-  // Its failure is the run's, reported through `work` below (or superseded by the cancellation).
-  signedIn.catch(() => undefined);
   const context = { client, settings, log, clock, listArchived };
   // An Azure DevOps project is its own target: the whole project joins (or, with mode: release, leaves) the plan.
   // Each mode but the one-repository protect run is loaded only when asked for (ncc emits each as a file of
@@ -67,8 +65,7 @@ export async function runSignedIn(
   try {
     // Already cancelled (while this file loaded): no step is started, not even an empty one.
     if (signal?.aborted) throw client.progress();
-    const work = signedIn.then(runMode);
-    const result = await untilCancelled(work, signal, () => client.progress());
+    const result = await untilCancelled(runMode(), signal, () => client.progress());
     return { result, requests: { ...client.requestCount } };
   } catch (error) {
     // What was changed before the error is still published by the host that reports it (run.ts, stopped).

@@ -61,7 +61,7 @@ export async function runOperation(settings: Settings, options: RunOptions): Pro
     // The "Sign in" step is open while the first request is out and the core loads: a cancellation names it.
     const signingIn = signIn({ client, settings, log }, loadingCore);
     const { runSignedIn } = await untilCancelled(signingIn, signal, () => client.progress());
-    return await runSignedIn(settings, client, options, signingIn);
+    return await runSignedIn(settings, client, options);
   } finally {
     // destroy, not close: nothing is in flight any more (or a cancellation aborts it), and idle keep-alive
     // sockets must not hold the exit.
