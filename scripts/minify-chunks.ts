@@ -25,17 +25,19 @@ const ROOT = join(import.meta.dirname, '..');
 const CHUNK = /^\d+\.index\.js$/;
 
 for (const dir of ['dist', 'dist/cli', 'dist/report']) {
+  // The Action's bundle is CommonJS, the others ES modules (scripts/bundle.ts); each dir's package.json says which.
+  const format = JSON.parse(readFileSync(join(ROOT, dir, 'package.json'), 'utf8')).type === 'module' ? 'esm' : 'cjs';
   for (const file of readdirSync(join(ROOT, dir)).filter((name) => name === 'index.js' || CHUNK.test(name))) {
     const path = join(ROOT, dir, file);
     let code = readFileSync(path, 'utf8');
-    if (CHUNK.test(file)) code = minify(code);
+    if (CHUNK.test(file)) code = minify(code, format);
     writeFileSync(path, eagerModules(code, path));
   }
 }
 
-function minify(code: string): string {
+function minify(code: string, format: 'esm' | 'cjs'): string {
   return transformSync(code, {
-    format: 'esm',
+    format,
     target: 'node20',
     minifyWhitespace: true,
     minifySyntax: true,
@@ -43,11 +45,14 @@ function minify(code: string): string {
   }).code;
 }
 
-/** The module table: an object literal of numeric ids to functions, bound to a variable (webpack's and ncc's). */
+/**
+ * The module table: an object literal of numeric ids to functions, bound to a variable (webpack's and ncc's), or
+ * in a CommonJS file ncc splits off, assigned to `exports.modules`.
+ */
 function isModuleTable(node: ts.Node): node is ts.ObjectLiteralExpression {
   return (
     ts.isObjectLiteralExpression(node) &&
-    ts.isVariableDeclaration(node.parent) &&
+    (ts.isVariableDeclaration(node.parent) || (ts.isBinaryExpression(node.parent) && node.parent.left.getText() === 'exports.modules')) &&
     node.properties.length > 0 &&
     node.properties.every((property) => ts.isPropertyAssignment(property) && ts.isNumericLiteral(property.name))
   );

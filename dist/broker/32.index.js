@@ -93,7 +93,9 @@ var external_node_module_default = /*#__PURE__*/__webpack_require__.n(external_n
  */
 
 const loader = (external_node_module_default());
-const lazy_http2_require = (0,external_node_module_.createRequire)(import.meta.url);
+// Built-ins only, so where the require resolves from does not matter. Not from import.meta.url: webpack
+// rewrites that in the Action's CommonJS bundle (scripts/bundle.ts) into a call of the very require it names.
+const requireHttp2 = () => (process.getBuiltinModule?.('node:http2') ?? (0,external_node_module_.createRequire)(`${process.cwd()}/`)('node:http2'));
 /** What undici's client-h2.js reads of node:http2 when it loads, with the values Node gives them. */
 const lazyHttp2 = {
     constants: {
@@ -105,7 +107,7 @@ const lazyHttp2 = {
         HTTP2_HEADER_EXPECT: 'expect',
         HTTP2_HEADER_STATUS: ':status',
     },
-    connect: (...args) => lazy_http2_require('node:http2').connect(...args),
+    connect: (...args) => requireHttp2().connect(...args),
 };
 const realLoad = loader._load;
 // Whatever else Node passes to the loader goes through unchanged.

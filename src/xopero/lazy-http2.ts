@@ -14,7 +14,12 @@ import Module, { createRequire } from 'node:module';
 
 type Load = (request: string, ...rest: unknown[]) => unknown;
 const loader = Module as unknown as { _load: Load };
-const require = createRequire(import.meta.url);
+// Built-ins only, so where the require resolves from does not matter. Not from import.meta.url: webpack
+// rewrites that in the Action's CommonJS bundle (scripts/bundle.ts) into a call of the very require it names.
+const requireHttp2 = () =>
+  (process.getBuiltinModule?.('node:http2') ?? createRequire(`${process.cwd()}/`)('node:http2')) as {
+    connect: (...a: unknown[]) => unknown;
+  };
 
 /** What undici's client-h2.js reads of node:http2 when it loads, with the values Node gives them. */
 export const lazyHttp2 = {
@@ -27,7 +32,7 @@ export const lazyHttp2 = {
     HTTP2_HEADER_EXPECT: 'expect',
     HTTP2_HEADER_STATUS: ':status',
   },
-  connect: (...args: unknown[]) => (require('node:http2') as { connect: (...a: unknown[]) => unknown }).connect(...args),
+  connect: (...args: unknown[]) => requireHttp2().connect(...args),
 };
 
 const realLoad = loader._load;

@@ -5,10 +5,10 @@
  * never calls. Each bundle holds one copy of undici, in a file of its own loaded only when a proxy applies.
  * Tests that import src/ directly get the full index (test/tsconfig.json), which exports the same names.
  *
- * Two more things stay out of the bundles (package.json `build`):
+ * Two more things stay out of the bundles (scripts/bundle.ts):
  *   - undici's fetch implementation (undici/lib/web/fetch, 141 KB of source): its HTTP/1 and HTTP/2 clients
  *     require '../web/fetch/body.js' only to send a FormData body, which no request of this product has (the
- *     client sends JSON text). `ncc -e ../web/fetch/body.js` leaves that require to run time, where it would
+ *     client sends JSON text). ncc's external `../web/fetch/body.js` leaves that require to run time, where it would
  *     fail, instead of bundling the fetch code; every run paid 5-7 ms to read and parse it (measured, Node 20).
  *     test/unit/undici-parts.test.ts checks that undici still requires it only in the FormData branch.
  *   - node:http2, while these modules load (lazy-http2.ts).
