@@ -1,7 +1,7 @@
 /**
  * `tsx scripts/licenses.ts OUT_DIR STATS_FILE [OUT_DIR STATS_FILE ...]`, a step of `npm run build`: writes
  * OUT_DIR/licenses.txt, the license of every package whose code is in that folder's bundles, from the
- * webpack stats ncc wrote for the build (`--stats-out`).
+ * webpack stats ncc wrote for the build (scripts/bundle.ts).
  *
  * Why not ncc's own `--license`: its plugin leaves out the packages bundled into the entry file itself (it
  * covers only the files split off beside it), so dist/cli/licenses.txt lacked undici and

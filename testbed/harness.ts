@@ -30,6 +30,8 @@ export function bundleChunks(dir: 'dist' | 'dist/cli' | 'dist/broker'): string[]
  * A module hook (node:module `register`) that appends the URL of every file a child resolves to the file named
  * by XOPERO_IMPORT_LOG: which files an entry loads, learnt from Node's module resolution, so no test has to
  * recognise a bundle file by its contents. Passed as data: URLs in NODE_OPTIONS, so no file has to exist.
+ * The hook sees ES modules only; the Action's bundle is CommonJS (scripts/bundle.ts), whose files the child's
+ * `require.cache` lists, appended to the same log when the child exits.
  */
 const IMPORT_HOOKS = [
   "import { appendFileSync } from 'node:fs';",
@@ -40,7 +42,15 @@ const IMPORT_HOOKS = [
   '}',
 ].join('\n');
 const dataUrl = (code: string) => `data:text/javascript,${encodeURIComponent(code)}`;
-const IMPORT_TRACE = `--import=${dataUrl(`import { register } from 'node:module'; register(${JSON.stringify(dataUrl(IMPORT_HOOKS))});`)}`;
+const IMPORT_PRELOAD = [
+  "import { appendFileSync } from 'node:fs';",
+  "import { createRequire, register } from 'node:module';",
+  "import { pathToFileURL } from 'node:url';",
+  `register(${JSON.stringify(dataUrl(IMPORT_HOOKS))});`,
+  'const required = createRequire(`${process.cwd()}/`).cache;',
+  "process.on('exit', () => appendFileSync(process.env.XOPERO_IMPORT_LOG, Object.keys(required).map((file) => `${pathToFileURL(file).href}\\n`).join('')));",
+].join('\n');
+const IMPORT_TRACE = `--import=${dataUrl(IMPORT_PRELOAD)}`;
 
 /**
  * The files of `dir` beside its entry (`NNN.index.js`) that a child loaded while `run` ran: `run` gets the
