@@ -10,6 +10,9 @@
  *   - the re-run with the server's private CA given as the `ca-certificate` input (PEM) and no NODE_EXTRA_CA_CERTS,
  *     against the baseline in the same environment (curl --cacert);
  *   - start-up: `node dist/index.js` with no inputs against `node -e 0`;
+ *   - the floor (scripts/bench/floor.cjs): a bare Node https client doing the action's first steps and its first
+ *     two requests, none of its code, so "network code loaded" and the first request's extra have Node's own
+ *     figures beside them;
  *   - the action's cases again under Node 24 (action.yml's runtime; scripts/node24.sh installs it once into a
  *     cache folder; `--node24 PATH` gives a binary, `--no-node24` skips them);
  * then, once and not alternated, the organization sweep at scale (scripts/bench/sweep.ts): 10,000 repositories,

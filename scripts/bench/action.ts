@@ -28,6 +28,7 @@ import { EXTRA_LATENCIES, LATENCY, RTT, RUNS, SYNC_MS, WARMUP, args } from './op
 import { criticalPath, median, spread, type Spread } from './stats.js';
 
 export const BASELINE = join(ROOT, 'scripts/baseline.sh');
+export const FLOOR = join(ROOT, 'scripts/bench/floor.cjs');
 export const BASH = '/bin/bash';
 export const PLAN = 'Nightly GitHub';
 /** acme/other in the fixtures' world: license-activated and attached to Nightly GitHub. */
@@ -54,7 +55,9 @@ export type CaseId =
   | 'startNode24'
   | 'rerunRtt'
   | 'rerunRtt24'
-  | 'baselineRtt';
+  | 'baselineRtt'
+  | 'floor'
+  | 'floor24';
 
 /** The node that runs a case: the one running the bench (Node 20 here and in CI), or Node 24. */
 export type Runtime = 'current' | 'node24';
@@ -88,6 +91,10 @@ export const CASES: Record<CaseId, CaseInfo> = {
   rerunRtt: { title: `action re-run, ${RTT} ms round trip`, versus: 'baselineRtt', api: true, runtime: 'current' },
   rerunRtt24: { title: `action re-run, ${RTT} ms round trip`, versus: 'baselineRtt', api: true, runtime: 'node24' },
   baselineRtt: { title: `baseline re-run, ${RTT} ms round trip`, versus: 'baselineRtt', api: true },
+  // Not a rival: what Node itself costs before and during a first request (scripts/bench/floor.cjs); its times
+  // stand beside the action's "network code loaded" and "first request's extra" in the targets.
+  floor: { title: 'floor: bare https, 2 requests', api: true, runtime: 'current' },
+  floor24: { title: 'floor: bare https, 2 requests', api: true, runtime: 'node24' },
 };
 
 export interface Sample {
@@ -380,6 +387,14 @@ export async function measureActionCases(): Promise<ActionMeasurements> {
       case 'startNode':
       case 'startNode24':
         return { command: node, args: ['-e', '0'], env: { ...commonEnv }, check: exitZero };
+      case 'floor':
+      case 'floor24':
+        return {
+          command: node,
+          args: [FLOOR],
+          env: { ...stepEnv(PROTECTED_REPOSITORY), ...timingEnv },
+          check: (result) => (result.code === 0 && result.stdout.includes('network code loaded') ? undefined : tail(result)),
+        };
       case 'startNodeSystemCa':
         return { command: node, args: ['-e', '0'], env: { ...commonEnv, NODE_EXTRA_CA_CERTS: machineExtraCa ?? '' }, check: exitZero };
     }
@@ -487,6 +502,8 @@ export async function measureActionCases(): Promise<ActionMeasurements> {
     'baseline',
     'rerunToken',
     'rerun24',
+    'floor',
+    'floor24',
     'rerunToken24',
     'rerunPem',
     'baselinePem',
