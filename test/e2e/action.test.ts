@@ -4,7 +4,7 @@
  */
 import { afterEach, describe, expect, test } from '@jest/globals';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { Agent, request } from 'undici';
 import { startBystander } from '../../testbed/bystander.js';
 import { startSlowRelay } from '../../testbed/relay.js';
@@ -799,6 +799,35 @@ describe('what loads when', () => {
         core: true,
       });
     });
+  });
+});
+
+/**
+ * The Action's bundle is CommonJS (scripts/bundle.ts: Node then starts it without its ES module loader and reads
+ * the files beside it synchronously). A CommonJS file, and only that, is in `require.cache`: the probe lists what
+ * of dist/ is there when the run exits. A bundle built as ES modules lists nothing.
+ */
+describe('the bundle format', () => {
+  test('a run requires dist/index.js and the files it loads beside it: the network part, the core and the report', async () => {
+    world = await startWorld();
+    await withTempDir('xopero-format-probe-', async (dir) => {
+      writeFileSync(
+        join(dir, 'probe.cjs'),
+        "process.on('exit', () => require('node:fs').writeFileSync(process.env.PROBE_OUT, JSON.stringify(Object.keys(require.cache))));",
+      );
+      const run = await action(
+        world!,
+        {},
+        { env: { NODE_OPTIONS: `--require ${join(dir, 'probe.cjs')}`, PROBE_OUT: join(dir, 'probe.json') } },
+      );
+      expect(run.code).toBe(0);
+      const required = (JSON.parse(readFileSync(join(dir, 'probe.json'), 'utf8')) as string[]).filter(
+        (file) => dirname(file) === join(ROOT, 'dist'),
+      );
+      expect(required).toContain(ACTION_ENTRY);
+      expect(required.filter((file) => /\/\d+\.index\.js$/.test(file)).length).toBeGreaterThanOrEqual(3);
+    });
+    expect(JSON.parse(readFileSync(join(ROOT, 'dist/package.json'), 'utf8'))).toEqual({ type: 'commonjs' });
   });
 });
 
