@@ -93,8 +93,8 @@ export const CASES: Record<CaseId, CaseInfo> = {
   baselineRtt: { title: `baseline re-run, ${RTT} ms round trip`, versus: 'baselineRtt', api: true },
   // Not a rival: what Node itself costs before and during a first request (scripts/bench/floor.cjs); its times
   // stand beside the action's "network code loaded" and "first request's extra" in the targets.
-  floor: { title: 'floor: bare https, 2 requests', api: true, runtime: 'current' },
-  floor24: { title: 'floor: bare https, 2 requests', api: true, runtime: 'node24' },
+  floor: { title: 'floor: bare node https client', api: true, runtime: 'current' },
+  floor24: { title: 'floor: bare node https client', api: true, runtime: 'node24' },
 };
 
 export interface Sample {

@@ -11,6 +11,8 @@
  * variables); trusts what Node trusts (NODE_EXTRA_CA_CERTS). Run by scripts/bench/action.ts, with the same
  * exit probe as the action's runs (it loads node:perf_hooks, so `performance.now()` costs both sides alike).
  */
+// dist/index.js loads node:net with its own file, before main (src/xopero/early-connection.ts): so does this.
+const net = require('node:net');
 const mainMs = performance.now();
 const url = new URL(process.env.XOPERO_SERVER_URL);
 const host = url.hostname.replace(/^\[|\]$/g, '');
@@ -20,7 +22,6 @@ const line = (label, startMs, endMs) => lines.push({ label, startMs, endMs });
 line('load (process start to main)', 0, mainMs);
 
 process.stdout.write(`::add-mask::${process.env.XOPERO_PASSWORD}\n`);
-const net = require('node:net');
 const socket = net.connect({ host, port });
 process.nextTick(() => {
   const tls = require('node:tls');
