@@ -3,12 +3,13 @@
  * module format that loads it fastest where it runs. ncc's command line takes the format from the entry's
  * package.json (this one says "module", for the sources and the tools); its API takes it as an option.
  *
- * - dist/ (the GitHub Action, `runs.main: dist/index.js`): **CommonJS**. Node starts a CommonJS entry without
- *   its ES module loader, and loads each file ncc splits off (the network part, the core, the report) with a
- *   synchronous read instead of the loader's resolve, asynchronous read and link. Measured against the same
- *   code as ES modules, `dist/index.js` alternating, medians of 21-31 runs: main reached 2-3 ms sooner on
- *   Node 24 and 5-9 ms sooner on Node 20, whole run 2-5 ms faster on Node 24 and 2-10 ms on Node 20
- *   (docs/performance.md). dist/package.json says "commonjs", as the project's own says "module".
+ * - dist/ (the GitHub Action, `runs.main: dist/index.js`): **CommonJS**. Node 20 starts a CommonJS entry without
+ *   its ES module loader (Node 24 loads part of it either way), and each file ncc splits off (the network part,
+ *   the core, the report) loads with a synchronous read instead of the loader's resolve, read and link. Measured
+ *   against the same code as ES modules, `dist/index.js` alternating, medians of 21-31 runs: main reached 1-3 ms
+ *   sooner on Node 24 and 4-9 ms sooner on Node 20, whole run 1-5 ms shorter on Node 24 and 2-10 ms on Node 20
+ *   (one series of seven the other way on Node 20; docs/performance.md). dist/package.json says "commonjs", as
+ *   the project's own says "module".
  * - dist/cli, dist/report, dist/broker: **ES modules**, as before. The GitLab component imports the CLI's file
  *   from a loader that is itself an ES module (so the loader is up anyway), and the CLI's entry waits at its
  *   top level (`await`), which a CommonJS file cannot.
