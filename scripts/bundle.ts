@@ -54,6 +54,7 @@ for (const bundle of BUNDLES) {
   // ncc adds {"type": "module"} for an ES module build; a CommonJS one must say so too, or Node would take the
   // type from the project's package.json.
   if (!bundle.esm) assets['package.json'] = { source: `${JSON.stringify({ type: 'commonjs' }, null, 2)}\n`, permissions: 0o666 };
+  mkdirSync(outDir, { recursive: true });
   writeFileSync(join(outDir, 'index.js'), code, { mode: code.startsWith('#!') ? 0o777 : 0o666 });
   for (const [name, asset] of Object.entries(assets)) {
     mkdirSync(dirname(join(outDir, name)), { recursive: true });

@@ -314,6 +314,8 @@ export interface RunActionOptions {
   env?: Record<string, string | undefined>;
   cwd?: string;
   timeoutMs?: number;
+  /** The entry to run: dist/index.js unless given (a test's altered copy of the bundle). */
+  entry?: string;
 }
 
 /**
@@ -344,7 +346,10 @@ export async function runAction(inputs: Record<string, string>, options: RunActi
     writeFileSync(files.outputFile, '');
     writeFileSync(files.summaryFile, '');
     mkdirSync(files.runnerTemp);
-    const result = await runProcess([ACTION_ENTRY], actionEnv(inputs, files, options), { cwd: options.cwd, timeoutMs: options.timeoutMs });
+    const result = await runProcess([options.entry ?? ACTION_ENTRY], actionEnv(inputs, files, options), {
+      cwd: options.cwd,
+      timeoutMs: options.timeoutMs,
+    });
     return {
       code: result.code,
       stdout: result.stdout,

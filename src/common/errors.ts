@@ -38,6 +38,10 @@ export class ApiError extends XoperoError {
 /** Gives an unexpected error the one-line form too, so nothing prints a stack trace to the user. */
 export function describeError(error: unknown): string {
   if (error instanceof XoperoError) return error.message;
+  const missing = missingBundleFile(error);
+  if (missing) {
+    return `Incomplete copy: the file ${missing} is missing beside the entry file (dist/index.js, dist/cli/index.js). Use a released version (a tag of the action, the published package), or rebuild with 'npm run build'.`;
+  }
   if (error instanceof Error) return `Unexpected error: ${error.message.split('\n')[0]} (please report it with the log)`;
   return `Unexpected error: ${String(error)}`;
 }
@@ -56,3 +60,14 @@ export function noteChangesBeforeStop(error: unknown, changesConfirmed: number):
 /** The count noteChangesBeforeStop kept for this error; 0 when none was confirmed, or none was noted. */
 export const changesBeforeStop = (error: unknown): number =>
   typeof error === 'object' && error !== null ? (confirmedBeforeStop.get(error) ?? 0) : 0;
+
+/**
+ * The file ncc split off the entry (`NNN.index.js`) that Node could not find: a copy of dist/ made without it
+ * (a release missing a new file, a partial vendoring). Node says "Cannot find module './NNN.index.js'" (the
+ * Action's CommonJS bundle) or "Cannot find module '/path/NNN.index.js' imported from ..." (the ES module ones).
+ */
+function missingBundleFile(error: unknown): string | undefined {
+  const code = error instanceof Error ? (error as { code?: unknown }).code : undefined;
+  if (code !== 'MODULE_NOT_FOUND' && code !== 'ERR_MODULE_NOT_FOUND') return undefined;
+  return /^Cannot find module '(?:\.|[^']*)\/(\d+\.index\.js)'/.exec((error as Error).message)?.[1];
+}

@@ -20,7 +20,13 @@ export function loadAfterFirstRequest<T>(load: () => Promise<T>): () => Promise<
   const start = (): Promise<T> => {
     if (!loading) {
       cancel();
-      loading = load();
+      // A file of the Action's CommonJS bundle is required synchronously, so a missing or broken one throws here,
+      // where this may run inside the channel's setImmediate: as a rejection, the await reports it as any error.
+      try {
+        loading = load();
+      } catch (error) {
+        loading = Promise.reject(error);
+      }
       // Until someone awaits it, a failed load must not be an unhandled rejection (the await reports it).
       loading.catch(() => undefined);
     }

@@ -58,6 +58,9 @@ export async function runOperation(settings: Settings, options: RunOptions): Pro
       timeline.mark('core loaded', 0);
       return core;
     });
+    // signIn awaits it only once the first answer is in: a file that failed to load (a missing dist/NNN.index.js)
+    // must not be an unhandled rejection until then, which would end the process with a stack trace.
+    loadingCore.catch(() => undefined);
     // The "Sign in" step is open while the first request is out and the core loads: a cancellation names it.
     const signingIn = signIn({ client, settings, log }, loadingCore);
     const { runSignedIn } = await untilCancelled(signingIn, signal, () => client.progress());

@@ -32,7 +32,8 @@ const loadNetwork = () => import(/* webpackChunkName: "network" */ './local-run.
 /**
  * A run through the broker (broker-url) loads its client instead (no core). The same file as the network
  * part: both need the transport, and one file loads faster than the three the build would otherwise split
- * them into (each import() of a file resolves, reads, compiles and links it on its own).
+ * them into (each file is read and compiled on its own; tried again with the CommonJS bundle, still slower:
+ * docs/performance.md).
  */
 const loadBroker = () => import(/* webpackChunkName: "network" */ './broker-client.js');
 

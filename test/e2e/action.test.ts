@@ -9,7 +9,18 @@ import { Agent, request } from 'undici';
 import { startBystander } from '../../testbed/bystander.js';
 import { startSlowRelay } from '../../testbed/relay.js';
 import { rootCertificates } from 'node:tls';
-import { ACTION_ENTRY, ROOT, actionEnv, errorLines, runAction, runProcess, withTempDir, type ActionResult } from '../../testbed/harness.js';
+import {
+  ACTION_ENTRY,
+  ROOT,
+  actionEnv,
+  bundleChunks,
+  chunksLoadedBy,
+  errorLines,
+  runAction,
+  runProcess,
+  withTempDir,
+  type ActionResult,
+} from '../../testbed/harness.js';
 import { expectOneLineFailure } from '../../testbed/expectations.js';
 import { EMAIL, PASSWORD, count, holdTogether, startWorld, type World } from '../../testbed/fixtures.js';
 
@@ -23,7 +34,7 @@ afterEach(async () => {
 async function action(
   w: World,
   inputs: Record<string, string> = {},
-  options: { repository?: string; env?: Record<string, string | undefined>; timeoutMs?: number } = {},
+  options: { repository?: string; env?: Record<string, string | undefined>; timeoutMs?: number; entry?: string } = {},
 ) {
   return runAction(
     { ...w.inputs, ...inputs },
@@ -31,6 +42,7 @@ async function action(
       repository: options.repository,
       env: { NODE_EXTRA_CA_CERTS: w.url.startsWith('https:') ? w.sim.caCertPath : undefined, ...options.env },
       timeoutMs: options.timeoutMs,
+      entry: options.entry,
     },
   );
 }
@@ -828,6 +840,30 @@ describe('the bundle format', () => {
       expect(required.filter((file) => /\/\d+\.index\.js$/.test(file)).length).toBeGreaterThanOrEqual(3);
     });
     expect(JSON.parse(readFileSync(join(ROOT, 'dist/package.json'), 'utf8'))).toEqual({ type: 'commonjs' });
+  });
+
+  // A CommonJS file is required synchronously: a missing one throws where the import() was, and the report's,
+  // loaded from a setImmediate once the first request is out (first-request.ts), crashed the process with a stack
+  // trace and no outputs. Each file a run loads, taken away in turn: the run stops as on any unexpected error.
+  test('a file of the bundle missing: the run stops in one line with failure=error, whichever file it is', async () => {
+    world = await startWorld();
+    const loaded = await chunksLoadedBy('dist', async (env) => expect((await action(world!, {}, { env })).code).toBe(0));
+    expect(loaded.length).toBeGreaterThanOrEqual(3);
+    for (const missing of loaded) {
+      await withTempDir('xopero-missing-file-', async (dir) => {
+        mkdirSync(join(dir, 'dist'));
+        for (const file of ['index.js', 'package.json', ...bundleChunks('dist')].filter((file) => file !== missing)) {
+          copyFileSync(join(ROOT, 'dist', file), join(dir, 'dist', file));
+        }
+        const run = await action(world!, {}, { entry: join(dir, 'dist/index.js') });
+        expect({ missing, code: run.code }).toEqual({ missing, code: 1 });
+        expect(errorLines(run.stdout)).toEqual([
+          `Incomplete copy: the file ${missing} is missing beside the entry file (dist/index.js, dist/cli/index.js). Use a released version (a tag of the action, the published package), or rebuild with 'npm run build'.`,
+        ]);
+        expect(run.all).not.toMatch(/^\s+at /m);
+        expect(run.outputs.failure).toBe('error');
+      });
+    }
   });
 });
 
