@@ -4,7 +4,7 @@
  * package.json (this one says "module", for the sources and the tools); its API takes it as an option.
  *
  * - dist/ (the GitHub Action, `runs.main: dist/index.js`): **CommonJS**. Node 20 starts a CommonJS entry without
- *   its ES module loader (Node 24 loads part of it either way), and each file ncc splits off (the network part,
+ *   its ES module loader (Node 24 loads most of it either way), and each file ncc splits off (the network part,
  *   the core, the report) loads with a synchronous read instead of the loader's resolve, read and link. Measured
  *   against the same code as ES modules, `dist/index.js` alternating, medians of 21-31 runs: main reached 1-3 ms
  *   sooner on Node 24 and 4-9 ms sooner on Node 20, whole run 1-5 ms shorter on Node 24 and 2-10 ms on Node 20
