@@ -4,9 +4,9 @@
  * the password (`process.stdout`, as the runner needs it), starts TCP, loads `node:tls` in the next tick,
  * makes a secure context and starts TLS, gives the event loop a turn (the client hello goes out), loads
  * `node:https`, gives it one more turn (the handshake ends), then logs in and reads the organizations over
- * that one keep-alive connection. It prints its
- * times as the action's XOPERO_TIMING=1 lines, so the bench reads "network code loaded" and "the first request's
- * extra" from both alike: what the action's figures would be if its own code cost nothing.
+ * that one keep-alive connection. It prints its times as the action's XOPERO_TIMING=1 lines, so the bench reads
+ * "network code loaded" and "the first request's extra" from both alike: what the action's figures would be if
+ * its own code cost nothing.
  *
  * CommonJS, as dist/index.js is. Reads XOPERO_SERVER_URL, XOPERO_EMAIL and XOPERO_PASSWORD (the baseline's
  * variables); trusts what Node trusts (NODE_EXTRA_CA_CERTS). Run by scripts/bench/action.ts, with the same

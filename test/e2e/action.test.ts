@@ -49,6 +49,19 @@ async function action(
 
 const result = (run: ActionResult) => JSON.parse(run.outputs.result);
 
+/**
+ * The action against `world`, with `probe` loaded into the child before it (--require): the run, and the JSON the
+ * probe wrote to PROBE_OUT when the child exited (undefined when it never got that far).
+ */
+async function actionWithProbe<T>(probe: string, inputs: Record<string, string> = {}, env: Record<string, string> = {}) {
+  return withTempDir('xopero-probe-', async (dir) => {
+    writeFileSync(join(dir, 'probe.cjs'), probe);
+    const out = join(dir, 'probe.json');
+    const run = await action(world!, inputs, { env: { ...env, NODE_OPTIONS: `--require ${join(dir, 'probe.cjs')}`, PROBE_OUT: out } });
+    return { run, probed: existsSync(out) ? (JSON.parse(readFileSync(out, 'utf8')) as T) : undefined };
+  });
+}
+
 describe('a new repository', () => {
   test('is synchronized, waited for, activated and attached', async () => {
     world = await startWorld();
@@ -822,23 +835,13 @@ describe('what loads when', () => {
 describe('the bundle format', () => {
   test('a run requires dist/index.js and the files it loads beside it: the network part, the core and the report', async () => {
     world = await startWorld();
-    await withTempDir('xopero-format-probe-', async (dir) => {
-      writeFileSync(
-        join(dir, 'probe.cjs'),
-        "process.on('exit', () => require('node:fs').writeFileSync(process.env.PROBE_OUT, JSON.stringify(Object.keys(require.cache))));",
-      );
-      const run = await action(
-        world!,
-        {},
-        { env: { NODE_OPTIONS: `--require ${join(dir, 'probe.cjs')}`, PROBE_OUT: join(dir, 'probe.json') } },
-      );
-      expect(run.code).toBe(0);
-      const required = (JSON.parse(readFileSync(join(dir, 'probe.json'), 'utf8')) as string[]).filter(
-        (file) => dirname(file) === join(ROOT, 'dist'),
-      );
-      expect(required).toContain(ACTION_ENTRY);
-      expect(required.filter((file) => /\/\d+\.index\.js$/.test(file)).length).toBeGreaterThanOrEqual(3);
-    });
+    const { run, probed } = await actionWithProbe<string[]>(
+      "process.on('exit', () => require('node:fs').writeFileSync(process.env.PROBE_OUT, JSON.stringify(Object.keys(require.cache))));",
+    );
+    expect(run.code).toBe(0);
+    const required = probed!.filter((file) => dirname(file) === join(ROOT, 'dist'));
+    expect(required).toContain(ACTION_ENTRY);
+    expect(required.filter((file) => /\/\d+\.index\.js$/.test(file)).length).toBeGreaterThanOrEqual(3);
     expect(JSON.parse(readFileSync(join(ROOT, 'dist/package.json'), 'utf8'))).toEqual({ type: 'commonjs' });
   });
 
@@ -881,17 +884,11 @@ describe('the core', () => {
     process.on('exit', () => require('node:fs').writeFileSync(process.env.PROBE_OUT, JSON.stringify(seen)));`;
 
   async function coreLoadedAndFirstSent(inputs: Record<string, string>) {
-    return withTempDir('xopero-core-probe-', async (dir) => {
-      writeFileSync(join(dir, 'probe.cjs'), PROBE);
-      const run = await action(world!, inputs, {
-        env: { XOPERO_TIMING: '1', NODE_OPTIONS: `--require ${join(dir, 'probe.cjs')}`, PROBE_OUT: join(dir, 'probe.json') },
-      });
-      expect(run.code).toBe(0);
-      const coreLoaded = run.stdout.match(/^\s*([\d.]+) ms\s+\S+ ms {2}core loaded$/m);
-      expect(coreLoaded).not.toBeNull();
-      const { firstSentMs } = JSON.parse(readFileSync(join(dir, 'probe.json'), 'utf8')) as { firstSentMs: number };
-      return { coreLoadedMs: Number(coreLoaded![1]), firstSentMs: Number(firstSentMs.toFixed(1)) };
-    });
+    const { run, probed } = await actionWithProbe<{ firstSentMs: number }>(PROBE, inputs, { XOPERO_TIMING: '1' });
+    expect(run.code).toBe(0);
+    const coreLoaded = run.stdout.match(/^\s*([\d.]+) ms\s+\S+ ms {2}core loaded$/m);
+    expect(coreLoaded).not.toBeNull();
+    return { coreLoadedMs: Number(coreLoaded![1]), firstSentMs: Number(probed!.firstSentMs.toFixed(1)) };
   }
 
   // Through a relay at a 100 ms round trip the first request goes out after two of them (the TCP and TLS
@@ -930,37 +927,27 @@ describe('the core', () => {
 describe('the first connection', () => {
   test('is opened by dist/index.js before the network part loads; undici opens only the spare', async () => {
     world = await startWorld();
-    await withTempDir('xopero-connect-probe-', async (dir) => {
-      // Every tls.connect of the run, with the file that called it (the ESM namespace of node:tls follows).
-      writeFileSync(
-        join(dir, 'probe.cjs'),
-        `const tls = require('node:tls'); const connect = tls.connect; const callers = [];
+    // Every tls.connect of the run, with the file that called it (the ESM namespace of node:tls follows).
+    const { run, probed } = await actionWithProbe<string[]>(
+      `const tls = require('node:tls'); const connect = tls.connect; const callers = [];
         tls.connect = function (...args) { callers.push(new Error().stack.split('\\n')[2]); return connect.apply(this, args); };
         require('node:module').syncBuiltinESMExports();
         process.on('exit', () => require('node:fs').writeFileSync(process.env.PROBE_OUT, JSON.stringify(callers)));`,
-      );
-      const run = await action(
-        world!,
-        {},
-        { env: { NODE_OPTIONS: `--require ${join(dir, 'probe.cjs')}`, PROBE_OUT: join(dir, 'probe.json') } },
-      );
-      expect(run.code).toBe(0);
-      const callers = JSON.parse(readFileSync(join(dir, 'probe.json'), 'utf8')) as string[];
-      expect(callers).toHaveLength(2);
-      expect(callers[0]).toMatch(/dist\/index\.js:/);
-      expect(callers[1]).toMatch(/dist\/\d+\.index\.js:/);
-      expect(world!.sim.connections).toBe(2);
-    });
+    );
+    expect(run.code).toBe(0);
+    const callers = probed!;
+    expect(callers).toHaveLength(2);
+    expect(callers[0]).toMatch(/dist\/index\.js:/);
+    expect(callers[1]).toMatch(/dist\/\d+\.index\.js:/);
+    expect(world!.sim.connections).toBe(2);
   });
 
   test('has its TCP connection under way before node:tls loads, and TLS over that same socket', async () => {
     world = await startWorld();
-    await withTempDir('xopero-tcp-probe-', async (dir) => {
-      // The first net connection of the run: whether node:tls was loaded when it started, and whether the first
-      // TLS connection was made over an existing socket (the `socket` option) rather than a connection of its own.
-      writeFileSync(
-        join(dir, 'probe.cjs'),
-        `const net = require('node:net'); const seen = {};
+    // The first net connection of the run: whether node:tls was loaded when it started, and whether the first
+    // TLS connection was made over an existing socket (the `socket` option) rather than a connection of its own.
+    const { run, probed } = await actionWithProbe<Record<string, boolean>>(
+      `const net = require('node:net'); const seen = {};
         const connect = net.connect;
         let firstTcp;
         net.connect = function (...args) {
@@ -998,20 +985,14 @@ describe('the first connection', () => {
           const exported = load.call(this, request, ...rest);
           return request === 'node:tls' || request === 'tls' ? probeTls(exported) : exported;
         };`,
-      );
-      const run = await action(
-        world!,
-        {},
-        { env: { NODE_OPTIONS: `--require ${join(dir, 'probe.cjs')}`, PROBE_OUT: join(dir, 'probe.json') } },
-      );
-      expect(run.code).toBe(0);
-      expect(JSON.parse(readFileSync(join(dir, 'probe.json'), 'utf8'))).toEqual({
-        tlsLoadedAtFirstTcp: false,
-        tcpUnderWayAtTlsLoad: true,
-        firstTlsOverSocket: true,
-      });
-      expect(world!.sim.connections).toBe(2);
+    );
+    expect(run.code).toBe(0);
+    expect(probed).toEqual({
+      tlsLoadedAtFirstTcp: false,
+      tcpUnderWayAtTlsLoad: true,
+      firstTlsOverSocket: true,
     });
+    expect(world!.sim.connections).toBe(2);
   });
 
   test('a run whose first request waits for it to finish its handshakes runs to the end', async () => {
