@@ -22,7 +22,7 @@ export const CLI_ENTRY = join(ROOT, 'dist/cli/index.js');
  * action.yml declares, for a second pass of the action's tests), else the node running the tests.
  */
 /** The files ncc emits beside an entry (`dist/NNN.index.js`, `dist/cli/NNN.index.js`), by name. */
-export function bundleChunks(dir: 'dist' | 'dist/cli' | 'dist/broker'): string[] {
+export function bundleChunks(dir: 'dist' | 'dist/cli' | 'dist/report' | 'dist/broker'): string[] {
   return readdirSync(join(ROOT, dir)).filter((file) => /^\d+\.index\.js$/.test(file));
 }
 
