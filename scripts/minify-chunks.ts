@@ -21,13 +21,15 @@
  *    alone made all of dist/index.js two bytes per character, 38 KB more to allocate and to keep before the
  *    first request (and 441 KB more for dist/cli/index.js). Measured on Node 24, 41 alternating re-runs: the
  *    young generation held 38 KB less when node:tls began to load, "network code loaded" 17.8 -> 17.1 ms, the
- *    whole run 193.1 -> 191.0 ms (docs/performance.md). ncc's minifier writes such escapes back as characters,
- *    hence this step.
+ *    whole run 193.1 -> 191.0 ms (docs/performance.md). The sources hold such characters as they are, and an
+ *    escape written there would not survive ncc's minifier, which prints each string from its value: hence
+ *    this step, in scripts/ascii-only.ts.
  */
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { transformSync } from 'esbuild';
 import ts from 'typescript';
+import { asciiOnly } from './ascii-only.js';
 
 const ROOT = join(import.meta.dirname, '..');
 const CHUNK = /^\d+\.index\.js$/;
@@ -87,65 +89,4 @@ function eagerModules(code: string, path: string): string {
   if (edits.length === 0) throw new Error(`${path}: no module table found (has ncc's output changed?)`);
   for (const { start, end, text } of edits.sort((a, b) => b.start - a.start)) code = code.slice(0, start) + text + code.slice(end);
   return code;
-}
-
-/**
- * The code with each character outside ASCII in a string, template or regular expression literal written as a
- * `\uXXXX` escape (per UTF-16 unit: a pair of escapes for a character above U+FFFF, which every literal reads as
- * the same character). A character anywhere else (a comment, a name, a tagged template's raw text) fails the
- * build: escaping it would change the code, and this step must not.
- */
-function asciiOnly(code: string, path: string): string {
-  if (!/[\u0080-\uffff]/.test(code)) return code;
-  const source = ts.createSourceFile(path, code, ts.ScriptTarget.Latest, true);
-  const edits: { start: number; end: number; text: string }[] = [];
-  const visit = (node: ts.Node): void => {
-    const literal =
-      ts.isStringLiteral(node) ||
-      ts.isRegularExpressionLiteral(node) ||
-      ts.isNoSubstitutionTemplateLiteral(node) ||
-      ts.isTemplateHead(node) ||
-      ts.isTemplateMiddle(node) ||
-      ts.isTemplateTail(node);
-    if (!literal) {
-      ts.forEachChild(node, visit);
-      return;
-    }
-    const start = node.getStart(source);
-    const raw = code.slice(start, node.getEnd());
-    if (!/[\u0080-\uffff]/.test(raw)) return;
-    // The template a part of belongs to: the literal itself, or the expression its head or span is part of.
-    const template = ts.isTemplateHead(node)
-      ? node.parent
-      : ts.isTemplateMiddle(node) || ts.isTemplateTail(node)
-        ? node.parent.parent
-        : node;
-    if (ts.isTaggedTemplateExpression(template.parent)) {
-      throw new Error(`${path}: a tagged template holds a character outside ASCII at ${start}: its raw text would change`);
-    }
-    edits.push({ start, end: node.getEnd(), text: escapeNonAscii(raw) });
-  };
-  visit(source);
-  for (const { start, end, text } of edits.sort((a, b) => b.start - a.start)) code = code.slice(0, start) + text + code.slice(end);
-  const left = /[\u0080-\uffff]/.exec(code);
-  if (left) throw new Error(`${path}: a character outside ASCII outside any literal, at ${left.index}: not escaped`);
-  return code;
-}
-
-/** A literal's source text with its characters outside ASCII escaped; `\é` (an identity escape) is `é` too. */
-function escapeNonAscii(raw: string): string {
-  let out = '';
-  for (let i = 0; i < raw.length; i++) {
-    const char = raw[i]!;
-    if (char === '\\' && i + 1 < raw.length) {
-      const next = raw[i + 1]!;
-      out += next.charCodeAt(0) > 0x7f ? unicodeEscape(next) : char + next;
-      i++;
-    } else out += char.charCodeAt(0) > 0x7f ? unicodeEscape(char) : char;
-  }
-  return out;
-}
-
-function unicodeEscape(unit: string): string {
-  return `\\u${unit.charCodeAt(0).toString(16).padStart(4, '0')}`;
 }
