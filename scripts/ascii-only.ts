@@ -66,7 +66,8 @@ function escapeBeyondAscii(raw: string): string {
   let out = '';
   for (let i = 0; i < raw.length; i++) {
     const char = raw[i]!;
-    if (char === '\\' && i + 1 < raw.length) {
+    // A literal's text ends with its closing quote, backtick, `${` or slash: a backslash always has a next one.
+    if (char === '\\') {
       const next = raw[i + 1]!;
       i++;
       if (LINE_SEPARATORS.has(next)) continue;

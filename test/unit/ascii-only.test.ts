@@ -13,6 +13,7 @@ describe('every literal computes the same value, written in ASCII', () => {
     ['a string', '"❌ stopped before it had a result"'],
     ['an identity escape (\\é is é)', '"\\é"'],
     ['an escaped backslash before the character', '"\\\\é"'],
+    ["the literal's other escapes, kept as they are", '["é\\n\\t\\x41\\u0042\\"", `é\\n\\``, /é\\d\\//.test("é1/")]'],
     ['a character above U+FFFF, and its identity escape', '["😀", "\\😀", "😀".length]'],
     ['a line continuation (a backslash before U+2028 stands for nothing)', '["a\\\u2028b", `c\\\u2029d`]'],
     ['a template, in its head, middle and tail', '`ü${1}é${2}✓`'],
@@ -27,9 +28,14 @@ describe('every literal computes the same value, written in ASCII', () => {
     expect(runInNewContext(rewritten)).toEqual(runInNewContext(code));
   });
 
-  test('a file with no character outside ASCII comes back as it was', () => {
+  test('a file with no character outside ASCII comes back as it was, unparsed', () => {
     const code = 'const a = "plain", b = /x/u;';
     expect(rewrite(code)).toBe(code);
+    expect(rewrite('"plain" +')).toBe('"plain" +');
+  });
+
+  test('only characters beyond ASCII change: the rest of the literal, U+007F and its escape included, stays as written', () => {
+    expect(rewrite('x = "\\n\\\x7f\x7fé"')).toBe('x = "\\n\\\x7f\x7f\\u00e9"');
   });
 });
 
