@@ -1,5 +1,5 @@
 /**
- * `tsx scripts/minify-chunks.ts`, a step of `npm run build`, after ncc: two rewrites of the bundles' files that
+ * `tsx scripts/minify-chunks.ts`, a step of `npm run build`, after ncc: three rewrites of the bundles' files that
  * make them load faster, checked by whole-run wall time (`npm run bench`).
  *
  * 1. Minifies the files ncc emits beside each entry (dist/NNN.index.js, dist/cli/NNN.index.js). `ncc --minify`
@@ -16,20 +16,21 @@
  *    (255 ms either way). The module functions take no `this` and no `arguments` (webpack writes arrow functions
  *    only for such modules), so the two forms behave the same.
  *
- * 3. Writes every character outside ASCII as a `\uXXXX` escape (asciiOnly). Node hands V8 a file's source as one
- *    string, one byte per character only while every character is below U+0100: the job summary's ❌ and ⏹️
- *    alone made all of dist/index.js two bytes per character, 38 KB more to allocate and to keep before the
- *    first request (and 441 KB more for dist/cli/index.js). Measured on Node 24, 41 alternating re-runs: the
- *    young generation held 38 KB less when node:tls began to load, "network code loaded" 17.8 -> 17.1 ms, the
- *    whole run 193.1 -> 191.0 ms (docs/performance.md). The sources hold such characters as they are, and an
- *    escape written there would not survive ncc's minifier, which prints each string from its value: hence
- *    this step, in scripts/ascii-only.ts.
+ * 3. Leaves no character outside ASCII in any of them, the entries included: esbuild writes each as an escape
+ *    (its `charset: 'ascii'`, the default, said here on purpose), so the entries (which ncc has minified already)
+ *    go through the same esbuild pass as the files beside them. Node hands V8 a file's source as one string, one
+ *    byte per character only while every character is below U+0100: the job summary's ❌ and ⏹️ alone made all
+ *    of dist/index.js two bytes per character, 38 KB more to allocate and to keep before the first request (and
+ *    441 KB more for dist/cli/index.js). Measured on Node 24, 41 alternating re-runs: the young generation held
+ *    38 KB less when node:tls began to load, "network code loaded" 17.8 -> 17.1 ms, the whole run 193.1 -> 191.0
+ *    ms (docs/performance.md). esbuild leaves a tagged template's text and a regular expression as written (an
+ *    escape would change them); a test fails on a bundle file that is not ASCII, should one ever hold such a
+ *    character.
  */
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { transformSync } from 'esbuild';
 import ts from 'typescript';
-import { asciiOnly } from './ascii-only.js';
 
 const ROOT = join(import.meta.dirname, '..');
 const CHUNK = /^\d+\.index\.js$/;
@@ -39,9 +40,7 @@ for (const dir of ['dist', 'dist/cli', 'dist/report']) {
   const format = JSON.parse(readFileSync(join(ROOT, dir, 'package.json'), 'utf8')).type === 'module' ? 'esm' : 'cjs';
   for (const file of readdirSync(join(ROOT, dir)).filter((name) => name === 'index.js' || CHUNK.test(name))) {
     const path = join(ROOT, dir, file);
-    let code = readFileSync(path, 'utf8');
-    if (CHUNK.test(file)) code = minify(code, format);
-    writeFileSync(path, asciiOnly(eagerModules(code, path), path));
+    writeFileSync(path, eagerModules(minify(readFileSync(path, 'utf8'), format), path));
   }
 }
 
@@ -51,6 +50,7 @@ function minify(code: string, format: 'esm' | 'cjs'): string {
     target: 'node20',
     minifyWhitespace: true,
     minifySyntax: true,
+    charset: 'ascii',
     legalComments: 'none', // ncc writes the licenses to licenses.txt beside the bundle
   }).code;
 }
