@@ -1,7 +1,8 @@
 /**
  * Release checks, run by the release workflow and by the tests:
  *   tsx scripts/release.ts check v1.2.3   the tag, package.json, src/common/version.ts, the GitLab component's default
- *                                         package and CHANGELOG.md all name the same version
+ *                                         package and CHANGELOG.md all name the same version; in a workflow, package.json's
+ *                                         repository is the one it runs in (npm's provenance needs it)
  *   tsx scripts/release.ts notes v1.2.3   prints that version's CHANGELOG section (the release notes)
  *   tsx scripts/release.ts bump 1.2.3     sets that version in package.json, src/common/version.ts, the component's
  *                                         default package and the docs' snippets, and turns CHANGELOG.md's Unreleased
@@ -32,6 +33,23 @@ export function versionsFound(): Record<string, string | undefined> {
       : componentPackage,
     'CHANGELOG.md': /^## \[?(\d+\.\d+\.\d+)\]?/m.exec(read('CHANGELOG.md'))?.[1],
   };
+}
+
+/**
+ * Why npm would refuse to publish this package with provenance from `githubRepository` (owner/name), or
+ * undefined. npm compares package.json's repository.url with the repository the signed build ran in and
+ * refuses a missing or different one (E422, after the GitHub release is out): so the release checks it first.
+ */
+export function repositoryProblem(repository: unknown, githubRepository: string): string | undefined {
+  const url = typeof repository === 'string' ? repository : (repository as { url?: unknown } | undefined)?.url;
+  const expected = `https://github.com/${githubRepository}`;
+  // The forms npm reads as that GitHub repository (git+https with or without .git, github:owner/name, owner/name);
+  // the case as GitHub gives it, which npm compares.
+  const named =
+    typeof url === 'string' &&
+    [expected, `${expected}.git`, `git+${expected}`, `git+${expected}.git`, `github:${githubRepository}`, githubRepository].includes(url);
+  if (named) return undefined;
+  return `package.json's repository.url is ${typeof url === 'string' ? `'${url}'` : 'missing'}, and npm publishes with provenance only from the repository it names: set it to git+${expected}.git.`;
 }
 
 const TEMPLATE = 'templates/xopero-backup.yml';
@@ -143,7 +161,10 @@ if (isMain && process.argv[2] === 'pin') {
     for (const [where, found] of wrong) console.error(`${where} says ${found ?? 'nothing'}, the tag says ${version}.`);
     const unpinned = pinnedDigest() !== bundleDigest(readFileSync(join(ROOT, 'dist/cli/index.js')));
     if (unpinned) console.error(`${TEMPLATE} does not pin this dist/cli/index.js: run npm run build and commit the template.`);
-    process.exit(wrong.length > 0 || unpinned ? 1 : 0);
+    const pkg = JSON.parse(read('package.json')) as { repository?: unknown };
+    const misnamed = process.env.GITHUB_REPOSITORY ? repositoryProblem(pkg.repository, process.env.GITHUB_REPOSITORY) : undefined;
+    if (misnamed) console.error(misnamed);
+    process.exit(wrong.length > 0 || unpinned || misnamed ? 1 : 0);
   } else if (command === 'notes') {
     const notes = releaseNotes(version);
     if (!notes) {

@@ -19,7 +19,7 @@ import {
   TABLE_FILES,
   updateTables,
 } from '../../scripts/docs.js';
-import { documentationFiles, documentedPins, openRelease, releaseNotes, versionsFound } from '../../scripts/release.js';
+import { documentationFiles, documentedPins, openRelease, releaseNotes, repositoryProblem, versionsFound } from '../../scripts/release.js';
 import { INPUT_NAMES } from '../../src/settings/settings.js';
 import {
   DECIDED_BY_THE_BROKER as BROKER_DECIDED,
@@ -416,6 +416,23 @@ describe('the npm package', () => {
     expect(pkg.bin).toEqual({ 'xopero-one': 'dist/cli/index.js' });
     expect(pkg.dependencies).toBeUndefined();
     expect(pkg.engines.node).toBe('>=20');
+  });
+
+  test("names the repository the README's uses: lines name, which npm's provenance publish requires", () => {
+    const pkg = JSON.parse(read('package.json')) as { repository?: unknown };
+    const uses = [...read('README.md').matchAll(/uses: ([\w.-]+\/[\w.-]+)@v\d+/g)]
+      .map((match) => match[1])
+      .filter((name) => !name.startsWith('actions/'));
+    expect(new Set(uses).size).toBe(1);
+    expect(repositoryProblem(pkg.repository, uses[0])).toBeUndefined();
+    // The release workflow's check (release.ts check, with GITHUB_REPOSITORY) refuses a fork that kept it.
+    expect(repositoryProblem(pkg.repository, 'someone/fork')).toBe(
+      "package.json's repository.url is 'git+https://github.com/xopero-one/backup-action.git', and npm publishes with provenance only from the repository it names: set it to git+https://github.com/someone/fork.git.",
+    );
+    expect(repositoryProblem(undefined, 'a/b')).toMatch(/^package.json's repository.url is missing, /);
+    for (const form of ['a/b', 'github:a/b', 'https://github.com/a/b', 'git+https://github.com/a/b.git'])
+      expect(repositoryProblem({ url: form }, 'a/b')).toBeUndefined();
+    expect(repositoryProblem({ url: 'git+https://github.com/a/bc.git' }, 'a/b')).toBeDefined();
   });
 });
 
