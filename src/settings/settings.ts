@@ -125,19 +125,34 @@ function rejectMisplacedPages(settings: Settings, words: HostWords): void {
  * A value still holding `${{ ... }}` was never evaluated: GitHub evaluates action.yml's defaults, but a
  * local runner of actions (e.g. @github/local-action) passes them on literally. Named here, before a
  * request goes out with "${{ github.repository }}" as a repository name.
+ *
+ * Likewise a whole value `$(NAME)`: Azure Pipelines leaves a macro of a variable the pipeline does not define
+ * as written, so a step mapping `XOPERO_EMAIL: $(XOPERO_EMAIL)` from a group that holds only a token would log
+ * in as "$(XOPERO_EMAIL)" and read as a wrong password. A secret is checked only for the form that mapping
+ * gives (`$(XOPERO_...)`, which no real password is) and never quoted.
  */
 function rejectUnevaluatedExpressions(raw: RawInputs): void {
   for (const name of INPUT_NAMES) {
-    if (name === 'password' || name === 'access-token') continue;
     const value = raw[name] ?? '';
+    if (name === 'password' || name === 'access-token') {
+      if (UNEXPANDED_SECRET_MACRO.test(value.trim())) throw new InputError(name, `is ${UNEXPANDED_MACRO_REMEDY}`);
+      continue;
+    }
     if (value.includes('${{')) {
       throw new InputError(
         name,
         `'${value}' is an expression nobody evaluated (only a GitHub runner evaluates action.yml defaults); give the value itself.`,
       );
     }
+    if (UNEXPANDED_MACRO.test(value.trim())) throw new InputError(name, `'${value.trim()}' is ${UNEXPANDED_MACRO_REMEDY}`);
   }
 }
+
+/** `$(NAME)` as Azure Pipelines writes a macro (variable names: letters, digits, `_` and `.`). */
+const UNEXPANDED_MACRO = /^\$\([A-Za-z_][\w.]*\)$/;
+const UNEXPANDED_SECRET_MACRO = /^\$\(XOPERO_\w+\)$/i;
+const UNEXPANDED_MACRO_REMEDY =
+  "an Azure Pipelines macro the agent left as written: the pipeline defines no such variable; define it (in the pipeline or its variable group) or drop it from the step's env.";
 
 /**
  * The organization: as given, else the owner part of `owner/name`. Xopero ONE names a repository by its full

@@ -274,6 +274,29 @@ describe('Azure Pipelines', () => {
     expect(world.sim.requests).toHaveLength(0);
   });
 
+  test('a step mapping variables its group does not define (the agent leaves $(NAME) as written): refused before any request', async () => {
+    world = await azureWorld();
+    // The README's step with a group that holds only a token: XOPERO_EMAIL and XOPERO_PASSWORD stay macros.
+    const run = await cli([], {
+      ...azureEnv(freshDir()),
+      NODE_EXTRA_CA_CERTS: world.sim.caCertPath,
+      XOPERO_SERVER_URL: world.url,
+      XOPERO_PLAN: 'Nightly Azure',
+      XOPERO_EMAIL: '$(XOPERO_EMAIL)',
+      XOPERO_PASSWORD: '$(XOPERO_PASSWORD)',
+    });
+    expect(run.code).toBe(2);
+    const issues = azureCommands(run.all).filter((c) => c.command === 'task.logissue');
+    expect(issues.map((c) => [c.properties.type, c.message])).toEqual([
+      [
+        'error',
+        "XOPERO_EMAIL: '$(XOPERO_EMAIL)' is an Azure Pipelines macro the agent left as written: the pipeline defines no such variable; define it (in the pipeline or its variable group) or drop it from the step's env.",
+      ],
+    ]);
+    expect(cliErrors(run)).toEqual([]);
+    expect(world.sim.requests).toHaveLength(0);
+  });
+
   test("an unreadable command line: the help's pointer comes before task.complete, which stays the step's last line", async () => {
     const run = await cli(['--organisation', 'x'], { ...azureEnv(freshDir()) });
     expect(run.code).toBe(2);

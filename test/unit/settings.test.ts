@@ -47,6 +47,10 @@ describe('settings', () => {
     [{ organization: '', repository: 'api' }, 'organization', /required/],
     [{ organization: 'globex' }, 'repository', /'acme\/api' belongs to 'acme', but organization is 'globex': set organization to acme/],
     [{ repository: '${{ github.repository }}' }, 'repository', /expression nobody evaluated/],
+    // Azure Pipelines leaves $(NAME) of an undefined variable as written: refused before the login it would fail.
+    [{ email: '$(XOPERO_EMAIL)' }, 'email', /: '\$\(XOPERO_EMAIL\)' is an Azure Pipelines macro the agent left as written/],
+    [{ plan: ' $(Plan.Name) ' }, 'plan', /: '\$\(Plan\.Name\)' is an Azure Pipelines macro/],
+    [{ password: '$(XOPERO_PASSWORD)' }, 'password', /^Input 'password': is an Azure Pipelines macro/],
     [{ repository: '' }, 'repository', /required/],
     [{ repository: 'acme/ api' }, 'repository', /not a repository path/],
     [{ activate: 'maybe' }, 'activate', /expected true or false, got 'maybe'/],

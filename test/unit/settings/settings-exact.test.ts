@@ -82,6 +82,24 @@ describe('secrets are registered before anything can fail', () => {
         "Input 'plan': 'a ${{ vars.plan }}' is an expression nobody evaluated (only a GitHub runner evaluates action.yml defaults); give the value itself.",
     });
   });
+
+  test('an Azure Pipelines macro left as written is refused: a whole value $(NAME); a secret only as $(XOPERO_...), never quoted', () => {
+    const remedy =
+      "an Azure Pipelines macro the agent left as written: the pipeline defines no such variable; define it (in the pipeline or its variable group) or drop it from the step's env.";
+    expect(refusal({ plan: '$(nightly_plan)' })).toEqual({ input: 'plan', message: `Input 'plan': '$(nightly_plan)' is ${remedy}` });
+    expect(refusal({ password: ' $(xopero_password) ' })).toEqual({ input: 'password', message: `Input 'password': is ${remedy}` });
+    expect(refusal({ email: '', password: '', 'access-token': '$(XOPERO_ACCESS_TOKEN)' })).toEqual({
+      input: 'access-token',
+      message: `Input 'access-token': is ${remedy}`,
+    });
+    // Not a whole macro, or a secret that merely looks like one: taken as given.
+    expect(parse({ plan: 'Nightly $(x)' }).plan).toBe('Nightly $(x)');
+    expect(parse({ plan: '$(x' }).plan).toBe('$(x');
+    expect(parse({ plan: '$(1x)' }).plan).toBe('$(1x)');
+    expect(parse({ password: '$(x)' }).credentials).toEqual({ kind: 'password', email: 'ci@example.com', password: '$(x)' });
+    expect(parse({ password: '$(XOPERO_)' }).credentials).toMatchObject({ password: '$(XOPERO_)' });
+    expect(parse({ password: 'a$(XOPERO_PASSWORD)' }).credentials).toMatchObject({ password: 'a$(XOPERO_PASSWORD)' });
+  });
 });
 
 describe('refusals, word for word', () => {
