@@ -223,6 +223,15 @@ function parseCredentials(email: string, password: string, token: string, words:
         `give either ${tokenName}, or ${emailName} and ${passwordName}, not both: unset ${given}, or unset ${tokenName}.`,
       );
     }
+    // The token travels in the Authorization header, which cannot carry a line break (Node refuses the request
+    // with ERR_INVALID_CHAR, which would read as a network failure) and in which a space ends it. A token wrapped
+    // or padded when it was pasted into the secret has one. Not quoted: it is the secret.
+    if (/[^\x21-\x7e]/.test(token)) {
+      throw new InputError(
+        'access-token',
+        'holds a space, a line break or another character no access token has: copy the token again, as one line.',
+      );
+    }
     return { kind: 'token', token };
   }
   if (!email && !password) {

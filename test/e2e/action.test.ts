@@ -375,7 +375,17 @@ describe('failures: one line, cause and remedy, exit 1', () => {
       /Input 'repository': 'globex\/portal' belongs to 'globex', but organization is 'acme': set organization to globex/,
     ],
     [{ repository: '${{ github.repository }}' }, /Input 'repository': '\$\{\{ github\.repository \}\}' is an expression nobody evaluated/],
+    // A token wrapped when it was pasted into the secret: a header cannot carry it (it had read as a network failure).
+    [
+      { email: '', password: '', 'access-token': 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJjaSJ9\n.c2lnbmF0dXJl' },
+      /^Input 'access-token': holds a space, a line break or another character no access token has: copy the token again, as one line\.$/,
+    ],
     [{ 'server-url': 'http://127.0.0.1:1' }, /plain http.*set allow-http: true if you accept that/],
+    // A token wrapped when it was pasted into the secret: a header cannot carry it (it had read as a network failure).
+    [
+      { email: '', password: '', 'access-token': 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJjaSJ9\n.c2lnbmF0dXJl' },
+      /^Input 'access-token': holds a space, a line break or another character no access token has: copy the token again, as one line\.$/,
+    ],
   ])('bad input %j is refused before any request', async (inputs, message) => {
     world = await startWorld();
     const run = await action(world, inputs as Record<string, string>);

@@ -83,6 +83,18 @@ describe('secrets are registered before anything can fail', () => {
     });
   });
 
+  test('an access token with a space, a line break or another character no token has is refused, not quoted', () => {
+    const message =
+      "Input 'access-token': holds a space, a line break or another character no access token has: copy the token again, as one line.";
+    for (const token of ['tok-a\ntok-b', 'tok-a tok-b', 'tok-a\ttok-b', 'tok-\u00e9', 'tok-a\r\ntok-b'])
+      expect(refusal({ email: '', password: '', 'access-token': token })).toEqual({ input: 'access-token', message });
+    // Around it, the input's whitespace is trimmed as every input's is (a secret's trailing newline).
+    expect(parse({ email: '', password: '', 'access-token': ' tok-a.b_c~d+e/f=\n' }).credentials).toEqual({
+      kind: 'token',
+      token: 'tok-a.b_c~d+e/f=',
+    });
+  });
+
   test('an Azure Pipelines macro left as written is refused: a whole value $(NAME); a secret only as $(XOPERO_...), never quoted', () => {
     const remedy =
       "an Azure Pipelines macro the agent left as written: the pipeline defines no such variable; define it (in the pipeline or its variable group) or drop it from the step's env.";
