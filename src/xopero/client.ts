@@ -13,7 +13,7 @@ import { Timeline } from '../common/timing.js';
 import { mapConcurrent } from '../common/concurrency.js';
 import type { Transport, TransportAnswer } from './transport.js';
 import { ENDPOINTS, REQUEST_TIMEOUT_MS, type Endpoint } from './endpoints.js';
-import { httpError, transportError } from './http-errors.js';
+import { freshTokenRefused, httpError, transportError } from './http-errors.js';
 import { CHANGING_CALL_RETRY } from './retry.js';
 import {
   MalformedAnswerError,
@@ -361,7 +361,12 @@ export class XoperoClient {
       // Only the first request of the wave clears the token (and so starts the login); the others find it
       // cleared or already replaced. A request refused again with the new token fails: no second login.
       if (this.session.token === token) this.session.token = undefined;
-      return this.sendOnce(endpoint, body, await this.currentToken());
+      try {
+        return await this.sendOnce(endpoint, body, await this.currentToken());
+      } catch (again) {
+        if (again instanceof ApiError && again.status === 401) throw freshTokenRefused(again);
+        throw again;
+      }
     }
   }
 

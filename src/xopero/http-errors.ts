@@ -99,6 +99,22 @@ export function httpError(
   return new ApiError(`Xopero ONE answered ${where} with HTTP ${status}${server}: ${remedy}.`, status, endpoint.path, code, message);
 }
 
+/**
+ * A 401 for the token a login has just issued: the request was repeated after a new login and refused again.
+ * Not an expired token (the advice httpError gives), and not the password (the login succeeded): something
+ * keeps the token from the service, as a reverse proxy that drops the Authorization header does.
+ */
+export function freshTokenRefused(error: ApiError): ApiError {
+  const said = [error.code, error.serverMessage].filter(Boolean).join(': ');
+  return new ApiError(
+    `Xopero ONE refused the access token its own login had just issued${said ? ` (server: ${said})` : ''}: something in front of the Management Service (a reverse proxy) may drop the Authorization header; check it, and the Management Service log.`,
+    error.status,
+    error.path,
+    error.code,
+    error.serverMessage,
+  );
+}
+
 export function transportError(
   error: unknown,
   url: URL,

@@ -655,6 +655,23 @@ describe('a flaky server', () => {
     expect(count(world.sim, '/account/login')).toBe(2);
   });
 
+  test('a token refused again right after the fresh login: not called expired, one line on what drops it', async () => {
+    world = await startWorld();
+    // As behind a reverse proxy that drops the Authorization header: every authenticated call is refused.
+    world.sim.addFault({ path: '/git/organizations/getmany', status: 401, times: 100 });
+    const run = await action(world);
+    expectOneLineFailure(
+      run,
+      /^Xopero ONE refused the access token its own login had just issued \(server: GN0401: Unauthorized\): something in front of the Management Service \(a reverse proxy\) may drop the Authorization header; check it, and the Management Service log\.$/,
+    );
+    expect(world.sim.requests.map((r) => r.path)).toEqual([
+      '/account/login',
+      '/git/organizations/getmany',
+      '/account/login',
+      '/git/organizations/getmany',
+    ]);
+  });
+
   test('one TLS connection serves a sequential run', async () => {
     world = await startWorld();
     world.sim.repository('acme/api')!.isProtected = true;
