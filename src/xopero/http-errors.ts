@@ -88,7 +88,7 @@ export function httpError(
   // Login is the first call: a 404 there means the wrong service, whatever error code that service adds.
   if (status === 404 && (!code || endpoint.path === ENDPOINTS.login.path)) {
     return new ApiError(
-      `${url.origin} has no ${endpoint.path} (HTTP 404${said ? `, server: ${said}` : ''}): is ${serverUrl} the Xopero ONE Management Service address?`,
+      `${serviceAddress(url, endpoint)} has no ${endpoint.path} (HTTP 404${said ? `, server: ${said}` : ''}): is ${serverUrl} the Xopero ONE Management Service address?`,
       status,
       endpoint.path,
       code,
@@ -97,6 +97,11 @@ export function httpError(
   }
   const remedy = status >= 500 ? 're-run later, or check the Management Service log' : 'check the inputs it was given against Xopero ONE';
   return new ApiError(`Xopero ONE answered ${where} with HTTP ${status}${server}: ${remedy}.`, status, endpoint.path, code, message);
+}
+
+/** The address the endpoint was asked of, with the base path server-url gave (a missing or extra prefix shows). */
+function serviceAddress(url: URL, endpoint: Endpoint): string {
+  return url.pathname.endsWith(endpoint.path) ? `${url.origin}${url.pathname.slice(0, -endpoint.path.length)}` : url.origin;
 }
 
 /**
@@ -199,12 +204,14 @@ export function transportError(
 /** A failure of the proxy itself, told apart from the server's: the user fixes a different thing. */
 function proxyFailure(err: Error & { code?: string; cause?: { code?: string } }, url: URL, proxy: URL): string | undefined {
   const shown = displayProxy(proxy);
+  // The variable the proxy came from (proxy.ts): HTTP_PROXY for an http:// server, allowed with allow-http.
+  const variable = url.protocol === 'http:' ? 'HTTP_PROXY' : 'HTTPS_PROXY';
   const status = proxyConnectStatus(err);
   if (status === 407) {
     // Credentials already in the URL were wrong (or mangled by an unencoded character): saying "add them" would mislead.
     return proxy.username
-      ? `The proxy ${shown} refused the user and password in HTTPS_PROXY (HTTP 407): check them (an @, : or / in either must be percent-encoded in the URL).`
-      : `The proxy ${shown} requires authentication (HTTP 407): put user:password in HTTPS_PROXY, e.g. http://user:password@${proxy.host}.`;
+      ? `The proxy ${shown} refused the user and password in ${variable} (HTTP 407): check them (an @, : or / in either must be percent-encoded in the URL).`
+      : `The proxy ${shown} requires authentication (HTTP 407): put user:password in ${variable}, e.g. http://user:password@${proxy.host}.`;
   }
   if (status !== undefined) {
     const attempts = RETRY.statusCodes.includes(status) ? ` on every one of ${1 + RETRY.maxRetries} attempts` : '';
@@ -213,7 +220,7 @@ function proxyFailure(err: Error & { code?: string; cause?: { code?: string } },
   }
   const code = err.code ?? err.cause?.code;
   if (code && ['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'UND_ERR_CONNECT_TIMEOUT', 'ETIMEDOUT'].includes(code)) {
-    return `Cannot reach proxy ${proxy.host} (${code}): check HTTPS_PROXY, or exclude ${url.hostname} with NO_PROXY.`;
+    return `Cannot reach proxy ${proxy.host} (${code}): check ${variable}, or exclude ${url.hostname} with NO_PROXY.`;
   }
   return undefined;
 }

@@ -671,6 +671,14 @@ describe('server answers that need a remedy', () => {
       /has no \/account\/login \(HTTP 404, server: GN0404: No route\): is --server-url \/ XOPERO_SERVER_URL the Xopero ONE Management Service address\?/,
     );
   });
+
+  test('a 404 under a base path names the whole address asked, so a wrong prefix shows', async () => {
+    world = await startWorld();
+    const run = await cli(['--server-url', `${world.url}/xopero/api`, '--repository', 'acme/api'], credentials(world));
+    const address = `${world.url}/xopero/api`.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    expectFailure(run, 1, new RegExp(`^xopero-one: ${address} has no /account/login \\(HTTP 404[,)]`));
+    expect(world.sim.requests.map((r) => r.path)).toEqual(['/xopero/api/account/login']);
+  });
 });
 
 describe('sweeps say what they found', () => {

@@ -273,6 +273,21 @@ describe('a proxy that fails', () => {
     expect(s.world.sim.requests).toHaveLength(0);
   });
 
+  test('down, for an http:// server: the line names HTTP_PROXY, where that proxy came from', async () => {
+    const s = await setup({}, { tls: false });
+    const dead = await deadPort();
+
+    const run = await action(s, { HTTP_PROXY: `http://127.0.0.1:${dead}` }, { 'allow-http': 'true' });
+
+    expectOneLineFailure(
+      run,
+      new RegExp(
+        `^Cannot reach proxy 127\\.0\\.0\\.1:${dead} \\(ECONNREFUSED\\): check HTTP_PROXY, or exclude xopero\\.test with NO_PROXY\\.$`,
+      ),
+    );
+    expect(s.world.sim.requests).toHaveLength(0);
+  });
+
   test('a CONNECT answered 502 twice, then OK, is retried and the run succeeds', async () => {
     const s = await setup({ connectStatus: 502, connectStatusTimes: 2 });
 
