@@ -525,7 +525,9 @@ function unknownOption(given: string, command: CommandName): UsageError {
     );
   }
   const flags = optionsOf(command).map((option) => option.flag);
-  const near = long ? (closest(name, flags) ?? (name.length >= 3 ? uniquePrefix(name, flags) : undefined)) : undefined;
+  // An input the action names differently (html-file is --html here): what someone moving a step over types.
+  const renamed = long && FLAG_OF_INPUT[name] && flags.includes(FLAG_OF_INPUT[name]) ? FLAG_OF_INPUT[name] : undefined;
+  const near = long ? (renamed ?? closest(name, flags) ?? (name.length >= 3 ? uniquePrefix(name, flags) : undefined)) : undefined;
   return new UsageError(`unknown option '${given}'${near ? ` (did you mean --${near}?)` : ''}`, command);
 }
 

@@ -262,6 +262,9 @@ describe('exit status', () => {
     [['--bogus'], /unknown option '--bogus'$/],
     [['--organisation', 'acme'], /unknown option '--organisation' \(did you mean --organization\?\)/],
     [['--dryrun'], /unknown option '--dryrun' \(did you mean --dry-run\?\)/],
+    // The action's input names where the command line's differ: what someone moving a step over types.
+    [['--html-file', 'x.html'], /unknown option '--html-file' \(did you mean --html\?\)$/],
+    [['--badge-file', 'x.json'], /unknown option '--badge-file' \(did you mean --badge\?\)$/],
     [['--max-backup-age', '-5'], /--max-backup-age \/ XOPERO_MAX_BACKUP_AGE: expected a duration .* got '-5'/],
     [['--plan'], /--plan needs a value/],
     [['--repositories', '*'], /give --repository \/ XOPERO_REPOSITORY or --repositories \/ XOPERO_REPOSITORIES \(a sweep\), not both/],
