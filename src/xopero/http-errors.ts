@@ -137,7 +137,9 @@ export function transportError(
   }
   if (err instanceof RetriesExhaustedError) {
     return new ApiError(
-      `Xopero ONE answered POST ${endpoint.path} with HTTP ${err.statusCode} on every one of ${1 + RETRY.maxRetries} attempts: the server (or a proxy in front of it) is unavailable; try again later.`,
+      err.statusCode === 429
+        ? `Xopero ONE answered POST ${endpoint.path} with HTTP 429 (too many requests) on every one of ${1 + RETRY.maxRetries} attempts: the server (or a proxy in front of it) limits this runner's requests; run fewer at once (fewer shards or parallel jobs), or try again later.`
+        : `Xopero ONE answered POST ${endpoint.path} with HTTP ${err.statusCode} on every one of ${1 + RETRY.maxRetries} attempts: the server (or a proxy in front of it) is unavailable; try again later.`,
       err.statusCode,
       endpoint.path,
     );

@@ -455,6 +455,17 @@ describe('failures: one line, cause and remedy, exit 1', () => {
     expect(count(world.sim, '/git/organizations/getmany')).toBe(5);
   });
 
+  test('a server that keeps answering 429 fails after the bounded retries, named a rate limit', async () => {
+    world = await startWorld();
+    world.sim.addFault({ path: '/git/organizations/getmany', status: 429, retryAfter: 0, times: 100 });
+    const run = await action(world);
+    expectOneLineFailure(
+      run,
+      /^Xopero ONE answered POST \/git\/organizations\/getmany with HTTP 429 \(too many requests\) on every one of 5 attempts: the server \(or a proxy in front of it\) limits this runner's requests; run fewer at once \(fewer shards or parallel jobs\), or try again later\.$/,
+    );
+    expect(count(world.sim, '/git/organizations/getmany')).toBe(5);
+  });
+
   test('a redirect is not followed with the token', async () => {
     world = await startWorld();
     const elsewhere = await startBystander();
