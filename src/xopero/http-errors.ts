@@ -27,10 +27,29 @@ function serverError(text: string): { code?: string; message?: string } {
       }
       return undefined;
     };
-    return { code: pick('errorcode', 'code'), message: pick('message', 'detail', 'title', 'error') };
+    const message = [pick('message', 'detail', 'title', 'error'), fieldErrors(body)].filter(Boolean).join(' ');
+    return { code: pick('errorcode', 'code'), message: message || undefined };
   } catch {
     return {};
   }
+}
+
+/**
+ * ASP.NET's validation answer (ValidationProblemDetails) names what was wrong only in `errors`, field by field
+ * (`{"title": "One or more validation errors occurred.", "errors": {"Name": ["The Name field is required."]}}`):
+ * the first three, so the line says which field, and stays one line of reasonable length.
+ */
+function fieldErrors(body: Record<string, unknown>): string | undefined {
+  const errors = Object.entries(body).find(([key]) => key.toLowerCase() === 'errors')?.[1];
+  if (!errors || typeof errors !== 'object' || Array.isArray(errors)) return undefined;
+  const said = Object.entries(errors as Record<string, unknown>)
+    .map(([field, messages]) => {
+      const first = Array.isArray(messages) ? messages.find((text) => typeof text === 'string' && text) : undefined;
+      return typeof first === 'string' ? `${field}: ${first.slice(0, 200)}` : undefined;
+    })
+    .filter(Boolean);
+  if (said.length === 0) return undefined;
+  return `(${said.slice(0, 3).join('; ')}${said.length > 3 ? `; and ${said.length - 3} more` : ''})`;
 }
 
 export function httpError(
