@@ -43,7 +43,8 @@ export function redact(text: string): string {
  * markdownText's backslashes); as a log line shows it (plainText: terminal escapes dropped, control characters
  * spelled out); as a server's JSON may echo it (.NET escapes `<>&'+` and all but printable ASCII as \uXXXX); and
  * as an HTML error page echoes it (`&amp;`, `&lt;`, `&gt;`, `&quot;`, and `&#39;` or `&#x27;`), raw or inside the
- * JSON it quotes. Redacting a document after it was written must catch these as well.
+ * JSON it quotes; and percent-encoded, as a query string or a form body is. Redacting a document after it was
+ * written must catch these as well.
  */
 function writtenForms(secret: string): string[] {
   const json = JSON.stringify(secret).slice(1, -1);
@@ -55,6 +56,14 @@ function writtenForms(secret: string): string[] {
     const html = (text: string) => text.replace(/[&<>"']/g, (char) => entities[char]);
     forms.push(html(secret), html(json));
   }
+  // As a query string or a form body echoes it (an error page quoting the request): percent-encoded, a space also
+  // as `+`, the hex in either case.
+  const percent = encodeURIComponent(secret);
+  forms.push(
+    percent,
+    percent.replace(/%20/g, '+'),
+    percent.replace(/%[0-9A-F]{2}/g, (encoded) => encoded.toLowerCase()),
+  );
   for (const hex of [(code: number) => code.toString(16).toUpperCase(), (code: number) => code.toString(16)]) {
     const dotnetEscape = (char: string) => (char === '\\' ? '\\\\' : `\\u${hex(char.charCodeAt(0)).padStart(4, '0')}`);
     forms.push(secret.replace(/[\\"<>&'+`]|[^\x20-\x7e]/g, dotnetEscape));

@@ -282,7 +282,7 @@ export const OPTIONS: OptionSpec[] = [
     value: 'DURATION',
     env: 'XOPERO_WAIT_TIMEOUT',
     group: 'how',
-    help: 'how long to wait for a synchronization: seconds or 90s, 5m, 1h (default 300)',
+    help: 'how long to wait for a synchronization: seconds or 90s, 5m, 1h (default 300, at most 6h)',
   },
   {
     flag: 'max-backup-age',

@@ -91,6 +91,13 @@ describe('redact', () => {
     expect(excerpt(`{"name":"acme"}${'a-'.repeat(512 * 1024)}`)).toBe(`{"name":"acme"}${'a-'.repeat(72)}a…`);
   });
 
+  test('percent-encoded, as an error page quoting a query string or a form body echoes it (a space also as +)', () => {
+    const secret = 'pa ss/w\u00f6rd&1=x';
+    addSecret(secret);
+    for (const echoed of [encodeURIComponent(secret), encodeURIComponent(secret).replace(/%20/g, '+'), 'pa%20ss%2fw%c3%b6rd%261%3dx'])
+      expect(redact(`GET /login?password=${echoed}&next=1`)).toBe('GET /login?password=***&next=1');
+  });
+
   test('a secret stored with a stray line end is hidden where a server echoes it without', () => {
     addSecret('stored-with-newline-9\n');
     expect(redact('wrong password: stored-with-newline-9.')).toBe('wrong password: ***.');
