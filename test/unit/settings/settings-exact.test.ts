@@ -86,12 +86,13 @@ describe('secrets are registered before anything can fail', () => {
   test('an access token with a space, a line break or another character no token has is refused, not quoted', () => {
     const message =
       "Input 'access-token': holds a space, a line break or another character no access token has: copy the token again, as one line.";
-    for (const token of ['tok-a\ntok-b', 'tok-a tok-b', 'tok-a\ttok-b', 'tok-\u00e9', 'tok-a\r\ntok-b'])
+    for (const token of ['tok-a\ntok-b', 'tok-a tok-b', 'tok-a\ttok-b', 'tok-\u00e9', 'tok-a\r\ntok-b', 'tok-a\u007f'])
       expect(refusal({ email: '', password: '', 'access-token': token })).toEqual({ input: 'access-token', message });
     // Around it, the input's whitespace is trimmed as every input's is (a secret's trailing newline).
-    expect(parse({ email: '', password: '', 'access-token': ' tok-a.b_c~d+e/f=\n' }).credentials).toEqual({
+    // Every printable ASCII character passes, from ! to ~.
+    expect(parse({ email: '', password: '', 'access-token': ' !tok-a.b_c+e/f=~\n' }).credentials).toEqual({
       kind: 'token',
-      token: 'tok-a.b_c~d+e/f=',
+      token: '!tok-a.b_c+e/f=~',
     });
   });
 
@@ -108,6 +109,8 @@ describe('secrets are registered before anything can fail', () => {
     expect(parse({ plan: 'Nightly $(x)' }).plan).toBe('Nightly $(x)');
     expect(parse({ plan: '$(x' }).plan).toBe('$(x');
     expect(parse({ plan: '$(1x)' }).plan).toBe('$(1x)');
+    expect(parse({ plan: '$(x)y' }).plan).toBe('$(x)y');
+    expect(parse({ password: '$(XOPERO_PASSWORD)x' }).credentials).toMatchObject({ password: '$(XOPERO_PASSWORD)x' });
     expect(parse({ password: '$(x)' }).credentials).toEqual({ kind: 'password', email: 'ci@example.com', password: '$(x)' });
     expect(parse({ password: '$(XOPERO_)' }).credentials).toMatchObject({ password: '$(XOPERO_)' });
     expect(parse({ password: 'a$(XOPERO_PASSWORD)' }).credentials).toMatchObject({ password: 'a$(XOPERO_PASSWORD)' });
