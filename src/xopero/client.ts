@@ -361,8 +361,10 @@ export class XoperoClient {
       // Only the first request of the wave clears the token (and so starts the login); the others find it
       // cleared or already replaced. A request refused again with the new token fails: no second login.
       if (this.session.token === token) this.session.token = undefined;
+      // A failed login here (the password changed mid-run) is reported as a login's failure, not caught below.
+      const fresh = await this.currentToken();
       try {
-        return await this.sendOnce(endpoint, body, await this.currentToken());
+        return await this.sendOnce(endpoint, body, fresh);
       } catch (again) {
         if (again instanceof ApiError && again.status === 401) throw freshTokenRefused(again);
         throw again;

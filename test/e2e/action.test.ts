@@ -683,6 +683,18 @@ describe('a flaky server', () => {
     ]);
   });
 
+  test('a password changed mid-run: the second login fails as a login, not as a refused fresh token', async () => {
+    world = await startWorld();
+    const sim = world.sim;
+    sim.addFault({ path: '/git/organizations/getmany', status: 401, hold: async () => sim.changePassword(EMAIL, 'changed-meanwhile') });
+    const run = await action(world);
+    expectOneLineFailure(
+      run,
+      /^Xopero ONE authentication failed \(server: AU1001: Invalid email or password\.\): check the email and password secrets\.$/,
+    );
+    expect(sim.requests.map((r) => r.path)).toEqual(['/account/login', '/git/organizations/getmany', '/account/login']);
+  });
+
   test('one TLS connection serves a sequential run', async () => {
     world = await startWorld();
     world.sim.repository('acme/api')!.isProtected = true;

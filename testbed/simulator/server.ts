@@ -299,6 +299,13 @@ export class Simulator {
     this.licensesLeft = count;
   }
 
+  /** The account's password changed (by its owner, mid-run): the next login with the old one is refused. */
+  changePassword(email: string, password: string): void {
+    const user = this.users.find((u) => u.email.toLowerCase() === email.toLowerCase());
+    if (!user) throw new Error(`no simulator user ${email}`);
+    user.password = password;
+  }
+
   /** A live token for `email`, as /account/login would return; `fixed`: that exact token (tests that compare runs). */
   issueToken(email: string, fixed?: string): string {
     const user = this.users.find((u) => u.email.toLowerCase() === email.toLowerCase());
