@@ -30,7 +30,7 @@ import type { ProtectResult } from '../core/protect.js';
 import { transportError } from '../xopero/http-errors.js';
 import { SAFE_ID } from '../xopero/schemas.js';
 import { FAILURE_CODES } from '../xopero/retry.js';
-import { createTransport } from '../xopero/transport.js';
+import { createTransport, type Transport } from '../xopero/transport.js';
 
 /** The whole run through the broker may take the core's synchronization wait and more; the broker bounds it itself. */
 const BROKER_ANSWER_TIMEOUT_MS = 15 * 60_000;
@@ -104,7 +104,7 @@ export async function runThroughBroker(
       });
     } catch (error) {
       if (options.signal?.aborted) throw new CancelledError({ total: 0, mutating: 0 }, 0);
-      throw brokerTransportError(error, url, transport.proxy.url, transport.caPinned, settings.words);
+      throw brokerTransportError(error, url, transport.proxy, transport.caPinned, settings.words);
     }
     return readAnswer(answer.statusCode, answer.text, settings.brokerUrl, settings.words);
   } finally {
@@ -133,7 +133,7 @@ export async function fetchBrokerAudience(
         signal: options.signal,
       });
     } catch (error) {
-      throw brokerTransportError(error, url, transport.proxy.url, transport.caPinned, settings.words);
+      throw brokerTransportError(error, url, transport.proxy, transport.caPinned, settings.words);
     }
     let audience: unknown;
     try {
@@ -250,7 +250,13 @@ function readAnswer(status: number, text: string, brokerUrl: URL, words: HostWor
  * broker's own case: its answer may take the whole run (BROKER_ANSWER_TIMEOUT_MS) and is never retried (the run
  * may have gone on there), unlike the 30 s and five attempts of a Xopero ONE request.
  */
-export function brokerTransportError(error: unknown, url: URL, proxy: URL | undefined, caPinned: boolean, words: HostWords): XoperoError {
+export function brokerTransportError(
+  error: unknown,
+  url: URL,
+  proxy: Transport['proxy'] | undefined,
+  caPinned: boolean,
+  words: HostWords,
+): XoperoError {
   const code = (error as { code?: string } | undefined)?.code;
   if (code === FAILURE_CODES.headersTimeout || code === FAILURE_CODES.bodyTimeout) {
     return new XoperoError(

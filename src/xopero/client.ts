@@ -423,7 +423,7 @@ export class XoperoClient {
         error,
         url,
         endpoint,
-        this.options.transport.proxy.url,
+        this.options.transport.proxy,
         this.options.transport.caPinned,
         this.options.words ?? ACTION_WORDS,
       );

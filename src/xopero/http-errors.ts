@@ -6,7 +6,7 @@
 import { ApiError, XoperoError } from '../common/errors.js';
 import { ACTION_WORDS, type HostWords } from '../common/words.js';
 import { ENDPOINTS, REQUEST_TIMEOUT_MS, type Endpoint } from './endpoints.js';
-import { displayProxy } from './proxy.js';
+import { displayProxy, type ProxyChoice } from './proxy.js';
 import {
   ANSWER_TOO_LARGE_CODE,
   FAILURE_CODES,
@@ -143,15 +143,15 @@ export function transportError(
   error: unknown,
   url: URL,
   endpoint: Endpoint,
-  proxy: URL | undefined,
+  proxy: ProxyChoice = {},
   caPinned = false,
   words: HostWords = ACTION_WORDS,
 ): XoperoError {
   const serverUrl = words.name('server-url');
   const caCertificate = words.name('ca-certificate');
   const err = error as Error & { code?: string; statusCode?: number; cause?: { code?: string; message?: string } };
-  if (proxy) {
-    const failure = proxyFailure(err, url, proxy);
+  if (proxy.url) {
+    const failure = proxyFailure(err, url, proxy.url, proxy.source ?? 'HTTPS_PROXY');
     if (failure) return new XoperoError(failure);
   }
   if (err instanceof RetriesExhaustedError) {
@@ -223,10 +223,13 @@ export function transportError(
 }
 
 /** A failure of the proxy itself, told apart from the server's: the user fixes a different thing. */
-function proxyFailure(err: Error & { code?: string; cause?: { code?: string } }, url: URL, proxy: URL): string | undefined {
+function proxyFailure(
+  err: Error & { code?: string; cause?: { code?: string } },
+  url: URL,
+  proxy: URL,
+  variable: string, // the one the proxy came from (proxy.ts's choice): what the user fixes
+): string | undefined {
   const shown = displayProxy(proxy);
-  // The variable the proxy came from (proxy.ts): HTTP_PROXY for an http:// server, allowed with allow-http.
-  const variable = url.protocol === 'http:' ? 'HTTP_PROXY' : 'HTTPS_PROXY';
   const status = proxyConnectStatus(err);
   if (status === 407) {
     // Credentials already in the URL were wrong (or mangled by an unencoded character): saying "add them" would mislead.
