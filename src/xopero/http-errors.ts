@@ -52,6 +52,9 @@ function fieldErrors(body: Record<string, unknown>): string | undefined {
   return `(${said.slice(0, 3).join('; ')}${said.length > 3 ? `; and ${said.length - 3} more` : ''})`;
 }
 
+/** The server's code and message as a failure line quotes them: `AU1001: Invalid email or password.` */
+const serverSaid = (code?: string, message?: string) => [code, message].filter(Boolean).join(': ');
+
 export function httpError(
   status: number,
   headers: Answer['headers'],
@@ -62,7 +65,7 @@ export function httpError(
 ): ApiError {
   const serverUrl = words.name('server-url');
   const { code, message } = serverError(text);
-  const said = [code, message].filter(Boolean).join(': ');
+  const said = serverSaid(code, message);
   const server = said ? ` (server: ${said})` : '';
   const where = `POST ${endpoint.path}`;
   if (status >= 300 && status < 400) {
@@ -129,7 +132,7 @@ function serviceAddress(url: URL, endpoint: Endpoint): string {
  * keeps the token from the service, as a reverse proxy that drops the Authorization header does.
  */
 export function freshTokenRefused(error: ApiError): ApiError {
-  const said = [error.code, error.serverMessage].filter(Boolean).join(': ');
+  const said = serverSaid(error.code, error.serverMessage);
   return new ApiError(
     `Xopero ONE refused the access token its own login had just issued${said ? ` (server: ${said})` : ''}: something in front of the Management Service (a reverse proxy) may drop the Authorization header; check it, and the Management Service log.`,
     error.status,
